@@ -91,6 +91,18 @@ describe("generation", () => {
     }
   });
 
+  it("the validators load as a plain ES module in Node with code generation from strings disallowed", async () => {
+    const script = [
+      'const v = await import("./generated/validators.js");',
+      'const ok = v.validateAccessToken({ access_token: "a.b.c", token_type: "Bearer", expires_in: 60 });',
+      'const bad = v.validateLoginCredentials({ audience: "a", type: "customer", email: "e", password: "abc" });',
+      'console.log(JSON.stringify({ ok, bad, rule: v.validateLoginCredentials.errors[0].keyword }));',
+    ].join("\n");
+    const r = await exec(process.execPath, ["--disallow-code-generation-from-strings", "--input-type=module", "-e", script]);
+    expect(r.stderr).toBe("");
+    expect(JSON.parse(r.stdout)).toEqual({ ok: true, bad: false, rule: "minLength" });
+  });
+
   it("generate:check passes on an unchanged copy and fails, naming the stale files, after a spec change", async () => {
     const clean = await generateCheck(work);
     expect(clean.stderr).toBe("");
