@@ -1,0 +1,144 @@
+// LoginError: the one error type the client rejects with, and the redaction rules it obeys.
+
+/** Every way a login (or getting its bearer) can fail; `switch` on it exhaustively. */
+export const loginErrorKinds = [
+  "invalid_request",
+  "bad_request",
+  "unauthorized",
+  "forbidden",
+  "mfa_required",
+  "rate_limited",
+  "server_error",
+  "timeout",
+  "aborted",
+  "network",
+  "contract_violation",
+  "client_token_failed",
+] as const;
+
+export type LoginErrorKind = (typeof loginErrorKinds)[number];
+
+/** Where and which rule: a JSON pointer into the checked value, never the value itself. */
+export interface LoginErrorDetail {
+  /** JSON pointer (RFC 6901) into the request body, the response body, or an option (`#/options/...`). */
+  readonly pointer: string;
+  /** The rule that failed: a JSON Schema keyword (`minLength`, `anyOf`, ...) or `json`, `status`, `content-type`. */
+  readonly rule: string;
+  /** What is wrong, in words; never contains the offending value. */
+  readonly message: string;
+}
+
+export interface LoginErrorInit {
+  status?: number | undefined;
+  code?: string | undefined;
+  requestId?: string | undefined;
+  details?: readonly LoginErrorDetail[] | undefined;
+  retryAfterSeconds?: number | undefined;
+  mfaToken?: string | undefined;
+  cause?: unknown;
+}
+
+const inspectCustom = Symbol.for("nodejs.util.inspect.custom");
+
+/**
+ * The error `login()` rejects with. It never holds the request body, headers or the raw
+ * Response, and its message is built from our own words plus server text that has had every
+ * known secret removed (see `redactSecrets`).
+ */
+export class LoginError extends Error {
+  declare readonly name: "LoginError";
+  readonly kind: LoginErrorKind;
+  // `declare`: absent fields stay absent (no own `undefined` properties in util.inspect).
+  /** HTTP status of the response, when there was one. */
+  declare readonly status?: number;
+  /** Dintero's `error.code`, when the response had one. */
+  declare readonly code?: string;
+  /** The response's `request-id` header: quote it to Dintero support. */
+  declare readonly requestId?: string;
+  /** For `invalid_request` and `contract_violation`: which rule failed where. */
+  declare readonly details?: readonly LoginErrorDetail[];
+  /** For `rate_limited`: the response's `Retry-After`, in seconds. */
+  declare readonly retryAfterSeconds?: number;
+  /**
+   * For `mfa_required`: the token to continue the login with multi-factor authentication.
+   * It is a credential, so it is not enumerable and is left out of `toJSON()` and `util.inspect`.
+   */
+  declare readonly mfaToken?: string;
+
+  constructor(kind: LoginErrorKind, message: string, init: LoginErrorInit = {}) {
+    super(message);
+    this.kind = kind;
+    if (init.status !== undefined) this.status = init.status;
+    if (init.code !== undefined) this.code = init.code;
+    if (init.requestId !== undefined) this.requestId = init.requestId;
+    if (init.details !== undefined) this.details = Object.freeze([...init.details]);
+    if (init.retryAfterSeconds !== undefined) this.retryAfterSeconds = init.retryAfterSeconds;
+    // Non-enumerable: JSON.stringify and util.inspect's property listing skip them.
+    if (init.mfaToken !== undefined) {
+      Object.defineProperty(this, "mfaToken", { value: init.mfaToken, enumerable: false });
+    }
+    if (init.cause !== undefined) {
+      Object.defineProperty(this, "cause", { value: init.cause, enumerable: false, writable: true, configurable: true });
+    }
+  }
+
+  /** A plain, secret-free object for logs. `cause` is included only when it is itself a LoginError. */
+  toJSON(): Record<string, unknown> {
+    const json: Record<string, unknown> = { name: this.name, kind: this.kind, message: this.message };
+    if (this.status !== undefined) json.status = this.status;
+    if (this.code !== undefined) json.code = this.code;
+    if (this.requestId !== undefined) json.requestId = this.requestId;
+    if (this.details !== undefined) json.details = this.details;
+    if (this.retryAfterSeconds !== undefined) json.retryAfterSeconds = this.retryAfterSeconds;
+    if (this.cause instanceof LoginError) json.cause = this.cause.toJSON();
+    return json;
+  }
+
+  override toString(): string {
+    return `${this.name} [${this.kind}]: ${this.message}`;
+  }
+
+  /** Node's util.inspect: the stack (our message + frames) and the safe fields only. */
+  [inspectCustom](): string {
+    const { name: _name, kind: _kind, message: _message, ...fields } = this.toJSON();
+    const extra = Object.keys(fields).length > 0 ? ` ${JSON.stringify(fields)}` : "";
+    return `${this.stack ?? this.toString()}${extra}`.replace(/^LoginError:/, `LoginError [${this.kind}]:`);
+  }
+}
+
+Object.defineProperty(LoginError.prototype, "name", { value: "LoginError", enumerable: false });
+
+export function isLoginError(value: unknown): value is LoginError {
+  return value instanceof LoginError;
+}
+
+const redacted = "[REDACTED]";
+
+/**
+ * Removes every known secret (password, client secret, tokens) from text that came from
+ * elsewhere (a server's error message, a request id) before it goes into a LoginError.
+ * Secrets shorter than 4 characters are not searched for: the spec's shortest password is 4.
+ */
+export function redactSecrets(text: string, secrets: Iterable<string | undefined>): string {
+  let out = text;
+  for (const secret of secrets) {
+    if (secret && secret.length >= 4) out = out.split(secret).join(redacted);
+  }
+  return out;
+}
+
+/** Keeps an error's name and code but not its message text, which we do not control. */
+export function sanitizeCause(error: unknown): Error {
+  const original = error instanceof Error ? error : undefined;
+  const inner = original?.cause instanceof Error ? original.cause : undefined;
+  const code = readCode(inner) ?? readCode(original);
+  const name = inner?.name ?? original?.name ?? "Error";
+  const safe = new Error(code ? `${name} (${code})` : name);
+  safe.name = name;
+  return safe;
+}
+
+function readCode(error: Error | undefined): string | undefined {
+  const code = (error as { code?: unknown } | undefined)?.code;
+  return typeof code === "string" && /^[A-Z0-9_]{1,40}$/.test(code) ? code : undefined;
+}

@@ -1,0 +1,14 @@
+// dintero-login-kit: the typed login client for Dintero's customer login endpoint.
+export { createLoginClient, defaultBaseUrl } from "./client.ts";
+export type {
+  AccessToken,
+  LoginClient,
+  LoginClientAuth,
+  LoginClientOptions,
+  LoginCredentials,
+  LoginOptions,
+} from "./client.ts";
+export { LoginError, isLoginError, loginErrorKinds } from "./errors.ts";
+export type { LoginErrorDetail, LoginErrorKind } from "./errors.ts";
+export type { TokenRetryPolicy } from "./token-provider.ts";
+export type { components, paths } from "../generated/schema.js";

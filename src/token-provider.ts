@@ -1,0 +1,183 @@
+// The bearer for the login call: a provided access token, or a client-credentials token that is
+// fetched once for all concurrent callers, reused until half its lifetime, dropped after a 401.
+import type { Client } from "openapi-fetch";
+import type { components, paths } from "../generated/schema.js";
+import { validateAccessToken, validateMfaError } from "../generated/validators.js";
+import { LoginError } from "./errors.ts";
+import { exchange, failureToError, raceAbort, readSuccessBody, type ExchangeContext } from "./http.ts";
+
+type AccessToken = components["schemas"]["AccessToken"];
+
+export interface BearerSource {
+  /** Resolves to the bearer, or rejects with a LoginError (`client_token_failed` or `aborted`). */
+  get(signal?: AbortSignal): Promise<string>;
+  /** A request with `bearer` was answered 401: forget it, unless a newer one replaced it already. */
+  invalidate(bearer: string): void;
+}
+
+/** How the token request is retried (on 429, 503 and network errors only). */
+export interface TokenRetryPolicy {
+  /** Attempts in all, including the first: 1 to 3. Default 3. */
+  maxAttempts: number;
+  /** Backoff before attempt n+1 is `baseDelayMs * 2^(n-1)`. Default 250. */
+  baseDelayMs: number;
+  /** Cap on any wait, including one asked for by `Retry-After`. Default 10,000. */
+  maxDelayMs: number;
+}
+
+export const defaultTokenRetryPolicy: TokenRetryPolicy = { maxAttempts: 3, baseDelayMs: 250, maxDelayMs: 10_000 };
+
+const operation = "login";
+
+/** A bearer the caller provides: a string, or a function called before every request. */
+export function providedBearer(accessToken: string | (() => string | Promise<string>)): BearerSource {
+  return {
+    async get(signal) {
+      let bearer: unknown;
+      try {
+        bearer = await raceAbort(operation, Promise.resolve().then(() => (typeof accessToken === "function" ? accessToken() : accessToken)), signal);
+      } catch (error) {
+        if (error instanceof LoginError && error.kind === "aborted") throw error;
+        throw new LoginError("client_token_failed", `${operation}: the accessToken function failed`, { cause: error });
+      }
+      if (typeof bearer !== "string" || bearer === "") {
+        const cause = new LoginError("invalid_request", "the accessToken function must return a non-empty string", {
+          details: [{ pointer: "/auth/accessToken", rule: "type", message: "must be a non-empty string" }],
+        });
+        throw new LoginError("client_token_failed", `${operation}: the provided access token is not usable`, { cause });
+      }
+      return bearer;
+    },
+    invalidate() {
+      // The caller owns this bearer; a function is asked again on the next call anyway.
+    },
+  };
+}
+
+export interface ClientCredentials {
+  readonly clientId: string;
+  readonly clientSecret: string;
+}
+
+export interface ClientTokenRequestOptions {
+  readonly tokenClient: Client<paths>;
+  readonly accountId: string;
+  readonly audience: string;
+  readonly credentials: ClientCredentials;
+  readonly timeoutMs: number;
+  readonly validateResponses: boolean;
+}
+
+/** One attempt at `POST /accounts/{aid}/auth/token` with HTTP Basic client credentials. */
+export async function fetchClientToken(options: ClientTokenRequestOptions): Promise<AccessToken> {
+  const { tokenClient, accountId, audience, credentials, timeoutMs } = options;
+  const basic = basicCredentials(credentials);
+  const context: ExchangeContext = {
+    operation: "client token request",
+    secrets: [credentials.clientSecret, basic],
+    // The bearer must be usable (a string with a lifetime), so its response is always checked.
+    validateResponses: true,
+  };
+  const ex = await exchange(context, timeoutMs, undefined, (signal) =>
+    tokenClient.POST("/accounts/{aid}/auth/token", {
+      params: { path: { aid: accountId } },
+      body: { grant_type: "client_credentials", audience },
+      headers: { Authorization: `Basic ${basic}` },
+      signal,
+      parseAs: "text",
+    }),
+  );
+  if (ex.status !== 200) {
+    throw failureToError(ex, { ...context, validateResponses: options.validateResponses }, validateMfaError);
+  }
+  return readSuccessBody(ex, validateAccessToken, context) as AccessToken;
+}
+
+/** `base64(utf8(client_id:client_secret))` with Web APIs only (no Buffer). */
+export function basicCredentials({ clientId, clientSecret }: ClientCredentials): string {
+  const bytes = new TextEncoder().encode(`${clientId}:${clientSecret}`);
+  let binary = "";
+  for (const byte of bytes) binary += String.fromCharCode(byte);
+  return btoa(binary);
+}
+
+/**
+ * Client-credentials bearer. One token request at a time however many callers wait (single
+ * flight); the token is reused until half of `expires_in` has passed since it was requested,
+ * as Dintero's own SDK does; a failed request is not cached.
+ */
+export function clientCredentialsBearer(
+  requestToken: () => Promise<AccessToken>,
+  retry: TokenRetryPolicy = defaultTokenRetryPolicy,
+  now: () => number = Date.now,
+): BearerSource {
+  let cached: { bearer: string; refreshAt: number } | undefined;
+  let inflight: Promise<string> | undefined;
+
+  function refresh(): Promise<string> {
+    const requestedAt = now();
+    return withRetries(requestToken, retry).then(
+      (token) => {
+        cached = { bearer: token.access_token, refreshAt: requestedAt + (token.expires_in * 1000) / 2 };
+        return token.access_token;
+      },
+      (error: unknown) => {
+        throw clientTokenFailed(error);
+      },
+    );
+  }
+
+  return {
+    get(signal) {
+      if (cached && now() < cached.refreshAt) return raceAbort(operation, Promise.resolve(cached.bearer), signal);
+      inflight ??= refresh().finally(() => {
+        inflight = undefined;
+      });
+      // Each caller may give up waiting; the shared request carries on for the others.
+      return raceAbort(operation, inflight, signal);
+    },
+    invalidate(bearer) {
+      if (cached?.bearer === bearer) cached = undefined;
+    },
+  };
+}
+
+function clientTokenFailed(error: unknown): LoginError {
+  if (!(error instanceof LoginError)) {
+    return new LoginError("client_token_failed", `${operation}: could not get the client-credentials bearer`);
+  }
+  return new LoginError("client_token_failed", `${operation}: could not get the client-credentials bearer: ${error.message}`, {
+    status: error.status,
+    code: error.code,
+    requestId: error.requestId,
+    cause: error,
+  });
+}
+
+/** Retries 429 (waiting `Retry-After`, capped), 503 and network errors, with exponential backoff. */
+export async function withRetries<T>(attempt: () => Promise<T>, policy: TokenRetryPolicy): Promise<T> {
+  const maxAttempts = Math.min(Math.max(1, Math.floor(policy.maxAttempts)), 3);
+  for (let n = 1; ; n++) {
+    try {
+      return await attempt();
+    } catch (error) {
+      if (n >= maxAttempts || !isRetryable(error)) throw error;
+      await sleep(retryDelayMs(error as LoginError, n, policy));
+    }
+  }
+}
+
+function isRetryable(error: unknown): error is LoginError {
+  if (!(error instanceof LoginError)) return false;
+  return error.kind === "network" || error.kind === "rate_limited" || (error.kind === "server_error" && error.status === 503);
+}
+
+function retryDelayMs(error: LoginError, attempt: number, policy: TokenRetryPolicy): number {
+  const backoff = policy.baseDelayMs * 2 ** (attempt - 1);
+  const asked = error.retryAfterSeconds === undefined ? backoff : error.retryAfterSeconds * 1000;
+  return Math.max(0, Math.min(asked, policy.maxDelayMs));
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
