@@ -166,7 +166,7 @@ describe("client.raw", () => {
   it("drops the cached bearer after a 401 through raw as well", async () => {
     const client = createLoginClient({ accountId, auth, baseUrl: server.baseUrl });
     await client.login({ type: "customer", email: "a@example.com", password: "fake-password-1" });
-    server.issued.length = 0; // the server "revokes" every bearer it issued
+    server.revokeAll();
     const { response } = await client.raw.POST("/accounts/{aid}/customers/login", {
       params: { path: { aid: accountId } },
       body: { audience: "a", type: "customer", email: "a@example.com", password: "fake-password-1" },

@@ -33,8 +33,12 @@ export interface LoginServer {
   login: Handler;
   /** Anything else; default 404. */
   other: Handler;
-  /** Bearers the default token handler has issued, in order. */
+  /** Bearers issued (by `issueToken`) and not revoked, in order. */
   readonly issued: string[];
+  /** A fresh client-credentials AccessToken `cc-token-<n>` (n counts from 1, never reused); records it as issued. */
+  issueToken(expiresIn?: number): { access_token: string; token_type: "Bearer"; expires_in: number };
+  /** Forgets every issued bearer: the login endpoint answers 401 to them from now on. */
+  revokeAll(): void;
   close(): Promise<void>;
 }
 
@@ -44,6 +48,7 @@ export const loginPath = /\/accounts\/[^/]+\/customers\/login$/;
 export async function startLoginServer(handlers: Partial<Pick<LoginServer, "token" | "login" | "other">> = {}): Promise<LoginServer> {
   const requests: RecordedRequest[] = [];
   const issued: string[] = [];
+  let minted = 0;
   const sockets = new Set<Socket>();
   const server = createServer({ keepAliveTimeout: 1000 }, (req, res) => {
     const chunks: Buffer[] = [];
@@ -83,11 +88,15 @@ export async function startLoginServer(handlers: Partial<Pick<LoginServer, "toke
     issued,
     tokenRequests: () => requests.filter((r) => tokenPath.test(r.path)),
     loginRequests: () => requests.filter((r) => loginPath.test(r.path)),
-    token: (_req, res) => {
-      const bearer = `cc-token-${issued.length + 1}`;
+    issueToken: (expiresIn = 3600) => {
+      const bearer = `cc-token-${++minted}`;
       issued.push(bearer);
-      sendJson(res, 200, { access_token: bearer, token_type: "Bearer", expires_in: 3600 });
+      return { access_token: bearer, token_type: "Bearer", expires_in: expiresIn };
     },
+    revokeAll: () => {
+      issued.length = 0;
+    },
+    token: (_req, res) => sendJson(res, 200, state.issueToken()),
     login: (req, res) => {
       const bearer = /^Bearer (.+)$/.exec(req.headers.authorization ?? "")?.[1];
       if (!bearer || (!issued.includes(bearer) && !bearer.startsWith("provided-"))) {

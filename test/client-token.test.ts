@@ -1,0 +1,217 @@
+// The client-credentials bearer: single flight, half-life refresh, dropped after a 401, retries.
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { createLoginClient, LoginError, type LoginClientOptions } from "../src/index.ts";
+import { delay, errorBody, sendJson, startLoginServer, type LoginServer } from "./helpers/login-server.ts";
+
+const accountId = "T12345678";
+const auth = { clientId: "test-client-id", clientSecret: "fake-client-secret-for-tests" };
+const email = { type: "customer", email: "a@example.com", password: "fake-password-1" } as const;
+
+let server: LoginServer;
+beforeEach(async () => {
+  server = await startLoginServer();
+});
+afterEach(async () => {
+  await server.close();
+});
+
+function client(options: Partial<LoginClientOptions> = {}) {
+  return createLoginClient({ accountId, auth, baseUrl: server.baseUrl, ...options });
+}
+
+function issueToken(expiresIn: number) {
+  return (_req: unknown, res: Parameters<LoginServer["token"]>[1]) => sendJson(res, 200, server.issueToken(expiresIn));
+}
+
+describe("single flight", () => {
+  it("1,000 simultaneous logins make exactly one token request, and all succeed", async () => {
+    server.token = async (req, res) => {
+      await delay(50); // keep the token request in flight while the others queue up
+      issueToken(3600)(req, res);
+    };
+    const c = client();
+    const results = await Promise.all(Array.from({ length: 1000 }, (_, i) => c.login({ ...email, email: `u${i}@example.com` })));
+    expect(results).toHaveLength(1000);
+    expect(server.tokenRequests()).toHaveLength(1);
+    expect(server.loginRequests()).toHaveLength(1000);
+    expect(new Set(server.loginRequests().map((r) => r.headers.authorization))).toEqual(new Set(["Bearer cc-token-1"]));
+  });
+
+  it("a failed token request is shared by the waiting callers, not cached: the next call tries again", async () => {
+    server.token = async (_req, res) => {
+      await delay(30);
+      sendJson(res, 401, errorBody("UNAUTHORIZED", "bad credentials"));
+    };
+    const c = client();
+    const errors = await Promise.all(Array.from({ length: 20 }, () => c.login(email).catch((e: unknown) => e)));
+    expect(errors.every((e) => e instanceof LoginError && e.kind === "client_token_failed")).toBe(true);
+    expect(server.tokenRequests()).toHaveLength(1);
+    server.token = issueToken(3600);
+    await c.login(email);
+    expect(server.tokenRequests()).toHaveLength(2);
+  });
+
+  it("one caller aborting does not cancel the shared token request for the others", async () => {
+    server.token = async (req, res) => {
+      await delay(150);
+      issueToken(3600)(req, res);
+    };
+    const c = client();
+    const controller = new AbortController();
+    const aborted = c.login(email, { signal: controller.signal }).catch((e: unknown) => e);
+    const patient = c.login(email);
+    await delay(20);
+    controller.abort();
+    expect(((await aborted) as LoginError).kind).toBe("aborted");
+    await expect(patient).resolves.toMatchObject({ token_type: "Bearer" });
+    expect(server.tokenRequests()).toHaveLength(1);
+    expect(server.loginRequests()).toHaveLength(1);
+  });
+});
+
+describe("half-life refresh", () => {
+  it("reuses the bearer before half of expires_in has passed, and fetches a new one after", async () => {
+    server.token = issueToken(1); // half-life: 500 ms
+    const c = client();
+    await c.login(email);
+    await c.login(email);
+    expect(server.tokenRequests()).toHaveLength(1);
+    await delay(650);
+    await c.login(email);
+    expect(server.tokenRequests()).toHaveLength(2);
+    expect(server.loginRequests().map((r) => r.headers.authorization)).toEqual([
+      "Bearer cc-token-1",
+      "Bearer cc-token-1",
+      "Bearer cc-token-2",
+    ]);
+  });
+
+  it("a long-lived bearer is not refreshed within its first half", async () => {
+    server.token = issueToken(3600);
+    const c = client();
+    await c.login(email);
+    await delay(650);
+    await c.login(email);
+    expect(server.tokenRequests()).toHaveLength(1);
+  });
+});
+
+describe("401 on login", () => {
+  it("drops the cached bearer: the login is sent once, the next call fetches a new bearer", async () => {
+    const c = client();
+    await c.login(email);
+    server.revokeAll(); // revoke cc-token-1
+    const error = await c.login(email).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(LoginError);
+    expect((error as LoginError).kind).toBe("unauthorized");
+    expect(server.loginRequests()).toHaveLength(2); // the rejected login was sent once, not resent
+    expect(server.tokenRequests()).toHaveLength(1);
+
+    await c.login(email);
+    expect(server.tokenRequests()).toHaveLength(2);
+    expect(server.loginRequests().at(-1)?.headers.authorization).toBe("Bearer cc-token-2");
+  });
+
+  it("other failures (400, 403, 500) keep the bearer", async () => {
+    const c = client();
+    await c.login(email);
+    for (const status of [400, 403, 500]) {
+      server.login = (_req, res) => sendJson(res, status, errorBody("X", "no"));
+      await expect(c.login(email)).rejects.toBeInstanceOf(LoginError);
+    }
+    expect(server.tokenRequests()).toHaveLength(1);
+  });
+});
+
+describe("token request retries", () => {
+  it("429 then 503 then 200: three attempts, then the login", async () => {
+    const answers = [
+      (res: Parameters<LoginServer["token"]>[1]) => sendJson(res, 429, errorBody("TOO_MANY_REQUESTS", "slow down"), { "retry-after": "0" }),
+      (res: Parameters<LoginServer["token"]>[1]) => sendJson(res, 503, errorBody("UNAVAILABLE", "later")),
+    ];
+    server.token = (req, res) => {
+      const answer = answers.shift();
+      if (answer) answer(res);
+      else issueToken(3600)(req, res);
+    };
+    await client({ tokenRetry: { baseDelayMs: 1 } }).login(email);
+    expect(server.tokenRequests()).toHaveLength(3);
+    expect(server.loginRequests()).toHaveLength(1);
+  });
+
+  it("honours Retry-After between attempts", async () => {
+    let first = true;
+    server.token = (req, res) => {
+      if (first) {
+        first = false;
+        sendJson(res, 429, errorBody("TOO_MANY_REQUESTS", "slow down"), { "retry-after": "1" });
+      } else issueToken(3600)(req, res);
+    };
+    await client({ tokenRetry: { baseDelayMs: 1 } }).login(email);
+    const [a, b] = server.tokenRequests();
+    expect(b!.at - a!.at).toBeGreaterThanOrEqual(950);
+  });
+
+  it("caps a long Retry-After at tokenRetry.maxDelayMs", async () => {
+    let first = true;
+    server.token = (req, res) => {
+      if (first) {
+        first = false;
+        sendJson(res, 429, errorBody("TOO_MANY_REQUESTS", "slow down"), { "retry-after": "3600" });
+      } else issueToken(3600)(req, res);
+    };
+    await client({ tokenRetry: { maxDelayMs: 20 } }).login(email);
+    expect(server.tokenRequests()).toHaveLength(2);
+  });
+
+  it("gives up after 3 attempts: client_token_failed with the last cause", async () => {
+    server.token = (_req, res) => sendJson(res, 503, errorBody("UNAVAILABLE", "later"));
+    const error = (await client({ tokenRetry: { baseDelayMs: 1 } }).login(email).catch((e: unknown) => e)) as LoginError;
+    expect(error.kind).toBe("client_token_failed");
+    expect((error.cause as LoginError).kind).toBe("server_error");
+    expect(error.status).toBe(503);
+    expect(server.tokenRequests()).toHaveLength(3);
+    expect(server.loginRequests()).toHaveLength(0);
+  });
+
+  it("retries a dropped connection", async () => {
+    let drops = 2;
+    server.token = (req, res) => {
+      if (drops-- > 0) res.socket?.destroy();
+      else issueToken(3600)(req, res);
+    };
+    await client({ tokenRetry: { baseDelayMs: 1 } }).login(email);
+    expect(server.tokenRequests()).toHaveLength(3);
+  });
+
+  it("does not retry 400, 401, 403 or 500", async () => {
+    for (const status of [400, 401, 403, 500]) {
+      const before = server.tokenRequests().length;
+      server.token = (_req, res) => sendJson(res, status, errorBody("X", "no"));
+      await expect(client({ tokenRetry: { baseDelayMs: 1 } }).login(email)).rejects.toMatchObject({ kind: "client_token_failed", status });
+      expect(server.tokenRequests().length - before).toBe(1);
+    }
+  });
+
+  it("tokenRetry.maxAttempts: 1 turns retries off", async () => {
+    server.token = (_req, res) => sendJson(res, 503, errorBody("UNAVAILABLE", "later"));
+    await expect(client({ tokenRetry: { maxAttempts: 1 } }).login(email)).rejects.toMatchObject({ kind: "client_token_failed" });
+    expect(server.tokenRequests()).toHaveLength(1);
+  });
+});
+
+describe("the login itself is never retried", () => {
+  for (const status of [429, 500, 503]) {
+    it(`a ${status} on login is sent once`, async () => {
+      server.login = (_req, res) => sendJson(res, status, errorBody("X", "no"), { "retry-after": "0" });
+      await expect(client().login(email)).rejects.toBeInstanceOf(LoginError);
+      expect(server.loginRequests()).toHaveLength(1);
+    });
+  }
+
+  it("a dropped connection on login is not retried", async () => {
+    server.login = (_req, res) => res.socket?.destroy();
+    await expect(client().login(email)).rejects.toMatchObject({ kind: "network" });
+    expect(server.loginRequests()).toHaveLength(1);
+  });
+});
