@@ -1,0 +1,247 @@
+// The requests the suite sends: known-good requests, one-rule-broken mutations derived generically
+// from the spec's schemas, auth and credential cases. Generated (property-based) cases: generated-cases.ts.
+import { createHmac, randomBytes } from "node:crypto";
+import type { Identity, SuiteConfig } from "./config.ts";
+import { identityFieldNames, secretFieldNames } from "./config.ts";
+import type { Json, OperationKey, SpecModel } from "./spec.ts";
+
+export type Expectation =
+  /** a known-good request: must succeed */
+  | { kind: "success" }
+  /** a schema-valid body with made-up credentials: must not be rejected as invalid */
+  | { kind: "valid_input" }
+  /** one rule broken: "validation" = the spec's status for invalid requests; "documented_4xx" = any documented 4xx */
+  | { kind: "rejection"; status: "validation" | "documented_4xx"; rule: string; pointer: string }
+  | { kind: "auth_rejection"; rule: string }
+  | { kind: "credentials_rejection"; rule: string };
+
+export type CaseGroup = "token" | "known_good" | "negative" | "auth" | "credentials" | "generated_valid" | "generated_invalid";
+
+export interface Case {
+  id: string;
+  group: CaseGroup;
+  operation: OperationKey;
+  title: string;
+  /** path parameter; default: the configured account id */
+  aid?: string;
+  /** "bearer": the client-credentials bearer; "basic": client id and secret */
+  auth: "bearer" | "basic" | "none" | { authorization: string };
+  /** default: the first documented request media type */
+  contentType?: string;
+  body?: unknown;
+  /** sent as is instead of JSON.stringify(body) */
+  rawBody?: string;
+  expect: Expectation;
+  /** set when the target cannot judge this case (e.g. a mock has no user store): reported, not sent */
+  notApplicable?: string;
+}
+
+export const MOCK_NO_USER_STORE = "a mock has no user store: Prism answers every well-formed request with the spec's example, whatever the credentials";
+export const MOCK_NO_TOKEN_CHECK = "Prism checks that a bearer is present, not that it is well-formed or that the server issued it";
+
+type Schema = Json & { properties?: Record<string, Json>; required?: string[]; enum?: unknown[]; type?: string | string[] };
+
+/** Properties of an object schema, including those its allOf/anyOf branches declare (root first). */
+export function collectProperties(schema: Schema): Map<string, Schema> {
+  const out = new Map<string, Schema>();
+  const walk = (s: Schema) => {
+    for (const [k, v] of Object.entries(s.properties ?? {})) if (!out.has(k)) out.set(k, v as Schema);
+    for (const key of ["allOf", "anyOf", "oneOf"]) if (Array.isArray(s[key])) (s[key] as Schema[]).forEach(walk);
+  };
+  walk(schema);
+  return out;
+}
+
+/** The schema's anyOf groups (either/or rules), found at the root or inside allOf. */
+export function anyOfGroups(schema: Schema): Schema[][] {
+  const groups: Schema[][] = [];
+  const walk = (s: Schema) => {
+    if (Array.isArray(s.anyOf)) groups.push(s.anyOf as Schema[]);
+    if (Array.isArray(s.allOf)) (s.allOf as Schema[]).forEach(walk);
+  };
+  walk(schema);
+  return groups;
+}
+
+function requiredOf(schema: Schema): string[] {
+  const out = [...(schema.required ?? [])];
+  if (Array.isArray(schema.allOf)) for (const m of schema.allOf as Schema[]) out.push(...requiredOf(m));
+  return [...new Set(out)];
+}
+
+/** A JSON value of a type the schema does not allow. */
+function wrongTypeValue(schema: Schema): unknown {
+  const types = Array.isArray(schema.type) ? schema.type : [schema.type];
+  if (types.includes("string")) return 12345;
+  if (types.includes("integer") || types.includes("number")) return "12";
+  if (types.includes("boolean")) return "true";
+  return "not-an-object";
+}
+
+function stringOfLength(seed: unknown, length: number): string {
+  const unit = typeof seed === "string" && seed.length ? [...seed][0]! : "x";
+  return unit.repeat(Math.max(0, length));
+}
+
+/** A valid value for a property missing from the base body (used to build a partial either/or form). */
+function sampleValue(schema: Schema): unknown {
+  if (Array.isArray(schema.enum)) return schema.enum[0];
+  if (schema.example !== undefined) return schema.example;
+  return stringOfLength("x", Number(schema.minLength ?? 8));
+}
+
+export interface Mutation {
+  id: string;
+  title: string;
+  body: unknown;
+  rule: string;
+  pointer: string;
+}
+
+/** Bodies derived from a valid body by breaking exactly one rule of the schema. Each is checked to be
+ * invalid against the schema itself, so a mutation the schema would accept is never sent as negative. */
+export function bodyMutations(schema: Schema, base: Record<string, unknown>, isValid: (body: unknown) => boolean): Mutation[] {
+  const out: Mutation[] = [];
+  const add = (m: Mutation) => {
+    if (!isValid(m.body) && !out.some((o) => JSON.stringify(o.body) === JSON.stringify(m.body))) out.push(m);
+  };
+  const without = (...names: string[]) => Object.fromEntries(Object.entries(base).filter(([k]) => !names.includes(k)));
+  for (const name of requiredOf(schema)) {
+    if (name in base) add({ id: `missing.${name}`, title: `required ${name} missing`, body: without(name), rule: "required", pointer: `/${name}` });
+  }
+  for (const [name, prop] of collectProperties(schema)) {
+    const pointer = `/${name}`;
+    if (Array.isArray(prop.enum)) {
+      const off = `not-${prop.enum.map(String).join("-or-")}`;
+      add({ id: `enum.${name}`, title: `${name} not one of ${prop.enum.join(", ")}`, body: { ...base, [name]: off }, rule: "enum", pointer });
+    }
+    if (!(name in base)) continue;
+    if (typeof prop.minLength === "number" && prop.minLength > 0) {
+      add({ id: `minLength.${name}`, title: `${name} ${prop.minLength - 1} characters (minLength ${prop.minLength})`, body: { ...base, [name]: stringOfLength(base[name], prop.minLength - 1) }, rule: "minLength", pointer });
+    }
+    if (typeof prop.maxLength === "number") {
+      add({ id: `maxLength.${name}`, title: `${name} ${prop.maxLength + 1} characters (maxLength ${prop.maxLength})`, body: { ...base, [name]: stringOfLength(base[name], prop.maxLength + 1) }, rule: "maxLength", pointer });
+    }
+    if (prop.type !== undefined) {
+      add({ id: `type.${name}`, title: `${name} of the wrong JSON type`, body: { ...base, [name]: wrongTypeValue(prop) }, rule: "type", pointer });
+    }
+  }
+  add({ id: "type.body", title: "body an array instead of an object", body: [base], rule: "type", pointer: "" });
+  for (const branches of anyOfGroups(schema)) {
+    const all = [...new Set(branches.flatMap((b) => b.required ?? []))];
+    add({ id: "anyOf.neither", title: `none of the either/or forms (${all.join(", ")} all missing)`, body: without(...all), rule: "anyOf", pointer: "" });
+    const props = collectProperties(schema);
+    for (const branch of branches) {
+      const req = branch.required ?? [];
+      if (req.length < 2) continue;
+      const [first] = req;
+      const body = without(...all);
+      body[first!] = base[first!] ?? sampleValue(props.get(first!) ?? {});
+      add({ id: `anyOf.partial.${first}`, title: `either/or form incomplete (${first} without ${req.slice(1).join(", ")})`, body, rule: "anyOf", pointer: "" });
+    }
+  }
+  return out;
+}
+
+/** Path parameter values breaking the parameter's pattern or length, each checked against its schema. */
+export function pathParamMutations(schema: Schema, valid: string, isValid: (v: unknown) => boolean): Array<{ id: string; title: string; value: string; rule: string }> {
+  const out: Array<{ id: string; title: string; value: string; rule: string }> = [];
+  if (typeof schema.pattern === "string") {
+    search: for (let i = 0; i < valid.length; i++) {
+      for (const c of ["X", "x", "-", "0"]) {
+        const candidate = valid.slice(0, i) + c + valid.slice(i + 1);
+        if (!isValid(candidate)) {
+          out.push({ id: "pattern", title: `"${candidate}" does not match ${schema.pattern}`, value: candidate, rule: "pattern" });
+          break search;
+        }
+      }
+    }
+  }
+  if (typeof schema.minLength === "number" && schema.minLength > 0) {
+    const v = valid.slice(0, schema.minLength - 1);
+    if (!isValid(v)) out.push({ id: "minLength", title: `${v.length} characters (minLength ${schema.minLength})`, value: v, rule: "minLength" });
+  }
+  if (typeof schema.maxLength === "number") {
+    const v = valid + valid.slice(-1).repeat(schema.maxLength + 1 - valid.length);
+    if (!isValid(v)) out.push({ id: "maxLength", title: `${v.length} characters (maxLength ${schema.maxLength})`, value: v, rule: "maxLength" });
+  }
+  return out;
+}
+
+/** A structurally valid, plausible JWT signed with a key the server never saw. */
+export function forgedJwt(config: SuiteConfig, scopes: string[]): string {
+  const b64 = (v: unknown) => Buffer.from(JSON.stringify(v)).toString("base64url");
+  const now = Math.floor(Date.now() / 1000);
+  const head = b64({ alg: "HS256", typ: "JWT" });
+  const payload = b64({ iss: `${config.target.baseUrl}/accounts/${config.accountId}/auth/token`, aud: config.audience, sub: "contract-suite-forged", iat: now, exp: now + 3600, scope: scopes.join(" ") });
+  const sig = createHmac("sha256", randomBytes(32)).update(`${head}.${payload}`).digest("base64url");
+  return `${head}.${payload}.${sig}`;
+}
+
+export function loginBody(spec: SpecModel, config: SuiteConfig, identity: Identity, password = identity.password): Record<string, unknown> {
+  const [secret] = [...secretFieldNames(spec.operations.login.requestSchema)];
+  return { audience: config.audience, type: config.loginType, ...identity.fields, [secret!]: password };
+}
+
+export function tokenBody(spec: SpecModel, config: SuiteConfig): Record<string, unknown> {
+  const example = Object.values(spec.operations.token.requestExamples)[0] as Record<string, unknown>;
+  return { ...example, audience: config.audience };
+}
+
+/** Every fixed case of a run, in sending order (the token request first: it yields the bearer). */
+export function fixedCases(spec: SpecModel, config: SuiteConfig): Case[] {
+  const mock = config.target.kind === "mock";
+  const cases: Case[] = [];
+  const login = spec.operations.login;
+  const token = spec.operations.token;
+  const loginValid = spec.validator(login.requestSchema);
+  const tokenValid = spec.validator(token.requestSchema);
+  const wrongMediaType = ["text/plain", "application/x-www-form-urlencoded"].find((t) => !login.requestMediaTypes.includes(t))!;
+
+  if (config.auth.kind === "client_credentials") {
+    const body = tokenBody(spec, config);
+    cases.push({ id: "token.known_good", group: "token", operation: "token", title: "client credentials token request", auth: "basic", body, expect: { kind: "success" } });
+    cases.push({ id: "token.auth.none", group: "auth", operation: "token", title: "token request without Basic credentials", auth: "none", body, expect: { kind: "auth_rejection", rule: "no Authorization header" } });
+    const wrongSecret = `Basic ${Buffer.from(`${config.auth.clientId}:wrong-${randomBytes(6).toString("hex")}`).toString("base64")}`;
+    cases.push({ id: "token.auth.wrong_secret", group: "auth", operation: "token", title: "token request with a wrong client secret", auth: { authorization: wrongSecret }, body, expect: { kind: "auth_rejection", rule: "wrong client secret" }, ...(mock ? { notApplicable: "Prism checks that Basic credentials are present, not that they are right" } : {}) });
+    for (const m of bodyMutations(token.requestSchema as Schema, body, tokenValid)) {
+      cases.push({ id: `token.negative.${m.id}`, group: "negative", operation: "token", title: m.title, auth: "basic", body: m.body, expect: { kind: "rejection", status: "validation", rule: m.rule, pointer: m.pointer } });
+    }
+  }
+
+  for (const identity of config.identities) {
+    const body = loginBody(spec, config, identity);
+    const form = identity.label;
+    cases.push({ id: `login.${form}.known_good`, group: "known_good", operation: "login", title: `known-good login, ${form} form`, auth: "bearer", body, expect: { kind: "success" } });
+    for (const m of bodyMutations(login.requestSchema as Schema, body, loginValid)) {
+      cases.push({ id: `login.${form}.negative.${m.id}`, group: "negative", operation: "login", title: m.title, auth: "bearer", body: m.body, expect: { kind: "rejection", status: "validation", rule: m.rule, pointer: m.pointer } });
+    }
+  }
+
+  const first = config.identities[0]!;
+  const good = loginBody(spec, config, first);
+  const aidSchema = login.pathParams.get("aid")!.schema as Schema;
+  for (const m of pathParamMutations(aidSchema, config.accountId, spec.validator(aidSchema))) {
+    cases.push({ id: `login.negative.aid.${m.id}`, group: "negative", operation: "login", title: `aid ${m.title}`, aid: m.value, auth: "bearer", body: good, expect: { kind: "rejection", status: "documented_4xx", rule: m.rule, pointer: "/aid (path)" } });
+  }
+  cases.push({ id: "login.negative.not_json", group: "negative", operation: "login", title: "body is not JSON", auth: "bearer", rawBody: `${JSON.stringify(good).slice(0, 20)}…not json`, expect: { kind: "rejection", status: "documented_4xx", rule: "media type application/json", pointer: "" } });
+  cases.push({ id: "login.negative.content_type", group: "negative", operation: "login", title: `Content-Type ${wrongMediaType}`, auth: "bearer", contentType: wrongMediaType, body: good, expect: { kind: "rejection", status: "documented_4xx", rule: `request media type ${login.requestMediaTypes.join(", ")}`, pointer: "" } });
+
+  const scopes = login.security.flatMap((s) => s.scopes);
+  cases.push({ id: "login.auth.none", group: "auth", operation: "login", title: "no Authorization header", auth: "none", body: good, expect: { kind: "auth_rejection", rule: "no Authorization header" } });
+  cases.push({ id: "login.auth.empty_bearer", group: "auth", operation: "login", title: "Bearer scheme without a token", auth: { authorization: "Bearer" }, body: good, expect: { kind: "auth_rejection", rule: "empty bearer" } });
+  if (config.auth.kind === "client_credentials") {
+    const basic = `Basic ${Buffer.from(`${config.auth.clientId}:${config.auth.clientSecret}`).toString("base64")}`;
+    cases.push({ id: "login.auth.wrong_scheme", group: "auth", operation: "login", title: "Basic client credentials where the spec asks for a bearer", auth: { authorization: basic }, body: good, expect: { kind: "auth_rejection", rule: "wrong authentication scheme" } });
+  }
+  cases.push({ id: "login.auth.malformed", group: "auth", operation: "login", title: "malformed bearer (not a JWT)", auth: { authorization: "Bearer not.a-valid.jwt!" }, body: good, expect: { kind: "auth_rejection", rule: "malformed bearer" }, ...(mock ? { notApplicable: MOCK_NO_TOKEN_CHECK } : {}) });
+  cases.push({ id: "login.auth.forged_jwt", group: "auth", operation: "login", title: "well-formed JWT the server never issued", auth: { authorization: `Bearer ${forgedJwt(config, scopes)}` }, body: good, expect: { kind: "auth_rejection", rule: "JWT not issued by the server" }, ...(mock ? { notApplicable: MOCK_NO_TOKEN_CHECK } : {}) });
+
+  const na = mock ? { notApplicable: MOCK_NO_USER_STORE } : {};
+  const wrongPassword = `wrong-${randomBytes(8).toString("hex")}`;
+  cases.push({ id: "login.credentials.wrong_password", group: "credentials", operation: "login", title: `known ${first.label} identity, wrong password (one attempt per run)`, auth: "bearer", body: loginBody(spec, config, first, wrongPassword), expect: { kind: "credentials_rejection", rule: "wrong password" }, ...na });
+  const identityFields = identityFieldNames(spec);
+  const unknown: Identity = { label: first.label, password: `unknown-${randomBytes(8).toString("hex")}`, fields: Object.fromEntries(Object.entries(first.fields).map(([k, v]) => [k, identityFields.includes(k) && k !== "ident_type" ? `unknown-${randomBytes(6).toString("hex")}@example.invalid` : v])) };
+  cases.push({ id: "login.credentials.unknown_identity", group: "credentials", operation: "login", title: "unknown identity", auth: "bearer", body: loginBody(spec, config, unknown), expect: { kind: "credentials_rejection", rule: "unknown identity" }, ...na });
+  return cases;
+}

@@ -1,0 +1,103 @@
+// `npm run contract`: runs the conformance suite and exits 0 (every check passed), 1 (a check failed
+// or the run was stopped) or 2 (cannot run: bad configuration, target unreachable).
+import { realpathSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { CHECKS } from "./checks.ts";
+import { ConfigError, LIVE_VARIABLES, OPTIONS, parseArgs, resolveConfig } from "./config.ts";
+import { summaryTable } from "./console.ts";
+import { writeReports } from "./reports/index.ts";
+import { runSuite } from "./suite.ts";
+
+export interface Io {
+  out(text: string): void;
+  err(text: string): void;
+}
+
+export function helpText(): string {
+  const opt = OPTIONS.map((o) => `  ${`${o.flag}${o.arg ? ` ${o.arg}` : ""}`.padEnd(20)} ${o.env.padEnd(22)} ${o.description} (default ${o.default})`);
+  const vars = LIVE_VARIABLES.map((v) => `  ${v.name.padEnd(30)} ${v.meaning}`);
+  const checks = CHECKS.map((c) => `  ${c.name.padEnd(30)} ${c.catches}`);
+  return [
+    "Usage: npm run contract -- [options]",
+    "",
+    "Judges a server against the login contract (openapi/login.yaml via generated/openapi.json).",
+    "Without DINTERO_BASE_URL it starts a Prism mock of the spec on a free loopback port and runs",
+    "the whole suite against it; with DINTERO_BASE_URL it runs against that live target.",
+    "",
+    "Options (each also as the environment variable shown):",
+    "  --help, -h                                  this text",
+    ...opt,
+    "",
+    "Live target (environment):",
+    ...vars,
+    "",
+    "Checks:",
+    ...checks,
+    "",
+    "Exit codes: 0 every check passed; 1 a check failed, or the run was stopped (target not",
+    "answering, deadline, budget, Ctrl-C); 2 cannot run (bad configuration, target unreachable).",
+    "Reports: junit.xml, report.json, report.html in the report directory.",
+  ].join("\n");
+}
+
+export async function main(argv: string[], env: Record<string, string | undefined>, io: Io, signal?: AbortSignal): Promise<number> {
+  let config;
+  try {
+    const args = parseArgs(argv);
+    if (args === "help") {
+      io.out(`${helpText()}\n`);
+      return 0;
+    }
+    config = resolveConfig(env, args);
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      io.err(`configuration error: ${err.message}\n`);
+      return 2;
+    }
+    throw err;
+  }
+  const result = await runSuite(config, { log: (line) => io.err(`${line}\n`), ...(signal ? { signal } : {}) });
+  try {
+    const files = await writeReports(result, config.reportDir);
+    io.err(`reports: ${files.join(", ")}\n`);
+  } catch (err) {
+    io.err(`cannot write reports to ${config.reportDir}: ${(err as Error).message}\n`);
+    return 2;
+  }
+  io.out(`\n${summaryTable(result)}\n`);
+  return result.exitCode;
+}
+
+function isEntryPoint(): boolean {
+  const entry = process.argv[1];
+  if (!entry) return false;
+  try {
+    return realpathSync(path.resolve(entry)) === realpathSync(fileURLToPath(import.meta.url));
+  } catch {
+    return false;
+  }
+}
+
+if (isEntryPoint()) {
+  const controller = new AbortController();
+  let interrupts = 0;
+  const onSignal = (sig: NodeJS.Signals) => {
+    interrupts++;
+    process.stderr.write(`\n${sig}: stopping (the mock is stopped and reports are written) …\n`);
+    controller.abort();
+    if (interrupts > 1) process.exit(1); // the exit hook still kills a running Prism
+  };
+  process.on("SIGINT", onSignal);
+  process.on("SIGTERM", onSignal);
+  const io: Io = { out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t) };
+  main(process.argv.slice(2), process.env, io, controller.signal)
+    .then((code) => {
+      process.exitCode = code;
+    })
+    .catch((err: unknown) => {
+      // Never print a stack that might carry a request: name the failure only.
+      process.stderr.write(`contract suite crashed: ${(err as Error)?.name ?? "error"}: ${(err as Error)?.message?.split("\n")[0] ?? ""}\n`);
+      process.exitCode = 2;
+    });
+}

@@ -1,0 +1,225 @@
+// The suite's configuration: command-line options and environment variables, validated before any
+// request is sent. A problem is a ConfigError (exit 2) naming the variable or option.
+import { randomBytes } from "node:crypto";
+import { loadSpec, type SpecModel } from "./spec.ts";
+
+export interface Identity {
+  /** the known-good request body's identifying fields, e.g. { email } or { ident_type, ident } */
+  fields: Record<string, string>;
+  password: string;
+  label: "email" | "ident";
+}
+
+export interface SuiteConfig {
+  target: { kind: "mock" | "live"; baseUrl: string };
+  accountId: string;
+  audience: string;
+  loginType: string;
+  auth: { kind: "client_credentials"; clientId: string; clientSecret: string } | { kind: "access_token"; token: string };
+  identities: Identity[];
+  strict: boolean;
+  seed: number;
+  cases: number;
+  timeoutMs: number;
+  rate: number;
+  budget: number;
+  deadlineMs: number;
+  reportDir: string;
+}
+
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "ConfigError";
+  }
+}
+
+export interface Option {
+  flag: string;
+  env: string;
+  arg?: string;
+  description: string;
+  default: string;
+}
+
+/** Every option, with its environment variable: the one list --help and the README are made from. */
+export const OPTIONS: Option[] = [
+  { flag: "--timeout", env: "CONTRACT_TIMEOUT_MS", arg: "MS", default: "10000", description: "per-request timeout; a request that gets no answer in time fails its case" },
+  { flag: "--deadline", env: "CONTRACT_DEADLINE_S", arg: "S", default: "300", description: "whole-run deadline; the run always ends by then" },
+  { flag: "--rate", env: "CONTRACT_RATE", arg: "N", default: "5", description: "at most N requests per second to a non-loopback host" },
+  { flag: "--budget", env: "CONTRACT_BUDGET", arg: "N", default: "300", description: "at most N requests in the whole run" },
+  { flag: "--cases", env: "CONTRACT_CASES", arg: "N", default: "10", description: "generated cases per kind (valid bodies, invalid bodies)" },
+  { flag: "--seed", env: "CONTRACT_SEED", arg: "N", default: "20260101", description: "seed of the generated cases (printed on every run)" },
+  { flag: "--strict", env: "CONTRACT_STRICT", default: "off", description: "responses may not carry undocumented properties" },
+  { flag: "--report-dir", env: "CONTRACT_REPORT_DIR", arg: "DIR", default: "reports/", description: "where junit.xml, report.json and report.html go" },
+];
+
+export const LIVE_VARIABLES: Array<{ name: string; meaning: string }> = [
+  { name: "DINTERO_BASE_URL", meaning: "base URL including /v1; unset: start a Prism mock of the spec" },
+  { name: "DINTERO_ACCOUNT_ID", meaning: "account id, e.g. T12345678 (required for a live target)" },
+  { name: "DINTERO_AUDIENCE", meaning: "default https://api.dintero.com/v1/accounts/{DINTERO_ACCOUNT_ID}" },
+  { name: "DINTERO_CLIENT_ID", meaning: "with DINTERO_CLIENT_SECRET: the bearer comes from POST {base}/accounts/{aid}/auth/token" },
+  { name: "DINTERO_CLIENT_SECRET", meaning: "client secret (never printed)" },
+  { name: "DINTERO_ACCESS_TOKEN", meaning: "alternatively, a bearer to use as is" },
+  { name: "DINTERO_LOGIN_TYPE", meaning: "customer (default) or company" },
+  { name: "DINTERO_LOGIN_EMAIL", meaning: "a known-good test user, email form (required for a live target)" },
+  { name: "DINTERO_LOGIN_PASSWORD", meaning: "its password (required for a live target)" },
+  { name: "DINTERO_LOGIN_IDENT_TYPE", meaning: "optional known-good identity: ident_type" },
+  { name: "DINTERO_LOGIN_IDENT", meaning: "optional known-good identity: ident" },
+  { name: "DINTERO_LOGIN_IDENT_PASSWORD", meaning: "optional known-good identity: its password" },
+];
+
+function parseNumber(name: string, raw: string, min: number): number {
+  const n = Number(raw);
+  if (!Number.isFinite(n) || n < min || !/^\d+(\.\d+)?$/.test(raw.trim())) {
+    throw new ConfigError(`${name} must be a number of at least ${min}, got "${raw}"`);
+  }
+  return n;
+}
+
+/** Parse argv (after the script) into option values keyed by env name. Returns "help" for --help. */
+export function parseArgs(argv: string[]): Record<string, string> | "help" {
+  const values: Record<string, string> = {};
+  for (let i = 0; i < argv.length; i++) {
+    const token = argv[i]!;
+    if (token === "--help" || token === "-h") return "help";
+    const [flag, inline] = token.split("=", 2) as [string, string | undefined];
+    const option = OPTIONS.find((o) => o.flag === flag);
+    if (!option) throw new ConfigError(`unknown option ${token} (see --help)`);
+    if (!option.arg) {
+      values[option.env] = inline ?? "1";
+      continue;
+    }
+    const value = inline ?? argv[++i];
+    if (value === undefined) throw new ConfigError(`${flag} needs a value ${option.arg}`);
+    values[option.env] = value;
+  }
+  return values;
+}
+
+function exampleField(spec: SpecModel, name: string): Record<string, unknown> {
+  const ex = spec.operations.login.requestExamples[name];
+  if (!ex || typeof ex !== "object") throw new Error(`the spec has no "${name}" login example`);
+  return ex as Record<string, unknown>;
+}
+
+/** The identity fields of a body: those the spec's either/or rule (anyOf) requires. */
+export function identityFieldNames(spec: SpecModel): string[] {
+  const names = new Set<string>();
+  const walk = (s: unknown) => {
+    if (!s || typeof s !== "object") return;
+    const o = s as Record<string, unknown>;
+    if (Array.isArray(o.anyOf)) for (const b of o.anyOf) for (const r of ((b as { required?: string[] }).required ?? [])) names.add(r);
+    if (Array.isArray(o.allOf)) o.allOf.forEach(walk);
+  };
+  walk(spec.operations.login.requestSchema);
+  return [...names];
+}
+
+/** The property the spec marks writeOnly: the secret of the login body (password). */
+export function secretFieldNames(schema: unknown): Set<string> {
+  const out = new Set<string>();
+  const walk = (s: unknown) => {
+    if (!s || typeof s !== "object") return;
+    const o = s as Record<string, unknown>;
+    for (const [k, v] of Object.entries((o.properties ?? {}) as Record<string, { writeOnly?: boolean }>)) if (v?.writeOnly) out.add(k);
+    for (const key of ["allOf", "anyOf", "oneOf"]) if (Array.isArray(o[key])) (o[key] as unknown[]).forEach(walk);
+  };
+  walk(schema);
+  return out;
+}
+
+function identityFrom(example: Record<string, unknown>, identityFields: string[], secret: string, label: Identity["label"]): Identity {
+  const fields: Record<string, string> = {};
+  for (const f of identityFields) if (typeof example[f] === "string") fields[f] = example[f] as string;
+  return { fields, password: String(example[secret]), label };
+}
+
+export function resolveConfig(env: Record<string, string | undefined>, args: Record<string, string>, spec = loadSpec()): SuiteConfig {
+  const get = (name: string) => {
+    const v = args[name] ?? env[name];
+    return v === undefined || v === "" ? undefined : v;
+  };
+  const opt = (name: string) => get(name) ?? OPTIONS.find((o) => o.env === name)!.default;
+  const common = {
+    strict: ["1", "true", "yes", "on"].includes((get("CONTRACT_STRICT") ?? "").toLowerCase()),
+    seed: parseNumber("CONTRACT_SEED / --seed", opt("CONTRACT_SEED"), 0),
+    cases: parseNumber("CONTRACT_CASES / --cases", opt("CONTRACT_CASES"), 0),
+    timeoutMs: parseNumber("CONTRACT_TIMEOUT_MS / --timeout", opt("CONTRACT_TIMEOUT_MS"), 1),
+    rate: parseNumber("CONTRACT_RATE / --rate", opt("CONTRACT_RATE"), 0),
+    budget: parseNumber("CONTRACT_BUDGET / --budget", opt("CONTRACT_BUDGET"), 1),
+    deadlineMs: parseNumber("CONTRACT_DEADLINE_S / --deadline", opt("CONTRACT_DEADLINE_S"), 1) * 1000,
+    reportDir: opt("CONTRACT_REPORT_DIR"),
+  };
+  const login = spec.operations.login;
+  const [secretField] = [...secretFieldNames(login.requestSchema)];
+  if (!secretField) throw new Error("the login body schema marks no property writeOnly (the password)");
+  const identityFields = identityFieldNames(spec);
+  const typeEnum = ((login.requestSchema.properties as Record<string, { enum?: string[] }>).type?.enum ?? []);
+  const baseUrl = get("DINTERO_BASE_URL");
+
+  if (!baseUrl) {
+    // Mock: the known-good user is the spec's example; the mock accepts any client credentials.
+    const email = exampleField(spec, "email");
+    const phone = exampleField(spec, "phone");
+    return {
+      ...common,
+      target: { kind: "mock", baseUrl: "" },
+      accountId: String(login.pathParams.get("aid")?.example),
+      audience: String(email.audience),
+      loginType: String(email.type),
+      auth: { kind: "client_credentials", clientId: "contract-suite", clientSecret: `mock-${randomBytes(12).toString("hex")}` },
+      identities: [identityFrom(email, identityFields, secretField, "email"), identityFrom(phone, identityFields, secretField, "ident")],
+    };
+  }
+
+  let url: URL;
+  try {
+    url = new URL(baseUrl);
+  } catch {
+    throw new ConfigError(`DINTERO_BASE_URL is not a URL: "${baseUrl}"`);
+  }
+  if (url.protocol !== "http:" && url.protocol !== "https:") throw new ConfigError("DINTERO_BASE_URL must be http(s)");
+  const need = (name: string) => {
+    const v = get(name);
+    if (v === undefined) throw new ConfigError(`${name} is required when DINTERO_BASE_URL is set`);
+    return v;
+  };
+  const accountId = need("DINTERO_ACCOUNT_ID");
+  const aidValid = spec.validator(login.pathParams.get("aid")!.schema);
+  if (!aidValid(accountId)) throw new ConfigError(`DINTERO_ACCOUNT_ID "${accountId}" does not match the spec's account id schema`);
+  let auth: SuiteConfig["auth"];
+  const token = get("DINTERO_ACCESS_TOKEN");
+  if (get("DINTERO_CLIENT_ID") || get("DINTERO_CLIENT_SECRET") || !token) {
+    if (!get("DINTERO_CLIENT_ID") && !get("DINTERO_CLIENT_SECRET")) {
+      throw new ConfigError("DINTERO_CLIENT_ID and DINTERO_CLIENT_SECRET (or DINTERO_ACCESS_TOKEN) are required when DINTERO_BASE_URL is set");
+    }
+    auth = { kind: "client_credentials", clientId: need("DINTERO_CLIENT_ID"), clientSecret: need("DINTERO_CLIENT_SECRET") };
+  } else auth = { kind: "access_token", token };
+  const loginType = get("DINTERO_LOGIN_TYPE") ?? typeEnum[0] ?? "customer";
+  if (typeEnum.length && !typeEnum.includes(loginType)) {
+    throw new ConfigError(`DINTERO_LOGIN_TYPE must be one of ${typeEnum.join(", ")}, got "${loginType}"`);
+  }
+  const emailField = identityFields.find((f) => f === "email") ?? "email";
+  const identities: Identity[] = [
+    { fields: { [emailField]: need("DINTERO_LOGIN_EMAIL") }, password: need("DINTERO_LOGIN_PASSWORD"), label: "email" },
+  ];
+  const identVars = ["DINTERO_LOGIN_IDENT_TYPE", "DINTERO_LOGIN_IDENT", "DINTERO_LOGIN_IDENT_PASSWORD"];
+  if (identVars.some((v) => get(v) !== undefined)) {
+    for (const v of identVars) if (get(v) === undefined) throw new ConfigError(`${v} is required when any of ${identVars.join(", ")} is set`);
+    identities.push({
+      fields: { ident_type: get("DINTERO_LOGIN_IDENT_TYPE")!, ident: get("DINTERO_LOGIN_IDENT")! },
+      password: get("DINTERO_LOGIN_IDENT_PASSWORD")!,
+      label: "ident",
+    });
+  }
+  return {
+    ...common,
+    target: { kind: "live", baseUrl: baseUrl.replace(/\/+$/, "") },
+    accountId,
+    audience: get("DINTERO_AUDIENCE") ?? `https://api.dintero.com/v1/accounts/${accountId}`,
+    loginType,
+    auth,
+    identities,
+  };
+}

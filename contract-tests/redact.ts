@@ -1,0 +1,70 @@
+// Keeps secrets out of every output: known secrets are replaced, tokens shortened to a short prefix.
+export const REDACTED = "[REDACTED]";
+/** Characters of a token kept in reports: enough to recognise it, far too few to use it. */
+export const TOKEN_PREFIX_LENGTH = 10;
+/** Secrets shorter than this are not searched for in free text (they would match by chance). */
+const MIN_SECRET_LENGTH = 4;
+
+const TOKEN_PROPERTY = /^(access_token|refresh_token|id_token|mfa_token)$/;
+const JWT_SHAPE = /\beyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*/g;
+
+export function shortenToken(token: string): string {
+  return `${token.slice(0, TOKEN_PREFIX_LENGTH)}…(${token.length} chars)`;
+}
+
+export interface Redactor {
+  /** Register a secret (password, client secret, token) learnt during the run. */
+  addSecret(secret: string | undefined, kind?: "secret" | "token"): void;
+  text(value: string): string;
+  /** Deep copy of a JSON value: writeOnly / token properties and known secrets redacted. */
+  json(value: unknown, secretProperties?: ReadonlySet<string>): unknown;
+  headers(headers: Record<string, string>): Record<string, string>;
+}
+
+export function createRedactor(initial: Array<string | undefined> = []): Redactor {
+  const secrets = new Set<string>();
+  const tokens = new Set<string>();
+  const redactor: Redactor = {
+    addSecret(secret, kind = "secret") {
+      if (!secret || secret.length < MIN_SECRET_LENGTH) return;
+      (kind === "token" ? tokens : secrets).add(secret);
+    },
+    text(value) {
+      let out = value;
+      // longest first, so a secret containing another is replaced whole
+      for (const t of [...tokens].sort((a, b) => b.length - a.length)) out = out.split(t).join(shortenToken(t));
+      out = out.replace(JWT_SHAPE, (m) => shortenToken(m));
+      for (const s of [...secrets].sort((a, b) => b.length - a.length)) {
+        out = out.split(s).join(REDACTED);
+        const escaped = JSON.stringify(s).slice(1, -1);
+        if (escaped !== s) out = out.split(escaped).join(REDACTED);
+      }
+      return out;
+    },
+    json(value, secretProperties = new Set()) {
+      if (typeof value === "string") return redactor.text(value);
+      if (Array.isArray(value)) return value.map((v) => redactor.json(v, secretProperties));
+      if (value === null || typeof value !== "object") return value;
+      const out: Record<string, unknown> = {};
+      for (const [k, v] of Object.entries(value)) {
+        if (secretProperties.has(k) && typeof v === "string") out[k] = `${REDACTED} (${[...v].length} chars)`;
+        else if (TOKEN_PROPERTY.test(k) && typeof v === "string") out[k] = shortenToken(v);
+        else out[redactor.text(k)] = redactor.json(v, secretProperties);
+      }
+      return out;
+    },
+    headers(headers) {
+      const out: Record<string, string> = {};
+      for (const [k, v] of Object.entries(headers)) {
+        if (k.toLowerCase() === "authorization") {
+          const [scheme, ...rest] = v.split(" ");
+          const credential = rest.join(" ");
+          out[k] = scheme?.toLowerCase() === "bearer" && credential ? `${scheme} ${shortenToken(credential)}` : `${scheme ?? ""} ${REDACTED}`.trim();
+        } else out[k] = redactor.text(v);
+      }
+      return out;
+    },
+  };
+  for (const s of initial) redactor.addSecret(s);
+  return redactor;
+}
