@@ -115,14 +115,19 @@ export function isLoginError(value: unknown): value is LoginError {
 const redacted = "[REDACTED]";
 
 /**
- * Removes every known secret (password, client secret, tokens) from text that came from
- * elsewhere (a server's error message, a request id) before it goes into a LoginError.
+ * Removes every secret an exchange carried (password or PIN, client secret, Basic credentials,
+ * bearer, tokens in the response) from text that came from the server (its error message, the
+ * request id) before that text goes into a LoginError.
  * Secrets shorter than 4 characters are not searched for: the spec's shortest password is 4.
  */
 export function redactSecrets(text: string, secrets: Iterable<string | undefined>): string {
   let out = text;
   for (const secret of secrets) {
-    if (secret && secret.length >= 4) out = out.split(secret).join(redacted);
+    if (!secret || secret.length < 4) continue;
+    // As sent (and so as a server may echo it): raw, JSON-escaped inside a body, URL-encoded.
+    for (const form of new Set([secret, JSON.stringify(secret).slice(1, -1), encodeURIComponent(secret)])) {
+      out = out.split(form).join(redacted);
+    }
   }
   return out;
 }

@@ -210,7 +210,7 @@ describe("the login itself is never retried", () => {
   }
 
   it("a dropped connection on login is not retried", async () => {
-    server.login = (_req, res) => res.socket?.destroy();
+    server.login = (_req, res) => void res.socket?.destroy();
     await expect(client().login(email)).rejects.toMatchObject({ kind: "network" });
     expect(server.loginRequests()).toHaveLength(1);
   });
