@@ -1,0 +1,134 @@
+// Proof that the conformance suite's checks work: against local servers that each break exactly one
+// rule of the contract, the suite fails and names the right check; against the correct server
+// (charset parameter, an undocumented property) it passes with zero failures.
+import { afterEach, describe, expect, it } from "vitest";
+import { CHECKS } from "../contract-tests/checks.ts";
+import { resolveConfig } from "../contract-tests/config.ts";
+import { runSuite, type RunResult } from "../contract-tests/suite.ts";
+import { BREAKAGES, contractEnv, startContractServer, type Breakage, type ContractServer } from "./helpers/contract-servers.ts";
+
+let server: ContractServer | undefined;
+afterEach(async () => {
+  await server?.close();
+  server = undefined;
+});
+
+async function run(breakage?: Breakage, args: Record<string, string> = {}): Promise<RunResult> {
+  server = await startContractServer(breakage ? { break: breakage } : {});
+  const config = resolveConfig(contractEnv(server, { CONTRACT_TIMEOUT_MS: "300", CONTRACT_CASES: "4" }), args);
+  return runSuite(config);
+}
+
+const failedChecks = (r: RunResult) => [...new Set(r.results.filter((x) => x.outcome === "fail").map((x) => x.check))];
+
+/** Each broken server, and the check that must catch it. */
+const CAUGHT_BY: Record<Exclude<Breakage, "rate_limits_once">, string> = {
+  expires_in_as_string: "response_schema_conformance",
+  token_expires_in_zero: "response_schema_conformance",
+  validation_422: "status_code_conformance",
+  content_type_text_plain: "content_type_conformance",
+  truncated_json_errors: "content_type_conformance",
+  crash_on_non_ascii: "not_a_server_error",
+  rejects_max_length_password: "positive_data_acceptance",
+  accepts_short_password: "negative_data_rejection",
+  ignores_type_enum: "negative_data_rejection",
+  ignores_content_type: "negative_data_rejection",
+  accepts_any_bearer: "ignored_auth",
+  no_auth_required: "ignored_auth",
+  accepts_any_password: "wrong_credentials",
+  exp_mismatch: "token_semantics",
+  echoes_password: "secret_reflection",
+  never_answers: "server_answers",
+};
+
+describe("the correct local server", () => {
+  it("passes with zero failures, though it answers with a charset and adds an undocumented property", async () => {
+    const result = await run();
+    expect(result.results.filter((r) => r.outcome === "fail")).toEqual([]);
+    expect(result.exitCode).toBe(0);
+    const login = result.exchanges.find((e) => e.caseId === "login.email.known_good")!;
+    expect(login.response?.headers["content-type"]).toBe("application/json; charset=utf-8");
+    expect(JSON.parse(login.response!.bodyText)).toHaveProperty("scope");
+    // every check ran against a live target with a user store: nothing is "not applicable"
+    for (const check of CHECKS) expect(result.results.some((r) => r.check === check.name && r.outcome === "pass"), check.name).toBe(true);
+    expect(result.results.some((r) => r.outcome === "not_applicable")).toBe(false);
+  });
+
+  it("fails response_schema_conformance only in --strict mode, naming the undocumented property", async () => {
+    const result = await run(undefined, { CONTRACT_STRICT: "1" });
+    expect(failedChecks(result)).toEqual(["response_schema_conformance"]);
+    const finding = result.results.find((r) => r.outcome === "fail")!.findings[0]!;
+    expect(finding.rule).toMatch(/unevaluatedProperties/);
+    expect(finding.expected).toContain("scope");
+  });
+
+  it("honours a 429 with Retry-After and reports it, without counting a violation", async () => {
+    const result = await run("rate_limits_once");
+    expect(result.exitCode).toBe(0);
+    expect(result.rateLimited).toBe(1);
+    expect(result.exchanges.some((e) => e.rateLimited.length === 1)).toBe(true);
+  });
+});
+
+describe("every broken server fails the suite and names the right check", () => {
+  it("has a broken server for every check", () => {
+    for (const check of CHECKS) expect(Object.values(CAUGHT_BY), check.name).toContain(check.name);
+    for (const b of Object.keys(BREAKAGES)) expect(b === "rate_limits_once" || b in CAUGHT_BY, b).toBe(true);
+  });
+
+  it.each(Object.entries(CAUGHT_BY))("%s → %s", async (breakage, check) => {
+    const result = await run(breakage as Breakage);
+    expect(result.exitCode).toBe(1);
+    expect(failedChecks(result)).toContain(check);
+    const failure = result.results.find((r) => r.check === check && r.outcome === "fail")!;
+    expect(failure.findings[0]!.check).toBe(check);
+    expect(failure.findings[0]!.rule.length).toBeGreaterThan(0);
+  });
+
+  it("a broken rule is caught by its own check, not only as collateral", async () => {
+    const result = await run("accepts_short_password");
+    expect(failedChecks(result)).toEqual(["negative_data_rejection"]);
+    const ids = result.results.filter((r) => r.outcome === "fail").map((r) => r.caseId);
+    expect(ids).toContain("login.email.negative.minLength.password");
+    expect(ids.every((id) => /minLength\.password|generated\.invalid/.test(id))).toBe(true);
+  });
+});
+
+describe("safety limits", () => {
+  it("stops after 3 consecutive timeouts and reports the target as not answering", async () => {
+    const result = await run("never_answers");
+    expect(result.aborted?.reason).toBe("not_answering");
+    expect(result.results.filter((r) => r.check === "server_answers" && r.outcome === "fail")).toHaveLength(3);
+  });
+
+  it("the whole-run deadline ends a run against a server that never answers", async () => {
+    const started = Date.now();
+    server = await startContractServer({ break: "never_answers" });
+    const config = resolveConfig(contractEnv(server, { CONTRACT_TIMEOUT_MS: "10000", CONTRACT_DEADLINE_S: "1" }), {});
+    const result = await runSuite(config);
+    expect(Date.now() - started).toBeLessThan(5000);
+    expect(result.exitCode).toBe(1);
+    expect(["deadline", "not_answering"]).toContain(result.aborted?.reason);
+  });
+
+  it("never sends more requests than the budget", async () => {
+    server = await startContractServer();
+    const result = await runSuite(resolveConfig(contractEnv(server), { CONTRACT_BUDGET: "5" }));
+    expect(server.requestCount()).toBe(5);
+    expect(result.aborted?.reason).toBe("budget");
+    expect(result.exitCode).toBe(1);
+  });
+
+  it("generated cases are deterministic for a seed and change with it", async () => {
+    const bodies = async (seed: string) => {
+      server = await startContractServer();
+      const r = await runSuite(resolveConfig(contractEnv(server, { CONTRACT_CASES: "3", CONTRACT_SEED: seed }), {}));
+      await server.close();
+      server = undefined;
+      return r.exchanges.filter((e) => e.caseId.includes("generated")).map((e) => e.request.body);
+    };
+    const a = await bodies("7");
+    expect(await bodies("7")).toEqual(a);
+    expect(await bodies("8")).not.toEqual(a);
+  });
+});

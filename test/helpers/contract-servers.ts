@@ -1,0 +1,217 @@
+// Self-test targets for the conformance suite: ONE correct node:http implementation of the login
+// contract (token endpoint, login endpoint, a real user store, its own HS256 JWTs), which answers
+// `application/json; charset=utf-8` and adds an undocumented `scope` property, plus single-rule
+// breakages selected by `break`. Each breakage exists to prove that one check fails on it.
+import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { validateAccountId, validateClientCredentialsTokenRequest, validateLoginCredentials, type ValidationError } from "../../generated/validators.js";
+
+export const BREAKAGES = {
+  expires_in_as_string: "login 200 carries expires_in as a string",
+  token_expires_in_zero: "the token endpoint answers expires_in 0 (the spec says minimum 1)",
+  validation_422: "invalid requests are answered 422, which the spec does not document",
+  content_type_text_plain: "JSON responses are labelled text/plain",
+  truncated_json_errors: "error responses carry a truncated JSON body",
+  crash_on_non_ascii: "a non-ASCII password crashes the login (500)",
+  rejects_max_length_password: "a 255-character password (the documented maximum) is rejected as invalid",
+  accepts_short_password: "the password minLength is not checked",
+  ignores_type_enum: "type is not checked against its enum",
+  ignores_content_type: "any Content-Type is parsed as JSON",
+  accepts_any_bearer: "the bearer's signature is not verified",
+  no_auth_required: "the login endpoint does not require a bearer",
+  accepts_any_password: "the password is not compared",
+  exp_mismatch: "exp in the issued JWT disagrees with expires_in by an hour",
+  echoes_password: "the wrong-credentials error message quotes the submitted password",
+  never_answers: "the login endpoint never answers",
+  rate_limits_once: "the first login request is answered 429 with Retry-After: 0 (correct behaviour)",
+} as const;
+export type Breakage = keyof typeof BREAKAGES;
+
+export interface ContractServerOptions {
+  break?: Breakage;
+  accountId?: string;
+  clientId?: string;
+  clientSecret?: string;
+  email?: string;
+  password?: string;
+  identType?: string;
+  ident?: string;
+  identPassword?: string;
+}
+
+export interface ContractServer {
+  /** base URL including /v1 */
+  baseUrl: string;
+  options: Required<Omit<ContractServerOptions, "break">> & { break?: Breakage };
+  /** every token the server issued (to prove none leaks) */
+  issuedTokens: string[];
+  requestCount(): number;
+  close(): Promise<void>;
+}
+
+const b64 = (v: unknown) => Buffer.from(JSON.stringify(v)).toString("base64url");
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let data = "";
+    req.setEncoding("utf8");
+    req.on("data", (c: string) => (data += c));
+    req.on("end", () => resolve(data));
+    req.on("error", reject);
+  });
+}
+
+export async function startContractServer(opts: ContractServerOptions = {}): Promise<ContractServer> {
+  const options = {
+    accountId: "T87654321",
+    clientId: "selftest-client",
+    clientSecret: `client-secret-${randomBytes(8).toString("hex")}`,
+    email: "ada@example.com",
+    password: `user-password-${randomBytes(8).toString("hex")}`,
+    identType: "phone_number",
+    ident: "+4790000000",
+    identPassword: `ident-password-${randomBytes(8).toString("hex")}`,
+    ...opts,
+  };
+  const broken = options.break;
+  const key = randomBytes(32);
+  const audience = `https://api.dintero.com/v1/accounts/${options.accountId}`;
+  const issuedTokens: string[] = [];
+  let requests = 0;
+  let loginRequests = 0;
+
+  const sign = (payload: Record<string, unknown>) => {
+    const head = b64({ alg: "HS256", typ: "JWT" });
+    const body = b64(payload);
+    const token = `${head}.${body}.${createHmac("sha256", key).update(`${head}.${body}`).digest("base64url")}`;
+    issuedTokens.push(token);
+    return token;
+  };
+  const issue = (sub: string, expiresIn: number, scope: string) => {
+    const iat = Math.floor(Date.now() / 1000);
+    const exp = iat + expiresIn + (broken === "exp_mismatch" ? 3600 : 0);
+    return { access_token: sign({ iss: `${audience}/auth/token`, aud: audience, sub, iat, exp, scope }), token_type: "Bearer", expires_in: expiresIn, scope };
+  };
+  const bearerValid = (header: string | undefined) => {
+    const m = /^Bearer ([A-Za-z0-9_-]+)\.([A-Za-z0-9_-]+)\.([A-Za-z0-9_-]+)$/.exec(header ?? "");
+    if (!m) return false;
+    if (broken === "accepts_any_bearer") return true;
+    const expected = createHmac("sha256", key).update(`${m[1]}.${m[2]}`).digest();
+    const given = Buffer.from(m[3]!, "base64url");
+    if (given.length !== expected.length || !timingSafeEqual(given, expected)) return false;
+    const payload = JSON.parse(Buffer.from(m[2]!, "base64url").toString()) as { exp?: number };
+    return typeof payload.exp === "number" && payload.exp > Date.now() / 1000;
+  };
+
+  function send(res: ServerResponse, status: number, body: unknown) {
+    const isError = status >= 400;
+    const type = broken === "content_type_text_plain" ? "text/plain" : "application/json; charset=utf-8";
+    let text = JSON.stringify(body);
+    if (isError && broken === "truncated_json_errors") text = text.slice(0, -3);
+    res.writeHead(status, { "content-type": type, "request-id": randomBytes(8).toString("hex") });
+    res.end(text);
+  }
+  const error = (res: ServerResponse, status: number, code: string, message: string, errors?: ValidationError[]) =>
+    send(res, status, { error: { code, message, ...(errors ? { errors: errors.map((e) => ({ path: e.instancePath, message: e.message })) } : {}) } });
+  const invalid = (res: ServerResponse, message: string, errors?: ValidationError[]) =>
+    error(res, broken === "validation_422" ? 422 : 400, "INVALID_REQUEST_PARAMETERS", message, errors);
+
+  /** Shared request parsing: media type, JSON, aid. Returns the body or undefined (answered). */
+  async function parse(req: IncomingMessage, res: ServerResponse, aid: string): Promise<unknown> {
+    const raw = await readBody(req);
+    const type = (req.headers["content-type"] ?? "").split(";")[0]!.trim().toLowerCase();
+    if (type !== "application/json" && broken !== "ignores_content_type") return invalid(res, "Content-Type must be application/json");
+    let body: unknown;
+    try {
+      body = JSON.parse(raw);
+    } catch {
+      return invalid(res, "Invalid JSON");
+    }
+    if (!validateAccountId(aid)) return invalid(res, "Invalid account id", validateAccountId.errors ?? []);
+    return body;
+  }
+
+  async function token(req: IncomingMessage, res: ServerResponse, aid: string) {
+    const expected = `Basic ${Buffer.from(`${options.clientId}:${options.clientSecret}`).toString("base64")}`;
+    if (req.headers.authorization !== expected) return error(res, 401, "UNAUTHORIZED", "Invalid client credentials");
+    const body = await parse(req, res, aid);
+    if (body === undefined) return;
+    if (!validateClientCredentialsTokenRequest(body)) return invalid(res, "Invalid request body", validateClientCredentialsTokenRequest.errors ?? []);
+    if ((body as { audience: string }).audience !== audience || aid !== options.accountId) return error(res, 403, "FORBIDDEN", "Forbidden");
+    const tok = issue(`${options.clientId}@clients`, broken === "token_expires_in_zero" ? 0 : 14400, "write:accounts:/auth/users");
+    send(res, 200, tok);
+  }
+
+  async function login(req: IncomingMessage, res: ServerResponse, aid: string) {
+    loginRequests++;
+    if (broken === "never_answers") return; // leave the request hanging
+    if (broken === "rate_limits_once" && loginRequests === 1) {
+      res.writeHead(429, { "content-type": "application/json; charset=utf-8", "retry-after": "0" });
+      return res.end(JSON.stringify({ error: { code: "TOO_MANY_REQUESTS", message: "Too Many Requests" } }));
+    }
+    if (broken !== "no_auth_required" && !bearerValid(req.headers.authorization)) {
+      return error(res, 401, "UNAUTHORIZED", "Access forbidden, invalid JWT token was used");
+    }
+    const body = await parse(req, res, aid);
+    if (body === undefined) return;
+    const valid = validateLoginCredentials(body);
+    const errors = (validateLoginCredentials.errors ?? []).filter(
+      (e) =>
+        !(broken === "accepts_short_password" && e.keyword === "minLength" && e.instancePath === "/password") &&
+        !(broken === "ignores_type_enum" && e.keyword === "enum" && e.instancePath === "/type"),
+    );
+    if (!valid && errors.length) return invalid(res, "Invalid request body", errors);
+    const creds = body as Record<string, string>;
+    if (broken === "rejects_max_length_password" && [...creds.password!].length >= 255) return invalid(res, "password too long");
+    if (broken === "crash_on_non_ascii" && /[^\x00-\x7f]/.test(creds.password! + (creds.email ?? "") + (creds.ident ?? ""))) {
+      return error(res, 500, "INTERNAL_SERVER_ERROR", "Unexpected Error");
+    }
+    if (creds.audience !== audience || aid !== options.accountId) return error(res, 403, "FORBIDDEN", "Forbidden");
+    const byEmail = creds.email !== undefined && creds.email === options.email && creds.password === options.password;
+    const byIdent = creds.email === undefined && creds.ident_type === options.identType && creds.ident === options.ident && creds.password === options.identPassword;
+    const knownIdentity = creds.email === options.email || (creds.ident_type === options.identType && creds.ident === options.ident);
+    const ok = creds.type === "customer" && (byEmail || byIdent || (broken === "accepts_any_password" && knownIdentity));
+    if (!ok) return error(res, 403, "FORBIDDEN", broken === "echoes_password" ? `Wrong password "${creds.password}"` : "Forbidden");
+    const tok = issue(`customer:${creds.email ?? creds.ident}`, 3600, "read:accounts:/customers");
+    send(res, 200, broken === "expires_in_as_string" ? { ...tok, expires_in: String(tok.expires_in) } : tok);
+  }
+
+  const server = createServer((req, res) => {
+    requests++;
+    const m = /^\/v1\/accounts\/([^/]*)\/(customers\/login|auth\/token)$/.exec(new URL(req.url ?? "/", "http://x").pathname);
+    const handler = m && req.method === "POST" ? (m[2] === "auth/token" ? token : login) : undefined;
+    if (!handler) return error(res, 400, "NOT_FOUND", "No such endpoint");
+    handler(req, res, decodeURIComponent(m![1]!)).catch(() => error(res, 500, "INTERNAL_SERVER_ERROR", "Unexpected Error"));
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    baseUrl: `http://127.0.0.1:${port}/v1`,
+    options,
+    issuedTokens,
+    requestCount: () => requests,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+/** The environment that points the suite at a contract server. */
+export function contractEnv(server: ContractServer, extra: Record<string, string> = {}): Record<string, string> {
+  const o = server.options;
+  return {
+    DINTERO_BASE_URL: server.baseUrl,
+    DINTERO_ACCOUNT_ID: o.accountId,
+    DINTERO_CLIENT_ID: o.clientId,
+    DINTERO_CLIENT_SECRET: o.clientSecret,
+    DINTERO_LOGIN_EMAIL: o.email,
+    DINTERO_LOGIN_PASSWORD: o.password,
+    DINTERO_LOGIN_IDENT_TYPE: o.identType,
+    DINTERO_LOGIN_IDENT: o.ident,
+    DINTERO_LOGIN_IDENT_PASSWORD: o.identPassword,
+    ...extra,
+  };
+}
