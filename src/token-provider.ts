@@ -93,7 +93,7 @@ export async function fetchClientToken(options: ClientTokenRequestOptions): Prom
   return readSuccessBody(ex, validateAccessToken, context) as AccessToken;
 }
 
-/** `base64(utf8(client_id:client_secret))` with Web APIs only (no Buffer). */
+/** `base64(utf8(client_id:client_secret))` with Web APIs only: TextEncoder and btoa. */
 export function basicCredentials({ clientId, clientSecret }: ClientCredentials): string {
   const bytes = new TextEncoder().encode(`${clientId}:${clientSecret}`);
   let binary = "";

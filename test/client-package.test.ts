@@ -1,0 +1,154 @@
+// The package as a consumer gets it: `npm pack` (which builds), install the tarball in a scratch
+// project, type-check against dist/index.d.ts, and run it in plain Node with code generation from
+// strings disabled against a local server. Also: src/ uses Web-standard APIs only.
+import { execFile } from "node:child_process";
+import { mkdir, mkdtemp, readdir, readFile, rm, symlink, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { promisify } from "node:util";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { sendJson, startLoginServer, type LoginServer } from "./helpers/login-server.ts";
+
+const run = promisify(execFile);
+const root = path.resolve(import.meta.dirname, "..");
+const npm = process.platform === "win32" ? "npm.cmd" : "npm";
+
+let scratch: string;
+let consumer: string;
+let packedFiles: string[];
+let server: LoginServer;
+
+beforeAll(async () => {
+  scratch = await mkdtemp(path.join(tmpdir(), "dintero-login-kit-pack-"));
+  // `npm pack` runs `prepare`, i.e. `npm run build`, so this also tests the build.
+  const { stdout } = await run(npm, ["pack", "--json", "--pack-destination", scratch], { cwd: root, maxBuffer: 10_000_000 });
+  const [packed] = JSON.parse(stdout.slice(stdout.indexOf("["))) as { filename: string; files: { path: string }[] }[];
+  packedFiles = packed!.files.map((f) => f.path).sort();
+
+  consumer = path.join(scratch, "consumer");
+  const installed = path.join(consumer, "node_modules", "dintero-login-kit");
+  await mkdir(installed, { recursive: true });
+  await run("tar", ["-xzf", path.join(scratch, path.basename(packed!.filename)), "-C", installed, "--strip-components=1"]);
+  // The runtime dependency, as npm would install it next to the package.
+  for (const dep of ["openapi-fetch", "openapi-typescript-helpers"]) {
+    await symlink(path.join(root, "node_modules", dep), path.join(consumer, "node_modules", dep), "dir");
+  }
+  await writeFile(path.join(consumer, "package.json"), JSON.stringify({ name: "consumer", type: "module", private: true }));
+  server = await startLoginServer();
+}, 120_000);
+
+afterAll(async () => {
+  await server?.close();
+  if (scratch) await rm(scratch, { recursive: true, force: true });
+});
+
+describe("npm pack", () => {
+  it("lists only what a consumer needs: dist, the generated types, README, license metadata", async () => {
+    const { stdout } = await run(npm, ["pack", "--dry-run", "--json", "--ignore-scripts"], { cwd: root });
+    const [dry] = JSON.parse(stdout.slice(stdout.indexOf("["))) as { files: { path: string }[] }[];
+    expect(dry!.files.map((f) => f.path).sort()).toEqual(packedFiles);
+    for (const file of packedFiles) {
+      expect(file).toMatch(/^(dist\/[\w-]+\.(js|d\.ts)|generated\/(schema|validators)\.d\.ts|package\.json|README\.md|LICENSE)$/);
+    }
+    expect(packedFiles).toContain("dist/index.js");
+    expect(packedFiles).toContain("dist/index.d.ts");
+    expect(packedFiles).toContain("generated/schema.d.ts");
+    expect(packedFiles.some((f) => /test|fixture|contract|bench|src\/|openapi\//.test(f))).toBe(false);
+  });
+
+  it("package.json points exports and types at dist, and ajv is not a runtime dependency", async () => {
+    const pkg = JSON.parse(await readFile(path.join(root, "package.json"), "utf8")) as Record<string, unknown>;
+    expect(pkg.exports).toEqual({ ".": { types: "./dist/index.d.ts", import: "./dist/index.js" } });
+    expect(pkg.types).toBe("./dist/index.d.ts");
+    expect(Object.keys(pkg.dependencies as object)).toEqual(["openapi-fetch"]);
+  });
+});
+
+describe("the built package", () => {
+  it("logs in under node --disallow-code-generation-from-strings, and its validators work there", async () => {
+    server.login = (req, res) => {
+      const body = req.json as { password?: string };
+      if (body.password === "wrong-shape") sendJson(res, 200, { access_token: "x", token_type: "Bearer", expires_in: 0 });
+      else sendJson(res, 200, { access_token: "customer-token", token_type: "Bearer", expires_in: 60 });
+    };
+    const script = `
+      import { createLoginClient, LoginError } from "dintero-login-kit";
+      const client = createLoginClient({
+        accountId: "T12345678",
+        auth: { clientId: "id", clientSecret: "fake-client-secret" },
+        baseUrl: process.env.BASE_URL,
+      });
+      const token = await client.login({ type: "customer", email: "a@example.com", password: "fake-password" });
+      const invalid = await client.login({ type: "customer", password: "x" }).catch((e) => e);
+      const violation = await client.login({ type: "customer", email: "a@example.com", password: "wrong-shape" }).catch((e) => e);
+      let evalBlocked = false;
+      try { new Function("return 1"); } catch { evalBlocked = true; }
+      console.log(JSON.stringify({
+        token,
+        invalid: [invalid instanceof LoginError, invalid.kind, invalid.details.map((d) => d.rule)],
+        violation: [violation.kind, violation.details[0]],
+        evalBlocked,
+      }));
+    `;
+    await writeFile(path.join(consumer, "run.mjs"), script);
+    const { stdout } = await run(process.execPath, ["--disallow-code-generation-from-strings", "run.mjs"], {
+      cwd: consumer,
+      env: { ...process.env, BASE_URL: server.baseUrl },
+    });
+    expect(JSON.parse(stdout)).toEqual({
+      token: { access_token: "customer-token", token_type: "Bearer", expires_in: 60 },
+      invalid: [true, "invalid_request", expect.arrayContaining(["minLength", "anyOf"])],
+      violation: ["contract_violation", { pointer: "/expires_in", rule: "minimum", message: "must be >= 1" }],
+      evalBlocked: true,
+    });
+    expect(server.tokenRequests()).toHaveLength(1);
+    expect(server.loginRequests()).toHaveLength(2);
+  });
+
+  it("type-checks a consumer against dist/index.d.ts (skipLibCheck off), rejecting bad bodies", async () => {
+    const source = `
+      import { createLoginClient, LoginError, type AccessToken, type LoginClient, type LoginCredentials } from "dintero-login-kit";
+      const client: LoginClient = createLoginClient({ accountId: "T12345678", auth: { accessToken: async () => "bearer" } });
+      const ok: Promise<AccessToken> = client.login({ type: "customer", email: "a@example.com", password: "pw12" });
+      const pin: LoginCredentials = { type: "customer", ident_type: "phone_number", ident: "+4799999999", password: "1234" };
+      // @ts-expect-error neither email nor ident
+      const none: LoginCredentials = { type: "customer", password: "pw12" };
+      // @ts-expect-error type outside the enum
+      void client.login({ type: "robot", email: "a@example.com", password: "pw12" });
+      export function kindOf(e: unknown): string { return e instanceof LoginError ? e.kind : "other"; }
+      void ok; void pin; void none;
+    `;
+    await writeFile(path.join(consumer, "consumer.ts"), source);
+    const tsc = path.join(root, "node_modules", "typescript", "bin", "tsc");
+    const compilerOptions = { strict: true, noEmit: true, module: "nodenext", moduleResolution: "nodenext", target: "es2022", lib: ["es2022", "dom"], types: [], skipLibCheck: false };
+    await writeFile(path.join(consumer, "tsconfig.json"), JSON.stringify({ compilerOptions, files: ["consumer.ts"] }));
+    const result = await run(process.execPath, [tsc, "-p", "tsconfig.json"], { cwd: consumer }).catch((e: { stdout: string }) => e);
+    expect((result as { stdout: string }).stdout).toBe("");
+  });
+});
+
+describe("Web-standard APIs only", () => {
+  async function sourceFiles(dir: string): Promise<string[]> {
+    const entries = await readdir(dir, { withFileTypes: true, recursive: true });
+    return entries.filter((e) => e.isFile() && e.name.endsWith(".ts")).map((e) => path.join(e.parentPath, e.name));
+  }
+
+  it("src/ has no node: imports, no Buffer, no require, and nothing from contract-tests/ or scripts/", async () => {
+    const files = await sourceFiles(path.join(root, "src"));
+    expect(files.length).toBeGreaterThan(3);
+    for (const file of files) {
+      const text = await readFile(file, "utf8");
+      expect(text, file).not.toMatch(/from\s+["']node:|import\(\s*["']node:/);
+      expect(text, file).not.toMatch(/\bBuffer\b/);
+      expect(text, file).not.toMatch(/\brequire\(/);
+      expect(text, file).not.toMatch(/from\s+["'][./]*(contract-tests|scripts)\//);
+    }
+  });
+
+  it("dist/index.js imports only openapi-fetch and compiles no code (no ajv, eval or new Function)", async () => {
+    const bundle = await readFile(path.join(root, "dist", "index.js"), "utf8");
+    const imports = [...bundle.matchAll(/^import .* from ["']([^"']+)["'];?$/gm)].map((m) => m[1]);
+    expect(imports).toEqual(["openapi-fetch"]);
+    expect(bundle).not.toMatch(/\bajv\b|\beval\(|new Function\(|\bBuffer\b|node:/);
+  });
+});
