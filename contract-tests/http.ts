@@ -46,6 +46,8 @@ export interface TransportOptions {
   /** aborted on Ctrl-C */
   signal?: AbortSignal;
   maxConsecutiveTimeouts?: number;
+  /** throttle loopback hosts too (tests of the throttle itself) */
+  throttleLoopback?: boolean;
   /** longest Retry-After honoured, seconds */
   maxRetryAfterS?: number;
 }
@@ -99,7 +101,7 @@ export function createTransport(options: TransportOptions): Transport {
 
   async function attempt(request: RecordedRequest): Promise<Omit<Exchange, "id" | "caseId" | "rateLimited">> {
     checkLimits();
-    if (!isLoopback(request.url) && options.rate > 0) {
+    if ((options.throttleLoopback || !isLoopback(request.url)) && options.rate > 0) {
       await sleep(lastStart + 1000 / options.rate - Date.now(), options.signal);
       checkLimits();
     }

@@ -160,7 +160,9 @@ export async function runSuite(config: SuiteConfig, options: RunOptions = {}): P
         index++;
         if (kase.group !== group) {
           group = kase.group;
-          log(`▸ ${group} (${cases.filter((c) => c.group === group).length} cases)`);
+          let run = 0;
+          while (cases[index - 1 + run]?.group === group) run++;
+          log(`▸ ${group} (${run} cases)`);
         }
         if (kase.notApplicable) {
           const check = JUDGED_BY[kase.expect.kind];

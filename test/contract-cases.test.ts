@@ -1,0 +1,92 @@
+// The suite's cases are derived from the spec, not hand-written: every rule of the login and token
+// schemas gets a one-rule-broken case, and the generated validators (an independent oracle) agree
+// that each negative body is invalid and each generated valid body is valid.
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import { describe, expect, it } from "vitest";
+import { validateClientCredentialsTokenRequest, validateLoginCredentials } from "../generated/validators.js";
+import { collectProperties, fixedCases } from "../contract-tests/cases.ts";
+import { resolveConfig } from "../contract-tests/config.ts";
+import { generatedCases } from "../contract-tests/generated-cases.ts";
+import { createTransport, isLoopback } from "../contract-tests/http.ts";
+import { createRedactor, TOKEN_PREFIX_LENGTH } from "../contract-tests/redact.ts";
+import { loadSpec, type Json } from "../contract-tests/spec.ts";
+
+const spec = loadSpec();
+const config = resolveConfig({}, { CONTRACT_CASES: "25" }, spec);
+const cases = [...fixedCases(spec, config), ...generatedCases(spec, config)];
+const ids = new Set(cases.map((c) => c.id));
+
+describe("cases derived from the spec", () => {
+  it("break every required field, enum, length bound and type of the login body, in both forms", () => {
+    const schema = spec.operations.login.requestSchema as Json & { required: string[] };
+    for (const form of ["email", "ident"]) {
+      for (const name of schema.required) expect(ids, `${form} missing ${name}`).toContain(`login.${form}.negative.missing.${name}`);
+      for (const [name, prop] of collectProperties(schema)) {
+        if (Array.isArray(prop.enum)) expect(ids).toContain(`login.${form}.negative.enum.${name}`);
+        if (typeof prop.minLength === "number") expect(ids).toContain(`login.${form}.negative.minLength.${name}`);
+        if (typeof prop.maxLength === "number") expect(ids).toContain(`login.${form}.negative.maxLength.${name}`);
+      }
+      expect(ids).toContain(`login.${form}.negative.anyOf.neither`);
+    }
+    for (const id of ["aid.pattern", "aid.minLength", "aid.maxLength", "not_json", "content_type"]) expect(ids).toContain(`login.negative.${id}`);
+    for (const id of ["missing.grant_type", "missing.audience", "enum.grant_type"]) expect(ids).toContain(`token.negative.${id}`);
+  });
+
+  it("every negative body is invalid and every other body valid, according to the generated validators", () => {
+    for (const c of cases.filter((c) => c.body !== undefined && !c.aid && !c.contentType)) {
+      const validate = c.operation === "login" ? validateLoginCredentials : validateClientCredentialsTokenRequest;
+      expect(validate(c.body), c.id).toBe(c.expect.kind !== "rejection");
+    }
+  });
+
+  it("generated valid bodies cover both forms, the password bounds and non-ASCII text", () => {
+    const bodies = cases.filter((c) => c.group === "generated_valid").map((c) => c.body as Record<string, string>);
+    expect(bodies.some((b) => "email" in b)).toBe(true);
+    expect(bodies.some((b) => "ident" in b)).toBe(true);
+    const lengths = bodies.map((b) => [...b.password!].length);
+    expect(lengths).toContain(4);
+    expect(lengths).toContain(255);
+    expect(bodies.some((b) => /[^\x00-\x7f]/.test(JSON.stringify(Object.values(b))))).toBe(true);
+    expect(cases.filter((c) => c.group === "generated_invalid").length).toBeGreaterThan(0);
+  });
+});
+
+describe("redaction", () => {
+  it("replaces secrets, also JSON-escaped, and shortens tokens to a short prefix", () => {
+    const token = `eyJhbGciOiJIUzI1NiJ9.${"a".repeat(40)}.${"b".repeat(43)}`;
+    const r = createRedactor(['pa"ss-word-1']);
+    r.addSecret(token, "token");
+    const out = r.text(`x ${JSON.stringify('pa"ss-word-1')} ${token}`);
+    expect(out).not.toContain("ss-word-1");
+    expect(out).not.toContain(token);
+    expect(out).toContain(token.slice(0, TOKEN_PREFIX_LENGTH));
+    expect(r.json({ password: "1234", nested: { access_token: token } }, new Set(["password"]))).toEqual({ password: "[REDACTED] (4 chars)", nested: { access_token: `${token.slice(0, TOKEN_PREFIX_LENGTH)}…(${token.length} chars)` } });
+    expect(r.headers({ authorization: "Basic dXNlcjpwYXNz" })).toEqual({ authorization: "Basic [REDACTED]" });
+  });
+});
+
+describe("throttle", () => {
+  it("applies to non-loopback hosts only", () => {
+    expect(isLoopback("http://127.0.0.1:8080/v1")).toBe(true);
+    expect(isLoopback("http://localhost/v1")).toBe(true);
+    expect(isLoopback("http://[::1]:80/")).toBe(true);
+    expect(isLoopback("https://api.dintero.com/v1")).toBe(false);
+  });
+
+  it("spaces requests to at most `rate` per second when throttled", async () => {
+    const server = createServer((_req, res) => res.end("{}"));
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+    const { port } = server.address() as AddressInfo;
+    try {
+      const transport = createTransport({ timeoutMs: 1000, rate: 20, budget: 100, deadlineAt: Date.now() + 10_000, throttleLoopback: true });
+      const started = Date.now();
+      for (let i = 0; i < 5; i++) await transport.send("c", { method: "GET", url: `http://127.0.0.1:${port}/`, headers: {} });
+      // 5 requests at 20/s: the last starts no earlier than 4 × 50 ms after the first
+      expect(Date.now() - started).toBeGreaterThanOrEqual(195);
+    } finally {
+      server.closeAllConnections();
+      server.close();
+    }
+  });
+});
