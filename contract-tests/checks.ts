@@ -166,8 +166,9 @@ const negativeDataRejection: Check = {
     const status = ex.response!.status;
     const allowed = expect.status === "validation" ? [validationStatus(ctx.op)] : documented4xx(ctx.op);
     if (allowed.includes(status)) return [];
-    const what = status < 300 ? "accepted" : status >= 500 ? "crashed on" : "answered an unexpected status to";
-    return [{ check: "negative_data_rejection", rule: `${expect.rule}${expect.pointer ? ` at ${expect.pointer}` : ""}`, pointer: expect.pointer, expected: allowed.join(" or "), actual: String(status), message: `the server ${what} a request that breaks "${expect.rule}"${expect.pointer ? ` at ${expect.pointer}` : ""} (${ctx.kase.title}): ${status}` }];
+    const what = status < 300 ? "accepted (ignores the rule)" : status >= 500 ? "crashed" : "not rejected as invalid";
+    const where = expect.pointer ? ` at ${expect.pointer}` : "";
+    return [{ check: "negative_data_rejection", rule: expect.rule, pointer: expect.pointer, expected: allowed.join(" or "), actual: String(status), message: `${ctx.kase.title} (breaks "${expect.rule}"${where}): answered ${status}, expected ${allowed.join(" or ")}: ${what}` }];
   },
 };
 

@@ -170,7 +170,11 @@ export async function runSuite(config: SuiteConfig, options: RunOptions = {}): P
           log(`  [${index}/${cases.length}] n/a  ${kase.id}: ${kase.notApplicable}`);
           continue;
         }
-        if (kase.auth === "bearer" && !bearer) throw Object.assign(new Error("no bearer: the token request did not return an access_token"), { noBearer: true });
+        if (kase.auth === "bearer" && !bearer) {
+          const tokenExchange = exchanges.find((e) => e.caseId === "token.known_good");
+          if (tokenExchange?.error?.kind === "timeout") throw new RunAborted("not_answering", `the target is not answering: the token request got no answer within ${config.timeoutMs} ms`);
+          throw Object.assign(new Error("no bearer: the token request did not return an access_token, so the login cases cannot run"), { noBearer: true });
+        }
         let ex: Exchange;
         try {
           ex = await transport.send(kase.id, buildRequest(kase, config, spec, target.baseUrl, bearer));
