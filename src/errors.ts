@@ -20,7 +20,7 @@ export type LoginErrorKind = (typeof loginErrorKinds)[number];
 
 /** Where and which rule: a JSON pointer into the checked value, never the value itself. */
 export interface LoginErrorDetail {
-  /** JSON pointer (RFC 6901) into the request body, the response body, or an option (`#/options/...`). */
+  /** JSON pointer (RFC 6901) into the login body, the response body, or the createLoginClient options (`/baseUrl`); "" is the whole value. */
   readonly pointer: string;
   /** The rule that failed: a JSON Schema keyword (`minLength`, `anyOf`, ...) or `json`, `status`, `content-type`. */
   readonly rule: string;
