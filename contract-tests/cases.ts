@@ -10,12 +10,15 @@ export type Expectation =
   | { kind: "success" }
   /** a schema-valid body with made-up credentials: must not be rejected as invalid */
   | { kind: "valid_input" }
+  /** a schema-valid body with unusual identity values: the spec's prose ("Email or phone_number")
+   * lets a server reject them as invalid, so only the response itself is judged */
+  | { kind: "well_formed" }
   /** one rule broken: "validation" = the spec's status for invalid requests; "documented_4xx" = any documented 4xx */
   | { kind: "rejection"; status: "validation" | "documented_4xx"; rule: string; pointer: string }
   | { kind: "auth_rejection"; rule: string }
   | { kind: "credentials_rejection"; rule: string };
 
-export type CaseGroup = "token" | "known_good" | "negative" | "auth" | "credentials" | "generated_valid" | "generated_invalid";
+export type CaseGroup = "token" | "known_good" | "negative" | "auth" | "credentials" | "generated_valid" | "generated_unusual" | "generated_invalid";
 
 export interface Case {
   id: string;

@@ -1,7 +1,8 @@
 // Property-based cases (fast-check, seeded, deterministic): schema-valid login bodies in every
-// either/or form, boundary lengths and unusual strings first; invalid bodies by one-rule mutation.
+// either/or form with boundary-length and unusual passwords; bodies with unusual identity values;
+// invalid bodies made by one mutation of a valid one.
 import fc from "fast-check";
-import type { SuiteConfig } from "./config.ts";
+import type { Identity, SuiteConfig } from "./config.ts";
 import { secretFieldNames } from "./config.ts";
 import { anyOfGroups, bodyMutations, collectProperties, type Case } from "./cases.ts";
 import type { Json, SpecModel } from "./spec.ts";
@@ -25,6 +26,7 @@ function stringArb(min: number, max: number): fc.Arbitrary<string> {
     });
 }
 
+/** Any string the property's schema allows, its bounds (when it has any) weighted in. */
 function propertyArb(schema: Schema): fc.Arbitrary<unknown> {
   if (Array.isArray(schema.enum)) return fc.constantFrom(...schema.enum);
   const min = schema.minLength ?? 1;
@@ -32,41 +34,52 @@ function propertyArb(schema: Schema): fc.Arbitrary<unknown> {
   return fc.oneof({ weight: 4, arbitrary: stringArb(min, max) }, { weight: 1, arbitrary: fc.constantFrom(...new Set([min, max])).chain((n) => stringArb(n, n)) });
 }
 
-/** Valid login bodies. audience and type stay the known-good ones (another audience is another API,
- * not another input); identity and password are made up, so a live user is never locked out. */
-export function validBodyArb(spec: SpecModel, config: SuiteConfig): fc.Arbitrary<Record<string, unknown>> {
+/** A made-up value shaped like a known one: letters and digits replaced, punctuation kept, so an
+ * email stays an email and a phone number a phone number, but (almost surely) nobody's. */
+function shapedLike(value: string): fc.Arbitrary<string> {
+  const parts = [...value].map((ch) =>
+    /[a-z]/.test(ch) ? fc.constantFrom(..."abcdefghijklmnopqrstuvwxyz") : /[A-Z]/.test(ch) ? fc.constantFrom(..."ABCDEFGHIJKLMNOPQRSTUVWXYZ") : /\d/.test(ch) ? fc.constantFrom(..."0123456789") : fc.constant(ch),
+  );
+  return fc.tuple(...parts).map((a) => a.join(""));
+}
+
+function secretField(spec: SpecModel): string {
+  return [...secretFieldNames(spec.operations.login.requestSchema)][0]!;
+}
+
+/** Valid bodies whose identity is shaped like a configured one (enum values kept) and whose password
+ * is any string the schema allows. audience and type stay the known-good ones. */
+function plausibleBodyArb(spec: SpecModel, config: SuiteConfig, identity: Identity): fc.Arbitrary<Record<string, unknown>> {
+  const props = collectProperties(spec.operations.login.requestSchema as Schema);
+  const secret = secretField(spec);
+  const fields: Record<string, fc.Arbitrary<unknown>> = {};
+  for (const [name, value] of Object.entries(identity.fields)) fields[name] = Array.isArray(props.get(name)?.enum) ? fc.constant(value) : shapedLike(value);
+  fields[secret] = propertyArb(props.get(secret) ?? {});
+  return fc.record(fields).map((r) => ({ audience: config.audience, type: config.loginType, ...r }));
+}
+
+/** Valid bodies straight from the schema: every either/or form, identity values unusual strings. */
+export function schemaBodyArb(spec: SpecModel, config: SuiteConfig): fc.Arbitrary<Record<string, unknown>> {
   const schema = spec.operations.login.requestSchema as Schema;
   const props = collectProperties(schema);
-  const branches = anyOfGroups(schema)[0] ?? [{}];
-  const [secret] = [...secretFieldNames(schema)];
-  const forms = branches.map((branch) => {
+  const secret = secretField(spec);
+  const forms = (anyOfGroups(schema)[0] ?? [{}]).map((branch) => {
     const fields: Record<string, fc.Arbitrary<unknown>> = {};
     for (const name of (branch as Schema).required ?? []) fields[name] = propertyArb(props.get(name) ?? {});
-    fields[secret!] = propertyArb(props.get(secret!) ?? {});
+    fields[secret] = propertyArb(props.get(secret) ?? {});
     return fc.record(fields).map((r) => ({ audience: config.audience, type: config.loginType, ...r }));
   });
   return fc.oneof(...forms);
 }
 
-/** Deterministic boundary bodies: for each either/or form, each bounded string at exactly its bounds. */
-function boundaryBodies(spec: SpecModel, config: SuiteConfig): Array<Record<string, unknown>> {
-  const schema = spec.operations.login.requestSchema as Schema;
-  const props = collectProperties(schema);
-  const [secret] = [...secretFieldNames(schema)];
-  const out: Array<Record<string, unknown>> = [];
-  const branches = anyOfGroups(schema)[0] ?? [];
-  branches.forEach((branch, i) => {
-    const base: Record<string, unknown> = { audience: config.audience, type: config.loginType };
-    for (const name of (branch as Schema).required ?? []) {
-      const p = props.get(name) ?? {};
-      base[name] = Array.isArray(p.enum) ? p.enum[i % p.enum.length] : `boundary-${i}@example.invalid`;
-    }
-    const sp = props.get(secret!) ?? {};
-    for (const n of [sp.minLength, sp.maxLength]) {
-      if (typeof n === "number") out.push({ ...base, [secret!]: "é".repeat(Math.min(n, 2)) + "p".repeat(Math.max(0, n - 2)) });
-    }
-  });
-  return out;
+/** For each known identity form, the password at exactly each of its bounds (non-ASCII included). */
+function boundaryArbs(spec: SpecModel, config: SuiteConfig): Array<fc.Arbitrary<Record<string, unknown>>> {
+  const secret = secretField(spec);
+  const sp = collectProperties(spec.operations.login.requestSchema as Schema).get(secret) ?? {};
+  const bounds = [sp.minLength, sp.maxLength].filter((n): n is number => typeof n === "number");
+  return config.identities.flatMap((identity) =>
+    bounds.map((n) => plausibleBodyArb(spec, config, identity).map((b) => ({ ...b, [secret]: "é".repeat(Math.min(n, 2)) + "p".repeat(Math.max(0, n - 2)) }))),
+  );
 }
 
 export function generatedCases(spec: SpecModel, config: SuiteConfig): Case[] {
@@ -74,23 +87,24 @@ export function generatedCases(spec: SpecModel, config: SuiteConfig): Case[] {
   const isValid = spec.validator(schema);
   const count = config.cases;
   if (count === 0) return [];
-  const valid = [...boundaryBodies(spec, config), ...fc.sample(validBodyArb(spec, config), { seed: config.seed, numRuns: count })].filter((b) => isValid(b));
-  const cases: Case[] = valid.map((body, i) => ({
-    id: `login.generated.valid.${i + 1}`,
-    group: "generated_valid",
-    operation: "login",
-    title: `generated valid body #${i + 1}`,
-    auth: "bearer",
-    body,
-    expect: { kind: "valid_input" },
-  }));
-  const invalidArb = fc
-    .tuple(validBodyArb(spec, config), fc.nat())
-    .map(([body, pick]) => {
-      const mutations = bodyMutations(schema, body, isValid);
-      return { body, mutation: mutations[pick % Math.max(1, mutations.length)] };
-    });
-  fc.sample(invalidArb, { seed: config.seed + 1, numRuns: count }).forEach(({ mutation }, i) => {
+  const sample = <T>(arb: fc.Arbitrary<T>, salt: number, numRuns = count) => fc.sample(arb, { seed: config.seed + salt, numRuns });
+  const cases: Case[] = [];
+
+  const boundaries = boundaryArbs(spec, config).map((arb, i) => sample(arb, 100 + i, 1)[0]!);
+  const plausible = sample(fc.oneof(...config.identities.map((id) => plausibleBodyArb(spec, config, id))), 0);
+  [...boundaries, ...plausible].filter((b) => isValid(b)).forEach((body, i) => {
+    cases.push({ id: `login.generated.valid.${i + 1}`, group: "generated_valid", operation: "login", title: `generated valid body #${i + 1}`, auth: "bearer", body, expect: { kind: "valid_input" } });
+  });
+
+  sample(schemaBodyArb(spec, config), 1).filter((b) => isValid(b)).forEach((body, i) => {
+    cases.push({ id: `login.generated.unusual.${i + 1}`, group: "generated_unusual", operation: "login", title: `generated body with unusual identity values #${i + 1}`, auth: "bearer", body, expect: { kind: "well_formed" } });
+  });
+
+  const invalidArb = fc.tuple(schemaBodyArb(spec, config), fc.nat()).map(([body, pick]) => {
+    const mutations = bodyMutations(schema, body, isValid);
+    return mutations[pick % Math.max(1, mutations.length)];
+  });
+  sample(invalidArb, 2).forEach((mutation, i) => {
     if (!mutation) return;
     cases.push({
       id: `login.generated.invalid.${i + 1}`,

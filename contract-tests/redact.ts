@@ -4,6 +4,8 @@ export const REDACTED = "[REDACTED]";
 export const TOKEN_PREFIX_LENGTH = 10;
 /** Secrets shorter than this are not searched for in free text (they would match by chance). */
 const MIN_SECRET_LENGTH = 4;
+/** Secrets shorter than this are replaced only where they stand alone (not inside other words). */
+const SHORT_SECRET_LENGTH = 8;
 
 const TOKEN_PROPERTY = /^(access_token|refresh_token|id_token|mfa_token)$/;
 const JWT_SHAPE = /\beyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*/g;
@@ -35,9 +37,11 @@ export function createRedactor(initial: Array<string | undefined> = []): Redacto
       for (const t of [...tokens].sort((a, b) => b.length - a.length)) out = out.split(t).join(shortenToken(t));
       out = out.replace(JWT_SHAPE, (m) => shortenToken(m));
       for (const s of [...secrets].sort((a, b) => b.length - a.length)) {
-        out = out.split(s).join(REDACTED);
-        const escaped = JSON.stringify(s).slice(1, -1);
-        if (escaped !== s) out = out.split(escaped).join(REDACTED);
+        for (const form of new Set([s, JSON.stringify(s).slice(1, -1)])) {
+          if (s.length >= SHORT_SECRET_LENGTH) out = out.split(form).join(REDACTED);
+          // A short secret (a PIN) is replaced only where it stands alone, not inside "T12345678".
+          else out = out.replace(new RegExp(`(?<![A-Za-z0-9])${form.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}(?![A-Za-z0-9])`, "g"), REDACTED);
+        }
       }
       return out;
     },

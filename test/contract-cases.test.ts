@@ -41,7 +41,7 @@ describe("cases derived from the spec", () => {
   });
 
   it("generated valid bodies cover both forms, the password bounds and non-ASCII text", () => {
-    const bodies = cases.filter((c) => c.group === "generated_valid").map((c) => c.body as Record<string, string>);
+    const bodies = cases.filter((c) => c.group === "generated_valid" || c.group === "generated_unusual").map((c) => c.body as Record<string, string>);
     expect(bodies.some((b) => "email" in b)).toBe(true);
     expect(bodies.some((b) => "ident" in b)).toBe(true);
     const lengths = bodies.map((b) => [...b.password!].length);
@@ -49,6 +49,12 @@ describe("cases derived from the spec", () => {
     expect(lengths).toContain(255);
     expect(bodies.some((b) => /[^\x00-\x7f]/.test(JSON.stringify(Object.values(b))))).toBe(true);
     expect(cases.filter((c) => c.group === "generated_invalid").length).toBeGreaterThan(0);
+    // bodies judged by positive_data_acceptance keep the identity's shape: an email stays an email
+    for (const c of cases.filter((c) => c.group === "generated_valid")) {
+      const b = c.body as Record<string, string>;
+      if (b.email !== undefined) expect(b.email).toMatch(/^[a-z.]+@[a-z.]+$/);
+      if (b.ident !== undefined) expect(b.ident).toMatch(/^\+\d+$/);
+    }
   });
 });
 
@@ -63,6 +69,9 @@ describe("redaction", () => {
     expect(out).toContain(token.slice(0, TOKEN_PREFIX_LENGTH));
     expect(r.json({ password: "1234", nested: { access_token: token } }, new Set(["password"]))).toEqual({ password: "[REDACTED] (4 chars)", nested: { access_token: `${token.slice(0, TOKEN_PREFIX_LENGTH)}…(${token.length} chars)` } });
     expect(r.headers({ authorization: "Basic dXNlcjpwYXNz" })).toEqual({ authorization: "Basic [REDACTED]" });
+    // a PIN is replaced where it stands alone, not inside an account id
+    const pin = createRedactor(["1234"]);
+    expect(pin.text('{"pin":"1234","aid":"T12345678"} 1234.')).toBe('{"pin":"[REDACTED]","aid":"T12345678"} [REDACTED].');
   });
 });
 
