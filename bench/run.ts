@@ -1,0 +1,51 @@
+// `npm run bench`: every benchmark in one process run; prints a table and writes bench/results.json.
+import { writeFile } from "node:fs/promises";
+import os from "node:os";
+import { benchColdStart, benchConcurrency, benchOverhead } from "./client.ts";
+import { benchContract } from "./contract.ts";
+import { benchSize } from "./size.ts";
+import { fmt } from "./stats.ts";
+import { benchValidation } from "./validation.ts";
+
+const started = Date.now();
+const step = async <T>(name: string, f: () => Promise<T> | T): Promise<T> => {
+  process.stderr.write(`bench: ${name}...`);
+  const t0 = Date.now();
+  const r = await f();
+  process.stderr.write(` ${((Date.now() - t0) / 1000).toFixed(1)} s\n`);
+  return r;
+};
+
+const overhead = await step("1 client overhead", () => benchOverhead());
+const validation = await step("2 validation throughput", () => benchValidation());
+const coldStart = await step("3 cold start", () => benchColdStart());
+const concurrency = await step("4 concurrency", () => benchConcurrency());
+const contract = await step("5 conformance run", () => benchContract());
+const size = await step("6 bundle size", () => benchSize());
+
+const rows: Array<[string, string, string]> = [
+  ["1 client overhead", `client ${fmt(overhead.client_us_per_call, 0)} µs/call vs hand fetch ${fmt(overhead.hand_fetch_us_per_call, 0)} µs/call (${overhead.calls_each} calls each)`, `ratio ${fmt(overhead.ratio)} (budget ≤ ${overhead.budget})${overhead.within_budget ? "" : "  MISSED"}`],
+  ["2 validation", `precompiled ${fmt(validation.precompiled_ops_per_s / 1e6)} M ops/s, Ajv run time ${fmt(validation.ajv_runtime_ops_per_s / 1e6)} M ops/s (+${fmt(validation.ajv_runtime_first_compile_ms, 1)} ms first compile), openapi-response-validator ${fmt(validation.openapi_response_validator_ops_per_s / 1e6)} M ops/s`, `×${fmt(validation.ratio_precompiled_vs_ajv_runtime)} vs Ajv, ×${fmt(validation.ratio_precompiled_vs_openapi_response_validator)} vs o-r-v`],
+  ["3 cold start", `precompiled ${fmt(coldStart.precompiled_ms, 1)} ms vs Ajv at run time ${fmt(coldStart.runtime_ajv_ms, 1)} ms (${coldStart.runs_each} runs each)`, `ratio ${fmt(coldStart.ratio_runtime_vs_precompiled)}`],
+  ["4 concurrency", `${concurrency.concurrent_logins} concurrent logins: ${concurrency.token_requests} token request(s), ${fmt(concurrency.logins_per_s, 0)} logins/s`, concurrency.token_requests === 1 ? "single flight ok" : "MISSED: more than one token request"],
+  ["5 conformance run", contract.map((c) => `${c.target}: ${fmt(c.wall_s, 1)} s, ${c.requests} requests, exit ${c.exit_code}`).join("; "), contract.every((c) => c.exit_code === 0) ? "all passed" : "a run failed"],
+  ["6 bundle size", `${fmt(size.minified_bytes / 1024, 1)} KB minified, ${fmt(size.gzipped_bytes / 1024, 1)} KB gzipped`, `budget ≤ 12 KB gzipped${size.within_budget ? "" : "  MISSED"}`],
+];
+const w0 = Math.max(...rows.map((r) => r[0].length));
+console.log(`\n${"benchmark".padEnd(w0)} | measured | verdict`);
+console.log(`${"-".repeat(w0)}-|----------|--------`);
+for (const [a, b, c] of rows) console.log(`${a.padEnd(w0)} | ${b} | ${c}`);
+
+const results = {
+  generated_at: new Date().toISOString(),
+  machine: { node: process.version, cpus: os.cpus().length, cpu_model: os.cpus()[0]?.model ?? "unknown", platform: `${os.platform()} ${os.arch()}` },
+  total_s: (Date.now() - started) / 1000,
+  overhead,
+  validation,
+  cold_start: coldStart,
+  concurrency,
+  contract,
+  size,
+};
+await writeFile(new URL("./results.json", import.meta.url), `${JSON.stringify(results, null, 2)}\n`);
+console.log(`\nwrote bench/results.json (${fmt(results.total_s, 1)} s)`);
