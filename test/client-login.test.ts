@@ -81,6 +81,19 @@ describe("login with client credentials", () => {
   });
 });
 
+describe("custom fetch", () => {
+  it("sends the token request and the login through the fetch given in the options", async () => {
+    const seen: string[] = [];
+    const recordingFetch = (request: Request) => {
+      seen.push(`${request.method} ${new URL(request.url).pathname}`);
+      return globalThis.fetch(request);
+    };
+    const client = createLoginClient({ accountId, auth, baseUrl: server.baseUrl, fetch: recordingFetch });
+    await client.login({ type: "customer", email: "a@example.com", password: "fake-password-1" });
+    expect(seen).toEqual(["POST /v1/accounts/T12345678/auth/token", "POST /v1/accounts/T12345678/customers/login"]);
+  });
+});
+
 describe("login with a provided bearer", () => {
   it("sends a string bearer and never asks for a token", async () => {
     const client = createLoginClient({ accountId, auth: { accessToken: "provided-bearer-1" }, baseUrl: server.baseUrl });

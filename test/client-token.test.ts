@@ -86,6 +86,16 @@ describe("half-life refresh", () => {
     ]);
   });
 
+  it("the refresh is single-flight too", async () => {
+    server.token = issueToken(1);
+    const c = client();
+    await c.login(email);
+    await delay(650);
+    await Promise.all(Array.from({ length: 50 }, () => c.login(email)));
+    expect(server.tokenRequests()).toHaveLength(2);
+    expect(new Set(server.loginRequests().slice(1).map((r) => r.headers.authorization))).toEqual(new Set(["Bearer cc-token-2"]));
+  });
+
   it("a long-lived bearer is not refreshed within its first half", async () => {
     server.token = issueToken(3600);
     const c = client();
