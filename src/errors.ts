@@ -138,7 +138,7 @@ export function sanitizeCause(error: unknown): Error {
   const inner = original?.cause instanceof Error ? original.cause : undefined;
   const code = readCode(inner) ?? readCode(original);
   const name = inner?.name ?? original?.name ?? "Error";
-  const safe = new Error(code ? `${name} (${code})` : name);
+  const safe = new Error(code ?? name);
   safe.name = name;
   return safe;
 }
