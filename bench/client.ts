@@ -23,7 +23,7 @@ export interface OverheadResult {
 }
 
 /** 1. client.login() vs a hand-written fetch of the same request and response parsing. */
-export async function benchOverhead(callsEach = 2_500, rounds = 10): Promise<OverheadResult> {
+export async function benchOverhead(callsEach = 2_500, rounds = 20): Promise<OverheadResult> {
   const server = await startChildServer(here("login-server.mjs"));
   try {
     const { createLoginClient } = await loadClient();
@@ -47,10 +47,14 @@ export async function benchOverhead(callsEach = 2_500, rounds = 10): Promise<Ove
     };
     const viaClient = () => client.login(credentials);
     // Warm up connections and JIT for both paths.
-    await timeRound(viaClient)();
-    await timeRound(handFetch)();
+    for (let i = 0; i < 4; i++) {
+      await timeRound(viaClient)();
+      await timeRound(handFetch)();
+    }
     const [c, h] = await interleave(rounds, timeRound(viaClient), timeRound(handFetch));
-    const ratio = median(c) / median(h);
+    // Each round of one is paired with the adjacent round of the other: the median of those
+    // ratios is robust to the machine's load drifting during the run.
+    const ratio = median(c.map((x, i) => x / h[i]!));
     return {
       calls_each: perRound * rounds,
       client_us_per_call: median(c),

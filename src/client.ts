@@ -8,7 +8,7 @@ import {
   validateLoginCredentials,
 } from "../generated/validators.js";
 import { LoginError, type LoginErrorDetail } from "./errors.ts";
-import { exchange, failureToError, readSuccessBody, throwIfAborted, type ExchangeContext } from "./http.ts";
+import { exchange, failureToError, readSuccessBody, sendJsonAsString, throwIfAborted, type ExchangeContext } from "./http.ts";
 import {
   clientCredentialsBearer,
   defaultTokenRetryPolicy,
@@ -81,6 +81,9 @@ export function createLoginClient(options: LoginClientOptions): LoginClient {
   const bearerSource = createBearerSource(options.auth, settings, createClient<paths>(clientInit));
   const raw = createClient<paths>(clientInit);
   raw.use(authMiddleware(bearerSource));
+  // login() sets its bearer and handles a 401 itself: a client without middleware saves it a
+  // detour through the middleware chain on every call (bench/, "client overhead").
+  const loginClient = createClient<paths>(clientInit);
 
   async function login(credentials: LoginCredentials, loginOptions: LoginOptions = {}): Promise<AccessToken> {
     const body = withAudience(credentials, audience);
@@ -98,15 +101,19 @@ export function createLoginClient(options: LoginClientOptions): LoginClient {
       secrets: [body.password, bearer, clientSecretOf(options.auth)],
       validateResponses,
     };
+    const serialized = JSON.stringify(body);
     const ex = await exchange(context, timeoutMs, signal, (combined) =>
-      raw.POST("/accounts/{aid}/customers/login", {
+      loginClient.POST("/accounts/{aid}/customers/login", {
         params: { path: { aid: accountId } },
         body,
+        bodySerializer: () => serialized,
         headers: { Authorization: `Bearer ${bearer}` },
         signal: combined,
         parseAs: "text",
+        ...(options.fetch ? {} : sendJsonAsString(serialized, combined)),
       }),
     );
+    if (ex.status === 401) bearerSource.invalidate(bearer);
     if (ex.status !== 200) throw failureToError(ex, context);
     const token = readSuccessBody(ex, validateAccessToken, context) as AccessToken;
     if (inBrowser() && !options.allowRefreshTokenInBrowser && typeof token === "object" && token !== null) {
