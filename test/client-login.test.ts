@@ -84,13 +84,19 @@ describe("login with client credentials", () => {
 describe("custom fetch", () => {
   it("sends the token request and the login through the fetch given in the options", async () => {
     const seen: string[] = [];
-    const recordingFetch = (request: Request) => {
+    const bodies: unknown[] = [];
+    const recordingFetch = async (request: Request) => {
       seen.push(`${request.method} ${new URL(request.url).pathname}`);
+      expect(request).toBeInstanceOf(Request);
+      bodies.push(await request.clone().json());
       return globalThis.fetch(request);
     };
     const client = createLoginClient({ accountId, auth, baseUrl: server.baseUrl, fetch: recordingFetch });
     await client.login({ type: "customer", email: "a@example.com", password: "fake-password-1" });
     expect(seen).toEqual(["POST /v1/accounts/T12345678/auth/token", "POST /v1/accounts/T12345678/customers/login"]);
+    // The custom fetch gets a full Request, body included (the string-body shortcut is only for the platform fetch).
+    expect(bodies[1]).toMatchObject({ type: "customer", email: "a@example.com" });
+    expect(server.loginRequests()[0]?.headers["content-type"]).toBe("application/json");
   });
 });
 
