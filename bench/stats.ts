@@ -9,22 +9,18 @@ export function median(values: number[]): number {
 }
 
 /**
- * Run two variants in alternating rounds (A B, B A, A B, ...) so that drift in machine load hits
- * both alike, and return each variant's per-round figures.
+ * Run variants in rotating order (A B C, B C A, C A B, ...) so that drift in machine load hits
+ * all alike, and return each variant's per-round figures.
  */
-export async function interleave(rounds: number, a: () => Promise<number>, b: () => Promise<number>): Promise<[number[], number[]]> {
-  const ra: number[] = [];
-  const rb: number[] = [];
+export async function interleave(rounds: number, ...variants: Array<() => Promise<number>>): Promise<number[][]> {
+  const results = variants.map(() => [] as number[]);
   for (let i = 0; i < rounds; i++) {
-    if (i % 2 === 0) {
-      ra.push(await a());
-      rb.push(await b());
-    } else {
-      rb.push(await b());
-      ra.push(await a());
+    for (let k = 0; k < variants.length; k++) {
+      const v = (i + k) % variants.length;
+      results[v]!.push(await variants[v]!());
     }
   }
-  return [ra, rb];
+  return results;
 }
 
 export interface ChildServer {
