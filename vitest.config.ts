@@ -6,6 +6,6 @@ export default defineConfig({
     include: ["test/**/*.test.ts", "contract-tests/**/*.test.ts"],
     testTimeout: 60_000,
     hookTimeout: 60_000,
-    reporters: ["default"],
+    reporters: ["default", "./test/helpers/plain-summary-reporter.ts"],
   },
 });
