@@ -139,11 +139,12 @@ export async function benchConcurrency(concurrent = 1_000, repeats = 3): Promise
   try {
     const { createLoginClient } = await loadClient();
     const baseUrl = `http://127.0.0.1:${server.port}/v1`;
-    const stats = async () => (await (await fetch(`${baseUrl.replace("/v1", "")}/__stats`)).json()) as { token: number; login: number };
+    const admin = `http://127.0.0.1:${server.port}`;
+    const stats = async () => (await (await fetch(`${admin}/__stats`)).json()) as { token: number; login: number };
     const rates: number[] = [];
     const tokenCounts: number[] = [];
     for (let r = 0; r < repeats; r++) {
-      await fetch(`http://127.0.0.1:${server.port}/__reset`);
+      await fetch(`${admin}/__reset`);
       const client = createLoginClient({
         accountId: "T12345678",
         auth: { clientId: "bench-client", clientSecret: "bench-client-secret" },

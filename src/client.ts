@@ -78,12 +78,13 @@ export function createLoginClient(options: LoginClientOptions): LoginClient {
   // `redirect: "manual"`: a password or secret is never re-sent to wherever a 3xx points.
   const clientInit = { baseUrl: settings.baseUrl, redirect: "manual" as const, ...fetchOption };
 
-  const bearerSource = createBearerSource(options.auth, settings, createClient<paths>(clientInit));
+  // The token request and login() set their own Authorization and handle a 401 themselves, so they
+  // share one client without middleware: no detour through the middleware chain on every call
+  // (bench/, "client overhead"). `raw` is for callers, with the auth middleware.
+  const plainClient = createClient<paths>(clientInit);
+  const bearerSource = createBearerSource(options.auth, settings, plainClient);
   const raw = createClient<paths>(clientInit);
   raw.use(authMiddleware(bearerSource));
-  // login() sets its bearer and handles a 401 itself: a client without middleware saves it a
-  // detour through the middleware chain on every call (bench/, "client overhead").
-  const loginClient = createClient<paths>(clientInit);
 
   async function login(credentials: LoginCredentials, loginOptions: LoginOptions = {}): Promise<AccessToken> {
     const body = withAudience(credentials, audience);
@@ -103,7 +104,7 @@ export function createLoginClient(options: LoginClientOptions): LoginClient {
     };
     const serialized = JSON.stringify(body);
     const ex = await exchange(context, timeoutMs, signal, (combined) =>
-      loginClient.POST("/accounts/{aid}/customers/login", {
+      plainClient.POST("/accounts/{aid}/customers/login", {
         params: { path: { aid: accountId } },
         body,
         bodySerializer: () => serialized,
