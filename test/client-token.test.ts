@@ -170,7 +170,7 @@ describe("token request retries", () => {
         sendJson(res, 429, errorBody("TOO_MANY_REQUESTS", "slow down"), { "retry-after": "3600" });
       } else issueToken(3600)(req, res);
     };
-    await client({ tokenRetry: { maxDelayMs: 20 } }).login(email);
+    await client({ tokenRetry: { baseDelayMs: 1, maxDelayMs: 20 } }).login(email);
     expect(server.tokenRequests()).toHaveLength(2);
   });
 
