@@ -208,7 +208,12 @@ function loneSurrogateAt(value: unknown, pointer: string): string | undefined {
 /** `{ signal }`, checked: a value that is not an AbortSignal is refused rather than half-used. */
 function readSignal(loginOptions: unknown): AbortSignal | undefined {
   if (loginOptions === undefined || loginOptions === null) return undefined;
-  const signal = (loginOptions as { signal?: unknown }).signal;
+  let signal: unknown;
+  try {
+    signal = (loginOptions as { signal?: unknown }).signal;
+  } catch {
+    signal = null; // a getter that throws: refused below
+  }
   if (signal === undefined) return undefined;
   const usable = typeof signal === "object" && signal !== null && typeof (signal as AbortSignal).aborted === "boolean" && typeof (signal as AbortSignal).addEventListener === "function";
   if (usable) return signal as AbortSignal;
