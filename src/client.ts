@@ -20,6 +20,7 @@ import {
   type FetchFunction,
 } from "./http.ts";
 import {
+  basicCredentials,
   bearerRule,
   clientCredentialsBearer,
   defaultTokenRetryPolicy,
@@ -123,7 +124,7 @@ function buildClient(settings: Settings): LoginClient {
     const bearer = await bearerSource.get(signal);
     const context: ExchangeContext = {
       operation: "login",
-      secrets: [sent.password, bearer, settings.clientSecret],
+      secrets: [sent.password, bearer, ...settings.clientSecrets],
       validateResponses,
     };
     const ex = await exchange(context, limits, signal, (combined) => {
@@ -250,7 +251,8 @@ interface Settings {
   tokenRetry: TokenRetryPolicy;
   fetch: FetchFunction | undefined;
   auth: { clientId: string; clientSecret: string } | { accessToken: string | (() => string | Promise<string>) };
-  clientSecret: string | undefined;
+  /** The client secret and its Basic credentials, to redact from every exchange. */
+  clientSecrets: string[];
 }
 
 function createBearerSource(settings: Settings, tokenClient: Client<paths>, fetch: FetchFunction): BearerSource {
@@ -301,7 +303,7 @@ function readOptions(options: LoginClientOptions): Settings {
     tokenRetry,
     fetch: rawFetch,
     auth,
-    clientSecret: "clientSecret" in auth ? auth.clientSecret : undefined,
+    clientSecrets: "clientSecret" in auth ? [auth.clientSecret, basicCredentials(auth)] : [],
   };
 }
 
