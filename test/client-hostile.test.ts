@@ -2,6 +2,10 @@
 // what is sent, deadlines that hold whatever fetch does, bounded bodies, strict Retry-After,
 // usable bearers, statuses outside 100-599, refused options, and one abort listener per signal.
 import { createServer as createNetServer, type Server as NetServer } from "node:net";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { createGzip } from "node:zlib";
 import type { AddressInfo } from "node:net";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
@@ -425,6 +429,30 @@ describe("8. options that cannot work are refused up front", () => {
 });
 
 describe("10. small things", () => {
+  it("LoginError keeps its name after minified bundling (err.constructor.name === 'LoginError')", async () => {
+    const { build } = await import("esbuild");
+    const result = await build({ entryPoints: [fileURLToPath(new URL("../src/index.ts", import.meta.url))], bundle: true, minify: true, format: "esm", platform: "neutral", write: false });
+    const dir = await mkdtemp(path.join(tmpdir(), "login-minified-"));
+    try {
+      const file = path.join(dir, "index.mjs");
+      await writeFile(file, result.outputFiles[0]!.contents);
+      const bundled = (await import(pathToFileURL(file).href)) as typeof import("../src/index.ts");
+      expect(result.outputFiles[0]!.text).not.toMatch(/class LoginError\b/); // really minified
+      let error: unknown;
+      try {
+        bundled.createLoginClient(null as never);
+      } catch (e) {
+        error = e;
+      }
+      expect(error).not.toBeInstanceOf(LoginError); // a different copy of the class...
+      expect(error).toBeInstanceOf(bundled.LoginError);
+      expect((error as Error).constructor.name).toBe("LoginError"); // ...that still says its name
+      expect((error as Error).name).toBe("LoginError");
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
   it("more than ten concurrent logins sharing one AbortSignal print no MaxListenersExceededWarning", async () => {
     const warnings: string[] = [];
     const onWarning = (warning: Error) => warnings.push(`${warning.name}: ${warning.message}`);
