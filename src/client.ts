@@ -216,8 +216,7 @@ function readSignal(loginOptions: unknown): AbortSignal | undefined {
     signal = null; // a getter that throws: refused below
   }
   if (signal === undefined) return undefined;
-  const usable = typeof signal === "object" && signal !== null && typeof (signal as AbortSignal).aborted === "boolean" && typeof (signal as AbortSignal).addEventListener === "function";
-  if (usable) return signal as AbortSignal;
+  if (typeof (signal as AbortSignal | null)?.addEventListener === "function") return signal as AbortSignal;
   throw new LoginError("invalid_request", "login: options.signal must be an AbortSignal", {
     details: [{ pointer: "/signal", rule: "type", message: "must be an AbortSignal" }],
   });
@@ -280,14 +279,14 @@ function readOptions(options: LoginClientOptions): Settings {
   if (rawFetch !== undefined && typeof rawFetch !== "function") {
     problems.push({ pointer: "/fetch", rule: "type", message: "must be a function" });
   }
-  checkRange(problems, "/timeoutMs", timeoutMs, 1, maxTimerMs, "a number of milliseconds from 1 to 2^31-1 (a timer holds no more)");
-  checkRange(problems, "/maxResponseBytes", maxResponseBytes, 1, Number.MAX_SAFE_INTEGER, "a whole number of bytes above 0", true);
+  checkRange(problems, "/timeoutMs", timeoutMs, 1, maxTimerMs);
+  checkRange(problems, "/maxResponseBytes", maxResponseBytes, 1, Number.MAX_SAFE_INTEGER, true);
   const tokenRetry = { ...defaultTokenRetryPolicy, ...rawRetry };
   if (![1, 2, 3].includes(tokenRetry.maxAttempts)) {
     problems.push({ pointer: "/tokenRetry/maxAttempts", rule: "range", message: "must be 1, 2 or 3" });
   }
   for (const key of ["baseDelayMs", "maxDelayMs"] as const) {
-    checkRange(problems, `/tokenRetry/${key}`, tokenRetry[key], 0, maxTimerMs, "a number of milliseconds from 0 to 2^31-1 (a timer holds no more)");
+    checkRange(problems, `/tokenRetry/${key}`, tokenRetry[key], 0, maxTimerMs);
   }
   if (tokenRetry.maxDelayMs < tokenRetry.baseDelayMs) {
     problems.push({ pointer: "/tokenRetry/maxDelayMs", rule: "range", message: "must not be below tokenRetry.baseDelayMs" });
@@ -307,9 +306,10 @@ function readOptions(options: LoginClientOptions): Settings {
   };
 }
 
-function checkRange(problems: LoginErrorDetail[], pointer: string, value: unknown, min: number, max: number, what: string, integer = false): void {
+/** Timers hold at most 2^31-1 ms (a longer delay fires at once), so delays are checked against that. */
+function checkRange(problems: LoginErrorDetail[], pointer: string, value: unknown, min: number, max: number, integer = false): void {
   const ok = typeof value === "number" && value >= min && value <= max && (!integer || Number.isInteger(value));
-  if (!ok) problems.push({ pointer, rule: "range", message: `must be ${what}` });
+  if (!ok) problems.push({ pointer, rule: "range", message: `must be a ${integer ? "whole " : ""}number from ${min} to ${max}` });
 }
 
 function invalidOptions(problems: LoginErrorDetail[]): LoginError {

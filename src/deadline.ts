@@ -36,7 +36,7 @@ export function startDeadline(operation: string, timeoutMs: number | undefined, 
   return {
     signal: controller.signal,
     race(work) {
-      work.catch(() => undefined); // a fetch that loses the race may still reject later
+      work.catch(() => undefined); // work that loses the race may still reject later
       return Promise.race([work, expired]);
     },
     dispose() {

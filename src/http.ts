@@ -50,20 +50,23 @@ export async function exchange(
 ): Promise<Exchange> {
   throwIfAborted(context.operation, callerSignal);
   const deadline = startDeadline(context.operation, limits.timeoutMs, callerSignal);
-  try {
-    const sending = Promise.resolve().then(() => send(deadline.signal));
-    // A response that arrives after the deadline is released unread.
-    sending.then((late) => deadline.signal.aborted && releaseBody(late), () => undefined);
-    const response = await deadline.race(sending);
+  let response: Response | undefined;
+  // One race for the response and its body; whatever loses it goes on to cancel what it holds.
+  const work = (async () => {
+    response = await send(deadline.signal);
     if (typeof response?.status !== "number" || typeof response.headers?.get !== "function") {
       throw new TypeError("fetch did not resolve to a Response");
     }
-    const text = await deadline.race(readBounded(response, limits.maxResponseBytes, deadline.signal));
+    return readBounded(response, limits.maxResponseBytes, deadline.signal);
+  })();
+  try {
+    const text = await deadline.race(work);
+    const { status, headers } = response as unknown as Response;
     if (text === undefined) {
       const details = [{ pointer: "", rule: "maxResponseBytes", message: `the body is larger than maxResponseBytes (${limits.maxResponseBytes} bytes); reading stopped there` }];
-      throw contractViolation({ status: response.status, headers: response.headers, body: { type: "not-json" } }, context, details);
+      throw contractViolation({ status, headers, body: { type: "not-json" } }, context, details);
     }
-    return { status: response.status, headers: response.headers, body: parseText(text) };
+    return { status, headers, body: parseText(text) };
   } catch (error) {
     if (error instanceof LoginError) throw error;
     const cause = sanitizeCause(error);
@@ -73,19 +76,18 @@ export async function exchange(
   }
 }
 
-function releaseBody(response: Response | undefined): void {
-  response?.body?.cancel().catch(() => undefined);
-}
-
 /**
  * The body as text, or undefined once more than `maxBytes` decoded bytes (what fetch hands over
  * after undoing Content-Encoding) have arrived: the stream is then cancelled, so neither a huge
- * body nor a gzip bomb is read past the limit. Aborting `signal` cancels the read too.
+ * body nor a gzip bomb is read past the limit. Aborting `signal` cancels the read too (and a
+ * late response's body at once).
  */
 async function readBounded(response: Response, maxBytes: number, signal: AbortSignal): Promise<string | undefined> {
   if (!response.body) return "";
   const reader = response.body.getReader();
   const cancel = () => void reader.cancel().catch(() => undefined);
+  // A response that arrives after the deadline is released unread.
+  if (signal.aborted) return cancel();
   signal.addEventListener("abort", cancel, { once: true });
   const decoder = new TextDecoder();
   let text = "";
