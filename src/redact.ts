@@ -12,8 +12,9 @@ const minSecretLength = 4;
 /**
  * Replaces every occurrence of every secret with `[REDACTED]`. Forms found, mixed freely within
  * one occurrence: raw; JSON string escapes (`\u00e5` or `\u00E5` for any character, surrogate
- * pairs as two escapes, and the short escapes `\" \\ \/ \b \f \n \r \t`); percent-encoded UTF-8
- * (either hex case, `+` for a space). Base64 forms are secrets of their own (the caller passes the
+ * pairs as two escapes, and the short escapes `\" \\ \/ \b \f \n \r \t`), also escaped again
+ * (any run of backslashes, raw or as `%5C`, before the escape); percent-encoded UTF-8 (either
+ * hex case, `+` for a space). Base64 forms are secrets of their own (the caller passes the
  * Basic credentials). Occurrences may overlap (a password inside a bearer): the union of all
  * matched stretches is replaced, so no piece of either survives.
  */
@@ -52,12 +53,14 @@ const shortEscapes: Record<string, string> = { '"': '"', "\\": "\\", "/": "/", "
 /** A regular expression source matching `secret` with each character in any of its forms. */
 function secretPattern(secret: string): string {
   const encoder = new TextEncoder();
+  // A JSON escape's backslash; text escaped twice (a JSON body quoted in a JSON message) has more.
+  const backslashes = "(?:\\\\|%5[cC])+";
   let source = "";
   for (const char of secret) {
     const forms = [escapeRegExp(char)];
-    for (let i = 0; i < char.length; i++) forms.push(`\\\\u${hex(char.charCodeAt(i), 4)}`);
+    for (let i = 0; i < char.length; i++) forms.push(`${backslashes}u${hex(char.charCodeAt(i), 4)}`);
     const short = shortEscapes[char];
-    if (short) forms.push(`\\\\${escapeRegExp(short)}`);
+    if (short) forms.push(backslashes + escapeRegExp(short));
     // TextEncoder writes a lone surrogate as U+FFFD; it never throws (encodeURIComponent would).
     forms.push(Array.from(encoder.encode(char), (byte) => `%${hex(byte, 2)}`).join(""));
     if (char === " ") forms.push("\\+");

@@ -97,9 +97,13 @@ function percentForm(secret: string, pick: (n: number) => number): string {
     .join("");
 }
 
+/** Raw, JSON-escaped, JSON-escaped twice (a JSON body quoted in a JSON message), or percent-encoded. */
 function formOf(secret: string, pick: (n: number) => number): string {
-  const style = pick(3);
-  return style === 0 ? secret : style === 1 ? jsonForm(secret, pick) : percentForm(secret, pick);
+  const style = pick(4);
+  if (style === 0) return secret;
+  if (style === 1) return jsonForm(secret, pick);
+  if (style === 2) return JSON.stringify(jsonForm(secret, pick)).slice(1, -1);
+  return percentForm(secret, pick);
 }
 
 const b64Char = fc.constantFrom(..."ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~+/");
@@ -183,7 +187,7 @@ describe("one-pass redaction of every form of every secret", () => {
     expect(error.message).toContain("seen [REDACTED] here");
   });
 
-  it("each form on its own: JSON escapes of either case, \\/, percent-encoding of either case, + for space, Base64 Basic", async () => {
+  it("each form on its own: JSON escapes of either case, \\/, escaped twice, percent-encoding of either case, + for space, Base64 Basic", async () => {
     const password = "fake pass/å\"Zq81";
     const clientSecret = "fake-client-secret-Wm42";
     const basic = Buffer.from(`${clientId}:${clientSecret}`).toString("base64");
@@ -192,6 +196,7 @@ describe("one-pass redaction of every form of every secret", () => {
       "fake pass\\/\\u00E5\\u0022Zq81",
       "\\u0066ake\\u0020pass/å\"Zq81",
       "fake+pass%2f%c3%a5%22Zq81",
+      "fake pass\\\\/\\\\u00e5\\\\\\\"Zq81",
       "fake%20pass%2F%C3%A5%22Zq81",
       basic,
     ];
