@@ -60,8 +60,30 @@ const UCS2LENGTH = `function ucs2length(str) {
   return length;
 }`;
 
+/** Keywords that never change a validation result: dropped before compiling so the standalone code does not carry them. */
+const ANNOTATIONS = new Set(["description", "title", "example", "examples", "$comment", ...PROVENANCE_KEYWORDS]);
+const SCHEMA_MAPS = new Set(["properties", "patternProperties", "$defs", "dependentSchemas"]);
+const SCHEMA_LISTS = new Set(["allOf", "anyOf", "oneOf", "prefixItems"]);
+const SCHEMA_VALUES = new Set(["items", "additionalProperties", "unevaluatedProperties", "unevaluatedItems", "not", "if", "then", "else", "contains", "propertyNames"]);
+
+/** A schema without its annotations (a property *named* `description` stays: only keyword positions are touched). */
+export function withoutAnnotations(schema: unknown): unknown {
+  if (schema === null || typeof schema !== "object" || Array.isArray(schema)) return schema;
+  const out: Json = {};
+  for (const [key, value] of Object.entries(schema as Json)) {
+    if (ANNOTATIONS.has(key)) continue;
+    if (SCHEMA_MAPS.has(key) && value && typeof value === "object") {
+      out[key] = Object.fromEntries(Object.entries(value as Json).map(([name, sub]) => [name, withoutAnnotations(sub)]));
+    } else if (SCHEMA_LISTS.has(key) && Array.isArray(value)) out[key] = value.map(withoutAnnotations);
+    else if (SCHEMA_VALUES.has(key)) out[key] = withoutAnnotations(value);
+    else out[key] = value;
+  }
+  return out;
+}
+
 function validatorsModule(spec: Json): { js: string; dts: string } {
-  const bundleSchema = schemaBundle(spec);
+  // Ajv's standalone code embeds the schemas it compiles; descriptions and provenance only add weight there.
+  const bundleSchema = withoutAnnotations(schemaBundle(spec)) as Json;
   const ajv = new Ajv2020({
     allErrors: true,
     strict: true,
