@@ -101,7 +101,8 @@ function validatorsModule(spec: Json): { js: string; dts: string } {
   return { js, dts };
 }
 
-async function typesModule(spec: Json): Promise<string> {
+/** The openapi-typescript module for a bundled spec: generated/schema.d.ts, and spec:diff's type check. */
+export async function typesModule(spec: Json): Promise<string> {
   const ast = await openapiTS(spec as never, { emptyObjectsUnknown: true, alphabetize: false });
   return `// ${HEADER}\n${astToString(ast)}`;
 }
