@@ -429,9 +429,38 @@ function judge(diff: Diff, loc: Located, merged: unknown): Verdict {
 /** Combinator indices that api-smart-diff's allOf merge repeats a change under; dropped when deduplicating. */
 const dedupeKey = (c: Change) => [c.kind, c.operation, c.where, c.pointer.replace(/\/(anyOf|oneOf|allOf)\/\d+/g, ""), c.action, c.reason].join("|");
 
+/**
+ * Replaces every local `$ref` by a copy of its target (a cycle keeps its `$ref`). api-smart-diff
+ * resolves refs itself, but compares a `$ref` on one side with the same schema inline on the other
+ * as a change (api-smart-diff 1.0.6); resolving first makes moving a schema in or out of components no change.
+ */
+export function dereference(doc: Json): Json {
+  const resolve = (pointer: string): unknown =>
+    pointer.slice(2).split("/").map((p) => p.replaceAll("~1", "/").replaceAll("~0", "~"))
+      .reduce<unknown>((n, k) => (n === null || typeof n !== "object" ? undefined : (n as Json)[k]), doc);
+  const walk = (node: unknown, stack: readonly string[]): unknown => {
+    if (Array.isArray(node)) return node.map((n) => walk(n, stack));
+    if (node === null || typeof node !== "object") return node;
+    const { $ref, ...siblings } = node as Json;
+    if (typeof $ref === "string" && $ref.startsWith("#/") && !stack.includes($ref)) {
+      const target = resolve($ref);
+      if (target !== undefined) {
+        const resolved = walk(target, [...stack, $ref]);
+        const rest = walk(siblings, stack) as Json;
+        if (Object.keys(rest).length === 0) return resolved;
+        // OpenAPI 3.1 lets a $ref have siblings: keep both when they overlap, merge when they do not.
+        const overlap = Object.keys(rest).some((k) => resolved !== null && typeof resolved === "object" && k in resolved);
+        return overlap ? { allOf: [resolved, rest] } : { ...(resolved as Json), ...rest };
+      }
+    }
+    return Object.fromEntries(Object.entries(node).map(([k, v]) => [k, walk(v, stack)]));
+  };
+  return walk(doc, []) as Json;
+}
+
 /** Compares two bundled (not dereferenced) specs and classifies every change. */
 export function classifyChanges(before: Json, after: Json): Change[] {
-  const { diffs, merged } = apiCompare(before, after);
+  const { diffs, merged } = apiCompare(dereference(before), dereference(after));
   const used = new Set([...referencedComponents(before), ...referencedComponents(after)]);
   const changes: Change[] = [];
   const seen = new Set<string>();
