@@ -138,7 +138,7 @@ describe("spec:diff on the real spec", () => {
 });
 
 describe("spec:diff type level: the project's own code against the new types", () => {
-  const tsconfig = JSON.stringify({ compilerOptions: { strict: true, module: "ESNext", moduleResolution: "Bundler", target: "ES2022", noEmit: true, types: [] }, include: ["src"] });
+  const tsconfig = JSON.stringify({ compilerOptions: { strict: true, module: "ESNext", moduleResolution: "Bundler", target: "ES2022", lib: ["ES2022"], noEmit: true, types: [] }, include: ["src"] });
   const user = [
     `import type { components } from "../generated/schema.js";`,
     `export const refresh = (s: components["schemas"]["Session"]): string | undefined => s.refresh_token;`,
@@ -179,7 +179,7 @@ async function runCli(cwd: string, ...args: string[]) {
 }
 
 describe("spec:diff CLI", () => {
-  it("exits 1 on a breaking change, prints the table and writes both reports", async () => {
+  it.concurrent("exits 1 on a breaking change, prints the table and writes both reports", async () => {
     const repo = await repoFor("response-enum-widened.yaml");
     const { code, stdout } = await runCli(repo.dir);
     expect(code).toBe(1);
@@ -192,35 +192,35 @@ describe("spec:diff CLI", () => {
     expect(json).toMatchObject({ kind: "breaking", exitCode: 1, allowBreaking: false, base: { how: "merge-base of HEAD and main" } });
   });
 
-  it("exits 0 with --allow-breaking and still reports the break", async () => {
+  it.concurrent("exits 0 with --allow-breaking (here with an explicit --base) and still reports the break", async () => {
     const repo = await repoFor("request-required-added.yaml");
-    const { code, stdout } = await runCli(repo.dir, "--allow-breaking");
+    const { code, stdout } = await runCli(repo.dir, "--base", "main", "--allow-breaking");
     expect(code).toBe(0);
     expect(stdout).toContain("BREAKING (allowed by --allow-breaking)");
     const json = JSON.parse(await readFile(path.join(repo.dir, "reports", "spec-diff.json"), "utf8"));
-    expect(json).toMatchObject({ kind: "breaking", exitCode: 0, allowBreaking: true });
+    expect(json).toMatchObject({ kind: "breaking", exitCode: 0, allowBreaking: true, base: { ref: "main", how: "--base" } });
   });
 
-  it("exits 0 on a compatible change against an explicit --base", async () => {
-    const repo = await repoFor("status-removed.yaml");
-    const { code, stdout } = await runCli(repo.dir, "--base", "HEAD");
-    expect(code).toBe(0);
-    expect(stdout).toMatch(/→ working tree: compatible/);
-  });
-
-  it("exits 2 with a clear message on an unknown ref, an invalid spec, outside git and on a bad option", async () => {
-    const repo = await repoFor("formatting-only.yaml");
-    const unknown = await runCli(repo.dir, "--base", "no-such-branch");
+  it.concurrent("exits 2 with a clear message on an unknown ref, an invalid spec, outside git and on a bad option", async () => {
+    const [repo, noPaths, swagger, badYaml] = await Promise.all([
+      repoFor("formatting-only.yaml"), repoFor("formatting-only.yaml"), repoFor("formatting-only.yaml"), repoFor("formatting-only.yaml"),
+    ]);
+    await noPaths.write("openapi/login.yaml", "openapi: 3.1.0\ninfo: {title: t, version: '1'}\n");
+    await swagger.write("openapi/login.yaml", "swagger: '2.0'\npaths: {}\n");
+    await badYaml.write("openapi/login.yaml", "openapi: 3.1.0\npaths: {\n  /x: [\n");
+    const [unknown, option, outside, invalid, notOpenApi, yamlError] = await Promise.all([
+      runCli(repo.dir, "--base", "no-such-branch"),
+      runCli(repo.dir, "--bas", "main"),
+      runCli(path.dirname(repo.dir)),
+      runCli(noPaths.dir),
+      runCli(swagger.dir),
+      runCli(badYaml.dir),
+    ]);
     expect(unknown).toMatchObject({ code: 2, stderr: expect.stringContaining("unknown git ref 'no-such-branch'") });
-    const option = await runCli(repo.dir, "--bas", "main");
     expect(option).toMatchObject({ code: 2, stderr: expect.stringContaining("Unknown option '--bas'") });
-    await repo.write("openapi/login.yaml", "openapi: 3.1.0\ninfo: {title: t, version: '1'}\n");
-    const invalid = await runCli(repo.dir);
-    expect(invalid).toMatchObject({ code: 2, stderr: expect.stringContaining("has no 'paths' object") });
-    await repo.write("openapi/login.yaml", "swagger: '2.0'\npaths: {}\n");
-    const swagger = await runCli(repo.dir);
-    expect(swagger).toMatchObject({ code: 2, stderr: expect.stringContaining("not an OpenAPI 3 document") });
-    const outside = await runCli(path.dirname(repo.dir));
     expect(outside).toMatchObject({ code: 2, stderr: expect.stringContaining("is not inside a git work tree") });
+    expect(invalid).toMatchObject({ code: 2, stderr: expect.stringContaining("has no 'paths' object") });
+    expect(notOpenApi).toMatchObject({ code: 2, stderr: expect.stringContaining("not an OpenAPI 3 document") });
+    expect(yamlError).toMatchObject({ code: 2, stderr: expect.stringMatching(/spec:diff cannot run: openapi\/login\.yaml in the working tree (is invalid|cannot be read)/) });
   });
 });

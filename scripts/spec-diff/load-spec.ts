@@ -4,7 +4,6 @@ import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { existsSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { bundle, createConfig } from "@redocly/openapi-core";
 
 type Json = Record<string, unknown>;
 
@@ -79,6 +78,8 @@ export const removeDir = (dir: string) => rm(dir, { recursive: true, force: true
 export async function loadSpec(dir: string, label: string): Promise<Json> {
   const file = path.join(dir, SPEC);
   if (!existsSync(file)) throw new CannotRun(`${SPEC} does not exist in ${label}`);
+  // Loaded here, not at the top: the exit-2 paths (unknown ref, not a repo) should not pay for it.
+  const { bundle, createConfig } = await import("@redocly/openapi-core");
   let result;
   try {
     const config = await createConfig({});

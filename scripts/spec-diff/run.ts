@@ -1,7 +1,7 @@
 // Runs one comparison: the spec at a git ref against the working tree, schema rules and type level.
-import { classifyChanges, overallKind, type Change, type Kind } from "./classify.ts";
+import type { Change, Kind } from "./classify.ts";
 import { checkoutSpec, defaultBase, loadSpec, removeDir, repoRoot, resolveRef } from "./load-spec.ts";
-import { typeLevel, type TypeLevelResult } from "./type-check.ts";
+import type { TypeLevelResult } from "./type-check.ts";
 
 export interface SpecDiffResult {
   base: { ref: string; commit: string; how: string };
@@ -28,6 +28,8 @@ export async function runSpecDiff({ cwd, base }: RunOptions): Promise<SpecDiffRe
   try {
     const before = await loadSpec(baseDir, `${chosen.ref} (${commit.slice(0, 12)})`);
     const after = await loadSpec(root, "the working tree");
+    // The diff library and TypeScript load only once both specs are known to be readable.
+    const [{ classifyChanges, overallKind }, { typeLevel }] = await Promise.all([import("./classify.ts"), import("./type-check.ts")]);
     const changes = classifyChanges(before, after);
     const types = await typeLevel(before, after, root);
     const typeLevelBreaks = types.checks.filter((c) => !c.ok).length + types.compile.errors.length;
