@@ -83,9 +83,10 @@ const FIXTURES: Fixture[] = [
     changes: [["compatible", BODY, "/properties/attempts/type", "type widened: request widened"]] },
   { file: "documentation-only.yaml", kind: "documentation-only", exit: 0,
     changes: [
-      ["documentation-only", "summary", "", "documentation"],
-      ["documentation-only", "description", "", "documentation"],
-      ["documentation-only", "x-source", "", "documentation"],
+      ["documentation-only", "summary", "", "summary is documentation"],
+      ["documentation-only", "tags", "/0", "tags is documentation"],
+      ["documentation-only", "description", "", "description is documentation"],
+      ["documentation-only", "x-source", "", "x-source is documentation"],
       ["documentation-only", JSON_200, "/properties/expires_in/description", "description is documentation"],
       ["documentation-only", JSON_200, "/properties/expires_in/example", "example is documentation"],
       ["documentation-only", JSON_200, "/properties/expires_in/x-curated", "x-curated is documentation"],

@@ -75,6 +75,14 @@ interface Verdict {
   rule: string;
 }
 
+/** `required: true|false` on a parameter, request body or header; absent means false. */
+function requiredFlag(diff: Diff, what: string): Verdict {
+  const before = diff.before === true;
+  const after = diff.after === true;
+  if (before === after) return { effect: "docs", rule: `${what} required: ${String(after)} is the default, spelled out or dropped` };
+  return after ? { effect: "narrows", rule: `${what} made required` } : { effect: "widens", rule: `${what} made optional` };
+}
+
 /**
  * The effect of a change at `rest` inside a schema (path relative to the schema root).
  * `merged` is api-smart-diff's merged document and `schemaPath` the schema root's path in it.
@@ -258,7 +266,11 @@ function locateInOperation(diff: Diff, merged: unknown, operation: string, base:
     }
     if (inner[0] === "schema") return { ...loc, schemaPath: [...base, "parameters", index!, "schema"], rest: inner.slice(1) };
     if (inner[0] === "required") {
-      loc.verdict = { effect: diff.after === true ? "narrows" : "widens", rule: diff.after === true ? "parameter made required" : "parameter made optional" };
+      loc.verdict = requiredFlag(diff, "parameter");
+      return loc;
+    }
+    if (inner[0] === "name" && inner.length === 1) {
+      loc.verdict = { effect: "both", rule: "parameter renamed" };
       return loc;
     }
     return loc;
@@ -272,7 +284,7 @@ function locateInOperation(diff: Diff, merged: unknown, operation: string, base:
       return at("request body", "request", { verdict });
     }
     if (tail[0] === "required" && tail.length === 1) {
-      return at("request body", "request", { verdict: { effect: diff.after === true ? "narrows" : "widens", rule: diff.after === true ? "request body made required" : "request body made optional" } });
+      return at("request body", "request", { verdict: requiredFlag(diff, "request body") });
     }
     if (tail[0] === "content") return locateContent(diff, operation, "request body", "request", [...base, "requestBody"], tail);
     return at("request body", "request");
@@ -298,12 +310,13 @@ function locateInOperation(diff: Diff, merged: unknown, operation: string, base:
       }
       if (hRest[0] === "schema") return { operation, where: hWhere, side: "response", schemaPath: [...base, "responses", status, "headers", inner[1], "schema"], rest: hRest.slice(1) };
       if (hRest[0] === "required") {
-        return { operation, where: hWhere, side: "response", rest: hRest, verdict: { effect: diff.after === true ? "narrows" : "widens", rule: diff.after === true ? "header made required" : "header made optional" } };
+        return { operation, where: hWhere, side: "response", rest: hRest, verdict: requiredFlag(diff, "header") };
       }
       return { operation, where: hWhere, side: "response", rest: hRest };
     }
     return { operation, where, side: "response", rest: inner };
   }
+  if (isDocKey(head)) return at(String(head), "other", { verdict: { effect: "docs", rule: `${String(head)} is documentation` } });
   if (head === "security") return at("security", "request", { verdict: securityVerdict(diff, tail) });
   if (head === "servers") return at("servers", "request", { verdict: serversVerdict(diff, tail) });
   if (head === "operationId") {
@@ -383,6 +396,14 @@ function locate(diff: Diff, merged: unknown, used: Set<string>): Located | null 
   const [top, ...rest] = path;
   if (top === "paths") {
     const route = rest[0];
+    if (route === undefined && diff.action === "rename") {
+      // api-smart-diff matches a path whose parameter names changed ({aid} -> {oid}) and reports a rename.
+      const shape = (p: unknown) => String(p).replace(/\{[^}]*\}/g, "{}");
+      const sameUrl = shape(diff.before) === shape(diff.after);
+      return { operation: `* ${String(diff.before)}`, where: "path", side: "other", rest: [], verdict: { effect: "both", rule: sameUrl
+        ? "path parameter renamed: the URL does not change, but the generated `paths` key (exported type) does"
+        : "path renamed" } };
+    }
     if (route === undefined) return { operation: "spec", where: "paths", side: "other", rest: [], verdict: { effect: "both", rule: "paths replaced" } };
     const method = rest[1];
     if (method === undefined) {
