@@ -148,7 +148,8 @@ export function withProvenanceInDescriptions(node: unknown): unknown {
   return out;
 }
 
-async function typesModule(spec: Json): Promise<string> {
+/** The openapi-typescript module for a bundled spec: generated/schema.d.ts, and spec:diff's type check. */
+export async function typesModule(spec: Json): Promise<string> {
   const ast = await openapiTS(withProvenanceInDescriptions(spec) as never, { emptyObjectsUnknown: true, alphabetize: false });
   return `// ${HEADER}\n${astToString(ast)}`;
 }
