@@ -130,7 +130,10 @@ describeBrowser("the client in headless Chromium under a strict CSP", () => {
     const handle = await Promise.race([
       page.waitForFunction(() => window.__loginKit, undefined, { timeout: 30_000 }),
       seen.failed,
-    ]);
+    ]).catch((error: Error) => {
+      // What the page said helps more than "timed out": console errors and CSP violations so far.
+      throw new Error(`${error.message}\nconsole errors: ${JSON.stringify(seen.consoleErrors)}\nCSP: ${JSON.stringify(seen.cspViolations)}`);
+    });
     const results = (await handle.jsonValue()) as PageResults;
     await mkdir(reportDir, { recursive: true });
     const screenshot = path.join(reportDir, "results.png");
