@@ -5,6 +5,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { Ajv2020, type ErrorObject, type ValidateFunction } from "ajv/dist/2020.js";
 import ajvFormats from "ajv-formats";
+import { PROVENANCE_KEYWORDS } from "../scripts/provenance.ts";
 
 export type Json = Record<string, unknown>;
 export type OperationKey = "login" | "token";
@@ -12,7 +13,7 @@ export type OperationKey = "login" | "token";
 /** The operations the suite exercises, by operationId (identifiers, not rules). */
 export const OPERATION_IDS: Record<OperationKey, string> = {
   login: "aid_customers_login_post",
-  token: "aid_auth_token_post",
+  token: "aid_auths_oauth_token_post",
 };
 
 export interface ResponseSpec {
@@ -162,7 +163,7 @@ const addFormats = ajvFormats.default;
 export function loadSpec(file = bundledSpecPath): SpecModel {
   const doc = JSON.parse(readFileSync(file, "utf8")) as Json;
   const ajv = new Ajv2020({ allErrors: true, strict: true, strictRequired: false, strictTypes: false });
-  ajv.addVocabulary(["example", "discriminator", "xml", "externalDocs"]);
+  ajv.addVocabulary(["example", "discriminator", "xml", "externalDocs", ...PROVENANCE_KEYWORDS]);
   addFormats(ajv);
   const cache = new Map<string, ValidateFunction>();
   return {

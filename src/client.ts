@@ -6,7 +6,7 @@ import {
   validateAccountId,
   validateClientCredentialsTokenRequest,
   validateLoginCredentials,
-} from "../generated/validators.js";
+} from "../generated/client-validators.js";
 import { throwIfAborted } from "./deadline.ts";
 import { LoginError, sanitizeCause, type LoginErrorDetail } from "./errors.ts";
 import {

@@ -1,7 +1,7 @@
 // One HTTP exchange: a deadline that holds whatever fetch does, a body read up to a size limit,
 // and turning a response that is not the documented success into a LoginError.
 import type { Validator } from "../generated/validators.js";
-import { validateError } from "../generated/validators.js";
+import { validateError } from "../generated/client-validators.js";
 import { startDeadline, throwIfAborted } from "./deadline.ts";
 import { LoginError, sanitizeCause, type LoginErrorDetail } from "./errors.ts";
 import { redactSecrets, tokensIn } from "./redact.ts";

@@ -3,7 +3,7 @@
 // outage while it is still valid, dropped after a 401.
 import type { Client } from "openapi-fetch";
 import type { components, paths } from "../generated/schema.js";
-import { validateAccessToken, validateMfaError } from "../generated/validators.js";
+import { validateAccessToken, validateMfaError } from "../generated/client-validators.js";
 import { LoginError, type LoginErrorDetail } from "./errors.ts";
 import { raceAbort } from "./deadline.ts";
 import {
@@ -90,7 +90,7 @@ export interface ClientTokenRequestOptions {
   readonly validateResponses: boolean;
 }
 
-/** One attempt at `POST /accounts/{aid}/auth/token` with HTTP Basic client credentials. */
+/** One attempt at `POST /accounts/{oid}/auth/token` with HTTP Basic client credentials, for the login's account (`oid` = `aid`). */
 export async function fetchClientToken(options: ClientTokenRequestOptions): Promise<AccessToken> {
   const { tokenClient, accountId, audience, credentials, limits } = options;
   const basic = basicCredentials(credentials);
@@ -103,8 +103,8 @@ export async function fetchClientToken(options: ClientTokenRequestOptions): Prom
   const ex = await exchange(context, limits, undefined, (signal) =>
     unreadResponse(
       (fetch) =>
-        tokenClient.POST("/accounts/{aid}/auth/token", {
-          params: { path: { aid: accountId } },
+        tokenClient.POST("/accounts/{oid}/auth/token", {
+          params: { path: { oid: accountId } },
           body: { grant_type: "client_credentials", audience },
           headers: { Authorization: `Basic ${basic}` },
           signal,
@@ -119,8 +119,11 @@ export async function fetchClientToken(options: ClientTokenRequestOptions): Prom
   const token = readSuccessBody(ex, validateAccessToken, context) as AccessToken;
   const problems: LoginErrorDetail[] = [];
   if (!isUsableBearer(token.access_token)) problems.push({ pointer: "/access_token", rule: "b64token", message: bearerRule });
-  // This project's rule, not the spec's: a bearer without a positive lifetime cannot be cached.
-  if (!(token.expires_in > 0)) problems.push({ pointer: "/expires_in", rule: "positive", message: "must be above 0 (this client's rule)" });
+  // This project's rule, not Dintero's (Dintero sets no minimum on expires_in; see openapi/SOURCES.md):
+  // a bearer whose lifetime is not positive has expired on arrival and cannot authenticate the login.
+  if (!(token.expires_in > 0)) {
+    problems.push({ pointer: "/expires_in", rule: "positive_lifetime", message: "must be greater than 0 (this client's rule: the token would have expired on arrival)" });
+  }
   if (problems.length > 0) throw contractViolation(ex, context, problems);
   return token;
 }
