@@ -103,8 +103,9 @@ export function createLoginClient(options: LoginClientOptions): LoginClient {
 }
 
 function buildClient(settings: Settings): LoginClient {
-  const { accountId, audience, validateResponses, limits } = settings;
+  const { accountId, audience, validateResponses } = settings;
   const customFetch = settings.fetch;
+  const limits = { ...settings.limits, platformFetch: !customFetch };
   const fetchFunction: FetchFunction = customFetch ?? ((request) => fetch(request));
   // `redirect: "manual"`: a password or secret is never re-sent to wherever a 3xx points.
   const clientInit = { baseUrl: settings.baseUrl, redirect: "manual" as const, ...(customFetch ? { fetch: customFetch } : {}) };
@@ -113,7 +114,7 @@ function buildClient(settings: Settings): LoginClient {
   // share one client without middleware: no detour through the middleware chain on every call
   // (bench/, "client overhead"). `raw` is for callers, with the auth middleware.
   const plainClient = createClient<paths>(clientInit);
-  const bearerSource = createBearerSource(settings, plainClient, fetchFunction);
+  const bearerSource = createBearerSource({ ...settings, limits }, plainClient, fetchFunction);
   const raw = createClient<paths>(clientInit);
   raw.use(authMiddleware(bearerSource));
 
@@ -182,7 +183,8 @@ function serializeCredentials(credentials: unknown, audience: string): { sent: S
   }
   const sent: unknown = serialized === undefined ? undefined : JSON.parse(serialized);
   const problems = check(validateLoginCredentials, sent);
-  const lone = loneSurrogateAt(sent, "");
+  // JSON.stringify escapes a lone surrogate as `\udXXX` and writes every other non-ASCII character raw.
+  const lone = serialized?.includes("\\ud") ? loneSurrogateAt(sent, "") : undefined;
   // JSON.stringify writes a lone surrogate as `\udXXX`: not Unicode text, so a server decodes it
   // as U+FFFD or refuses it, and would check another password than the one typed.
   if (lone !== undefined) problems.push({ pointer: lone, rule: "unicode", message: "must not contain a lone UTF-16 surrogate" });

@@ -35,6 +35,11 @@ export interface ExchangeLimits {
   readonly timeoutMs: number;
   /** Decoded body bytes read at most. */
   readonly maxResponseBytes: number;
+  /**
+   * The platform fetch delivers no more than a Content-Length says (the HTTP parser stops there),
+   * so an unencoded body within the limit is read whole; a custom fetch's Response is not trusted.
+   */
+  readonly platformFetch?: boolean;
 }
 
 /**
@@ -51,13 +56,16 @@ export async function exchange(
   throwIfAborted(context.operation, callerSignal);
   const deadline = startDeadline(context.operation, limits.timeoutMs, callerSignal);
   let response: Response | undefined;
+  const reading: { reader?: ReadableStreamDefaultReader<Uint8Array> } = {};
   // One race for the response and its body; whatever loses it goes on to cancel what it holds.
   const work = (async () => {
     response = await send(deadline.signal);
     if (typeof response?.status !== "number" || typeof response.headers?.get !== "function") {
       throw new TypeError("fetch did not resolve to a Response");
     }
-    return readBounded(response, limits.maxResponseBytes, deadline.signal);
+    const length = limits.platformFetch && !response.headers.get("content-encoding") ? response.headers.get("content-length") : null;
+    if (length !== null && Number(length) <= limits.maxResponseBytes) return response.text();
+    return readBounded(response, limits.maxResponseBytes, deadline.signal, reading);
   })();
   try {
     const text = await deadline.race(work);
@@ -68,6 +76,7 @@ export async function exchange(
     }
     return { status, headers, body: parseText(text) };
   } catch (error) {
+    if (deadline.signal.aborted) cancel(reading.reader); // the deadline won: stop a body still streaming
     if (error instanceof LoginError) throw error;
     const cause = sanitizeCause(error);
     throw new LoginError("network", `${context.operation} failed: network error (${cause.message})`, { cause });
@@ -79,33 +88,33 @@ export async function exchange(
 /**
  * The body as text, or undefined once more than `maxBytes` decoded bytes (what fetch hands over
  * after undoing Content-Encoding) have arrived: the stream is then cancelled, so neither a huge
- * body nor a gzip bomb is read past the limit. Aborting `signal` cancels the read too (and a
- * late response's body at once).
+ * body nor a gzip bomb is read past the limit. A response that arrives after the deadline
+ * (`signal` aborted) is released unread; `reading.reader` lets the deadline cancel a read under way.
  */
-async function readBounded(response: Response, maxBytes: number, signal: AbortSignal): Promise<string | undefined> {
+async function readBounded(
+  response: Response,
+  maxBytes: number,
+  signal: AbortSignal,
+  reading: { reader?: ReadableStreamDefaultReader<Uint8Array> },
+): Promise<string | undefined> {
   if (!response.body) return "";
-  const reader = response.body.getReader();
-  const cancel = () => void reader.cancel().catch(() => undefined);
-  // A response that arrives after the deadline is released unread.
-  if (signal.aborted) return cancel();
-  signal.addEventListener("abort", cancel, { once: true });
+  const reader = (reading.reader = response.body.getReader());
+  if (signal.aborted) return cancel(reader);
   const decoder = new TextDecoder();
   let text = "";
   let bytes = 0;
-  try {
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) return text + decoder.decode();
-      bytes += value.byteLength;
-      if (bytes > maxBytes) {
-        cancel();
-        return undefined;
-      }
-      text += decoder.decode(value, { stream: true });
-    }
-  } finally {
-    signal.removeEventListener("abort", cancel);
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) return text + decoder.decode();
+    bytes += value.byteLength;
+    if (bytes > maxBytes) return cancel(reader);
+    text += decoder.decode(value, { stream: true });
   }
+}
+
+function cancel(reader: ReadableStreamDefaultReader | undefined): undefined {
+  reader?.cancel().catch(() => undefined);
+  return undefined;
 }
 
 /**

@@ -262,6 +262,28 @@ describe("4. bounded responses", () => {
     expect(counter.bytes).toBeLessThan(mib);
   });
 
+  it("with the platform fetch too: a Content-Length above the limit, a chunked body past it, a gzip body past it", async () => {
+    const big = JSON.stringify(customerToken({ pad: "p".repeat(3 * mib) }));
+    const gzipped = await gzipZeros(8 * mib);
+    const answers: LoginServer["login"][] = [
+      (_req, res) => sendJson(res, 200, JSON.parse(big)),
+      (_req, res) => {
+        res.writeHead(400, { "content-type": "application/json" }); // chunked: no Content-Length
+        res.end(big);
+      },
+      (_req, res) => {
+        res.writeHead(200, { "content-type": "application/json", "content-encoding": "gzip", "content-length": gzipped.length });
+        res.end(gzipped);
+      },
+    ];
+    for (const answer of answers) {
+      server.login = answer;
+      const error = await rejection(() => client().login(email));
+      expect(error.kind).toBe("contract_violation");
+      expect(error.details?.[0]).toMatchObject({ rule: "maxResponseBytes" });
+    }
+  });
+
   it("a body of exactly maxResponseBytes is read", async () => {
     const body = JSON.stringify(customerToken({ pad: "" }));
     const exact = JSON.stringify(customerToken({ pad: "p".repeat(1000 - body.length) }));
