@@ -6,14 +6,44 @@ import { secretFieldNames } from "./config.ts";
 import type { Exchange } from "./http.ts";
 import { documented4xx, isJsonMediaType, mediaTypeOf, validationStatus, type Json, type OperationSpec, type SpecModel } from "./spec.ts";
 
+/** contract: the spec or Dintero's docs say it, and a finding fails the run; advisory: best practice
+ * or RFC text Dintero does not publish, reported and failing the run only with --fail-on advisory. */
+export type Level = "contract" | "advisory";
+export const LEVELS: readonly Level[] = ["contract", "advisory"];
+
+/** --fail-on contract: only contract findings fail the run; --fail-on advisory: every finding does. */
+export function failsRun(level: Level, failOn: Level): boolean {
+  return LEVELS.indexOf(level) <= LEVELS.indexOf(failOn);
+}
+
+/** Where a rule comes from: a JSON pointer into generated/openapi.json, a Dintero docs page, an RFC or
+ * OWASP section, or this project's own decision (then `ref` says so and why). `url` when linkable. */
+export interface Source {
+  ref: string;
+  url?: string;
+}
+
+export const DINTERO_LOGIN_DOCS = "https://docs.dintero.com/api-reference/password/login-with-emailpassword";
+export const DINTERO_TOKEN_DOCS = "https://docs.dintero.com/api-reference/authenticate/get-token";
+const rfc = (n: number, section: string, title = ""): Source => ({ ref: `RFC ${n} §${section}${title ? ` (${title})` : ""}`, url: `https://www.rfc-editor.org/rfc/rfc${n}#section-${section}` });
+const dintero = (url: string, what: string): Source => ({ ref: `Dintero: ${what}`, url });
+const specPointer = (pointer: string): Source => ({ ref: pointer });
+const project = (why: string): Source => ({ ref: `this project's rule (Dintero does not publish it): ${why}` });
+
 export interface Finding {
   check: string;
+  /** inherited from the check when the runner records the finding */
+  level?: Level;
+  /** the check's source, or a more precise one (e.g. the violated schema node's x-source) */
+  source?: Source;
   rule: string;
   /** JSON pointer into the response body (or a header / request location) */
   pointer?: string;
   expected?: string;
   actual?: string;
   message: string;
+  /** for generated cases: what was unusual about the input, never the value */
+  input?: string;
 }
 
 export interface CheckContext {
@@ -27,6 +57,8 @@ export interface CheckContext {
 
 export interface Check {
   name: string;
+  level: Level;
+  source: Source;
   /** what a failure of this check means, for the README, --help and reports */
   catches: string;
   appliesTo(exchange: Exchange, ctx: CheckContext): boolean;
@@ -62,6 +94,8 @@ const statusText = (ex: Exchange) => String(ex.response?.status);
 
 const serverAnswers: Check = {
   name: "server_answers",
+  level: "contract",
+  source: specPointer("#/paths/~1accounts~1{aid}~1customers~1login/post/responses"),
   catches: "a request that gets no answer within the per-request timeout, or a broken connection",
   appliesTo: () => true,
   run(ex) {
@@ -72,6 +106,8 @@ const serverAnswers: Check = {
 
 const responseSchemaConformance: Check = {
   name: "response_schema_conformance",
+  level: "contract",
+  source: specPointer("#/components/schemas"),
   catches: "a response body that does not match the schema documented for its status (extra properties only with --strict)",
   appliesTo(ex, ctx) {
     const res = ex.response;
@@ -97,6 +133,8 @@ const responseSchemaConformance: Check = {
 
 const statusCodeConformance: Check = {
   name: "status_code_conformance",
+  level: "contract",
+  source: dintero(DINTERO_LOGIN_DOCS, "the responses documented for each operation"),
   catches: "a status the operation does not document",
   appliesTo: answered,
   run(ex, ctx) {
@@ -109,6 +147,8 @@ const statusCodeConformance: Check = {
 
 const contentTypeConformance: Check = {
   name: "content_type_conformance",
+  level: "contract",
+  source: dintero(DINTERO_LOGIN_DOCS, "application/json responses"),
   catches: "an undocumented media type (parameters such as charset are fine), or a body that does not parse as its media type",
   appliesTo: answered,
   run(ex, ctx) {
@@ -132,6 +172,8 @@ const contentTypeConformance: Check = {
 
 const notAServerError: Check = {
   name: "not_a_server_error",
+  level: "contract",
+  source: rfc(9110, "15.6.1", "500: the server could not fulfil a request it should have answered"),
   catches: "any 5xx",
   appliesTo: answered,
   run(ex) {
@@ -142,6 +184,8 @@ const notAServerError: Check = {
 
 const positiveDataAcceptance: Check = {
   name: "positive_data_acceptance",
+  level: "contract",
+  source: dintero(DINTERO_LOGIN_DOCS, "request body schema; 200 AccessToken"),
   catches: "a known-good request not answered with a documented 2xx, or a schema-valid body rejected as invalid",
   appliesTo: (ex, ctx) => judgeable(ex) && (ctx.kase.expect.kind === "success" || ctx.kase.expect.kind === "valid_input"),
   run(ex, ctx) {
@@ -159,6 +203,8 @@ const positiveDataAcceptance: Check = {
 
 const negativeDataRejection: Check = {
   name: "negative_data_rejection",
+  level: "contract",
+  source: dintero(DINTERO_LOGIN_DOCS, "400 Bad / Invalid request"),
   catches: "a request breaking exactly one rule (required, enum, length, type, either/or, aid, non-JSON, Content-Type) that is not rejected with a documented 4xx",
   appliesTo: (ex, ctx) => judgeable(ex) && ctx.kase.expect.kind === "rejection",
   run(ex, ctx) {
@@ -174,6 +220,8 @@ const negativeDataRejection: Check = {
 
 const ignoredAuth: Check = {
   name: "ignored_auth",
+  level: "contract",
+  source: dintero(DINTERO_LOGIN_DOCS, "bearer JWT security; 401 Access forbidden, invalid JWT token was used"),
   catches: "a request without, with a malformed, or with a never-issued credential that is not answered 401 (or a documented 403)",
   appliesTo: (ex, ctx) => judgeable(ex) && ctx.kase.expect.kind === "auth_rejection",
   run(ex, ctx) {
@@ -187,6 +235,8 @@ const ignoredAuth: Check = {
 
 const wrongCredentials: Check = {
   name: "wrong_credentials",
+  level: "contract",
+  source: dintero(DINTERO_LOGIN_DOCS, "documented 4xx responses with the Error body"),
   catches: "a wrong password or an unknown identity not answered with a documented 4xx and an Error body",
   appliesTo: (ex, ctx) => judgeable(ex) && ctx.kase.expect.kind === "credentials_rejection",
   run(ex, ctx) {
@@ -227,6 +277,8 @@ export const EXP_TOLERANCE_S = 120;
 
 const tokenSemantics: Check = {
   name: "token_semantics",
+  level: "contract",
+  source: { ...project("a token must be usable when it is issued: expires_in > 0 and exp agreeing with it (Dintero: access_token is \"A JWT access token\", expires_in \"The lifetime in seconds of the access token\")"), url: DINTERO_TOKEN_DOCS },
   catches: "an access_token that is not a structurally valid JWT, or whose exp disagrees with expires_in",
   appliesTo(ex) {
     const parsed = parseBody(ex);
@@ -268,6 +320,8 @@ function stringsIn(value: unknown, out: string[] = []): string[] {
 
 const secretReflection: Check = {
   name: "secret_reflection",
+  level: "contract",
+  source: { ref: "#/components/schemas/LoginCredentials/properties/password/writeOnly (OpenAPI: not sent in responses); OWASP ASVS 4.0 V8.3", url: "https://owasp.org/www-project-application-security-verification-standard/" },
   catches: "a response body or header that echoes the submitted password or the client secret",
   appliesTo: answered,
   run(ex, ctx) {

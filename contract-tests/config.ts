@@ -1,6 +1,7 @@
 // The suite's configuration: command-line options and environment variables, validated before any
 // request is sent. A problem is a ConfigError (exit 2) naming the variable or option.
 import { randomBytes } from "node:crypto";
+import type { Level } from "./checks.ts";
 import { loadSpec, type SpecModel } from "./spec.ts";
 
 export interface Identity {
@@ -18,6 +19,8 @@ export interface SuiteConfig {
   auth: { kind: "client_credentials"; clientId: string; clientSecret: string } | { kind: "access_token"; token: string };
   identities: Identity[];
   strict: boolean;
+  /** the lowest level whose findings fail the run */
+  failOn: Level;
   seed: number;
   cases: number;
   timeoutMs: number;
@@ -51,6 +54,7 @@ export const OPTIONS: Option[] = [
   { flag: "--cases", env: "CONTRACT_CASES", arg: "N", default: "10", description: "generated cases per kind (valid bodies, invalid bodies)" },
   { flag: "--seed", env: "CONTRACT_SEED", arg: "N", default: "20260101", description: "seed of the generated cases (printed on every run)" },
   { flag: "--strict", env: "CONTRACT_STRICT", default: "off", description: "responses may not carry undocumented properties" },
+  { flag: "--fail-on", env: "CONTRACT_FAIL_ON", arg: "LEVEL", default: "contract", description: "contract: only contract findings fail the run; advisory: advisory findings fail it too" },
   { flag: "--report-dir", env: "CONTRACT_REPORT_DIR", arg: "DIR", default: "reports/", description: "where junit.xml, report.json and report.html go" },
 ];
 
@@ -75,6 +79,12 @@ function parseNumber(name: string, raw: string, min: number): number {
     throw new ConfigError(`${name} must be a number of at least ${min}, got "${raw}"`);
   }
   return n;
+}
+
+function parseLevel(raw: string): Level {
+  const value = raw.trim().toLowerCase();
+  if (value === "contract" || value === "advisory") return value;
+  throw new ConfigError(`CONTRACT_FAIL_ON / --fail-on must be contract or advisory, got "${raw}"`);
 }
 
 /** Parse argv (after the script) into option values keyed by env name. Returns "help" for --help. */
@@ -143,6 +153,7 @@ export function resolveConfig(env: Record<string, string | undefined>, args: Rec
   const opt = (name: string) => get(name) ?? OPTIONS.find((o) => o.env === name)!.default;
   const common = {
     strict: ["1", "true", "yes", "on"].includes((get("CONTRACT_STRICT") ?? "").toLowerCase()),
+    failOn: parseLevel(opt("CONTRACT_FAIL_ON")),
     seed: parseNumber("CONTRACT_SEED / --seed", opt("CONTRACT_SEED"), 0),
     cases: parseNumber("CONTRACT_CASES / --cases", opt("CONTRACT_CASES"), 0),
     timeoutMs: parseNumber("CONTRACT_TIMEOUT_MS / --timeout", opt("CONTRACT_TIMEOUT_MS"), 1),

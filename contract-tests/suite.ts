@@ -3,7 +3,7 @@
 import type { SuiteConfig } from "./config.ts";
 import { secretFieldNames } from "./config.ts";
 import { fixedCases, type Case } from "./cases.ts";
-import { CHECKS, type CheckContext, type Finding } from "./checks.ts";
+import { CHECKS, failsRun, type CheckContext, type Finding, type Level } from "./checks.ts";
 import { generatedCases } from "./generated-cases.ts";
 import { createTransport, RunAborted, type AbortReason, type Exchange } from "./http.ts";
 import { createRedactor, type Redactor } from "./redact.ts";
@@ -14,6 +14,7 @@ export type Outcome = "pass" | "fail" | "not_applicable";
 
 export interface CheckResult {
   check: string;
+  level: Level;
   caseId: string;
   outcome: Outcome;
   findings: Finding[];
@@ -31,11 +32,14 @@ export interface CaseSummary {
   notApplicable?: string;
 }
 
+export { failsRun };
+
 export interface RunResult {
   target: { kind: "mock" | "live"; baseUrl: string };
   seed: number;
   cases: number;
   strict: boolean;
+  failOn: Level;
   startedAt: string;
   durationMs: number;
   requestsSent: number;
@@ -59,6 +63,8 @@ const JUDGED_BY: Partial<Record<Case["expect"]["kind"], string>> = {
   auth_rejection: "ignored_auth",
   credentials_rejection: "wrong_credentials",
 };
+
+const levelOf = (name: string): Level => CHECKS.find((c) => c.name === name)!.level;
 
 function buildRequest(kase: Case, config: SuiteConfig, spec: SpecModel, baseUrl: string, bearer: string | undefined) {
   const op = spec.operations[kase.operation];
@@ -146,8 +152,9 @@ export async function runSuite(config: SuiteConfig, options: RunOptions = {}): P
       const verdicts: string[] = [];
       for (const check of CHECKS) {
         if (!check.appliesTo(ex, ctx)) continue;
-        const findings = check.run(ex, ctx).map((f) => ({ ...f, ...(f.actual !== undefined ? { actual: redactor.text(f.actual) } : {}), message: redactor.text(f.message) }));
-        results.push({ check: check.name, caseId: kase.id, outcome: findings.length ? "fail" : "pass", findings, exchangeId: ex.id });
+        // Every finding inherits its check's level, and its source unless it names a more precise one.
+        const findings = check.run(ex, ctx).map((f) => ({ ...f, level: check.level, source: f.source ?? check.source, ...(f.actual !== undefined ? { actual: redactor.text(f.actual) } : {}), message: redactor.text(f.message) }));
+        results.push({ check: check.name, level: check.level, caseId: kase.id, outcome: findings.length ? "fail" : "pass", findings, exchangeId: ex.id });
         if (findings.length) verdicts.push(check.name);
       }
       return verdicts;
@@ -166,7 +173,7 @@ export async function runSuite(config: SuiteConfig, options: RunOptions = {}): P
         }
         if (kase.notApplicable) {
           const check = JUDGED_BY[kase.expect.kind];
-          if (check) results.push({ check, caseId: kase.id, outcome: "not_applicable", findings: [], reason: kase.notApplicable });
+          if (check) results.push({ check, level: levelOf(check), caseId: kase.id, outcome: "not_applicable", findings: [], reason: kase.notApplicable });
           log(`  [${index}/${cases.length}] n/a  ${kase.id}: ${kase.notApplicable}`);
           continue;
         }
@@ -204,7 +211,7 @@ export async function runSuite(config: SuiteConfig, options: RunOptions = {}): P
       rateLimited = transport.rateLimitedCount;
     }
     if (config.target.kind === "mock") {
-      results.push({ check: "token_semantics", caseId: "token.freshness", outcome: "not_applicable", findings: [], reason: "Prism replays the spec's example tokens, issued at a fixed time: whether exp lies after the response time is judged on live targets only (exp against iat + expires_in is judged)" });
+      results.push({ check: "token_semantics", level: levelOf("token_semantics"), caseId: "token.freshness", outcome: "not_applicable", findings: [], reason: "Prism replays the spec's example tokens, issued at a fixed time: whether exp lies after the response time is judged on live targets only (exp against iat + expires_in is judged)" });
     }
   } catch (err) {
     if (err instanceof RunAborted) aborted = { reason: err.reason, message: redactor.text(err.message) };
@@ -216,13 +223,14 @@ export async function runSuite(config: SuiteConfig, options: RunOptions = {}): P
     await stopTarget?.();
   }
 
-  const failed = results.some((r) => r.outcome === "fail");
+  const failed = results.some((r) => r.outcome === "fail" && failsRun(r.level, config.failOn));
   const exitCode: 0 | 1 | 2 = aborted?.reason === "unreachable" ? 2 : failed || aborted ? 1 : 0;
   return {
     target,
     seed: config.seed,
     cases: config.cases,
     strict: config.strict,
+    failOn: config.failOn,
     startedAt: new Date(started).toISOString(),
     durationMs: Date.now() - started,
     requestsSent,
