@@ -53,6 +53,8 @@ export interface CheckContext {
   op: OperationSpec;
   /** configured secrets: passwords, client secret */
   secrets: string[];
+  /** the final exchange of an earlier case of this run */
+  earlier(caseId: string): Exchange | undefined;
 }
 
 export interface Check {
@@ -61,8 +63,11 @@ export interface Check {
   source: Source;
   /** what a failure of this check means, for the README, --help and reports */
   catches: string;
+  /** a reason when this kind of target cannot judge the check at all (reported once, not sent) */
+  notApplicableTo?(config: SuiteConfig): string | undefined;
   appliesTo(exchange: Exchange, ctx: CheckContext): boolean;
-  run(exchange: Exchange, ctx: CheckContext): Finding[];
+  /** what it found; `notApplicable` when what it compares with did not come back */
+  run(exchange: Exchange, ctx: CheckContext): Finding[] | { notApplicable: string };
 }
 
 type Parsed = { ok: true; value: unknown } | { ok: false; error: string };

@@ -20,11 +20,15 @@ export interface ResponseSpec {
   description: string;
   /** media type (no parameters) → dereferenced schema */
   content: Map<string, Json | undefined>;
+  /** documented response headers by lower-case name */
+  headers: Map<string, { name: string; schema: Json | undefined; required: boolean }>;
 }
 
 export interface OperationSpec {
   key: OperationKey;
   operationId: string;
+  /** JSON pointer of the operation in generated/openapi.json */
+  pointer: string;
   method: string;
   pathTemplate: string;
   responses: Map<number, ResponseSpec>;
@@ -41,6 +45,8 @@ export interface OperationSpec {
 export interface SpecModel {
   doc: Json;
   operations: Record<OperationKey, OperationSpec>;
+  /** the HTTP methods the spec documents for a path template, upper case */
+  methodsOf(pathTemplate: string): string[];
   /** validator for a dereferenced schema; `strict` closes every object (unevaluatedProperties: false) */
   validator(schema: Json, strict?: boolean): ValidateFunction;
 }
@@ -126,7 +132,11 @@ function buildOperation(doc: Json, key: OperationKey): OperationSpec {
         for (const [type, media] of Object.entries((rawResponse.content ?? {}) as Record<string, Json>)) {
           content.set(type.toLowerCase(), media.schema as Json | undefined);
         }
-        responses.set(Number(status), { status: Number(status), description: String(rawResponse.description ?? ""), content });
+        const headers = new Map<string, { name: string; schema: Json | undefined; required: boolean }>();
+        for (const [name, h] of Object.entries((rawResponse.headers ?? {}) as Record<string, Json>)) {
+          headers.set(name.toLowerCase(), { name, schema: h.schema as Json | undefined, required: h.required === true });
+        }
+        responses.set(Number(status), { status: Number(status), description: String(rawResponse.description ?? ""), content, headers });
       }
       const body = (op.requestBody ?? {}) as Json;
       const bodyContent = (body.content ?? {}) as Record<string, Json>;
@@ -149,7 +159,7 @@ function buildOperation(doc: Json, key: OperationKey): OperationSpec {
         if (p.in === "path") pathParams.set(String(p.name), { schema: p.schema as Json, example: p.example });
       }
       return {
-        key, operationId, method: method.toUpperCase(), pathTemplate, responses, requestMediaTypes,
+        key, operationId, pointer: `#/paths/${pathTemplate.replaceAll("~", "~0").replaceAll("/", "~1")}/${method}`, method: method.toUpperCase(), pathTemplate, responses, requestMediaTypes,
         requestSchema: (firstMedia.schema ?? {}) as Json, requestExamples, security, pathParams,
       };
     }
@@ -158,16 +168,52 @@ function buildOperation(doc: Json, key: OperationKey): OperationSpec {
 }
 
 const addFormats = ajvFormats.default;
+const HTTP_METHODS = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
+
+function extensionKeywords(node: unknown, out = new Set<string>()): Set<string> {
+  if (Array.isArray(node)) node.forEach((n) => extensionKeywords(n, out));
+  else if (node && typeof node === "object") {
+    for (const [k, v] of Object.entries(node)) {
+      if (k.startsWith("x-")) out.add(k);
+      extensionKeywords(v, out);
+    }
+  }
+  return out;
+}
+
+/** The provenance of a schema node: the nearest x-source / x-curated on the way from the schema root
+ * along an Ajv schemaPath ("#/properties/expires_in/type"), or undefined when none is annotated. */
+export function provenanceAlong(schema: unknown, schemaPath: string): { kind: "x-source" | "x-curated"; value: unknown; at: string } | undefined {
+  let node = schema as Json | undefined;
+  let found: { kind: "x-source" | "x-curated"; value: unknown; at: string } | undefined;
+  const keys = schemaPath.replace(/^#\/?/, "").split("/").filter(Boolean);
+  let at = "#";
+  for (let i = 0; node && typeof node === "object"; i++) {
+    if (node["x-curated"] !== undefined) found = { kind: "x-curated", value: node["x-curated"], at };
+    else if (node["x-source"] !== undefined) found = { kind: "x-source", value: node["x-source"], at };
+    const key = keys[i];
+    if (key === undefined) break;
+    node = (node as Record<string, unknown>)[key.replaceAll("~1", "/").replaceAll("~0", "~")] as Json | undefined;
+    at += `/${key}`;
+  }
+  return found;
+}
 
 export function loadSpec(file = bundledSpecPath): SpecModel {
   const doc = JSON.parse(readFileSync(file, "utf8")) as Json;
   const ajv = new Ajv2020({ allErrors: true, strict: true, strictRequired: false, strictTypes: false });
   ajv.addVocabulary(["example", "discriminator", "xml", "externalDocs"]);
+  // OpenAPI extensions (x-source, x-curated, …) are annotations: registered, not a reason to drop strict mode.
+  for (const keyword of extensionKeywords(doc)) ajv.addKeyword({ keyword });
   addFormats(ajv);
   const cache = new Map<string, ValidateFunction>();
   return {
     doc,
     operations: { login: buildOperation(doc, "login"), token: buildOperation(doc, "token") },
+    methodsOf(pathTemplate) {
+      const item = ((doc.paths ?? {}) as Record<string, Json>)[pathTemplate] ?? {};
+      return Object.keys(item).filter((m) => HTTP_METHODS.includes(m)).map((m) => m.toUpperCase());
+    },
     validator(schema, strict = false) {
       const effective = (strict ? closeObjects(schema) : schema) as Json;
       const key = JSON.stringify(effective);
