@@ -3,8 +3,10 @@
 import type { Case } from "./cases.ts";
 import type { SuiteConfig } from "./config.ts";
 import { secretFieldNames } from "./config.ts";
-import type { Exchange } from "./http.ts";
-import { documented4xx, isJsonMediaType, mediaTypeOf, validationStatus, type Json, type OperationSpec, type SpecModel } from "./spec.ts";
+import { RETRY_FALLBACK_S, type Exchange } from "./http.ts";
+import { duplicateMembers } from "./json-members.ts";
+import { parseRetryAfter } from "./retry-after.ts";
+import { documented4xx, isJsonMediaType, mediaTypeOf, provenanceAlong, validationStatus, type Json, type OperationSpec, type SpecModel } from "./spec.ts";
 
 /** contract: the spec or Dintero's docs say it, and a finding fails the run; advisory: best practice
  * or RFC text Dintero does not publish, reported and failing the run only with --fail-on advisory. */
@@ -96,6 +98,9 @@ const answered = (ex: Exchange) => ex.response !== undefined;
 /** A 429 still standing after the honoured retries is reported, not judged against expectations. */
 const judgeable = (ex: Exchange) => answered(ex) && ex.response!.status !== 429;
 const statusText = (ex: Exchange) => String(ex.response?.status);
+/** The operation's documented responses describe its own method only, not the unsupported-method cases. */
+const documentedMethod = (ctx: CheckContext) => ctx.kase.expect.kind !== "method_rejection";
+const escapePointer = (key: string) => key.replaceAll("~", "~0").replaceAll("/", "~1");
 
 const serverAnswers: Check = {
   name: "server_answers",
@@ -109,6 +114,18 @@ const serverAnswers: Check = {
   },
 };
 
+/** The violated schema node as a pointer (through $refs), with the x-source / x-curated provenance of its
+ * nearest annotated ancestor when the spec carries one. */
+function schemaSource(schema: Json, schemaPointer: string, schemaPath: string): Source {
+  const pointer = `${schemaPointer}${schemaPath.replace(/^#/, "")}`;
+  const p = provenanceAlong(schema, schemaPath);
+  if (!p) return { ref: pointer };
+  const value = typeof p.value === "string" ? p.value : JSON.stringify(p.value);
+  if (p.kind === "x-curated") return { ref: `${pointer}; curated by this project (x-curated): ${value}` };
+  const url = /^https?:\/\//.exec(value) ? value.split(/\s/)[0] : undefined;
+  return { ref: `${pointer}; x-source: ${value}`, ...(url ? { url } : {}) };
+}
+
 const responseSchemaConformance: Check = {
   name: "response_schema_conformance",
   level: "contract",
@@ -117,11 +134,13 @@ const responseSchemaConformance: Check = {
   appliesTo(ex, ctx) {
     const res = ex.response;
     const type = mediaTypeOf(res?.headers["content-type"]);
-    return !!res && !!type && ctx.op.responses.get(res.status)?.content.get(type) !== undefined && parseBody(ex)?.ok === true;
+    return documentedMethod(ctx) && !!res && !!type && ctx.op.responses.get(res.status)?.content.get(type) !== undefined && parseBody(ex)?.ok === true;
   },
   run(ex, ctx) {
     const res = ex.response!;
-    const schema = ctx.op.responses.get(res.status)!.content.get(mediaTypeOf(res.headers["content-type"])!)! as Json;
+    const type = mediaTypeOf(res.headers["content-type"])!;
+    const schema = ctx.op.responses.get(res.status)!.content.get(type)! as Json;
+    const schemaPointer = `${ctx.op.pointer}/responses/${res.status}/content/${escapePointer(type)}/schema`;
     const body = (parseBody(ex) as { value: unknown }).value;
     const validate = ctx.spec.validator(schema, ctx.config.strict);
     if (validate(body)) return [];
@@ -132,6 +151,7 @@ const responseSchemaConformance: Check = {
       expected: `${e.message ?? e.keyword}${Object.keys(e.params).length ? ` ${JSON.stringify(e.params)}` : ""}`,
       actual: JSON.stringify(valueAt(body, e.instancePath)) ?? "undefined",
       message: `${res.status} body${e.instancePath ? ` at ${e.instancePath}` : ""} ${e.message ?? e.keyword}`,
+      source: schemaSource(schema, schemaPointer, e.schemaPath),
     }));
   },
 };
@@ -141,7 +161,7 @@ const statusCodeConformance: Check = {
   level: "contract",
   source: dintero(DINTERO_LOGIN_DOCS, "the responses documented for each operation"),
   catches: "a status the operation does not document",
-  appliesTo: answered,
+  appliesTo: (ex, ctx) => answered(ex) && documentedMethod(ctx),
   run(ex, ctx) {
     const status = ex.response!.status;
     if (ctx.op.responses.has(status)) return [];
@@ -155,7 +175,7 @@ const contentTypeConformance: Check = {
   level: "contract",
   source: dintero(DINTERO_LOGIN_DOCS, "application/json responses"),
   catches: "an undocumented media type (parameters such as charset are fine), or a body that does not parse as its media type",
-  appliesTo: answered,
+  appliesTo: (ex, ctx) => answered(ex) && documentedMethod(ctx),
   run(ex, ctx) {
     const res = ex.response!;
     const documented = ctx.op.responses.get(res.status);
@@ -299,6 +319,10 @@ const tokenSemantics: Check = {
     if (typeof exp !== "number") return fail("JWT has a numeric exp", "number", JSON.stringify(exp), "the JWT has no numeric exp claim");
     const expiresIn = body.expires_in;
     if (typeof expiresIn !== "number") return []; // the schema check reports it
+    // Dintero publishes no minimum; a token that has expired on arrival cannot be used (this project's rule).
+    if (expiresIn <= 0) {
+      return [{ check: "token_semantics", rule: "expires_in is positive: a token must be usable when it is issued", pointer: "/expires_in", expected: "> 0", actual: String(expiresIn), message: `expires_in ${expiresIn}: the token has expired on arrival` }];
+    }
     const receivedS = ex.response!.receivedAt / 1000;
     const byIat = typeof iat === "number" ? Math.abs(exp - (iat + expiresIn)) : Infinity;
     const byResponse = Math.abs(exp - (receivedS + expiresIn));
@@ -354,6 +378,240 @@ const secretReflection: Check = {
   },
 };
 
+/** A check that a case of one expectation kind is refused with one of `allowed(ctx)`. */
+function refusal(name: string, kind: Case["expect"]["kind"], allowed: (ctx: CheckContext) => number[], what: string): Pick<Check, "appliesTo" | "run"> {
+  return {
+    appliesTo: (ex, ctx) => judgeable(ex) && ctx.kase.expect.kind === kind,
+    run(ex, ctx) {
+      const status = ex.response!.status;
+      const ok = allowed(ctx);
+      if (ok.includes(status)) return [];
+      const rule = (ctx.kase.expect as { rule: string }).rule;
+      return [{ check: name, rule, expected: ok.join(" or "), actual: String(status), message: `${ctx.kase.title}: answered ${status}${status >= 200 && status < 300 ? ` (${what})` : ""}, expected ${ok.join(" or ")}` }];
+    },
+  };
+}
+
+const tokenScope: Check = {
+  name: "token_scope",
+  level: "contract",
+  source: dintero(DINTERO_LOGIN_DOCS, "the caller must have scope write:accounts:/auth/users; 401 invalid JWT, 403 Forbidden"),
+  catches: "the customer access token from the known-good login, used as the bearer of a login, is not refused with 401 or 403",
+  ...refusal("token_scope", "scope_rejection", (ctx) => [401, 403].filter((s) => ctx.op.responses.has(s)), "a customer token opened a merchant operation"),
+};
+
+const accountIsolation: Check = {
+  name: "account_isolation",
+  level: "contract",
+  source: dintero(DINTERO_LOGIN_DOCS, "\"The audience must be a grant associated with the client used when calling this resource\""),
+  catches: "the client bearer on another account's login path, or a login whose audience is another account's, is not refused with a documented 4xx",
+  ...refusal("account_isolation", "isolation_rejection", (ctx) => documented4xx(ctx.op), "served a login for another account"),
+};
+
+const identityBinding: Check = {
+  name: "identity_binding",
+  level: "contract",
+  source: dintero(DINTERO_LOGIN_DOCS, "ident: \"Email or phone_number, depending on the ident_type\""),
+  catches: "the known identity under the other ident_type (the email as a phone number, the phone number as an email) logs in",
+  ...refusal("identity_binding", "identity_rejection", (ctx) => documented4xx(ctx.op), "logged in under the wrong ident_type"),
+};
+
+const unsupportedMethods: Check = {
+  name: "unsupported_methods",
+  level: "contract",
+  source: { ref: "#/paths (the methods each path documents); RFC 9110 §15.5.6 (405 Method Not Allowed)", url: "https://www.rfc-editor.org/rfc/rfc9110#section-15.5.6" },
+  catches: "GET, PUT, PATCH or DELETE on a documented path answered 2xx, 3xx or 5xx (any 4xx passes: 405 with Allow is best, 404 is common)",
+  appliesTo: (ex, ctx) => judgeable(ex) && ctx.kase.expect.kind === "method_rejection",
+  run(ex, ctx) {
+    const status = ex.response!.status;
+    if (status >= 400 && status < 500) return [];
+    const what = status < 300 ? "served" : status < 400 ? "redirected" : "crashed";
+    return [{ check: "unsupported_methods", rule: (ctx.kase.expect as { rule: string }).rule, expected: "any 4xx (405 with Allow is best)", actual: String(status), message: `${ex.request.method} ${new URL(ex.request.url).pathname}: answered ${status} (${what}), expected a 4xx` }];
+  },
+};
+
+const allowHeader: Check = {
+  name: "allow_header",
+  level: "advisory",
+  source: rfc(9110, "15.5.6", "a 405 response MUST carry Allow"),
+  catches: "a 405 answer without an Allow header listing the path's methods",
+  appliesTo: (ex) => ex.response?.status === 405,
+  run(ex) {
+    if (ex.response!.rawHeaders.some(([k]) => k.toLowerCase() === "allow")) return [];
+    return [{ check: "allow_header", rule: "405 carries Allow", pointer: "allow (header)", expected: "Allow: <the path's methods>", actual: "(none)", message: `${ex.request.method} answered 405 without Allow` }];
+  },
+};
+
+/** A header value as its schema's type: strict (an integer is digits only), undefined when it is not. */
+function headerValue(raw: string, schema: Json | undefined): unknown {
+  const types = schema ? (Array.isArray(schema.type) ? schema.type : [schema.type]) : [];
+  if (types.includes("integer") && /^-?\d+$/.test(raw)) return Number(raw);
+  if (types.includes("number") && /^-?\d+(\.\d+)?([eE][+-]?\d+)?$/.test(raw)) return Number(raw);
+  if (types.includes("boolean") && (raw === "true" || raw === "false")) return raw === "true";
+  return raw;
+}
+
+const responseHeaders: Check = {
+  name: "response_headers",
+  level: "contract",
+  source: { ref: "each response's documented headers (#/components/headers); Retry-After: RFC 9110 §10.2.3", url: "https://www.rfc-editor.org/rfc/rfc9110#section-10.2.3" },
+  catches: "a documented response header that breaks its schema (Retry-After: an integer of delay-seconds), is missing though required, or a Retry-After that is neither delay-seconds nor an HTTP-date",
+  appliesTo: (ex, ctx) => answered(ex) && documentedMethod(ctx),
+  run(ex, ctx) {
+    const res = ex.response!;
+    const findings: Finding[] = [];
+    const documented = ctx.op.responses.get(res.status)?.headers ?? new Map();
+    const statusPointer = `${ctx.op.pointer}/responses/${res.status}/headers`;
+    for (const [key, h] of documented) {
+      const raw = res.headers[key];
+      const base = { check: "response_headers", pointer: `${h.name} (header)`, source: { ref: `${statusPointer}/${escapePointer(h.name)}` } };
+      if (raw === undefined) {
+        if (h.required) findings.push({ ...base, rule: "required header", expected: "present", actual: "(none)", message: `${res.status} lacks the required ${h.name} header` });
+        continue;
+      }
+      const lines = res.rawHeaders.filter(([k]) => k.toLowerCase() === key).length;
+      const validate = h.schema ? ctx.spec.validator(h.schema) : undefined;
+      if (validate && !validate(headerValue(raw, h.schema))) {
+        const e = validate.errors?.[0];
+        findings.push({ ...base, rule: `${e?.keyword ?? "schema"} (${e?.schemaPath ?? "#"})`, expected: `${e?.message ?? "its schema"} ${JSON.stringify(h.schema?.type ?? "")}`, actual: `${JSON.stringify(raw)}${lines > 1 ? ` (${lines} header lines, joined as a Fetch client sees them)` : ""}`, message: `${res.status} ${h.name}: ${JSON.stringify(raw)} ${e?.message ?? "breaks its schema"}` });
+      }
+    }
+    // Retry-After is judged by RFC 9110's grammar wherever it appears, documented or not.
+    const retryAfter = res.headers["retry-after"];
+    if (retryAfter !== undefined && parseRetryAfter(retryAfter).kind === "invalid") {
+      findings.push({ check: "response_headers", rule: "Retry-After = HTTP-date / delay-seconds", pointer: "retry-after (header)", expected: "digits, or an IMF-fixdate such as Sun, 06 Nov 1994 08:49:37 GMT", actual: JSON.stringify(retryAfter), message: `${res.status} Retry-After ${JSON.stringify(retryAfter)} is neither delay-seconds nor an HTTP-date (the suite never reads that as 0: it waits ${RETRY_FALLBACK_S} s before a retry)`, source: rfc(9110, "10.2.3", "Retry-After") });
+    }
+    return findings;
+  },
+};
+
+/** Offset of the first byte that is not part of a well-formed UTF-8 sequence, or -1. */
+export function firstInvalidUtf8(bytes: Uint8Array): number {
+  const fatal = new TextDecoder("utf-8", { fatal: true });
+  try {
+    fatal.decode(bytes);
+    return -1;
+  } catch {
+    // Narrow down: the longest prefix that decodes (a sequence is at most 4 bytes).
+    let lo = 0;
+    let hi = bytes.length;
+    while (lo < hi) {
+      const mid = Math.ceil((lo + hi) / 2);
+      try {
+        new TextDecoder("utf-8", { fatal: true }).decode(bytes.subarray(0, mid), { stream: true });
+        lo = mid;
+      } catch {
+        hi = mid - 1;
+      }
+    }
+    return lo;
+  }
+}
+
+const encoding: Check = {
+  name: "encoding",
+  level: "contract",
+  source: rfc(8259, "8.1", "JSON exchanged between systems MUST be UTF-8"),
+  catches: "a JSON body that is not valid UTF-8, or a response with more than one Content-Type header line",
+  appliesTo: answered,
+  run(ex) {
+    const res = ex.response!;
+    const findings: Finding[] = [];
+    const types = res.rawHeaders.filter(([k]) => k.toLowerCase() === "content-type").map(([, v]) => v);
+    if (types.length > 1) {
+      findings.push({ check: "encoding", rule: "exactly one Content-Type (a singleton field)", pointer: "content-type (header)", expected: "one Content-Type header line", actual: `${types.length} lines: ${types.map((t) => JSON.stringify(t)).join(", ")}`, message: `${types.length} Content-Type header lines; a Fetch client sees one value, ${JSON.stringify(res.headers["content-type"])}`, source: rfc(9110, "5.3", "a sender MUST NOT repeat a field that is not a list") });
+    }
+    if (types.some((t) => { const m = mediaTypeOf(t); return m !== undefined && isJsonMediaType(m); })) {
+      const at = firstInvalidUtf8(res.bodyBytes);
+      if (at >= 0) {
+        findings.push({ check: "encoding", rule: "a JSON body is UTF-8", pointer: "", expected: "valid UTF-8", actual: `invalid byte 0x${res.bodyBytes[at]?.toString(16).padStart(2, "0")} at offset ${at} of ${res.bodyBytes.length}`, message: `the JSON body is not valid UTF-8 (offset ${at}); a Fetch client's text() and json() silently read U+FFFD there` });
+      }
+    }
+    return findings;
+  },
+};
+
+/** The error the documented body carries: status, code and message, for comparing two answers. */
+function errorShape(ex: Exchange): { status: number; code: unknown; message: unknown } {
+  const parsed = parseBody(ex);
+  const error = parsed?.ok ? (parsed.value as { error?: { code?: unknown; message?: unknown } })?.error : undefined;
+  return { status: ex.response!.status, code: error?.code, message: error?.message };
+}
+
+const accountEnumeration: Check = {
+  name: "account_enumeration",
+  level: "advisory",
+  source: { ref: "OWASP Authentication Cheat Sheet: authentication and error messages (generic answers for unknown users and wrong passwords)", url: "https://cheatsheetseries.owasp.org/cheatsheets/Authentication_Cheat_Sheet.html#authentication-and-error-messages" },
+  catches: "the unknown identity and the wrong password get a different status, error.code or error.message, telling an attacker which identities exist",
+  appliesTo: (ex, ctx) => judgeable(ex) && ctx.kase.expect.kind === "credentials_rejection" && ctx.kase.expect.sameAnswerAs !== undefined,
+  run(ex, ctx) {
+    const otherId = (ctx.kase.expect as { sameAnswerAs: string }).sameAnswerAs;
+    const other = ctx.earlier(otherId);
+    if (!other?.response || other.response.status === 429) return { notApplicable: `needs the answer to ${otherId}, which did not come back` };
+    const a = errorShape(other);
+    const b = errorShape(ex);
+    const differs = (["status", "code", "message"] as const).filter((k) => JSON.stringify(a[k]) !== JSON.stringify(b[k]));
+    if (!differs.length) return [];
+    const show = (x: typeof a) => differs.map((k) => `${k} ${JSON.stringify(x[k])}`).join(", ");
+    return [{ check: "account_enumeration", rule: "the same answer for an unknown identity and a wrong password", expected: `as ${otherId}: ${show(a)}`, actual: show(b), message: `an unknown identity is told apart from a wrong password by its ${differs.join(", ")}` }];
+  },
+};
+
+/** The strings a 2xx JSON response carries as tokens. */
+function carriesToken(ex: Exchange): boolean {
+  const status = ex.response?.status ?? 0;
+  const parsed = parseBody(ex);
+  if (status < 200 || status >= 300 || !parsed?.ok) return false;
+  const body = parsed.value as Json;
+  return body !== null && typeof body === "object" && ["access_token", "refresh_token", "id_token"].some((k) => typeof body[k] === "string");
+}
+
+const tokenCaching: Check = {
+  name: "token_caching",
+  level: "advisory",
+  source: rfc(6749, "5.1", "a response containing tokens MUST carry Cache-Control: no-store"),
+  catches: "a response that carries a token without Cache-Control: no-store",
+  notApplicableTo: (config) => (config.target.kind === "mock" ? "the spec documents no Cache-Control header, so a mock of it cannot send one" : undefined),
+  appliesTo: (ex, ctx) => ctx.config.target.kind !== "mock" && carriesToken(ex),
+  run(ex) {
+    const value = ex.response!.headers["cache-control"];
+    const directives = (value ?? "").split(",").map((d) => d.trim().toLowerCase().split("=")[0]);
+    if (directives.includes("no-store")) return [];
+    return [{ check: "token_caching", rule: "Cache-Control: no-store on a token response", pointer: "cache-control (header)", expected: "no-store", actual: value ?? "(none)", message: `a ${ex.response!.status} carrying a token ${value ? `says Cache-Control: ${value}` : "has no Cache-Control"}, so a cache may keep it` }];
+  },
+};
+
+const refreshTokenOnClientCredentials: Check = {
+  name: "refresh_token_on_client_credentials",
+  level: "advisory",
+  source: { ref: `Dintero (refresh_token only for the authorization_code and password grants) ${DINTERO_LOGIN_DOCS}; RFC 6749 §4.4.3 (a refresh token SHOULD NOT be included)`, url: "https://www.rfc-editor.org/rfc/rfc6749#section-4.4.3" },
+  catches: "a client-credentials token response that carries a refresh_token",
+  appliesTo: (ex, ctx) => ctx.op.key === "token" && documentedMethod(ctx) && carriesToken(ex),
+  run(ex) {
+    const body = (parseBody(ex) as { value: Json }).value;
+    if (body.refresh_token === undefined) return [];
+    return [{ check: "refresh_token_on_client_credentials", rule: "no refresh_token for the client_credentials grant", pointer: "/refresh_token", expected: "absent", actual: "present", message: "the client-credentials token response carries a refresh_token" }];
+  },
+};
+
+const duplicateJsonMembers: Check = {
+  name: "duplicate_json_members",
+  level: "advisory",
+  source: rfc(8259, "4", "the names within an object SHOULD be unique"),
+  catches: "a JSON response object that names a member twice (first-wins and last-wins parsers read different values)",
+  appliesTo: (ex) => parseBody(ex)?.ok === true,
+  run(ex) {
+    return duplicateMembers(ex.response!.bodyText).map((d) => ({
+      check: "duplicate_json_members",
+      rule: "unique member names",
+      pointer: `${d.pointer}/${escapePointer(d.name)}`,
+      expected: "one member of each name",
+      actual: `${d.count} members named ${JSON.stringify(d.name)}`,
+      message: `${ex.response!.status} body names ${JSON.stringify(d.name)} ${d.count} times${d.pointer ? ` at ${d.pointer}` : ""}: JSON.parse keeps the last, first-wins parsers the first`,
+    }));
+  },
+};
+
 /** Every check, in report order. A new check is one function above plus one line here. */
 export const CHECKS: Check[] = [
   serverAnswers,
@@ -367,4 +625,15 @@ export const CHECKS: Check[] = [
   wrongCredentials,
   tokenSemantics,
   secretReflection,
+  tokenScope,
+  accountIsolation,
+  identityBinding,
+  unsupportedMethods,
+  responseHeaders,
+  encoding,
+  accountEnumeration,
+  tokenCaching,
+  refreshTokenOnClientCredentials,
+  duplicateJsonMembers,
+  allowHeader,
 ];
