@@ -435,7 +435,9 @@ const allowHeader: Check = {
   level: "advisory",
   source: rfc(9110, "15.5.6", "a 405 response MUST carry Allow"),
   catches: "a 405 answer without an Allow header listing the path's methods",
-  appliesTo: (ex) => ex.response?.status === 405,
+  // Prism answers undocumented methods itself (405, no Allow): that is Prism's behaviour, not the spec's.
+  notApplicableTo: (config) => (config.target.kind === "mock" ? "a mock's 405 is the mock tool's own answer: the spec says nothing about it" : undefined),
+  appliesTo: (ex, ctx) => ctx.config.target.kind !== "mock" && ex.response?.status === 405,
   run(ex) {
     if (ex.response!.rawHeaders.some(([k]) => k.toLowerCase() === "allow")) return [];
     return [{ check: "allow_header", rule: "405 carries Allow", pointer: "allow (header)", expected: "Allow: <the path's methods>", actual: "(none)", message: `${ex.request.method} answered 405 without Allow` }];
@@ -485,6 +487,18 @@ const responseHeaders: Check = {
   },
 };
 
+/** The media type a Fetch-standard client extracts from a (possibly combined) Content-Type value: the
+ * last comma-separated part that is a type/subtype (Fetch standard, "extract a MIME type"; simplified:
+ * commas inside quoted parameters are not handled). */
+export function fetchMediaType(value: string): string | undefined {
+  let found: string | undefined;
+  for (const part of value.split(",")) {
+    const essence = part.split(";")[0]!.trim().toLowerCase();
+    if (/^[!#$%&'*+.^_`|~0-9a-z-]+\/[!#$%&'*+.^_`|~0-9a-z-]+$/.test(essence)) found = essence;
+  }
+  return found;
+}
+
 /** Offset of the first byte that is not part of a well-formed UTF-8 sequence, or -1. */
 export function firstInvalidUtf8(bytes: Uint8Array): number {
   const fatal = new TextDecoder("utf-8", { fatal: true });
@@ -519,7 +533,7 @@ const encoding: Check = {
     const findings: Finding[] = [];
     const types = res.rawHeaders.filter(([k]) => k.toLowerCase() === "content-type").map(([, v]) => v);
     if (types.length > 1) {
-      findings.push({ check: "encoding", rule: "exactly one Content-Type (a singleton field)", pointer: "content-type (header)", expected: "one Content-Type header line", actual: `${types.length} lines: ${types.map((t) => JSON.stringify(t)).join(", ")}`, message: `${types.length} Content-Type header lines; a Fetch client sees one value, ${JSON.stringify(res.headers["content-type"])}`, source: rfc(9110, "5.3", "a sender MUST NOT repeat a field that is not a list") });
+      findings.push({ check: "encoding", rule: "exactly one Content-Type (a singleton field)", pointer: "content-type (header)", expected: "one Content-Type header line", actual: `${types.length} lines: ${types.map((t) => JSON.stringify(t)).join(", ")}`, message: `${types.length} Content-Type header lines; a Fetch client sees one value, ${JSON.stringify(res.headers["content-type"])}, and reads its media type as ${fetchMediaType(res.headers["content-type"] ?? "") ?? "none"}`, source: rfc(9110, "5.3", "a sender MUST NOT repeat a field that is not a list") });
     }
     if (types.some((t) => { const m = mediaTypeOf(t); return m !== undefined && isJsonMediaType(m); })) {
       const at = firstInvalidUtf8(res.bodyBytes);

@@ -1,6 +1,6 @@
 // report.html: one self-contained page for a person: totals, a table of checks, and each failure with
 // its request, response and the violated rule highlighted. No scripts, no external resources.
-import { CHECKS, failsRun, type Source } from "../checks.ts";
+import { CHECKS, failsRun, firstInvalidUtf8, type Source } from "../checks.ts";
 import { totalsByCheck } from "../console.ts";
 import type { RunResult } from "../suite.ts";
 
@@ -52,7 +52,7 @@ export function htmlReport(result: RunResult): string {
       const inRequest = r.check === "negative_data_rejection";
       const req = ex ? `${esc(ex.request.method)} ${esc(ex.request.url)}\n${Object.entries(ex.request.headers).map(([k, v]) => `${esc(k)}: ${esc(v)}`).join("\n")}\n\n${inRequest ? highlight(pretty(ex.request.body), pointer) : esc(pretty(ex.request.body))}` : "";
       const res = ex?.response
-        ? `${ex.response.status}\n${Object.entries(ex.response.headers).map(([k, v]) => `${esc(k)}: ${esc(v)}`).join("\n")}\n\n${inRequest ? esc(pretty(ex.response.bodyText)) : highlight(pretty(ex.response.bodyText), pointer)}`
+        ? `${ex.response.status}\n${ex.response.rawHeaders.map(([k, v]) => `${esc(k)}: ${esc(v)}`).join("\n")}\n\n${firstInvalidUtf8(ex.response.bodyBytes) >= 0 ? `(not valid UTF-8: ${ex.response.bodyBytes.length} bytes, base64 in report.json; as a Fetch client decodes it:)\n` : ""}${inRequest ? esc(pretty(ex.response.bodyText)) : highlight(pretty(ex.response.bodyText), pointer)}`
         : esc(ex?.error?.message ?? "no response");
       return `<section class="failure ${esc(r.level)}"><h3><code>${esc(r.check)}</code> (${esc(r.level)}) — ${esc(r.caseId)}</h3><p>${esc(titles.get(r.caseId) ?? "")}</p><ul>${findings}</ul><div class="pair"><div><h4>Request</h4><pre>${req}</pre></div><div><h4>Response</h4><pre>${res}</pre></div></div></section>`;
     })

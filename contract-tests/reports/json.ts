@@ -1,8 +1,28 @@
-// report.json: every exchange (already redacted) and every violation, for machines.
-import { CHECKS } from "../checks.ts";
+// report.json: every exchange (already redacted) as evidence, and every violation with its level and source.
+import { CHECKS, failsRun, firstInvalidUtf8 } from "../checks.ts";
 import { totalsByCheck } from "../console.ts";
-import { failsRun } from "../checks.ts";
+import type { Exchange } from "../http.ts";
 import type { RunResult } from "../suite.ts";
+
+/** An exchange as evidence: the response's header lines as received (repeats kept, in order) and its body
+ * as received: text when it is valid UTF-8, else base64 of the bytes. Already redacted by the runner. */
+function evidence(ex: Exchange) {
+  const res = ex.response;
+  if (!res) return ex;
+  const bytes = Buffer.from(res.bodyBytes);
+  const utf8 = firstInvalidUtf8(bytes) < 0;
+  const { headers: fetchHeaders, rawHeaders, bodyBytes: _bytes, bodyText: _text, ...rest } = res;
+  return {
+    ...ex,
+    response: {
+      ...rest,
+      headers: rawHeaders,
+      body: utf8 ? { encoding: "utf-8", text: bytes.toString("utf8") } : { encoding: "base64", base64: bytes.toString("base64"), note: "not valid UTF-8: the bytes as received" },
+      /** what a Fetch-standard client would see: repeated header lines joined with ", " */
+      fetchView: { headers: fetchHeaders },
+    },
+  };
+}
 
 export function jsonReport(result: RunResult): string {
   const violations = result.results.flatMap((r) =>
@@ -27,7 +47,7 @@ export function jsonReport(result: RunResult): string {
       violations,
       cases: result.caseList,
       results: result.results.map(({ findings: _f, ...r }) => r),
-      exchanges: result.exchanges,
+      exchanges: result.exchanges.map(evidence),
     },
     null,
     2,
