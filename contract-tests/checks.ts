@@ -120,10 +120,10 @@ function schemaSource(schema: Json, schemaPointer: string, schemaPath: string): 
   const pointer = `${schemaPointer}${schemaPath.replace(/^#/, "")}`;
   const p = provenanceAlong(schema, schemaPath);
   if (!p) return { ref: pointer };
-  const value = typeof p.value === "string" ? p.value : JSON.stringify(p.value);
-  if (p.kind === "x-curated") return { ref: `${pointer}; curated by this project (x-curated): ${value}` };
-  const url = /^https?:\/\//.exec(value) ? value.split(/\s/)[0] : undefined;
-  return { ref: `${pointer}; x-source: ${value}`, ...(url ? { url } : {}) };
+  const documented = p.sources.length ? `; documented by Dintero (x-source): ${p.sources.join(", ")}` : "";
+  const curated = p.curated ? `; curated by this project (x-curated): ${p.curated}` : "";
+  const url = p.sources.find((u) => /^https?:\/\//.test(u));
+  return { ref: `${pointer}${documented}${curated}`, ...(url ? { url } : {}) };
 }
 
 const responseSchemaConformance: Check = {

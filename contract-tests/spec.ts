@@ -181,16 +181,20 @@ function extensionKeywords(node: unknown, out = new Set<string>()): Set<string> 
   return out;
 }
 
-/** The provenance of a schema node: the nearest x-source / x-curated on the way from the schema root
- * along an Ajv schemaPath ("#/properties/expires_in/type"), or undefined when none is annotated. */
-export function provenanceAlong(schema: unknown, schemaPath: string): { kind: "x-source" | "x-curated"; value: unknown; at: string } | undefined {
+/** The provenance of a schema node: the nearest node carrying x-source and/or x-curated on the way from the
+ * schema root along an Ajv schemaPath ("#/properties/expires_in/type"); undefined when none is annotated.
+ * x-source is a Dintero page or a list of them; x-curated says why this project adds or narrows a rule. */
+export function provenanceAlong(schema: unknown, schemaPath: string): { sources: string[]; curated?: string; at: string } | undefined {
   let node = schema as Json | undefined;
-  let found: { kind: "x-source" | "x-curated"; value: unknown; at: string } | undefined;
+  let found: { sources: string[]; curated?: string; at: string } | undefined;
   const keys = schemaPath.replace(/^#\/?/, "").split("/").filter(Boolean);
   let at = "#";
   for (let i = 0; node && typeof node === "object"; i++) {
-    if (node["x-curated"] !== undefined) found = { kind: "x-curated", value: node["x-curated"], at };
-    else if (node["x-source"] !== undefined) found = { kind: "x-source", value: node["x-source"], at };
+    if (node["x-source"] !== undefined || node["x-curated"] !== undefined) {
+      const raw = node["x-source"];
+      const sources = raw === undefined ? [] : Array.isArray(raw) ? raw.map(String) : [String(raw)];
+      found = { sources, at, ...(node["x-curated"] !== undefined ? { curated: String(node["x-curated"]) } : {}) };
+    }
     const key = keys[i];
     if (key === undefined) break;
     node = (node as Record<string, unknown>)[key.replaceAll("~1", "/").replaceAll("~0", "~")] as Json | undefined;

@@ -172,3 +172,13 @@ describe("over real HTTP", () => {
     expect(body.password).toMatch(/^\[REDACTED\]/);
   });
 });
+
+describe("schema provenance", () => {
+  it("names the nearest x-source / x-curated on the way to the violated node", async () => {
+    const { provenanceAlong } = await import("../contract-tests/spec.ts");
+    const schema = { "x-source": "https://docs.example/a", properties: { n: { type: "integer", "x-curated": "ours", "x-source": ["https://docs.example/b"] }, m: { type: "string" } } };
+    expect(provenanceAlong(schema, "#/properties/n/type")).toEqual({ sources: ["https://docs.example/b"], curated: "ours", at: "#/properties/n" });
+    expect(provenanceAlong(schema, "#/properties/m/type")).toEqual({ sources: ["https://docs.example/a"], at: "#" });
+    expect(provenanceAlong({ type: "object" }, "#/type")).toBeUndefined();
+  });
+});
