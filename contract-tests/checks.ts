@@ -627,7 +627,9 @@ const duplicateJsonMembers: Check = {
   catches: "a JSON response object that names a member twice (first-wins and last-wins parsers read different values)",
   appliesTo: (ex) => parseBody(ex)?.ok === true,
   run(ex) {
-    return duplicateMembers(ex.response!.bodyText).map((d) => ({
+    const duplicates = duplicateMembers(ex.response!.bodyText);
+    if (!duplicates) return { notApplicable: "the body nests too deep to scan for duplicate members" };
+    return duplicates.map((d) => ({
       check: "duplicate_json_members",
       rule: "unique member names",
       pointer: `${d.pointer}/${escapePointer(d.name)}`,

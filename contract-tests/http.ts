@@ -104,6 +104,8 @@ export function fetchView(rawHeaders: Array<[string, string]>): Record<string, s
 }
 
 const utf8Lossy = new TextDecoder("utf-8");
+/** Largest response body read; a login answer is a few hundred bytes. */
+export const MAX_BODY_BYTES = 4 * 1024 * 1024;
 
 function decodeContent(bytes: Buffer, encoding: string | undefined): Buffer {
   try {
@@ -134,7 +136,16 @@ function rawSend(request: RecordedRequest, signal: AbortSignal): Promise<RawResp
     const req = send(url, { method: request.method, headers, signal }, (res: IncomingMessage) => {
       const receivedAt = Date.now();
       const chunks: Buffer[] = [];
-      res.on("data", (c: Buffer) => chunks.push(c));
+      let size = 0;
+      res.on("data", (c: Buffer) => {
+        size += c.length;
+        // A body without end must not exhaust memory before the timeout: stop reading it.
+        if (size > MAX_BODY_BYTES) {
+          req.destroy();
+          return reject(Object.assign(new Error(`the response body exceeds ${MAX_BODY_BYTES} bytes: not read further`), { code: "EBODYTOOLARGE" }));
+        }
+        chunks.push(c);
+      });
       res.on("error", reject);
       res.on("aborted", () => reject(Object.assign(new Error("the response was cut off"), { code: "ECONNRESET" })));
       res.on("end", () => {
@@ -189,7 +200,8 @@ export function createTransport(options: TransportOptions): Transport {
         return { request, error: { kind: "timeout", message: `no answer within ${Math.round(durationMs)} ms` }, durationMs };
       }
       const e = err as { code?: string; message?: string; cause?: { code?: string; message?: string } };
-      const message = e.code ?? e.cause?.code ?? e.cause?.message ?? e.message ?? String(err);
+      const message = e.code === "EBODYTOOLARGE" ? e.message! : e.code ?? e.cause?.code ?? e.cause?.message ?? e.message ?? String(err);
+      if (e.code === "EBODYTOOLARGE") answered = true; // it did answer, too much
       if (!answered) throw new RunAborted("unreachable", `target unreachable: ${message}`);
       consecutiveTimeouts = 0;
       return { request, error: { kind: "network", message }, durationMs };

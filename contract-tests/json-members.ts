@@ -20,26 +20,41 @@ function walk(node: AnyNode, pointer: string, visit: (node: AnyNode, pointer: st
   else if (node.type === "Array") node.elements.forEach((e, i) => walk(e.value, `${pointer}/${i}`, visit));
 }
 
-function tryParse(text: string): AnyNode | undefined {
+/** A walk that gives up (keeping what it found) on nesting deeper than the stack allows; false then. */
+function safeWalk(ast: AnyNode, visit: (node: AnyNode, pointer: string) => void): boolean {
+  try {
+    walk(ast, "", visit);
+    return true;
+  } catch (err) {
+    if (!(err instanceof RangeError)) throw err;
+    return false;
+  }
+}
+
+/** The AST; "too deep" when the text nests deeper than the parser's stack; undefined when not JSON. */
+function tryParse(text: string): AnyNode | "too deep" | undefined {
   try {
     return parse(text);
-  } catch {
+  } catch (err) {
+    if (err instanceof RangeError) return "too deep";
     return undefined; // not JSON: judged by content_type_conformance
   }
 }
 
-/** Every object in the JSON text that repeats a member name, with how often. [] when not JSON. */
-export function duplicateMembers(text: string): DuplicateMember[] {
+/** Every object in the JSON text that repeats a member name, with how often. [] when not JSON;
+ * undefined when it nests too deep to scan. */
+export function duplicateMembers(text: string): DuplicateMember[] | undefined {
   const ast = tryParse(text);
   const out: DuplicateMember[] = [];
+  if (ast === "too deep") return undefined;
   if (!ast) return out;
-  walk(ast, "", (node, pointer) => {
+  const complete = safeWalk(ast, (node, pointer) => {
     if (node.type !== "Object") return;
     const counts = new Map<string, number>();
     for (const m of node.members) counts.set(nameOf(m), (counts.get(nameOf(m)) ?? 0) + 1);
     for (const [name, count] of counts) if (count > 1) out.push({ pointer, name, count });
   });
-  return out;
+  return complete ? out : undefined;
 }
 
 /** Every string value of a member with one of these names, anywhere, duplicates included (JSON.parse
@@ -47,8 +62,8 @@ export function duplicateMembers(text: string): DuplicateMember[] {
 export function stringMembers(text: string, names: ReadonlySet<string>): string[] {
   const ast = tryParse(text);
   const out: string[] = [];
-  if (!ast) return out;
-  walk(ast, "", (node) => {
+  if (!ast || ast === "too deep") return out;
+  safeWalk(ast, (node) => {
     if (node.type !== "Object") return;
     for (const m of node.members) if (names.has(nameOf(m)) && m.value.type === "String") out.push(m.value.value);
   });

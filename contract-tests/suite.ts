@@ -189,7 +189,13 @@ export async function runSuite(config: SuiteConfig, options: RunOptions = {}): P
       const verdicts: string[] = [];
       for (const check of CHECKS) {
         if (!check.appliesTo(ex, ctx)) continue;
-        const found = check.run(ex, ctx);
+        let found: ReturnType<typeof check.run>;
+        try {
+          found = check.run(ex, ctx);
+        } catch (err) {
+          // A response no check foresaw (e.g. JSON nested deeper than the stack) must not end the run: say so.
+          found = { notApplicable: `the check could not judge this response: ${(err as Error)?.name ?? "error"}: ${String((err as Error)?.message ?? err).slice(0, 200)}` };
+        }
         if (!Array.isArray(found)) {
           results.push({ check: check.name, level: check.level, caseId: kase.id, outcome: "not_applicable", findings: [], exchangeId: ex.id, reason: found.notApplicable });
           continue;

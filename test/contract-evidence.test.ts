@@ -182,3 +182,35 @@ describe("schema provenance", () => {
     expect(provenanceAlong({ type: "object" }, "#/type")).toBeUndefined();
   });
 });
+
+describe("hostile responses", () => {
+  it("a body without end is cut at the cap and recorded as a broken answer, not read into memory", async () => {
+    const { createServer } = await import("node:http");
+    const { createTransport, MAX_BODY_BYTES } = await import("../contract-tests/http.ts");
+    const server = createServer((_req, res) => {
+      res.writeHead(200, { "content-type": "application/json" });
+      const chunk = Buffer.alloc(64 * 1024, 0x20);
+      const pump = () => { while (res.write(chunk)); };
+      res.on("drain", pump);
+      pump();
+    });
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+    try {
+      const { port } = server.address() as { port: number };
+      const transport = createTransport({ timeoutMs: 5000, rate: 0, budget: 10, deadlineAt: Date.now() + 10_000 });
+      const ex = await transport.send("c", { method: "POST", url: `http://127.0.0.1:${port}/`, headers: {}, body: "{}" });
+      expect(ex.response).toBeUndefined();
+      expect(ex.error).toEqual({ kind: "network", message: `the response body exceeds ${MAX_BODY_BYTES} bytes: not read further` });
+    } finally {
+      server.closeAllConnections();
+      server.close();
+    }
+  });
+
+  it("JSON nested far deeper than any login answer does not crash the duplicate-member scan: it says it could not scan", () => {
+    const deep = "[".repeat(200_000) + "]".repeat(200_000);
+    expect(duplicateMembers(deep)).toBeUndefined();
+    expect(duplicateMembers('{"a":'.repeat(50) + '{"x":1,"x":2}' + "}".repeat(50))).toEqual([{ pointer: "/a".repeat(50), name: "x", count: 2 }]);
+    expect(stringMembers(deep, new Set(["access_token"]))).toEqual([]);
+  });
+});
