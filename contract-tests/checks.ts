@@ -6,7 +6,8 @@ import { secretFieldNames } from "./config.ts";
 import { RETRY_FALLBACK_S, type Exchange } from "./http.ts";
 import { duplicateMembers } from "./json-members.ts";
 import { parseRetryAfter } from "./retry-after.ts";
-import { documented4xx, isJsonMediaType, mediaTypeOf, provenanceAlong, validationStatus, type Json, type OperationSpec, type SpecModel } from "./spec.ts";
+import { provenanceAt } from "../scripts/provenance.ts";
+import { documented4xx, isJsonMediaType, mediaTypeOf, validationStatus, type Json, type OperationSpec, type SpecModel } from "./spec.ts";
 
 /** contract: the spec or Dintero's docs say it, and a finding fails the run; advisory: best practice
  * or RFC text Dintero does not publish, reported and failing the run only with --fail-on advisory. */
@@ -114,16 +115,15 @@ const serverAnswers: Check = {
   },
 };
 
-/** The violated schema node as a pointer (through $refs), with the x-source / x-curated provenance of its
- * nearest annotated ancestor when the spec carries one. */
-function schemaSource(schema: Json, schemaPointer: string, schemaPath: string): Source {
-  const pointer = `${schemaPointer}${schemaPath.replace(/^#/, "")}`;
-  const p = provenanceAlong(schema, schemaPath);
+/** The source of a spec rule at a JSON pointer (a schema path appended works too): the pointer, and the
+ * x-source pages / x-curated reason of its nearest annotated node (scripts/provenance.ts follows $refs). */
+function specSource(doc: Json, pointer: string): Source {
+  const p = provenanceAt(doc, pointer);
   if (!p) return { ref: pointer };
-  const documented = p.sources.length ? `; documented by Dintero (x-source): ${p.sources.join(", ")}` : "";
-  const curated = p.curated ? `; curated by this project (x-curated): ${p.curated}` : "";
+  const documented = p.sources.length ? `; documented by Dintero: ${p.sources.join(", ")}` : "";
+  const curated = p.curated ? `; curated by this project: ${p.curated}` : "";
   const url = p.sources.find((u) => /^https?:\/\//.test(u));
-  return { ref: `${pointer}${documented}${curated}`, ...(url ? { url } : {}) };
+  return { ref: `${pointer} (rule at #${p.pointer}${documented}${curated})`, ...(url ? { url } : {}) };
 }
 
 const responseSchemaConformance: Check = {
@@ -151,7 +151,7 @@ const responseSchemaConformance: Check = {
       expected: `${e.message ?? e.keyword}${Object.keys(e.params).length ? ` ${JSON.stringify(e.params)}` : ""}`,
       actual: JSON.stringify(valueAt(body, e.instancePath)) ?? "undefined",
       message: `${res.status} body${e.instancePath ? ` at ${e.instancePath}` : ""} ${e.message ?? e.keyword}`,
-      source: schemaSource(schema, schemaPointer, e.schemaPath),
+      source: specSource(ctx.spec.doc, `${schemaPointer}${e.schemaPath.replace(/^#/, "")}`),
     }));
   },
 };
@@ -470,7 +470,7 @@ const responseHeaders: Check = {
     const statusPointer = `${ctx.op.pointer}/responses/${res.status}/headers`;
     for (const [key, h] of documented) {
       const raw = res.headers[key];
-      const base = { check: "response_headers", pointer: `${h.name} (header)`, source: { ref: `${statusPointer}/${escapePointer(h.name)}` } };
+      const base = { check: "response_headers", pointer: `${h.name} (header)`, source: specSource(ctx.spec.doc, `${statusPointer}/${escapePointer(h.name)}`) };
       if (raw === undefined) {
         if (h.required) findings.push({ ...base, rule: "required header", expected: "present", actual: "(none)", message: `${res.status} lacks the required ${h.name} header` });
         continue;

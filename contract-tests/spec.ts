@@ -5,6 +5,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { Ajv2020, type ErrorObject, type ValidateFunction } from "ajv/dist/2020.js";
 import ajvFormats from "ajv-formats";
+import { PROVENANCE_KEYWORDS } from "../scripts/provenance.ts";
 
 export type Json = Record<string, unknown>;
 export type OperationKey = "login" | "token";
@@ -12,7 +13,7 @@ export type OperationKey = "login" | "token";
 /** The operations the suite exercises, by operationId (identifiers, not rules). */
 export const OPERATION_IDS: Record<OperationKey, string> = {
   login: "aid_customers_login_post",
-  token: "aid_auth_token_post",
+  token: "aid_auths_oauth_token_post",
 };
 
 export interface ResponseSpec {
@@ -181,34 +182,13 @@ function extensionKeywords(node: unknown, out = new Set<string>()): Set<string> 
   return out;
 }
 
-/** The provenance of a schema node: the nearest node carrying x-source and/or x-curated on the way from the
- * schema root along an Ajv schemaPath ("#/properties/expires_in/type"); undefined when none is annotated.
- * x-source is a Dintero page or a list of them; x-curated says why this project adds or narrows a rule. */
-export function provenanceAlong(schema: unknown, schemaPath: string): { sources: string[]; curated?: string; at: string } | undefined {
-  let node = schema as Json | undefined;
-  let found: { sources: string[]; curated?: string; at: string } | undefined;
-  const keys = schemaPath.replace(/^#\/?/, "").split("/").filter(Boolean);
-  let at = "#";
-  for (let i = 0; node && typeof node === "object"; i++) {
-    if (node["x-source"] !== undefined || node["x-curated"] !== undefined) {
-      const raw = node["x-source"];
-      const sources = raw === undefined ? [] : Array.isArray(raw) ? raw.map(String) : [String(raw)];
-      found = { sources, at, ...(node["x-curated"] !== undefined ? { curated: String(node["x-curated"]) } : {}) };
-    }
-    const key = keys[i];
-    if (key === undefined) break;
-    node = (node as Record<string, unknown>)[key.replaceAll("~1", "/").replaceAll("~0", "~")] as Json | undefined;
-    at += `/${key}`;
-  }
-  return found;
-}
 
 export function loadSpec(file = bundledSpecPath): SpecModel {
   const doc = JSON.parse(readFileSync(file, "utf8")) as Json;
   const ajv = new Ajv2020({ allErrors: true, strict: true, strictRequired: false, strictTypes: false });
-  ajv.addVocabulary(["example", "discriminator", "xml", "externalDocs"]);
-  // OpenAPI extensions (x-source, x-curated, …) are annotations: registered, not a reason to drop strict mode.
-  for (const keyword of extensionKeywords(doc)) ajv.addKeyword({ keyword });
+  ajv.addVocabulary(["example", "discriminator", "xml", "externalDocs", ...PROVENANCE_KEYWORDS]);
+  // Any other OpenAPI extension (x-…) is an annotation too: registered, not a reason to drop strict mode.
+  for (const keyword of extensionKeywords(doc)) if (!(PROVENANCE_KEYWORDS as readonly string[]).includes(keyword)) ajv.addKeyword({ keyword });
   addFormats(ajv);
   const cache = new Map<string, ValidateFunction>();
   return {

@@ -88,7 +88,8 @@ function buildRequest(kase: Case, config: SuiteConfig, spec: SpecModel, baseUrl:
   } else if (typeof kase.auth === "object" && "authorization" in kase.auth) headers.authorization = kase.auth.authorization;
   return {
     method: kase.method ?? op.method,
-    url: `${baseUrl}${op.pathTemplate.replace("{aid}", aid)}`,
+    // The login's path names the account `aid`; the token endpoint's `oid` is given the same account id.
+    url: `${baseUrl}${op.pathTemplate.replace(/\{(?:aid|oid)\}/, aid)}`,
     headers,
     body: kase.rawBody ?? (kase.body === undefined ? undefined : JSON.stringify(kase.body)),
   };

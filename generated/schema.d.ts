@@ -18,7 +18,13 @@ export interface paths {
          *     - `write:accounts:/auth/users`
          *     - `write:accounts:/auth/users/no-mfa`
          *
-         *     The bearer is an access token from `POST /accounts/{aid}/auth/token` with client credentials.
+         *     The bearer is an access token from `POST /accounts/{oid}/auth/token` with client credentials.
+         *
+         *     With MFA enabled on the account, `POST /accounts/{aid}/customers/mfa_login` is the documented
+         *     way in; what this endpoint answers to a caller without the `no-mfa` scope is not documented.
+         *
+         *     Source: https://docs.dintero.com/api-reference/password/login-with-emailpassword
+         *     Source: https://docs.dintero.com/api-reference/password/login-with-mfa
          */
         post: operations["aid_customers_login_post"];
         delete?: never;
@@ -27,7 +33,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/accounts/{aid}/auth/token": {
+    "/accounts/{oid}/auth/token": {
         parameters: {
             query?: never;
             header?: never;
@@ -39,12 +45,18 @@ export interface paths {
         /**
          * Get token (client credentials)
          * @description Get an access token for the account with the client credentials grant, authenticating
-         *     with HTTP Basic `client_id:client_secret`. Dintero calls this path parameter `oid`
-         *     (account or owner id); it has the same pattern as `aid`.
+         *     with HTTP Basic `client_id:client_secret`. `oid` is an account id (9 characters) or an
+         *     owner or partner id (4 characters); the login client passes the login's `aid`. The audience
+         *     is `https://api.dintero.com/v1/accounts/{aid}` on either server.
          *
-         *     Cache the token and only request a new one when it is about to expire, not on every request.
+         *     Cache the token and only request a new one when it is about to expire, not on every request
+         *     (this project's rule; Dintero's SDKs do so).
+         *
+         *     Source: https://docs.dintero.com/api-reference/authenticate/get-token
+         *     Source: https://docs.dintero.com/docs/checkout/authentication
+         *     Curated: Only the client-credentials grant is described, the one the login's bearer comes from, and the advice to cache the token is this project's rule modelled on Dintero's SDKs.
          */
-        post: operations["aid_auth_token_post"];
+        post: operations["aid_auths_oauth_token_post"];
         delete?: never;
         options?: never;
         head?: never;
@@ -58,66 +70,120 @@ export interface components {
         /**
          * @description credentials. Either `email`, or both `ident_type` and `ident`, must be given
          *     (Dintero states this rule in prose; it is encoded here as an `anyOf` of the two forms).
+         *
+         *     Source: https://docs.dintero.com/api-reference/password/login-with-emailpassword
+         *     Curated: The either/or rule for `email` and `ident_type` + `ident`, prose upstream, is encoded as an `anyOf` of the two forms so that generators, Prism and Ajv enforce it.
          */
         LoginCredentials: {
             /**
              * @description The unique identifier of the target API you want to access. The audience must be a grant associated with the client used when calling this resource.
+             *
+             *     Source: https://docs.dintero.com/api-reference/password/login-with-emailpassword
              * @example https://api.dintero.com/v1/accounts/T12345678
              */
             audience: string;
             /**
              * @description user type to login, required as users with different type can share email
+             *
+             *     Source: https://docs.dintero.com/api-reference/password/login-with-emailpassword
              * @example customer
              * @enum {string}
              */
             type: "customer" | "company";
             /**
              * @description The customer pin or password.
+             *
+             *     Source: https://docs.dintero.com/api-reference/password/login-with-emailpassword
              * @example correct-horse-battery-staple
              */
             password: string;
             /**
              * @description Required if `ident_type` and `ident` is not set
+             *
+             *     Source: https://docs.dintero.com/api-reference/password/login-with-emailpassword
              * @example john.doe@example.com
              */
             email?: string;
             ident_type?: components["schemas"]["IdentType"];
             /**
              * @description Email or phone_number, depending on the `ident_type`. Required if `email` is not set.
+             *
+             *     Source: https://docs.dintero.com/api-reference/password/login-with-emailpassword
              * @example +4799999999
              */
             ident?: string;
         } & ({
+            /** @description Source: https://docs.dintero.com/api-reference/password/login-with-emailpassword */
             email: string;
         } | {
             ident_type: components["schemas"]["IdentType"];
+            /** @description Source: https://docs.dintero.com/api-reference/password/login-with-emailpassword */
             ident: string;
         });
         /**
          * @description Required if `email` is not set
+         *
+         *     Source: https://docs.dintero.com/api-reference/password/login-with-emailpassword
          * @example phone_number
          * @enum {string}
          */
         IdentType: "phone_number" | "email";
+        /**
+         * @description The body of a client-credentials token request.
+         *
+         *     Source: https://docs.dintero.com/api-reference/authenticate/get-token
+         */
         ClientCredentialsTokenRequest: {
             /**
+             * @description The grant type; Dintero documents others, which this fragment does not describe.
+             *
+             *     Source: https://docs.dintero.com/api-reference/authenticate/get-token
+             *     Source: https://github.com/Dintero/Dintero.Checkout.DotNet
+             *     Curated: Only the client-credentials grant is described, the one the login's bearer comes from.
              * @example client_credentials
              * @enum {string}
              */
             grant_type: "client_credentials";
             /**
-             * @description The API the token is for, e.g. the account's API.
+             * @description The API the token is for, `https://api.dintero.com/v1/accounts/{aid}` on either server. The audience must be a grant associated with the client.
+             *
+             *     Source: https://docs.dintero.com/api-reference/authenticate/get-token
+             *     Source: https://docs.dintero.com/docs/checkout/authentication
              * @example https://api.dintero.com/v1/accounts/T12345678
              */
             audience: string;
         };
+        /**
+         * @description An access token; servers may add properties.
+         *
+         *     Source: https://docs.dintero.com/api-reference/password/login-with-emailpassword
+         *     Source: https://docs.dintero.com/api-reference/authenticate/get-token
+         *     Source: https://github.com/Dintero/Dintero.Node.SDK
+         */
         AccessToken: {
-            /** @description A JWT access token */
+            /**
+             * @description A JWT access token
+             *
+             *     Source: https://docs.dintero.com/api-reference/password/login-with-emailpassword
+             *     Source: https://docs.dintero.com/api-reference/authenticate/get-token
+             */
             access_token: string;
-            /** @enum {string} */
+            /**
+             * @description The type of the token.
+             *
+             *     Source: https://docs.dintero.com/api-reference/password/login-with-emailpassword
+             *     Source: https://docs.dintero.com/api-reference/authenticate/get-token
+             * @enum {string}
+             */
             token_type: "Bearer";
             /**
-             * @description The lifetime in seconds of the access token. For example, the value 3600 denotes that the access token will expire in one hour from the time the response was generated.
+             * @description The lifetime in seconds of the access token. For example, the value 3600 denotes that the
+             *     access token will expire in one hour from the time the response was generated. Dintero
+             *     sets no minimum; a lifetime that is not positive makes the token useless on arrival.
+             *
+             *     Source: https://docs.dintero.com/api-reference/password/login-with-emailpassword
+             *     Source: https://docs.dintero.com/api-reference/authenticate/get-token
+             *     Curated: No minimum is set because Dintero publishes none: the conformance suite judges a non-positive lifetime as token semantics and the client refuses such a client token, each as this project's rule.
              * @example 86400
              */
             expires_in: number;
@@ -128,27 +194,65 @@ export interface components {
              *     not ever receive a Refresh Token, this information is sensitive and should not be exposed
              *     client-side in a browser. Refresh token must be stored securely by an application since
              *     they allow a user to remain authenticated essentially forever.
+             *
+             *     Source: https://docs.dintero.com/api-reference/password/login-with-emailpassword
              */
             refresh_token?: string;
         };
+        /**
+         * @description Dintero's error body.
+         *
+         *     Source: https://docs.dintero.com/docs/errors
+         */
         Error: {
+            /**
+             * @description The error.
+             *
+             *     Source: https://docs.dintero.com/docs/errors
+             */
             error: {
-                /** @description The code used to identify the error/warning */
+                /**
+                 * @description The code used to identify the error/warning. Dintero documents no list of codes; the codes in this spec's examples are illustrative.
+                 *
+                 *     Source: https://docs.dintero.com/docs/errors
+                 */
                 code?: string;
-                /** @description The nested error(s) encountered during validation */
+                /**
+                 * @description The nested error(s) encountered during validation
+                 *
+                 *     Source: https://docs.dintero.com/docs/errors
+                 */
                 errors?: Record<string, unknown>[];
-                /** @description The human readable description of the error/warning */
+                /**
+                 * @description The human readable description of the error/warning
+                 *
+                 *     Source: https://docs.dintero.com/docs/errors
+                 */
                 message: string;
             };
         };
-        /** @description An `Error`, with the `mfa_token` to continue with when `error.code` is `mfa_required`. */
+        /**
+         * @description An `Error`, with the `mfa_token` to continue with when `error.code` is `mfa_required`.
+         *
+         *     Source: https://docs.dintero.com/api-reference/authenticate/get-token
+         *     Source: https://github.com/Dintero/Dintero.Checkout.DotNet
+         */
         MfaError: components["schemas"]["Error"] & {
-            /** @description Token to continue the login with multi-factor authentication. */
+            /**
+             * @description Token to continue the login with multi-factor authentication.
+             *
+             *     Source: https://docs.dintero.com/api-reference/authenticate/get-token
+             *     Source: https://github.com/Dintero/Dintero.Checkout.DotNet
+             */
             mfa_token?: string;
         };
     };
     responses: {
-        /** @description Success */
+        /**
+         * @description Success
+         *
+         *     Source: https://docs.dintero.com/api-reference/password/login-with-emailpassword
+         */
         LoginSuccess: {
             headers: {
                 "request-id": components["headers"]["RequestId"];
@@ -158,7 +262,11 @@ export interface components {
                 "application/json": components["schemas"]["AccessToken"];
             };
         };
-        /** @description Success */
+        /**
+         * @description Success
+         *
+         *     Source: https://docs.dintero.com/api-reference/authenticate/get-token
+         */
         ClientTokenSuccess: {
             headers: {
                 "request-id": components["headers"]["RequestId"];
@@ -168,7 +276,12 @@ export interface components {
                 "application/json": components["schemas"]["AccessToken"];
             };
         };
-        /** @description Bad / Invalid request */
+        /**
+         * @description Bad / Invalid request
+         *
+         *     Source: https://docs.dintero.com/api-reference/password/login-with-emailpassword
+         *     Source: https://docs.dintero.com/api-reference/authenticate/get-token
+         */
         BadRequest: {
             headers: {
                 "request-id": components["headers"]["RequestId"];
@@ -178,7 +291,12 @@ export interface components {
                 "application/json": components["schemas"]["Error"];
             };
         };
-        /** @description Access forbidden, invalid JWT token was used */
+        /**
+         * @description Access forbidden, invalid JWT token was used
+         *
+         *     Source: https://docs.dintero.com/api-reference/password/login-with-emailpassword
+         *     Source: https://docs.dintero.com/api-reference/authenticate/get-token
+         */
         Unauthorized: {
             headers: {
                 "request-id": components["headers"]["RequestId"];
@@ -188,7 +306,11 @@ export interface components {
                 "application/json": components["schemas"]["Error"];
             };
         };
-        /** @description Forbidden */
+        /**
+         * @description Forbidden
+         *
+         *     Source: https://docs.dintero.com/api-reference/password/login-with-emailpassword
+         */
         Forbidden: {
             headers: {
                 "request-id": components["headers"]["RequestId"];
@@ -198,7 +320,12 @@ export interface components {
                 "application/json": components["schemas"]["Error"];
             };
         };
-        /** @description Forbidden, or multi-factor authentication is required */
+        /**
+         * @description Forbidden, or multi-factor authentication is required
+         *
+         *     Source: https://docs.dintero.com/api-reference/authenticate/get-token
+         *     Source: https://github.com/Dintero/Dintero.Checkout.DotNet
+         */
         ForbiddenWithMfa: {
             headers: {
                 "request-id": components["headers"]["RequestId"];
@@ -208,7 +335,12 @@ export interface components {
                 "application/json": components["schemas"]["MfaError"];
             };
         };
-        /** @description Too Many Requests */
+        /**
+         * @description Too Many Requests
+         *
+         *     Source: https://docs.dintero.com/api-reference/authenticate/get-token
+         *     Source: https://github.com/Dintero/Dintero.Checkout.DotNet
+         */
         TooManyRequests: {
             headers: {
                 "Retry-After": components["headers"]["RetryAfter"];
@@ -219,7 +351,28 @@ export interface components {
                 "application/json": components["schemas"]["Error"];
             };
         };
-        /** @description Unexpected Error */
+        /**
+         * @description Too Many Requests. Not documented by Dintero for the login: described so that clients get a
+         *     typed `rate_limited`; no server is required to send it.
+         *
+         *     Curated: Dintero documents a 429 with `Retry-After` for the token endpoint only; it is kept on the login so that clients get a typed `rate_limited`, and no server is required to send it.
+         */
+        LoginTooManyRequests: {
+            headers: {
+                "Retry-After": components["headers"]["RetryAfter"];
+                "request-id": components["headers"]["RequestId"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+        /**
+         * @description Unexpected Error
+         *
+         *     Source: https://docs.dintero.com/api-reference/password/login-with-emailpassword
+         *     Source: https://docs.dintero.com/api-reference/authenticate/get-token
+         */
         ServerError: {
             headers: {
                 "request-id": components["headers"]["RequestId"];
@@ -233,17 +386,36 @@ export interface components {
     parameters: {
         /**
          * @description An id that uniquely identifies the account. `T` accounts are test accounts, `P` production.
+         *
+         *     Source: https://docs.dintero.com/api-reference/password/login-with-emailpassword
          * @example T12345678
          */
         AccountId: string;
+        /**
+         * @description The account (`T` or `P` and 8 digits) or the owner or partner (`T` or `P` and 3 digits) the
+         *     token is for. `T` ids are test ids, `P` production.
+         *
+         *     Source: https://docs.dintero.com/api-reference/authenticate/get-token
+         * @example T12345678
+         */
+        OwnerId: string;
     };
     requestBodies: {
-        /** @description credentials */
+        /**
+         * @description credentials
+         *
+         *     Source: https://docs.dintero.com/api-reference/password/login-with-emailpassword
+         */
         LoginCredentials: {
             content: {
                 "application/json": components["schemas"]["LoginCredentials"];
             };
         };
+        /**
+         * @description The client-credentials grant.
+         *
+         *     Source: https://docs.dintero.com/api-reference/authenticate/get-token
+         */
         ClientCredentialsTokenRequest: {
             content: {
                 "application/json": components["schemas"]["ClientCredentialsTokenRequest"];
@@ -252,12 +424,18 @@ export interface components {
     };
     headers: {
         /**
-         * @description An id of the request, to quote to Dintero support.
+         * @description An id of the request, to quote to Dintero support, when the server sends one. Optional:
+         *     Dintero documents no such header.
+         *
+         *     Curated: Dintero documents no `request-id` header, so it is described as optional and never required, for the client to read when present.
          * @example 8f4c1a2b9d3e4f50
          */
         RequestId: string;
         /**
          * @description Seconds to wait before trying again.
+         *
+         *     Source: https://docs.dintero.com/api-reference/authenticate/get-token
+         *     Source: https://github.com/Dintero/Dintero.Checkout.DotNet
          * @example 30
          */
         RetryAfter: number;
@@ -273,6 +451,8 @@ export interface operations {
             path: {
                 /**
                  * @description An id that uniquely identifies the account. `T` accounts are test accounts, `P` production.
+                 *
+                 *     Source: https://docs.dintero.com/api-reference/password/login-with-emailpassword
                  * @example T12345678
                  */
                 aid: components["parameters"]["AccountId"];
@@ -285,20 +465,23 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
-            429: components["responses"]["TooManyRequests"];
+            429: components["responses"]["LoginTooManyRequests"];
             500: components["responses"]["ServerError"];
         };
     };
-    aid_auth_token_post: {
+    aid_auths_oauth_token_post: {
         parameters: {
             query?: never;
             header?: never;
             path: {
                 /**
-                 * @description An id that uniquely identifies the account. `T` accounts are test accounts, `P` production.
+                 * @description The account (`T` or `P` and 8 digits) or the owner or partner (`T` or `P` and 3 digits) the
+                 *     token is for. `T` ids are test ids, `P` production.
+                 *
+                 *     Source: https://docs.dintero.com/api-reference/authenticate/get-token
                  * @example T12345678
                  */
-                aid: components["parameters"]["AccountId"];
+                oid: components["parameters"]["OwnerId"];
             };
             cookie?: never;
         };

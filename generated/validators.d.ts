@@ -17,4 +17,5 @@ export declare const validateError: Validator;
 export declare const validateIdentType: Validator;
 export declare const validateLoginCredentials: Validator;
 export declare const validateMfaError: Validator;
+export declare const validateOwnerId: Validator;
 export declare const schemaNames: readonly string[];

@@ -17,7 +17,7 @@ function ucs2length(str) {
 }
 "use strict";
 export const validateAccessToken = validate21;
-const schema32 = {"type":"object","required":["access_token","token_type","expires_in"],"properties":{"access_token":{"type":"string","description":"A JWT access token"},"token_type":{"type":"string","enum":["Bearer"]},"expires_in":{"type":"integer","minimum":1,"description":"The lifetime in seconds of the access token. For example, the value 3600 denotes that the access token will expire in one hour from the time the response was generated.","example":86400},"refresh_token":{"type":"string","description":"Token that can be used to request new tokens when the existing Access Token expire.\nOnly issued when the caller's token has scope `create:accounts:auth:refresh_token` and\nthe grant type is `authorization_code` or `password`. A Single-Page Application should\nnot ever receive a Refresh Token, this information is sensitive and should not be exposed\nclient-side in a browser. Refresh token must be stored securely by an application since\nthey allow a user to remain authenticated essentially forever.\n"}}};
+const schema32 = {"type":"object","required":["access_token","token_type","expires_in"],"properties":{"access_token":{"type":"string"},"token_type":{"type":"string","enum":["Bearer"]},"expires_in":{"type":"integer"},"refresh_token":{"type":"string"}}};
 
 function validate21(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -107,9 +107,10 @@ vErrors.push(err6);
 }
 errors++;
 }
-if((typeof data2 == "number") && (isFinite(data2))){
-if(data2 < 1 || isNaN(data2)){
-const err7 = {instancePath:instancePath+"/expires_in",schemaPath:"#/properties/expires_in/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+}
+if(data.refresh_token !== undefined){
+if(typeof data.refresh_token !== "string"){
+const err7 = {instancePath:instancePath+"/refresh_token",schemaPath:"#/properties/refresh_token/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -120,26 +121,13 @@ errors++;
 }
 }
 }
-if(data.refresh_token !== undefined){
-if(typeof data.refresh_token !== "string"){
-const err8 = {instancePath:instancePath+"/refresh_token",schemaPath:"#/properties/refresh_token/type",keyword:"type",params:{type: "string"},message:"must be string"};
+else {
+const err8 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err8];
 }
 else {
 vErrors.push(err8);
-}
-errors++;
-}
-}
-}
-else {
-const err9 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err9];
-}
-else {
-vErrors.push(err9);
 }
 errors++;
 }
@@ -211,7 +199,7 @@ return errors === 0;
 validate22.evaluated = {"dynamicProps":false,"dynamicItems":false};
 
 export const validateClientCredentialsTokenRequest = validate23;
-const schema34 = {"type":"object","required":["grant_type","audience"],"properties":{"grant_type":{"type":"string","enum":["client_credentials"],"example":"client_credentials"},"audience":{"type":"string","description":"The API the token is for, e.g. the account's API.","example":"https://api.dintero.com/v1/accounts/T12345678"}}};
+const schema34 = {"type":"object","required":["grant_type","audience"],"properties":{"grant_type":{"type":"string","enum":["client_credentials"]},"audience":{"type":"string"}}};
 
 function validate23(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -296,7 +284,7 @@ return errors === 0;
 validate23.evaluated = {"props":{"grant_type":true,"audience":true},"dynamicProps":false,"dynamicItems":false};
 
 export const validateError = validate24;
-const schema35 = {"type":"object","required":["error"],"properties":{"error":{"type":"object","required":["message"],"properties":{"code":{"type":"string","description":"The code used to identify the error/warning"},"errors":{"type":"array","description":"The nested error(s) encountered during validation","items":{"type":"object"}},"message":{"type":"string","description":"The human readable description of the error/warning"}}}}};
+const schema35 = {"type":"object","required":["error"],"properties":{"error":{"type":"object","required":["message"],"properties":{"code":{"type":"string"},"errors":{"type":"array","items":{"type":"object"}},"message":{"type":"string"}}}}};
 
 function validate24(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -414,7 +402,7 @@ return errors === 0;
 validate24.evaluated = {"props":{"error":true},"dynamicProps":false,"dynamicItems":false};
 
 export const validateIdentType = validate25;
-const schema36 = {"type":"string","enum":["phone_number","email"],"description":"Required if `email` is not set","example":"phone_number"};
+const schema36 = {"type":"string","enum":["phone_number","email"]};
 
 function validate25(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -452,7 +440,7 @@ return errors === 0;
 validate25.evaluated = {"dynamicProps":false,"dynamicItems":false};
 
 export const validateLoginCredentials = validate26;
-const schema37 = {"type":"object","description":"credentials. Either `email`, or both `ident_type` and `ident`, must be given\n(Dintero states this rule in prose; it is encoded here as an `anyOf` of the two forms).\n","required":["audience","type","password"],"properties":{"audience":{"type":"string","description":"The unique identifier of the target API you want to access. The audience must be a grant associated with the client used when calling this resource.","example":"https://api.dintero.com/v1/accounts/T12345678"},"type":{"type":"string","enum":["customer","company"],"description":"user type to login, required as users with different type can share email","example":"customer"},"password":{"type":"string","minLength":4,"maxLength":255,"writeOnly":true,"description":"The customer pin or password.","example":"correct-horse-battery-staple"},"email":{"type":"string","description":"Required if `ident_type` and `ident` is not set","example":"john.doe@example.com"},"ident_type":{"$ref":"#/$defs/IdentType"},"ident":{"type":"string","description":"Email or phone_number, depending on the `ident_type`. Required if `email` is not set.","example":"+4799999999"}},"allOf":[{"anyOf":[{"title":"email form","type":"object","required":["email"],"properties":{"email":{"type":"string"}}},{"title":"identity form","type":"object","required":["ident_type","ident"],"properties":{"ident_type":{"$ref":"#/$defs/IdentType"},"ident":{"type":"string"}}}]}]};
+const schema37 = {"type":"object","required":["audience","type","password"],"properties":{"audience":{"type":"string"},"type":{"type":"string","enum":["customer","company"]},"password":{"type":"string","minLength":4,"maxLength":255,"writeOnly":true},"email":{"type":"string"},"ident_type":{"$ref":"#/$defs/IdentType"},"ident":{"type":"string"}},"allOf":[{"anyOf":[{"type":"object","required":["email"],"properties":{"email":{"type":"string"}}},{"type":"object","required":["ident_type","ident"],"properties":{"ident_type":{"$ref":"#/$defs/IdentType"},"ident":{"type":"string"}}}]}]};
 
 function validate26(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -780,7 +768,7 @@ return errors === 0;
 validate26.evaluated = {"dynamicProps":true,"dynamicItems":false};
 
 export const validateMfaError = validate27;
-const schema40 = {"description":"An `Error`, with the `mfa_token` to continue with when `error.code` is `mfa_required`.","allOf":[{"$ref":"#/$defs/Error"},{"type":"object","properties":{"mfa_token":{"type":"string","description":"Token to continue the login with multi-factor authentication."}}}]};
+const schema40 = {"allOf":[{"$ref":"#/$defs/Error"},{"type":"object","properties":{"mfa_token":{"type":"string"}}}]};
 
 function validate27(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -921,4 +909,45 @@ return errors === 0;
 }
 validate27.evaluated = {"props":{"mfa_token":true,"error":true},"dynamicProps":false,"dynamicItems":false};
 
-export const schemaNames = ["AccessToken","AccountId","ClientCredentialsTokenRequest","Error","IdentType","LoginCredentials","MfaError"];
+export const validateOwnerId = validate28;
+const schema42 = {"type":"string","pattern":"^[PT]{1}(?=(?:.{3}|.{8})$)[0-9]*$"};
+const pattern5 = new RegExp("^[PT]{1}(?=(?:.{3}|.{8})$)[0-9]*$", "u");
+
+function validate28(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate28.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(typeof data === "string"){
+if(!pattern5.test(data)){
+const err0 = {instancePath,schemaPath:"#/pattern",keyword:"pattern",params:{pattern: "^[PT]{1}(?=(?:.{3}|.{8})$)[0-9]*$"},message:"must match pattern \""+"^[PT]{1}(?=(?:.{3}|.{8})$)[0-9]*$"+"\""};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+}
+else {
+const err1 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+validate28.errors = vErrors;
+return errors === 0;
+}
+validate28.evaluated = {"dynamicProps":false,"dynamicItems":false};
+
+export const schemaNames = ["AccessToken","AccountId","ClientCredentialsTokenRequest","Error","IdentType","LoginCredentials","MfaError","OwnerId"];

@@ -68,7 +68,7 @@ export interface ClientTokenRequestOptions {
   readonly validateResponses: boolean;
 }
 
-/** One attempt at `POST /accounts/{aid}/auth/token` with HTTP Basic client credentials. */
+/** One attempt at `POST /accounts/{oid}/auth/token` with HTTP Basic client credentials, for the login's account (`oid` = `aid`). */
 export async function fetchClientToken(options: ClientTokenRequestOptions): Promise<AccessToken> {
   const { tokenClient, accountId, audience, credentials, timeoutMs } = options;
   const basic = basicCredentials(credentials);
@@ -79,8 +79,8 @@ export async function fetchClientToken(options: ClientTokenRequestOptions): Prom
     validateResponses: true,
   };
   const ex = await exchange(context, timeoutMs, undefined, (signal) =>
-    tokenClient.POST("/accounts/{aid}/auth/token", {
-      params: { path: { aid: accountId } },
+    tokenClient.POST("/accounts/{oid}/auth/token", {
+      params: { path: { oid: accountId } },
       body: { grant_type: "client_credentials", audience },
       headers: { Authorization: `Basic ${basic}` },
       signal,
@@ -90,7 +90,16 @@ export async function fetchClientToken(options: ClientTokenRequestOptions): Prom
   if (ex.status !== 200) {
     throw failureToError(ex, { ...context, validateResponses: options.validateResponses }, validateMfaError);
   }
-  return readSuccessBody(ex, validateAccessToken, context) as AccessToken;
+  const token = readSuccessBody(ex, validateAccessToken, context) as AccessToken;
+  // This project's rule, not Dintero's (Dintero sets no minimum on expires_in; see openapi/SOURCES.md):
+  // a bearer whose lifetime is not positive has expired on arrival and cannot authenticate the login.
+  if (!(token.expires_in > 0)) {
+    throw new LoginError("contract_violation", `${context.operation}: the token's lifetime (expires_in) is not positive`, {
+      status: ex.status,
+      details: [{ pointer: "/expires_in", rule: "positive_lifetime", message: "must be greater than 0 (this client's rule: the token would have expired on arrival)" }],
+    });
+  }
+  return token;
 }
 
 /** `base64(utf8(client_id:client_secret))` with Web APIs only: TextEncoder and btoa. */

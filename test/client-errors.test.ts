@@ -89,7 +89,7 @@ describe("contract violations", () => {
     { name: "an empty 200", body: "", rule: "json", pointer: "" },
     { name: "a truncated 200", body: '{"access_token":"customer-access-token-0001","token_ty', headers: { "content-type": "application/json" }, rule: "json", pointer: "" },
     { name: "a 200 without access_token", body: JSON.stringify({ token_type: "Bearer", expires_in: 10 }), headers: { "content-type": "application/json" }, rule: "required", pointer: "/access_token" },
-    { name: "a 200 with expires_in 0", body: JSON.stringify(customerToken({ expires_in: 0 })), headers: { "content-type": "application/json" }, rule: "minimum", pointer: "/expires_in" },
+    { name: "a 200 with expires_in as a string", body: JSON.stringify(customerToken({ expires_in: "86400" })), headers: { "content-type": "application/json" }, rule: "type", pointer: "/expires_in" },
     { name: "a 200 with token_type bearer", body: JSON.stringify(customerToken({ token_type: "bearer" })), headers: { "content-type": "application/json" }, rule: "enum", pointer: "/token_type" },
     { name: "a 200 JSON body as text/plain", body: JSON.stringify(customerToken()), headers: { "content-type": "text/plain" }, rule: "content-type", pointer: "" },
     { name: "an HTML 400", status: 400, body: "<html>bad</html>", headers: { "content-type": "text/html" }, rule: "json", pointer: "" },
@@ -238,6 +238,21 @@ describe("client_token_failed", () => {
     expect(error.kind).toBe("client_token_failed");
     expect((error.cause as LoginError).kind).toBe("contract_violation");
     expect((error.cause as LoginError).details?.[0]).toMatchObject({ pointer: "/expires_in", rule: "required" });
+  });
+
+  it.each([0, -60])("a client token with expires_in %d -> cause contract_violation (positive_lifetime, this client's rule); the login is not sent", async (expiresIn) => {
+    server.token = (_req, res) => sendJson(res, 200, { access_token: "cc-token-x", token_type: "Bearer", expires_in: expiresIn });
+    const error = await loginError(client({ auth: clientCredentials, validateResponses: false }).login(email));
+    expect(error.kind).toBe("client_token_failed");
+    expect((error.cause as LoginError).kind).toBe("contract_violation");
+    expect((error.cause as LoginError).details).toEqual([expect.objectContaining({ pointer: "/expires_in", rule: "positive_lifetime" })]);
+    expect(server.loginRequests()).toHaveLength(0);
+  });
+
+  it("a client token with expires_in 1 is used", async () => {
+    server.token = (_req, res) => sendJson(res, 200, server.issueToken(1));
+    await expect(client({ auth: clientCredentials }).login(email)).resolves.toMatchObject({ token_type: "Bearer" });
+    expect(server.loginRequests()).toHaveLength(1);
   });
 
   it("a slow token endpoint -> cause timeout (per attempt, not retried)", async () => {

@@ -14,6 +14,12 @@ import { parseRetryAfter, retryDelaySeconds } from "../contract-tests/retry-afte
 import { runSuite, type RunResult } from "../contract-tests/suite.ts";
 import { contractEnv, startContractServer, type Breakage, type ContractServer } from "./helpers/contract-servers.ts";
 
+let server: ContractServer | undefined;
+afterEach(async () => {
+  await server?.close();
+  server = undefined;
+});
+
 describe("Retry-After (RFC 9110 §10.2.3)", () => {
   it("reads delay-seconds and the three HTTP-date forms", () => {
     expect(parseRetryAfter("120")).toEqual({ kind: "seconds", seconds: 120 });
@@ -109,11 +115,6 @@ describe("redaction of bytes", () => {
 });
 
 describe("over real HTTP", () => {
-  let server: ContractServer | undefined;
-  afterEach(async () => {
-    await server?.close();
-    server = undefined;
-  });
   async function run(breakage?: Breakage): Promise<RunResult> {
     server = await startContractServer(breakage ? { break: breakage } : {});
     return runSuite(resolveConfig(contractEnv(server, { CONTRACT_TIMEOUT_MS: "300", CONTRACT_CASES: "2" }), {}));
@@ -174,12 +175,12 @@ describe("over real HTTP", () => {
 });
 
 describe("schema provenance", () => {
-  it("names the nearest x-source / x-curated on the way to the violated node", async () => {
-    const { provenanceAlong } = await import("../contract-tests/spec.ts");
-    const schema = { "x-source": "https://docs.example/a", properties: { n: { type: "integer", "x-curated": "ours", "x-source": ["https://docs.example/b"] }, m: { type: "string" } } };
-    expect(provenanceAlong(schema, "#/properties/n/type")).toEqual({ sources: ["https://docs.example/b"], curated: "ours", at: "#/properties/n" });
-    expect(provenanceAlong(schema, "#/properties/m/type")).toEqual({ sources: ["https://docs.example/a"], at: "#" });
-    expect(provenanceAlong({ type: "object" }, "#/type")).toBeUndefined();
+  it("a schema finding names the violated node and the x-source / x-curated of its nearest annotated ancestor", async () => {
+    server = await startContractServer({ break: "expires_in_as_string" });
+    const result = await runSuite(resolveConfig(contractEnv(server, { CONTRACT_TIMEOUT_MS: "300", CONTRACT_CASES: "0" }), {}));
+    const finding = result.results.find((r) => r.check === "response_schema_conformance" && r.outcome === "fail")!.findings[0]!;
+    expect(finding.source!.ref).toMatch(/\/responses\/200\/content\/application~1json\/schema\/properties\/expires_in\/type \(rule at #\/components\/schemas\/AccessToken\/properties\/expires_in; documented by Dintero: https:\/\/docs\.dintero\.com\//);
+    expect(finding.source!.url).toMatch(/^https:\/\/docs\.dintero\.com\//);
   });
 });
 

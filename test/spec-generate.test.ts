@@ -6,7 +6,7 @@ import { cp, mkdtemp, readFile, readdir, rm, writeFile } from "node:fs/promises"
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
-import { generateAll, projectRoot } from "../scripts/generate-lib.ts";
+import { generateAll, projectRoot, withoutAnnotations } from "../scripts/generate-lib.ts";
 
 const run = promisify(execFile);
 const bin = (name: string) => path.join(projectRoot, "node_modules", ".bin", name);
@@ -101,6 +101,14 @@ describe("generation", () => {
     const r = await exec(process.execPath, ["--disallow-code-generation-from-strings", "--input-type=module", "-e", script]);
     expect(r.stderr).toBe("");
     expect(JSON.parse(r.stdout)).toEqual({ ok: true, bad: false, rule: "minLength" });
+  });
+
+  it("the validators carry no annotations (descriptions, examples, provenance), which never change a result", async () => {
+    const js = await readFile(path.join(projectRoot, "generated", "validators.js"), "utf8");
+    for (const keyword of ['"description"', '"example"', '"x-source"', '"x-curated"']) expect(js, keyword).not.toContain(keyword);
+    // Only keyword positions are stripped: a property named like an annotation keeps its schema.
+    const schema = { type: "object", description: "d", "x-source": "https://x.example/", properties: { description: { type: "string", example: "e" } }, anyOf: [{ title: "t", required: ["description"] }], enum: [{ description: "kept" }] };
+    expect(withoutAnnotations(schema)).toEqual({ type: "object", properties: { description: { type: "string" } }, anyOf: [{ required: ["description"] }], enum: [{ description: "kept" }] });
   });
 
   it("generate:check passes on an unchanged copy and fails, naming the stale files, after a spec change", async () => {

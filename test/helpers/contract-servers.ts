@@ -10,7 +10,7 @@ import { validateAccountId, validateClientCredentialsTokenRequest, validateLogin
 
 export const BREAKAGES = {
   expires_in_as_string: "login 200 carries expires_in as a string",
-  token_expires_in_zero: "the token endpoint answers expires_in 0 (the spec says minimum 1)",
+  token_expires_in_zero: "the token endpoint answers expires_in 0: the token has expired on arrival (Dintero sets no minimum; judged as token semantics)",
   validation_422: "invalid requests are answered 422, which the spec does not document",
   content_type_text_plain: "JSON responses are labelled text/plain",
   truncated_json_errors: "error responses carry a truncated JSON body",

@@ -1,0 +1,53 @@
+// Runs one comparison: the spec at a git ref against the working tree, schema rules and type level.
+import type { Change, Kind } from "./classify.ts";
+import { checkoutSpec, defaultBase, loadSpec, removeDir, repoRoot, resolveRef } from "./load-spec.ts";
+import type { TypeLevelResult } from "./type-check.ts";
+
+export interface SpecDiffResult {
+  base: { ref: string; commit: string; how: string };
+  head: "working tree";
+  /** Overall: breaking when any schema change or type-level check breaks. */
+  kind: Kind | "none";
+  changes: Change[];
+  typeLevel: TypeLevelResult;
+  summary: { breaking: number; compatible: number; documentationOnly: number; typeLevelBreaks: number };
+}
+
+export interface RunOptions {
+  /** A directory inside the git work tree to compare. */
+  cwd: string;
+  /** A git ref; default: the merge-base with the default branch, else HEAD. */
+  base?: string;
+}
+
+export async function runSpecDiff({ cwd, base }: RunOptions): Promise<SpecDiffResult> {
+  const root = repoRoot(cwd);
+  const chosen = base === undefined ? defaultBase(root) : { ref: base, how: "--base" };
+  const commit = resolveRef(root, chosen.ref);
+  const baseDir = await checkoutSpec(root, commit);
+  try {
+    const before = await loadSpec(baseDir, `${chosen.ref} (${commit.slice(0, 12)})`);
+    const after = await loadSpec(root, "the working tree");
+    // The diff library and TypeScript load only once both specs are known to be readable.
+    const [{ classifyChanges, overallKind }, { typeLevel }] = await Promise.all([import("./classify.ts"), import("./type-check.ts")]);
+    const changes = classifyChanges(before, after);
+    const types = await typeLevel(before, after, root);
+    const typeLevelBreaks = types.checks.filter((c) => !c.ok).length + types.compile.errors.length;
+    const count = (k: Kind) => changes.filter((c) => c.kind === k).length;
+    const schemaKind = overallKind(changes);
+    return {
+      base: { ref: chosen.ref, commit, how: chosen.how },
+      head: "working tree",
+      kind: typeLevelBreaks > 0 ? "breaking" : schemaKind,
+      changes,
+      typeLevel: types,
+      summary: { breaking: count("breaking"), compatible: count("compatible"), documentationOnly: count("documentation-only"), typeLevelBreaks },
+    };
+  } finally {
+    await removeDir(baseDir);
+  }
+}
+
+/** 0 when nothing breaks, 1 when something does (0 with --allow-breaking; it is still reported). */
+export const exitCodeFor = (result: Pick<SpecDiffResult, "kind">, allowBreaking: boolean): 0 | 1 =>
+  result.kind === "breaking" && !allowBreaking ? 1 : 0;
