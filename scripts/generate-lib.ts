@@ -7,6 +7,7 @@ import ajvStandalone from "ajv/dist/standalone/index.js";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { PROVENANCE_KEYWORDS } from "./provenance.ts";
+import { clientValidatorsModule } from "./generate-client-validators.ts";
 
 export const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 export const specPath = (root = projectRoot) => path.join(root, "openapi", "login.yaml");
@@ -165,7 +166,10 @@ function bundledJson(spec: Json): string {
 export async function generateAll(file = specPath()): Promise<Map<string, string>> {
   const spec = await bundleSpec(file);
   const { js, dts } = validatorsModule(spec);
+  const client = clientValidatorsModule(schemaBundle(spec), `// ${HEADER}\n// The validators the client uses, without annotations (scripts/generate-client-validators.ts).\n${UCS2LENGTH}`);
   return new Map([
+    ["client-validators.js", client.js],
+    ["client-validators.d.ts", client.dts],
     ["openapi.json", bundledJson(spec)],
     ["schema.d.ts", await typesModule(spec)],
     ["validators.js", js],

@@ -6,7 +6,7 @@ import {
   validateAccountId,
   validateClientCredentialsTokenRequest,
   validateLoginCredentials,
-} from "../generated/validators.js";
+} from "../generated/client-validators.js";
 import { LoginError, type LoginErrorDetail } from "./errors.ts";
 import { exchange, failureToError, readSuccessBody, sendJsonAsString, throwIfAborted, type ExchangeContext } from "./http.ts";
 import {

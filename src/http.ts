@@ -1,7 +1,7 @@
 // One HTTP exchange: deadline (timeout + caller's signal), body reading that never throws a
 // SyntaxError, and turning a response that is not the documented success into a LoginError.
 import type { Validator } from "../generated/validators.js";
-import { validateError } from "../generated/validators.js";
+import { validateError } from "../generated/client-validators.js";
 import { LoginError, redactSecrets, sanitizeCause, type LoginErrorDetail } from "./errors.ts";
 import { check, summarize } from "./validation.ts";
 

@@ -2,7 +2,7 @@
 // fetched once for all concurrent callers, reused until half its lifetime, dropped after a 401.
 import type { Client } from "openapi-fetch";
 import type { components, paths } from "../generated/schema.js";
-import { validateAccessToken, validateMfaError } from "../generated/validators.js";
+import { validateAccessToken, validateMfaError } from "../generated/client-validators.js";
 import { LoginError } from "./errors.ts";
 import { exchange, failureToError, raceAbort, readSuccessBody, type ExchangeContext } from "./http.ts";
 

@@ -1,0 +1,23 @@
+// What the browser bundle (bench/size.ts measures it, test/browser/ runs it) is made of: the client's
+// own modules, the client-only validators and openapi-fetch, nothing else.
+import { describe, expect, it } from "vitest";
+import { buildBrowserBundle } from "../scripts/browser-bundle.ts";
+
+const allowed = [/^src\/[\w-]+\.ts$/, /^generated\/client-validators\.js$/, /^node_modules\/openapi-fetch\/dist\/index\.mjs$/];
+
+describe("the browser bundle", () => {
+  it("bundles only src/, generated/client-validators.js and openapi-fetch", async () => {
+    const { inputs } = await buildBrowserBundle();
+    const files = Object.keys(inputs);
+    expect(files.filter((file) => !allowed.some((pattern) => pattern.test(file)))).toEqual([]);
+    expect(files).toContain("generated/client-validators.js");
+    expect(files).toContain("node_modules/openapi-fetch/dist/index.mjs");
+    expect(files).not.toContain("generated/validators.js");
+  });
+
+  it("needs no string evaluation (runs under a CSP without 'unsafe-eval')", async () => {
+    const code = new TextDecoder().decode((await buildBrowserBundle()).code);
+    expect(code).not.toMatch(/\beval\(|new Function\(|\bFunction\(/);
+    expect(code).not.toMatch(/\brequire\(/);
+  });
+});
