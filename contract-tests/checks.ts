@@ -6,7 +6,7 @@ import { secretFieldNames } from "./config.ts";
 import { RETRY_FALLBACK_S, type Exchange } from "./http.ts";
 import { duplicateMembers } from "./json-members.ts";
 import { parseRetryAfter } from "./retry-after.ts";
-import { provenanceAt } from "../scripts/provenance.ts";
+import { curatedOnlyAlong, provenanceAt } from "../scripts/provenance.ts";
 import { documented4xx, isJsonMediaType, mediaTypeOf, validationStatus, type Json, type OperationSpec, type SpecModel } from "./spec.ts";
 
 /** contract: the spec or Dintero's docs say it, and a finding fails the run; advisory: best practice
@@ -35,7 +35,8 @@ const project = (why: string): Source => ({ ref: `this project's rule (Dintero d
 
 export interface Finding {
   check: string;
-  /** inherited from the check when the runner records the finding */
+  /** inherited from the check when the runner records the finding; a check may lower it to advisory
+   * (never raise it) when the violated rule is this project's alone (see specRule) */
   level?: Level;
   /** the check's source, or a more precise one (e.g. the violated schema node's x-source) */
   source?: Source;
@@ -117,13 +118,21 @@ const serverAnswers: Check = {
 
 /** The source of a spec rule at a JSON pointer (a schema path appended works too): the pointer, and the
  * x-source pages / x-curated reason of its nearest annotated node (scripts/provenance.ts follows $refs). */
-function specSource(doc: Json, pointer: string): Source {
+/**
+ * The source of the violated spec node's rule (its nearest x-source / x-curated), and its level: a rule
+ * under a node that is this project's decision alone (x-curated, no x-source: e.g. the login's 429 and
+ * its headers) is advisory, whatever the check's level, since Dintero does not publish it.
+ */
+function specRule(doc: Json, pointer: string): Pick<Finding, "source" | "level"> {
   const p = provenanceAt(doc, pointer);
-  if (!p) return { ref: pointer };
+  const curatedOnly = curatedOnlyAlong(doc, pointer);
+  if (!p) return { source: { ref: pointer } };
   const documented = p.sources.length ? `; documented by Dintero: ${p.sources.join(", ")}` : "";
   const curated = p.curated ? `; curated by this project: ${p.curated}` : "";
+  const under = curatedOnly && curatedOnly.pointer !== p.pointer ? `; under #${curatedOnly.pointer}, this project's rule alone: ${curatedOnly.curated}` : "";
   const url = p.sources.find((u) => /^https?:\/\//.test(u));
-  return { ref: `${pointer} (rule at #${p.pointer}${documented}${curated})`, ...(url ? { url } : {}) };
+  const source = { ref: `${pointer} (rule at #${p.pointer}${documented}${curated}${under})`, ...(url ? { url } : {}) };
+  return curatedOnly ? { source, level: "advisory" } : { source };
 }
 
 const responseSchemaConformance: Check = {
@@ -151,7 +160,7 @@ const responseSchemaConformance: Check = {
       expected: `${e.message ?? e.keyword}${Object.keys(e.params).length ? ` ${JSON.stringify(e.params)}` : ""}`,
       actual: JSON.stringify(valueAt(body, e.instancePath)) ?? "undefined",
       message: `${res.status} body${e.instancePath ? ` at ${e.instancePath}` : ""} ${e.message ?? e.keyword}`,
-      source: specSource(ctx.spec.doc, `${schemaPointer}${e.schemaPath.replace(/^#/, "")}`),
+      ...specRule(ctx.spec.doc, `${schemaPointer}${e.schemaPath.replace(/^#/, "")}`),
     }));
   },
 };
@@ -197,8 +206,11 @@ const contentTypeConformance: Check = {
 
 const notAServerError: Check = {
   name: "not_a_server_error",
-  level: "contract",
-  source: rfc(9110, "15.6.1", "500: the server could not fulfil a request it should have answered"),
+  // Advisory: Dintero documents 500 "Unexpected Error" as a possible answer, so "never a 5xx" is our rule
+  // (after Schemathesis' check of that name). A 5xx where a documented answer is due is still a contract
+  // finding of positive_data_acceptance, negative_data_rejection, wrong_credentials or unsupported_methods.
+  level: "advisory",
+  source: { ...project("a server error answers no request well (RFC 9110 §15.6.1: the server met an unexpected condition); Dintero documents 500 \"Unexpected Error\" without saying when"), url: "https://www.rfc-editor.org/rfc/rfc9110#section-15.6.1" },
   catches: "any 5xx",
   appliesTo: answered,
   run(ex) {
@@ -349,7 +361,9 @@ function stringsIn(value: unknown, out: string[] = []): string[] {
 
 const secretReflection: Check = {
   name: "secret_reflection",
-  level: "contract",
+  // Advisory: Dintero does not publish "never echo the password" (writeOnly on password is this spec's
+  // annotation), so it must not fail a run by default; it is reported in every run, and --fail-on advisory gates on it.
+  level: "advisory",
   source: { ref: "#/components/schemas/LoginCredentials/properties/password/writeOnly (OpenAPI: not sent in responses); OWASP ASVS 4.0 V8.3", url: "https://owasp.org/www-project-application-security-verification-standard/" },
   catches: "a response body or header that echoes the submitted password or the client secret",
   appliesTo: answered,
@@ -470,7 +484,7 @@ const responseHeaders: Check = {
     const statusPointer = `${ctx.op.pointer}/responses/${res.status}/headers`;
     for (const [key, h] of documented) {
       const raw = res.headers[key];
-      const base = { check: "response_headers", pointer: `${h.name} (header)`, source: specSource(ctx.spec.doc, `${statusPointer}/${escapePointer(h.name)}`) };
+      const base = { check: "response_headers", pointer: `${h.name} (header)`, ...specRule(ctx.spec.doc, `${statusPointer}/${escapePointer(h.name)}`) };
       if (raw === undefined) {
         if (h.required) findings.push({ ...base, rule: "required header", expected: "present", actual: "(none)", message: `${res.status} lacks the required ${h.name} header` });
         continue;
@@ -482,10 +496,15 @@ const responseHeaders: Check = {
         findings.push({ ...base, rule: `${e?.keyword ?? "schema"} (${e?.schemaPath ?? "#"})`, expected: `${e?.message ?? "its schema"} ${JSON.stringify(h.schema?.type ?? "")}`, actual: `${JSON.stringify(raw)}${lines > 1 ? ` (${lines} header lines, joined as a Fetch client sees them)` : ""}`, message: `${res.status} ${h.name}: ${JSON.stringify(raw)} ${e?.message ?? "breaks its schema"}` });
       }
     }
-    // Retry-After is judged by RFC 9110's grammar wherever it appears, documented or not.
+    // Retry-After is judged by RFC 9110's grammar wherever it appears, documented or not. Where Dintero
+    // documents it on this response (the token endpoint's 429, as seconds) its schema finding above is
+    // the contract one; elsewhere the grammar is RFC text Dintero does not publish: advisory.
     const retryAfter = res.headers["retry-after"];
-    if (retryAfter !== undefined && parseRetryAfter(retryAfter).kind === "invalid") {
-      findings.push({ check: "response_headers", rule: "Retry-After = HTTP-date / delay-seconds", pointer: "retry-after (header)", expected: "digits, or an IMF-fixdate such as Sun, 06 Nov 1994 08:49:37 GMT", actual: JSON.stringify(retryAfter), message: `${res.status} Retry-After ${JSON.stringify(retryAfter)} is neither delay-seconds nor an HTTP-date (the suite never reads that as 0: it waits ${RETRY_FALLBACK_S} s before a retry)`, source: rfc(9110, "10.2.3", "Retry-After") });
+    const judgedBySchema = findings.some((f) => f.pointer?.toLowerCase() === "retry-after (header)");
+    if (retryAfter !== undefined && !judgedBySchema && parseRetryAfter(retryAfter).kind === "invalid") {
+      const header = [...documented.values()].find((h) => h.name.toLowerCase() === "retry-after");
+      const rule = header ? specRule(ctx.spec.doc, `${statusPointer}/${escapePointer(header.name)}`) : { level: "advisory" as const };
+      findings.push({ check: "response_headers", rule: "Retry-After = HTTP-date / delay-seconds", pointer: "retry-after (header)", expected: "digits, or an IMF-fixdate such as Sun, 06 Nov 1994 08:49:37 GMT", actual: JSON.stringify(retryAfter), message: `${res.status} Retry-After ${JSON.stringify(retryAfter)} is neither delay-seconds nor an HTTP-date (the suite never reads that as 0: it waits ${RETRY_FALLBACK_S} s before a retry)`, ...rule, source: rfc(9110, "10.2.3", "Retry-After") });
     }
     return findings;
   },

@@ -7,13 +7,15 @@ export interface CheckTotals {
   level: Level;
   pass: number;
   fail: number;
+  /** failed results that fail this run (a contract check's finding on a curated rule is advisory) */
+  failing: number;
   notApplicable: number;
 }
 
 export function totalsByCheck(result: RunResult): CheckTotals[] {
   return CHECKS.map((c) => {
     const rs = result.results.filter((r) => r.check === c.name);
-    return { check: c.name, level: c.level, pass: rs.filter((r) => r.outcome === "pass").length, fail: rs.filter((r) => r.outcome === "fail").length, notApplicable: rs.filter((r) => r.outcome === "not_applicable").length };
+    return { check: c.name, level: c.level, pass: rs.filter((r) => r.outcome === "pass").length, fail: rs.filter((r) => r.outcome === "fail").length, failing: rs.filter((r) => r.outcome === "fail" && failsRun(r.level, result.failOn)).length, notApplicable: rs.filter((r) => r.outcome === "not_applicable").length };
   });
 }
 
@@ -22,7 +24,7 @@ export function summaryTable(result: RunResult): string {
   const width = Math.max(...rows.map((r) => r.check.length), 5);
   const line = (a: string, l: string, b: string, c: string, d: string, e: string) => `${a.padEnd(width)}  ${l.padEnd(8)}  ${b.padStart(5)}  ${c.padStart(5)}  ${d.padStart(5)}  ${e}`;
   const out = [line("check", "level", "pass", "fail", "n/a", "status"), "-".repeat(width + 42)];
-  const failStatus = (r: CheckTotals) => (failsRun(r.level, result.failOn) ? "FAIL" : "ADVISORY");
+  const failStatus = (r: CheckTotals) => (r.failing ? "FAIL" : "ADVISORY");
   for (const r of rows) out.push(line(r.check, r.level, String(r.pass), String(r.fail), String(r.notApplicable), r.fail ? failStatus(r) : r.pass ? "ok" : r.notApplicable ? "not applicable" : "not run"));
   const na = result.results.filter((r) => r.outcome === "not_applicable");
   if (na.length) {

@@ -3,7 +3,7 @@
 import type { SuiteConfig } from "./config.ts";
 import { secretFieldNames } from "./config.ts";
 import { fixedCases, type Capture, type Case } from "./cases.ts";
-import { CHECKS, failsRun, type CheckContext, type Finding, type Level } from "./checks.ts";
+import { CHECKS, failsRun, LEVELS, type CheckContext, type Finding, type Level } from "./checks.ts";
 import { generatedCases } from "./generated-cases.ts";
 import { createTransport, RunAborted, type AbortReason, type Exchange } from "./http.ts";
 import { stringMembers } from "./json-members.ts";
@@ -201,9 +201,15 @@ export async function runSuite(config: SuiteConfig, options: RunOptions = {}): P
           results.push({ check: check.name, level: check.level, caseId: kase.id, outcome: "not_applicable", findings: [], exchangeId: ex.id, reason: found.notApplicable });
           continue;
         }
-        // Every finding inherits its check's level, and its source unless it names a more precise one.
-        const findings = found.map((f) => ({ ...f, level: check.level, source: f.source ?? check.source, ...(kase.describeInput ? { input: kase.describeInput } : {}), ...(f.actual !== undefined ? { actual: redactor.text(f.actual) } : {}), message: redactor.text(f.message) }));
-        results.push({ check: check.name, level: check.level, caseId: kase.id, outcome: findings.length ? "fail" : "pass", findings, exchangeId: ex.id });
+        // Every finding inherits its check's level (a check may lower it to advisory when the violated rule
+        // is this project's alone, never raise it), and its source unless it names a more precise one.
+        const findings = found.map((f) => ({ ...f, level: f.level === "advisory" ? f.level : check.level, source: f.source ?? check.source, ...(kase.describeInput ? { input: kase.describeInput } : {}), ...(f.actual !== undefined ? { actual: redactor.text(f.actual) } : {}), message: redactor.text(f.message) }));
+        if (!findings.length) results.push({ check: check.name, level: check.level, caseId: kase.id, outcome: "pass", findings, exchangeId: ex.id });
+        // One result per level, so that what fails the run is decided per finding.
+        for (const level of LEVELS) {
+          const atLevel = findings.filter((f) => f.level === level);
+          if (atLevel.length) results.push({ check: check.name, level, caseId: kase.id, outcome: "fail", findings: atLevel, exchangeId: ex.id });
+        }
         if (findings.length) verdicts.push(check.name);
       }
       return verdicts;

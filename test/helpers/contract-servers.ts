@@ -31,7 +31,8 @@ export const BREAKAGES = {
   ignores_audience: "the body's audience is not compared with the client's",
   ignores_ident_type: "a login matches the ident value whatever its ident_type (an email logs in as a phone number)",
   serves_any_method: "PUT, PATCH, GET and DELETE are served like POST",
-  retry_after_not_a_number: "the first login request is answered 429 with Retry-After: 1.5 (neither delay-seconds nor an HTTP-date)",
+  retry_after_not_a_number: "the first login request is answered 429 with Retry-After: 1.5 (neither delay-seconds nor an HTTP-date; the login's 429 is curated: advisory)",
+  token_retry_after_not_a_number: "the first token request is answered 429 with Retry-After: 1.5 (Dintero documents Retry-After in seconds there)",
   latin1_error_body: "error bodies are encoded as Latin-1, not UTF-8",
   duplicate_content_type: "responses carry two Content-Type header lines",
   method_405_without_allow: "other methods are answered 405 without an Allow header (advisory)",
@@ -94,6 +95,7 @@ export async function startContractServer(opts: ContractServerOptions = {}): Pro
   const issuedTokens: string[] = [];
   let requests = 0;
   let loginRequests = 0;
+  let tokenRequests = 0;
 
   const sign = (payload: Record<string, unknown>) => {
     const head = b64({ alg: "HS256", typ: "JWT" });
@@ -159,6 +161,11 @@ export async function startContractServer(opts: ContractServerOptions = {}): Pro
   }
 
   async function token(req: IncomingMessage, res: ServerResponse, aid: string) {
+    tokenRequests++;
+    if (broken === "token_retry_after_not_a_number" && tokenRequests === 1) {
+      res.writeHead(429, { "content-type": "application/json; charset=utf-8", "retry-after": "1.5" });
+      return res.end(JSON.stringify({ error: { code: "TOO_MANY_REQUESTS", message: "Too Many Requests" } }));
+    }
     const expected = `Basic ${Buffer.from(`${options.clientId}:${options.clientSecret}`).toString("base64")}`;
     if (req.headers.authorization !== expected) return error(res, 401, "UNAUTHORIZED", "Invalid client credentials");
     const body = await parse(req, res, aid);
