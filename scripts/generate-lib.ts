@@ -43,7 +43,7 @@ export function schemaBundle(spec: Json): Json {
   return { $id: "https://dintero-login-kit.local/schemas.json", $defs: rewritten };
 }
 
-/** ucs2length inlined: Ajv's standalone ESM output would otherwise `require()` it (see PITFALLS.md). */
+/** ucs2length inlined: Ajv's standalone ESM output would otherwise `require()` it (Ajv 8.20 emits require("ajv/dist/runtime/ucs2length") even with esm: true). */
 const UCS2LENGTH = `function ucs2length(str) {
   const len = str.length;
   let length = 0;
