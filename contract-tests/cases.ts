@@ -16,9 +16,21 @@ export type Expectation =
   /** one rule broken: "validation" = the spec's status for invalid requests; "documented_4xx" = any documented 4xx */
   | { kind: "rejection"; status: "validation" | "documented_4xx"; rule: string; pointer: string }
   | { kind: "auth_rejection"; rule: string }
-  | { kind: "credentials_rejection"; rule: string };
+  /** `sameAnswerAs`: a case whose answer this one's must equal (status, error code and message) */
+  | { kind: "credentials_rejection"; rule: string; sameAnswerAs?: string }
+  /** a customer's own access token as the bearer of a merchant operation: 401 or 403 */
+  | { kind: "scope_rejection"; rule: string }
+  /** the client bearer or an audience used for another account: a documented 4xx */
+  | { kind: "isolation_rejection"; rule: string }
+  /** the known identity under another ident_type, with its right password: a documented 4xx */
+  | { kind: "identity_rejection"; rule: string }
+  /** a method the path does not document: any 4xx */
+  | { kind: "method_rejection"; rule: string };
 
-export type CaseGroup = "token" | "known_good" | "negative" | "auth" | "credentials" | "generated_valid" | "generated_unusual" | "generated_invalid";
+export type CaseGroup = "token" | "known_good" | "negative" | "auth" | "credentials" | "semantics" | "methods" | "generated_valid" | "generated_unusual" | "generated_invalid";
+
+/** Values a case can take from earlier exchanges of the same run. */
+export type Capture = "clientBearer" | "customerToken";
 
 export interface Case {
   id: string;
@@ -27,14 +39,24 @@ export interface Case {
   title: string;
   /** path parameter; default: the configured account id */
   aid?: string;
-  /** "bearer": the client-credentials bearer; "basic": client id and secret */
-  auth: "bearer" | "basic" | "none" | { authorization: string };
+  /** "bearer": the client-credentials bearer; "basic": client id and secret; `bearerFrom`: a bearer
+   * taken from an earlier exchange (listed in `needs`) */
+  auth: "bearer" | "basic" | "none" | { authorization: string } | { bearerFrom: Capture };
+  /** default: the operation's documented method */
+  method?: string;
+  /** values taken from earlier exchanges; when one did not come back the case is not sent and is
+   * reported not applicable, with the reason */
+  needs?: Capture[];
+  /** values this case's 2xx JSON response yields to later cases: capture → JSON pointer */
+  captures?: Partial<Record<Capture, string>>;
   /** default: the first documented request media type */
   contentType?: string;
   body?: unknown;
   /** sent as is instead of JSON.stringify(body) */
   rawBody?: string;
   expect: Expectation;
+  /** generated cases: what is unusual about the input, never the value (added to every finding) */
+  describeInput?: string;
   /** set when the target cannot judge this case (e.g. a mock has no user store): reported, not sent */
   notApplicable?: string;
 }
@@ -203,7 +225,7 @@ export function fixedCases(spec: SpecModel, config: SuiteConfig): Case[] {
 
   if (config.auth.kind === "client_credentials") {
     const body = tokenBody(spec, config);
-    cases.push({ id: "token.known_good", group: "token", operation: "token", title: "client credentials token request", auth: "basic", body, expect: { kind: "success" } });
+    cases.push({ id: "token.known_good", group: "token", operation: "token", title: "client credentials token request", auth: "basic", body, expect: { kind: "success" }, captures: { clientBearer: "/access_token" } });
     cases.push({ id: "token.auth.none", group: "auth", operation: "token", title: "token request without Basic credentials", auth: "none", body, expect: { kind: "auth_rejection", rule: "no Authorization header" } });
     const wrongSecret = `Basic ${Buffer.from(`${config.auth.clientId}:wrong-${randomBytes(6).toString("hex")}`).toString("base64")}`;
     cases.push({ id: "token.auth.wrong_secret", group: "auth", operation: "token", title: "token request with a wrong client secret", auth: { authorization: wrongSecret }, body, expect: { kind: "auth_rejection", rule: "wrong client secret" }, ...(mock ? { notApplicable: "Prism checks that Basic credentials are present, not that they are right" } : {}) });
@@ -215,7 +237,9 @@ export function fixedCases(spec: SpecModel, config: SuiteConfig): Case[] {
   for (const identity of config.identities) {
     const body = loginBody(spec, config, identity);
     const form = identity.label;
-    cases.push({ id: `login.${form}.known_good`, group: "known_good", operation: "login", title: `known-good login, ${form} form`, auth: "bearer", body, expect: { kind: "success" } });
+    // The first known-good login yields the customer token later cases use as a (wrong) bearer.
+    const captures = identity === config.identities[0] ? { captures: { customerToken: "/access_token" } } : {};
+    cases.push({ id: `login.${form}.known_good`, group: "known_good", operation: "login", title: `known-good login, ${form} form`, auth: "bearer", body, expect: { kind: "success" }, ...captures });
     for (const m of bodyMutations(login.requestSchema as Schema, body, loginValid)) {
       cases.push({ id: `login.${form}.negative.${m.id}`, group: "negative", operation: "login", title: m.title, auth: "bearer", body: m.body, expect: { kind: "rejection", status: "validation", rule: m.rule, pointer: m.pointer } });
     }
@@ -245,6 +269,56 @@ export function fixedCases(spec: SpecModel, config: SuiteConfig): Case[] {
   cases.push({ id: "login.credentials.wrong_password", group: "credentials", operation: "login", title: `known ${first.label} identity, wrong password (one attempt per run)`, auth: "bearer", body: loginBody(spec, config, first, wrongPassword), expect: { kind: "credentials_rejection", rule: "wrong password" }, ...na });
   const identityFields = identityFieldNames(spec);
   const unknown: Identity = { label: first.label, password: `unknown-${randomBytes(8).toString("hex")}`, fields: Object.fromEntries(Object.entries(first.fields).map(([k, v]) => [k, identityFields.includes(k) && k !== "ident_type" ? `unknown-${randomBytes(6).toString("hex")}@example.invalid` : v])) };
-  cases.push({ id: "login.credentials.unknown_identity", group: "credentials", operation: "login", title: "unknown identity", auth: "bearer", body: loginBody(spec, config, unknown), expect: { kind: "credentials_rejection", rule: "unknown identity" }, ...na });
+  cases.push({ id: "login.credentials.unknown_identity", group: "credentials", operation: "login", title: "unknown identity", auth: "bearer", body: loginBody(spec, config, unknown), expect: { kind: "credentials_rejection", rule: "unknown identity", sameAnswerAs: "login.credentials.wrong_password" }, ...na });
+
+  cases.push(...semanticCases(spec, config, good), ...methodCases(spec, config, good));
   return cases;
+}
+
+export const MOCK_NO_AUTH_SEMANTICS = "Prism does not check whose bearer it is, for which account or audience: it answers the spec's example";
+
+/** Auth semantics across exchanges: whose token opens what, for which account, with which identity.
+ * Each sends one request; against a mock they are reported not applicable. */
+function semanticCases(spec: SpecModel, config: SuiteConfig, good: Record<string, unknown>): Case[] {
+  const mock = config.target.kind === "mock";
+  const cases: Case[] = [];
+  cases.push({ id: "login.scope.customer_token_as_bearer", group: "semantics", operation: "login", title: "the customer token from the known-good login as the bearer of a login", auth: { bearerFrom: "customerToken" }, needs: ["customerToken"], body: good, expect: { kind: "scope_rejection", rule: "a customer token never opens a merchant operation" }, ...(mock ? { notApplicable: MOCK_NO_TOKEN_CHECK } : {}) });
+  const otherAudience = audienceFor(config, config.otherAccountId);
+  const naIsolation = mock ? { notApplicable: MOCK_NO_AUTH_SEMANTICS } : {};
+  cases.push({ id: "login.isolation.other_account_path", group: "semantics", operation: "login", title: `the client bearer on another account's login path (${config.otherAccountId}, audience to match)`, aid: config.otherAccountId, auth: "bearer", body: { ...good, audience: otherAudience }, expect: { kind: "isolation_rejection", rule: "the client bearer opens only its own account" }, ...naIsolation });
+  cases.push({ id: "login.isolation.other_audience", group: "semantics", operation: "login", title: `a login whose audience is another account's (${config.otherAccountId})`, auth: "bearer", body: { ...good, audience: otherAudience }, expect: { kind: "isolation_rejection", rule: "the audience must be a grant associated with the client" }, ...naIsolation });
+
+  const identTypes = (collectProperties(spec.operations.login.requestSchema as Schema).get("ident_type")?.enum ?? []) as string[];
+  for (const identity of config.identities) {
+    // The identity's own ident_type: its ident_type field, or the name of its field (email) when that
+    // is one of the ident_type values. Every other value names the same string as something it is not.
+    const [field, value] = Object.entries(identity.fields).find(([k]) => k !== "ident_type") ?? [];
+    const own = identity.fields.ident_type ?? field;
+    if (value === undefined) continue;
+    for (const other of identTypes.filter((t) => t !== own)) {
+      const body = loginBody(spec, config, { ...identity, fields: { ident_type: other, ident: value } });
+      cases.push({ id: `login.identity.${identity.label}_as_${other}`, group: "semantics", operation: "login", title: `the known ${identity.label} identity sent as ident_type ${other}, with its right password`, auth: "bearer", body, expect: { kind: "identity_rejection", rule: `an identity logs in only as its own ident_type (${own})` }, ...(mock ? { notApplicable: MOCK_NO_USER_STORE } : {}) });
+    }
+  }
+  return cases;
+}
+
+/** Methods no documented path serves: each is sent once per path with the known-good headers and body. */
+export const UNSUPPORTED_METHODS = ["GET", "PUT", "PATCH", "DELETE"];
+
+function methodCases(spec: SpecModel, config: SuiteConfig, good: Record<string, unknown>): Case[] {
+  const cases: Case[] = [];
+  for (const op of Object.values(spec.operations)) {
+    if (op.key === "token" && config.auth.kind !== "client_credentials") continue;
+    const documented = spec.methodsOf(op.pathTemplate);
+    for (const method of UNSUPPORTED_METHODS.filter((m) => !documented.includes(m))) {
+      cases.push({ id: `${op.key}.method.${method.toLowerCase()}`, group: "methods", operation: op.key, method, title: `${method} ${op.pathTemplate} (documented: ${documented.join(", ")})`, auth: op.key === "token" ? "basic" : "bearer", body: op.key === "token" ? tokenBody(spec, config) : good, expect: { kind: "method_rejection", rule: `${method} is not a documented method of ${op.pathTemplate}` } });
+    }
+  }
+  return cases;
+}
+
+/** The audience of another account: the configured audience with the account id swapped. */
+export function audienceFor(config: SuiteConfig, accountId: string): string {
+  return config.audience.includes(config.accountId) ? config.audience.split(config.accountId).join(accountId) : `https://api.dintero.com/v1/accounts/${accountId}`;
 }

@@ -17,7 +17,7 @@ export interface Io {
 export function helpText(): string {
   const opt = OPTIONS.map((o) => `  ${`${o.flag}${o.arg ? ` ${o.arg}` : ""}`.padEnd(20)} ${o.env.padEnd(22)} ${o.description} (default ${o.default})`);
   const vars = LIVE_VARIABLES.map((v) => `  ${v.name.padEnd(30)} ${v.meaning}`);
-  const checks = CHECKS.map((c) => `  ${c.name.padEnd(30)} ${c.catches}`);
+  const checks = CHECKS.map((c) => `  ${c.name.padEnd(36)} ${c.level.padEnd(9)} ${c.catches}\n  ${"".padEnd(36)} ${"".padEnd(9)} source: ${c.source.ref}${c.source.url && !c.source.ref.includes(c.source.url) ? ` <${c.source.url}>` : ""}`);
   return [
     "Usage: npm run contract -- [options]",
     "",
@@ -32,7 +32,7 @@ export function helpText(): string {
     "Live target (environment):",
     ...vars,
     "",
-    "Checks:",
+    "Checks (level contract: fails the run; advisory: fails it only with --fail-on advisory):",
     ...checks,
     "",
     "Exit codes: 0 every check passed; 1 a check failed, or the run was stopped (target not",

@@ -1,6 +1,7 @@
 // The suite's configuration: command-line options and environment variables, validated before any
 // request is sent. A problem is a ConfigError (exit 2) naming the variable or option.
 import { randomBytes } from "node:crypto";
+import type { Level } from "./checks.ts";
 import { loadSpec, type SpecModel } from "./spec.ts";
 
 export interface Identity {
@@ -13,11 +14,15 @@ export interface Identity {
 export interface SuiteConfig {
   target: { kind: "mock" | "live"; baseUrl: string };
   accountId: string;
+  /** another account, for the account-isolation cases (DINTERO_OTHER_ACCOUNT_ID or derived) */
+  otherAccountId: string;
   audience: string;
   loginType: string;
   auth: { kind: "client_credentials"; clientId: string; clientSecret: string } | { kind: "access_token"; token: string };
   identities: Identity[];
   strict: boolean;
+  /** the lowest level whose findings fail the run */
+  failOn: Level;
   seed: number;
   cases: number;
   timeoutMs: number;
@@ -51,12 +56,14 @@ export const OPTIONS: Option[] = [
   { flag: "--cases", env: "CONTRACT_CASES", arg: "N", default: "10", description: "generated cases per kind (valid bodies, invalid bodies)" },
   { flag: "--seed", env: "CONTRACT_SEED", arg: "N", default: "20260101", description: "seed of the generated cases (printed on every run)" },
   { flag: "--strict", env: "CONTRACT_STRICT", default: "off", description: "responses may not carry undocumented properties" },
+  { flag: "--fail-on", env: "CONTRACT_FAIL_ON", arg: "LEVEL", default: "contract", description: "contract: only contract findings fail the run; advisory: advisory findings fail it too" },
   { flag: "--report-dir", env: "CONTRACT_REPORT_DIR", arg: "DIR", default: "reports/", description: "where junit.xml, report.json and report.html go" },
 ];
 
 export const LIVE_VARIABLES: Array<{ name: string; meaning: string }> = [
   { name: "DINTERO_BASE_URL", meaning: "base URL including /v1; unset: start a Prism mock of the spec" },
   { name: "DINTERO_ACCOUNT_ID", meaning: "account id, e.g. T12345678 (required for a live target)" },
+  { name: "DINTERO_OTHER_ACCOUNT_ID", meaning: "another account for the account-isolation cases (one request each); default: the account id's number + 1, same T/P prefix" },
   { name: "DINTERO_AUDIENCE", meaning: "default https://api.dintero.com/v1/accounts/{DINTERO_ACCOUNT_ID}" },
   { name: "DINTERO_CLIENT_ID", meaning: "with DINTERO_CLIENT_SECRET: the bearer comes from POST {base}/accounts/{aid}/auth/token" },
   { name: "DINTERO_CLIENT_SECRET", meaning: "client secret (never printed)" },
@@ -75,6 +82,12 @@ function parseNumber(name: string, raw: string, min: number): number {
     throw new ConfigError(`${name} must be a number of at least ${min}, got "${raw}"`);
   }
   return n;
+}
+
+function parseLevel(raw: string): Level {
+  const value = raw.trim().toLowerCase();
+  if (value === "contract" || value === "advisory") return value;
+  throw new ConfigError(`CONTRACT_FAIL_ON / --fail-on must be contract or advisory, got "${raw}"`);
 }
 
 /** Parse argv (after the script) into option values keyed by env name. Returns "help" for --help. */
@@ -129,6 +142,28 @@ export function secretFieldNames(schema: unknown): Set<string> {
   return out;
 }
 
+/** Another account id of the same kind: the same prefix (T test, P production), the number + 1 (wrapping),
+ * checked against the spec's aid schema. The isolation cases only need an account that is not this one. */
+export function deriveOtherAccountId(accountId: string, isValid: (v: unknown) => boolean): string | undefined {
+  const m = /^(\D*)(\d+)$/.exec(accountId);
+  if (!m) return undefined;
+  const digits = m[2]!;
+  const next = ((BigInt(digits) + 1n) % 10n ** BigInt(digits.length)).toString().padStart(digits.length, "0");
+  const other = `${m[1]}${next}`;
+  return other !== accountId && isValid(other) ? other : undefined;
+}
+
+function otherAccount(accountId: string, configured: string | undefined, isValid: (v: unknown) => boolean): string {
+  if (configured !== undefined) {
+    if (!isValid(configured)) throw new ConfigError(`DINTERO_OTHER_ACCOUNT_ID "${configured}" does not match the spec's account id schema`);
+    if (configured === accountId) throw new ConfigError("DINTERO_OTHER_ACCOUNT_ID must differ from DINTERO_ACCOUNT_ID");
+    return configured;
+  }
+  const derived = deriveOtherAccountId(accountId, isValid);
+  if (!derived) throw new ConfigError(`cannot derive another account id from "${accountId}": set DINTERO_OTHER_ACCOUNT_ID`);
+  return derived;
+}
+
 function identityFrom(example: Record<string, unknown>, identityFields: string[], secret: string, label: Identity["label"]): Identity {
   const fields: Record<string, string> = {};
   for (const f of identityFields) if (typeof example[f] === "string") fields[f] = example[f] as string;
@@ -143,6 +178,7 @@ export function resolveConfig(env: Record<string, string | undefined>, args: Rec
   const opt = (name: string) => get(name) ?? OPTIONS.find((o) => o.env === name)!.default;
   const common = {
     strict: ["1", "true", "yes", "on"].includes((get("CONTRACT_STRICT") ?? "").toLowerCase()),
+    failOn: parseLevel(opt("CONTRACT_FAIL_ON")),
     seed: parseNumber("CONTRACT_SEED / --seed", opt("CONTRACT_SEED"), 0),
     cases: parseNumber("CONTRACT_CASES / --cases", opt("CONTRACT_CASES"), 0),
     timeoutMs: parseNumber("CONTRACT_TIMEOUT_MS / --timeout", opt("CONTRACT_TIMEOUT_MS"), 1),
@@ -162,10 +198,12 @@ export function resolveConfig(env: Record<string, string | undefined>, args: Rec
     // Mock: the known-good user is the spec's example; the mock accepts any client credentials.
     const email = exampleField(spec, "email");
     const phone = exampleField(spec, "phone");
+    const mockAccountId = String(login.pathParams.get("aid")?.example);
     return {
       ...common,
       target: { kind: "mock", baseUrl: "" },
-      accountId: String(login.pathParams.get("aid")?.example),
+      accountId: mockAccountId,
+      otherAccountId: otherAccount(mockAccountId, get("DINTERO_OTHER_ACCOUNT_ID"), spec.validator(login.pathParams.get("aid")!.schema)),
       audience: String(email.audience),
       loginType: String(email.type),
       auth: { kind: "client_credentials", clientId: "contract-suite", clientSecret: `mock-${randomBytes(12).toString("hex")}` },
@@ -217,6 +255,7 @@ export function resolveConfig(env: Record<string, string | undefined>, args: Rec
     ...common,
     target: { kind: "live", baseUrl: baseUrl.replace(/\/+$/, "") },
     accountId,
+    otherAccountId: otherAccount(accountId, get("DINTERO_OTHER_ACCOUNT_ID"), aidValid),
     audience: get("DINTERO_AUDIENCE") ?? `https://api.dintero.com/v1/accounts/${accountId}`,
     loginType,
     auth,

@@ -5,6 +5,7 @@ import fc from "fast-check";
 import type { Identity, SuiteConfig } from "./config.ts";
 import { secretFieldNames } from "./config.ts";
 import { anyOfGroups, bodyMutations, collectProperties, type Case } from "./cases.ts";
+import { describeInput } from "./describe-input.ts";
 import type { Json, SpecModel } from "./spec.ts";
 
 type Schema = Json & { properties?: Record<string, Json>; required?: string[]; enum?: unknown[]; minLength?: number; maxLength?: number };
@@ -89,15 +90,17 @@ export function generatedCases(spec: SpecModel, config: SuiteConfig): Case[] {
   if (count === 0) return [];
   const sample = <T>(arb: fc.Arbitrary<T>, salt: number, numRuns = count) => fc.sample(arb, { seed: config.seed + salt, numRuns });
   const cases: Case[] = [];
+  const secrets = new Set([secretField(spec)]);
+  const describe = (body: unknown) => describeInput(body, secrets);
 
   const boundaries = boundaryArbs(spec, config).map((arb, i) => sample(arb, 100 + i, 1)[0]!);
   const plausible = sample(fc.oneof(...config.identities.map((id) => plausibleBodyArb(spec, config, id))), 0);
   [...boundaries, ...plausible].filter((b) => isValid(b)).forEach((body, i) => {
-    cases.push({ id: `login.generated.valid.${i + 1}`, group: "generated_valid", operation: "login", title: `generated valid body #${i + 1}`, auth: "bearer", body, expect: { kind: "valid_input" } });
+    cases.push({ id: `login.generated.valid.${i + 1}`, group: "generated_valid", operation: "login", title: `generated valid body #${i + 1}`, auth: "bearer", body, expect: { kind: "valid_input" }, describeInput: describe(body) });
   });
 
   sample(schemaBodyArb(spec, config), 1).filter((b) => isValid(b)).forEach((body, i) => {
-    cases.push({ id: `login.generated.unusual.${i + 1}`, group: "generated_unusual", operation: "login", title: `generated body with unusual identity values #${i + 1}`, auth: "bearer", body, expect: { kind: "well_formed" } });
+    cases.push({ id: `login.generated.unusual.${i + 1}`, group: "generated_unusual", operation: "login", title: `generated body with unusual identity values #${i + 1}`, auth: "bearer", body, expect: { kind: "well_formed" }, describeInput: describe(body) });
   });
 
   const invalidArb = fc.tuple(schemaBodyArb(spec, config), fc.nat()).map(([body, pick]) => {
@@ -114,6 +117,7 @@ export function generatedCases(spec: SpecModel, config: SuiteConfig): Case[] {
       auth: "bearer",
       body: mutation.body,
       expect: { kind: "rejection", status: "validation", rule: mutation.rule, pointer: mutation.pointer },
+      describeInput: describe(mutation.body),
     });
   });
   return cases;

@@ -1,6 +1,13 @@
-// Sends one case's request with raw fetch and records the exchange exactly, within the run's safety
-// limits: per-request timeout, throttle to non-loopback hosts, request budget, 429 handling,
-// consecutive-timeout stop and a whole-run deadline.
+// Sends one case's request over node:http(s) and records the exchange exactly (header lines as received,
+// repeats kept; the body's bytes), within the run's safety limits: per-request timeout, throttle to
+// non-loopback hosts, request budget, 429 handling, consecutive-timeout stop and a whole-run deadline.
+// node:http rather than fetch: fetch joins repeated headers and replaces invalid UTF-8, which would hide
+// exactly what the encoding checks judge, and it refuses a body on GET (unsupported-method cases send one).
+import { request as httpRequest, type IncomingMessage } from "node:http";
+import { request as httpsRequest } from "node:https";
+import { brotliDecompressSync, gunzipSync, inflateSync } from "node:zlib";
+import { retryDelaySeconds } from "./retry-after.ts";
+
 export interface RecordedRequest {
   method: string;
   url: string;
@@ -10,8 +17,14 @@ export interface RecordedRequest {
 
 export interface RecordedResponse {
   status: number;
+  /** what a Fetch-standard client sees: lower-case names, repeated fields joined with ", " */
   headers: Record<string, string>;
+  /** the header lines as received: original case, order and repeats */
+  rawHeaders: Array<[string, string]>;
+  /** the body decoded the way fetch's text() does: UTF-8, invalid sequences as U+FFFD, a BOM dropped */
   bodyText: string;
+  /** the body's bytes as received (a Content-Encoding undone, as fetch does) */
+  bodyBytes: Uint8Array;
   /** epoch milliseconds when the response headers arrived */
   receivedAt: number;
 }
@@ -23,8 +36,8 @@ export interface Exchange {
   response?: RecordedResponse;
   error?: { kind: "timeout" | "network"; message: string };
   durationMs: number;
-  /** 429 answers that were honoured (waited for) before this exchange; not violations */
-  rateLimited: Array<{ status: number; retryAfterS: number }>;
+  /** 429 answers met before this exchange, each recorded (and judged) as an exchange of its own */
+  rateLimited: Array<{ exchangeId: number; status: number; retryAfter: string | null; waitedS: number }>;
 }
 
 export type AbortReason = "not_answering" | "deadline" | "budget" | "unreachable" | "interrupted";
@@ -52,8 +65,12 @@ export interface TransportOptions {
   maxRetryAfterS?: number;
 }
 
+/** Seconds waited after a 429 whose Retry-After is missing or invalid (never 0: that would hammer). */
+export const RETRY_FALLBACK_S = 1;
+
 export interface Transport {
-  send(caseId: string, request: RecordedRequest): Promise<Exchange>;
+  /** `onRateLimited` receives each 429 exchange that was waited out and retried */
+  send(caseId: string, request: RecordedRequest, onRateLimited?: (exchange: Exchange) => void): Promise<Exchange>;
   readonly requestsSent: number;
   readonly rateLimitedCount: number;
 }
@@ -76,11 +93,70 @@ function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   });
 }
 
-function retryAfterSeconds(value: string | undefined): number {
-  if (!value) return 1;
-  if (/^\d+$/.test(value.trim())) return Number(value.trim());
-  const date = Date.parse(value);
-  return Number.isNaN(date) ? 1 : Math.max(0, Math.ceil((date - Date.now()) / 1000));
+/** What a Fetch-standard client's Headers would hold: names lower-cased, repeats joined with ", ". */
+export function fetchView(rawHeaders: Array<[string, string]>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, value] of rawHeaders) {
+    const key = name.toLowerCase();
+    out[key] = key in out ? `${out[key]}, ${value}` : value;
+  }
+  return out;
+}
+
+const utf8Lossy = new TextDecoder("utf-8");
+/** Largest response body read; a login answer is a few hundred bytes. */
+export const MAX_BODY_BYTES = 4 * 1024 * 1024;
+
+function decodeContent(bytes: Buffer, encoding: string | undefined): Buffer {
+  try {
+    switch ((encoding ?? "").trim().toLowerCase()) {
+      case "gzip":
+      case "x-gzip":
+        return gunzipSync(bytes);
+      case "deflate":
+        return inflateSync(bytes);
+      case "br":
+        return brotliDecompressSync(bytes);
+      default:
+        return bytes;
+    }
+  } catch {
+    return bytes; // judged as received
+  }
+}
+
+interface RawResponse { status: number; rawHeaders: Array<[string, string]>; body: Buffer; receivedAt: number }
+
+function rawSend(request: RecordedRequest, signal: AbortSignal): Promise<RawResponse> {
+  return new Promise((resolve, reject) => {
+    const url = new URL(request.url);
+    const send = url.protocol === "https:" ? httpsRequest : httpRequest;
+    const headers: Record<string, string> = { ...request.headers };
+    if (request.body !== undefined) headers["content-length"] = String(Buffer.byteLength(request.body));
+    const req = send(url, { method: request.method, headers, signal }, (res: IncomingMessage) => {
+      const receivedAt = Date.now();
+      const chunks: Buffer[] = [];
+      let size = 0;
+      res.on("data", (c: Buffer) => {
+        size += c.length;
+        // A body without end must not exhaust memory before the timeout: stop reading it.
+        if (size > MAX_BODY_BYTES) {
+          req.destroy();
+          return reject(Object.assign(new Error(`the response body exceeds ${MAX_BODY_BYTES} bytes: not read further`), { code: "EBODYTOOLARGE" }));
+        }
+        chunks.push(c);
+      });
+      res.on("error", reject);
+      res.on("aborted", () => reject(Object.assign(new Error("the response was cut off"), { code: "ECONNRESET" })));
+      res.on("end", () => {
+        const rawHeaders: Array<[string, string]> = [];
+        for (let i = 0; i + 1 < res.rawHeaders.length; i += 2) rawHeaders.push([res.rawHeaders[i]!, res.rawHeaders[i + 1]!]);
+        resolve({ status: res.statusCode ?? 0, rawHeaders, body: decodeContent(Buffer.concat(chunks), res.headers["content-encoding"]), receivedAt });
+      });
+    });
+    req.on("error", reject);
+    req.end(request.body);
+  });
 }
 
 export function createTransport(options: TransportOptions): Transport {
@@ -111,20 +187,11 @@ export function createTransport(options: TransportOptions): Transport {
     const timeout = AbortSignal.timeout(Math.max(1, Math.min(options.timeoutMs, options.deadlineAt - Date.now())));
     const signal = options.signal ? AbortSignal.any([timeout, options.signal]) : timeout;
     try {
-      const res = await fetch(request.url, {
-        method: request.method,
-        headers: request.headers,
-        ...(request.body !== undefined ? { body: request.body } : {}),
-        signal,
-        redirect: "manual",
-      });
-      const receivedAt = Date.now();
-      const bodyText = await res.text();
-      const headers: Record<string, string> = {};
-      res.headers.forEach((v, k) => (headers[k] = v));
+      const res = await rawSend(request, signal);
       answered = true;
       consecutiveTimeouts = 0;
-      return { request, response: { status: res.status, headers, bodyText, receivedAt }, durationMs: performance.now() - started };
+      const response: RecordedResponse = { status: res.status, headers: fetchView(res.rawHeaders), rawHeaders: res.rawHeaders, bodyText: utf8Lossy.decode(res.body), bodyBytes: new Uint8Array(res.body), receivedAt: res.receivedAt };
+      return { request, response, durationMs: performance.now() - started };
     } catch (err) {
       if (options.signal?.aborted) throw new RunAborted("interrupted", "interrupted");
       const durationMs = performance.now() - started;
@@ -132,8 +199,9 @@ export function createTransport(options: TransportOptions): Transport {
         consecutiveTimeouts++;
         return { request, error: { kind: "timeout", message: `no answer within ${Math.round(durationMs)} ms` }, durationMs };
       }
-      const cause = (err as { cause?: { code?: string; message?: string } }).cause;
-      const message = cause?.code ?? cause?.message ?? (err as Error).message;
+      const e = err as { code?: string; message?: string; cause?: { code?: string; message?: string } };
+      const message = e.code === "EBODYTOOLARGE" ? e.message! : e.code ?? e.cause?.code ?? e.cause?.message ?? e.message ?? String(err);
+      if (e.code === "EBODYTOOLARGE") answered = true; // it did answer, too much
       if (!answered) throw new RunAborted("unreachable", `target unreachable: ${message}`);
       consecutiveTimeouts = 0;
       return { request, error: { kind: "network", message }, durationMs };
@@ -147,19 +215,23 @@ export function createTransport(options: TransportOptions): Transport {
     get rateLimitedCount() {
       return rateLimitedCount;
     },
-    async send(caseId, request) {
+    async send(caseId, request, onRateLimited) {
       const rateLimited: Exchange["rateLimited"] = [];
       for (let tries = 0; ; tries++) {
         const result = await attempt(request);
         const status = result.response?.status;
         if (status === 429 && tries < 3) {
-          const retryAfterS = retryAfterSeconds(result.response?.headers["retry-after"]);
-          rateLimited.push({ status, retryAfterS });
+          const retryAfter = result.response?.headers["retry-after"];
+          const waitS = retryDelaySeconds(retryAfter, RETRY_FALLBACK_S);
           rateLimitedCount++;
-          if (retryAfterS > maxRetryAfterS || Date.now() + retryAfterS * 1000 >= options.deadlineAt) {
+          if (waitS > maxRetryAfterS || Date.now() + waitS * 1000 >= options.deadlineAt) {
             return { ...result, id: nextId++, caseId, rateLimited };
           }
-          await sleep(retryAfterS * 1000, options.signal);
+          // The 429 is an exchange of its own: the runner judges it by every check.
+          const limited: Exchange = { ...result, id: nextId++, caseId, rateLimited: [] };
+          onRateLimited?.(limited);
+          rateLimited.push({ exchangeId: limited.id, status, retryAfter: retryAfter ?? null, waitedS: waitS });
+          await sleep(waitS * 1000, options.signal);
           continue;
         }
         const exchange = { ...result, id: nextId++, caseId, rateLimited };

@@ -21,6 +21,20 @@ export interface Redactor {
   /** Deep copy of a JSON value: writeOnly / token properties and known secrets redacted. */
   json(value: unknown, secretProperties?: ReadonlySet<string>): unknown;
   headers(headers: Record<string, string>): Record<string, string>;
+  /** Bytes (a body that is not UTF-8): every known secret's and token's UTF-8 bytes replaced. */
+  bytes(value: Uint8Array): Uint8Array;
+}
+
+function replaceBytes(haystack: Buffer, needle: Buffer, by: Buffer): Buffer {
+  if (needle.length === 0) return haystack;
+  const parts: Buffer[] = [];
+  let from = 0;
+  for (let at = haystack.indexOf(needle, from); at !== -1; at = haystack.indexOf(needle, from)) {
+    parts.push(haystack.subarray(from, at), by);
+    from = at + needle.length;
+  }
+  parts.push(haystack.subarray(from));
+  return Buffer.concat(parts);
 }
 
 export function createRedactor(initial: Array<string | undefined> = []): Redactor {
@@ -56,6 +70,12 @@ export function createRedactor(initial: Array<string | undefined> = []): Redacto
         else out[redactor.text(k)] = redactor.json(v, secretProperties);
       }
       return out;
+    },
+    bytes(value) {
+      let out: Buffer = Buffer.from(value);
+      for (const t of [...tokens].sort((a, b) => b.length - a.length)) out = replaceBytes(out, Buffer.from(t), Buffer.from(shortenToken(t)));
+      for (const sec of [...secrets].sort((a, b) => b.length - a.length)) out = replaceBytes(out, Buffer.from(sec), Buffer.from(REDACTED));
+      return new Uint8Array(out);
     },
     headers(headers) {
       const out: Record<string, string> = {};

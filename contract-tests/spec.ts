@@ -21,11 +21,15 @@ export interface ResponseSpec {
   description: string;
   /** media type (no parameters) → dereferenced schema */
   content: Map<string, Json | undefined>;
+  /** documented response headers by lower-case name */
+  headers: Map<string, { name: string; schema: Json | undefined; required: boolean }>;
 }
 
 export interface OperationSpec {
   key: OperationKey;
   operationId: string;
+  /** JSON pointer of the operation in generated/openapi.json */
+  pointer: string;
   method: string;
   pathTemplate: string;
   responses: Map<number, ResponseSpec>;
@@ -42,6 +46,8 @@ export interface OperationSpec {
 export interface SpecModel {
   doc: Json;
   operations: Record<OperationKey, OperationSpec>;
+  /** the HTTP methods the spec documents for a path template, upper case */
+  methodsOf(pathTemplate: string): string[];
   /** validator for a dereferenced schema; `strict` closes every object (unevaluatedProperties: false) */
   validator(schema: Json, strict?: boolean): ValidateFunction;
 }
@@ -127,7 +133,11 @@ function buildOperation(doc: Json, key: OperationKey): OperationSpec {
         for (const [type, media] of Object.entries((rawResponse.content ?? {}) as Record<string, Json>)) {
           content.set(type.toLowerCase(), media.schema as Json | undefined);
         }
-        responses.set(Number(status), { status: Number(status), description: String(rawResponse.description ?? ""), content });
+        const headers = new Map<string, { name: string; schema: Json | undefined; required: boolean }>();
+        for (const [name, h] of Object.entries((rawResponse.headers ?? {}) as Record<string, Json>)) {
+          headers.set(name.toLowerCase(), { name, schema: h.schema as Json | undefined, required: h.required === true });
+        }
+        responses.set(Number(status), { status: Number(status), description: String(rawResponse.description ?? ""), content, headers });
       }
       const body = (op.requestBody ?? {}) as Json;
       const bodyContent = (body.content ?? {}) as Record<string, Json>;
@@ -150,7 +160,7 @@ function buildOperation(doc: Json, key: OperationKey): OperationSpec {
         if (p.in === "path") pathParams.set(String(p.name), { schema: p.schema as Json, example: p.example });
       }
       return {
-        key, operationId, method: method.toUpperCase(), pathTemplate, responses, requestMediaTypes,
+        key, operationId, pointer: `#/paths/${pathTemplate.replaceAll("~", "~0").replaceAll("/", "~1")}/${method}`, method: method.toUpperCase(), pathTemplate, responses, requestMediaTypes,
         requestSchema: (firstMedia.schema ?? {}) as Json, requestExamples, security, pathParams,
       };
     }
@@ -159,16 +169,35 @@ function buildOperation(doc: Json, key: OperationKey): OperationSpec {
 }
 
 const addFormats = ajvFormats.default;
+const HTTP_METHODS = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
+
+function extensionKeywords(node: unknown, out = new Set<string>()): Set<string> {
+  if (Array.isArray(node)) node.forEach((n) => extensionKeywords(n, out));
+  else if (node && typeof node === "object") {
+    for (const [k, v] of Object.entries(node)) {
+      if (k.startsWith("x-")) out.add(k);
+      extensionKeywords(v, out);
+    }
+  }
+  return out;
+}
+
 
 export function loadSpec(file = bundledSpecPath): SpecModel {
   const doc = JSON.parse(readFileSync(file, "utf8")) as Json;
   const ajv = new Ajv2020({ allErrors: true, strict: true, strictRequired: false, strictTypes: false });
   ajv.addVocabulary(["example", "discriminator", "xml", "externalDocs", ...PROVENANCE_KEYWORDS]);
+  // Any other OpenAPI extension (x-…) is an annotation too: registered, not a reason to drop strict mode.
+  for (const keyword of extensionKeywords(doc)) if (!(PROVENANCE_KEYWORDS as readonly string[]).includes(keyword)) ajv.addKeyword({ keyword });
   addFormats(ajv);
   const cache = new Map<string, ValidateFunction>();
   return {
     doc,
     operations: { login: buildOperation(doc, "login"), token: buildOperation(doc, "token") },
+    methodsOf(pathTemplate) {
+      const item = ((doc.paths ?? {}) as Record<string, Json>)[pathTemplate] ?? {};
+      return Object.keys(item).filter((m) => HTTP_METHODS.includes(m)).map((m) => m.toUpperCase());
+    },
     validator(schema, strict = false) {
       const effective = (strict ? closeObjects(schema) : schema) as Json;
       const key = JSON.stringify(effective);

@@ -2,10 +2,11 @@
 // check's verdict per case, what was not applicable and why. The CLI and the tests both call runSuite.
 import type { SuiteConfig } from "./config.ts";
 import { secretFieldNames } from "./config.ts";
-import { fixedCases, type Case } from "./cases.ts";
-import { CHECKS, type CheckContext, type Finding } from "./checks.ts";
+import { fixedCases, type Capture, type Case } from "./cases.ts";
+import { CHECKS, failsRun, LEVELS, type CheckContext, type Finding, type Level } from "./checks.ts";
 import { generatedCases } from "./generated-cases.ts";
 import { createTransport, RunAborted, type AbortReason, type Exchange } from "./http.ts";
+import { stringMembers } from "./json-members.ts";
 import { createRedactor, type Redactor } from "./redact.ts";
 import { loadSpec, type SpecModel } from "./spec.ts";
 import { startPrism } from "./targets/prism.ts";
@@ -14,6 +15,7 @@ export type Outcome = "pass" | "fail" | "not_applicable";
 
 export interface CheckResult {
   check: string;
+  level: Level;
   caseId: string;
   outcome: Outcome;
   findings: Finding[];
@@ -31,11 +33,14 @@ export interface CaseSummary {
   notApplicable?: string;
 }
 
+export { failsRun };
+
 export interface RunResult {
   target: { kind: "mock" | "live"; baseUrl: string };
   seed: number;
   cases: number;
   strict: boolean;
+  failOn: Level;
   startedAt: string;
   durationMs: number;
   requestsSent: number;
@@ -54,22 +59,35 @@ export interface RunOptions {
   spec?: SpecModel;
 }
 
-/** Which check judges a case that the target cannot judge. */
-const JUDGED_BY: Partial<Record<Case["expect"]["kind"], string>> = {
-  auth_rejection: "ignored_auth",
-  credentials_rejection: "wrong_credentials",
-};
+/** Which checks judge a case that is not sent (the target cannot judge it, or what it needs did not
+ * come back): each gets a not-applicable result with the reason. */
+function judgedBy(kase: Case): string[] {
+  switch (kase.expect.kind) {
+    case "auth_rejection": return ["ignored_auth"];
+    case "credentials_rejection": return kase.expect.sameAnswerAs ? ["wrong_credentials", "account_enumeration"] : ["wrong_credentials"];
+    case "scope_rejection": return ["token_scope"];
+    case "isolation_rejection": return ["account_isolation"];
+    case "identity_rejection": return ["identity_binding"];
+    case "method_rejection": return ["unsupported_methods"];
+    case "success": case "valid_input": return ["positive_data_acceptance"];
+    case "rejection": return ["negative_data_rejection"];
+    default: return ["response_schema_conformance"];
+  }
+}
 
-function buildRequest(kase: Case, config: SuiteConfig, spec: SpecModel, baseUrl: string, bearer: string | undefined) {
+const levelOf = (name: string): Level => CHECKS.find((c) => c.name === name)!.level;
+
+function buildRequest(kase: Case, config: SuiteConfig, spec: SpecModel, baseUrl: string, captured: ReadonlyMap<Capture, string>) {
   const op = spec.operations[kase.operation];
   const aid = encodeURIComponent(kase.aid ?? config.accountId);
   const headers: Record<string, string> = { "content-type": kase.contentType ?? op.requestMediaTypes[0] ?? "application/json", accept: "application/json" };
-  if (kase.auth === "bearer" && bearer) headers.authorization = `Bearer ${bearer}`;
+  const bearer = kase.auth === "bearer" ? captured.get("clientBearer") : typeof kase.auth === "object" && "bearerFrom" in kase.auth ? captured.get(kase.auth.bearerFrom) : undefined;
+  if (bearer) headers.authorization = `Bearer ${bearer}`;
   else if (kase.auth === "basic" && config.auth.kind === "client_credentials") {
     headers.authorization = `Basic ${Buffer.from(`${config.auth.clientId}:${config.auth.clientSecret}`).toString("base64")}`;
-  } else if (typeof kase.auth === "object") headers.authorization = kase.auth.authorization;
+  } else if (typeof kase.auth === "object" && "authorization" in kase.auth) headers.authorization = kase.auth.authorization;
   return {
-    method: op.method,
+    method: kase.method ?? op.method,
     // The login's path names the account `aid`; the token endpoint's `oid` is given the same account id.
     url: `${baseUrl}${op.pathTemplate.replace(/\{(?:aid|oid)\}/, aid)}`,
     headers,
@@ -77,37 +95,54 @@ function buildRequest(kase: Case, config: SuiteConfig, spec: SpecModel, baseUrl:
   };
 }
 
-function redactExchange(ex: Exchange, redactor: Redactor, secretProps: Set<string>): Exchange {
+/** The exchange as it may appear in output: request secrets redacted (writeOnly properties, credentials);
+ * the response kept as received (its text, or its bytes when they are not UTF-8; its header lines with
+ * repeats) with known secrets and tokens replaced in place, never re-serialised. `caseSecrets` are the
+ * passwords this case submitted (made-up ones included), redacted in this exchange only. */
+function redactExchange(ex: Exchange, redactor: Redactor, secretProps: Set<string>, caseSecrets: string[]): Exchange {
+  const local = createRedactor(caseSecrets);
+  const text = (t: string) => local.text(redactor.text(t));
   let body = ex.request.body;
   if (body !== undefined) {
     try {
       body = JSON.stringify(redactor.json(JSON.parse(body), secretProps));
     } catch {
-      body = redactor.text(body);
+      body = text(body);
     }
   }
-  let bodyText = ex.response?.bodyText;
-  if (bodyText !== undefined) {
-    try {
-      bodyText = JSON.stringify(redactor.json(JSON.parse(bodyText), secretProps));
-    } catch {
-      bodyText = redactor.text(bodyText);
-    }
-  }
+  const res = ex.response;
+  const pair = ([k, v]: [string, string]): [string, string] => [k, Object.values(local.headers(redactor.headers({ [k]: v })))[0]!];
   return {
     ...ex,
     request: { ...ex.request, headers: redactor.headers(ex.request.headers), ...(body !== undefined ? { body } : {}) },
-    ...(ex.response ? { response: { ...ex.response, headers: redactor.headers(ex.response.headers), bodyText: bodyText! } } : {}),
-    ...(ex.error ? { error: { ...ex.error, message: redactor.text(ex.error.message) } } : {}),
+    ...(res ? { response: { ...res, headers: local.headers(redactor.headers(res.headers)), rawHeaders: res.rawHeaders.map(pair), bodyText: text(res.bodyText), bodyBytes: local.bytes(redactor.bytes(res.bodyBytes)) } } : {}),
+    ...(ex.error ? { error: { ...ex.error, message: text(ex.error.message) } } : {}),
   };
 }
 
+function submittedSecrets(kase: Case | undefined, secretProps: Set<string>): string[] {
+  const body = kase?.body;
+  if (!body || typeof body !== "object") return [];
+  return Object.entries(body as Record<string, unknown>).filter(([k, v]) => secretProps.has(k) && typeof v === "string").map(([, v]) => v as string);
+}
+
+const TOKEN_MEMBERS = new Set(["access_token", "refresh_token", "id_token", "mfa_token"]);
+
 function learnTokens(ex: Exchange, redactor: Redactor) {
+  for (const token of stringMembers(ex.response?.bodyText ?? "", TOKEN_MEMBERS)) redactor.addSecret(token, "token");
+}
+
+/** The string at a JSON pointer of a 2xx JSON response, or why there is none. */
+function captureFrom(ex: Exchange, pointer: string): { value: string } | { missing: string } {
+  const status = ex.response?.status;
+  if (status === undefined) return { missing: `got no answer (${ex.error?.message ?? "no response"})` };
+  if (status < 200 || status >= 300) return { missing: `was answered ${status}` };
   try {
-    const body = JSON.parse(ex.response?.bodyText ?? "") as Record<string, unknown>;
-    for (const key of ["access_token", "refresh_token", "mfa_token"]) if (typeof body[key] === "string") redactor.addSecret(body[key] as string, "token");
+    let node: unknown = JSON.parse(ex.response!.bodyText);
+    for (const raw of pointer.split("/").slice(1)) node = node && typeof node === "object" ? (node as Record<string, unknown>)[raw.replaceAll("~1", "/").replaceAll("~0", "~")] : undefined;
+    return typeof node === "string" && node ? { value: node } : { missing: `had no string at ${pointer}` };
   } catch {
-    /* not JSON: nothing to learn */
+    return { missing: "did not answer JSON" };
   }
 }
 
@@ -122,6 +157,7 @@ export async function runSuite(config: SuiteConfig, options: RunOptions = {}): P
   if (config.auth.kind === "access_token") redactor.addSecret(config.auth.token, "token");
 
   const cases = [...fixedCases(spec, config), ...generatedCases(spec, config)];
+  const caseById = new Map(cases.map((c) => [c.id, c]));
   const exchanges: Exchange[] = [];
   const results: CheckResult[] = [];
   let aborted: RunResult["aborted"];
@@ -141,18 +177,52 @@ export async function runSuite(config: SuiteConfig, options: RunOptions = {}): P
     } else log(`live target ${target.baseUrl}`);
 
     const transport = createTransport({ timeoutMs: config.timeoutMs, rate: config.rate, budget: config.budget, deadlineAt, ...(options.signal ? { signal: options.signal } : {}) });
-    let bearer = config.auth.kind === "access_token" ? config.auth.token : undefined;
+    // Values cases take from earlier exchanges, and why one is missing when it did not come back.
+    const captured = new Map<Capture, string>();
+    const missing = new Map<Capture, string>();
+    if (config.auth.kind === "access_token") captured.set("clientBearer", config.auth.token);
+    const answers = new Map<string, Exchange>();
+    const notApplicable = (kase: Case, reason: string) => {
+      for (const check of judgedBy(kase)) results.push({ check, level: levelOf(check), caseId: kase.id, outcome: "not_applicable", findings: [], reason });
+    };
     const judge = (kase: Case, ex: Exchange) => {
-      const ctx: CheckContext = { spec, config, kase, op: spec.operations[kase.operation], secrets: configuredSecrets };
+      const ctx: CheckContext = { spec, config, kase, op: spec.operations[kase.operation], secrets: configuredSecrets, earlier: (id) => answers.get(id) };
       const verdicts: string[] = [];
       for (const check of CHECKS) {
         if (!check.appliesTo(ex, ctx)) continue;
-        const findings = check.run(ex, ctx).map((f) => ({ ...f, ...(f.actual !== undefined ? { actual: redactor.text(f.actual) } : {}), message: redactor.text(f.message) }));
-        results.push({ check: check.name, caseId: kase.id, outcome: findings.length ? "fail" : "pass", findings, exchangeId: ex.id });
+        let found: ReturnType<typeof check.run>;
+        try {
+          found = check.run(ex, ctx);
+        } catch (err) {
+          // A response no check foresaw (e.g. JSON nested deeper than the stack) must not end the run: say so.
+          found = { notApplicable: `the check could not judge this response: ${(err as Error)?.name ?? "error"}: ${String((err as Error)?.message ?? err).slice(0, 200)}` };
+        }
+        if (!Array.isArray(found)) {
+          results.push({ check: check.name, level: check.level, caseId: kase.id, outcome: "not_applicable", findings: [], exchangeId: ex.id, reason: found.notApplicable });
+          continue;
+        }
+        // Every finding inherits its check's level (a check may lower it to advisory when the violated rule
+        // is this project's alone, never raise it), and its source unless it names a more precise one.
+        const findings = found.map((f) => ({ ...f, level: f.level === "advisory" ? f.level : check.level, source: f.source ?? check.source, ...(kase.describeInput ? { input: kase.describeInput } : {}), ...(f.actual !== undefined ? { actual: redactor.text(f.actual) } : {}), message: redactor.text(f.message) }));
+        if (!findings.length) results.push({ check: check.name, level: check.level, caseId: kase.id, outcome: "pass", findings, exchangeId: ex.id });
+        // One result per level, so that what fails the run is decided per finding.
+        for (const level of LEVELS) {
+          const atLevel = findings.filter((f) => f.level === level);
+          if (atLevel.length) results.push({ check: check.name, level, caseId: kase.id, outcome: "fail", findings: atLevel, exchangeId: ex.id });
+        }
         if (findings.length) verdicts.push(check.name);
       }
       return verdicts;
     };
+    const record = (kase: Case, ex: Exchange) => {
+      learnTokens(ex, redactor);
+      exchanges.push(ex);
+      return judge(kase, ex);
+    };
+    for (const check of CHECKS) {
+      const reason = check.notApplicableTo?.(config);
+      if (reason) results.push({ check: check.name, level: check.level, caseId: "(target)", outcome: "not_applicable", findings: [], reason });
+    }
 
     let index = 0;
     let group = "";
@@ -166,36 +236,39 @@ export async function runSuite(config: SuiteConfig, options: RunOptions = {}): P
           log(`▸ ${group} (${run} cases)`);
         }
         if (kase.notApplicable) {
-          const check = JUDGED_BY[kase.expect.kind];
-          if (check) results.push({ check, caseId: kase.id, outcome: "not_applicable", findings: [], reason: kase.notApplicable });
+          notApplicable(kase, kase.notApplicable);
           log(`  [${index}/${cases.length}] n/a  ${kase.id}: ${kase.notApplicable}`);
           continue;
         }
-        if (kase.auth === "bearer" && !bearer) {
+        const lacking = (kase.needs ?? []).filter((n) => !captured.has(n));
+        if (lacking.length) {
+          const reason = `needs ${lacking.map((n) => `${n} (${missing.get(n) ?? "no earlier case yields it"})`).join(", ")}`;
+          notApplicable(kase, reason);
+          log(`  [${index}/${cases.length}] n/a  ${kase.id}: ${reason}`);
+          continue;
+        }
+        if (kase.auth === "bearer" && !captured.has("clientBearer")) {
           const tokenExchange = exchanges.find((e) => e.caseId === "token.known_good");
           if (tokenExchange?.error?.kind === "timeout") throw new RunAborted("not_answering", `the target is not answering: the token request got no answer within ${config.timeoutMs} ms`);
           throw Object.assign(new Error("no bearer: the token request did not return an access_token, so the login cases cannot run"), { noBearer: true });
         }
         let ex: Exchange;
         try {
-          ex = await transport.send(kase.id, buildRequest(kase, config, spec, target.baseUrl, bearer));
+          // Every 429 met on the way is an exchange of its own, judged by every check.
+          ex = await transport.send(kase.id, buildRequest(kase, config, spec, target.baseUrl, captured), (limited) => void record(kase, limited));
         } catch (err) {
-          if (err instanceof RunAborted && err.exchange) {
-            exchanges.push(err.exchange);
-            judge(kase, err.exchange);
-          }
+          if (err instanceof RunAborted && err.exchange) record(kase, err.exchange);
           throw err;
         }
-        learnTokens(ex, redactor);
-        exchanges.push(ex);
-        const failed = judge(kase, ex);
-        if (kase.group === "token" && kase.expect.kind === "success" && !bearer) {
-          try {
-            const token = (JSON.parse(ex.response?.bodyText ?? "") as { access_token?: unknown }).access_token;
-            if (typeof token === "string") bearer = token;
-          } catch {
-            /* judged above */
-          }
+        const failed = record(kase, ex);
+        answers.set(kase.id, ex);
+        for (const [name, pointer] of Object.entries(kase.captures ?? {}) as Array<[Capture, string]>) {
+          if (captured.has(name)) continue;
+          const got = captureFrom(ex, pointer);
+          if ("value" in got) {
+            captured.set(name, got.value);
+            missing.delete(name);
+          } else missing.set(name, `${kase.id} ${got.missing}`);
         }
         const shown = ex.response ? String(ex.response.status) : ex.error?.kind ?? "?";
         log(`  [${index}/${cases.length}] ${failed.length ? "FAIL" : "ok  "} ${kase.id} → ${shown}${failed.length ? ` (${failed.join(", ")})` : ""}${ex.rateLimited.length ? ` after ${ex.rateLimited.length}×429` : ""}`);
@@ -205,7 +278,7 @@ export async function runSuite(config: SuiteConfig, options: RunOptions = {}): P
       rateLimited = transport.rateLimitedCount;
     }
     if (config.target.kind === "mock") {
-      results.push({ check: "token_semantics", caseId: "token.freshness", outcome: "not_applicable", findings: [], reason: "Prism replays the spec's example tokens, issued at a fixed time: whether exp lies after the response time is judged on live targets only (exp against iat + expires_in is judged)" });
+      results.push({ check: "token_semantics", level: levelOf("token_semantics"), caseId: "token.freshness", outcome: "not_applicable", findings: [], reason: "Prism replays the spec's example tokens, issued at a fixed time: whether exp lies after the response time is judged on live targets only (exp against iat + expires_in is judged)" });
     }
   } catch (err) {
     if (err instanceof RunAborted) aborted = { reason: err.reason, message: redactor.text(err.message) };
@@ -217,19 +290,20 @@ export async function runSuite(config: SuiteConfig, options: RunOptions = {}): P
     await stopTarget?.();
   }
 
-  const failed = results.some((r) => r.outcome === "fail");
+  const failed = results.some((r) => r.outcome === "fail" && failsRun(r.level, config.failOn));
   const exitCode: 0 | 1 | 2 = aborted?.reason === "unreachable" ? 2 : failed || aborted ? 1 : 0;
   return {
     target,
     seed: config.seed,
     cases: config.cases,
     strict: config.strict,
+    failOn: config.failOn,
     startedAt: new Date(started).toISOString(),
     durationMs: Date.now() - started,
     requestsSent,
     rateLimited,
     caseList: cases.map((c) => ({ id: c.id, group: c.group, operation: c.operation, title: redactor.text(c.title), expect: c.expect, ...(c.notApplicable ? { notApplicable: c.notApplicable } : {}) })),
-    exchanges: exchanges.map((ex) => redactExchange(ex, redactor, secretProps)),
+    exchanges: exchanges.map((ex) => redactExchange(ex, redactor, secretProps, submittedSecrets(caseById.get(ex.caseId), secretProps))),
     results,
     ...(aborted ? { aborted } : {}),
     exitCode,

@@ -440,7 +440,7 @@ return errors === 0;
 validate25.evaluated = {"dynamicProps":false,"dynamicItems":false};
 
 export const validateLoginCredentials = validate26;
-const schema37 = {"type":"object","required":["audience","type","password"],"properties":{"audience":{"type":"string"},"type":{"type":"string","enum":["customer","company"]},"password":{"type":"string","minLength":4,"maxLength":255,"writeOnly":true},"email":{"type":"string"},"ident_type":{"$ref":"#/$defs/IdentType"},"ident":{"type":"string"}},"allOf":[{"anyOf":[{"type":"object","required":["email"],"properties":{"email":{"type":"string"}}},{"type":"object","required":["ident_type","ident"],"properties":{"ident_type":{"$ref":"#/$defs/IdentType"},"ident":{"type":"string"}}}]}]};
+const schema37 = {"type":"object","required":["audience","type","password"],"properties":{"audience":{"type":"string"},"type":{"type":"string","enum":["customer","company"]},"password":{"type":"string","minLength":4,"maxLength":255},"email":{"type":"string"},"ident_type":{"$ref":"#/$defs/IdentType"},"ident":{"type":"string"}},"allOf":[{"anyOf":[{"type":"object","required":["email"],"properties":{"email":{"type":"string"}}},{"type":"object","required":["ident_type","ident"],"properties":{"ident_type":{"$ref":"#/$defs/IdentType"},"ident":{"type":"string"}}}]}]};
 
 function validate26(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;

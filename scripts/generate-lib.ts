@@ -7,7 +7,6 @@ import ajvStandalone from "ajv/dist/standalone/index.js";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { PROVENANCE_KEYWORDS } from "./provenance.ts";
-import { clientValidatorsModule } from "./generate-client-validators.ts";
 
 export const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 export const specPath = (root = projectRoot) => path.join(root, "openapi", "login.yaml");
@@ -44,7 +43,7 @@ export function schemaBundle(spec: Json): Json {
   return { $id: "https://dintero-login-kit.local/schemas.json", $defs: rewritten };
 }
 
-/** ucs2length inlined: Ajv's standalone ESM output would otherwise `require()` it (see PITFALLS.md). */
+/** ucs2length inlined: Ajv's standalone ESM output would otherwise `require()` it (Ajv 8.20 emits require("ajv/dist/runtime/ucs2length") even with esm: true). */
 const UCS2LENGTH = `function ucs2length(str) {
   const len = str.length;
   let length = 0;
@@ -61,18 +60,26 @@ const UCS2LENGTH = `function ucs2length(str) {
   return length;
 }`;
 
-/** Keywords that never change a validation result: dropped before compiling so the standalone code does not carry them. */
-const ANNOTATIONS = new Set(["description", "title", "example", "examples", "$comment", ...PROVENANCE_KEYWORDS]);
+/**
+ * Keywords that only annotate (JSON Schema 2020-12 §9 and OpenAPI 3.1's additions): they never change a
+ * validation result, so they are dropped before compiling and the standalone code does not carry them.
+ * Every `x-` extension (x-source, x-curated, ...) goes too.
+ */
+const ANNOTATIONS = new Set(["title", "description", "default", "deprecated", "readOnly", "writeOnly", "examples", "$comment", "example", "discriminator", "xml", "externalDocs"]);
+// Where 2020-12 puts subschemas: a map of name → schema, an array of schemas, or one schema.
 const SCHEMA_MAPS = new Set(["properties", "patternProperties", "$defs", "dependentSchemas"]);
 const SCHEMA_LISTS = new Set(["allOf", "anyOf", "oneOf", "prefixItems"]);
-const SCHEMA_VALUES = new Set(["items", "additionalProperties", "unevaluatedProperties", "unevaluatedItems", "not", "if", "then", "else", "contains", "propertyNames"]);
+const SCHEMA_VALUES = new Set(["items", "additionalProperties", "unevaluatedProperties", "unevaluatedItems", "not", "if", "then", "else", "contains", "propertyNames", "contentSchema"]);
 
-/** A schema without its annotations (a property *named* `description` stays: only keyword positions are touched). */
+/**
+ * A copy of `schema` without annotation keywords and `x-` extensions, walking only schema positions:
+ * a property *named* `description`, or an `enum`/`const` value, is data and stays.
+ */
 export function withoutAnnotations(schema: unknown): unknown {
-  if (schema === null || typeof schema !== "object" || Array.isArray(schema)) return schema;
+  if (schema === null || typeof schema !== "object" || Array.isArray(schema)) return schema; // true/false schemas
   const out: Json = {};
   for (const [key, value] of Object.entries(schema as Json)) {
-    if (ANNOTATIONS.has(key)) continue;
+    if (ANNOTATIONS.has(key) || key.startsWith("x-")) continue;
     if (SCHEMA_MAPS.has(key) && value && typeof value === "object") {
       out[key] = Object.fromEntries(Object.entries(value as Json).map(([name, sub]) => [name, withoutAnnotations(sub)]));
     } else if (SCHEMA_LISTS.has(key) && Array.isArray(value)) out[key] = value.map(withoutAnnotations);
@@ -82,9 +89,21 @@ export function withoutAnnotations(schema: unknown): unknown {
   return out;
 }
 
-function validatorsModule(spec: Json): { js: string; dts: string } {
-  // Ajv's standalone code embeds the schemas it compiles; descriptions and provenance only add weight there.
-  const bundleSchema = withoutAnnotations(schemaBundle(spec)) as Json;
+/**
+ * The validators the client imports, by schema name: generated/client-validators.js ships these and
+ * nothing else (our decision, for the browser bundle); test/client-validators.test.ts fails when src/
+ * imports another or stops using one of these.
+ */
+export const CLIENT_SCHEMAS = ["AccessToken", "AccountId", "ClientCredentialsTokenRequest", "Error", "LoginCredentials", "MfaError"] as const;
+
+/**
+ * Ajv standalone ESM code for `names` of the annotation-free schema bundle, with ucs2length inlined.
+ * One set of options for every module, so the full and the client module report the same errors.
+ */
+function standaloneValidators(bundleSchema: Json, names: readonly string[]): string {
+  const defs = (bundleSchema.$defs ?? {}) as Json;
+  const missing = names.filter((name) => !(name in defs));
+  if (missing.length > 0) throw new Error(`the spec has no schema ${missing.join(", ")}`);
   const ajv = new Ajv2020({
     allErrors: true,
     strict: true,
@@ -95,14 +114,19 @@ function validatorsModule(spec: Json): { js: string; dts: string } {
   addFormats(ajv);
   ajv.addVocabulary(OPENAPI_KEYWORDS);
   ajv.addSchema(bundleSchema);
-  const names = Object.keys(bundleSchema.$defs as Json).sort();
   const exports: Record<string, string> = {};
   for (const name of names) exports[`validate${name}`] = `${bundleSchema.$id}#/$defs/${name}`;
   let js = standaloneCode(ajv, exports);
   const requireRe = /const (\w+) = require\("ajv\/dist\/runtime\/ucs2length"\)\.default;/g;
   js = js.replace(requireRe, (_m: string, id: string) => `const ${id} = ucs2length;`);
   if (/require\(/.test(js)) throw new Error("Ajv standalone output still calls require(): inline the helper");
-  js = `// ${HEADER}\n// Precompiled Ajv validators (JSON Schema 2020-12): no schema is compiled at run time.\n${UCS2LENGTH}\n${js}\n`;
+  return `${UCS2LENGTH}\n${js}\n`;
+}
+
+function validatorsModule(bundleSchema: Json): { js: string; dts: string } {
+  const names = Object.keys(bundleSchema.$defs as Json).sort();
+  let js = `// ${HEADER}\n// Precompiled Ajv validators (JSON Schema 2020-12): no schema is compiled at run time.\n`;
+  js += standaloneValidators(bundleSchema, names);
   js += `export const schemaNames = ${JSON.stringify(names)};\n`;
 
   const dts = [
@@ -120,6 +144,19 @@ function validatorsModule(spec: Json): { js: string; dts: string } {
     `}`,
     ...names.map((n) => `export declare const validate${n}: Validator;`),
     `export declare const schemaNames: readonly string[];`,
+    "",
+  ].join("\n");
+  return { js, dts };
+}
+
+/** generated/client-validators.js: the same validators as validators.js, for CLIENT_SCHEMAS only. */
+function clientValidatorsModule(bundleSchema: Json): { js: string; dts: string } {
+  const js = `// ${HEADER}\n// The validators the client uses (CLIENT_SCHEMAS in scripts/generate-lib.ts), without annotations.\n${standaloneValidators(bundleSchema, CLIENT_SCHEMAS)}`;
+  const dts = [
+    `// ${HEADER}`,
+    `import type { Validator } from "./validators.js";`,
+    `export type { Validator, ValidationError } from "./validators.js";`,
+    ...CLIENT_SCHEMAS.map((name) => `export declare const validate${name}: Validator;`),
     "",
   ].join("\n");
   return { js, dts };
@@ -165,8 +202,10 @@ function bundledJson(spec: Json): string {
 /** Every file of generated/, keyed by its name. */
 export async function generateAll(file = specPath()): Promise<Map<string, string>> {
   const spec = await bundleSpec(file);
-  const { js, dts } = validatorsModule(spec);
-  const client = clientValidatorsModule(schemaBundle(spec), `// ${HEADER}\n// The validators the client uses, without annotations (scripts/generate-client-validators.ts).\n${UCS2LENGTH}`);
+  // Ajv's standalone code embeds the schemas it compiles; descriptions and provenance only add weight there.
+  const bundleSchema = withoutAnnotations(schemaBundle(spec)) as Json;
+  const { js, dts } = validatorsModule(bundleSchema);
+  const client = clientValidatorsModule(bundleSchema);
   return new Map([
     ["client-validators.js", client.js],
     ["client-validators.d.ts", client.dts],

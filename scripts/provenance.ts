@@ -50,26 +50,30 @@ function annotationOf(node: unknown, pointer: string): Provenance | undefined {
 }
 
 /**
- * The provenance of the rule at `pointer` (a JSON pointer, with or without a leading `#`): the
- * nearest node on the way down that carries x-source or x-curated. `$ref`s met on the way are
- * followed, so a pointer through an operation's response reaches the component it references,
- * and an Ajv `schemaPath` appended to the pointer of the schema it validated against works too.
- * Undefined when the pointer does not resolve or nothing on its way is annotated.
+ * Every annotated node met on the way down to `pointer` (a JSON pointer, with or without a leading
+ * `#`), outermost first. `$ref`s met on the way are followed, so a pointer through an operation's
+ * response reaches the component it references, and an Ajv `schemaPath` appended to the pointer of
+ * the schema it validated against works too. Undefined when the pointer does not resolve.
  */
-export function provenanceAt(spec: Json, pointer: string): Provenance | undefined {
+function annotationsAlong(spec: Json, pointer: string): Provenance[] | undefined {
   const path = pointer.replace(/^#/, "");
   if (path !== "" && !path.startsWith("/")) return undefined;
   const segments = path === "" ? [] : path.slice(1).split("/").map(unescapePointer);
   let node: unknown = spec;
   let at = "";
-  let found = annotationOf(node, at);
+  const found: Provenance[] = [];
+  const note = () => {
+    const a = annotationOf(node, at);
+    if (a) found.push(a);
+  };
+  note();
   const follow = () => {
     for (let hops = 0; isObject(node) && typeof node.$ref === "string" && hops < 32; hops++) {
       const target = resolveRef(spec, node.$ref);
       if (!target) return false;
       node = target.node;
       at = target.pointer;
-      found = annotationOf(node, at) ?? found;
+      note();
     }
     return true;
   };
@@ -79,10 +83,27 @@ export function provenanceAt(spec: Json, pointer: string): Provenance | undefine
     node = (node as Json)[seg];
     if (node === undefined) return undefined;
     at = `${at}/${escapePointer(seg)}`;
-    found = annotationOf(node, at) ?? found;
+    note();
     if (!follow()) return undefined;
   }
   return found;
+}
+
+/**
+ * The provenance of the rule at `pointer`: the nearest node on the way down that carries x-source or
+ * x-curated. Undefined when the pointer does not resolve or nothing on its way is annotated.
+ */
+export function provenanceAt(spec: Json, pointer: string): Provenance | undefined {
+  return annotationsAlong(spec, pointer)?.at(-1);
+}
+
+/**
+ * The first node on the way down to `pointer` that is this project's rule alone (x-curated and no
+ * x-source), if any: everything below it exists in the spec only by our decision (e.g. the login's
+ * curated 429 and the Retry-After it carries), so a finding there must not pass for Dintero's contract.
+ */
+export function curatedOnlyAlong(spec: Json, pointer: string): Provenance | undefined {
+  return annotationsAlong(spec, pointer)?.find((a) => a.sources.length === 0 && a.curated !== undefined);
 }
 
 /** One sentence: no line break, ends with a full stop, and no second sentence after a full stop. */

@@ -6,7 +6,7 @@ import { describe, expect, it } from "vitest";
 import * as client from "../generated/client-validators.js";
 import * as full from "../generated/validators.js";
 import type { Validator } from "../generated/validators.js";
-import { CLIENT_SCHEMAS, withoutAnnotations } from "../scripts/generate-client-validators.ts";
+import { CLIENT_SCHEMAS, withoutAnnotations } from "../scripts/generate-lib.ts";
 
 const clientJs = readFileSync(new URL("../generated/client-validators.js", import.meta.url), "utf8");
 const spec = JSON.parse(readFileSync(new URL("../generated/openapi.json", import.meta.url), "utf8")) as Record<string, unknown>;

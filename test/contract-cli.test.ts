@@ -110,11 +110,41 @@ describe("npm run contract", () => {
     },
   );
 
-  it("an unknown option or a bad number is a configuration error (exit 2)", async () => {
+  it("an unknown option, a bad number or a bad --fail-on level is a configuration error (exit 2)", async () => {
     expect((await cli(["--frobnicate"])).code).toBe(2);
+    const level = await cli(["--fail-on", "warning"]);
+    expect(level.code).toBe(2);
+    expect(level.stderr).toContain("CONTRACT_FAIL_ON / --fail-on must be contract or advisory");
     const bad = await cli(["--timeout", "soon"]);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain("CONTRACT_TIMEOUT_MS");
+  });
+
+  it("an advisory finding is reported everywhere with its level and source, and fails the run only with --fail-on advisory", async () => {
+    const server = await startContractServer({ break: "enumeration_leak" });
+    try {
+      const lenient = await cli(["--cases", "2"], contractEnv(server));
+      expect(lenient.code, lenient.stdout).toBe(0);
+      expect(lenient.stdout).toMatch(/account_enumeration +advisory .* ADVISORY/);
+      expect(lenient.stdout).toContain("Advisory findings (do not fail the run; --fail-on advisory makes them):");
+      const files = await reportFiles(lenient.reportDir);
+      const report = JSON.parse(files["report.json"]!);
+      expect(report.failOn).toBe("contract");
+      expect(report.violations).toEqual([expect.objectContaining({ check: "account_enumeration", level: "advisory", failsRun: false, source: expect.objectContaining({ url: expect.stringMatching(/^https:\/\/cheatsheetseries\.owasp\.org\//) }) })]);
+      expect(report.checks.every((c: { level: string; source: { ref: string } }) => ["contract", "advisory"].includes(c.level) && c.source.ref.length > 0)).toBe(true);
+      expect(files["report.html"]).toMatch(/<h2>Advisory findings<\/h2>[\s\S]*<code>account_enumeration<\/code> \(advisory\)/);
+      expect(files["report.html"]).toContain('<a href="https://cheatsheetseries.owasp.org/');
+      expect(files["junit.xml"]).toMatch(/<system-out>ADVISORY/);
+      expect(files["junit.xml"]).toMatch(/<testsuites [^>]*failures="0"/);
+
+      const strict = await cli(["--cases", "2", "--fail-on", "advisory"], contractEnv(server));
+      expect(strict.code).toBe(1);
+      expect(strict.stdout).toMatch(/account_enumeration +advisory .* FAIL/);
+      const junit = (await reportFiles(strict.reportDir))["junit.xml"]!;
+      expect(junit).toMatch(/<failure message="\[advisory\] /);
+    } finally {
+      await server.close();
+    }
   });
 
   it("an unreachable target exits 2", async () => {
@@ -125,15 +155,16 @@ describe("npm run contract", () => {
     expect(run.stdout).toContain("COULD NOT RUN");
   });
 
+  // secret_reflection is advisory (Dintero does not publish the rule): --fail-on advisory makes it fail the run.
   it.each<[Breakage | undefined, number]>([
     [undefined, 0],
     ["echoes_password", 1],
   ])("no secret in the console or any report (server %s, exit %i)", async (breakage, exitCode) => {
     const server = await startContractServer(breakage ? { break: breakage } : {});
     try {
-      const run = await cli(["--cases", "3"], contractEnv(server));
+      const run = await cli(["--cases", "3", "--fail-on", "advisory"], contractEnv(server));
       expect(run.code, run.stdout).toBe(exitCode);
-      if (breakage) expect(run.stdout).toMatch(/secret_reflection .* FAIL/);
+      if (breakage) expect(run.stdout).toMatch(/secret_reflection +advisory .* FAIL/);
       const files = await reportFiles(run.reportDir);
       const outputs = { stdout: run.stdout, stderr: run.stderr, ...files };
       const o = server.options;

@@ -5,7 +5,7 @@ import path from "node:path";
 import * as validators from "../generated/validators.js";
 import type { Validator } from "../generated/validators.js";
 import { projectRoot } from "../scripts/generate-lib.ts";
-import { listedSources, provenanceAt, provenanceProblems } from "../scripts/provenance.ts";
+import { curatedOnlyAlong, listedSources, provenanceAt, provenanceProblems } from "../scripts/provenance.ts";
 
 type Json = Record<string, any>;
 const spec = JSON.parse(readFileSync(path.join(projectRoot, "generated", "openapi.json"), "utf8")) as Json;
@@ -171,6 +171,16 @@ describe("provenanceAt: the source of the rule at a JSON pointer", () => {
       sources: [D4],
     });
     expect(provenanceAt(spec, `${LOGIN}/parameters/0/schema/pattern`)).toMatchObject({ pointer: "/components/parameters/AccountId", sources: [D1] });
+  });
+
+  it("curatedOnlyAlong finds a node that is this project's rule alone on the way down (what the suite judges as advisory)", () => {
+    // The header component is documented (the token endpoint's Retry-After), but on the login it hangs under the curated 429.
+    expect(provenanceAt(spec, `${LOGIN}/responses/429/headers/Retry-After`)?.sources.length).toBeGreaterThan(0);
+    expect(curatedOnlyAlong(spec, `${LOGIN}/responses/429/headers/Retry-After/schema/type`)).toMatchObject({ pointer: "/components/responses/LoginTooManyRequests", sources: [] });
+    expect(curatedOnlyAlong(spec, `${TOKEN}/responses/429/headers/Retry-After/schema/type`)).toBeUndefined();
+    // Documented and curated together (expires_in: Dintero's field, our note on its missing minimum) is not curated alone.
+    expect(curatedOnlyAlong(spec, `${LOGIN}/responses/200/content/application~1json/schema/properties/expires_in/type`)).toBeUndefined();
+    expect(curatedOnlyAlong(spec, `${LOGIN}/responses/404`)).toBeUndefined();
   });
 
   it("is undefined for a pointer that does not resolve", () => {

@@ -1,5 +1,6 @@
 // Self-test targets for the conformance suite: ONE correct node:http implementation of the login
-// contract (token endpoint, login endpoint, a real user store, its own HS256 JWTs), which answers
+// contract (token endpoint, login endpoint, a real user store, its own HS256 JWTs bound to a scope and
+// an account, 405 with Allow for other methods, Cache-Control: no-store), which answers
 // `application/json; charset=utf-8` and adds an undocumented `scope` property, plus single-rule
 // breakages selected by `break`. Each breakage exists to prove that one check fails on it.
 import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
@@ -25,6 +26,20 @@ export const BREAKAGES = {
   echoes_password: "the wrong-credentials error message quotes the submitted password",
   never_answers: "the login endpoint never answers",
   rate_limits_once: "the first login request is answered 429 with Retry-After: 0 (correct behaviour)",
+  customer_token_opens_login: "a customer's own access token is accepted as the merchant's bearer (the scope is not checked)",
+  serves_other_account: "the bearer's account is not compared with the path: a login on another account is served",
+  ignores_audience: "the body's audience is not compared with the client's",
+  ignores_ident_type: "a login matches the ident value whatever its ident_type (an email logs in as a phone number)",
+  serves_any_method: "PUT, PATCH, GET and DELETE are served like POST",
+  retry_after_not_a_number: "the first login request is answered 429 with Retry-After: 1.5 (neither delay-seconds nor an HTTP-date; the login's 429 is curated: advisory)",
+  token_retry_after_not_a_number: "the first token request is answered 429 with Retry-After: 1.5 (Dintero documents Retry-After in seconds there)",
+  latin1_error_body: "error bodies are encoded as Latin-1, not UTF-8",
+  duplicate_content_type: "responses carry two Content-Type header lines",
+  method_405_without_allow: "other methods are answered 405 without an Allow header (advisory)",
+  enumeration_leak: "an unknown identity gets a different error message from a wrong password (advisory)",
+  token_cacheable: "token responses carry no Cache-Control: no-store (advisory)",
+  refresh_token_on_client_credentials: "the client-credentials token response carries a refresh_token (advisory)",
+  duplicate_json_members: "the login's token response names token_type twice (advisory)",
 } as const;
 export type Breakage = keyof typeof BREAKAGES;
 
@@ -80,6 +95,7 @@ export async function startContractServer(opts: ContractServerOptions = {}): Pro
   const issuedTokens: string[] = [];
   let requests = 0;
   let loginRequests = 0;
+  let tokenRequests = 0;
 
   const sign = (payload: Record<string, unknown>) => {
     const head = b64({ alg: "HS256", typ: "JWT" });
@@ -93,24 +109,36 @@ export async function startContractServer(opts: ContractServerOptions = {}): Pro
     const exp = iat + expiresIn + (broken === "exp_mismatch" ? 3600 : 0);
     return { access_token: sign({ iss: `${audience}/auth/token`, aud: audience, sub, iat, exp, scope }), token_type: "Bearer", expires_in: expiresIn, scope };
   };
-  const bearerValid = (header: string | undefined) => {
+  const CLIENT_SCOPE = "write:accounts:/auth/users";
+  const audienceOf = (aid: string) => `https://api.dintero.com/v1/accounts/${aid}`;
+  /** The verified claims of the bearer, or undefined when it is not one this server issued to a client. */
+  const bearerClaims = (header: string | undefined): { aud?: string; scope?: string } | undefined => {
     const m = /^Bearer ([A-Za-z0-9_-]+)\.([A-Za-z0-9_-]+)\.([A-Za-z0-9_-]+)$/.exec(header ?? "");
-    if (!m) return false;
-    if (broken === "accepts_any_bearer") return true;
+    if (!m) return undefined;
+    const payload = JSON.parse(Buffer.from(m[2]!, "base64url").toString()) as { exp?: number; aud?: string; scope?: string };
+    if (broken === "accepts_any_bearer") return { aud: audience, scope: CLIENT_SCOPE };
     const expected = createHmac("sha256", key).update(`${m[1]}.${m[2]}`).digest();
     const given = Buffer.from(m[3]!, "base64url");
-    if (given.length !== expected.length || !timingSafeEqual(given, expected)) return false;
-    const payload = JSON.parse(Buffer.from(m[2]!, "base64url").toString()) as { exp?: number };
-    return typeof payload.exp === "number" && payload.exp > Date.now() / 1000;
+    if (given.length !== expected.length || !timingSafeEqual(given, expected)) return undefined;
+    if (typeof payload.exp !== "number" || payload.exp <= Date.now() / 1000) return undefined;
+    // Only a client token opens the login: a customer's own token has another scope.
+    if (broken !== "customer_token_opens_login" && !(payload.scope ?? "").split(" ").includes(CLIENT_SCOPE)) return undefined;
+    return payload;
   };
 
-  function send(res: ServerResponse, status: number, body: unknown) {
+  function send(res: ServerResponse, status: number, body: unknown, extraHeaders: Record<string, string> = {}) {
     const isError = status >= 400;
     const type = broken === "content_type_text_plain" ? "text/plain" : "application/json; charset=utf-8";
     let text = JSON.stringify(body);
     if (isError && broken === "truncated_json_errors") text = text.slice(0, -3);
-    res.writeHead(status, { "content-type": type, "request-id": randomBytes(8).toString("hex") });
-    res.end(text);
+    if (!isError && broken === "duplicate_json_members") text = text.replace(/"token_type":"Bearer",/, '"token_type":"Bearer","token_type":"Bearer",');
+    const headers: Array<[string, string]> = [["Content-Type", type], ["request-id", randomBytes(8).toString("hex")], ...Object.entries(extraHeaders)];
+    if (broken === "duplicate_content_type") headers.push(["Content-Type", "text/plain"]);
+    // RFC 6749 §5.1: a response that carries a token must not be stored by a cache.
+    if (broken !== "token_cacheable") headers.push(["Cache-Control", "no-store"]);
+    res.writeHead(status, headers.flat());
+    const bytes = isError && broken === "latin1_error_body" ? Buffer.from(text.replace('"message":"', '"message":"Ugyldig forespørsel: '), "latin1") : Buffer.from(text);
+    res.end(bytes);
   }
   const error = (res: ServerResponse, status: number, code: string, message: string, errors?: ValidationError[]) =>
     send(res, status, { error: { code, message, ...(errors ? { errors: errors.map((e) => ({ path: e.instancePath, message: e.message })) } : {}) } });
@@ -133,26 +161,35 @@ export async function startContractServer(opts: ContractServerOptions = {}): Pro
   }
 
   async function token(req: IncomingMessage, res: ServerResponse, aid: string) {
+    tokenRequests++;
+    if (broken === "token_retry_after_not_a_number" && tokenRequests === 1) {
+      res.writeHead(429, { "content-type": "application/json; charset=utf-8", "retry-after": "1.5" });
+      return res.end(JSON.stringify({ error: { code: "TOO_MANY_REQUESTS", message: "Too Many Requests" } }));
+    }
     const expected = `Basic ${Buffer.from(`${options.clientId}:${options.clientSecret}`).toString("base64")}`;
     if (req.headers.authorization !== expected) return error(res, 401, "UNAUTHORIZED", "Invalid client credentials");
     const body = await parse(req, res, aid);
     if (body === undefined) return;
     if (!validateClientCredentialsTokenRequest(body)) return invalid(res, "Invalid request body", validateClientCredentialsTokenRequest.errors ?? []);
     if ((body as { audience: string }).audience !== audience || aid !== options.accountId) return error(res, 403, "FORBIDDEN", "Forbidden");
-    const tok = issue(`${options.clientId}@clients`, broken === "token_expires_in_zero" ? 0 : 14400, "write:accounts:/auth/users");
-    send(res, 200, tok);
+    const tok = issue(`${options.clientId}@clients`, broken === "token_expires_in_zero" ? 0 : 14400, CLIENT_SCOPE);
+    send(res, 200, broken === "refresh_token_on_client_credentials" ? { ...tok, refresh_token: `rt_${randomBytes(12).toString("hex")}` } : tok);
   }
 
   async function login(req: IncomingMessage, res: ServerResponse, aid: string) {
     loginRequests++;
     if (broken === "never_answers") return; // leave the request hanging
-    if (broken === "rate_limits_once" && loginRequests === 1) {
-      res.writeHead(429, { "content-type": "application/json; charset=utf-8", "retry-after": "0" });
+    if ((broken === "rate_limits_once" || broken === "retry_after_not_a_number") && loginRequests === 1) {
+      res.writeHead(429, { "content-type": "application/json; charset=utf-8", "retry-after": broken === "rate_limits_once" ? "0" : "1.5" });
       return res.end(JSON.stringify({ error: { code: "TOO_MANY_REQUESTS", message: "Too Many Requests" } }));
     }
-    if (broken !== "no_auth_required" && !bearerValid(req.headers.authorization)) {
+    const claims = bearerClaims(req.headers.authorization);
+    if (broken !== "no_auth_required" && !claims) {
       return error(res, 401, "UNAUTHORIZED", "Access forbidden, invalid JWT token was used");
     }
+    // A client's bearer opens its own account only (broken: any account is served from one user store).
+    const servedAccount = broken === "serves_other_account" ? aid : options.accountId;
+    if (broken !== "no_auth_required" && broken !== "serves_other_account" && claims?.aud !== audienceOf(aid)) return error(res, 403, "FORBIDDEN", "Forbidden");
     const body = await parse(req, res, aid);
     if (body === undefined) return;
     const valid = validateLoginCredentials(body);
@@ -167,12 +204,17 @@ export async function startContractServer(opts: ContractServerOptions = {}): Pro
     if (broken === "crash_on_non_ascii" && /[^\x00-\x7f]/.test(creds.password! + (creds.email ?? "") + (creds.ident ?? ""))) {
       return error(res, 500, "INTERNAL_SERVER_ERROR", "Unexpected Error");
     }
-    if (creds.audience !== audience || aid !== options.accountId) return error(res, 403, "FORBIDDEN", "Forbidden");
+    // "The audience must be a grant associated with the client" (broken: not compared).
+    if ((broken !== "ignores_audience" && creds.audience !== audienceOf(servedAccount)) || aid !== servedAccount) return error(res, 403, "FORBIDDEN", "Forbidden");
     const byEmail = creds.email !== undefined && creds.email === options.email && creds.password === options.password;
-    const byIdent = creds.email === undefined && creds.ident_type === options.identType && creds.ident === options.ident && creds.password === options.identPassword;
+    const identMatches = broken === "ignores_ident_type"
+      ? (creds.ident === options.ident && creds.password === options.identPassword) || (creds.ident === options.email && creds.password === options.password)
+      : creds.ident_type === options.identType && creds.ident === options.ident && creds.password === options.identPassword;
+    const byIdent = creds.email === undefined && identMatches;
     const knownIdentity = creds.email === options.email || (creds.ident_type === options.identType && creds.ident === options.ident);
     const ok = creds.type === "customer" && (byEmail || byIdent || (broken === "accepts_any_password" && knownIdentity));
-    if (!ok) return error(res, 403, "FORBIDDEN", broken === "echoes_password" ? `Wrong password "${creds.password}"` : "Forbidden");
+    const unknownMessage = broken === "enumeration_leak" && !knownIdentity ? "No user with this identity" : "Forbidden";
+    if (!ok) return error(res, 403, "FORBIDDEN", broken === "echoes_password" ? `Wrong password "${creds.password}"` : unknownMessage);
     const tok = issue(`customer:${creds.email ?? creds.ident}`, 3600, "read:accounts:/customers");
     send(res, 200, broken === "expires_in_as_string" ? { ...tok, expires_in: String(tok.expires_in) } : tok);
   }
@@ -180,8 +222,12 @@ export async function startContractServer(opts: ContractServerOptions = {}): Pro
   const server = createServer((req, res) => {
     requests++;
     const m = /^\/v1\/accounts\/([^/]*)\/(customers\/login|auth\/token)$/.exec(new URL(req.url ?? "/", "http://x").pathname);
-    const handler = m && req.method === "POST" ? (m[2] === "auth/token" ? token : login) : undefined;
-    if (!handler) return error(res, 400, "NOT_FOUND", "No such endpoint");
+    if (m && req.method !== "POST" && broken !== "serves_any_method") {
+      // RFC 9110 §15.5.6: a 405 lists the methods the path serves (broken: without Allow).
+      return send(res, 405, { error: { code: "METHOD_NOT_ALLOWED", message: "Method Not Allowed" } }, broken === "method_405_without_allow" ? {} : { Allow: "POST" });
+    }
+    const handler = m ? (m[2] === "auth/token" ? token : login) : undefined;
+    if (!handler) return error(res, 404, "NOT_FOUND", "No such endpoint");
     handler(req, res, decodeURIComponent(m![1]!)).catch(() => error(res, 500, "INTERNAL_SERVER_ERROR", "Unexpected Error"));
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
