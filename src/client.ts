@@ -1,4 +1,4 @@
-// createLoginClient: checks the options, wires openapi-fetch with the auth middleware, and logs customers in.
+// createLoginClient: checks the options once, wires openapi-fetch with the auth middleware, and logs customers in.
 import createClient, { type Client, type Middleware } from "openapi-fetch";
 import type { components, paths } from "../generated/schema.js";
 import {
@@ -7,12 +7,25 @@ import {
   validateClientCredentialsTokenRequest,
   validateLoginCredentials,
 } from "../generated/client-validators.js";
-import { LoginError, type LoginErrorDetail } from "./errors.ts";
-import { exchange, failureToError, readSuccessBody, sendJsonAsString, throwIfAborted, type ExchangeContext } from "./http.ts";
+import { throwIfAborted } from "./deadline.ts";
+import { LoginError, sanitizeCause, type LoginErrorDetail } from "./errors.ts";
 import {
+  exchange,
+  failureToError,
+  readSuccessBody,
+  sendJsonAsString,
+  unreadResponse,
+  type ExchangeContext,
+  type ExchangeLimits,
+  type FetchFunction,
+} from "./http.ts";
+import {
+  basicCredentials,
+  bearerRule,
   clientCredentialsBearer,
   defaultTokenRetryPolicy,
   fetchClientToken,
+  isUsableBearer,
   providedBearer,
   type BearerSource,
   type TokenRetryPolicy,
@@ -40,14 +53,16 @@ export interface LoginClientOptions {
   /** The Dintero account, `^[PT]\d{8}$` (T: test, P: production). */
   accountId: string;
   auth: LoginClientAuth;
-  /** Default `https://api.dintero.com/v1`. Must be `https:` unless the host is loopback. */
-  baseUrl?: string;
+  /** Default `https://api.dintero.com/v1`. Must be `https:` unless the host is loopback; no credentials, query or fragment. */
+  baseUrl?: string | URL;
   /** Default `https://api.dintero.com/v1/accounts/{accountId}`: the token's and the login's audience. */
   audience?: string;
-  /** A Fetch API implementation; default `globalThis.fetch`. */
+  /** A Fetch API implementation; default `globalThis.fetch`. Deadlines hold even if it ignores `signal`. */
   fetch?: (input: Request) => Promise<Response>;
-  /** Per request (each token attempt and the login), default 10,000 ms. */
+  /** Per request (each token attempt and the login, body included), default 10,000 ms. */
   timeoutMs?: number;
+  /** Largest response body read, in decoded bytes; default 1 MiB. A larger one is a `contract_violation`. */
+  maxResponseBytes?: number;
   /** Check responses against the spec; default true. */
   validateResponses?: boolean;
   /** Keep `refresh_token` in login results when running in a browser; default false. */
@@ -64,67 +79,149 @@ export interface LoginOptions {
 export interface LoginClient {
   /** Resolves to the customer's AccessToken, or rejects with a LoginError. Never retried. */
   login(credentials: LoginCredentials, options?: LoginOptions): Promise<AccessToken>;
-  /** The openapi-fetch client for the spec's paths, with the auth middleware installed. */
+  /**
+   * The openapi-fetch client for the spec's paths, with the auth middleware installed. It returns
+   * what the server sent: no size limit, and no `refresh_token` removal in browsers.
+   */
   readonly raw: Client<paths>;
 }
 
 export const defaultBaseUrl = "https://api.dintero.com/v1";
 const defaultTimeoutMs = 10_000;
+const defaultMaxResponseBytes = 1024 * 1024;
+/** The longest delay `setTimeout` can hold; a longer one fires at once. */
+const maxTimerMs = 2_147_483_647;
 
+/** Throws only LoginError (`invalid_request`), whatever it is given. */
 export function createLoginClient(options: LoginClientOptions): LoginClient {
-  const settings = readOptions(options);
-  const { accountId, audience, timeoutMs, validateResponses } = settings;
-  const fetchOption = options.fetch ? { fetch: options.fetch } : {};
+  try {
+    return buildClient(readOptions(options));
+  } catch (error) {
+    if (error instanceof LoginError) throw error;
+    throw new LoginError("invalid_request", "createLoginClient: the options could not be read", { cause: sanitizeCause(error) });
+  }
+}
+
+function buildClient(settings: Settings): LoginClient {
+  const { accountId, audience, validateResponses } = settings;
+  const customFetch = settings.fetch;
+  const limits = { ...settings.limits, platformFetch: !customFetch };
+  const fetchFunction: FetchFunction = customFetch ?? ((request) => fetch(request));
   // `redirect: "manual"`: a password or secret is never re-sent to wherever a 3xx points.
-  const clientInit = { baseUrl: settings.baseUrl, redirect: "manual" as const, ...fetchOption };
+  const clientInit = { baseUrl: settings.baseUrl, redirect: "manual" as const, ...(customFetch ? { fetch: customFetch } : {}) };
 
   // The token request and login() set their own Authorization and handle a 401 themselves, so they
   // share one client without middleware: no detour through the middleware chain on every call
   // (bench/, "client overhead"). `raw` is for callers, with the auth middleware.
   const plainClient = createClient<paths>(clientInit);
-  const bearerSource = createBearerSource(options.auth, settings, plainClient);
+  const bearerSource = createBearerSource({ ...settings, limits }, plainClient, fetchFunction);
   const raw = createClient<paths>(clientInit);
   raw.use(authMiddleware(bearerSource));
 
-  async function login(credentials: LoginCredentials, loginOptions: LoginOptions = {}): Promise<AccessToken> {
-    const body = withAudience(credentials, audience);
-    const problems = check(validateLoginCredentials, body);
-    if (problems.length > 0) {
-      throw new LoginError("invalid_request", `login: the credentials are not valid: ${summarize(problems)}`, {
-        details: problems,
-      });
-    }
-    const { signal } = loginOptions;
+  async function loginOnce(credentials: LoginCredentials, loginOptions: LoginOptions | undefined): Promise<AccessToken> {
+    const signal = readSignal(loginOptions);
+    const { sent, serialized } = serializeCredentials(credentials, audience);
     throwIfAborted("login", signal);
     const bearer = await bearerSource.get(signal);
     const context: ExchangeContext = {
       operation: "login",
-      secrets: [body.password, bearer, clientSecretOf(options.auth)],
+      secrets: [sent.password, bearer, ...settings.clientSecrets],
       validateResponses,
     };
-    const serialized = JSON.stringify(body);
-    const ex = await exchange(context, timeoutMs, signal, (combined) =>
-      plainClient.POST("/accounts/{aid}/customers/login", {
-        params: { path: { aid: accountId } },
-        body,
-        bodySerializer: () => serialized,
-        headers: { Authorization: `Bearer ${bearer}` },
-        signal: combined,
-        parseAs: "text",
-        ...(options.fetch ? {} : sendJsonAsString(serialized, combined)),
-      }),
-    );
+    const ex = await exchange(context, limits, signal, (combined) => {
+      const platform = customFetch ? undefined : sendJsonAsString(serialized, combined);
+      return unreadResponse(
+        (fetch) =>
+          plainClient.POST("/accounts/{aid}/customers/login", {
+            params: { path: { aid: accountId } },
+            body: sent,
+            bodySerializer: () => serialized,
+            headers: { Authorization: `Bearer ${bearer}` },
+            signal: combined,
+            fetch,
+            ...(platform ? { Request: platform.Request } : {}),
+          }),
+        platform ? platform.fetch : fetchFunction,
+      );
+    });
     if (ex.status === 401) bearerSource.invalidate(bearer);
     if (ex.status !== 200) throw failureToError(ex, context);
     const token = readSuccessBody(ex, validateAccessToken, context) as AccessToken;
-    if (inBrowser() && !options.allowRefreshTokenInBrowser && typeof token === "object" && token !== null) {
+    if (inBrowser() && !settings.allowRefreshTokenInBrowser && typeof token === "object" && token !== null) {
       // Dintero: "A Single-Page Application should not ever receive a Refresh Token".
       delete token.refresh_token;
     }
     return token;
   }
 
-  return { login, raw };
+  return {
+    /** Rejects only with LoginError: anything unforeseen is wrapped (as `network`, its message dropped). */
+    async login(credentials, loginOptions) {
+      try {
+        return await loginOnce(credentials, loginOptions);
+      } catch (error) {
+        if (error instanceof LoginError) throw error;
+        const cause = sanitizeCause(error);
+        throw new LoginError("network", `login failed: unexpected error (${cause.message})`, { cause });
+      }
+    },
+    raw,
+  };
+}
+
+/**
+ * Serialises the credentials once, then validates what the server will receive (the parsed JSON,
+ * after `toJSON`, getters and dropped properties) and sends exactly that string.
+ */
+function serializeCredentials(credentials: unknown, audience: string): { sent: Schemas["LoginCredentials"]; serialized: string } {
+  let serialized: string | undefined;
+  try {
+    serialized = JSON.stringify(withAudience(credentials, audience)) as string | undefined;
+  } catch {
+    // A BigInt, a cycle, or a getter or toJSON that throws; the error's message may quote values.
+    throw invalidCredentials([{ pointer: "", rule: "json", message: "cannot be serialised as JSON" }]);
+  }
+  const sent: unknown = serialized === undefined ? undefined : JSON.parse(serialized);
+  const problems = check(validateLoginCredentials, sent);
+  // JSON.stringify escapes a lone surrogate as `\udXXX` and writes every other non-ASCII character raw.
+  const lone = serialized?.includes("\\ud") ? loneSurrogateAt(sent, "") : undefined;
+  // JSON.stringify writes a lone surrogate as `\udXXX`: not Unicode text, so a server decodes it
+  // as U+FFFD or refuses it, and would check another password than the one typed.
+  if (lone !== undefined) problems.push({ pointer: lone, rule: "unicode", message: "must not contain a lone UTF-16 surrogate" });
+  if (problems.length > 0 || serialized === undefined) throw invalidCredentials(problems);
+  return { sent: sent as Schemas["LoginCredentials"], serialized };
+}
+
+function invalidCredentials(problems: LoginErrorDetail[]): LoginError {
+  return new LoginError("invalid_request", `login: the credentials are not valid: ${summarize(problems)}`, { details: problems });
+}
+
+/** The JSON pointer of the first string (or key) holding a lone surrogate, if any. */
+function loneSurrogateAt(value: unknown, pointer: string): string | undefined {
+  if (typeof value === "string") return /[\uD800-\uDFFF]/u.test(value) ? pointer : undefined;
+  if (typeof value !== "object" || value === null) return undefined;
+  for (const [key, field] of Object.entries(value)) {
+    const at = `${pointer}/${key.replaceAll("~", "~0").replaceAll("/", "~1")}`;
+    const found = /[\uD800-\uDFFF]/u.test(key) ? at : loneSurrogateAt(field, at);
+    if (found !== undefined) return found;
+  }
+  return undefined;
+}
+
+/** `{ signal }`, checked: a value that is not an AbortSignal is refused rather than half-used. */
+function readSignal(loginOptions: unknown): AbortSignal | undefined {
+  if (loginOptions === undefined || loginOptions === null) return undefined;
+  let signal: unknown;
+  try {
+    signal = (loginOptions as { signal?: unknown }).signal;
+  } catch {
+    signal = null; // a getter that throws: refused below
+  }
+  if (signal === undefined) return undefined;
+  if (typeof (signal as AbortSignal | null)?.addEventListener === "function") return signal as AbortSignal;
+  throw new LoginError("invalid_request", "login: options.signal must be an AbortSignal", {
+    details: [{ pointer: "/signal", rule: "type", message: "must be an AbortSignal" }],
+  });
 }
 
 /** Sets `Authorization: Bearer` unless the request has one; forgets a bearer answered with 401. */
@@ -144,22 +241,25 @@ function authMiddleware(bearerSource: BearerSource): Middleware {
   };
 }
 
+/** Every option, read exactly once (a getter is not asked twice). */
 interface Settings {
   accountId: string;
   baseUrl: string;
   audience: string;
-  timeoutMs: number;
+  limits: ExchangeLimits;
   validateResponses: boolean;
+  allowRefreshTokenInBrowser: boolean;
   tokenRetry: TokenRetryPolicy;
+  fetch: FetchFunction | undefined;
+  auth: { clientId: string; clientSecret: string } | { accessToken: string | (() => string | Promise<string>) };
+  /** The client secret and its Basic credentials, to redact from every exchange. */
+  clientSecrets: string[];
 }
 
-function createBearerSource(auth: LoginClientAuth, settings: Settings, tokenClient: Client<paths>): BearerSource {
+function createBearerSource(settings: Settings, tokenClient: Client<paths>, fetch: FetchFunction): BearerSource {
+  const { auth } = settings;
   if ("accessToken" in auth) return providedBearer(auth.accessToken);
-  const credentials = { clientId: auth.clientId, clientSecret: auth.clientSecret };
-  return clientCredentialsBearer(
-    () => fetchClientToken({ tokenClient, credentials, ...settings }),
-    settings.tokenRetry,
-  );
+  return clientCredentialsBearer(() => fetchClientToken({ ...settings, tokenClient, fetch, credentials: auth }), settings.tokenRetry);
 }
 
 /** Every option is checked once, up front; a bad one throws `invalid_request` and nothing is sent. */
@@ -168,46 +268,76 @@ function readOptions(options: LoginClientOptions): Settings {
   if (typeof options !== "object" || options === null) {
     throw invalidOptions([{ pointer: "", rule: "type", message: "options must be an object" }]);
   }
-  problems.push(...check(validateAccountId, options.accountId, "/accountId"));
-  const accountId = String(options.accountId);
-  const baseUrl = options.baseUrl ?? defaultBaseUrl;
-  problems.push(...checkBaseUrl(baseUrl));
-  const audience = options.audience ?? `${defaultBaseUrl}/accounts/${accountId}`;
+  const { accountId: rawAccountId, baseUrl: rawBaseUrl, audience: rawAudience, auth: rawAuth, fetch: rawFetch } = options;
+  const { timeoutMs = defaultTimeoutMs, maxResponseBytes = defaultMaxResponseBytes, tokenRetry: rawRetry } = options;
+  const { validateResponses = true, allowRefreshTokenInBrowser = false } = options;
+  problems.push(...check(validateAccountId, rawAccountId, "/accountId"));
+  const accountId = String(rawAccountId);
+  const baseUrl = readBaseUrl(rawBaseUrl ?? defaultBaseUrl, problems);
+  const audience = rawAudience ?? `${defaultBaseUrl}/accounts/${accountId}`;
   // The token request body is built from `audience`: let its generated schema judge it.
   problems.push(...check(validateClientCredentialsTokenRequest, { grant_type: "client_credentials", audience }));
-  problems.push(...checkAuth(options.auth));
-  const timeoutMs = options.timeoutMs ?? defaultTimeoutMs;
-  if (!Number.isFinite(timeoutMs) || timeoutMs <= 0 || timeoutMs > 2_147_483_647) {
-    problems.push({ pointer: "/timeoutMs", rule: "range", message: "must be a number of milliseconds above 0" });
+  const auth = readAuth(rawAuth, problems);
+  if (rawFetch !== undefined && typeof rawFetch !== "function") {
+    problems.push({ pointer: "/fetch", rule: "type", message: "must be a function" });
   }
-  const tokenRetry = { ...defaultTokenRetryPolicy, ...options.tokenRetry };
+  checkRange(problems, "/timeoutMs", timeoutMs, 1, maxTimerMs);
+  checkRange(problems, "/maxResponseBytes", maxResponseBytes, 1, Number.MAX_SAFE_INTEGER, true);
+  const tokenRetry = { ...defaultTokenRetryPolicy, ...rawRetry };
   if (![1, 2, 3].includes(tokenRetry.maxAttempts)) {
     problems.push({ pointer: "/tokenRetry/maxAttempts", rule: "range", message: "must be 1, 2 or 3" });
   }
   for (const key of ["baseDelayMs", "maxDelayMs"] as const) {
-    if (!Number.isFinite(tokenRetry[key]) || tokenRetry[key] < 0) {
-      problems.push({ pointer: `/tokenRetry/${key}`, rule: "range", message: "must be a number of milliseconds, 0 or more" });
-    }
+    checkRange(problems, `/tokenRetry/${key}`, tokenRetry[key], 0, maxTimerMs);
   }
-  if (problems.length > 0) throw invalidOptions(problems);
-  return { accountId, baseUrl, audience, timeoutMs, validateResponses: options.validateResponses ?? true, tokenRetry };
+  if (tokenRetry.maxDelayMs < tokenRetry.baseDelayMs) {
+    problems.push({ pointer: "/tokenRetry/maxDelayMs", rule: "range", message: "must not be below tokenRetry.baseDelayMs" });
+  }
+  if (problems.length > 0 || !auth) throw invalidOptions(problems);
+  return {
+    accountId,
+    baseUrl,
+    audience: String(audience),
+    limits: { timeoutMs, maxResponseBytes },
+    validateResponses: validateResponses !== false,
+    allowRefreshTokenInBrowser: allowRefreshTokenInBrowser === true,
+    tokenRetry,
+    fetch: rawFetch,
+    auth,
+    clientSecrets: "clientSecret" in auth ? [auth.clientSecret, basicCredentials(auth)] : [],
+  };
+}
+
+/** Timers hold at most 2^31-1 ms (a longer delay fires at once), so delays are checked against that. */
+function checkRange(problems: LoginErrorDetail[], pointer: string, value: unknown, min: number, max: number, integer = false): void {
+  const ok = typeof value === "number" && value >= min && value <= max && (!integer || Number.isInteger(value));
+  if (!ok) problems.push({ pointer, rule: "range", message: `must be a ${integer ? "whole " : ""}number from ${min} to ${max}` });
 }
 
 function invalidOptions(problems: LoginErrorDetail[]): LoginError {
   return new LoginError("invalid_request", `createLoginClient: invalid options: ${summarize(problems)}`, { details: problems });
 }
 
-/** Credentials never travel in clear: `https:`, or plain `http:` to a loopback host only. */
-function checkBaseUrl(baseUrl: unknown): LoginErrorDetail[] {
-  let url: URL;
+/**
+ * A string or URL. Credentials never travel in clear: `https:`, or plain `http:` to a loopback host
+ * only. No user:password (fetch refuses a URL with credentials), no query or fragment (the
+ * request path is appended to the base URL and would land inside them).
+ */
+function readBaseUrl(baseUrl: unknown, problems: LoginErrorDetail[]): string {
+  let url: URL | undefined;
   try {
-    url = new URL(String(baseUrl));
+    if (typeof baseUrl === "string" || baseUrl instanceof URL) url = new URL(baseUrl);
   } catch {
-    return [{ pointer: "/baseUrl", rule: "format", message: "must be an absolute URL" }];
+    // reported below
   }
-  if (url.protocol === "https:") return [];
-  if (url.protocol === "http:" && isLoopback(url.hostname)) return [];
-  return [{ pointer: "/baseUrl", rule: "https", message: "must use https: (plain http: is allowed for localhost, 127.0.0.0/8 and ::1 only)" }];
+  const problem = (rule: string, message: string) => problems.push({ pointer: "/baseUrl", rule, message });
+  if (!url) problem("format", "must be an absolute URL");
+  else if (url.username || url.password) problem("credentials", "must not contain a user name or password");
+  else if (url.search || url.hash || url.href.endsWith("?") || url.href.endsWith("#")) problem("format", "must not have a query or fragment");
+  else if (!(url.protocol === "https:" || (url.protocol === "http:" && isLoopback(url.hostname)))) {
+    problem("https", "must use https: (plain http: is allowed for localhost, 127.0.0.0/8 and ::1 only)");
+  }
+  return url?.href ?? "";
 }
 
 export function isLoopback(hostname: string): boolean {
@@ -215,34 +345,33 @@ export function isLoopback(hostname: string): boolean {
   return hostname === "localhost" || hostname === "[::1]" || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(hostname);
 }
 
-function checkAuth(auth: unknown): LoginErrorDetail[] {
+function readAuth(auth: unknown, problems: LoginErrorDetail[]): Settings["auth"] | undefined {
   if (typeof auth !== "object" || auth === null) {
-    return [{ pointer: "/auth", rule: "type", message: "must be { clientId, clientSecret } or { accessToken }" }];
+    problems.push({ pointer: "/auth", rule: "type", message: "must be { clientId, clientSecret } or { accessToken }" });
+    return undefined;
   }
   const fields = auth as Record<string, unknown>;
   if ("accessToken" in fields) {
     const token = fields.accessToken;
-    const ok = typeof token === "function" || (typeof token === "string" && token !== "");
-    return ok ? [] : [{ pointer: "/auth/accessToken", rule: "type", message: "must be a non-empty string or a function" }];
+    if (typeof token === "function") return { accessToken: token as () => string | Promise<string> };
+    if (isUsableBearer(token)) return { accessToken: token };
+    problems.push({ pointer: "/auth/accessToken", rule: "type", message: `must be a function, or a string that ${bearerRule}` });
+    return undefined;
   }
-  const problems: LoginErrorDetail[] = [];
-  for (const key of ["clientId", "clientSecret"] as const) {
-    if (typeof fields[key] !== "string" || fields[key] === "") {
-      problems.push({ pointer: `/auth/${key}`, rule: "type", message: "must be a non-empty string" });
-    }
+  const { clientId, clientSecret } = fields;
+  const before = problems.length;
+  for (const [key, value] of [["clientId", clientId], ["clientSecret", clientSecret]] as const) {
+    if (typeof value !== "string" || value === "") problems.push({ pointer: `/auth/${key}`, rule: "type", message: "must be a non-empty string" });
   }
-  if (problems.length === 0 && inBrowser()) {
+  if (problems.length > before) return undefined;
+  if (inBrowser()) {
     problems.push({
       pointer: "/auth/clientSecret",
       rule: "browser",
       message: "a client secret must not ship to a browser: get the customer's token on your server, or pass { accessToken }",
     });
   }
-  return problems;
-}
-
-function clientSecretOf(auth: LoginClientAuth): string | undefined {
-  return "clientSecret" in auth ? auth.clientSecret : undefined;
+  return { clientId: clientId as string, clientSecret: clientSecret as string };
 }
 
 /** A `document` exists: we are in a browser (or something pretending to be one). */
@@ -250,9 +379,9 @@ function inBrowser(): boolean {
   return typeof (globalThis as { document?: unknown }).document !== "undefined";
 }
 
-function withAudience(credentials: LoginCredentials, audience: string): Schemas["LoginCredentials"] {
-  if (typeof credentials !== "object" || credentials === null || Array.isArray(credentials)) {
-    return credentials as unknown as Schemas["LoginCredentials"];
-  }
-  return { ...credentials, audience: credentials.audience === undefined ? audience : credentials.audience } as Schemas["LoginCredentials"];
+function withAudience(credentials: unknown, audience: string): unknown {
+  if (typeof credentials !== "object" || credentials === null || Array.isArray(credentials)) return credentials;
+  const copy = { ...credentials } as Record<string, unknown>;
+  if (copy.audience === undefined) copy.audience = audience;
+  return copy;
 }

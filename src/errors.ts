@@ -43,7 +43,7 @@ const inspectCustom = Symbol.for("nodejs.util.inspect.custom");
 /**
  * The error `login()` rejects with. It never holds the request body, headers or the raw
  * Response, and its message is built from our own words plus server text that has had every
- * known secret removed (see `redactSecrets`).
+ * known secret removed (see `redactSecrets` in redact.ts).
  */
 export class LoginError extends Error {
   declare readonly name: "LoginError";
@@ -107,29 +107,11 @@ export class LoginError extends Error {
 }
 
 Object.defineProperty(LoginError.prototype, "name", { value: "LoginError", enumerable: false });
+// A minifier renames the class; `err.constructor.name` still says LoginError.
+Object.defineProperty(LoginError, "name", { value: "LoginError" });
 
 export function isLoginError(value: unknown): value is LoginError {
   return value instanceof LoginError;
-}
-
-const redacted = "[REDACTED]";
-
-/**
- * Removes every secret an exchange carried (password or PIN, client secret, Basic credentials,
- * bearer, tokens in the response) from text that came from the server (its error message, the
- * request id) before that text goes into a LoginError.
- * Secrets shorter than 4 characters are not searched for: the spec's shortest password is 4.
- */
-export function redactSecrets(text: string, secrets: Iterable<string | undefined>): string {
-  let out = text;
-  for (const secret of secrets) {
-    if (!secret || secret.length < 4) continue;
-    // As sent (and so as a server may echo it): raw, JSON-escaped inside a body, URL-encoded.
-    for (const form of new Set([secret, JSON.stringify(secret).slice(1, -1), encodeURIComponent(secret)])) {
-      out = out.split(form).join(redacted);
-    }
-  }
-  return out;
 }
 
 /** Keeps an error's name and code but not its message text, which we do not control. */

@@ -1,9 +1,13 @@
-// One HTTP exchange: deadline (timeout + caller's signal), body reading that never throws a
-// SyntaxError, and turning a response that is not the documented success into a LoginError.
+// One HTTP exchange: a deadline that holds whatever fetch does, a body read up to a size limit,
+// and turning a response that is not the documented success into a LoginError.
 import type { Validator } from "../generated/validators.js";
 import { validateError } from "../generated/client-validators.js";
-import { LoginError, redactSecrets, sanitizeCause, type LoginErrorDetail } from "./errors.ts";
+import { startDeadline, throwIfAborted } from "./deadline.ts";
+import { LoginError, sanitizeCause, type LoginErrorDetail } from "./errors.ts";
+import { redactSecrets, tokensIn } from "./redact.ts";
 import { check, summarize } from "./validation.ts";
+
+export type FetchFunction = (input: Request) => Promise<Response>;
 
 /** What came back, with the body read as far as it could be. */
 export interface Exchange {
@@ -26,91 +30,112 @@ export interface ExchangeContext {
   readonly validateResponses: boolean;
 }
 
-/** The result shape of an openapi-fetch call made with `parseAs: "text"`. */
-export interface FetchResult {
-  data?: unknown;
-  error?: unknown;
-  response: Response;
+export interface ExchangeLimits {
+  /** The whole exchange, body included. */
+  readonly timeoutMs: number;
+  /** Decoded body bytes read at most. */
+  readonly maxResponseBytes: number;
+  /**
+   * The platform fetch delivers no more than a Content-Length says (the HTTP parser stops there),
+   * so an unencoded body within the limit is read whole; a custom fetch's Response is not trusted.
+   */
+  readonly platformFetch?: boolean;
 }
 
 /**
- * Runs `send` with a signal that aborts after `timeoutMs` or when the caller's signal does, and
- * reads the body before the deadline is lifted (a slow body is a timeout too).
+ * Runs `send` under a deadline (`timeoutMs`, or the caller's signal) that settles the exchange on
+ * time even when the fetch function ignores its AbortSignal, and reads the body, at most
+ * `maxResponseBytes` of it, before the deadline is lifted (a slow body is a timeout too).
  */
 export async function exchange(
   context: ExchangeContext,
-  timeoutMs: number,
+  limits: ExchangeLimits,
   callerSignal: AbortSignal | undefined,
-  send: (signal: AbortSignal) => Promise<FetchResult>,
+  send: (signal: AbortSignal) => Promise<Response>,
 ): Promise<Exchange> {
   throwIfAborted(context.operation, callerSignal);
-  const controller = new AbortController();
-  let timedOut = false;
-  const timer = setTimeout(() => {
-    timedOut = true;
-    controller.abort(new DOMException(`${context.operation} timed out after ${timeoutMs} ms`, "TimeoutError"));
-  }, timeoutMs);
-  const onCallerAbort = () => controller.abort(callerSignal?.reason);
-  callerSignal?.addEventListener("abort", onCallerAbort, { once: true });
+  const deadline = startDeadline(context.operation, limits.timeoutMs, callerSignal);
+  let response: Response | undefined;
+  const reading: { reader?: ReadableStreamDefaultReader<Uint8Array> } = {};
+  // One race for the response and its body; whatever loses it goes on to cancel what it holds.
+  const work = (async () => {
+    response = await send(deadline.signal);
+    if (typeof response?.status !== "number" || typeof response.headers?.get !== "function") {
+      throw new TypeError("fetch did not resolve to a Response");
+    }
+    const length = limits.platformFetch && !response.headers.get("content-encoding") ? response.headers.get("content-length") : null;
+    if (length !== null && Number(length) <= limits.maxResponseBytes) return response.text();
+    return readBounded(response, limits.maxResponseBytes, deadline.signal, reading);
+  })();
   try {
-    const result = await send(controller.signal);
-    return { status: result.response.status, headers: result.response.headers, body: readBody(result) };
+    const text = await deadline.race(work);
+    const { status, headers } = response as unknown as Response;
+    if (text === undefined) {
+      const details = [{ pointer: "", rule: "maxResponseBytes", message: `the body is larger than maxResponseBytes (${limits.maxResponseBytes} bytes); reading stopped there` }];
+      throw contractViolation({ status, headers, body: { type: "not-json" } }, context, details);
+    }
+    return { status, headers, body: parseText(text) };
   } catch (error) {
+    if (deadline.signal.aborted) cancel(reading.reader); // the deadline won: stop a body still streaming
     if (error instanceof LoginError) throw error;
-    if (callerSignal?.aborted) throw abortedError(context.operation, callerSignal);
-    if (timedOut) throw new LoginError("timeout", `${context.operation} timed out after ${timeoutMs} ms`);
     const cause = sanitizeCause(error);
     throw new LoginError("network", `${context.operation} failed: network error (${cause.message})`, { cause });
   } finally {
-    clearTimeout(timer);
-    callerSignal?.removeEventListener("abort", onCallerAbort);
+    deadline.dispose();
   }
 }
 
-export function throwIfAborted(operation: string, signal: AbortSignal | undefined): void {
-  if (signal?.aborted) throw abortedError(operation, signal);
+/**
+ * The body as text, or undefined once more than `maxBytes` decoded bytes (what fetch hands over
+ * after undoing Content-Encoding) have arrived: the stream is then cancelled, so neither a huge
+ * body nor a gzip bomb is read past the limit. A response that arrives after the deadline
+ * (`signal` aborted) is released unread; `reading.reader` lets the deadline cancel a read under way.
+ */
+async function readBounded(
+  response: Response,
+  maxBytes: number,
+  signal: AbortSignal,
+  reading: { reader?: ReadableStreamDefaultReader<Uint8Array> },
+): Promise<string | undefined> {
+  if (!response.body) return "";
+  const reader = (reading.reader = response.body.getReader());
+  if (signal.aborted) return cancel(reader);
+  const decoder = new TextDecoder();
+  let text = "";
+  let bytes = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) return text + decoder.decode();
+    bytes += value.byteLength;
+    if (bytes > maxBytes) return cancel(reader);
+    text += decoder.decode(value, { stream: true });
+  }
 }
 
-/** The caller aborted: we reject with a LoginError too, keeping their reason as `cause`. */
-export function abortedError(operation: string, signal: AbortSignal): LoginError {
-  return new LoginError("aborted", `${operation} was aborted by the caller`, { cause: signal.reason });
-}
-
-/** Waits for `promise`, but gives up as soon as `signal` aborts. */
-export function raceAbort<T>(operation: string, promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
-  if (!signal) return promise;
-  throwIfAborted(operation, signal);
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(abortedError(operation, signal));
-    signal.addEventListener("abort", onAbort, { once: true });
-    promise.then(
-      (value) => {
-        signal.removeEventListener("abort", onAbort);
-        resolve(value);
-      },
-      (error: unknown) => {
-        signal.removeEventListener("abort", onAbort);
-        reject(error);
-      },
-    );
-  });
+function cancel(reader: ReadableStreamDefaultReader | undefined): undefined {
+  reader?.cancel().catch(() => undefined);
+  return undefined;
 }
 
 /**
- * openapi-fetch with `parseAs: "text"` hands over a success body as text, and an error body as
- * parsed JSON when it parses and as text when it does not. JSON.parse errors are swallowed here:
- * their messages quote the body, which may hold a token.
+ * Runs an openapi-fetch call and returns fetch's Response with its body unread, so that we read
+ * it within the size limit (openapi-fetch reads an error body whole with `text()`). The Response
+ * openapi-fetch sees is a 204 stand-in, which openapi-fetch 0.17 returns without reading.
  */
-function readBody(result: FetchResult): ResponseBody {
-  if (result.response.ok) return parseText(result.data);
-  const { error } = result;
-  if (error === undefined) return { type: "empty" };
-  if (typeof error === "string") return error.trim() === "" ? { type: "empty" } : { type: "not-json" };
-  return { type: "json", value: error };
+export async function unreadResponse(call: (fetch: FetchFunction) => Promise<unknown>, fetchFunction: FetchFunction): Promise<Response> {
+  let response: Response | undefined;
+  await call(async (request) => {
+    response = await fetchFunction(request);
+    return unreadStandIn;
+  });
+  return response as Response;
 }
 
-function parseText(text: unknown): ResponseBody {
-  if (typeof text !== "string" || text.trim() === "") return { type: "empty" };
+const unreadStandIn = { status: 204, ok: true, headers: { get: () => null } } as unknown as Response;
+
+/** JSON.parse errors are swallowed here: their messages quote the body, which may hold a token. */
+function parseText(text: string): ResponseBody {
+  if (text.trim() === "") return { type: "empty" };
   try {
     return { type: "json", value: JSON.parse(text) as unknown };
   } catch {
@@ -155,31 +180,35 @@ function problemsWithJson(ex: Exchange, what: string): LoginErrorDetail[] | unde
   return undefined;
 }
 
-function contractViolation(ex: Exchange, context: ExchangeContext, details: LoginErrorDetail[]): LoginError {
+export function contractViolation(ex: Exchange, context: ExchangeContext, details: LoginErrorDetail[]): LoginError {
   return new LoginError(
     "contract_violation",
     `${context.operation}: the ${ex.status} response broke the API contract: ${summarize(details)}`,
-    { status: ex.status, requestId: readRequestId(ex, context), details },
+    { status: ex.status, requestId: readRequestId(ex, secretsOf(ex, context)), details },
   );
 }
 
 /**
  * Any response but the documented success. 400/401/403/429 must carry the spec's error body;
  * a 5xx is a `server_error` whatever its body (proxies answer 502 with HTML); any other status
- * is not in the spec, so it is a `contract_violation`.
+ * is not in the spec, so it is a `contract_violation`, and so is a status outside 100-599, which
+ * HTTP does not define (RFC 9110 §15) but fetch hands over.
  * `errorValidator` is `validateError`, or `validateMfaError` where the spec documents it.
  */
 export function failureToError(ex: Exchange, context: ExchangeContext, errorValidator: Validator = validateError): LoginError {
-  const requestId = readRequestId(ex, context);
   const { status } = ex;
-  const serverError = readServerError(ex.body, context);
-  const suffix = `${serverError.message ? `: ${serverError.message}` : ""}${requestId ? ` (request-id ${requestId})` : ""}`;
+  if (!(status >= 100 && status <= 599)) {
+    return contractViolation(ex, context, [{ pointer: "", rule: "status", message: `status ${status} is outside HTTP's 100-599` }]);
+  }
+  // Decisions that read server text are made on the raw text; only what we repeat is redacted.
+  const serverError = readServerError(ex.body);
+  const secrets = secretsOf(ex, context);
+  const requestId = readRequestId(ex, secrets);
+  const code = serverError.code === undefined ? undefined : clip(redactSecrets(serverError.code, secrets), 100);
+  const message = serverError.message === undefined ? "" : clip(redactSecrets(serverError.message, secrets), 300);
+  const suffix = `${message ? `: ${message}` : ""}${requestId ? ` (request-id ${requestId})` : ""}`;
   if (status >= 500) {
-    return new LoginError("server_error", `${context.operation} failed: server error ${status}${suffix}`, {
-      status,
-      code: serverError.code,
-      requestId,
-    });
+    return new LoginError("server_error", `${context.operation} failed: server error ${status}${suffix}`, { status, code, requestId });
   }
   const kind = clientErrorKinds[status];
   if (!kind) {
@@ -192,7 +221,7 @@ export function failureToError(ex: Exchange, context: ExchangeContext, errorVali
     const problems = problemsWithJson(ex, "error") ?? check(errorValidator, value);
     if (problems.length > 0) return contractViolation(ex, context, problems);
   }
-  const init = { status, code: serverError.code, requestId };
+  const init = { status, code, requestId };
   switch (kind) {
     case "bad_request":
       return new LoginError(kind, `${context.operation} was rejected as a bad request (400)${suffix}`, init);
@@ -226,27 +255,21 @@ const clientErrorKinds: Partial<Record<number, "bad_request" | "unauthorized" | 
   429: "rate_limited",
 };
 
-/** Dintero's `error.code` and `error.message`, when present, with known secrets removed. */
-function readServerError(body: ResponseBody, context: ExchangeContext): { code?: string; message?: string } {
+/** Dintero's `error.code` and `error.message`, when present, as the server sent them. */
+function readServerError(body: ResponseBody): { code?: string | undefined; message?: string | undefined } {
   if (body.type !== "json") return {};
   const error = (body.value as { error?: unknown } | null)?.error;
-  const secrets = [...context.secrets, ...tokensIn(body.value)];
-  const code = readString(error, "code");
-  const message = readString(error, "message");
-  return {
-    code: code === undefined ? undefined : clip(redactSecrets(code, secrets), 100),
-    message: message === undefined ? undefined : clip(redactSecrets(message, secrets), 300),
-  };
+  return { code: readString(error, "code"), message: readString(error, "message") };
 }
 
-/** Tokens a response carries, to keep them out of any message built from the same response. */
-function tokensIn(value: unknown): string[] {
-  return ["access_token", "refresh_token", "mfa_token"].flatMap((key) => readString(value, key) ?? []);
+/** The exchange's own secrets and every token the response carries. */
+function secretsOf(ex: Exchange, context: ExchangeContext): (string | undefined)[] {
+  return ex.body.type === "json" ? [...context.secrets, ...tokensIn(ex.body.value)] : [...context.secrets];
 }
 
-function readRequestId(ex: Exchange, context: ExchangeContext): string | undefined {
+function readRequestId(ex: Exchange, secrets: readonly (string | undefined)[]): string | undefined {
   const id = ex.headers.get("request-id");
-  return id ? clip(redactSecrets(id, context.secrets), 200) : undefined;
+  return id ? clip(redactSecrets(id, secrets), 200) : undefined;
 }
 
 function readString(value: unknown, key: string): string | undefined {
@@ -255,17 +278,50 @@ function readString(value: unknown, key: string): string | undefined {
   return typeof field === "string" ? field : undefined;
 }
 
+/** Clipped after redaction, so a secret is never cut short of being recognised. */
 function clip(text: string, max: number): string {
   return text.length > max ? `${text.slice(0, max)}…` : text;
 }
 
-/** `Retry-After` is delay-seconds or an HTTP-date (RFC 9110 §10.2.3). */
+/**
+ * `Retry-After` per RFC 9110 §10.2.3: delay-seconds (`1*DIGIT`) or an HTTP-date (§5.6.7:
+ * IMF-fixdate, or the obsolete RFC 850 and asctime forms), nothing else. `Date.parse` alone would
+ * read "1.5" or "5, 7" as dates in 2001, i.e. "retry now".
+ */
 export function parseRetryAfter(header: string | null, now = Date.now()): number | undefined {
   if (header === null) return undefined;
   const text = header.trim();
-  if (/^\d+$/.test(text)) return Number(text);
-  const date = Date.parse(text);
-  return Number.isNaN(date) ? undefined : Math.max(0, Math.ceil((date - now) / 1000));
+  if (/^\d+$/.test(text)) return Math.min(Number(text), Number.MAX_SAFE_INTEGER);
+  const date = parseHttpDate(text, now);
+  return date === undefined ? undefined : Math.max(0, Math.ceil((date - now) / 1000));
+}
+
+const httpDateForms = [
+  /^(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun), (?<d>\d\d) (?<m>[A-Z][a-z]{2}) (?<y>\d{4}) (?<t>\d\d:\d\d:\d\d) GMT$/,
+  /^(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day, (?<d>\d\d)-(?<m>[A-Z][a-z]{2})-(?<y>\d\d) (?<t>\d\d:\d\d:\d\d) GMT$/,
+  /^(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun) (?<m>[A-Z][a-z]{2}) (?<d> \d|\d\d) (?<t>\d\d:\d\d:\d\d) (?<y>\d{4})$/,
+];
+const monthNames = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+
+/** Milliseconds since the epoch, or undefined when `text` is not an HTTP-date with real values. */
+function parseHttpDate(text: string, now: number): number | undefined {
+  const groups = httpDateForms.map((form) => form.exec(text)?.groups).find(Boolean);
+  if (!groups) return undefined;
+  const [d = "", m = "", y = "", t = ""] = [groups.d, groups.m, groups.y, groups.t];
+  const month = monthNames.indexOf(m);
+  const [hours, minutes, seconds] = t.split(":").map(Number) as [number, number, number];
+  let year = Number(y);
+  if (y.length === 2) {
+    // RFC 9110 §5.6.7: a two-digit year more than 50 years ahead is in the past century.
+    const thisYear = new Date(now).getUTCFullYear();
+    year += Math.floor(thisYear / 100) * 100;
+    if (year > thisYear + 50) year -= 100;
+  }
+  const day = Number(d);
+  const date = Date.UTC(year, month, day, hours, minutes, seconds);
+  // Date.UTC rolls 31 Feb over into March: a date that does not round-trip is not a date.
+  const valid = month >= 0 && hours < 24 && minutes < 60 && seconds < 61 && new Date(date).getUTCDate() === day;
+  return valid ? date : undefined;
 }
 
 /**

@@ -1,10 +1,21 @@
 // The bearer for the login call: a provided access token, or a client-credentials token that is
-// fetched once for all concurrent callers, reused until half its lifetime, dropped after a 401.
+// fetched once for all concurrent callers, reused until half its lifetime, kept through a token
+// outage while it is still valid, dropped after a 401.
 import type { Client } from "openapi-fetch";
 import type { components, paths } from "../generated/schema.js";
 import { validateAccessToken, validateMfaError } from "../generated/client-validators.js";
-import { LoginError } from "./errors.ts";
-import { exchange, failureToError, raceAbort, readSuccessBody, type ExchangeContext } from "./http.ts";
+import { LoginError, type LoginErrorDetail } from "./errors.ts";
+import { raceAbort } from "./deadline.ts";
+import {
+  contractViolation,
+  exchange,
+  failureToError,
+  readSuccessBody,
+  unreadResponse,
+  type ExchangeContext,
+  type ExchangeLimits,
+  type FetchFunction,
+} from "./http.ts";
 
 type AccessToken = components["schemas"]["AccessToken"];
 
@@ -40,9 +51,9 @@ export function providedBearer(accessToken: string | (() => string | Promise<str
         if (error instanceof LoginError && error.kind === "aborted") throw error;
         throw new LoginError("client_token_failed", `${operation}: the accessToken function failed`, { cause: error });
       }
-      if (typeof bearer !== "string" || bearer === "") {
-        const cause = new LoginError("invalid_request", "the accessToken function must return a non-empty string", {
-          details: [{ pointer: "/auth/accessToken", rule: "type", message: "must be a non-empty string" }],
+      if (!isUsableBearer(bearer)) {
+        const cause = new LoginError("invalid_request", "the accessToken function must return a bearer token (RFC 6750 b64token)", {
+          details: [{ pointer: "/auth/accessToken", rule: "b64token", message: bearerRule }],
         });
         throw new LoginError("client_token_failed", `${operation}: the provided access token is not usable`, { cause });
       }
@@ -59,18 +70,29 @@ export interface ClientCredentials {
   readonly clientSecret: string;
 }
 
+/**
+ * RFC 6750 §2.1: the credentials of `Authorization: Bearer` are a b64token. Anything else (empty,
+ * spaces, a newline) cannot be sent as a header or would be sent as something else.
+ */
+export function isUsableBearer(bearer: unknown): bearer is string {
+  return typeof bearer === "string" && /^[A-Za-z0-9\-._~+/]+=*$/.test(bearer);
+}
+
+export const bearerRule = "must be a non-empty RFC 6750 b64token (letters, digits, -._~+/, then = padding)";
+
 export interface ClientTokenRequestOptions {
   readonly tokenClient: Client<paths>;
+  readonly fetch: FetchFunction;
   readonly accountId: string;
   readonly audience: string;
   readonly credentials: ClientCredentials;
-  readonly timeoutMs: number;
+  readonly limits: ExchangeLimits;
   readonly validateResponses: boolean;
 }
 
 /** One attempt at `POST /accounts/{oid}/auth/token` with HTTP Basic client credentials, for the login's account (`oid` = `aid`). */
 export async function fetchClientToken(options: ClientTokenRequestOptions): Promise<AccessToken> {
-  const { tokenClient, accountId, audience, credentials, timeoutMs } = options;
+  const { tokenClient, accountId, audience, credentials, limits } = options;
   const basic = basicCredentials(credentials);
   const context: ExchangeContext = {
     operation: "client token request",
@@ -78,27 +100,31 @@ export async function fetchClientToken(options: ClientTokenRequestOptions): Prom
     // The bearer must be usable (a string with a lifetime), so its response is always checked.
     validateResponses: true,
   };
-  const ex = await exchange(context, timeoutMs, undefined, (signal) =>
-    tokenClient.POST("/accounts/{oid}/auth/token", {
-      params: { path: { oid: accountId } },
-      body: { grant_type: "client_credentials", audience },
-      headers: { Authorization: `Basic ${basic}` },
-      signal,
-      parseAs: "text",
-    }),
+  const ex = await exchange(context, limits, undefined, (signal) =>
+    unreadResponse(
+      (fetch) =>
+        tokenClient.POST("/accounts/{oid}/auth/token", {
+          params: { path: { oid: accountId } },
+          body: { grant_type: "client_credentials", audience },
+          headers: { Authorization: `Basic ${basic}` },
+          signal,
+          fetch,
+        }),
+      options.fetch,
+    ),
   );
   if (ex.status !== 200) {
     throw failureToError(ex, { ...context, validateResponses: options.validateResponses }, validateMfaError);
   }
   const token = readSuccessBody(ex, validateAccessToken, context) as AccessToken;
+  const problems: LoginErrorDetail[] = [];
+  if (!isUsableBearer(token.access_token)) problems.push({ pointer: "/access_token", rule: "b64token", message: bearerRule });
   // This project's rule, not Dintero's (Dintero sets no minimum on expires_in; see openapi/SOURCES.md):
   // a bearer whose lifetime is not positive has expired on arrival and cannot authenticate the login.
   if (!(token.expires_in > 0)) {
-    throw new LoginError("contract_violation", `${context.operation}: the token's lifetime (expires_in) is not positive`, {
-      status: ex.status,
-      details: [{ pointer: "/expires_in", rule: "positive_lifetime", message: "must be greater than 0 (this client's rule: the token would have expired on arrival)" }],
-    });
+    problems.push({ pointer: "/expires_in", rule: "positive_lifetime", message: "must be greater than 0 (this client's rule: the token would have expired on arrival)" });
   }
+  if (problems.length > 0) throw contractViolation(ex, context, problems);
   return token;
 }
 
@@ -113,21 +139,26 @@ export function basicCredentials({ clientId, clientSecret }: ClientCredentials):
 /**
  * Client-credentials bearer. One token request at a time however many callers wait (single
  * flight); the token is reused until half of `expires_in` has passed since it was requested,
- * as Dintero's own SDK does; a failed request is not cached.
+ * as Dintero's own SDK does; a failed request is not cached. If the refresh fails while the
+ * cached bearer is still valid (up to its expiry less a margin: the smaller of 60 s and a tenth
+ * of its lifetime), the callers that waited for it get the cached bearer, and the next call tries
+ * the refresh again: a token outage does not fail logins until the bearer itself runs out.
  */
 export function clientCredentialsBearer(
   requestToken: () => Promise<AccessToken>,
   retry: TokenRetryPolicy = defaultTokenRetryPolicy,
   now: () => number = Date.now,
 ): BearerSource {
-  let cached: { bearer: string; refreshAt: number } | undefined;
+  let cached: { bearer: string; refreshAt: number; usableUntil: number } | undefined;
   let inflight: Promise<string> | undefined;
 
   function refresh(): Promise<string> {
     const requestedAt = now();
     return withRetries(requestToken, retry).then(
       (token) => {
-        cached = { bearer: token.access_token, refreshAt: requestedAt + (token.expires_in * 1000) / 2 };
+        const lifetimeMs = token.expires_in * 1000;
+        const marginMs = Math.min(60_000, lifetimeMs / 10);
+        cached = { bearer: token.access_token, refreshAt: requestedAt + lifetimeMs / 2, usableUntil: requestedAt + lifetimeMs - marginMs };
         return token.access_token;
       },
       (error: unknown) => {
@@ -138,12 +169,20 @@ export function clientCredentialsBearer(
 
   return {
     get(signal) {
-      if (cached && now() < cached.refreshAt) return raceAbort(operation, Promise.resolve(cached.bearer), signal);
+      const current = cached;
+      if (current && now() < current.refreshAt) return raceAbort(operation, Promise.resolve(current.bearer), signal);
       inflight ??= refresh().finally(() => {
         inflight = undefined;
       });
+      // Stale but still valid: a failed refresh falls back to it (unless a 401 dropped it meanwhile).
+      const result = current
+        ? inflight.catch((error: unknown) => {
+            if (cached === current && now() < current.usableUntil) return current.bearer;
+            throw error;
+          })
+        : inflight;
       // Each caller may give up waiting; the shared request carries on for the others.
-      return raceAbort(operation, inflight, signal);
+      return raceAbort(operation, result, signal);
     },
     invalidate(bearer) {
       if (cached?.bearer === bearer) cached = undefined;

@@ -106,6 +106,47 @@ describe("half-life refresh", () => {
   });
 });
 
+describe("a token outage (refresh fails while the cached bearer is still valid)", () => {
+  // expires_in 2 s: refreshed after 1 s (half-life), usable until 1.8 s (margin: min(60 s, 2 s / 10)).
+  it("logins keep the cached bearer, the failure is not cached, the refresh is retried single-flight, until the bearer runs out", async () => {
+    server.token = issueToken(2);
+    const c = client({ tokenRetry: { maxAttempts: 1 } });
+    await c.login(email);
+    server.token = async (_req, res) => {
+      await delay(30);
+      sendJson(res, 503, errorBody("UNAVAILABLE", "token service down"));
+    };
+    await delay(1050);
+    await Promise.all(Array.from({ length: 20 }, () => c.login(email)));
+    expect(server.tokenRequests()).toHaveLength(2); // one refresh for 20 concurrent callers
+    await c.login(email);
+    expect(server.tokenRequests()).toHaveLength(3); // not cached: the next call tries again
+    expect(new Set(server.loginRequests().map((r) => r.headers.authorization))).toEqual(new Set(["Bearer cc-token-1"]));
+    expect(server.loginRequests()).toHaveLength(22);
+
+    await delay(800); // past expiry less the margin: the outage now fails logins
+    const error = await c.login(email).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(LoginError);
+    expect((error as LoginError).kind).toBe("client_token_failed");
+    expect(server.loginRequests()).toHaveLength(22);
+
+    server.token = issueToken(3600); // the token service is back
+    await c.login(email);
+    expect(server.loginRequests().at(-1)?.headers.authorization).toBe("Bearer cc-token-2");
+  });
+
+  it("a bearer dropped after a 401 is not used as a fallback", async () => {
+    server.token = issueToken(2);
+    const c = client({ tokenRetry: { maxAttempts: 1 } });
+    await c.login(email);
+    server.revokeAll();
+    await expect(c.login(email)).rejects.toMatchObject({ kind: "unauthorized" });
+    server.token = (_req, res) => sendJson(res, 503, errorBody("UNAVAILABLE", "down"));
+    await expect(c.login(email)).rejects.toMatchObject({ kind: "client_token_failed" });
+    expect(server.loginRequests()).toHaveLength(2);
+  });
+});
+
 describe("401 on login", () => {
   it("drops the cached bearer: the login is sent once, the next call fetches a new bearer", async () => {
     const c = client();
@@ -170,7 +211,7 @@ describe("token request retries", () => {
         sendJson(res, 429, errorBody("TOO_MANY_REQUESTS", "slow down"), { "retry-after": "3600" });
       } else issueToken(3600)(req, res);
     };
-    await client({ tokenRetry: { maxDelayMs: 20 } }).login(email);
+    await client({ tokenRetry: { baseDelayMs: 1, maxDelayMs: 20 } }).login(email);
     expect(server.tokenRequests()).toHaveLength(2);
   });
 
