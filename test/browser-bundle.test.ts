@@ -1,5 +1,5 @@
-// What the browser bundle (bench/size.ts measures it, test/browser/ runs it) is made of: the client's
-// own modules, the client-only validators and openapi-fetch, nothing else.
+// What the browser bundle (bench/size.ts measures it, test/browser/ runs it) is made of: the browser
+// entry's modules of src/, the client-only validators and openapi-fetch, nothing else: no token provider.
 import { describe, expect, it } from "vitest";
 import { buildBrowserBundle } from "../scripts/browser-bundle.ts";
 
@@ -13,6 +13,16 @@ describe("the browser bundle", () => {
     expect(files).toContain("generated/client-validators.js");
     expect(files).toContain("node_modules/openapi-fetch/dist/index.mjs");
     expect(files).not.toContain("generated/validators.js");
+  });
+
+  it("is built from package.json's browser export, and carries no client-credentials code", async () => {
+    const { inputs } = await buildBrowserBundle();
+    const files = Object.keys(inputs);
+    expect(files).toContain("src/browser.ts");
+    expect(files).not.toContain("src/index.ts");
+    // The token provider and its wiring: a browser refuses client credentials, so none of it may ship.
+    expect(files).not.toContain("src/token-provider.ts");
+    expect(files).not.toContain("src/client-credentials.ts");
   });
 
   it("needs no string evaluation (runs under a CSP without 'unsafe-eval')", async () => {
