@@ -25,6 +25,17 @@ describe("the browser bundle", () => {
     expect(files).not.toContain("src/client-credentials.ts");
   });
 
+  it("drops the validators only client credentials use (ClientCredentialsTokenRequest, MfaError)", async () => {
+    const code = new TextDecoder().decode((await buildBrowserBundle()).code);
+    // Their schemas' own words: the grant type's enum value, and MfaError's `allOf` over Error
+    // (login() reads `mfa_token` itself, so that name alone proves nothing).
+    expect(code).not.toContain("client_credentials");
+    expect(code).not.toContain('"#/$defs/Error"');
+    // The login body's and the login response's are there.
+    expect(code).toContain('"phone_number"');
+    expect(code).toContain('"Bearer"');
+  });
+
   it("needs no string evaluation (runs under a CSP without 'unsafe-eval')", async () => {
     const code = new TextDecoder().decode((await buildBrowserBundle()).code);
     expect(code).not.toMatch(/\beval\(|new Function\(|\bFunction\(/);
