@@ -3,7 +3,7 @@
 import type { Validator } from "../generated/validators.js";
 import { validateError } from "../generated/client-validators.js";
 import { startDeadline, throwIfAborted } from "./deadline.ts";
-import { LoginError, sanitizeCause, type LoginErrorDetail } from "./errors.ts";
+import { isLoginError, LoginError, sanitizeCause, type LoginErrorDetail } from "./errors.ts";
 import { redactServerText, tokensIn } from "./redact.ts";
 import { check, summarize } from "./validation.ts";
 import { parseRetryAfter } from "./retry-after.ts";
@@ -78,7 +78,7 @@ export async function exchange(
     return { status, headers, body: parseText(text) };
   } catch (error) {
     if (deadline.signal.aborted) cancel(reading.reader); // the deadline won: stop a body still streaming
-    if (error instanceof LoginError) throw error;
+    if (isLoginError(error)) throw error;
     const cause = sanitizeCause(error);
     throw new LoginError("network", `${context.operation} failed: network error (${cause.message})`, { cause });
   } finally {

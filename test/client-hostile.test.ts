@@ -324,6 +324,10 @@ describe("5. strict Retry-After", () => {
     ["Sun, 06 Nov 1994 25:49:37 GMT", undefined],
     ["2001-01-01", undefined],
     ["Sun, 06 Nov 1994 08:49:37 PST", undefined],
+    // RFC 9110 §5.5: only SP and HTAB are optional whitespace around a field value; NBSP is not.
+    ["\u00a07", undefined],
+    ["7\u00a0", undefined],
+    ["\u00a0Sun, 06 Nov 1994 08:49:37 GMT", undefined],
   ];
   for (const [header, seconds] of cases) {
     it(`Retry-After "${header}" -> ${String(seconds)}`, async () => {
