@@ -10,8 +10,9 @@ export type Expectation =
   | { kind: "success" }
   /** a schema-valid body with made-up credentials: must not be rejected as invalid. `unusual`: the
    * fields whose schema-stated rules the body tests (e.g. the password at a length bound, non-ASCII);
-   * when none, its only unusual values are made-up identities, whose format Dintero states in prose */
-  | { kind: "valid_input"; unusual?: string[] }
+   * when none, its only unusual values are made-up identities, whose format Dintero states in prose;
+   * `control`: the case of the same form with a made-up identity and a plain password */
+  | { kind: "valid_input"; unusual?: string[]; control?: string }
   /** a schema-valid body with unusual identity values: the spec's prose ("Email or phone_number")
    * lets a server reject them as invalid, so only the response itself is judged */
   | { kind: "well_formed" }

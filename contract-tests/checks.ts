@@ -257,9 +257,16 @@ const positiveDataAcceptance: Check = {
     const finding: Finding = { check: "positive_data_acceptance", rule: "a schema-valid body is not rejected as invalid", expected: `not ${invalid}`, actual: statusText(ex), message: `a body the spec accepts was answered ${status}` };
     // The made-up identity is the only unusual value: Dintero states the email and ident formats in prose
     // only ("Email or phone_number"), so a server may validate them more strictly than the schema does.
-    const unusual = (ctx.kase.expect as Extract<Case["expect"], { kind: "valid_input" }>).unusual;
+    const { unusual, control } = ctx.kase.expect as Extract<Case["expect"], { kind: "valid_input" }>;
+    const prose = dintero(DINTERO_LOGIN_DOCS, "ident: \"Email or phone_number, depending on the ident_type\" (prose, no schema rule): a stricter identity check is the server's choice");
     if (unusual && unusual.length === 0) {
-      return [{ ...finding, level: "advisory", message: `${finding.message}; its only unusual values are made-up identities, whose format Dintero states in prose only`, source: dintero(DINTERO_LOGIN_DOCS, "ident: \"Email or phone_number, depending on the ident_type\" (prose, no schema rule): a stricter identity check is the server's choice") }];
+      return [{ ...finding, level: "advisory", message: `${finding.message}; its only unusual values are made-up identities, whose format Dintero states in prose only`, source: prose }];
+    }
+    // The control of this form (a made-up identity, a plain password) was refused as invalid too: the
+    // server rejects made-up identities, so this 400 may be the identity's, not the tested value's.
+    const controlStatus = control ? ctx.earlier(control)?.response?.status : undefined;
+    if (controlStatus === invalid) {
+      return [{ ...finding, level: "advisory", message: `${finding.message}; so was ${control} (a made-up identity with a plain password), so the 400 may be the identity's`, source: prose }];
     }
     return [{ ...finding, ...(unusual?.length ? { message: `${finding.message} (the body tests ${unusual.join(", ")})` } : {}) }];
   },

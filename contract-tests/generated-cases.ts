@@ -132,8 +132,24 @@ export function generatedCases(spec: SpecModel, config: SuiteConfig): Case[] {
   const boundaries = boundaryArbs(spec, config).map((arb, i) => sample(arb, 100 + i, 1)[0]!);
   const plausible = sample(fc.oneof(...config.identities.map((id) => plausibleBodyArb(spec, config, id))), 0);
   const props = collectProperties(schema);
+  // One control per identity form: a made-up identity with a plain password well inside its bounds. If
+  // the server answers it 400, it rejects made-up identities as invalid (their format is prose at
+  // Dintero, so that is its choice), and a 400 on the other bodies of the form cannot be laid at their
+  // password: the control is what lets a 400 on a 255-character password stay a contract finding.
+  const formOf = (body: Record<string, unknown>) => config.identities.find((id) => Object.keys(id.fields).every((k) => k in body));
+  const controlId = (identity: Identity) => `login.generated.valid.control.${identity.label}`;
+  const secret = secretField(spec);
+  const sp = props.get(secret) ?? {};
+  const plainLength = Math.max(Number(sp.minLength ?? 1), Math.min(Number(sp.maxLength ?? 64), 12));
+  config.identities.forEach((identity, k) => {
+    const body = { ...sample(plausibleBodyArb(spec, config, identity), 200 + k, 1)[0]!, [secret]: sample(fc.string({ unit: fc.constantFrom(..."abcdefghijklmnopqrstuvwxyz0123456789"), minLength: plainLength, maxLength: plainLength }), 300 + k, 1)[0]! };
+    if (isValid(body)) cases.push({ id: controlId(identity), group: "generated_valid", operation: "login", title: `control: a made-up ${identity.label} identity with a plain password`, auth: "bearer", body, expect: { kind: "valid_input", unusual: unusualSchemaFields(body, props) }, describeInput: describe(body) });
+  });
+  const hasControl = new Set(cases.map((c) => c.id));
   [...boundaries, ...plausible].filter((b) => isValid(b)).forEach((body, i) => {
-    cases.push({ id: `login.generated.valid.${i + 1}`, group: "generated_valid", operation: "login", title: `generated valid body #${i + 1}`, auth: "bearer", body, expect: { kind: "valid_input", unusual: unusualSchemaFields(body, props) }, describeInput: describe(body) });
+    const form = formOf(body);
+    const control = form && hasControl.has(controlId(form)) ? { control: controlId(form) } : {};
+    cases.push({ id: `login.generated.valid.${i + 1}`, group: "generated_valid", operation: "login", title: `generated valid body #${i + 1}`, auth: "bearer", body, expect: { kind: "valid_input", unusual: unusualSchemaFields(body, props), ...control }, describeInput: describe(body) });
   });
 
   sample(schemaBodyArb(spec, config), 1).filter((b) => isValid(b)).forEach((body, i) => {
