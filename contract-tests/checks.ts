@@ -486,7 +486,7 @@ const accountIsolation: Check = {
   level: "contract",
   source: dintero(DINTERO_LOGIN_DOCS, "\"The audience must be a grant associated with the client used when calling this resource\""),
   catches: "the client bearer on another account's login path, a login whose audience is another account's, or a client-credentials token request for another account's audience (Dintero, get token: \"The audience must be a grant associated with the client\"), is not refused (any 4xx; whether that status is documented is status_code_conformance's to judge)",
-  ...refusal("account_isolation", "isolation_rejection", any4xx, "served a login for another account"),
+  ...refusal("account_isolation", "isolation_rejection", any4xx, "served another account"),
 };
 
 const identityBinding: Check = {

@@ -113,10 +113,13 @@ export function schemaBodyArb(spec: SpecModel, config: SuiteConfig): fc.Arbitrar
 function boundaryArbs(spec: SpecModel, config: SuiteConfig): Array<fc.Arbitrary<Record<string, unknown>>> {
   const secret = secretField(spec);
   const sp = collectProperties(spec.operations.login.requestSchema as Schema).get(secret) ?? {};
-  const bounds = [sp.minLength, sp.maxLength].filter((n): n is number => typeof n === "number");
-  return config.identities.flatMap((identity) =>
-    bounds.map((n) => plausibleBodyArb(spec, config, identity).map((b) => ({ ...b, [secret]: "é".repeat(Math.min(n, 2)) + "p".repeat(Math.max(0, n - 2)) }))),
-  );
+  // Each bound with a non-ASCII start; the maximum also in characters outside the BMP, which a server
+  // counting UTF-16 units (JavaScript's .length) or bytes counts twice or four times (JSON Schema: code points).
+  const values = [
+    ...(typeof sp.minLength === "number" ? [(n: number) => "é".repeat(Math.min(n, 2)) + "p".repeat(Math.max(0, n - 2))].map((f) => f(sp.minLength as number)) : []),
+    ...(typeof sp.maxLength === "number" ? [(n: number) => "é".repeat(Math.min(n, 2)) + "p".repeat(Math.max(0, n - 2)), (n: number) => "😀".repeat(n)].map((f) => f(sp.maxLength as number)) : []),
+  ];
+  return config.identities.flatMap((identity) => values.map((value) => plausibleBodyArb(spec, config, identity).map((b) => ({ ...b, [secret]: value }))));
 }
 
 export function generatedCases(spec: SpecModel, config: SuiteConfig): Case[] {

@@ -52,6 +52,7 @@ const CAUGHT_BY: Record<Exclude<Breakage, "rate_limits_once" | AdvisoryBreakage 
   accepts_alg_none: "ignored_auth",
   token_any_audience: "account_isolation",
   counts_password_bytes: "negative_data_rejection",
+  counts_password_utf16_units: "positive_data_acceptance",
   ident_without_ident_type: "negative_data_rejection",
   login_always_429: "server_answers",
   ignores_user_type: "identity_binding",

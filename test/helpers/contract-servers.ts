@@ -45,6 +45,7 @@ export const BREAKAGES = {
   accepts_alg_none: "an unsigned JWT (alg none) is accepted as the bearer",
   token_any_audience: "the token endpoint issues a token for any audience, another account's included",
   counts_password_bytes: "the password's minLength is counted in UTF-8 bytes (3 × é passes as 6)",
+  counts_password_utf16_units: "the password's maxLength is counted in UTF-16 units (.length): 255 emoji are rejected as 510",
   ident_without_ident_type: "an ident without ident_type is accepted (its type is guessed)",
   login_always_429: "every login is answered 429 with Retry-After: 3600",
   ignores_user_type: "a login matches whatever the body's type (a customer logs in as a company)",
@@ -280,6 +281,7 @@ export async function startContractServer(opts: ContractServerOptions = {}): Pro
       if (email !== undefined && !/^[^@\s]+@[^@\s]+\.[a-z]{2,}$/.test(email)) return invalid(res, "not a valid email address");
     }
     if (broken === "rejects_max_length_password" && [...creds.password!].length >= 255) return invalid(res, "password too long");
+    if (broken === "counts_password_utf16_units" && creds.password!.length > 255) return invalid(res, "password too long");
     if (broken === "crash_on_non_ascii" && /[^\x00-\x7f]/.test(creds.password! + (creds.email ?? "") + (creds.ident ?? ""))) {
       return error(res, 500, "INTERNAL_SERVER_ERROR", "Unexpected Error");
     }
