@@ -22,13 +22,6 @@ const schema32 = {"type":"object","required":["access_token","token_type","expir
 function validate21(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate21.evaluated;
-if(evaluated0.dynamicProps){
-evaluated0.props = undefined;
-}
-if(evaluated0.dynamicItems){
-evaluated0.items = undefined;
-}
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.access_token === undefined){
 const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "access_token"},message:"must have required property '"+"access_token"+"'"};
@@ -134,7 +127,6 @@ errors++;
 validate21.errors = vErrors;
 return errors === 0;
 }
-validate21.evaluated = {"props":{"access_token":true,"token_type":true,"expires_in":true,"refresh_token":true},"dynamicProps":false,"dynamicItems":false};
 
 export const validateAccountId = validate22;
 const schema33 = {"type":"string","pattern":"^[PT]{1}\\d{8}$","minLength":9,"maxLength":9};
@@ -144,13 +136,6 @@ const pattern4 = new RegExp("^[PT]{1}\\d{8}$", "u");
 function validate22(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate22.evaluated;
-if(evaluated0.dynamicProps){
-evaluated0.props = undefined;
-}
-if(evaluated0.dynamicItems){
-evaluated0.items = undefined;
-}
 if(typeof data === "string"){
 if(func1(data) > 9){
 const err0 = {instancePath,schemaPath:"#/maxLength",keyword:"maxLength",params:{limit: 9},message:"must NOT have more than 9 characters"};
@@ -196,7 +181,6 @@ errors++;
 validate22.errors = vErrors;
 return errors === 0;
 }
-validate22.evaluated = {"dynamicProps":false,"dynamicItems":false};
 
 export const validateClientCredentialsTokenRequest = validate23;
 const schema34 = {"type":"object","required":["grant_type","audience"],"properties":{"grant_type":{"type":"string","enum":["client_credentials"]},"audience":{"type":"string"}}};
@@ -204,13 +188,6 @@ const schema34 = {"type":"object","required":["grant_type","audience"],"properti
 function validate23(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate23.evaluated;
-if(evaluated0.dynamicProps){
-evaluated0.props = undefined;
-}
-if(evaluated0.dynamicItems){
-evaluated0.items = undefined;
-}
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.grant_type === undefined){
 const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "grant_type"},message:"must have required property '"+"grant_type"+"'"};
@@ -281,7 +258,6 @@ errors++;
 validate23.errors = vErrors;
 return errors === 0;
 }
-validate23.evaluated = {"props":{"grant_type":true,"audience":true},"dynamicProps":false,"dynamicItems":false};
 
 export const validateError = validate24;
 const schema35 = {"type":"object","required":["error"],"properties":{"error":{"type":"object","required":["message"],"properties":{"code":{"type":"string"},"errors":{"type":"array","items":{"type":"object"}},"message":{"type":"string"}}}}};
@@ -289,13 +265,6 @@ const schema35 = {"type":"object","required":["error"],"properties":{"error":{"t
 function validate24(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate24.evaluated;
-if(evaluated0.dynamicProps){
-evaluated0.props = undefined;
-}
-if(evaluated0.dynamicItems){
-evaluated0.items = undefined;
-}
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.error === undefined){
 const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "error"},message:"must have required property '"+"error"+"'"};
@@ -399,7 +368,6 @@ errors++;
 validate24.errors = vErrors;
 return errors === 0;
 }
-validate24.evaluated = {"props":{"error":true},"dynamicProps":false,"dynamicItems":false};
 
 export const validateIdentType = validate25;
 const schema36 = {"type":"string","enum":["phone_number","email"]};
@@ -407,13 +375,6 @@ const schema36 = {"type":"string","enum":["phone_number","email"]};
 function validate25(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate25.evaluated;
-if(evaluated0.dynamicProps){
-evaluated0.props = undefined;
-}
-if(evaluated0.dynamicItems){
-evaluated0.items = undefined;
-}
 if(typeof data !== "string"){
 const err0 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
@@ -437,7 +398,6 @@ errors++;
 validate25.errors = vErrors;
 return errors === 0;
 }
-validate25.evaluated = {"dynamicProps":false,"dynamicItems":false};
 
 export const validateLoginCredentials = validate26;
 const schema37 = {"type":"object","required":["audience","type","password"],"properties":{"audience":{"type":"string"},"type":{"type":"string","enum":["customer","company"]},"password":{"type":"string","minLength":4,"maxLength":255},"email":{"type":"string"},"ident_type":{"$ref":"#/$defs/IdentType"},"ident":{"type":"string"}},"allOf":[{"anyOf":[{"type":"object","required":["email"],"properties":{"email":{"type":"string"}}},{"type":"object","required":["ident_type","ident"],"properties":{"ident_type":{"$ref":"#/$defs/IdentType"},"ident":{"type":"string"}}}]}]};
@@ -445,13 +405,6 @@ const schema37 = {"type":"object","required":["audience","type","password"],"pro
 function validate26(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate26.evaluated;
-if(evaluated0.dynamicProps){
-evaluated0.props = undefined;
-}
-if(evaluated0.dynamicItems){
-evaluated0.items = undefined;
-}
 const _errs2 = errors;
 let valid1 = false;
 const _errs3 = errors;
@@ -491,10 +444,7 @@ errors++;
 }
 var _valid0 = _errs3 === errors;
 valid1 = valid1 || _valid0;
-if(_valid0){
-var props0 = {};
-props0.email = true;
-}
+if(!valid1){
 const _errs7 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.ident_type === undefined){
@@ -565,12 +515,6 @@ errors++;
 }
 var _valid0 = _errs7 === errors;
 valid1 = valid1 || _valid0;
-if(_valid0){
-if(props0 !== true){
-props0 = props0 || {};
-props0.ident_type = true;
-props0.ident = true;
-}
 }
 if(!valid1){
 const err9 = {instancePath,schemaPath:"#/allOf/0/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
@@ -623,15 +567,6 @@ else {
 vErrors.push(err12);
 }
 errors++;
-}
-if(props0 !== true){
-props0 = props0 || {};
-props0.audience = true;
-props0.type = true;
-props0.password = true;
-props0.email = true;
-props0.ident_type = true;
-props0.ident = true;
 }
 if(data.audience !== undefined){
 if(typeof data.audience !== "string"){
@@ -762,10 +697,8 @@ vErrors.push(err23);
 errors++;
 }
 validate26.errors = vErrors;
-evaluated0.props = props0;
 return errors === 0;
 }
-validate26.evaluated = {"dynamicProps":true,"dynamicItems":false};
 
 export const validateMfaError = validate27;
 const schema40 = {"allOf":[{"$ref":"#/$defs/Error"},{"type":"object","properties":{"mfa_token":{"type":"string"}}}]};
@@ -773,13 +706,6 @@ const schema40 = {"allOf":[{"$ref":"#/$defs/Error"},{"type":"object","properties
 function validate27(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate27.evaluated;
-if(evaluated0.dynamicProps){
-evaluated0.props = undefined;
-}
-if(evaluated0.dynamicItems){
-evaluated0.items = undefined;
-}
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.error === undefined){
 const err0 = {instancePath,schemaPath:"#/$defs/Error/required",keyword:"required",params:{missingProperty: "error"},message:"must have required property '"+"error"+"'"};
@@ -907,7 +833,6 @@ errors++;
 validate27.errors = vErrors;
 return errors === 0;
 }
-validate27.evaluated = {"props":{"mfa_token":true,"error":true},"dynamicProps":false,"dynamicItems":false};
 
 export const validateOwnerId = validate28;
 const schema42 = {"type":"string","pattern":"^[PT]{1}(?=(?:.{3}|.{8})$)[0-9]*$"};
@@ -916,13 +841,6 @@ const pattern5 = new RegExp("^[PT]{1}(?=(?:.{3}|.{8})$)[0-9]*$", "u");
 function validate28(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate28.evaluated;
-if(evaluated0.dynamicProps){
-evaluated0.props = undefined;
-}
-if(evaluated0.dynamicItems){
-evaluated0.items = undefined;
-}
 if(typeof data === "string"){
 if(!pattern5.test(data)){
 const err0 = {instancePath,schemaPath:"#/pattern",keyword:"pattern",params:{pattern: "^[PT]{1}(?=(?:.{3}|.{8})$)[0-9]*$"},message:"must match pattern \""+"^[PT]{1}(?=(?:.{3}|.{8})$)[0-9]*$"+"\""};
@@ -948,6 +866,5 @@ errors++;
 validate28.errors = vErrors;
 return errors === 0;
 }
-validate28.evaluated = {"dynamicProps":false,"dynamicItems":false};
 
 export const schemaNames = ["AccessToken","AccountId","ClientCredentialsTokenRequest","Error","IdentType","LoginCredentials","MfaError","OwnerId"];

@@ -111,6 +111,13 @@ function standaloneValidators(bundleSchema: Json, names: readonly string[]): str
     strictRequired: false,
     code: { source: true, esm: true, lines: true },
   });
+  // Ajv2020 always tracks which properties and items each validator evaluated, for
+  // unevaluatedProperties/unevaluatedItems. No schema here uses them, so that tracking is dead code,
+  // and its `validateN.evaluated = ...` statements keep bundlers from dropping validators a bundle does
+  // not use (the browser entry uses four of the client's six). Off, and refused if a schema needs it.
+  const text = JSON.stringify(bundleSchema);
+  if (/"unevaluated(Properties|Items)":/.test(text)) throw new Error("a schema uses unevaluatedProperties/Items: turn Ajv's `unevaluated` tracking back on");
+  (ajv.opts as { unevaluated?: boolean }).unevaluated = false;
   addFormats(ajv);
   ajv.addVocabulary(OPENAPI_KEYWORDS);
   ajv.addSchema(bundleSchema);

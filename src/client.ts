@@ -1,12 +1,9 @@
-// createLoginClient: checks the options once, wires openapi-fetch with the auth middleware, and logs customers in.
+// The client both entry points build on: checks the options once, wires openapi-fetch with the auth
+// middleware, and logs customers in; the entry (src/index.ts, src/browser.ts) says how client credentials are served.
 import createClient, { type Client, type Middleware } from "openapi-fetch";
 import type { components, paths } from "../generated/schema.js";
-import {
-  validateAccessToken,
-  validateAccountId,
-  validateClientCredentialsTokenRequest,
-  validateLoginCredentials,
-} from "../generated/client-validators.js";
+import { validateAccessToken, validateAccountId, validateLoginCredentials } from "../generated/client-validators.js";
+import { bearerRule, isUsableBearer, providedBearer, type BearerSource } from "./bearer.ts";
 import { throwIfAborted } from "./deadline.ts";
 import { LoginError, sanitizeCause, type LoginErrorDetail } from "./errors.ts";
 import {
@@ -19,17 +16,7 @@ import {
   type ExchangeLimits,
   type FetchFunction,
 } from "./http.ts";
-import {
-  basicCredentials,
-  bearerRule,
-  clientCredentialsBearer,
-  defaultTokenRetryPolicy,
-  fetchClientToken,
-  isUsableBearer,
-  providedBearer,
-  type BearerSource,
-  type TokenRetryPolicy,
-} from "./token-provider.ts";
+import type { ClientCredentials, TokenRetryPolicy } from "./token-provider.ts";
 import { check, summarize } from "./validation.ts";
 
 type Schemas = components["schemas"];
@@ -89,13 +76,30 @@ export interface LoginClient {
 export const defaultBaseUrl = "https://api.dintero.com/v1";
 const defaultTimeoutMs = 10_000;
 const defaultMaxResponseBytes = 1024 * 1024;
-/** The longest delay `setTimeout` can hold; a longer one fires at once. */
-const maxTimerMs = 2_147_483_647;
 
-/** Throws only LoginError (`invalid_request`), whatever it is given. */
-export function createLoginClient(options: LoginClientOptions): LoginClient {
+/** What an entry point (src/index.ts, src/browser.ts) adds to the core. */
+export interface EntryWiring {
+  /** The problems with `audience`, judged by the schema of each request body it goes into. */
+  checkAudience(audience: unknown): LoginErrorDetail[];
+  /**
+   * Reads the options only client credentials use into `problems` and returns how they are served.
+   * Absent in the browser entry, which refuses `{ clientId, clientSecret }`.
+   */
+  clientCredentials?: (options: LoginClientOptions, problems: LoginErrorDetail[]) => ClientCredentialsBearer;
+}
+
+/** The client-credentials bearer for these settings, and the secrets it adds to every exchange. */
+export type ClientCredentialsBearer = (
+  credentials: ClientCredentials,
+  settings: Settings,
+  tokenClient: Client<paths>,
+  fetch: FetchFunction,
+) => { bearerSource: BearerSource; secrets: string[] };
+
+/** createLoginClient of an entry point. Throws only LoginError (`invalid_request`), whatever it is given. */
+export function buildLoginClient(options: LoginClientOptions, wiring: EntryWiring): LoginClient {
   try {
-    return buildClient(readOptions(options));
+    return buildClient(readOptions(options, wiring));
   } catch (error) {
     if (error instanceof LoginError) throw error;
     throw new LoginError("invalid_request", "createLoginClient: the options could not be read", { cause: sanitizeCause(error) });
@@ -114,7 +118,11 @@ function buildClient(settings: Settings): LoginClient {
   // share one client without middleware: no detour through the middleware chain on every call
   // (bench/, "client overhead"). `raw` is for callers, with the auth middleware.
   const plainClient = createClient<paths>(clientInit);
-  const bearerSource = createBearerSource({ ...settings, limits }, plainClient, fetchFunction);
+  const { auth } = settings;
+  const { bearerSource, secrets: clientSecrets } =
+    "accessToken" in auth
+      ? { bearerSource: providedBearer(auth.accessToken), secrets: [] }
+      : settings.clientCredentials!(auth, { ...settings, limits }, plainClient, fetchFunction);
   const raw = createClient<paths>(clientInit);
   raw.use(authMiddleware(bearerSource));
 
@@ -125,7 +133,7 @@ function buildClient(settings: Settings): LoginClient {
     const bearer = await bearerSource.get(signal);
     const context: ExchangeContext = {
       operation: "login",
-      secrets: [sent.password, bearer, ...settings.clientSecrets],
+      secrets: [sent.password, bearer, ...clientSecrets],
       validateResponses,
     };
     const ex = await exchange(context, limits, signal, (combined) => {
@@ -241,58 +249,41 @@ function authMiddleware(bearerSource: BearerSource): Middleware {
   };
 }
 
-/** Every option, read exactly once (a getter is not asked twice). */
-interface Settings {
+/** Every option the core reads, read exactly once (a getter is not asked twice). */
+export interface Settings {
   accountId: string;
   baseUrl: string;
   audience: string;
   limits: ExchangeLimits;
   validateResponses: boolean;
   allowRefreshTokenInBrowser: boolean;
-  tokenRetry: TokenRetryPolicy;
   fetch: FetchFunction | undefined;
-  auth: { clientId: string; clientSecret: string } | { accessToken: string | (() => string | Promise<string>) };
-  /** The client secret and its Basic credentials, to redact from every exchange. */
-  clientSecrets: string[];
-}
-
-function createBearerSource(settings: Settings, tokenClient: Client<paths>, fetch: FetchFunction): BearerSource {
-  const { auth } = settings;
-  if ("accessToken" in auth) return providedBearer(auth.accessToken);
-  return clientCredentialsBearer(() => fetchClientToken({ ...settings, tokenClient, fetch, credentials: auth }), settings.tokenRetry);
+  auth: ClientCredentials | { accessToken: string | (() => string | Promise<string>) };
+  /** How the entry serves client credentials; set whenever `auth` holds them. */
+  clientCredentials: ClientCredentialsBearer | undefined;
 }
 
 /** Every option is checked once, up front; a bad one throws `invalid_request` and nothing is sent. */
-function readOptions(options: LoginClientOptions): Settings {
+function readOptions(options: LoginClientOptions, wiring: EntryWiring): Settings {
   const problems: LoginErrorDetail[] = [];
   if (typeof options !== "object" || options === null) {
     throw invalidOptions([{ pointer: "", rule: "type", message: "options must be an object" }]);
   }
   const { accountId: rawAccountId, baseUrl: rawBaseUrl, audience: rawAudience, auth: rawAuth, fetch: rawFetch } = options;
-  const { timeoutMs = defaultTimeoutMs, maxResponseBytes = defaultMaxResponseBytes, tokenRetry: rawRetry } = options;
+  const { timeoutMs = defaultTimeoutMs, maxResponseBytes = defaultMaxResponseBytes } = options;
   const { validateResponses = true, allowRefreshTokenInBrowser = false } = options;
   problems.push(...check(validateAccountId, rawAccountId, "/accountId"));
   const accountId = String(rawAccountId);
   const baseUrl = readBaseUrl(rawBaseUrl ?? defaultBaseUrl, problems);
   const audience = rawAudience ?? `${defaultBaseUrl}/accounts/${accountId}`;
-  // The token request body is built from `audience`: let its generated schema judge it.
-  problems.push(...check(validateClientCredentialsTokenRequest, { grant_type: "client_credentials", audience }));
-  const auth = readAuth(rawAuth, problems);
+  problems.push(...wiring.checkAudience(audience));
+  const auth = readAuth(rawAuth, problems, !wiring.clientCredentials || inBrowser());
   if (rawFetch !== undefined && typeof rawFetch !== "function") {
     problems.push({ pointer: "/fetch", rule: "type", message: "must be a function" });
   }
   checkRange(problems, "/timeoutMs", timeoutMs, 1, maxTimerMs);
   checkRange(problems, "/maxResponseBytes", maxResponseBytes, 1, Number.MAX_SAFE_INTEGER, true);
-  const tokenRetry = { ...defaultTokenRetryPolicy, ...rawRetry };
-  if (![1, 2, 3].includes(tokenRetry.maxAttempts)) {
-    problems.push({ pointer: "/tokenRetry/maxAttempts", rule: "range", message: "must be 1, 2 or 3" });
-  }
-  for (const key of ["baseDelayMs", "maxDelayMs"] as const) {
-    checkRange(problems, `/tokenRetry/${key}`, tokenRetry[key], 0, maxTimerMs);
-  }
-  if (tokenRetry.maxDelayMs < tokenRetry.baseDelayMs) {
-    problems.push({ pointer: "/tokenRetry/maxDelayMs", rule: "range", message: "must not be below tokenRetry.baseDelayMs" });
-  }
+  const clientCredentials = wiring.clientCredentials?.(options, problems);
   if (problems.length > 0 || !auth) throw invalidOptions(problems);
   return {
     accountId,
@@ -301,15 +292,16 @@ function readOptions(options: LoginClientOptions): Settings {
     limits: { timeoutMs, maxResponseBytes },
     validateResponses: validateResponses !== false,
     allowRefreshTokenInBrowser: allowRefreshTokenInBrowser === true,
-    tokenRetry,
     fetch: rawFetch,
     auth,
-    clientSecrets: "clientSecret" in auth ? [auth.clientSecret, basicCredentials(auth)] : [],
+    clientCredentials,
   };
 }
 
 /** Timers hold at most 2^31-1 ms (a longer delay fires at once), so delays are checked against that. */
-function checkRange(problems: LoginErrorDetail[], pointer: string, value: unknown, min: number, max: number, integer = false): void {
+export const maxTimerMs = 2_147_483_647;
+
+export function checkRange(problems: LoginErrorDetail[], pointer: string, value: unknown, min: number, max: number, integer = false): void {
   const ok = typeof value === "number" && value >= min && value <= max && (!integer || Number.isInteger(value));
   if (!ok) problems.push({ pointer, rule: "range", message: `must be a ${integer ? "whole " : ""}number from ${min} to ${max}` });
 }
@@ -345,7 +337,8 @@ export function isLoopback(hostname: string): boolean {
   return hostname === "localhost" || hostname === "[::1]" || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(hostname);
 }
 
-function readAuth(auth: unknown, problems: LoginErrorDetail[]): Settings["auth"] | undefined {
+/** `refuseClientSecret`: in a browser, or in the browser entry, which has no token provider. */
+function readAuth(auth: unknown, problems: LoginErrorDetail[], refuseClientSecret: boolean): Settings["auth"] | undefined {
   if (typeof auth !== "object" || auth === null) {
     problems.push({ pointer: "/auth", rule: "type", message: "must be { clientId, clientSecret } or { accessToken }" });
     return undefined;
@@ -364,7 +357,7 @@ function readAuth(auth: unknown, problems: LoginErrorDetail[]): Settings["auth"]
     if (typeof value !== "string" || value === "") problems.push({ pointer: `/auth/${key}`, rule: "type", message: "must be a non-empty string" });
   }
   if (problems.length > before) return undefined;
-  if (inBrowser()) {
+  if (refuseClientSecret) {
     problems.push({
       pointer: "/auth/clientSecret",
       rule: "browser",

@@ -1,5 +1,5 @@
-// What the browser bundle (bench/size.ts measures it, test/browser/ runs it) is made of: the client's
-// own modules, the client-only validators and openapi-fetch, nothing else.
+// What the browser bundle (bench/size.ts measures it, test/browser/ runs it) is made of: the browser
+// entry's modules of src/, the client-only validators and openapi-fetch, nothing else: no token provider.
 import { describe, expect, it } from "vitest";
 import { buildBrowserBundle } from "../scripts/browser-bundle.ts";
 
@@ -13,6 +13,27 @@ describe("the browser bundle", () => {
     expect(files).toContain("generated/client-validators.js");
     expect(files).toContain("node_modules/openapi-fetch/dist/index.mjs");
     expect(files).not.toContain("generated/validators.js");
+  });
+
+  it("is built from package.json's browser export, and carries no client-credentials code", async () => {
+    const { inputs } = await buildBrowserBundle();
+    const files = Object.keys(inputs);
+    expect(files).toContain("src/browser.ts");
+    expect(files).not.toContain("src/index.ts");
+    // The token provider and its wiring: a browser refuses client credentials, so none of it may ship.
+    expect(files).not.toContain("src/token-provider.ts");
+    expect(files).not.toContain("src/client-credentials.ts");
+  });
+
+  it("drops the validators only client credentials use (ClientCredentialsTokenRequest, MfaError)", async () => {
+    const code = new TextDecoder().decode((await buildBrowserBundle()).code);
+    // Their schemas' own words: the grant type's enum value, and MfaError's `allOf` over Error
+    // (login() reads `mfa_token` itself, so that name alone proves nothing).
+    expect(code).not.toContain("client_credentials");
+    expect(code).not.toContain('"#/$defs/Error"');
+    // The login body's and the login response's are there.
+    expect(code).toContain('"phone_number"');
+    expect(code).toContain('"Bearer"');
   });
 
   it("needs no string evaluation (runs under a CSP without 'unsafe-eval')", async () => {

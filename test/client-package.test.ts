@@ -6,6 +6,7 @@ import { mkdir, mkdtemp, readdir, readFile, rm, symlink, writeFile } from "node:
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
+import { build, type BuildOptions } from "esbuild";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { sendJson, startLoginServer, type LoginServer } from "./helpers/login-server.ts";
 
@@ -58,7 +59,17 @@ describe("npm pack", () => {
 
   it("package.json points exports and types at dist, and ajv is not a runtime dependency", async () => {
     const pkg = JSON.parse(await readFile(path.join(root, "package.json"), "utf8")) as Record<string, unknown>;
-    expect(pkg.exports).toEqual({ ".": { types: "./dist/index.d.ts", import: "./dist/index.js" } });
+    // Conditions are tried in order: server runtimes whose bundlers also set "browser" (Cloudflare's
+    // workerd, Vercel's edge-light) get the full client; then browsers; then everything else.
+    expect(pkg.exports).toEqual({
+      ".": {
+        types: "./dist/index.d.ts",
+        workerd: "./dist/index.js",
+        "edge-light": "./dist/index.js",
+        browser: "./dist/browser.js",
+        import: "./dist/index.js",
+      },
+    });
     expect(pkg.types).toBe("./dist/index.d.ts");
     expect(Object.keys(pkg.dependencies as object)).toEqual(["openapi-fetch"]);
   });
@@ -103,6 +114,41 @@ describe("the built package", () => {
     });
     expect(server.tokenRequests()).toHaveLength(1);
     expect(server.loginRequests()).toHaveLength(2);
+  });
+
+  it("bundlers pick dist/browser.js for browsers and dist/index.js for Node and edge runtimes, by the exports conditions", async () => {
+    await writeFile(path.join(consumer, "app.mjs"), `export { createLoginClient } from "dintero-login-kit";\n`);
+    const picked = async (options: Pick<BuildOptions, "platform" | "conditions">) => {
+      const result = await build({ entryPoints: [path.join(consumer, "app.mjs")], absWorkingDir: consumer, bundle: true, write: false, metafile: true, format: "esm", logLevel: "silent", ...options });
+      return Object.keys(result.metafile.inputs).filter((file) => file.includes("dintero-login-kit/"));
+    };
+    expect(await picked({ platform: "browser" })).toEqual(["node_modules/dintero-login-kit/dist/browser.js"]);
+    expect(await picked({ platform: "node" })).toEqual(["node_modules/dintero-login-kit/dist/index.js"]);
+    // Cloudflare's wrangler bundles with the workerd, worker and browser conditions: a server, so the full client.
+    expect(await picked({ platform: "browser", conditions: ["workerd", "worker", "browser"] })).toEqual(["node_modules/dintero-login-kit/dist/index.js"]);
+    expect(await picked({ platform: "browser", conditions: ["edge-light", "browser"] })).toEqual(["node_modules/dintero-login-kit/dist/index.js"]);
+  });
+
+  it("the browser export (node --conditions=browser) refuses { clientId, clientSecret } without a document, and logs in with { accessToken }", async () => {
+    server.login = (_req, res) => sendJson(res, 200, { access_token: "customer-token", token_type: "Bearer", expires_in: 60 });
+    const script = `
+      import { createLoginClient } from "dintero-login-kit"; // resolved with --conditions=browser
+      const refused = (() => { try { createLoginClient({ accountId: "T12345678", auth: { clientId: "id", clientSecret: "fake-client-secret-b" } }); } catch (e) { return e; } })();
+      const client = createLoginClient({ accountId: "T12345678", auth: { accessToken: "provided-bearer" }, baseUrl: process.env.BASE_URL });
+      const token = await client.login({ type: "customer", email: "a@example.com", password: "fake-password" });
+      console.log(JSON.stringify({ refused: [refused?.kind, refused?.details?.map((d) => d.rule), String(refused).includes("fake-client-secret-b")], token }));
+    `;
+    await writeFile(path.join(consumer, "browser-entry.mjs"), script);
+    const before = server.tokenRequests().length;
+    const { stdout } = await run(process.execPath, ["--conditions=browser", "--disallow-code-generation-from-strings", "browser-entry.mjs"], {
+      cwd: consumer,
+      env: { ...process.env, BASE_URL: server.baseUrl },
+    });
+    expect(JSON.parse(stdout)).toEqual({
+      refused: ["invalid_request", ["browser"], false],
+      token: { access_token: "customer-token", token_type: "Bearer", expires_in: 60 },
+    });
+    expect(server.tokenRequests()).toHaveLength(before);
   });
 
   it("type-checks a consumer against dist/index.d.ts (skipLibCheck off), rejecting bad bodies", async () => {
@@ -175,10 +221,12 @@ describe("Web-standard APIs only", () => {
     }
   });
 
-  it("dist/index.js imports only openapi-fetch and compiles no code (no ajv, eval or new Function)", async () => {
-    const bundle = await readFile(path.join(root, "dist", "index.js"), "utf8");
-    const imports = [...bundle.matchAll(/^import .* from ["']([^"']+)["'];?$/gm)].map((m) => m[1]);
-    expect(imports).toEqual(["openapi-fetch"]);
-    expect(bundle).not.toMatch(/\bajv\b|\beval\(|new Function\(|\bBuffer\b|node:/);
-  });
+  for (const file of ["index.js", "browser.js"]) {
+    it(`dist/${file} imports only openapi-fetch and compiles no code (no ajv, eval or new Function)`, async () => {
+      const bundle = await readFile(path.join(root, "dist", file), "utf8");
+      const imports = [...bundle.matchAll(/^import .* from ["']([^"']+)["'];?$/gm)].map((m) => m[1]);
+      expect(imports).toEqual(["openapi-fetch"]);
+      expect(bundle).not.toMatch(/\bajv\b|\beval\(|new Function\(|\bBuffer\b|node:/);
+    });
+  }
 });

@@ -1,0 +1,31 @@
+// dintero-login-kit for browsers (package.json's "browser" export): the same client and types as
+// src/index.ts, without the token provider. A client secret must never ship to a page, so
+// `{ clientId, clientSecret }` is refused here as the default entry refuses it where a document exists.
+import { validateLoginCredentials } from "../generated/client-validators.js";
+import { buildLoginClient, type EntryWiring, type LoginClient, type LoginClientOptions } from "./client.ts";
+import { check } from "./validation.ts";
+
+const browserWiring: EntryWiring = {
+  // Here `audience` goes into the login body only: that body's schema judges it (the other fields
+  // are valid stand-ins, so every problem found is the audience's).
+  checkAudience: (audience) => check(validateLoginCredentials, { type: "customer", email: "", password: "    ", audience }),
+};
+
+/** Throws only LoginError (`invalid_request`), whatever it is given. */
+export function createLoginClient(options: LoginClientOptions): LoginClient {
+  return buildLoginClient(options, browserWiring);
+}
+
+export { defaultBaseUrl } from "./client.ts";
+export type {
+  AccessToken,
+  LoginClient,
+  LoginClientAuth,
+  LoginClientOptions,
+  LoginCredentials,
+  LoginOptions,
+} from "./client.ts";
+export { LoginError, isLoginError, loginErrorKinds } from "./errors.ts";
+export type { LoginErrorDetail, LoginErrorKind } from "./errors.ts";
+export type { TokenRetryPolicy } from "./token-provider.ts";
+export type { components, paths } from "../generated/schema.js";

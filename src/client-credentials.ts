@@ -1,0 +1,28 @@
+// How the default (server) entry serves `{ clientId, clientSecret }`: it checks `tokenRetry` and the
+// token request's `audience`, and wires the token provider. The browser entry has none of this.
+import { validateClientCredentialsTokenRequest } from "../generated/client-validators.js";
+import { checkRange, maxTimerMs, type EntryWiring } from "./client.ts";
+import { basicCredentials, clientCredentialsBearer, defaultTokenRetryPolicy, fetchClientToken } from "./token-provider.ts";
+import { check } from "./validation.ts";
+
+export const clientCredentialsWiring: EntryWiring = {
+  // The token request body is built from `audience`: let its generated schema judge it.
+  checkAudience: (audience) => check(validateClientCredentialsTokenRequest, { grant_type: "client_credentials", audience }),
+  clientCredentials(options, problems) {
+    const tokenRetry = { ...defaultTokenRetryPolicy, ...options.tokenRetry };
+    if (![1, 2, 3].includes(tokenRetry.maxAttempts)) {
+      problems.push({ pointer: "/tokenRetry/maxAttempts", rule: "range", message: "must be 1, 2 or 3" });
+    }
+    for (const key of ["baseDelayMs", "maxDelayMs"] as const) {
+      checkRange(problems, `/tokenRetry/${key}`, tokenRetry[key], 0, maxTimerMs);
+    }
+    if (tokenRetry.maxDelayMs < tokenRetry.baseDelayMs) {
+      problems.push({ pointer: "/tokenRetry/maxDelayMs", rule: "range", message: "must not be below tokenRetry.baseDelayMs" });
+    }
+    return (credentials, settings, tokenClient, fetch) => ({
+      bearerSource: clientCredentialsBearer(() => fetchClientToken({ ...settings, tokenClient, fetch, credentials }), tokenRetry),
+      // The client secret and its Basic credentials, redacted from every exchange.
+      secrets: [credentials.clientSecret, basicCredentials(credentials)],
+    });
+  },
+};
