@@ -159,6 +159,18 @@ describe("the correct local server", () => {
     expect(result.exchanges.filter((e) => e.caseId.startsWith("login.generated.valid.control.")).map((e) => e.response?.status)).toEqual([403, 403]);
   });
 
+  it("a login answered only 429 (Retry-After: 3600) fails at once, and no 429 is counted as retried", async () => {
+    const started = Date.now();
+    const result = await run("login_always_429");
+    expect(Date.now() - started).toBeLessThan(5000); // a Retry-After over 60 s is not waited for
+    expect(result.rateLimited).toBe(0);
+    expect(result.exitCode).toBe(1);
+    const finding = result.results.find((r) => r.check === "server_answers" && r.outcome === "fail")!.findings[0]!;
+    expect(finding.message).toMatch(/rate limited throughout: the known-good login was never answered/);
+    // only the cases that must succeed: a refusal case answered 429 is not judged (not a break by itself)
+    expect(result.results.filter((r) => r.check === "server_answers" && r.outcome === "fail").map((r) => r.caseId).sort()).toEqual(["login.email.known_good", "login.ident.known_good"]);
+  });
+
   it("honours a 429 with Retry-After and reports it, without counting a violation", async () => {
     const result = await run("rate_limits_once");
     expect(result.exitCode).toBe(0);
