@@ -8,21 +8,25 @@ import type { Json, OperationKey, SpecModel } from "./spec.ts";
 export type Expectation =
   /** a known-good request: must succeed */
   | { kind: "success" }
-  /** a schema-valid body with made-up credentials: must not be rejected as invalid */
-  | { kind: "valid_input" }
+  /** a schema-valid body with made-up credentials: must not be rejected as invalid. `unusual`: the
+   * fields whose schema-stated rules the body tests (e.g. the password at a length bound, non-ASCII);
+   * when none, its only unusual values are made-up identities, whose format Dintero states in prose;
+   * `control`: the case of the same form with a made-up identity and a plain password */
+  | { kind: "valid_input"; unusual?: string[]; control?: string }
   /** a schema-valid body with unusual identity values: the spec's prose ("Email or phone_number")
    * lets a server reject them as invalid, so only the response itself is judged */
   | { kind: "well_formed" }
-  /** one rule broken: "validation" = the spec's status for invalid requests; "documented_4xx" = any documented 4xx */
-  | { kind: "rejection"; status: "validation" | "documented_4xx"; rule: string; pointer: string }
-  | { kind: "auth_rejection"; rule: string }
+  /** one rule broken: "validation" = the spec's status for invalid requests; "any_4xx" = any 4xx but 429 */
+  | { kind: "rejection"; status: "validation" | "any_4xx"; rule: string; pointer: string }
+  /** `anyDocumented4xx`: any documented 4xx of the operation refuses it (else 401 or a documented 403) */
+  | { kind: "auth_rejection"; rule: string; anyDocumented4xx?: boolean }
   /** `sameAnswerAs`: a case whose answer this one's must equal (status, error code and message) */
   | { kind: "credentials_rejection"; rule: string; sameAnswerAs?: string }
   /** a customer's own access token as the bearer of a merchant operation: 401 or 403 */
   | { kind: "scope_rejection"; rule: string }
   /** the client bearer or an audience used for another account: a documented 4xx */
   | { kind: "isolation_rejection"; rule: string }
-  /** the known identity under another ident_type, with its right password: a documented 4xx */
+  /** the known identity under another ident_type or user type, with its right password: any 4xx */
   | { kind: "identity_rejection"; rule: string }
   /** a method the path does not document: any 4xx */
   | { kind: "method_rejection"; rule: string };
@@ -115,6 +119,13 @@ function sampleValue(schema: Schema): unknown {
   return stringOfLength("x", Number(schema.minLength ?? 8));
 }
 
+/** The proper non-empty subsets of a list, smallest first (a form's required fields: a handful). */
+function properSubsets<T>(items: T[]): T[][] {
+  const out: T[][] = [];
+  for (let mask = 1; mask < (1 << items.length) - 1; mask++) out.push(items.filter((_, i) => mask & (1 << i)));
+  return out.sort((a, b) => a.length - b.length);
+}
+
 export interface Mutation {
   id: string;
   title: string;
@@ -147,6 +158,14 @@ export function bodyMutations(schema: Schema, base: Record<string, unknown>, isV
     if (typeof prop.maxLength === "number") {
       add({ id: `maxLength.${name}`, title: `${name} ${prop.maxLength + 1} characters (maxLength ${prop.maxLength})`, body: { ...base, [name]: stringOfLength(base[name], prop.maxLength + 1) }, rule: "maxLength", pointer });
     }
+    // JSON Schema counts code points (2020-12 §6.3.1), not bytes or UTF-16 units: one bound just outside,
+    // in characters that a server counting bytes (é: 2) or UTF-16 units (😀: 2) would count otherwise.
+    if (typeof prop.minLength === "number" && prop.minLength > 1) {
+      add({ id: `minLength.multibyte.${name}`, title: `${name} ${prop.minLength - 1} two-byte characters (minLength ${prop.minLength} counts code points, not bytes)`, body: { ...base, [name]: "é".repeat(prop.minLength - 1) }, rule: "minLength", pointer });
+    }
+    if (typeof prop.maxLength === "number") {
+      add({ id: `maxLength.astral.${name}`, title: `${name} ${prop.maxLength + 1} characters outside the BMP (maxLength ${prop.maxLength} counts code points)`, body: { ...base, [name]: "😀".repeat(prop.maxLength + 1) }, rule: "maxLength", pointer });
+    }
     if (prop.type !== undefined) {
       add({ id: `type.${name}`, title: `${name} of the wrong JSON type`, body: { ...base, [name]: wrongTypeValue(prop) }, rule: "type", pointer });
     }
@@ -156,28 +175,43 @@ export function bodyMutations(schema: Schema, base: Record<string, unknown>, isV
     const all = [...new Set(branches.flatMap((b) => b.required ?? []))];
     add({ id: "anyOf.neither", title: `none of the either/or forms (${all.join(", ")} all missing)`, body: without(...all), rule: "anyOf", pointer: "" });
     const props = collectProperties(schema);
+    // Every proper non-empty subset of each form's required fields (ident without ident_type too).
     for (const branch of branches) {
       const req = branch.required ?? [];
-      if (req.length < 2) continue;
-      const [first] = req;
-      const body = without(...all);
-      body[first!] = base[first!] ?? sampleValue(props.get(first!) ?? {});
-      add({ id: `anyOf.partial.${first}`, title: `either/or form incomplete (${first} without ${req.slice(1).join(", ")})`, body, rule: "anyOf", pointer: "" });
+      for (const subset of properSubsets(req)) {
+        const body = without(...all);
+        for (const name of subset) body[name] = base[name] ?? sampleValue(props.get(name) ?? {});
+        const missing = req.filter((n) => !subset.includes(n));
+        add({ id: `anyOf.partial.${subset.join("+")}`, title: `either/or form incomplete (${subset.join(", ")} without ${missing.join(", ")})`, body, rule: "anyOf", pointer: "" });
+      }
     }
   }
   return out;
 }
 
-/** Path parameter values breaking the parameter's pattern or length, each checked against its schema. */
+/** Ways to change one character, by class: each is tried at every position, and the first that breaks
+ * the pattern is one case. A server that folds case, or checks only the length, serves some of them. */
+const CHARACTER_CHANGES: Array<{ id: string; what: string; change(ch: string): string[] }> = [
+  { id: "case", what: "a letter in the other case", change: (ch) => (/[A-Za-z]/.test(ch) ? [ch === ch.toUpperCase() ? ch.toLowerCase() : ch.toUpperCase()] : []) },
+  { id: "letter", what: "another letter", change: (ch) => (/[A-Z]/.test(ch) ? [..."ABCDEFGHIJKLMNOPQRSTUVWXYZ"] : /[a-z]/.test(ch) ? [..."abcdefghijklmnopqrstuvwxyz"] : []).filter((c) => c !== ch) },
+  { id: "letter_for_digit", what: "a letter among the digits", change: (ch) => (/\d/.test(ch) ? ["X", "x"] : []) },
+];
+
+/** Path parameter values breaking the parameter's pattern (one per kind of character change) or length,
+ * each checked against its schema. */
 export function pathParamMutations(schema: Schema, valid: string, isValid: (v: unknown) => boolean): Array<{ id: string; title: string; value: string; rule: string }> {
   const out: Array<{ id: string; title: string; value: string; rule: string }> = [];
   if (typeof schema.pattern === "string") {
-    search: for (let i = 0; i < valid.length; i++) {
-      for (const c of ["X", "x", "-", "0"]) {
-        const candidate = valid.slice(0, i) + c + valid.slice(i + 1);
-        if (!isValid(candidate)) {
-          out.push({ id: "pattern", title: `"${candidate}" does not match ${schema.pattern}`, value: candidate, rule: "pattern" });
-          break search;
+    const seen = new Set<string>();
+    for (const kind of CHARACTER_CHANGES) {
+      search: for (let i = 0; i < valid.length; i++) {
+        for (const c of kind.change(valid[i]!)) {
+          const candidate = valid.slice(0, i) + c + valid.slice(i + 1);
+          if (!isValid(candidate) && !seen.has(candidate)) {
+            seen.add(candidate);
+            out.push({ id: `pattern.${kind.id}`, title: `"${candidate}" (${kind.what}) does not match ${schema.pattern}`, value: candidate, rule: "pattern" });
+            break search;
+          }
         }
       }
     }
@@ -203,6 +237,13 @@ export function forgedJwt(config: SuiteConfig, scopes: string[]): string {
   return `${head}.${payload}.${sig}`;
 }
 
+/** An unsigned JWT (alg "none", RFC 7519 §6): it must never be accepted as a bearer. */
+export function unsignedJwt(config: SuiteConfig, scopes: string[]): string {
+  const b64 = (v: unknown) => Buffer.from(JSON.stringify(v)).toString("base64url");
+  const now = Math.floor(Date.now() / 1000);
+  return `${b64({ alg: "none", typ: "JWT" })}.${b64({ iss: `${config.target.baseUrl}/accounts/${config.accountId}/auth/token`, aud: config.audience, sub: "contract-suite-unsigned", iat: now, exp: now + 3600, scope: scopes.join(" ") })}.`;
+}
+
 export function loginBody(spec: SpecModel, config: SuiteConfig, identity: Identity, password = identity.password): Record<string, unknown> {
   const [secret] = [...secretFieldNames(spec.operations.login.requestSchema)];
   return { audience: config.audience, type: config.loginType, ...identity.fields, [secret!]: password };
@@ -226,7 +267,7 @@ export function fixedCases(spec: SpecModel, config: SuiteConfig): Case[] {
   if (config.auth.kind === "client_credentials") {
     const body = tokenBody(spec, config);
     cases.push({ id: "token.known_good", group: "token", operation: "token", title: "client credentials token request", auth: "basic", body, expect: { kind: "success" }, captures: { clientBearer: "/access_token" } });
-    cases.push({ id: "token.auth.none", group: "auth", operation: "token", title: "token request without Basic credentials", auth: "none", body, expect: { kind: "auth_rejection", rule: "no Authorization header" } });
+    cases.push({ id: "token.auth.none", group: "auth", operation: "token", title: "token request without Basic credentials", auth: "none", body, expect: { kind: "auth_rejection", rule: "no Authorization header", anyDocumented4xx: true } });
     const wrongSecret = `Basic ${Buffer.from(`${config.auth.clientId}:wrong-${randomBytes(6).toString("hex")}`).toString("base64")}`;
     cases.push({ id: "token.auth.wrong_secret", group: "auth", operation: "token", title: "token request with a wrong client secret", auth: { authorization: wrongSecret }, body, expect: { kind: "auth_rejection", rule: "wrong client secret" }, ...(mock ? { notApplicable: "Prism checks that Basic credentials are present, not that they are right" } : {}) });
     for (const m of bodyMutations(token.requestSchema as Schema, body, tokenValid)) {
@@ -249,10 +290,10 @@ export function fixedCases(spec: SpecModel, config: SuiteConfig): Case[] {
   const good = loginBody(spec, config, first);
   const aidSchema = login.pathParams.get("aid")!.schema as Schema;
   for (const m of pathParamMutations(aidSchema, config.accountId, spec.validator(aidSchema))) {
-    cases.push({ id: `login.negative.aid.${m.id}`, group: "negative", operation: "login", title: `aid ${m.title}`, aid: m.value, auth: "bearer", body: good, expect: { kind: "rejection", status: "documented_4xx", rule: m.rule, pointer: "/aid (path)" } });
+    cases.push({ id: `login.negative.aid.${m.id}`, group: "negative", operation: "login", title: `aid ${m.title}`, aid: m.value, auth: "bearer", body: good, expect: { kind: "rejection", status: "any_4xx", rule: m.rule, pointer: "/aid (path)" } });
   }
-  cases.push({ id: "login.negative.not_json", group: "negative", operation: "login", title: "body is not JSON", auth: "bearer", rawBody: `${JSON.stringify(good).slice(0, 20)}…not json`, expect: { kind: "rejection", status: "documented_4xx", rule: "media type application/json", pointer: "" } });
-  cases.push({ id: "login.negative.content_type", group: "negative", operation: "login", title: `Content-Type ${wrongMediaType}`, auth: "bearer", contentType: wrongMediaType, body: good, expect: { kind: "rejection", status: "documented_4xx", rule: `request media type ${login.requestMediaTypes.join(", ")}`, pointer: "" } });
+  cases.push({ id: "login.negative.not_json", group: "negative", operation: "login", title: "body is not JSON", auth: "bearer", rawBody: `${JSON.stringify(good).slice(0, 20)}…not json`, expect: { kind: "rejection", status: "any_4xx", rule: "media type application/json", pointer: "" } });
+  cases.push({ id: "login.negative.content_type", group: "negative", operation: "login", title: `Content-Type ${wrongMediaType}`, auth: "bearer", contentType: wrongMediaType, body: good, expect: { kind: "rejection", status: "any_4xx", rule: `request media type ${login.requestMediaTypes.join(", ")}`, pointer: "" } });
 
   const scopes = login.security.flatMap((s) => s.scopes);
   cases.push({ id: "login.auth.none", group: "auth", operation: "login", title: "no Authorization header", auth: "none", body: good, expect: { kind: "auth_rejection", rule: "no Authorization header" } });
@@ -263,6 +304,7 @@ export function fixedCases(spec: SpecModel, config: SuiteConfig): Case[] {
   }
   cases.push({ id: "login.auth.malformed", group: "auth", operation: "login", title: "malformed bearer (not a JWT)", auth: { authorization: "Bearer not.a-valid.jwt!" }, body: good, expect: { kind: "auth_rejection", rule: "malformed bearer" }, ...(mock ? { notApplicable: MOCK_NO_TOKEN_CHECK } : {}) });
   cases.push({ id: "login.auth.forged_jwt", group: "auth", operation: "login", title: "well-formed JWT the server never issued", auth: { authorization: `Bearer ${forgedJwt(config, scopes)}` }, body: good, expect: { kind: "auth_rejection", rule: "JWT not issued by the server" }, ...(mock ? { notApplicable: MOCK_NO_TOKEN_CHECK } : {}) });
+  cases.push({ id: "login.auth.alg_none", group: "auth", operation: "login", title: "unsigned JWT (alg none) with the right audience and scope", auth: { authorization: `Bearer ${unsignedJwt(config, scopes)}` }, body: good, expect: { kind: "auth_rejection", rule: "an unsigned JWT (alg none) is no credential" }, ...(mock ? { notApplicable: MOCK_NO_TOKEN_CHECK } : {}) });
 
   const na = mock ? { notApplicable: MOCK_NO_USER_STORE } : {};
   const wrongPassword = `wrong-${randomBytes(8).toString("hex")}`;
@@ -288,7 +330,22 @@ function semanticCases(spec: SpecModel, config: SuiteConfig, good: Record<string
   cases.push({ id: "login.isolation.other_account_path", group: "semantics", operation: "login", title: `the client bearer on another account's login path (${config.otherAccountId}, audience to match)`, aid: config.otherAccountId, auth: "bearer", body: { ...good, audience: otherAudience }, expect: { kind: "isolation_rejection", rule: "the client bearer opens only its own account" }, ...naIsolation });
   cases.push({ id: "login.isolation.other_audience", group: "semantics", operation: "login", title: `a login whose audience is another account's (${config.otherAccountId})`, auth: "bearer", body: { ...good, audience: otherAudience }, expect: { kind: "isolation_rejection", rule: "the audience must be a grant associated with the client" }, ...naIsolation });
 
-  const identTypes = (collectProperties(spec.operations.login.requestSchema as Schema).get("ident_type")?.enum ?? []) as string[];
+  if (config.auth.kind === "client_credentials") {
+    // The token endpoint must not issue a token for an audience that is not a grant of the client.
+    cases.push({ id: "token.isolation.other_audience", group: "semantics", operation: "token", title: `a client-credentials token request whose audience is another account's (${config.otherAccountId})`, auth: "basic", body: { ...tokenBody(spec, config), audience: otherAudience }, expect: { kind: "isolation_rejection", rule: "the audience must be a grant associated with the client" }, ...naIsolation });
+  }
+
+  const props = collectProperties(spec.operations.login.requestSchema as Schema);
+  // "user type to login, required as users with different type can share email": the known identity,
+  // its right password, another user type. A login attempt with the right password: no lockout risk.
+  const userTypes = ((props.get("type")?.enum ?? []) as unknown[]).filter((t) => t !== config.loginType);
+  for (const identity of config.identities) {
+    for (const other of userTypes) {
+      cases.push({ id: `login.identity.${identity.label}_as_type_${String(other)}`, group: "semantics", operation: "login", title: `the known ${identity.label} identity as user type ${String(other)}, with its right password`, auth: "bearer", body: { ...loginBody(spec, config, identity), type: other }, expect: { kind: "identity_rejection", rule: `a user logs in only as its own type (${config.loginType})` }, ...(mock ? { notApplicable: MOCK_NO_USER_STORE } : {}) });
+    }
+  }
+
+  const identTypes = (props.get("ident_type")?.enum ?? []) as string[];
   for (const identity of config.identities) {
     // The identity's own ident_type: its ident_type field, or the name of its field (email) when that
     // is one of the ident_type values. Every other value names the same string as something it is not.

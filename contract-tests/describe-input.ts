@@ -15,6 +15,11 @@ const FEATURES: Array<[string, RegExp]> = [
   ["URL-special characters", /[%+]/],
 ];
 
+/** What a server might trip over in a string: non-ASCII and the features above (empty: plain). */
+export function unusualFeatures(value: string): string[] {
+  return [...(/[^\x00-\x7f]/.test(value) ? ["non-ASCII"] : []), ...FEATURES.filter(([, re]) => re.test(value)).map(([label]) => label)];
+}
+
 /** "password: 255 code points, 258 UTF-16 units, 510 UTF-8 bytes, characters outside the BMP" */
 export function describeString(name: string, value: string): string {
   const codePoints = [...value].length;

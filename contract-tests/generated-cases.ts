@@ -5,7 +5,7 @@ import fc from "fast-check";
 import type { Identity, SuiteConfig } from "./config.ts";
 import { secretFieldNames } from "./config.ts";
 import { anyOfGroups, bodyMutations, collectProperties, type Case } from "./cases.ts";
-import { describeInput } from "./describe-input.ts";
+import { describeInput, unusualFeatures } from "./describe-input.ts";
 import type { Json, SpecModel } from "./spec.ts";
 
 type Schema = Json & { properties?: Record<string, Json>; required?: string[]; enum?: unknown[]; minLength?: number; maxLength?: number };
@@ -35,13 +35,49 @@ function propertyArb(schema: Schema): fc.Arbitrary<unknown> {
   return fc.oneof({ weight: 4, arbitrary: stringArb(min, max) }, { weight: 1, arbitrary: fc.constantFrom(...new Set([min, max])).chain((n) => stringArb(n, n)) });
 }
 
-/** A made-up value shaped like a known one: letters and digits replaced, punctuation kept, so an
- * email stays an email and a phone number a phone number, but (almost surely) nobody's. */
-function shapedLike(value: string): fc.Arbitrary<string> {
-  const parts = [...value].map((ch) =>
-    /[a-z]/.test(ch) ? fc.constantFrom(..."abcdefghijklmnopqrstuvwxyz") : /[A-Z]/.test(ch) ? fc.constantFrom(..."ABCDEFGHIJKLMNOPQRSTUVWXYZ") : /\d/.test(ch) ? fc.constantFrom(..."0123456789") : fc.constant(ch),
-  );
-  return fc.tuple(...parts).map((a) => a.join(""));
+/** How many of a made-up identity's last letters or digits are varied: enough to make it nobody's
+ * (almost surely), few enough that it keeps the known one's shape (prefix, country code, length). */
+const VARIED_TAIL = 4;
+
+const sameClass = (ch: string): fc.Arbitrary<string> =>
+  /[a-z]/.test(ch) ? fc.constantFrom(..."abcdefghijklmnopqrstuvwxyz") : /[A-Z]/.test(ch) ? fc.constantFrom(..."ABCDEFGHIJKLMNOPQRSTUVWXYZ") : /\d/.test(ch) ? fc.constantFrom(..."0123456789") : fc.constant(ch);
+
+/** A made-up value shaped exactly like a known one, so that a server validating identities more
+ * strictly than the schema (Dintero states their formats in prose) still sees a plausible one: an
+ * email keeps its domain and gets a local part of the same shape (ASCII letters for letters, digits for
+ * digits, punctuation kept); anything else (a phone number) keeps all but its last few letters or
+ * digits (its + and country code, its length). Never the known value itself: that would be a
+ * wrong-password attempt on the known user. */
+export function shapedLike(value: string): fc.Arbitrary<string> {
+  const chars = [...value];
+  const at = value.lastIndexOf("@");
+  const alnum = chars.map((ch, i) => (/[A-Za-z0-9]/.test(ch) ? i : -1)).filter((i) => i >= 0);
+  const varied = new Set(at > 0 ? alnum.filter((i) => i < [...value.slice(0, at)].length) : alnum.slice(-Math.min(VARIED_TAIL, Math.max(1, Math.floor(alnum.length / 2)))));
+  const parts = chars.map((ch, i) => (varied.has(i) ? sameClass(ch) : fc.constant(ch)));
+  return fc.tuple(...parts).map((a) => {
+    if (a.join("") !== value || varied.size === 0) return a.join("");
+    // the one draw that equals the known value: step its last varied character within its class
+    const last = Math.max(...varied);
+    const ch = a[last]!;
+    a[last] = /\d/.test(ch) ? String((Number(ch) + 1) % 10) : ch === "z" ? "a" : ch === "Z" ? "A" : String.fromCharCode(ch.charCodeAt(0) + 1);
+    return a.join("");
+  });
+}
+
+/** The fields of a schema-valid body whose schema-stated rules it tests: a value at a length bound, or
+ * with characters a server may trip over. Fields without such rules (email, ident: prose) are not counted. */
+export function unusualSchemaFields(body: Record<string, unknown>, props: Map<string, Schema>): string[] {
+  const out: string[] = [];
+  for (const [name, value] of Object.entries(body)) {
+    const schema = props.get(name);
+    if (typeof value !== "string" || !schema) continue;
+    const ruled = ["minLength", "maxLength", "pattern", "format"].some((k) => schema[k] !== undefined);
+    if (!ruled) continue;
+    const n = [...value].length;
+    const reasons = [...(n === schema.minLength || n === schema.maxLength ? [`${name} at a length bound`] : []), ...unusualFeatures(value).map((f) => `${name} ${f}`)];
+    out.push(...reasons);
+  }
+  return out;
 }
 
 function secretField(spec: SpecModel): string {
@@ -77,10 +113,13 @@ export function schemaBodyArb(spec: SpecModel, config: SuiteConfig): fc.Arbitrar
 function boundaryArbs(spec: SpecModel, config: SuiteConfig): Array<fc.Arbitrary<Record<string, unknown>>> {
   const secret = secretField(spec);
   const sp = collectProperties(spec.operations.login.requestSchema as Schema).get(secret) ?? {};
-  const bounds = [sp.minLength, sp.maxLength].filter((n): n is number => typeof n === "number");
-  return config.identities.flatMap((identity) =>
-    bounds.map((n) => plausibleBodyArb(spec, config, identity).map((b) => ({ ...b, [secret]: "é".repeat(Math.min(n, 2)) + "p".repeat(Math.max(0, n - 2)) }))),
-  );
+  // Each bound with a non-ASCII start; the maximum also in characters outside the BMP, which a server
+  // counting UTF-16 units (JavaScript's .length) or bytes counts twice or four times (JSON Schema: code points).
+  const values = [
+    ...(typeof sp.minLength === "number" ? [(n: number) => "é".repeat(Math.min(n, 2)) + "p".repeat(Math.max(0, n - 2))].map((f) => f(sp.minLength as number)) : []),
+    ...(typeof sp.maxLength === "number" ? [(n: number) => "é".repeat(Math.min(n, 2)) + "p".repeat(Math.max(0, n - 2)), (n: number) => "😀".repeat(n)].map((f) => f(sp.maxLength as number)) : []),
+  ];
+  return config.identities.flatMap((identity) => values.map((value) => plausibleBodyArb(spec, config, identity).map((b) => ({ ...b, [secret]: value }))));
 }
 
 export function generatedCases(spec: SpecModel, config: SuiteConfig): Case[] {
@@ -95,8 +134,25 @@ export function generatedCases(spec: SpecModel, config: SuiteConfig): Case[] {
 
   const boundaries = boundaryArbs(spec, config).map((arb, i) => sample(arb, 100 + i, 1)[0]!);
   const plausible = sample(fc.oneof(...config.identities.map((id) => plausibleBodyArb(spec, config, id))), 0);
+  const props = collectProperties(schema);
+  // One control per identity form: a made-up identity with a plain password well inside its bounds. If
+  // the server answers it 400, it rejects made-up identities as invalid (their format is prose at
+  // Dintero, so that is its choice), and a 400 on the other bodies of the form cannot be laid at their
+  // password: the control is what lets a 400 on a 255-character password stay a contract finding.
+  const formOf = (body: Record<string, unknown>) => config.identities.find((id) => Object.keys(id.fields).every((k) => k in body));
+  const controlId = (identity: Identity) => `login.generated.valid.control.${identity.label}`;
+  const secret = secretField(spec);
+  const sp = props.get(secret) ?? {};
+  const plainLength = Math.max(Number(sp.minLength ?? 1), Math.min(Number(sp.maxLength ?? 64), 12));
+  config.identities.forEach((identity, k) => {
+    const body = { ...sample(plausibleBodyArb(spec, config, identity), 200 + k, 1)[0]!, [secret]: sample(fc.string({ unit: fc.constantFrom(..."abcdefghijklmnopqrstuvwxyz0123456789"), minLength: plainLength, maxLength: plainLength }), 300 + k, 1)[0]! };
+    if (isValid(body)) cases.push({ id: controlId(identity), group: "generated_valid", operation: "login", title: `control: a made-up ${identity.label} identity with a plain password`, auth: "bearer", body, expect: { kind: "valid_input", unusual: unusualSchemaFields(body, props) }, describeInput: describe(body) });
+  });
+  const hasControl = new Set(cases.map((c) => c.id));
   [...boundaries, ...plausible].filter((b) => isValid(b)).forEach((body, i) => {
-    cases.push({ id: `login.generated.valid.${i + 1}`, group: "generated_valid", operation: "login", title: `generated valid body #${i + 1}`, auth: "bearer", body, expect: { kind: "valid_input" }, describeInput: describe(body) });
+    const form = formOf(body);
+    const control = form && hasControl.has(controlId(form)) ? { control: controlId(form) } : {};
+    cases.push({ id: `login.generated.valid.${i + 1}`, group: "generated_valid", operation: "login", title: `generated valid body #${i + 1}`, auth: "bearer", body, expect: { kind: "valid_input", unusual: unusualSchemaFields(body, props), ...control }, describeInput: describe(body) });
   });
 
   sample(schemaBodyArb(spec, config), 1).filter((b) => isValid(b)).forEach((body, i) => {

@@ -36,6 +36,8 @@ export interface Exchange {
   response?: RecordedResponse;
   error?: { kind: "timeout" | "network"; message: string };
   durationMs: number;
+  /** set on a 429 that was waited out and retried (its case's final exchange follows it) */
+  retried?: true;
   /** 429 answers met before this exchange, each recorded (and judged) as an exchange of its own */
   rateLimited: Array<{ exchangeId: number; status: number; retryAfter: string | null; waitedS: number }>;
 }
@@ -69,7 +71,7 @@ export interface TransportOptions {
 export const RETRY_FALLBACK_S = 1;
 
 export interface Transport {
-  /** `onRateLimited` receives each 429 exchange that was waited out and retried */
+  /** `onRateLimited` receives each 429 exchange that was waited out and retried (counted in rateLimitedCount) */
   send(caseId: string, request: RecordedRequest, onRateLimited?: (exchange: Exchange) => void): Promise<Exchange>;
   readonly requestsSent: number;
   readonly rateLimitedCount: number;
@@ -223,12 +225,13 @@ export function createTransport(options: TransportOptions): Transport {
         if (status === 429 && tries < 3) {
           const retryAfter = result.response?.headers["retry-after"];
           const waitS = retryDelaySeconds(retryAfter, RETRY_FALLBACK_S);
-          rateLimitedCount++;
+          // Not retried (too long a wait, or past the deadline): the 429 is the case's final answer.
           if (waitS > maxRetryAfterS || Date.now() + waitS * 1000 >= options.deadlineAt) {
             return { ...result, id: nextId++, caseId, rateLimited };
           }
+          rateLimitedCount++;
           // The 429 is an exchange of its own: the runner judges it by every check.
-          const limited: Exchange = { ...result, id: nextId++, caseId, rateLimited: [] };
+          const limited: Exchange = { ...result, id: nextId++, caseId, rateLimited: [], retried: true };
           onRateLimited?.(limited);
           rateLimited.push({ exchangeId: limited.id, status, retryAfter: retryAfter ?? null, waitedS: waitS });
           await sleep(waitS * 1000, options.signal);

@@ -29,7 +29,20 @@ describe("cases derived from the spec", () => {
       }
       expect(ids).toContain(`login.${form}.negative.anyOf.neither`);
     }
-    for (const id of ["aid.pattern", "aid.minLength", "aid.maxLength", "not_json", "content_type"]) expect(ids).toContain(`login.negative.${id}`);
+    for (const id of ["aid.pattern.case", "aid.pattern.letter", "aid.pattern.letter_for_digit", "aid.minLength", "aid.maxLength", "not_json", "content_type"]) expect(ids).toContain(`login.negative.${id}`);
+    const aids = cases.filter((c) => c.id.startsWith("login.negative.aid.pattern")).map((c) => c.aid);
+    expect(aids).toEqual(["t12345678", "A12345678", "TX2345678"]); // the spec's example account T12345678
+    for (const form of ["email", "ident"]) {
+      // lengths in code points, by characters that bytes (é) or UTF-16 units (😀) count otherwise
+      expect(cases.find((c) => c.id === `login.${form}.negative.minLength.multibyte.password`)?.body).toMatchObject({ password: "ééé" });
+      expect(cases.find((c) => c.id === `login.${form}.negative.maxLength.astral.password`)?.body).toMatchObject({ password: "😀".repeat(256) });
+      // every proper subset of each either/or form: ident_type alone and ident alone
+      expect(ids).toContain(`login.${form}.negative.anyOf.partial.ident_type`);
+      expect(ids).toContain(`login.${form}.negative.anyOf.partial.ident`);
+      expect(ids).toContain(`login.identity.${form}_as_type_company`);
+    }
+    expect(cases.find((c) => c.id === "login.negative.anyOf.partial.ident")).toBeUndefined();
+    for (const id of ["login.auth.alg_none", "token.isolation.other_audience"]) expect(ids).toContain(id);
     for (const id of ["missing.grant_type", "missing.audience", "enum.grant_type"]) expect(ids).toContain(`token.negative.${id}`);
   });
 
@@ -50,10 +63,22 @@ describe("cases derived from the spec", () => {
     expect(bodies.some((b) => /[^\x00-\x7f]/.test(JSON.stringify(Object.values(b))))).toBe(true);
     expect(cases.filter((c) => c.group === "generated_invalid").length).toBeGreaterThan(0);
     // bodies judged by positive_data_acceptance keep the identity's shape: an email stays an email
+    // ... exactly: the email keeps its domain and the shape of its local part; the phone number its
+    // prefix and length, only its last 4 digits varied; never the known identity itself
+    const known = Object.fromEntries(config.identities.flatMap((i) => Object.entries(i.fields)));
     for (const c of cases.filter((c) => c.group === "generated_valid")) {
       const b = c.body as Record<string, string>;
-      if (b.email !== undefined) expect(b.email).toMatch(/^[a-z.]+@[a-z.]+$/);
-      if (b.ident !== undefined) expect(b.ident).toMatch(/^\+\d+$/);
+      if (b.email !== undefined) {
+        const [local, domain] = known.email!.split("@");
+        expect(b.email).toMatch(new RegExp(`^${local!.replace(/[a-z]/g, "[a-z]").replace(/\./g, "\\.")}@${domain!.replace(/\./g, "\\.")}$`));
+        expect(b.email).not.toBe(known.email);
+      }
+      if (b.ident !== undefined) {
+        expect(b.ident.slice(0, -4)).toBe(known.ident!.slice(0, -4));
+        expect(b.ident).toMatch(/^\+\d+$/);
+        expect(b.ident).toHaveLength(known.ident!.length);
+        expect(b.ident).not.toBe(known.ident);
+      }
     }
   });
 });

@@ -3,7 +3,7 @@
 // never show the value; and, over real HTTP, report.json keeping what the server sent, every 429 judged
 // as an exchange, and dependent cases reported not applicable with the reason.
 import { afterEach, describe, expect, it } from "vitest";
-import { fetchMediaType, firstInvalidUtf8 } from "../contract-tests/checks.ts";
+import { decodeJwt, fetchMediaType, firstInvalidUtf8 } from "../contract-tests/checks.ts";
 import { deriveOtherAccountId, resolveConfig } from "../contract-tests/config.ts";
 import { describeInput, describeString } from "../contract-tests/describe-input.ts";
 import { fetchView } from "../contract-tests/http.ts";
@@ -44,6 +44,19 @@ describe("Retry-After (RFC 9110 §10.2.3)", () => {
     expect(retryDelaySeconds("Thu, 01 Jan 2026 00:00:30 GMT", 1, now)).toBe(30);
     expect(retryDelaySeconds("Thu, 01 Jan 2025 00:00:30 GMT", 1, now)).toBe(0);
     expect(retryDelaySeconds(undefined, 1, now)).toBe(1);
+  });
+});
+
+describe("a JWT in either compact form (RFC 7519 §1)", () => {
+  const b64 = (v: unknown) => Buffer.from(JSON.stringify(v)).toString("base64url");
+  it("reads a JWS's claims, takes a JWE's structure only, and says why anything else is not a JWT", () => {
+    expect(decodeJwt(`${b64({ alg: "HS256" })}.${b64({ exp: 1 })}.c2ln`)).toEqual({ header: { alg: "HS256" }, payload: { exp: 1 } });
+    expect(decodeJwt(`${b64({ alg: "dir", enc: "A256GCM" })}..aXY.Y2lwaGVy.dGFn`)).toEqual({ header: { alg: "dir", enc: "A256GCM" }, encrypted: true });
+    expect(decodeJwt(`${b64({ alg: "dir" })}..aXY.Y2lwaGVy.dGFn`)).toMatch(/no enc/);
+    expect(decodeJwt(`${b64({ alg: "dir", enc: "A256GCM" })}..aXY..dGFn`)).toMatch(/ciphertext/);
+    expect(decodeJwt("a.b")).toMatch(/2 dot-separated parts/);
+    expect(decodeJwt("opaque-token")).toMatch(/1 dot-separated parts/);
+    expect(decodeJwt(`${b64({ alg: "HS256" })}.${b64([1])}.c2ln`)).toMatch(/not a JSON object/);
   });
 });
 

@@ -12,6 +12,7 @@ export const BREAKAGES = {
   expires_in_as_string: "login 200 carries expires_in as a string",
   token_expires_in_zero: "the token endpoint answers expires_in 0: the token has expired on arrival (Dintero sets no minimum; judged as token semantics)",
   validation_422: "invalid requests are answered 422, which the spec does not document",
+  token_201_created: "the token endpoint answers 201 Created, which the spec does not document",
   content_type_text_plain: "JSON responses are labelled text/plain",
   truncated_json_errors: "error responses carry a truncated JSON body",
   crash_on_non_ascii: "a non-ASCII password crashes the login (500)",
@@ -40,11 +41,37 @@ export const BREAKAGES = {
   token_cacheable: "token responses carry no Cache-Control: no-store (advisory)",
   refresh_token_on_client_credentials: "the client-credentials token response carries a refresh_token (advisory)",
   duplicate_json_members: "the login's token response names token_type twice (advisory)",
+  accepts_lower_case_aid: "the account id is upper-cased before it is checked: t87654321 is served as T87654321",
+  accepts_alg_none: "an unsigned JWT (alg none) is accepted as the bearer",
+  token_any_audience: "the token endpoint issues a token for any audience, another account's included",
+  counts_password_bytes: "the password's minLength is counted in UTF-8 bytes (3 × é passes as 6)",
+  counts_password_utf16_units: "the password's maxLength is counted in UTF-16 units (.length): 255 emoji are rejected as 510",
+  ident_without_ident_type: "an ident without ident_type is accepted (its type is guessed)",
+  login_always_429: "every login is answered 429 with Retry-After: 3600",
+  ignores_user_type: "a login matches whatever the body's type (a customer logs in as a company)",
 } as const;
 export type Breakage = keyof typeof BREAKAGES;
 
+/** Correct but different servers: each answers in a way the contract allows though the reference server
+ * does not, and must pass at --fail-on contract (some are reported as advisory findings). */
+export const VARIATIONS = {
+  validates_identity_formats: "the ident and email are validated strictly (a Norwegian mobile number +47 4/9 and 7 digits; an email with a domain): 400 otherwise",
+  rejects_made_up_identities: "an identity the server does not know is answered 400, as if invalid (its formats are prose at Dintero)",
+  status_415_for_content_type: "a wrong request Content-Type is answered 415 Unsupported Media Type (undocumented 4xx)",
+  status_404_for_bad_aid: "a malformed account id in the path is answered 404 (undocumented 4xx)",
+  status_404_for_other_account: "another account's login path is answered 404 (undocumented 4xx)",
+  jwt_without_exp: "issued JWTs carry no exp claim (RFC 7519 makes it optional)",
+  jwe_tokens: "issued access tokens are JWEs (5 parts, claims encrypted)",
+  exp_with_leeway: "exp lies 300 s after iat + expires_in",
+  status_501_for_patch: "PATCH is answered 501 Not Implemented (RFC 9110 §15.6.2)",
+  duplicate_identical_content_type: "every response repeats its Content-Type line identically",
+  token_400_without_credentials: "a token request without client credentials is answered 400 invalid_client (RFC 6749 §5.2)",
+} as const;
+export type Variation = keyof typeof VARIATIONS;
+
 export interface ContractServerOptions {
   break?: Breakage;
+  vary?: Variation;
   accountId?: string;
   clientId?: string;
   clientSecret?: string;
@@ -58,7 +85,7 @@ export interface ContractServerOptions {
 export interface ContractServer {
   /** base URL including /v1 */
   baseUrl: string;
-  options: Required<Omit<ContractServerOptions, "break">> & { break?: Breakage };
+  options: Required<Omit<ContractServerOptions, "break" | "vary">> & { break?: Breakage; vary?: Variation };
   /** every token the server issued (to prove none leaks) */
   issuedTokens: string[];
   requestCount(): number;
@@ -90,6 +117,9 @@ export async function startContractServer(opts: ContractServerOptions = {}): Pro
     ...opts,
   };
   const broken = options.break;
+  const vary = options.vary;
+  /** JWE tokens are opaque to their holder: the server remembers what it issued */
+  const jweClaims = new Map<string, { aud: string; scope: string; exp: number }>();
   const key = randomBytes(32);
   const audience = `https://api.dintero.com/v1/accounts/${options.accountId}`;
   const issuedTokens: string[] = [];
@@ -104,23 +134,46 @@ export async function startContractServer(opts: ContractServerOptions = {}): Pro
     issuedTokens.push(token);
     return token;
   };
-  const issue = (sub: string, expiresIn: number, scope: string) => {
+  const issue = (sub: string, expiresIn: number, scope: string, aud = audience) => {
     const iat = Math.floor(Date.now() / 1000);
-    const exp = iat + expiresIn + (broken === "exp_mismatch" ? 3600 : 0);
-    return { access_token: sign({ iss: `${audience}/auth/token`, aud: audience, sub, iat, exp, scope }), token_type: "Bearer", expires_in: expiresIn, scope };
+    const exp = iat + expiresIn + (broken === "exp_mismatch" ? 3600 : 0) + (vary === "exp_with_leeway" ? 300 : 0);
+    if (vary === "jwe_tokens") {
+      const r = (n: number) => randomBytes(n).toString("base64url");
+      const token = `${b64({ alg: "dir", enc: "A256GCM", typ: "JWT" })}..${r(12)}.${r(96)}.${r(16)}`;
+      jweClaims.set(token, { aud, scope, exp });
+      issuedTokens.push(token);
+      return { access_token: token, token_type: "Bearer", expires_in: expiresIn, scope };
+    }
+    const claims = { iss: `${aud}/auth/token`, aud, sub, iat, ...(vary === "jwt_without_exp" ? {} : { exp }), scope };
+    return { access_token: sign(claims), token_type: "Bearer", expires_in: expiresIn, scope };
   };
   const CLIENT_SCOPE = "write:accounts:/auth/users";
   const audienceOf = (aid: string) => `https://api.dintero.com/v1/accounts/${aid}`;
   /** The verified claims of the bearer, or undefined when it is not one this server issued to a client. */
   const bearerClaims = (header: string | undefined): { aud?: string; scope?: string } | undefined => {
-    const m = /^Bearer ([A-Za-z0-9_-]+)\.([A-Za-z0-9_-]+)\.([A-Za-z0-9_-]+)$/.exec(header ?? "");
+    if (vary === "jwe_tokens") {
+      const claims = jweClaims.get(/^Bearer (\S+)$/.exec(header ?? "")?.[1] ?? "");
+      return claims && claims.exp > Date.now() / 1000 && claims.scope.split(" ").includes(CLIENT_SCOPE) ? claims : undefined;
+    }
+    const m = /^Bearer ([A-Za-z0-9_-]+)\.([A-Za-z0-9_-]+)\.([A-Za-z0-9_-]*)$/.exec(header ?? "");
     if (!m) return undefined;
-    const payload = JSON.parse(Buffer.from(m[2]!, "base64url").toString()) as { exp?: number; aud?: string; scope?: string };
+    let head: { alg?: unknown };
+    let payload: { exp?: number; iat?: number; aud?: string; scope?: string };
+    try {
+      head = JSON.parse(Buffer.from(m[1]!, "base64url").toString());
+      payload = JSON.parse(Buffer.from(m[2]!, "base64url").toString());
+    } catch {
+      return undefined;
+    }
     if (broken === "accepts_any_bearer") return { aud: audience, scope: CLIENT_SCOPE };
+    // broken: the classic JWT flaw, an unsigned token (alg none) taken at its word
+    const unsignedAccepted = broken === "accepts_alg_none" && head.alg === "none";
     const expected = createHmac("sha256", key).update(`${m[1]}.${m[2]}`).digest();
     const given = Buffer.from(m[3]!, "base64url");
-    if (given.length !== expected.length || !timingSafeEqual(given, expected)) return undefined;
-    if (typeof payload.exp !== "number" || payload.exp <= Date.now() / 1000) return undefined;
+    if (!unsignedAccepted && (given.length !== expected.length || !timingSafeEqual(given, expected))) return undefined;
+    // Without exp (a variation), the server's own lifetime from iat applies.
+    const expiry = vary === "jwt_without_exp" ? (payload.iat ?? 0) + 14400 : payload.exp;
+    if (typeof expiry !== "number" || expiry <= Date.now() / 1000) return undefined;
     // Only a client token opens the login: a customer's own token has another scope.
     if (broken !== "customer_token_opens_login" && !(payload.scope ?? "").split(" ").includes(CLIENT_SCOPE)) return undefined;
     return payload;
@@ -134,6 +187,7 @@ export async function startContractServer(opts: ContractServerOptions = {}): Pro
     if (!isError && broken === "duplicate_json_members") text = text.replace(/"token_type":"Bearer",/, '"token_type":"Bearer","token_type":"Bearer",');
     const headers: Array<[string, string]> = [["Content-Type", type], ["request-id", randomBytes(8).toString("hex")], ...Object.entries(extraHeaders)];
     if (broken === "duplicate_content_type") headers.push(["Content-Type", "text/plain"]);
+    if (vary === "duplicate_identical_content_type") headers.push(["Content-Type", type]);
     // RFC 6749 §5.1: a response that carries a token must not be stored by a cache.
     if (broken !== "token_cacheable") headers.push(["Cache-Control", "no-store"]);
     res.writeHead(status, headers.flat());
@@ -149,14 +203,17 @@ export async function startContractServer(opts: ContractServerOptions = {}): Pro
   async function parse(req: IncomingMessage, res: ServerResponse, aid: string): Promise<unknown> {
     const raw = await readBody(req);
     const type = (req.headers["content-type"] ?? "").split(";")[0]!.trim().toLowerCase();
-    if (type !== "application/json" && broken !== "ignores_content_type") return invalid(res, "Content-Type must be application/json");
+    if (type !== "application/json" && broken !== "ignores_content_type") {
+      return vary === "status_415_for_content_type" ? error(res, 415, "UNSUPPORTED_MEDIA_TYPE", "Content-Type must be application/json") : invalid(res, "Content-Type must be application/json");
+    }
     let body: unknown;
     try {
       body = JSON.parse(raw);
     } catch {
       return invalid(res, "Invalid JSON");
     }
-    if (!validateAccountId(aid)) return invalid(res, "Invalid account id", validateAccountId.errors ?? []);
+    // broken: the account id is upper-cased before it is checked (and served)
+    if (!validateAccountId(broken === "accepts_lower_case_aid" ? aid.toUpperCase() : aid)) return invalid(res, "Invalid account id", validateAccountId.errors ?? []);
     return body;
   }
 
@@ -167,18 +224,25 @@ export async function startContractServer(opts: ContractServerOptions = {}): Pro
       return res.end(JSON.stringify({ error: { code: "TOO_MANY_REQUESTS", message: "Too Many Requests" } }));
     }
     const expected = `Basic ${Buffer.from(`${options.clientId}:${options.clientSecret}`).toString("base64")}`;
+    if (vary === "token_400_without_credentials" && !req.headers.authorization) return error(res, 400, "invalid_client", "Client authentication missing");
     if (req.headers.authorization !== expected) return error(res, 401, "UNAUTHORIZED", "Invalid client credentials");
     const body = await parse(req, res, aid);
     if (body === undefined) return;
     if (!validateClientCredentialsTokenRequest(body)) return invalid(res, "Invalid request body", validateClientCredentialsTokenRequest.errors ?? []);
-    if ((body as { audience: string }).audience !== audience || aid !== options.accountId) return error(res, 403, "FORBIDDEN", "Forbidden");
-    const tok = issue(`${options.clientId}@clients`, broken === "token_expires_in_zero" ? 0 : 14400, CLIENT_SCOPE);
-    send(res, 200, broken === "refresh_token_on_client_credentials" ? { ...tok, refresh_token: `rt_${randomBytes(12).toString("hex")}` } : tok);
+    // "The audience must be a grant associated with the client" (broken: any audience gets a token for it).
+    const requested = (body as { audience: string }).audience;
+    if ((broken !== "token_any_audience" && requested !== audience) || aid !== options.accountId) return error(res, 403, "FORBIDDEN", "Forbidden");
+    const tok = issue(`${options.clientId}@clients`, broken === "token_expires_in_zero" ? 0 : 14400, CLIENT_SCOPE, requested);
+    send(res, broken === "token_201_created" ? 201 : 200, broken === "refresh_token_on_client_credentials" ? { ...tok, refresh_token: `rt_${randomBytes(12).toString("hex")}` } : tok);
   }
 
   async function login(req: IncomingMessage, res: ServerResponse, aid: string) {
     loginRequests++;
     if (broken === "never_answers") return; // leave the request hanging
+    if (broken === "login_always_429") {
+      res.writeHead(429, { "content-type": "application/json; charset=utf-8", "retry-after": "3600" });
+      return res.end(JSON.stringify({ error: { code: "TOO_MANY_REQUESTS", message: "Too Many Requests" } }));
+    }
     if ((broken === "rate_limits_once" || broken === "retry_after_not_a_number") && loginRequests === 1) {
       res.writeHead(429, { "content-type": "application/json; charset=utf-8", "retry-after": broken === "rate_limits_once" ? "0" : "1.5" });
       return res.end(JSON.stringify({ error: { code: "TOO_MANY_REQUESTS", message: "Too Many Requests" } }));
@@ -189,30 +253,48 @@ export async function startContractServer(opts: ContractServerOptions = {}): Pro
     }
     // A client's bearer opens its own account only (broken: any account is served from one user store).
     const servedAccount = broken === "serves_other_account" ? aid : options.accountId;
-    if (broken !== "no_auth_required" && broken !== "serves_other_account" && claims?.aud !== audienceOf(aid)) return error(res, 403, "FORBIDDEN", "Forbidden");
-    const body = await parse(req, res, aid);
+    if (vary === "status_404_for_bad_aid" && !validateAccountId(aid)) return error(res, 404, "NOT_FOUND", "No such account");
+    const pathAccount = broken === "accepts_lower_case_aid" ? aid.toUpperCase() : aid;
+    if (broken !== "no_auth_required" && broken !== "serves_other_account" && claims?.aud !== audienceOf(pathAccount)) {
+      return vary === "status_404_for_other_account" && validateAccountId(aid) ? error(res, 404, "NOT_FOUND", "No such account") : error(res, 403, "FORBIDDEN", "Forbidden");
+    }
+    let body = await parse(req, res, aid);
     if (body === undefined) return;
+    const b = body as Record<string, unknown>;
+    // broken: the missing ident_type is guessed from the ident
+    if (broken === "ident_without_ident_type" && b && typeof b === "object" && typeof b.ident === "string" && b.ident_type === undefined && b.email === undefined) {
+      body = { ...b, ident_type: b.ident.includes("@") ? "email" : "phone_number" };
+    }
     const valid = validateLoginCredentials(body);
+    const password = (body as { password?: unknown })?.password;
     const errors = (validateLoginCredentials.errors ?? []).filter(
       (e) =>
         !(broken === "accepts_short_password" && e.keyword === "minLength" && e.instancePath === "/password") &&
+        !(broken === "counts_password_bytes" && e.keyword === "minLength" && e.instancePath === "/password" && typeof password === "string" && Buffer.byteLength(password) >= 4) &&
         !(broken === "ignores_type_enum" && e.keyword === "enum" && e.instancePath === "/type"),
     );
     if (!valid && errors.length) return invalid(res, "Invalid request body", errors);
     const creds = body as Record<string, string>;
+    if (vary === "validates_identity_formats") {
+      if (creds.ident_type === "phone_number" && !/^\+47[49]\d{7}$/.test(creds.ident!)) return invalid(res, "ident is not a valid phone number");
+      const email = creds.email ?? (creds.ident_type === "email" ? creds.ident : undefined);
+      if (email !== undefined && !/^[^@\s]+@[^@\s]+\.[a-z]{2,}$/.test(email)) return invalid(res, "not a valid email address");
+    }
     if (broken === "rejects_max_length_password" && [...creds.password!].length >= 255) return invalid(res, "password too long");
+    if (broken === "counts_password_utf16_units" && creds.password!.length > 255) return invalid(res, "password too long");
     if (broken === "crash_on_non_ascii" && /[^\x00-\x7f]/.test(creds.password! + (creds.email ?? "") + (creds.ident ?? ""))) {
       return error(res, 500, "INTERNAL_SERVER_ERROR", "Unexpected Error");
     }
     // "The audience must be a grant associated with the client" (broken: not compared).
-    if ((broken !== "ignores_audience" && creds.audience !== audienceOf(servedAccount)) || aid !== servedAccount) return error(res, 403, "FORBIDDEN", "Forbidden");
+    if ((broken !== "ignores_audience" && creds.audience !== audienceOf(servedAccount)) || pathAccount !== servedAccount) return error(res, 403, "FORBIDDEN", "Forbidden");
     const byEmail = creds.email !== undefined && creds.email === options.email && creds.password === options.password;
     const identMatches = broken === "ignores_ident_type"
       ? (creds.ident === options.ident && creds.password === options.identPassword) || (creds.ident === options.email && creds.password === options.password)
       : creds.ident_type === options.identType && creds.ident === options.ident && creds.password === options.identPassword;
     const byIdent = creds.email === undefined && identMatches;
     const knownIdentity = creds.email === options.email || (creds.ident_type === options.identType && creds.ident === options.ident);
-    const ok = creds.type === "customer" && (byEmail || byIdent || (broken === "accepts_any_password" && knownIdentity));
+    if (vary === "rejects_made_up_identities" && !knownIdentity) return invalid(res, "No such user");
+    const ok = (creds.type === "customer" || broken === "ignores_user_type") && (byEmail || byIdent || (broken === "accepts_any_password" && knownIdentity));
     const unknownMessage = broken === "enumeration_leak" && !knownIdentity ? "No user with this identity" : "Forbidden";
     if (!ok) return error(res, 403, "FORBIDDEN", broken === "echoes_password" ? `Wrong password "${creds.password}"` : unknownMessage);
     const tok = issue(`customer:${creds.email ?? creds.ident}`, 3600, "read:accounts:/customers");
@@ -222,6 +304,7 @@ export async function startContractServer(opts: ContractServerOptions = {}): Pro
   const server = createServer((req, res) => {
     requests++;
     const m = /^\/v1\/accounts\/([^/]*)\/(customers\/login|auth\/token)$/.exec(new URL(req.url ?? "/", "http://x").pathname);
+    if (m && req.method === "PATCH" && vary === "status_501_for_patch") return error(res, 501, "NOT_IMPLEMENTED", "Not Implemented");
     if (m && req.method !== "POST" && broken !== "serves_any_method") {
       // RFC 9110 §15.5.6: a 405 lists the methods the path serves (broken: without Allow).
       return send(res, 405, { error: { code: "METHOD_NOT_ALLOWED", message: "Method Not Allowed" } }, broken === "method_405_without_allow" ? {} : { Allow: "POST" });
