@@ -1,6 +1,6 @@
 // The bearer for the login call, and the one every entry point has: an access token the caller provides.
-import { raceAbort } from "./deadline.ts";
-import { LoginError } from "./errors.ts";
+import { startDeadline } from "./deadline.ts";
+import { isLoginError, LoginError, sanitizeCause } from "./errors.ts";
 
 export interface BearerSource {
   /** Resolves to the bearer, or rejects with a LoginError (`client_token_failed` or `aborted`). */
@@ -11,16 +11,24 @@ export interface BearerSource {
 
 export const operation = "login";
 
-/** A bearer the caller provides: a string, or a function called before every request. */
-export function providedBearer(accessToken: string | (() => string | Promise<string>)): BearerSource {
+/**
+ * A bearer the caller provides: a string, or a function called before every request. Waiting for
+ * the function counts against `timeoutMs` like a request does, and the caller's signal ends it.
+ */
+export function providedBearer(accessToken: string | (() => string | Promise<string>), timeoutMs?: number): BearerSource {
   return {
     async get(signal) {
+      if (typeof accessToken === "string") return accessToken;
       let bearer: unknown;
+      const deadline = startDeadline("the accessToken function", timeoutMs, signal);
       try {
-        bearer = await raceAbort(operation, Promise.resolve().then(() => (typeof accessToken === "function" ? accessToken() : accessToken)), signal);
+        bearer = await deadline.race(Promise.resolve().then(() => accessToken()));
       } catch (error) {
-        if (error instanceof LoginError && error.kind === "aborted") throw error;
-        throw new LoginError("client_token_failed", `${operation}: the accessToken function failed`, { cause: error });
+        if (isLoginError(error) && (error.kind === "aborted" || error.kind === "timeout")) throw error;
+        // The caller's error may quote the token it failed to get: keep only its name and code.
+        throw new LoginError("client_token_failed", `${operation}: the accessToken function failed`, { cause: sanitizeCause(error) });
+      } finally {
+        deadline.dispose();
       }
       if (!isUsableBearer(bearer)) {
         const cause = new LoginError("invalid_request", "the accessToken function must return a bearer token (RFC 6750 b64token)", {

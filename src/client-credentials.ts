@@ -8,8 +8,8 @@ import { check } from "./validation.ts";
 export const clientCredentialsWiring: EntryWiring = {
   // The token request body is built from `audience`: let its generated schema judge it.
   checkAudience: (audience) => check(validateClientCredentialsTokenRequest, { grant_type: "client_credentials", audience }),
-  clientCredentials(options, problems) {
-    const tokenRetry = { ...defaultTokenRetryPolicy, ...options.tokenRetry };
+  clientCredentials(given, problems) {
+    const tokenRetry = { ...defaultTokenRetryPolicy, ...given };
     if (![1, 2, 3].includes(tokenRetry.maxAttempts)) {
       problems.push({ pointer: "/tokenRetry/maxAttempts", rule: "range", message: "must be 1, 2 or 3" });
     }

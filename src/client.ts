@@ -5,7 +5,7 @@ import type { components, paths } from "../generated/schema.js";
 import { validateAccessToken, validateAccountId, validateLoginCredentials } from "../generated/client-validators.js";
 import { bearerRule, isUsableBearer, providedBearer, type BearerSource } from "./bearer.ts";
 import { throwIfAborted } from "./deadline.ts";
-import { LoginError, sanitizeCause, type LoginErrorDetail } from "./errors.ts";
+import { isLoginError, LoginError, sanitizeCause, type LoginErrorDetail } from "./errors.ts";
 import {
   exchange,
   failureToError,
@@ -82,10 +82,11 @@ export interface EntryWiring {
   /** The problems with `audience`, judged by the schema of each request body it goes into. */
   checkAudience(audience: unknown): LoginErrorDetail[];
   /**
-   * Reads the options only client credentials use into `problems` and returns how they are served.
+   * Checks `tokenRetry` (already read once, an object or undefined), the one option only client
+   * credentials use, into `problems`, and returns how they are served.
    * Absent in the browser entry, which refuses `{ clientId, clientSecret }`.
    */
-  clientCredentials?: (options: LoginClientOptions, problems: LoginErrorDetail[]) => ClientCredentialsBearer;
+  clientCredentials?: (tokenRetry: Partial<TokenRetryPolicy> | undefined, problems: LoginErrorDetail[]) => ClientCredentialsBearer;
 }
 
 /** The client-credentials bearer for these settings, and the secrets it adds to every exchange. */
@@ -101,7 +102,7 @@ export function buildLoginClient(options: LoginClientOptions, wiring: EntryWirin
   try {
     return buildClient(readOptions(options, wiring));
   } catch (error) {
-    if (error instanceof LoginError) throw error;
+    if (isLoginError(error)) throw error;
     throw new LoginError("invalid_request", "createLoginClient: the options could not be read", { cause: sanitizeCause(error) });
   }
 }
@@ -121,7 +122,7 @@ function buildClient(settings: Settings): LoginClient {
   const { auth } = settings;
   const { bearerSource, secrets: clientSecrets } =
     "accessToken" in auth
-      ? { bearerSource: providedBearer(auth.accessToken), secrets: [] }
+      ? { bearerSource: providedBearer(auth.accessToken, settings.limits.timeoutMs), secrets: [] }
       : settings.clientCredentials!(auth, { ...settings, limits }, plainClient, fetchFunction);
   const raw = createClient<paths>(clientInit);
   raw.use(authMiddleware(bearerSource));
@@ -168,7 +169,7 @@ function buildClient(settings: Settings): LoginClient {
       try {
         return await loginOnce(credentials, loginOptions);
       } catch (error) {
-        if (error instanceof LoginError) throw error;
+        if (isLoginError(error)) throw error;
         const cause = sanitizeCause(error);
         throw new LoginError("network", `login failed: unexpected error (${cause.message})`, { cause });
       }
@@ -184,7 +185,11 @@ function buildClient(settings: Settings): LoginClient {
 function serializeCredentials(credentials: unknown, audience: string): { sent: Schemas["LoginCredentials"]; serialized: string } {
   let serialized: string | undefined;
   try {
-    serialized = JSON.stringify(withAudience(credentials, audience)) as string | undefined;
+    // The caller's value is serialised once, as they would serialise it (toJSON anywhere on its
+    // prototype chain runs, each getter is read once); the default audience is added to the parsed
+    // JSON, and the string sent is the one validated below.
+    const json = JSON.stringify(credentials) as string | undefined;
+    serialized = json === undefined ? undefined : (JSON.stringify(withAudience(JSON.parse(json), audience)) as string);
   } catch {
     // A BigInt, a cycle, or a getter or toJSON that throws; the error's message may quote values.
     throw invalidCredentials([{ pointer: "", rule: "json", message: "cannot be serialised as JSON" }]);
@@ -216,20 +221,44 @@ function loneSurrogateAt(value: unknown, pointer: string): string | undefined {
   return undefined;
 }
 
-/** `{ signal }`, checked: a value that is not an AbortSignal is refused rather than half-used. */
+/**
+ * The login's options, read once: undefined or null (no options), or an object with only a
+ * `signal`, which must be a real AbortSignal (checked by its internal slot, so a look-alike such
+ * as `new EventTarget()` or a Proxy fails, and a signal from another realm passes). Anything else
+ * is refused rather than half-used: a fake signal could never abort, or throw mid-login.
+ */
 function readSignal(loginOptions: unknown): AbortSignal | undefined {
   if (loginOptions === undefined || loginOptions === null) return undefined;
+  const refuse = (pointer: string, message: string) => new LoginError("invalid_request", `login: options${pointer.replaceAll("/", ".")} ${message}`, { details: [{ pointer, rule: "type", message }] });
+  if (typeof loginOptions !== "object") throw refuse("", "must be an object such as { signal }");
   let signal: unknown;
   try {
+    const unknown = Object.keys(loginOptions).filter((key) => key !== "signal");
+    if (unknown.length > 0) throw refuse(`/${keyName(unknown[0])}`, "is not a login option (the only one is signal)");
     signal = (loginOptions as { signal?: unknown }).signal;
-  } catch {
-    signal = null; // a getter that throws: refused below
+  } catch (error) {
+    if (isLoginError(error)) throw error;
+    signal = null; // a getter or Proxy trap that throws: refused below
   }
   if (signal === undefined) return undefined;
-  if (typeof (signal as AbortSignal | null)?.addEventListener === "function") return signal as AbortSignal;
-  throw new LoginError("invalid_request", "login: options.signal must be an AbortSignal", {
-    details: [{ pointer: "/signal", rule: "type", message: "must be an AbortSignal" }],
-  });
+  if (isAbortSignal(signal)) return signal;
+  throw refuse("/signal", "must be an AbortSignal");
+}
+
+const abortedGetter = Object.getOwnPropertyDescriptor(AbortSignal.prototype, "aborted")?.get;
+
+/** The WebIDL brand check: AbortSignal's own `aborted` getter throws for anything but an AbortSignal. */
+function isAbortSignal(value: unknown): value is AbortSignal {
+  try {
+    return typeof abortedGetter?.call(value) === "boolean";
+  } catch {
+    return false;
+  }
+}
+
+/** A key as it may appear in a pointer: a plain identifier of up to 40 characters, or nothing of it. */
+function keyName(key: string | undefined): string {
+  return typeof key === "string" && /^[A-Za-z_$][\w$]{0,39}$/.test(key) ? key : "(unknown key)";
 }
 
 /** Sets `Authorization: Bearer` unless the request has one; forgets a bearer answered with 401. */
@@ -271,7 +300,22 @@ function readOptions(options: LoginClientOptions, wiring: EntryWiring): Settings
   }
   const { accountId: rawAccountId, baseUrl: rawBaseUrl, audience: rawAudience, auth: rawAuth, fetch: rawFetch } = options;
   const { timeoutMs = defaultTimeoutMs, maxResponseBytes = defaultMaxResponseBytes } = options;
-  const { validateResponses = true, allowRefreshTokenInBrowser = false } = options;
+  const { validateResponses = true, allowRefreshTokenInBrowser = false, tokenRetry } = options;
+  // Unknown keys are refused: a typo (`timeout`, `validateResponse`) would otherwise be a setting
+  // silently not applied.
+  for (const key of Object.keys(options)) {
+    if (!optionKeys.has(key)) problems.push({ pointer: `/${keyName(key)}`, rule: "unknown", message: "is not an option of createLoginClient" });
+  }
+  for (const [key, value] of [["validateResponses", validateResponses], ["allowRefreshTokenInBrowser", allowRefreshTokenInBrowser]] as const) {
+    if (typeof value !== "boolean") problems.push({ pointer: `/${key}`, rule: "type", message: "must be true or false" });
+  }
+  const tokenRetryOk = tokenRetry === undefined || (typeof tokenRetry === "object" && tokenRetry !== null && !Array.isArray(tokenRetry));
+  if (!tokenRetryOk) problems.push({ pointer: "/tokenRetry", rule: "type", message: "must be an object { maxAttempts, baseDelayMs, maxDelayMs }" });
+  else if (tokenRetry) {
+    for (const key of Object.keys(tokenRetry)) {
+      if (!tokenRetryKeys.has(key)) problems.push({ pointer: `/tokenRetry/${keyName(key)}`, rule: "unknown", message: "is not a tokenRetry option" });
+    }
+  }
   problems.push(...check(validateAccountId, rawAccountId, "/accountId"));
   const accountId = String(rawAccountId);
   const baseUrl = readBaseUrl(rawBaseUrl ?? defaultBaseUrl, problems);
@@ -283,20 +327,23 @@ function readOptions(options: LoginClientOptions, wiring: EntryWiring): Settings
   }
   checkRange(problems, "/timeoutMs", timeoutMs, 1, maxTimerMs);
   checkRange(problems, "/maxResponseBytes", maxResponseBytes, 1, Number.MAX_SAFE_INTEGER, true);
-  const clientCredentials = wiring.clientCredentials?.(options, problems);
+  const clientCredentials = tokenRetryOk ? wiring.clientCredentials?.(tokenRetry, problems) : undefined;
   if (problems.length > 0 || !auth) throw invalidOptions(problems);
   return {
     accountId,
     baseUrl,
     audience: String(audience),
     limits: { timeoutMs, maxResponseBytes },
-    validateResponses: validateResponses !== false,
-    allowRefreshTokenInBrowser: allowRefreshTokenInBrowser === true,
+    validateResponses,
+    allowRefreshTokenInBrowser,
     fetch: rawFetch,
     auth,
     clientCredentials,
   };
 }
+
+const optionKeys = new Set(["accountId", "auth", "baseUrl", "audience", "fetch", "timeoutMs", "maxResponseBytes", "validateResponses", "allowRefreshTokenInBrowser", "tokenRetry"]);
+const tokenRetryKeys = new Set(["maxAttempts", "baseDelayMs", "maxDelayMs"]);
 
 /** Timers hold at most 2^31-1 ms (a longer delay fires at once), so delays are checked against that. */
 export const maxTimerMs = 2_147_483_647;
@@ -344,6 +391,15 @@ function readAuth(auth: unknown, problems: LoginErrorDetail[], refuseClientSecre
     return undefined;
   }
   const fields = auth as Record<string, unknown>;
+  const keys = Object.keys(fields);
+  for (const key of keys) {
+    if (!["accessToken", "clientId", "clientSecret"].includes(key)) problems.push({ pointer: `/auth/${keyName(key)}`, rule: "unknown", message: "is not an auth option" });
+  }
+  if ("accessToken" in fields && ("clientId" in fields || "clientSecret" in fields)) {
+    // Which one would be used is a guess either way: refused.
+    problems.push({ pointer: "/auth", rule: "oneOf", message: "must hold either { accessToken } or { clientId, clientSecret }, not both" });
+    return undefined;
+  }
   if ("accessToken" in fields) {
     const token = fields.accessToken;
     if (typeof token === "function") return { accessToken: token as () => string | Promise<string> };
@@ -355,6 +411,14 @@ function readAuth(auth: unknown, problems: LoginErrorDetail[], refuseClientSecre
   const before = problems.length;
   for (const [key, value] of [["clientId", clientId], ["clientSecret", clientSecret]] as const) {
     if (typeof value !== "string" || value === "") problems.push({ pointer: `/auth/${key}`, rule: "type", message: "must be a non-empty string" });
+  }
+  if (problems.length > before) return undefined;
+  // RFC 7617 §2: the user-id of Basic credentials cannot contain a colon (it would be read as the
+  // start of the secret).
+  if ((clientId as string).includes(":")) problems.push({ pointer: "/auth/clientId", rule: "basic", message: "must not contain ':' (RFC 7617 §2)" });
+  for (const [key, value] of [["clientId", clientId], ["clientSecret", clientSecret]] as const) {
+    // TextEncoder would send U+FFFD in its place: another secret than the one given.
+    if (/[\uD800-\uDFFF]/u.test(value as string)) problems.push({ pointer: `/auth/${key}`, rule: "unicode", message: "must not contain a lone UTF-16 surrogate" });
   }
   if (problems.length > before) return undefined;
   if (refuseClientSecret) {
@@ -372,9 +436,10 @@ function inBrowser(): boolean {
   return typeof (globalThis as { document?: unknown }).document !== "undefined";
 }
 
-function withAudience(credentials: unknown, audience: string): unknown {
-  if (typeof credentials !== "object" || credentials === null || Array.isArray(credentials)) return credentials;
-  const copy = { ...credentials } as Record<string, unknown>;
-  if (copy.audience === undefined) copy.audience = audience;
-  return copy;
+/** Adds `audience` to parsed credentials that have none (anything else is left to the validator). */
+function withAudience(parsed: unknown, audience: string): unknown {
+  if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) return parsed;
+  const fields = parsed as Record<string, unknown>;
+  if (fields.audience === undefined) fields.audience = audience;
+  return fields;
 }

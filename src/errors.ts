@@ -41,6 +41,12 @@ export interface LoginErrorInit {
 const inspectCustom = Symbol.for("nodejs.util.inspect.custom");
 
 /**
+ * Every LoginError this module made. A brand check that reads nothing from the value: `instanceof`
+ * runs a Proxy's getPrototypeOf trap, which can throw (a revoked Proxy) or lie.
+ */
+const branded = new WeakSet<object>();
+
+/**
  * The error `login()` rejects with. It never holds the request body, headers or the raw
  * Response, and its message is built from our own words plus server text that has had every
  * known secret removed (see `redactSecrets` in redact.ts).
@@ -67,6 +73,7 @@ export class LoginError extends Error {
 
   constructor(kind: LoginErrorKind, message: string, init: LoginErrorInit = {}) {
     super(message);
+    branded.add(this);
     this.kind = kind;
     if (init.status !== undefined) this.status = init.status;
     if (init.code !== undefined) this.code = init.code;
@@ -90,7 +97,7 @@ export class LoginError extends Error {
     if (this.requestId !== undefined) json.requestId = this.requestId;
     if (this.details !== undefined) json.details = this.details;
     if (this.retryAfterSeconds !== undefined) json.retryAfterSeconds = this.retryAfterSeconds;
-    if (this.cause instanceof LoginError) json.cause = this.cause.toJSON();
+    if (isLoginError(this.cause)) json.cause = this.cause.toJSON();
     return json;
   }
 
@@ -110,22 +117,42 @@ Object.defineProperty(LoginError.prototype, "name", { value: "LoginError", enume
 // A minifier renames the class; `err.constructor.name` still says LoginError.
 Object.defineProperty(LoginError, "name", { value: "LoginError" });
 
+/** True for a LoginError made by this module; never throws, whatever `value` is (a Proxy included). */
 export function isLoginError(value: unknown): value is LoginError {
-  return value instanceof LoginError;
+  return (typeof value === "object" || typeof value === "function") && value !== null && branded.has(value);
 }
 
-/** Keeps an error's name and code but not its message text, which we do not control. */
+/**
+ * A stand-in for a thrown value we did not make: an Error whose message is a safe `code` (or the
+ * name) of the value or of its `cause`, never the value's own text, which we do not control. Every
+ * read is guarded: a getter that throws, a revoked Proxy or a Symbol `name` yields "Error".
+ */
 export function sanitizeCause(error: unknown): Error {
-  const original = error instanceof Error ? error : undefined;
-  const inner = original?.cause instanceof Error ? original.cause : undefined;
-  const code = readCode(inner) ?? readCode(original);
-  const name = inner?.name ?? original?.name ?? "Error";
+  const inner = readField(error, "cause");
+  const code = safeCode(inner) ?? safeCode(error);
+  const name = safeName(inner) ?? safeName(error) ?? "Error";
   const safe = new Error(code ?? name);
   safe.name = name;
   return safe;
 }
 
-function readCode(error: Error | undefined): string | undefined {
-  const code = (error as { code?: unknown } | undefined)?.code;
+/** `value[key]` for an Error (by instanceof, guarded), else undefined; never throws. */
+function readField(value: unknown, key: "cause" | "name" | "code"): unknown {
+  try {
+    return value instanceof Error ? (value as unknown as Record<string, unknown>)[key] : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** A name such as `TypeError` or `AbortError`: letters only, so it cannot carry a secret's text. */
+function safeName(error: unknown): string | undefined {
+  const name = readField(error, "name");
+  return typeof name === "string" && /^[A-Za-z]{1,40}$/.test(name) ? name : undefined;
+}
+
+/** A code such as `ECONNREFUSED` or `UND_ERR_SOCKET`. */
+function safeCode(error: unknown): string | undefined {
+  const code = readField(error, "code");
   return typeof code === "string" && /^[A-Z0-9_]{1,40}$/.test(code) ? code : undefined;
 }

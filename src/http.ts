@@ -3,8 +3,8 @@
 import type { Validator } from "../generated/validators.js";
 import { validateError } from "../generated/client-validators.js";
 import { startDeadline, throwIfAborted } from "./deadline.ts";
-import { LoginError, sanitizeCause, type LoginErrorDetail } from "./errors.ts";
-import { redactSecrets, tokensIn } from "./redact.ts";
+import { isLoginError, LoginError, sanitizeCause, type LoginErrorDetail } from "./errors.ts";
+import { redactServerText, tokensIn } from "./redact.ts";
 import { check, summarize } from "./validation.ts";
 import { parseRetryAfter } from "./retry-after.ts";
 
@@ -78,7 +78,7 @@ export async function exchange(
     return { status, headers, body: parseText(text) };
   } catch (error) {
     if (deadline.signal.aborted) cancel(reading.reader); // the deadline won: stop a body still streaming
-    if (error instanceof LoginError) throw error;
+    if (isLoginError(error)) throw error;
     const cause = sanitizeCause(error);
     throw new LoginError("network", `${context.operation} failed: network error (${cause.message})`, { cause });
   } finally {
@@ -205,8 +205,8 @@ export function failureToError(ex: Exchange, context: ExchangeContext, errorVali
   const serverError = readServerError(ex.body);
   const secrets = secretsOf(ex, context);
   const requestId = readRequestId(ex, secrets);
-  const code = serverError.code === undefined ? undefined : clip(redactSecrets(serverError.code, secrets), 100);
-  const message = serverError.message === undefined ? "" : clip(redactSecrets(serverError.message, secrets), 300);
+  const code = serverError.code === undefined || !secrets ? undefined : redactServerText(serverError.code, 100, secrets);
+  const message = serverError.message === undefined || !secrets ? "" : redactServerText(serverError.message, 300, secrets);
   const suffix = `${message ? `: ${message}` : ""}${requestId ? ` (request-id ${requestId})` : ""}`;
   if (status >= 500) {
     return new LoginError("server_error", `${context.operation} failed: server error ${status}${suffix}`, { status, code, requestId });
@@ -263,25 +263,33 @@ function readServerError(body: ResponseBody): { code?: string | undefined; messa
   return { code: readString(error, "code"), message: readString(error, "message") };
 }
 
-/** The exchange's own secrets and every token the response carries. */
-function secretsOf(ex: Exchange, context: ExchangeContext): (string | undefined)[] {
-  return ex.body.type === "json" ? [...context.secrets, ...tokensIn(ex.body.value)] : [...context.secrets];
+/**
+ * The exchange's own secrets and every token the response carries; undefined when the response
+ * carries more than redact.ts's `tokenCaps` allow, and then none of its text is repeated.
+ */
+function secretsOf(ex: Exchange, context: ExchangeContext): string[] | undefined {
+  const own = context.secrets.filter((secret): secret is string => typeof secret === "string");
+  if (ex.body.type !== "json") return own;
+  const tokens = tokensIn(ex.body.value);
+  return tokens && [...own, ...tokens];
 }
 
-function readRequestId(ex: Exchange, secrets: readonly (string | undefined)[]): string | undefined {
+/**
+ * The `request-id` header, redacted like any server text, and kept only if what is left is
+ * printable ASCII (a real one is a short hex id): fetch reads header bytes as Latin-1, so
+ * anything else is mis-decoded text we would rather not repeat.
+ */
+function readRequestId(ex: Exchange, secrets: readonly string[] | undefined): string | undefined {
   const id = ex.headers.get("request-id");
-  return id ? clip(redactSecrets(id, secrets), 200) : undefined;
+  if (!id || !secrets) return undefined;
+  const shown = redactServerText(id, 200, secrets);
+  return /^[\x20-\x7e]+…?$/.test(shown) ? shown : undefined;
 }
 
 function readString(value: unknown, key: string): string | undefined {
   if (typeof value !== "object" || value === null) return undefined;
   const field = (value as Record<string, unknown>)[key];
   return typeof field === "string" ? field : undefined;
-}
-
-/** Clipped after redaction, so a secret is never cut short of being recognised. */
-function clip(text: string, max: number): string {
-  return text.length > max ? `${text.slice(0, max)}…` : text;
 }
 
 /**

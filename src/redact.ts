@@ -1,82 +1,189 @@
-// Redaction: every form of every secret of an exchange is located in the original text first, then
-// each covered stretch is replaced once, so no secret is ever partly replaced inside another.
+// Redaction of server text we repeat: clip, canonicalise (undo JSON escapes and percent-encoding),
+// then replace every stretch sharing 8 characters with a secret; linear in text and secrets.
 
 const redacted = "[REDACTED]";
 
+/** Stretches of this many UTF-16 units shared with a secret are redacted. */
+export const windowLength = 8;
+
 /**
- * Secrets shorter than this are not searched for: the spec's shortest password (a PIN) has 4
- * characters, and a shorter needle would redact ordinary words and digits.
+ * Secrets shorter than `windowLength` (a 4-digit PIN) are redacted wherever they occur whole;
+ * shorter than this they are not searched for: a 3-character needle would redact ordinary words.
  */
 const minSecretLength = 4;
 
+/** Rounds of decoding: enough for a JSON body quoted in a JSON message, percent-encoded twice. */
+const canonicalRounds = 4;
+
 /**
- * Replaces every occurrence of every secret with `[REDACTED]`. Forms found, mixed freely within
- * one occurrence: raw; JSON string escapes (`\u00e5` or `\u00E5` for any character, surrogate
- * pairs as two escapes, and the short escapes `\" \\ \/ \b \f \n \r \t`), also escaped again
- * (any run of backslashes, raw or as `%5C`, before the escape); percent-encoded UTF-8 (either
- * hex case, `+` for a space). Base64 forms are secrets of their own (the caller passes the
- * Basic credentials). Occurrences may overlap (a password inside a bearer): the union of all
- * matched stretches is replaced, so no piece of either survives.
+ * Caps on what a response can make us treat as secrets (strings under a key containing "token").
+ * Dintero's AccessToken has at most four; beyond the caps the server's text is dropped entirely.
  */
-export function redactSecrets(text: string, secrets: Iterable<string | undefined>): string {
-  const spans: [number, number][] = [];
-  for (const secret of new Set(secrets)) {
+export const tokenCaps = { count: 32, totalLength: 64 * 1024, depth: 32 } as const;
+
+/**
+ * The secrets of one exchange in every form we compare against the canonical text: each secret
+ * as given, canonicalised like server text, its UTF-8 bytes read as Latin-1 (a server or fetch
+ * mis-decoding them, as fetch does for header values), and its Base64 and Base64url. Built
+ * only when there is server text to show.
+ */
+function secretForms(secrets: Iterable<string | undefined>): Set<string> {
+  const forms = new Set<string>();
+  for (const secret of secrets) {
     if (typeof secret !== "string" || secret.length < minSecretLength) continue;
-    const pattern = new RegExp(secretPattern(secret), "g");
-    for (let match = pattern.exec(text); match; match = pattern.exec(text)) {
-      spans.push([match.index, match.index + match[0].length]);
-      pattern.lastIndex = match.index + 1; // overlapping occurrences too
+    const utf8 = new TextEncoder().encode(secret);
+    let latin1 = "";
+    for (const byte of utf8) latin1 += String.fromCharCode(byte);
+    const base64 = btoa(latin1);
+    const base64url = base64.replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+    for (const form of [secret, latin1, base64, base64url]) {
+      forms.add(form);
+      forms.add(canonicalize(form));
     }
   }
-  if (spans.length === 0) return text;
-  spans.sort((a, b) => a[0] - b[0]);
+  return forms;
+}
+
+/**
+ * Server text as we show it: at most `maxShown` characters of it (clipped first, so the work is
+ * bounded whatever the server sends), canonicalised, with every stretch of at least 8
+ * characters shared with any form of any secret replaced by one `[REDACTED]`, and every whole
+ * occurrence of a secret of 4 to 7 characters too. A secret clipped by the server, split over
+ * two fields, or half-decoded still shares 8-character runs with itself, so it is caught; and
+ * since all stretches are found before any is replaced, no secret is partly replaced inside
+ * another.
+ */
+export function redactServerText(text: string, maxShown: number, secrets: Iterable<string | undefined>): string {
+  const clipped = text.length > maxShown;
+  const canonical = canonicalize(clipped ? text.slice(0, maxShown) : text);
+  return redactCanonical(canonical, secretForms(secrets)) + (clipped ? "…" : "");
+}
+
+function redactCanonical(text: string, forms: Set<string>): string {
+  const covered = new Uint8Array(text.length + 1);
+  // Every 8-unit window of the text, by content: at most maxShown entries.
+  const windows = new Map<string, number[]>();
+  for (let i = 0; i + windowLength <= text.length; i++) {
+    const key = text.slice(i, i + windowLength);
+    const at = windows.get(key);
+    if (at) at.push(i);
+    else windows.set(key, [i]);
+  }
+  const mark = (start: number, end: number) => covered.fill(1, start, end);
+  for (const form of forms) {
+    if (form.length < windowLength) {
+      // A short secret: whole occurrences (indexOf is linear enough for a few needles in short text).
+      for (let at = text.indexOf(form); at !== -1; at = text.indexOf(form, at + 1)) mark(at, at + form.length);
+      continue;
+    }
+    if (windows.size === 0) continue;
+    for (let i = 0; i + windowLength <= form.length; i++) {
+      const hits = windows.get(form.slice(i, i + windowLength));
+      if (!hits) continue;
+      for (const at of hits) mark(at, at + windowLength);
+      windows.delete(form.slice(i, i + windowLength)); // marked once is enough
+    }
+  }
   let out = "";
-  let from = 0;
-  for (const [start, end] of spans) {
-    if (end <= from) continue;
-    if (start >= from) out += text.slice(from, start) + redacted;
-    from = end;
+  for (let i = 0; i < text.length; ) {
+    if (!covered[i]) {
+      out += text[i++];
+      continue;
+    }
+    // Widen to whole surrogate pairs, so no half of a character is left beside the marker.
+    if (out.length > 0 && isHigh(out.charCodeAt(out.length - 1)) && isLow(text.charCodeAt(i))) out = out.slice(0, -1);
+    while (covered[i] && i < text.length) i++;
+    if (i < text.length && isLow(text.charCodeAt(i)) && isHigh(text.charCodeAt(i - 1))) i++;
+    out += redacted;
   }
-  return out + text.slice(from);
+  return out;
 }
 
-/** Strings found under any key containing "token", anywhere in a response body. */
-export function tokensIn(value: unknown, depth = 0): string[] {
-  if (typeof value !== "object" || value === null || depth > 8) return [];
-  return Object.entries(value).flatMap(([key, field]) =>
-    typeof field === "string" ? (/token/i.test(key) ? [field] : []) : tokensIn(field, depth + 1),
-  );
-}
+const isHigh = (unit: number) => unit >= 0xd800 && unit <= 0xdbff;
+const isLow = (unit: number) => unit >= 0xdc00 && unit <= 0xdfff;
 
-const shortEscapes: Record<string, string> = { '"': '"', "\\": "\\", "/": "/", "\b": "b", "\f": "f", "\n": "n", "\r": "r", "\t": "t" };
+const shortEscapes: Record<string, string> = { '"': '"', "\\": "\\", "/": "/", b: "\b", f: "\f", n: "\n", r: "\r", t: "\t" };
 
-/** A regular expression source matching `secret` with each character in any of its forms. */
-function secretPattern(secret: string): string {
-  const encoder = new TextEncoder();
-  // A JSON escape's backslash; text escaped twice (a JSON body quoted in a JSON message) has more.
-  const backslashes = "(?:\\\\|%5[cC])+";
-  let source = "";
-  for (const char of secret) {
-    const forms = [escapeRegExp(char)];
-    for (let i = 0; i < char.length; i++) forms.push(`${backslashes}u${hex(char.charCodeAt(i), 4)}`);
-    const short = shortEscapes[char];
-    if (short) forms.push(backslashes + escapeRegExp(short));
-    // TextEncoder writes a lone surrogate as U+FFFD; it never throws (encodeURIComponent would).
-    forms.push(Array.from(encoder.encode(char), (byte) => `%${hex(byte, 2)}`).join(""));
-    if (char === " ") forms.push("\\+");
-    source += `(?:${forms.join("|")})`;
+/**
+ * Undoes JSON string escapes (`\uXXXX` in either case, the short escapes including `\/`) and
+ * percent-encoding (either case, UTF-8, `+` for a space), a few rounds over for text escaped more
+ * than once. One left-to-right scan per round: linear, no backtracking.
+ */
+export function canonicalize(text: string): string {
+  let current = text;
+  for (let round = 0; round < canonicalRounds; round++) {
+    const next = decodeOnce(current);
+    if (next === current) break;
+    current = next;
   }
-  return source;
+  return current;
 }
 
-/** `n` as hex digits, each letter matching either case. */
-function hex(n: number, width: number): string {
-  return n
-    .toString(16)
-    .padStart(width, "0")
-    .replace(/[a-f]/g, (d) => `[${d}${d.toUpperCase()}]`);
+const hexDigit = /^[0-9A-Fa-f]$/;
+
+function decodeOnce(text: string): string {
+  let out = "";
+  let bytes: number[] = [];
+  const flushBytes = () => {
+    if (bytes.length > 0) out += new TextDecoder().decode(new Uint8Array(bytes));
+    bytes = [];
+  };
+  for (let i = 0; i < text.length; ) {
+    const char = text[i]!;
+    if (char === "%" && hexDigit.test(text[i + 1] ?? "") && hexDigit.test(text[i + 2] ?? "")) {
+      bytes.push(parseInt(text.slice(i + 1, i + 3), 16));
+      i += 3;
+      continue;
+    }
+    flushBytes();
+    if (char === "\\") {
+      const next = text[i + 1] ?? "";
+      const hex = text.slice(i + 2, i + 6);
+      if (next === "u" && /^[0-9A-Fa-f]{4}$/.test(hex)) {
+        out += String.fromCharCode(parseInt(hex, 16));
+        i += 6;
+        continue;
+      }
+      const short = shortEscapes[next];
+      if (short !== undefined) {
+        out += short;
+        i += 2;
+        continue;
+      }
+    }
+    out += char === "+" ? " " : char;
+    i++;
+  }
+  flushBytes();
+  return out;
 }
 
-function escapeRegExp(text: string): string {
-  return text.replace(/[\\^$.*+?()[\]{}|/-]/g, "\\$&");
+/**
+ * Every string under a key containing "token" (any case), at any depth and inside arrays: the
+ * response's own secrets. Undefined when the body holds more than `tokenCaps` allow (or nests
+ * deeper): then the caller shows none of the server's text rather than risk a leak.
+ */
+export function tokensIn(value: unknown): string[] | undefined {
+  const found: string[] = [];
+  let total = 0;
+  let overflow = false;
+  const visit = (node: unknown, underToken: boolean, depth: number): void => {
+    if (overflow) return;
+    if (typeof node === "string") {
+      if (!underToken) return;
+      found.push(node);
+      total += node.length;
+      if (found.length > tokenCaps.count || total > tokenCaps.totalLength) overflow = true;
+      return;
+    }
+    if (typeof node !== "object" || node === null) return;
+    if (depth > tokenCaps.depth) {
+      overflow = true;
+      return;
+    }
+    if (Array.isArray(node)) for (const item of node) visit(item, underToken, depth + 1);
+    else for (const [key, field] of Object.entries(node)) visit(field, underToken || /token/i.test(key), depth + 1);
+  };
+  visit(value, false, 0);
+  return overflow ? undefined : found;
 }

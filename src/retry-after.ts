@@ -6,7 +6,9 @@
  */
 export function parseRetryAfter(header: string | null, now = Date.now()): number | undefined {
   if (header === null) return undefined;
-  const text = header.trim();
+  // Only RFC 9110's OWS (SP and HTAB) may surround a field value; `trim()` would also strip NBSP,
+  // a BOM, U+2028 or U+3000, which make the value something else.
+  const text = header.replace(/^[ \t]+|[ \t]+$/g, "");
   if (/^\d+$/.test(text)) return Math.min(Number(text), Number.MAX_SAFE_INTEGER);
   const date = parseHttpDate(text, now);
   return date === undefined ? undefined : Math.max(0, Math.ceil((date - now) / 1000));

@@ -6,7 +6,7 @@ import type { components, paths } from "../generated/schema.js";
 import { validateAccessToken, validateMfaError } from "../generated/client-validators.js";
 import { bearerRule, isUsableBearer, operation, type BearerSource } from "./bearer.ts";
 import { raceAbort } from "./deadline.ts";
-import { LoginError, type LoginErrorDetail } from "./errors.ts";
+import { isLoginError, LoginError, type LoginErrorDetail } from "./errors.ts";
 import {
   contractViolation,
   exchange,
@@ -148,7 +148,7 @@ export function clientCredentialsBearer(
 }
 
 function clientTokenFailed(error: unknown): LoginError {
-  if (!(error instanceof LoginError)) {
+  if (!isLoginError(error)) {
     return new LoginError("client_token_failed", `${operation}: could not get the client-credentials bearer`);
   }
   return new LoginError("client_token_failed", `${operation}: could not get the client-credentials bearer: ${error.message}`, {
@@ -173,7 +173,7 @@ export async function withRetries<T>(attempt: () => Promise<T>, policy: TokenRet
 }
 
 function isRetryable(error: unknown): error is LoginError {
-  if (!(error instanceof LoginError)) return false;
+  if (!isLoginError(error)) return false;
   return error.kind === "network" || error.kind === "rate_limited" || (error.kind === "server_error" && error.status === 503);
 }
 

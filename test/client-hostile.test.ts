@@ -324,10 +324,20 @@ describe("5. strict Retry-After", () => {
     ["Sun, 06 Nov 1994 25:49:37 GMT", undefined],
     ["2001-01-01", undefined],
     ["Sun, 06 Nov 1994 08:49:37 PST", undefined],
+    // RFC 9110 §5.5: only SP and HTAB are optional whitespace around a field value; NBSP is not.
+    ["\u00a07", undefined],
+    ["7\u00a0", undefined],
+    ["\u00a0Sun, 06 Nov 1994 08:49:37 GMT", undefined],
   ];
   for (const [header, seconds] of cases) {
     it(`Retry-After "${header}" -> ${String(seconds)}`, async () => {
-      server.login = (_req, res) => sendJson(res, 429, errorBody("TOO_MANY_REQUESTS", "slow down"), { "retry-after": header });
+      server.login = (_req, res) => {
+        // A Buffer body: Node then writes the header bytes as Latin-1 (with a string body it
+        // encodes them as UTF-8), so U+00A0 arrives as the one byte A0 that fetch reads back as NBSP.
+        const body = Buffer.from(JSON.stringify(errorBody("TOO_MANY_REQUESTS", "slow down")));
+        res.writeHead(429, { "content-type": "application/json", "content-length": body.length, "retry-after": header });
+        res.end(body);
+      };
       const error = await rejection(() => client().login(email));
       expect(error.kind).toBe("rate_limited");
       expect(error.retryAfterSeconds).toBe(seconds);

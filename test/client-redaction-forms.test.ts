@@ -97,30 +97,52 @@ function percentForm(secret: string, pick: (n: number) => number): string {
     .join("");
 }
 
-/** Raw, JSON-escaped, JSON-escaped twice (a JSON body quoted in a JSON message), or percent-encoded. */
-function formOf(secret: string, pick: (n: number) => number): string {
-  const style = pick(4);
+/** The secret's UTF-8 bytes read as Latin-1: what a server that mis-decodes it echoes. */
+function latin1Form(secret: string): string {
+  return Buffer.from(secret, "utf8").toString("latin1");
+}
+
+/** A piece of the secret (the server clipped it) in any of the forms, whole code points. */
+function clippedForm(secret: string, pick: (n: number) => number): string {
+  const chars = [...secret];
+  const start = pick(Math.max(1, chars.length - 8));
+  return formOf(chars.slice(start, start + 8 + pick(chars.length)).join(""), pick, false);
+}
+
+/**
+ * Raw, JSON-escaped, JSON-escaped twice (a JSON body quoted in a JSON message), percent-encoded,
+ * percent-encoded twice, mis-decoded as Latin-1, or clipped by the server.
+ */
+function formOf(secret: string, pick: (n: number) => number, clip = true): string {
+  const style = pick(clip ? 7 : 6);
   if (style === 0) return secret;
   if (style === 1) return jsonForm(secret, pick);
   if (style === 2) return JSON.stringify(jsonForm(secret, pick)).slice(1, -1);
-  return percentForm(secret, pick);
+  if (style === 3) return percentForm(secret, pick);
+  if (style === 4) return percentForm(percentForm(secret, pick), pick);
+  if (style === 5) return latin1Form(secret);
+  return clippedForm(secret, pick);
 }
 
 const b64Char = fc.constantFrom(..."ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~+/");
 const b64token = (min: number, max: number) => fc.string({ unit: b64Char, minLength: min, maxLength: max });
 /** Any Unicode text without lone surrogates (which the client refuses to send). */
 const anyText = (min: number, max: number) => fc.string({ unit: "binary", minLength: min, maxLength: max });
+/** Text dense in what escaping and decoding act on: backslashes, quotes, %, +, u, hex, non-ASCII, astral. */
+const escapeRich = (min: number, max: number) =>
+  fc.string({ unit: fc.constantFrom("\\", '"', "%", "+", "/", "u", "0", "5", "c", "A", " ", "é", "😀", "\u2028"), minLength: min, maxLength: max });
+const secretText = (min: number, max: number) => fc.oneof(anyText(min, max), escapeRich(min, max));
 
 const scenario = fc
   .record({
-    password: fc.oneof(anyText(8, 40), b64token(8, 40)),
-    clientSecret: anyText(8, 40),
+    password: fc.oneof(secretText(8, 40), b64token(8, 40)),
+    clientSecret: secretText(8, 40),
     bearer: b64token(8, 40),
     nestPassword: fc.boolean(),
     prefix: b64token(0, 6),
     suffix: b64token(0, 6),
-    customerAccess: anyText(8, 40),
-    refreshToken: anyText(8, 40),
+    customerAccess: secretText(8, 40),
+    refreshToken: secretText(8, 40),
     mfaToken: anyText(8, 40),
     idToken: anyText(8, 40),
     status: fc.constantFrom(400, 401, 403, 429, 500, 503),
@@ -135,7 +157,7 @@ const scenario = fc
   });
 
 describe("one-pass redaction of every form of every secret", () => {
-  it("property: no 8-character piece of any secret in any rendering (fast-check, seed 20260510, 150 runs)", async () => {
+  it("property: no 8-character piece of any secret in any rendering (fast-check, seed 20260510, 150 runs; forms include clipped, split, Latin-1 and double percent-encoding)", async () => {
     await fc.assert(
       fc.asyncProperty(scenario, async (s) => {
         const pick = prng(s.seed);
@@ -145,8 +167,11 @@ describe("one-pass redaction of every form of every secret", () => {
         const embed = () => all.map((secret) => `«${formOf(secret, pick)}»`).join(" and ");
         server.token = (_req, res) => sendJson(res, 200, { access_token: s.bearer, token_type: "Bearer", expires_in: 3600 });
         server.login = (_req, res) => {
-          const code = s.status === 403 && s.mfa ? "mfa_required" : `E ${formOf(all[pick(all.length)]!, pick)}`;
-          const body = errorBody(code, `server echoes ${embed()}`, { access_token: s.customerAccess, refresh_token: s.refreshToken, mfa_token: s.mfaToken, nested: { id_token: s.idToken } });
+          // A secret split over code and message: the code ends with its head, the message starts with its tail.
+          const split = all[pick(all.length)]!;
+          const cut = pick(split.length);
+          const code = s.status === 403 && s.mfa ? "mfa_required" : `E ${formOf(all[pick(all.length)]!, pick)} ${split.slice(0, cut)}`;
+          const body = errorBody(code, `${split.slice(cut)} server echoes ${embed()}`, { access_token: s.customerAccess, refresh_token: s.refreshToken, mfa_token: s.mfaToken, nested: { id_token: s.idToken } });
           // Header values must be visible ASCII: the percent form of every secret.
           const requestId = all.map((secret) => percentForm(secret, pick)).join(";");
           sendJson(res, s.status, body, { "request-id": requestId, "retry-after": "1" });

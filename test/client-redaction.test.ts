@@ -6,14 +6,14 @@ import { createLoginClient, LoginError, loginErrorKinds, type LoginClientOptions
 import { delay, errorBody, sendJson, sendRaw, startLoginServer, type LoginServer, type RecordedRequest } from "./helpers/login-server.ts";
 
 const accountId = "T12345678";
-const password = "fake-password-Zq81";
+const password = "fake-pw-Zq81-secret"; // no 8-letter word of the message ("password", "customer"): those would be redacted too
 const pin = "90210";
 const clientId = "redaction-client";
 const clientSecret = "fake-client-secret-Wm42";
 const basic = Buffer.from(`${clientId}:${clientSecret}`).toString("base64");
 const bearer = "fake-client-bearer-Kp77";
 const providedBearer = "provided-bearer-Jx55";
-const customerAccess = "fake-customer-access-Yt13";
+const customerAccess = "fake-cust-access-Yt13";
 const refreshToken = "fake-refresh-token-Hv29";
 const mfaToken = "fake-mfa-token-Rb66";
 const secrets = { password, pin, clientSecret, basic, bearer, providedBearer, customerAccess, refreshToken, mfaToken };
