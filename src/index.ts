@@ -8,16 +8,4 @@ export function createLoginClient(options: LoginClientOptions): LoginClient {
   return buildLoginClient(options, clientCredentialsWiring);
 }
 
-export { defaultBaseUrl } from "./client.ts";
-export type {
-  AccessToken,
-  LoginClient,
-  LoginClientAuth,
-  LoginClientOptions,
-  LoginCredentials,
-  LoginOptions,
-} from "./client.ts";
-export { LoginError, isLoginError, loginErrorKinds } from "./errors.ts";
-export type { LoginErrorDetail, LoginErrorKind } from "./errors.ts";
-export type { TokenRetryPolicy } from "./token-provider.ts";
-export type { components, paths } from "../generated/schema.js";
+export * from "./public-api.ts";
