@@ -55,6 +55,7 @@ const EXCLUDED: Partial<Record<Breakage, string>> = {
   duplicate_json_members: "advisory rule (RFC 8259 §4), not part of the contract comparison",
   crash_on_non_ascii: "advisory rule (no 5xx: Dintero documents 500), not part of the contract comparison",
   echoes_password: "advisory rule (OWASP: never echo a secret), not part of the contract comparison",
+  echoes_password_encoded: "advisory rule (OWASP: never echo a secret), not part of the contract comparison",
   retry_after_not_a_number: "advisory: Retry-After on the login's 429, a response this spec adds (curated), not part of the contract comparison",
   exp_mismatch: "advisory: exp is optional (RFC 7519 §4.1.4) and Dintero publishes no claim rules, not part of the contract comparison",
 };

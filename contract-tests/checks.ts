@@ -7,6 +7,7 @@ import { RETRY_FALLBACK_S, type Exchange } from "./http.ts";
 import { duplicateMembers } from "./json-members.ts";
 import { parseRetryAfter } from "./retry-after.ts";
 import { curatedOnlyAlong, provenanceAt } from "../scripts/provenance.ts";
+import { canonicalize } from "../src/redact.ts";
 import { documented4xx, isJsonMediaType, mediaTypeOf, validationStatus, type Json, type OperationSpec, type SpecModel } from "./spec.ts";
 
 /** contract: the spec or Dintero's docs say it, and a finding fails the run; advisory: best practice
@@ -443,7 +444,8 @@ const secretReflection: Check = {
     const findings: Finding[] = [];
     for (const secret of submitted) {
       if (!secret) continue;
-      const places: Array<[string, string[]]> = [["body", [res.bodyText, ...bodyStrings]], ...Object.entries(res.headers).map(([k, v]): [string, string[]] => [`${k} (header)`, [v]])];
+      // The body also decoded as the client decodes server text (JSON escapes of any style, percent-encoding).
+      const places: Array<[string, string[]]> = [["body", [res.bodyText, ...bodyStrings, canonicalize(res.bodyText)]], ...Object.entries(res.headers).map(([k, v]): [string, string[]] => [`${k} (header)`, [v, canonicalize(v)]])];
       for (const [where, texts] of places) {
         const hit = secret.length >= MIN_SUBSTRING_SECRET
           ? texts.some((t) => t.includes(secret) || t.includes(JSON.stringify(secret).slice(1, -1)))

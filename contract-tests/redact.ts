@@ -1,4 +1,5 @@
 // Keeps secrets out of every output: known secrets are replaced, tokens shortened to a short prefix.
+import { canonicalize, redactServerText, windowLength } from "../src/redact.ts";
 export const REDACTED = "[REDACTED]";
 /** Characters of a token kept in reports: enough to recognise it, far too few to use it. */
 export const TOKEN_PREFIX_LENGTH = 10;
@@ -40,6 +41,24 @@ function replaceBytes(haystack: Buffer, needle: Buffer, by: Buffer): Buffer {
 export function createRedactor(initial: Array<string | undefined> = []): Redactor {
   const secrets = new Set<string>();
   const tokens = new Set<string>();
+  /**
+   * The safety net behind the replacements above, which keep the text as received but know only a
+   * secret's raw and JSON-escaped forms: if the text, decoded the way the client decodes server text
+   * (JSON escapes of any style, percent-encoding, nested), still shares 8 characters with a secret
+   * (a percent-encoded echo, a clipped or split one), the report shows the client's redaction of the
+   * decoded text instead, and says so. Linear in the text (src/redact.ts), so a hostile body cannot
+   * stall a run. Tokens are left out: the report shows their prefix on purpose.
+   */
+  const withoutHiddenSecrets = (text: string): string => {
+    const long = [...secrets].filter((s) => s.length >= windowLength);
+    if (long.length === 0 || text.length < windowLength) return text;
+    const windows = new Set<string>();
+    for (const s of long) for (let i = 0; i + windowLength <= s.length; i++) windows.add(s.slice(i, i + windowLength));
+    const canonical = canonicalize(text);
+    let hidden = false;
+    for (let i = 0; i + windowLength <= canonical.length && !hidden; i++) hidden = windows.has(canonical.slice(i, i + windowLength));
+    return hidden ? `${redactServerText(text, text.length, long)} [decoded to redact a secret]` : text;
+  };
   const redactor: Redactor = {
     addSecret(secret, kind = "secret") {
       if (!secret || secret.length < MIN_SECRET_LENGTH) return;
@@ -57,7 +76,7 @@ export function createRedactor(initial: Array<string | undefined> = []): Redacto
           else out = out.replace(new RegExp(`(?<![A-Za-z0-9])${form.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}(?![A-Za-z0-9])`, "g"), REDACTED);
         }
       }
-      return out;
+      return withoutHiddenSecrets(out);
     },
     json(value, secretProperties = new Set()) {
       if (typeof value === "string") return redactor.text(value);
@@ -75,7 +94,16 @@ export function createRedactor(initial: Array<string | undefined> = []): Redacto
       let out: Buffer = Buffer.from(value);
       for (const t of [...tokens].sort((a, b) => b.length - a.length)) out = replaceBytes(out, Buffer.from(t), Buffer.from(shortenToken(t)));
       for (const sec of [...secrets].sort((a, b) => b.length - a.length)) out = replaceBytes(out, Buffer.from(sec), Buffer.from(REDACTED));
-      return new Uint8Array(out);
+      // The same safety net as text(), over the bytes read as UTF-8 (or, when they are not, as Latin-1):
+      // an encoded echo replaces the bytes as received by the redacted decoded text.
+      let asText: string;
+      try {
+        asText = new TextDecoder("utf-8", { fatal: true }).decode(out);
+      } catch {
+        asText = out.toString("latin1");
+      }
+      const safe = withoutHiddenSecrets(asText);
+      return new Uint8Array(safe === asText ? out : Buffer.from(safe, "utf8"));
     },
     headers(headers) {
       const out: Record<string, string> = {};

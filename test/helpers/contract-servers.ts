@@ -25,6 +25,7 @@ export const BREAKAGES = {
   accepts_any_password: "the password is not compared",
   exp_mismatch: "exp in the issued JWT disagrees with expires_in by an hour",
   echoes_password: "the wrong-credentials error message quotes the submitted password",
+  echoes_password_encoded: "the wrong-credentials error message quotes the submitted password percent-encoded and \\u-escaped (advisory)",
   never_answers: "the login endpoint never answers",
   rate_limits_once: "the first login request is answered 429 with Retry-After: 0 (correct behaviour)",
   customer_token_opens_login: "a customer's own access token is accepted as the merchant's bearer (the scope is not checked)",
@@ -296,7 +297,7 @@ export async function startContractServer(opts: ContractServerOptions = {}): Pro
     if (vary === "rejects_made_up_identities" && !knownIdentity) return invalid(res, "No such user");
     const ok = (creds.type === "customer" || broken === "ignores_user_type") && (byEmail || byIdent || (broken === "accepts_any_password" && knownIdentity));
     const unknownMessage = broken === "enumeration_leak" && !knownIdentity ? "No user with this identity" : "Forbidden";
-    if (!ok) return error(res, 403, "FORBIDDEN", broken === "echoes_password" ? `Wrong password "${creds.password}"` : unknownMessage);
+    if (!ok) return error(res, 403, "FORBIDDEN", broken === "echoes_password" ? `Wrong password "${creds.password}"` : broken === "echoes_password_encoded" ? `Wrong password ${encodeURIComponent(creds.password!)} (${[...creds.password!].map((c) => `\\u${c.codePointAt(0)!.toString(16).padStart(4, "0")}`).join("")})` : unknownMessage);
     const tok = issue(`customer:${creds.email ?? creds.ident}`, 3600, "read:accounts:/customers");
     send(res, 200, broken === "expires_in_as_string" ? { ...tok, expires_in: String(tok.expires_in) } : tok);
   }
