@@ -176,6 +176,20 @@ const responseSchemaConformance: Check = {
   },
 };
 
+const UNDOCUMENTED_REFUSAL: Source = { ref: "OpenAPI 3.1 §4.8.16 (the Responses Object need not cover every possible status); an undocumented 4xx to a request that must be refused is this project's advisory finding", url: "https://spec.openapis.org/oas/v3.1.0#responses-object" };
+
+/**
+ * The level of a finding about a status the operation does not document (undefined when it is documented).
+ * OpenAPI: the responses need not cover every possible status, and Dintero does not say its list is
+ * complete. So a request the server must refuse may be refused with an undocumented 4xx (415 for a wrong
+ * Content-Type, 404 for an account it cannot see): advisory. An undocumented 2xx, 3xx or 5xx, and any
+ * undocumented status on a request that must succeed, are contract.
+ */
+function undocumentedStatusLevel(status: number, ctx: CheckContext): Level | undefined {
+  if (ctx.op.responses.has(status)) return undefined;
+  return expectsRefusal(ctx.kase) && isRefusal(status) ? "advisory" : "contract";
+}
+
 const statusCodeConformance: Check = {
   name: "status_code_conformance",
   level: "contract",
@@ -187,12 +201,8 @@ const statusCodeConformance: Check = {
     if (ctx.op.responses.has(status)) return [];
     const documented = [...ctx.op.responses.keys()].join(", ");
     const finding: Finding = { check: "status_code_conformance", rule: `documented statuses of ${ctx.op.operationId}`, expected: documented, actual: String(status), message: `status ${status} is not documented (documented: ${documented})` };
-    // OpenAPI: the responses need not cover every possible status, and Dintero does not say its list is
-    // complete. So a request the server must refuse may be refused with an undocumented 4xx (415 for a
-    // wrong Content-Type, 404 for an account it cannot see): reported, advisory. An undocumented 2xx, 3xx
-    // or 5xx, and any undocumented status on a request that must succeed, stay contract findings.
-    if (expectsRefusal(ctx.kase) && isRefusal(status)) {
-      return [{ ...finding, level: "advisory", message: `${finding.message}; a refusal all the same, but clients that switch on the documented statuses do not know it`, source: { ref: "OpenAPI 3.1 §4.8.16 (the Responses Object need not cover every possible status); an undocumented 4xx to a request that must be refused is this project's advisory finding", url: "https://spec.openapis.org/oas/v3.1.0#responses-object" } }];
+    if (undocumentedStatusLevel(status, ctx) === "advisory") {
+      return [{ ...finding, level: "advisory", message: `${finding.message}; a refusal all the same, but clients that switch on the documented statuses do not know it`, source: UNDOCUMENTED_REFUSAL }];
     }
     return [finding];
   },
@@ -211,13 +221,19 @@ const contentTypeConformance: Check = {
     if (allowed.length === 0) return [];
     const header = res.headers["content-type"];
     const type = mediaTypeOf(header);
-    const base = { check: "content_type_conformance", pointer: "content-type (header)", expected: allowed.join(", ") };
+    // A status Dintero does not document has no documented media type or body: on an undocumented refusal
+    // (advisory in status_code_conformance) everything about the body is advisory too (an HTML 404 from a
+    // router, an empty 404, a problem+json 415 are common); elsewhere it takes that status's contract level.
+    const lowered = undocumentedStatusLevel(res.status, ctx) === "advisory";
+    const advisory = lowered ? { level: "advisory" as const, source: { ...UNDOCUMENTED_REFUSAL, ref: `${UNDOCUMENTED_REFUSAL.ref}; Dintero documents no media type for status ${res.status}` } } : {};
+    const why = lowered ? `; ${res.status} is not documented for this operation, so neither is its body (advisory)` : "";
+    const base = { check: "content_type_conformance", pointer: "content-type (header)", expected: allowed.join(", "), ...advisory };
     if (!type || !allowed.includes(type)) {
-      return [{ ...base, rule: "documented response media type", actual: header ?? "(none)", message: `media type ${header ?? "(none)"} is not documented for ${res.status} (documented: ${allowed.join(", ")})` }];
+      return [{ ...base, rule: "documented response media type", actual: header ?? "(none)", message: `media type ${header ?? "(none)"} is not documented for ${res.status} (documented: ${allowed.join(", ")})${why}` }];
     }
     const parsed = parseBody(ex);
     if (parsed && !parsed.ok) {
-      return [{ ...base, rule: `body parses as ${type}`, pointer: "", actual: res.bodyText.slice(0, 120), message: `the ${type} body does not parse: ${parsed.error}` }];
+      return [{ ...base, rule: `body parses as ${type}`, pointer: "", actual: res.bodyText.slice(0, 120), message: `the ${type} body does not parse: ${parsed.error}${why}` }];
     }
     return [];
   },

@@ -67,6 +67,7 @@ export const VARIATIONS = {
   status_501_for_patch: "PATCH is answered 501 Not Implemented (RFC 9110 §15.6.2)",
   duplicate_identical_content_type: "every response repeats its Content-Type line identically",
   token_400_without_credentials: "a token request without client credentials is answered 400 invalid_client (RFC 6749 §5.2)",
+  framework_refusals: "undocumented refusals as web frameworks send them: a malformed account id is answered 404 text/html, a wrong request Content-Type 415 application/problem+json (RFC 9457)",
 } as const;
 export type Variation = keyof typeof VARIATIONS;
 
@@ -204,6 +205,10 @@ export async function startContractServer(opts: ContractServerOptions = {}): Pro
   async function parse(req: IncomingMessage, res: ServerResponse, aid: string): Promise<unknown> {
     const raw = await readBody(req);
     const type = (req.headers["content-type"] ?? "").split(";")[0]!.trim().toLowerCase();
+    if (type !== "application/json" && vary === "framework_refusals") {
+      res.writeHead(415, { "content-type": "application/problem+json; charset=utf-8" });
+      return void res.end(JSON.stringify({ type: "about:blank", title: "Unsupported Media Type", status: 415 }));
+    }
     if (type !== "application/json" && broken !== "ignores_content_type") {
       return vary === "status_415_for_content_type" ? error(res, 415, "UNSUPPORTED_MEDIA_TYPE", "Content-Type must be application/json") : invalid(res, "Content-Type must be application/json");
     }
@@ -255,6 +260,10 @@ export async function startContractServer(opts: ContractServerOptions = {}): Pro
     // A client's bearer opens its own account only (broken: any account is served from one user store).
     const servedAccount = broken === "serves_other_account" ? aid : options.accountId;
     if (vary === "status_404_for_bad_aid" && !validateAccountId(aid)) return error(res, 404, "NOT_FOUND", "No such account");
+    if (vary === "framework_refusals" && !validateAccountId(aid)) {
+      res.writeHead(404, { "content-type": "text/html; charset=utf-8" });
+      return res.end("<!DOCTYPE html><html><body><pre>Cannot POST</pre></body></html>");
+    }
     const pathAccount = broken === "accepts_lower_case_aid" ? aid.toUpperCase() : aid;
     if (broken !== "no_auth_required" && broken !== "serves_other_account" && claims?.aud !== audienceOf(pathAccount)) {
       return vary === "status_404_for_other_account" && validateAccountId(aid) ? error(res, 404, "NOT_FOUND", "No such account") : error(res, 403, "FORBIDDEN", "Forbidden");
