@@ -315,13 +315,15 @@ const ignoredAuth: Check = {
   name: "ignored_auth",
   level: "contract",
   source: dintero(DINTERO_LOGIN_DOCS, "bearer JWT security; 401 Access forbidden, invalid JWT token was used"),
-  catches: "a request without, with a malformed, or with a never-issued credential that is not answered 401 (or a documented 403)",
+  catches: "a request without, with a malformed, or with a never-issued credential that is not refused: 401 (or a documented 403) for no credential or a never-issued JWT; any documented 4xx (400 invalid_request, RFC 6750 §3.1) for an empty or malformed bearer, another scheme, or a token request without client credentials",
   appliesTo: (ex, ctx) => judgeable(ex) && ctx.kase.expect.kind === "auth_rejection",
   run(ex, ctx) {
     const status = ex.response!.status;
     const expect = ctx.kase.expect as Extract<Case["expect"], { kind: "auth_rejection" }>;
     // A token request without client credentials may get 400 invalid_client (RFC 6749 §5.2; Dintero
-    // documents 400, 401 and 403 on the token endpoint): any documented 4xx of the operation refuses it.
+    // documents 400, 401 and 403 on the token endpoint), and an empty or malformed bearer or another
+    // scheme 400 invalid_request (RFC 6750 §3.1; Dintero documents 400 on the login): any documented
+    // 4xx of the operation refuses those. The others (no header, a never-issued JWT) need 401 or 403.
     const allowed = expect.anyDocumented4xx ? documented4xx(ctx.op) : [401, 403].filter((s) => ctx.op.responses.has(s));
     if (allowed.includes(status)) return [];
     const rule = expect.rule;

@@ -107,6 +107,7 @@ const PASSES_WITH: Record<Variation, string[]> = {
   status_501_for_patch: [],
   duplicate_identical_content_type: ["encoding"],
   token_400_without_credentials: [],
+  auth_400_for_malformed: [],
   // an undocumented status has no documented media type: the HTML 404 and problem+json 415 are advisory
   framework_refusals: ["status_code_conformance", "content_type_conformance"],
 };
@@ -145,6 +146,11 @@ describe("the correct local server", () => {
     expect(failedChecks(result).sort()).toEqual([...advisory].sort());
     const failures = result.results.filter((r) => r.outcome === "fail");
     expect(failures.every((r) => r.level === "advisory" && r.findings.every((f) => f.level === "advisory"))).toBe(true);
+    const statusOf = (id: string) => result.exchanges.find((e) => e.caseId === id)?.response?.status;
+    if (vary === "auth_400_for_malformed") {
+      expect(["login.auth.empty_bearer", "login.auth.malformed", "login.auth.wrong_scheme", "login.auth.forged_jwt"].map(statusOf)).toEqual([400, 400, 400, 401]);
+    }
+    if (vary === "framework_refusals") expect([statusOf("login.negative.aid.pattern.case"), statusOf("login.negative.content_type")]).toEqual([404, 415]);
     if (vary === "validates_identity_formats") expect(result.results.some((r) => r.caseId.startsWith("login.generated.valid") && r.outcome === "pass")).toBe(true);
     if (vary === "rejects_made_up_identities") {
       // every generated valid body got 400; each finding says why it is advisory (prose-only, or the control)

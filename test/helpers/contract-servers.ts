@@ -67,6 +67,7 @@ export const VARIATIONS = {
   status_501_for_patch: "PATCH is answered 501 Not Implemented (RFC 9110 §15.6.2)",
   duplicate_identical_content_type: "every response repeats its Content-Type line identically",
   token_400_without_credentials: "a token request without client credentials is answered 400 invalid_client (RFC 6749 §5.2)",
+  auth_400_for_malformed: "an empty or malformed bearer and a non-Bearer scheme are answered 400 invalid_request (RFC 6750 §3.1); a well-formed but never-issued JWT 401",
   framework_refusals: "undocumented refusals as web frameworks send them: a malformed account id is answered 404 text/html, a wrong request Content-Type 415 application/problem+json (RFC 9457)",
 } as const;
 export type Variation = keyof typeof VARIATIONS;
@@ -253,6 +254,9 @@ export async function startContractServer(opts: ContractServerOptions = {}): Pro
       res.writeHead(429, { "content-type": "application/json; charset=utf-8", "retry-after": broken === "rate_limits_once" ? "0" : "1.5" });
       return res.end(JSON.stringify({ error: { code: "TOO_MANY_REQUESTS", message: "Too Many Requests" } }));
     }
+    // RFC 6750 §3.1: a malformed request (here: an Authorization header that is no Bearer JWT) is invalid_request, 400.
+    const authorization = req.headers.authorization;
+    if (vary === "auth_400_for_malformed" && authorization !== undefined && !/^Bearer [A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/.test(authorization)) return error(res, 400, "invalid_request", "Malformed Authorization header");
     const claims = bearerClaims(req.headers.authorization);
     if (broken !== "no_auth_required" && !claims) {
       return error(res, 401, "UNAUTHORIZED", "Access forbidden, invalid JWT token was used");
