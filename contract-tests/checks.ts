@@ -3,7 +3,7 @@
 import type { Case } from "./cases.ts";
 import type { SuiteConfig } from "./config.ts";
 import { secretFieldNames } from "./config.ts";
-import { RETRY_FALLBACK_S, type Exchange } from "./http.ts";
+import { MAX_RETRIES, MAX_RETRY_AFTER_S, RETRY_FALLBACK_S, type Exchange } from "./http.ts";
 import { duplicateMembers } from "./json-members.ts";
 import { parseRetryAfter } from "./retry-after.ts";
 import { curatedOnlyAlong, provenanceAt } from "../scripts/provenance.ts";
@@ -110,18 +110,41 @@ const expectsRefusal = (kase: Case) => REFUSAL_KINDS.has(kase.expect.kind);
 const documentedMethod = (ctx: CheckContext) => ctx.kase.expect.kind !== "method_rejection";
 const escapePointer = (key: string) => key.replaceAll("~", "~0").replaceAll("/", "~1");
 
+/** A case that must succeed whose final answer is a 429 the suite did not wait out (Retry-After too long,
+ * or past the deadline): the server may be right to say "not now", so the case is not judged by itself. */
+export const unwaitedRateLimit = (ex: Exchange, kase: Case) => ex.response?.status === 429 && !ex.retried && kase.expect.kind === "success";
+
+const retryAfterText = (ex: Exchange) => {
+  const v = ex.response?.headers["retry-after"];
+  return v !== undefined ? `, Retry-After ${JSON.stringify(v)}` : "";
+};
+
+/** Why an unwaited 429 was not judged (the runner reports it not applicable). */
+export function unwaitedReason(ex: Exchange): string {
+  const why = ex.rateLimited.length >= MAX_RETRIES ? `still 429 after ${MAX_RETRIES} honoured retries` : `not waited out (the suite waits at most ${MAX_RETRY_AFTER_S} s, and never past the run's deadline)`;
+  return `answered 429${retryAfterText(ex)}, ${why}: the server said "not now", so this case cannot be judged`;
+}
+
+/**
+ * Rate limited throughout: a case that must succeed ended in an unwaited 429 and its operation answered
+ * nothing but 429 in the whole run. A server that answers only 429 must not pass by never being judged;
+ * the runner records this finding after the run, when it knows whether the operation ever answered.
+ */
+export function rateLimitedThroughout(ex: Exchange, op: OperationSpec): Finding {
+  const what = op.key === "login" ? "login" : "token request";
+  return { check: "server_answers", rule: "an operation that must succeed is not answered 429 throughout the run", expected: "a documented 2xx", actual: `429${retryAfterText(ex)} after ${ex.rateLimited.length} honoured ${ex.rateLimited.length === 1 ? "retry" : "retries"}`, message: `rate limited throughout: the known-good ${what} was never answered, and no ${what} of this run got any answer but 429 (429${retryAfterText(ex)}; the suite waits out a Retry-After of at most ${MAX_RETRY_AFTER_S} s, at most ${MAX_RETRIES} times per request)` };
+}
+
 const serverAnswers: Check = {
   name: "server_answers",
   level: "contract",
   source: specPointer("#/paths/~1accounts~1{aid}~1customers~1login/post/responses"),
-  catches: "a request that gets no answer within the per-request timeout, a broken connection, or a request that must succeed (the known-good token request and logins) still answered 429 after the honoured retries",
+  catches: "a request that gets no answer within the per-request timeout, a broken connection, or an operation rate limited throughout: a request that must succeed (the known-good token request and logins) ends in a 429 the suite did not wait out, and that operation got no answer but 429 in the whole run",
   appliesTo: () => true,
   run(ex, ctx) {
-    // Rate limited throughout: a server that answers nothing but 429 must not pass by never being judged.
-    if (ex.response?.status === 429 && !ex.retried && ctx.kase.expect.kind === "success") {
-      const retryAfter = ex.response.headers["retry-after"];
-      return [{ check: "server_answers", rule: "a request that must succeed is answered, not rate limited throughout", expected: "a documented 2xx", actual: `429${retryAfter !== undefined ? ` (Retry-After ${JSON.stringify(retryAfter)})` : ""} after ${ex.rateLimited.length} honoured ${ex.rateLimited.length === 1 ? "retry" : "retries"}`, message: `rate limited throughout: the known-good ${ctx.op.key === "login" ? "login" : "token request"} was never answered (429${retryAfter !== undefined ? `, Retry-After ${JSON.stringify(retryAfter)}` : ""}; the suite waits at most 60 s and retries 3 times)` }];
-    }
+    // Not judged here: whether the operation was rate limited throughout is known only at the end of the
+    // run, when the runner turns this into a rateLimitedThroughout finding if it never got another answer.
+    if (unwaitedRateLimit(ex, ctx.kase)) return { notApplicable: unwaitedReason(ex) };
     if (!ex.error) return [];
     return [{ check: "server_answers", rule: ex.error.kind === "timeout" ? "answer within the per-request timeout" : "answer the request", expected: "an HTTP response", actual: ex.error.message, message: `no response: ${ex.error.message}` }];
   },

@@ -22,7 +22,7 @@ async function run(breakage?: Breakage, args: Record<string, string> = {}, vary?
 const failedChecks = (r: RunResult) => [...new Set(r.results.filter((x) => x.outcome === "fail").map((x) => x.check))];
 
 /** Each broken server, and the check that must catch it. */
-const CAUGHT_BY: Record<Exclude<Breakage, "rate_limits_once" | AdvisoryBreakage | CuratedRuleBreakage>, string> = {
+const CAUGHT_BY: Record<Exclude<Breakage, "rate_limits_once" | "token_429_long_once" | AdvisoryBreakage | CuratedRuleBreakage>, string> = {
   expires_in_as_string: "response_schema_conformance",
   // Dintero sets no minimum on expires_in: a token that has expired on arrival is a token-semantics finding, not a schema one.
   token_expires_in_zero: "token_semantics",
@@ -107,6 +107,8 @@ const PASSES_WITH: Record<Variation, string[]> = {
   status_501_for_patch: [],
   duplicate_identical_content_type: ["encoding"],
   token_400_without_credentials: [],
+  // the first login's 429 (Retry-After 90) is not waited out: that case is not judged, the run passes
+  login_429_long_once: [],
   auth_400_for_malformed: [],
   // an undocumented status has no documented media type: the HTML 404 and problem+json 415 are advisory
   framework_refusals: ["status_code_conformance", "content_type_conformance"],
@@ -150,6 +152,11 @@ describe("the correct local server", () => {
     if (vary === "auth_400_for_malformed") {
       expect(["login.auth.empty_bearer", "login.auth.malformed", "login.auth.wrong_scheme", "login.auth.forged_jwt"].map(statusOf)).toEqual([400, 400, 400, 401]);
     }
+    if (vary === "login_429_long_once") {
+      const first = result.results.find((r) => r.check === "server_answers" && r.outcome === "not_applicable")!;
+      expect(first.reason).toMatch(/answered 429, Retry-After "90", not waited out .*cannot be judged/);
+      expect(result.rateLimited).toBe(0);
+    }
     if (vary === "framework_refusals") expect([statusOf("login.negative.aid.pattern.case"), statusOf("login.negative.content_type")]).toEqual([404, 415]);
     if (vary === "validates_identity_formats") expect(result.results.some((r) => r.caseId.startsWith("login.generated.valid") && r.outcome === "pass")).toBe(true);
     if (vary === "rejects_made_up_identities") {
@@ -180,6 +187,17 @@ describe("the correct local server", () => {
     expect(result.results.filter((r) => r.check === "server_answers" && r.outcome === "fail").map((r) => r.caseId).sort()).toEqual(["login.email.known_good", "login.ident.known_good"]);
   });
 
+  it("a known-good token request answered 429 with a Retry-After over 60 s stops the run (exit 1), saying why", async () => {
+    const started = Date.now();
+    const result = await run("token_429_long_once");
+    expect(Date.now() - started).toBeLessThan(5000);
+    expect(result.exitCode).toBe(1);
+    expect(result.aborted?.reason).toBe("no_bearer");
+    expect(result.aborted?.message).toMatch(/the known-good token request was answered 429, Retry-After "90", not waited out.*run again/);
+    // the token endpoint answered other requests: not "rate limited throughout", not judged either
+    expect(result.results.find((r) => r.check === "server_answers" && r.caseId === "token.known_good")?.outcome).toBe("not_applicable");
+  });
+
   it("honours a 429 with Retry-After and reports it, without counting a violation", async () => {
     const result = await run("rate_limits_once");
     expect(result.exitCode).toBe(0);
@@ -191,7 +209,7 @@ describe("the correct local server", () => {
 describe("every broken server fails the suite and names the right check", () => {
   it("has a broken server for every check, contract checks for contract breaks, advisory for advisory", () => {
     for (const check of CHECKS) expect([...Object.values(CAUGHT_BY), ...Object.values(ADVISED_BY)], check.name).toContain(check.name);
-    for (const b of Object.keys(BREAKAGES)) expect(b === "rate_limits_once" || b in CAUGHT_BY || b in ADVISED_BY || b in CURATED_RULE, b).toBe(true);
+    for (const b of Object.keys(BREAKAGES)) expect(b === "rate_limits_once" || b === "token_429_long_once" || b in CAUGHT_BY || b in ADVISED_BY || b in CURATED_RULE, b).toBe(true);
     expect(Object.keys(VARIATIONS).sort()).toEqual(Object.keys(PASSES_WITH).sort());
     for (const name of Object.values(CAUGHT_BY)) expect(CHECKS.find((c) => c.name === name)?.level, name).toBe("contract");
     for (const name of Object.values(ADVISED_BY)) expect(CHECKS.find((c) => c.name === name)?.level, name).toBe("advisory");

@@ -49,6 +49,7 @@ export const BREAKAGES = {
   counts_password_utf16_units: "the password's maxLength is counted in UTF-16 units (.length): 255 emoji are rejected as 510",
   ident_without_ident_type: "an ident without ident_type is accepted (its type is guessed)",
   login_always_429: "every login is answered 429 with Retry-After: 3600",
+  token_429_long_once: "the first token request is answered 429 with Retry-After: 90 (longer than the suite waits): the run cannot get a bearer",
   ignores_user_type: "a login matches whatever the body's type (a customer logs in as a company)",
 } as const;
 export type Breakage = keyof typeof BREAKAGES;
@@ -68,6 +69,7 @@ export const VARIATIONS = {
   duplicate_identical_content_type: "every response repeats its Content-Type line identically",
   token_400_without_credentials: "a token request without client credentials is answered 400 invalid_client (RFC 6749 §5.2)",
   auth_400_for_malformed: "an empty or malformed bearer and a non-Bearer scheme are answered 400 invalid_request (RFC 6750 §3.1); a well-formed but never-issued JWT 401",
+  login_429_long_once: "the first login is answered 429 with Retry-After: 90, longer than the suite waits; every other login is answered",
   framework_refusals: "undocumented refusals as web frameworks send them: a malformed account id is answered 404 text/html, a wrong request Content-Type 415 application/problem+json (RFC 9457)",
 } as const;
 export type Variation = keyof typeof VARIATIONS;
@@ -230,6 +232,10 @@ export async function startContractServer(opts: ContractServerOptions = {}): Pro
       res.writeHead(429, { "content-type": "application/json; charset=utf-8", "retry-after": "1.5" });
       return res.end(JSON.stringify({ error: { code: "TOO_MANY_REQUESTS", message: "Too Many Requests" } }));
     }
+    if (broken === "token_429_long_once" && tokenRequests === 1) {
+      res.writeHead(429, { "content-type": "application/json; charset=utf-8", "retry-after": "90" });
+      return res.end(JSON.stringify({ error: { code: "TOO_MANY_REQUESTS", message: "Too Many Requests" } }));
+    }
     const expected = `Basic ${Buffer.from(`${options.clientId}:${options.clientSecret}`).toString("base64")}`;
     if (vary === "token_400_without_credentials" && !req.headers.authorization) return error(res, 400, "invalid_client", "Client authentication missing");
     if (req.headers.authorization !== expected) return error(res, 401, "UNAUTHORIZED", "Invalid client credentials");
@@ -248,6 +254,10 @@ export async function startContractServer(opts: ContractServerOptions = {}): Pro
     if (broken === "never_answers") return; // leave the request hanging
     if (broken === "login_always_429") {
       res.writeHead(429, { "content-type": "application/json; charset=utf-8", "retry-after": "3600" });
+      return res.end(JSON.stringify({ error: { code: "TOO_MANY_REQUESTS", message: "Too Many Requests" } }));
+    }
+    if (vary === "login_429_long_once" && loginRequests === 1) {
+      res.writeHead(429, { "content-type": "application/json; charset=utf-8", "retry-after": "90" });
       return res.end(JSON.stringify({ error: { code: "TOO_MANY_REQUESTS", message: "Too Many Requests" } }));
     }
     if ((broken === "rate_limits_once" || broken === "retry_after_not_a_number") && loginRequests === 1) {
