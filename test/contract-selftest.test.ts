@@ -109,6 +109,8 @@ const PASSES_WITH: Record<Variation, string[]> = {
   token_400_without_credentials: [],
   // the first login's 429 (Retry-After 90) is not waited out: that case is not judged, the run passes
   login_429_long_once: [],
+  // the unknown identity's 404 (and every made-up identity's) is an undocumented refusal; it also differs from the wrong password's 403
+  unknown_identity_404: ["status_code_conformance", "wrong_credentials", "account_enumeration"],
   auth_400_for_malformed: [],
   // an undocumented status has no documented media type: the HTML 404 and problem+json 415 are advisory
   framework_refusals: ["status_code_conformance", "content_type_conformance"],
@@ -151,6 +153,10 @@ describe("the correct local server", () => {
     const statusOf = (id: string) => result.exchanges.find((e) => e.caseId === id)?.response?.status;
     if (vary === "auth_400_for_malformed") {
       expect(["login.auth.empty_bearer", "login.auth.malformed", "login.auth.wrong_scheme", "login.auth.forged_jwt"].map(statusOf)).toEqual([400, 400, 400, 401]);
+    }
+    if (vary === "unknown_identity_404") {
+      expect(statusOf("login.credentials.unknown_identity")).toBe(404);
+      expect(result.results.some((r) => r.check === "status_code_conformance" && r.outcome === "fail" && r.caseId.startsWith("login.generated.valid."))).toBe(true);
     }
     if (vary === "login_429_long_once") {
       const first = result.results.find((r) => r.check === "server_answers" && r.outcome === "not_applicable")!;
