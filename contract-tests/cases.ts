@@ -26,8 +26,9 @@ export type Expectation =
   | { kind: "scope_rejection"; rule: string }
   /** the client bearer or an audience used for another account: a documented 4xx */
   | { kind: "isolation_rejection"; rule: string }
-  /** the known identity under another ident_type or user type, with its right password: any 4xx */
-  | { kind: "identity_rejection"; rule: string }
+  /** the known identity under another ident_type or user type, with its right password: any 4xx
+   * (`userType`: under another user type, where the same email may exist as another user: advisory) */
+  | { kind: "identity_rejection"; rule: string; userType?: true }
   /** a method the path does not document: any 4xx */
   | { kind: "method_rejection"; rule: string };
 
@@ -344,7 +345,7 @@ function semanticCases(spec: SpecModel, config: SuiteConfig, good: Record<string
   const userTypes = ((props.get("type")?.enum ?? []) as unknown[]).filter((t) => t !== config.loginType);
   for (const identity of config.identities) {
     for (const other of userTypes) {
-      cases.push({ id: `login.identity.${identity.label}_as_type_${String(other)}`, group: "semantics", operation: "login", title: `the known ${identity.label} identity as user type ${String(other)}, with its right password`, auth: "bearer", body: { ...loginBody(spec, config, identity), type: other }, expect: { kind: "identity_rejection", rule: `a user logs in only as its own type (${config.loginType})` }, ...(mock ? { notApplicable: MOCK_NO_USER_STORE } : {}) });
+      cases.push({ id: `login.identity.${identity.label}_as_type_${String(other)}`, group: "semantics", operation: "login", title: `the known ${identity.label} identity as user type ${String(other)}, with its right password`, auth: "bearer", body: { ...loginBody(spec, config, identity), type: other }, expect: { kind: "identity_rejection", rule: `a user logs in only as its own type (${config.loginType})`, userType: true }, ...(mock ? { notApplicable: MOCK_NO_USER_STORE } : {}) });
     }
   }
 

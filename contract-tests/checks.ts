@@ -542,12 +542,21 @@ const accountIsolation: Check = {
   ...refusal("account_isolation", "isolation_rejection", any4xx, "served another account"),
 };
 
+const identityRefusal = refusal("identity_binding", "identity_rejection", any4xx, "logged in under the wrong ident_type or user type");
+
 const identityBinding: Check = {
   name: "identity_binding",
   level: "contract",
   source: dintero(DINTERO_LOGIN_DOCS, "ident: \"Email or phone_number, depending on the ident_type\"; type: \"user type to login, required as users with different type can share email\""),
-  catches: "the known identity under the other ident_type (the email as a phone number, the phone number as an email) or under another user type (customer as company), with its right password, is not refused (any 4xx)",
-  ...refusal("identity_binding", "identity_rejection", any4xx, "logged in under the wrong ident_type or user type"),
+  catches: "the known identity under the other ident_type (the email as a phone number, the phone number as an email), with its right password, is not refused (any 4xx); advisory: the same under another user type (customer as company)",
+  ...identityRefusal,
+  run(ex, ctx) {
+    const found = identityRefusal.run(ex, ctx);
+    // "users with different type can share email" (Dintero): a company user with the same email and
+    // password may exist, so a 200 for type company may be right. Only the ident_type binding is contract.
+    if (!Array.isArray(found) || !(ctx.kase.expect as { userType?: true }).userType) return found;
+    return found.map((f) => ({ ...f, level: "advisory" as const, message: `${f.message}; advisory: a ${String((ctx.kase.body as { type?: unknown })?.type)} user with the same email and password may exist ("users with different type can share email")`, source: dintero(DINTERO_LOGIN_DOCS, "type: \"users with different type can share email\": a twin of another type may log in, so this binding is this project's advisory rule") }));
+  },
 };
 
 const unsupportedMethods: Check = {

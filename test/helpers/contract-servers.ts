@@ -71,6 +71,7 @@ export const VARIATIONS = {
   auth_400_for_malformed: "an empty or malformed bearer and a non-Bearer scheme are answered 400 invalid_request (RFC 6750 §3.1); a well-formed but never-issued JWT 401",
   login_429_long_once: "the first login is answered 429 with Retry-After: 90, longer than the suite waits; every other login is answered",
   unknown_identity_404: "an identity the server does not know is answered 404 Not Found with an Error body (undocumented 4xx); a wrong password 403",
+  company_twin: "the known email also exists as a company user with the same password (Dintero: \"users with different type can share email\"): type company logs in too",
   framework_refusals: "undocumented refusals as web frameworks send them: a malformed account id is answered 404 text/html, a wrong request Content-Type 415 application/problem+json (RFC 9457)",
 } as const;
 export type Variation = keyof typeof VARIATIONS;
@@ -320,7 +321,8 @@ export async function startContractServer(opts: ContractServerOptions = {}): Pro
     const knownIdentity = creds.email === options.email || (creds.ident_type === options.identType && creds.ident === options.ident);
     if (vary === "rejects_made_up_identities" && !knownIdentity) return invalid(res, "No such user");
     if (vary === "unknown_identity_404" && !knownIdentity) return error(res, 404, "NOT_FOUND", "No such user");
-    const ok = (creds.type === "customer" || broken === "ignores_user_type") && (byEmail || byIdent || (broken === "accepts_any_password" && knownIdentity));
+    const twin = vary === "company_twin" && creds.type === "company" && creds.email === options.email;
+    const ok = (creds.type === "customer" || broken === "ignores_user_type" || twin) && (byEmail || byIdent || (broken === "accepts_any_password" && knownIdentity));
     const unknownMessage = broken === "enumeration_leak" && !knownIdentity ? "No user with this identity" : "Forbidden";
     if (!ok) return error(res, 403, "FORBIDDEN", broken === "echoes_password" ? `Wrong password "${creds.password}"` : broken === "echoes_password_encoded" ? `Wrong password ${encodeURIComponent(creds.password!)} (${[...creds.password!].map((c) => `\\u${c.codePointAt(0)!.toString(16).padStart(4, "0")}`).join("")})` : unknownMessage);
     const tok = issue(`customer:${creds.email ?? creds.ident}`, 3600, "read:accounts:/customers");
