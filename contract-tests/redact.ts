@@ -55,6 +55,9 @@ export function createRedactor(initial: Array<string | undefined> = []): Redacto
     const windows = new Set<string>();
     for (const s of long) for (let i = 0; i + windowLength <= s.length; i++) windows.add(s.slice(i, i + windowLength));
     const canonical = canonicalize(text);
+    // Nothing encoded: the replacements above saw the secrets as they stand (and the suite's own
+    // messages, which may share words with a password, are left alone).
+    if (canonical === text) return text;
     let hidden = false;
     for (let i = 0; i + windowLength <= canonical.length && !hidden; i++) hidden = windows.has(canonical.slice(i, i + windowLength));
     return hidden ? `${redactServerText(text, text.length, long)} [decoded to redact a secret]` : text;

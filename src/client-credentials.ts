@@ -2,7 +2,7 @@
 // token request's `audience`, and wires the token provider. The browser entry has none of this.
 import { validateClientCredentialsTokenRequest } from "../generated/client-validators.js";
 import { checkRange, maxTimerMs, type EntryWiring } from "./client.ts";
-import { basicCredentials, clientCredentialsBearer, defaultTokenRetryPolicy, fetchClientToken } from "./token-provider.ts";
+import { basicSecrets, clientCredentialsBearer, defaultTokenRetryPolicy, fetchClientToken } from "./token-provider.ts";
 import { check } from "./validation.ts";
 
 export const clientCredentialsWiring: EntryWiring = {
@@ -22,7 +22,7 @@ export const clientCredentialsWiring: EntryWiring = {
     return (credentials, settings, tokenClient, fetch) => ({
       bearerSource: clientCredentialsBearer(() => fetchClientToken({ ...settings, tokenClient, fetch, credentials }), tokenRetry),
       // The client secret and its Basic credentials, redacted from every exchange.
-      secrets: [credentials.clientSecret, basicCredentials(credentials)],
+      secrets: basicSecrets(credentials),
     });
   },
 };

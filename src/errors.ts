@@ -151,8 +151,9 @@ function safeName(error: unknown): string | undefined {
   return typeof name === "string" && /^[A-Za-z]{1,40}$/.test(name) ? name : undefined;
 }
 
-/** A code such as `ECONNREFUSED` or `UND_ERR_SOCKET`. */
+/** A system or Node code such as `ECONNREFUSED`, `ERR_INVALID_URL`, `UND_ERR_SOCKET` or `HPE_INVALID_CHUNK_SIZE`:
+ * any other code of a thrown value (which a caller's function may fill with anything) is dropped. */
 function safeCode(error: unknown): string | undefined {
   const code = readField(error, "code");
-  return typeof code === "string" && /^[A-Z0-9_]{1,40}$/.test(code) ? code : undefined;
+  return typeof code === "string" && /^(?:E[A-Z]{2,20}|(?:ERR|UND_ERR|HPE)_[A-Z0-9_]{1,36})$/.test(code) ? code : undefined;
 }

@@ -12,6 +12,9 @@ export const windowLength = 8;
  */
 const minSecretLength = 4;
 
+/** The shortest start or end of a longer secret that is redacted on its own (a clipped or split echo). */
+const edgeLength = 5;
+
 /** Rounds of decoding: enough for a JSON body quoted in a JSON message, percent-encoded twice. */
 const canonicalRounds = 4;
 
@@ -23,22 +26,36 @@ export const tokenCaps = { count: 32, totalLength: 64 * 1024, depth: 32 } as con
 
 /**
  * The secrets of one exchange in every form we compare against the canonical text: each secret
- * as given, canonicalised like server text, its UTF-8 bytes read as Latin-1 (a server or fetch
- * mis-decoding them, as fetch does for header values), and its Base64 and Base64url. Built
- * only when there is server text to show.
+ * as given and after each round of decoding (a secret that itself looks encoded shows, echoed
+ * encoded again, as any of them), its UTF-8 bytes read as Latin-1 (a server or fetch mis-decoding
+ * them, as fetch does for header values), and its Base64 and Base64url, also at the two other
+ * byte alignments (the secret inside a larger Base64 blob). Forms shorter than 4 characters are
+ * dropped: decoding can shrink a secret (a lone BOM decodes to nothing). Built only when there is
+ * server text to show.
  */
 function secretForms(secrets: Iterable<string | undefined>): Set<string> {
   const forms = new Set<string>();
+  const add = (form: string) => {
+    for (let round = 0; round <= canonicalRounds && form.length >= minSecretLength; round++) {
+      forms.add(form);
+      const next = decodeOnce(form);
+      if (next === form) break;
+      form = next;
+    }
+  };
   for (const secret of secrets) {
     if (typeof secret !== "string" || secret.length < minSecretLength) continue;
     const utf8 = new TextEncoder().encode(secret);
     let latin1 = "";
     for (const byte of utf8) latin1 += String.fromCharCode(byte);
-    const base64 = btoa(latin1);
-    const base64url = base64.replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
-    for (const form of [secret, latin1, base64, base64url]) {
-      forms.add(form);
-      forms.add(canonicalize(form));
+    add(secret);
+    add(latin1);
+    for (const shift of [0, 1, 2]) {
+      // With `shift` bytes before it, the first chars mix with them and the last may mix with what follows.
+      const base64 = btoa("\0".repeat(shift) + latin1).replace(/=+$/, "");
+      const core = shift === 0 ? base64 : base64.slice(shift + 1, -1);
+      add(core);
+      add(core.replace(/\+/g, "-").replace(/\//g, "_"));
     }
   }
   return forms;
@@ -56,7 +73,16 @@ function secretForms(secrets: Iterable<string | undefined>): Set<string> {
 export function redactServerText(text: string, maxShown: number, secrets: Iterable<string | undefined>): string {
   const clipped = text.length > maxShown;
   const canonical = canonicalize(clipped ? text.slice(0, maxShown) : text);
-  return redactCanonical(canonical, secretForms(secrets)) + (clipped ? "…" : "");
+  return escapeControls(redactCanonical(canonical, secretForms(secrets))) + (clipped ? "…" : "");
+}
+
+/**
+ * Decoding can turn `%0D%0A` or `\u001b` into real control characters; shown as `\uXXXX`, so server
+ * text cannot inject lines into a log or commands into a terminal (C0, DEL, C1, line and paragraph
+ * separators, bidi controls).
+ */
+function escapeControls(text: string): string {
+  return text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
 }
 
 function redactCanonical(text: string, forms: Set<string>): string {
@@ -70,11 +96,21 @@ function redactCanonical(text: string, forms: Set<string>): string {
     else windows.set(key, [i]);
   }
   const mark = (start: number, end: number) => covered.fill(1, start, end);
+  // Every whole occurrence of `needle` (indexOf is linear enough for short needles in short text).
+  const markAll = (needle: string) => {
+    if (needle.length === 0) return;
+    for (let at = text.indexOf(needle); at !== -1; at = text.indexOf(needle, at + needle.length)) mark(at, at + needle.length);
+  };
   for (const form of forms) {
     if (form.length < windowLength) {
-      // A short secret: whole occurrences (indexOf is linear enough for a few needles in short text).
-      for (let at = text.indexOf(form); at !== -1; at = text.indexOf(form, at + 1)) mark(at, at + form.length);
+      markAll(form); // a short secret (a PIN): whole occurrences
       continue;
+    }
+    // A secret clipped or split by the server shows a start or an end of itself: redact 5 to 7
+    // characters at either end too (4 would hit ordinary words too often); the rest is 8-windows.
+    for (let n = edgeLength; n < windowLength; n++) {
+      markAll(form.slice(0, n));
+      markAll(form.slice(-n));
     }
     if (windows.size === 0) continue;
     for (let i = 0; i + windowLength <= form.length; i++) {
@@ -125,7 +161,8 @@ function decodeOnce(text: string): string {
   let out = "";
   let bytes: number[] = [];
   const flushBytes = () => {
-    if (bytes.length > 0) out += new TextDecoder().decode(new Uint8Array(bytes));
+    // ignoreBOM: a BOM is text like any other here, never silently dropped.
+    if (bytes.length > 0) out += new TextDecoder("utf-8", { ignoreBOM: true }).decode(new Uint8Array(bytes));
     bytes = [];
   };
   for (let i = 0; i < text.length; ) {

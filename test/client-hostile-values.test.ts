@@ -108,6 +108,22 @@ describe("3. the accessToken function's error is not kept raw", () => {
   });
 });
 
+describe("3b. a thrown value's code is kept only when it is a system or Node code", () => {
+  it.each([
+    ["a secret-looking upper-case code", "S3CR3TVALUE9876", undefined],
+    ["a PIN as a code", "4711", undefined],
+    ["ECONNREFUSED", "ECONNREFUSED", "ECONNREFUSED"],
+    ["UND_ERR_SOCKET", "UND_ERR_SOCKET", "UND_ERR_SOCKET"],
+  ])("%s", async (_name, code, kept) => {
+    const failing = () => Promise.reject(Object.assign(new Error("x"), { code }));
+    const error = await caught(() => client({ auth: { accessToken: failing } }).login(email));
+    expect(error.kind).toBe("client_token_failed");
+    const text = [error.message, inspect(error, { depth: Infinity }), JSON.stringify(error), (error.cause as Error).message].join("\n");
+    if (kept) expect((error.cause as Error).message).toBe(kept);
+    else expect(text).not.toContain(code);
+  });
+});
+
 describe("5. the login's options: undefined, null or { signal } with a real AbortSignal", () => {
   const refused: [string, unknown][] = [
     ["an EventTarget as signal", { signal: new EventTarget() }],

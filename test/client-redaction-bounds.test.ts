@@ -1,5 +1,6 @@
 // Redaction is linear and bounded: replies built for regex backtracking or stuffed with tokens settle
 // within the deadline, and echoes that are clipped, split, mis-decoded or nested leave no 8-character piece.
+import path from "node:path";
 import { inspect } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createLoginClient, LoginError } from "../src/index.ts";
@@ -114,5 +115,74 @@ describe("echoes that are not the secret as sent", () => {
     expect(error.kind).toBe("client_token_failed");
     const text = everything(error) + everything(error.cause as LoginError);
     for (const secret of [clientSecret, basic, Buffer.from(clientSecret).toString("base64")]) expect(pieces(text, secret)).toEqual([]);
+  });
+});
+
+describe("secrets that fight the mechanism itself (second adversarial review)", () => {
+  it("a secret that decodes to nothing (a percent-encoded BOM) does not stall the process", async () => {
+    // Run in a child process with a time limit: before the fix this spun forever, synchronously.
+    const script = [
+      `import { createServer } from "node:http";`,
+      `import { createLoginClient } from "./src/index.ts";`,
+      `const server = createServer((req, res) => { req.resume(); req.on("end", () => { res.writeHead(401, { "content-type": "application/json" }); res.end(JSON.stringify({ error: { message: "wrong password" }, token: "%EF%BB%BF" })); }); });`,
+      `await new Promise((r) => server.listen(0, "127.0.0.1", r));`,
+      `const client = createLoginClient({ accountId: "T12345678", auth: { accessToken: "abc" }, baseUrl: "http://127.0.0.1:" + server.address().port + "/v1", timeoutMs: 2000 });`,
+      `const e = await client.login({ type: "customer", email: "a@example.com", password: "%EF%BB%BF" }).catch((err) => err);`,
+      `console.log(JSON.stringify({ kind: e.kind, message: e.message }));`,
+      `server.close();`,
+    ].join("\n");
+    const { execFile } = await import("node:child_process");
+    const out = await new Promise<string>((resolve, reject) =>
+      execFile(process.execPath, ["--import", "tsx", "--input-type=module", "-e", script], { cwd: path.resolve(import.meta.dirname, ".."), timeout: 20_000 }, (err, stdout) => (err ? reject(err) : resolve(stdout))),
+    );
+    expect(JSON.parse(out)).toEqual({ kind: "unauthorized", message: expect.stringContaining("wrong password") });
+  });
+
+  it("a password split by the server into pieces shorter than 8 (7 + 7), or clipped to its first 7, leaves neither piece", async () => {
+    const pw = "Tr0ub4dor&3xyz";
+    const bodies = [
+      { error: { code: pw.slice(0, 7), message: pw.slice(7) } },
+      { error: { code: "invalid_password", message: `first half ${pw.slice(0, 7)}, second half ${pw.slice(7)}` } },
+      { error: { message: `password ${pw.slice(0, 7)}... is wrong` } },
+      { error: { message: `${"x".repeat(293)}${pw}` } },
+    ];
+    for (const body of bodies) {
+      server.login = (_req, res) => sendJson(res, 400, body);
+      const error: LoginError = await client().login({ ...credentials, password: pw }).then(() => { throw new Error("expected a rejection"); }, (e: unknown) => e as LoginError);
+      const text = everything(error);
+      for (const piece of [pw.slice(0, 7), pw.slice(7), pw.slice(0, 5), pw.slice(-5)]) expect(text, JSON.stringify(body)).not.toContain(piece);
+    }
+  });
+
+  it("the Basic credentials echoed as base64url, where base64 has + and /, leave no 8-character piece", async () => {
+    const clientId = "client1";
+    const clientSecret = "*n6fgh~anhoG~bACvA?6AYjJ"; // its Basic credentials contain + and /
+    const basic = Buffer.from(`${clientId}:${clientSecret}`).toString("base64");
+    const basicUrl = Buffer.from(`${clientId}:${clientSecret}`).toString("base64url");
+    expect(basic).toMatch(/[+/]/);
+    server.token = (_req, res) => sendJson(res, 401, { error: { message: `invalid client ${basicUrl}` } });
+    const error: LoginError = await createLoginClient({ accountId, auth: { clientId, clientSecret }, baseUrl: server.baseUrl, tokenRetry: { maxAttempts: 1 } })
+      .login(credentials)
+      .then(() => { throw new Error("expected a rejection"); }, (e: unknown) => e as LoginError);
+    const text = everything(error) + everything(error.cause as LoginError);
+    expect(pieces(text, basicUrl)).toEqual([]);
+    expect(text).toContain("invalid client"); // the public client id's words are not redacted
+  });
+
+  it("a secret that itself looks percent-encoded, echoed percent-encoded twice, is still found", async () => {
+    const pw = "%252550%252561%252573%252573%252577%252530%252572%252564"; // decodes in 3 rounds to "Passw0rd"
+    const twice = encodeURIComponent(encodeURIComponent(pw));
+    server.login = (_req, res) => sendJson(res, 400, { error: { message: `bad password ${twice}` } });
+    const error: LoginError = await client().login({ ...credentials, password: pw }).then(() => { throw new Error("expected a rejection"); }, (e: unknown) => e as LoginError);
+    const text = everything(error);
+    expect(text).not.toContain("Passw0rd");
+    expect(text).not.toMatch(/%50%61%73%73/i);
+  });
+
+  it("control characters decoded from server text are shown escaped, not raw", async () => {
+    server.login = (_req, res) => sendJson(res, 400, { error: { code: "x\ny", message: "bad%0D%0Afake log line\u001b[2J\u202eevil" } });
+    const error = await failure();
+    expect(error.message).not.toMatch(/[\r\n\u001b\u202e]/);
+    expect(error.message).toContain("\\u000d\\u000afake log line\\u001b[2J\\u202eevil");
   });
 });
