@@ -153,6 +153,13 @@ export function bodyMutations(schema: Schema, base: Record<string, unknown>, isV
       add({ id: `enum.${name}`, title: `${name} not one of ${prop.enum.join(", ")}`, body: { ...base, [name]: off }, rule: "enum", pointer });
     }
     if (!(name in base)) continue;
+    // JSON Schema compares enum values exactly (2020-12 §6.1.2): the known-good value with its first letter
+    // in the other case ("Customer", "Phone_number") catches a server that folds case.
+    const value = base[name];
+    if (Array.isArray(prop.enum) && typeof value === "string" && /^[a-z]/i.test(value)) {
+      const other = (value[0] === value[0]!.toUpperCase() ? value[0]!.toLowerCase() : value[0]!.toUpperCase()) + value.slice(1);
+      add({ id: `enum.case.${name}`, title: `${name} "${other}" (${JSON.stringify(value)} in another case; enum values match exactly)`, body: { ...base, [name]: other }, rule: "enum", pointer });
+    }
     if (typeof prop.minLength === "number" && prop.minLength > 0) {
       add({ id: `minLength.${name}`, title: `${name} ${prop.minLength - 1} characters (minLength ${prop.minLength})`, body: { ...base, [name]: stringOfLength(base[name], prop.minLength - 1) }, rule: "minLength", pointer });
     }
@@ -263,7 +270,8 @@ export function fixedCases(spec: SpecModel, config: SuiteConfig): Case[] {
   const token = spec.operations.token;
   const loginValid = spec.validator(login.requestSchema);
   const tokenValid = spec.validator(token.requestSchema);
-  const wrongMediaType = ["text/plain", "application/x-www-form-urlencoded"].find((t) => !login.requestMediaTypes.includes(t))!;
+  const wrongMediaTypeOf = (types: string[]) => ["text/plain", "application/x-www-form-urlencoded"].find((t) => !types.includes(t))!;
+  const wrongMediaType = wrongMediaTypeOf(login.requestMediaTypes);
 
   if (config.auth.kind === "client_credentials") {
     const body = tokenBody(spec, config);
@@ -274,6 +282,13 @@ export function fixedCases(spec: SpecModel, config: SuiteConfig): Case[] {
     for (const m of bodyMutations(token.requestSchema as Schema, body, tokenValid)) {
       cases.push({ id: `token.negative.${m.id}`, group: "negative", operation: "token", title: m.title, auth: "basic", body: m.body, expect: { kind: "rejection", status: "validation", rule: m.rule, pointer: m.pointer } });
     }
+    // The token path's oid (D2: `T` or `P` and 8 or 3 digits) and media type, broken one at a time.
+    const oidSchema = token.pathParams.get("oid")?.schema as Schema | undefined;
+    for (const m of oidSchema ? pathParamMutations(oidSchema, config.accountId, spec.validator(oidSchema)) : []) {
+      cases.push({ id: `token.negative.oid.${m.id}`, group: "negative", operation: "token", title: `oid ${m.title}`, aid: m.value, auth: "basic", body, expect: { kind: "rejection", status: "any_4xx", rule: m.rule, pointer: "/oid (path)" } });
+    }
+    const tokenWrongType = wrongMediaTypeOf(token.requestMediaTypes);
+    cases.push({ id: "token.negative.content_type", group: "negative", operation: "token", title: `Content-Type ${tokenWrongType}`, auth: "basic", contentType: tokenWrongType, body, expect: { kind: "rejection", status: "any_4xx", rule: `request media type ${token.requestMediaTypes.join(", ")}`, pointer: "" } });
   }
 
   for (const identity of config.identities) {

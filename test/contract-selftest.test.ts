@@ -55,6 +55,9 @@ const CAUGHT_BY: Record<Exclude<Breakage, "rate_limits_once" | "token_429_long_o
   counts_password_utf16_units: "positive_data_acceptance",
   ident_without_ident_type: "negative_data_rejection",
   login_always_429: "server_answers",
+  enum_case_insensitive: "negative_data_rejection",
+  token_ignores_oid: "negative_data_rejection",
+  token_ignores_content_type: "negative_data_rejection",
 };
 
 /** The case that catches a breakage, where one case was added for it. */
@@ -65,6 +68,9 @@ const CAUGHT_AT: Partial<Record<Breakage, string>> = {
   counts_password_bytes: "login.email.negative.minLength.multibyte.password",
   ident_without_ident_type: "login.ident.negative.anyOf.partial.ident",
   login_always_429: "login.email.known_good",
+  enum_case_insensitive: "token.negative.enum.case.grant_type",
+  token_ignores_oid: "token.negative.oid.pattern.case",
+  token_ignores_content_type: "token.negative.content_type",
 };
 
 /** Broken servers that break a rule Dintero does not publish: caught by an advisory check, which fails

@@ -49,6 +49,9 @@ export const BREAKAGES = {
   counts_password_utf16_units: "the password's maxLength is counted in UTF-16 units (.length): 255 emoji are rejected as 510",
   ident_without_ident_type: "an ident without ident_type is accepted (its type is guessed)",
   login_always_429: "every login is answered 429 with Retry-After: 3600",
+  enum_case_insensitive: "enum values (type, ident_type, grant_type) are compared case-insensitively: \"Customer\" passes as customer",
+  token_ignores_oid: "the token endpoint does not check its path's oid (a malformed oid is served like the client's own)",
+  token_ignores_content_type: "the token endpoint parses any Content-Type as JSON",
   token_429_long_once: "the first token request is answered 429 with Retry-After: 90 (longer than the suite waits): the run cannot get a bearer",
   ignores_user_type: "a login matches whatever the body's type (a customer logs in as a company)",
 } as const;
@@ -207,14 +210,15 @@ export async function startContractServer(opts: ContractServerOptions = {}): Pro
     error(res, broken === "validation_422" ? 422 : 400, "INVALID_REQUEST_PARAMETERS", message, errors);
 
   /** Shared request parsing: media type, JSON, aid. Returns the body or undefined (answered). */
-  async function parse(req: IncomingMessage, res: ServerResponse, aid: string): Promise<unknown> {
+  async function parse(req: IncomingMessage, res: ServerResponse, aid: string, op: "token" | "login" = "login"): Promise<unknown> {
     const raw = await readBody(req);
     const type = (req.headers["content-type"] ?? "").split(";")[0]!.trim().toLowerCase();
-    if (type !== "application/json" && vary === "framework_refusals") {
+    const anyType = broken === "ignores_content_type" || (op === "token" && broken === "token_ignores_content_type");
+    if (type !== "application/json" && !anyType && vary === "framework_refusals") {
       res.writeHead(415, { "content-type": "application/problem+json; charset=utf-8" });
       return void res.end(JSON.stringify({ type: "about:blank", title: "Unsupported Media Type", status: 415 }));
     }
-    if (type !== "application/json" && broken !== "ignores_content_type") {
+    if (type !== "application/json" && !anyType) {
       return vary === "status_415_for_content_type" ? error(res, 415, "UNSUPPORTED_MEDIA_TYPE", "Content-Type must be application/json") : invalid(res, "Content-Type must be application/json");
     }
     let body: unknown;
@@ -224,7 +228,12 @@ export async function startContractServer(opts: ContractServerOptions = {}): Pro
       return invalid(res, "Invalid JSON");
     }
     // broken: the account id is upper-cased before it is checked (and served)
-    if (!validateAccountId(broken === "accepts_lower_case_aid" ? aid.toUpperCase() : aid)) return invalid(res, "Invalid account id", validateAccountId.errors ?? []);
+    if (!(op === "token" && broken === "token_ignores_oid") && !validateAccountId(broken === "accepts_lower_case_aid" ? aid.toUpperCase() : aid)) return invalid(res, "Invalid account id", validateAccountId.errors ?? []);
+    // broken: enum values folded to lower case before validation
+    if (broken === "enum_case_insensitive" && body && typeof body === "object" && !Array.isArray(body)) {
+      const b = body as Record<string, unknown>;
+      for (const k of ["type", "ident_type", "grant_type"]) if (typeof b[k] === "string") b[k] = (b[k] as string).toLowerCase();
+    }
     return body;
   }
 
@@ -241,12 +250,12 @@ export async function startContractServer(opts: ContractServerOptions = {}): Pro
     const expected = `Basic ${Buffer.from(`${options.clientId}:${options.clientSecret}`).toString("base64")}`;
     if (vary === "token_400_without_credentials" && !req.headers.authorization) return error(res, 400, "invalid_client", "Client authentication missing");
     if (req.headers.authorization !== expected) return error(res, 401, "UNAUTHORIZED", "Invalid client credentials");
-    const body = await parse(req, res, aid);
+    const body = await parse(req, res, aid, "token");
     if (body === undefined) return;
     if (!validateClientCredentialsTokenRequest(body)) return invalid(res, "Invalid request body", validateClientCredentialsTokenRequest.errors ?? []);
     // "The audience must be a grant associated with the client" (broken: any audience gets a token for it).
     const requested = (body as { audience: string }).audience;
-    if ((broken !== "token_any_audience" && requested !== audience) || aid !== options.accountId) return error(res, 403, "FORBIDDEN", "Forbidden");
+    if ((broken !== "token_any_audience" && requested !== audience) || (aid !== options.accountId && broken !== "token_ignores_oid")) return error(res, 403, "FORBIDDEN", "Forbidden");
     const tok = issue(`${options.clientId}@clients`, broken === "token_expires_in_zero" ? 0 : 14400, CLIENT_SCOPE, requested);
     send(res, broken === "token_201_created" ? 201 : 200, broken === "refresh_token_on_client_credentials" ? { ...tok, refresh_token: `rt_${randomBytes(12).toString("hex")}` } : tok);
   }
