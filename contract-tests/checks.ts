@@ -320,7 +320,7 @@ const negativeDataRejection: Check = {
   name: "negative_data_rejection",
   level: "contract",
   source: dintero(DINTERO_LOGIN_DOCS, "400 Bad / Invalid request"),
-  catches: "a request breaking exactly one rule (required, enum, length, type, either/or, aid, non-JSON, Content-Type) that is not rejected with a documented 4xx",
+  catches: "a request breaking exactly one rule (required, enum and enum case, length, type, either/or, aid and oid, non-JSON, Content-Type) that is not rejected with a documented 4xx",
   appliesTo: (ex, ctx) => judgeable(ex) && ctx.kase.expect.kind === "rejection",
   run(ex, ctx) {
     const expect = ctx.kase.expect as Extract<Case["expect"], { kind: "rejection" }>;
