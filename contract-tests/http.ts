@@ -67,6 +67,11 @@ export interface TransportOptions {
   maxRetryAfterS?: number;
 }
 
+/** The longest Retry-After the suite waits out (seconds); a longer one ends the case with its 429. */
+export const MAX_RETRY_AFTER_S = 60;
+/** How many 429s of one request are waited out and retried. */
+export const MAX_RETRIES = 3;
+
 /** Seconds waited after a 429 whose Retry-After is missing or invalid (never 0: that would hammer). */
 export const RETRY_FALLBACK_S = 1;
 
@@ -163,7 +168,7 @@ function rawSend(request: RecordedRequest, signal: AbortSignal): Promise<RawResp
 
 export function createTransport(options: TransportOptions): Transport {
   const maxTimeouts = options.maxConsecutiveTimeouts ?? 3;
-  const maxRetryAfterS = options.maxRetryAfterS ?? 60;
+  const maxRetryAfterS = options.maxRetryAfterS ?? MAX_RETRY_AFTER_S;
   let sent = 0;
   let rateLimitedCount = 0;
   let consecutiveTimeouts = 0;
@@ -222,7 +227,7 @@ export function createTransport(options: TransportOptions): Transport {
       for (let tries = 0; ; tries++) {
         const result = await attempt(request);
         const status = result.response?.status;
-        if (status === 429 && tries < 3) {
+        if (status === 429 && tries < MAX_RETRIES) {
           const retryAfter = result.response?.headers["retry-after"];
           const waitS = retryDelaySeconds(retryAfter, RETRY_FALLBACK_S);
           // Not retried (too long a wait, or past the deadline): the 429 is the case's final answer.

@@ -3,7 +3,7 @@
 import type { SuiteConfig } from "./config.ts";
 import { secretFieldNames } from "./config.ts";
 import { fixedCases, type Capture, type Case } from "./cases.ts";
-import { CHECKS, failsRun, LEVELS, type CheckContext, type Finding, type Level } from "./checks.ts";
+import { CHECKS, failsRun, LEVELS, rateLimitedThroughout, unwaitedRateLimit, unwaitedReason, type CheckContext, type Finding, type Level } from "./checks.ts";
 import { generatedCases } from "./generated-cases.ts";
 import { createTransport, RunAborted, type AbortReason, type Exchange } from "./http.ts";
 import { stringMembers } from "./json-members.ts";
@@ -250,7 +250,10 @@ export async function runSuite(config: SuiteConfig, options: RunOptions = {}): P
         if (kase.auth === "bearer" && !captured.has("clientBearer")) {
           const tokenExchange = exchanges.find((e) => e.caseId === "token.known_good");
           if (tokenExchange?.error?.kind === "timeout") throw new RunAborted("not_answering", `the target is not answering: the token request got no answer within ${config.timeoutMs} ms`);
-          throw Object.assign(new Error("no bearer: the token request did not return an access_token, so the login cases cannot run"), { noBearer: true });
+          // A 429 the suite could not wait out: the run stops (exit 1) saying so, never passing unjudged.
+          const tokenCase = caseById.get("token.known_good");
+          const limited = tokenExchange && tokenCase && unwaitedRateLimit(tokenExchange, tokenCase) ? `: the known-good token request was ${unwaitedReason(tokenExchange)}; run again when the server's rate limit allows` : "";
+          throw Object.assign(new Error(`no bearer: the token request did not return an access_token, so the login cases cannot run${limited}`), { noBearer: true });
         }
         let ex: Exchange;
         try {
@@ -289,6 +292,19 @@ export async function runSuite(config: SuiteConfig, options: RunOptions = {}): P
   } finally {
     await stopTarget?.();
   }
+
+  // A known-good case that ended in a 429 the suite did not wait out was not judged; but an operation that
+  // answered nothing but 429 in the whole run is "rate limited throughout" and must not pass unjudged.
+  // (Answers to other methods on the path, e.g. a 405 to PUT, do not count: they are not the operation's.)
+  const answeredOps = new Set(exchanges.filter((e) => e.response && e.response.status !== 429 && caseById.get(e.caseId)?.expect.kind !== "method_rejection").map((e) => caseById.get(e.caseId)?.operation));
+  results.forEach((r, i) => {
+    const ex = r.check === "server_answers" && r.outcome === "not_applicable" ? exchanges.find((e) => e.id === r.exchangeId) : undefined;
+    const kase = caseById.get(r.caseId);
+    if (!ex || !kase || !unwaitedRateLimit(ex, kase) || answeredOps.has(kase.operation)) return;
+    const f = rateLimitedThroughout(ex, spec.operations[kase.operation]);
+    const check = CHECKS.find((c) => c.name === r.check)!;
+    results[i] = { check: r.check, level: check.level, caseId: r.caseId, outcome: "fail", exchangeId: ex.id, findings: [{ ...f, level: check.level, source: check.source, actual: redactor.text(f.actual ?? ""), message: redactor.text(f.message) }] };
+  });
 
   const failed = results.some((r) => r.outcome === "fail" && failsRun(r.level, config.failOn));
   const exitCode: 0 | 1 | 2 = aborted?.reason === "unreachable" ? 2 : failed || aborted ? 1 : 0;

@@ -22,7 +22,7 @@ async function run(breakage?: Breakage, args: Record<string, string> = {}, vary?
 const failedChecks = (r: RunResult) => [...new Set(r.results.filter((x) => x.outcome === "fail").map((x) => x.check))];
 
 /** Each broken server, and the check that must catch it. */
-const CAUGHT_BY: Record<Exclude<Breakage, "rate_limits_once" | AdvisoryBreakage | CuratedRuleBreakage>, string> = {
+const CAUGHT_BY: Record<Exclude<Breakage, "rate_limits_once" | "token_429_long_once" | AdvisoryBreakage | CuratedRuleBreakage>, string> = {
   expires_in_as_string: "response_schema_conformance",
   // Dintero sets no minimum on expires_in: a token that has expired on arrival is a token-semantics finding, not a schema one.
   token_expires_in_zero: "token_semantics",
@@ -55,7 +55,9 @@ const CAUGHT_BY: Record<Exclude<Breakage, "rate_limits_once" | AdvisoryBreakage 
   counts_password_utf16_units: "positive_data_acceptance",
   ident_without_ident_type: "negative_data_rejection",
   login_always_429: "server_answers",
-  ignores_user_type: "identity_binding",
+  enum_case_insensitive: "negative_data_rejection",
+  token_ignores_oid: "negative_data_rejection",
+  token_ignores_content_type: "negative_data_rejection",
 };
 
 /** The case that catches a breakage, where one case was added for it. */
@@ -66,7 +68,9 @@ const CAUGHT_AT: Partial<Record<Breakage, string>> = {
   counts_password_bytes: "login.email.negative.minLength.multibyte.password",
   ident_without_ident_type: "login.ident.negative.anyOf.partial.ident",
   login_always_429: "login.email.known_good",
-  ignores_user_type: "login.identity.email_as_type_company",
+  enum_case_insensitive: "token.negative.enum.case.grant_type",
+  token_ignores_oid: "token.negative.oid.pattern.case",
+  token_ignores_content_type: "token.negative.content_type",
 };
 
 /** Broken servers that break a rule Dintero does not publish: caught by an advisory check, which fails
@@ -85,11 +89,13 @@ const ADVISED_BY: Record<AdvisoryBreakage, string> = {
 
 /** Broken servers that break a rule only this spec states (under a node marked x-curated alone): a
  * contract check finds it, but the finding is advisory, since Dintero does not publish the rule. */
-type CuratedRuleBreakage = "retry_after_not_a_number" | "exp_mismatch";
+type CuratedRuleBreakage = "retry_after_not_a_number" | "exp_mismatch" | "ignores_user_type";
 const CURATED_RULE: Record<CuratedRuleBreakage, string> = {
   retry_after_not_a_number: "response_headers", // Retry-After on the login's curated 429
   // exp is optional (RFC 7519 §4.1.4) and Dintero publishes no claim rules: advisory since the suite-review fixes
   exp_mismatch: "token_semantics",
+  // "users with different type can share email" (Dintero): a 200 under another user type may be a twin; advisory since suitefix2
+  ignores_user_type: "identity_binding",
 };
 
 /** Correct but different servers, and the advisory checks that report them: each must pass at --fail-on
@@ -107,6 +113,15 @@ const PASSES_WITH: Record<Variation, string[]> = {
   status_501_for_patch: [],
   duplicate_identical_content_type: ["encoding"],
   token_400_without_credentials: [],
+  // the first login's 429 (Retry-After 90) is not waited out: that case is not judged, the run passes
+  login_429_long_once: [],
+  // the unknown identity's 404 (and every made-up identity's) is an undocumented refusal; it also differs from the wrong password's 403
+  unknown_identity_404: ["status_code_conformance", "wrong_credentials", "account_enumeration"],
+  // the email's company twin logs in as type company: reported as an advisory identity_binding finding
+  company_twin: ["identity_binding"],
+  auth_400_for_malformed: [],
+  // an undocumented status has no documented media type: the HTML 404 and problem+json 415 are advisory
+  framework_refusals: ["status_code_conformance", "content_type_conformance"],
 };
 
 describe("the correct local server", () => {
@@ -143,6 +158,20 @@ describe("the correct local server", () => {
     expect(failedChecks(result).sort()).toEqual([...advisory].sort());
     const failures = result.results.filter((r) => r.outcome === "fail");
     expect(failures.every((r) => r.level === "advisory" && r.findings.every((f) => f.level === "advisory"))).toBe(true);
+    const statusOf = (id: string) => result.exchanges.find((e) => e.caseId === id)?.response?.status;
+    if (vary === "auth_400_for_malformed") {
+      expect(["login.auth.empty_bearer", "login.auth.malformed", "login.auth.wrong_scheme", "login.auth.forged_jwt"].map(statusOf)).toEqual([400, 400, 400, 401]);
+    }
+    if (vary === "unknown_identity_404") {
+      expect(statusOf("login.credentials.unknown_identity")).toBe(404);
+      expect(result.results.some((r) => r.check === "status_code_conformance" && r.outcome === "fail" && r.caseId.startsWith("login.generated.valid."))).toBe(true);
+    }
+    if (vary === "login_429_long_once") {
+      const first = result.results.find((r) => r.check === "server_answers" && r.outcome === "not_applicable")!;
+      expect(first.reason).toMatch(/answered 429, Retry-After "90", not waited out .*cannot be judged/);
+      expect(result.rateLimited).toBe(0);
+    }
+    if (vary === "framework_refusals") expect([statusOf("login.negative.aid.pattern.case"), statusOf("login.negative.content_type")]).toEqual([404, 415]);
     if (vary === "validates_identity_formats") expect(result.results.some((r) => r.caseId.startsWith("login.generated.valid") && r.outcome === "pass")).toBe(true);
     if (vary === "rejects_made_up_identities") {
       // every generated valid body got 400; each finding says why it is advisory (prose-only, or the control)
@@ -172,6 +201,17 @@ describe("the correct local server", () => {
     expect(result.results.filter((r) => r.check === "server_answers" && r.outcome === "fail").map((r) => r.caseId).sort()).toEqual(["login.email.known_good", "login.ident.known_good"]);
   });
 
+  it("a known-good token request answered 429 with a Retry-After over 60 s stops the run (exit 1), saying why", async () => {
+    const started = Date.now();
+    const result = await run("token_429_long_once");
+    expect(Date.now() - started).toBeLessThan(5000);
+    expect(result.exitCode).toBe(1);
+    expect(result.aborted?.reason).toBe("no_bearer");
+    expect(result.aborted?.message).toMatch(/the known-good token request was answered 429, Retry-After "90", not waited out.*run again/);
+    // the token endpoint answered other requests: not "rate limited throughout", not judged either
+    expect(result.results.find((r) => r.check === "server_answers" && r.caseId === "token.known_good")?.outcome).toBe("not_applicable");
+  });
+
   it("honours a 429 with Retry-After and reports it, without counting a violation", async () => {
     const result = await run("rate_limits_once");
     expect(result.exitCode).toBe(0);
@@ -183,7 +223,7 @@ describe("the correct local server", () => {
 describe("every broken server fails the suite and names the right check", () => {
   it("has a broken server for every check, contract checks for contract breaks, advisory for advisory", () => {
     for (const check of CHECKS) expect([...Object.values(CAUGHT_BY), ...Object.values(ADVISED_BY)], check.name).toContain(check.name);
-    for (const b of Object.keys(BREAKAGES)) expect(b === "rate_limits_once" || b in CAUGHT_BY || b in ADVISED_BY || b in CURATED_RULE, b).toBe(true);
+    for (const b of Object.keys(BREAKAGES)) expect(b === "rate_limits_once" || b === "token_429_long_once" || b in CAUGHT_BY || b in ADVISED_BY || b in CURATED_RULE, b).toBe(true);
     expect(Object.keys(VARIATIONS).sort()).toEqual(Object.keys(PASSES_WITH).sort());
     for (const name of Object.values(CAUGHT_BY)) expect(CHECKS.find((c) => c.name === name)?.level, name).toBe("contract");
     for (const name of Object.values(ADVISED_BY)) expect(CHECKS.find((c) => c.name === name)?.level, name).toBe("advisory");

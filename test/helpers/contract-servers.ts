@@ -49,6 +49,10 @@ export const BREAKAGES = {
   counts_password_utf16_units: "the password's maxLength is counted in UTF-16 units (.length): 255 emoji are rejected as 510",
   ident_without_ident_type: "an ident without ident_type is accepted (its type is guessed)",
   login_always_429: "every login is answered 429 with Retry-After: 3600",
+  enum_case_insensitive: "enum values (type, ident_type, grant_type) are compared case-insensitively: \"Customer\" passes as customer",
+  token_ignores_oid: "the token endpoint does not check its path's oid (a malformed oid is served like the client's own)",
+  token_ignores_content_type: "the token endpoint parses any Content-Type as JSON",
+  token_429_long_once: "the first token request is answered 429 with Retry-After: 90 (longer than the suite waits): the run cannot get a bearer",
   ignores_user_type: "a login matches whatever the body's type (a customer logs in as a company)",
 } as const;
 export type Breakage = keyof typeof BREAKAGES;
@@ -67,6 +71,11 @@ export const VARIATIONS = {
   status_501_for_patch: "PATCH is answered 501 Not Implemented (RFC 9110 §15.6.2)",
   duplicate_identical_content_type: "every response repeats its Content-Type line identically",
   token_400_without_credentials: "a token request without client credentials is answered 400 invalid_client (RFC 6749 §5.2)",
+  auth_400_for_malformed: "an empty or malformed bearer and a non-Bearer scheme are answered 400 invalid_request (RFC 6750 §3.1); a well-formed but never-issued JWT 401",
+  login_429_long_once: "the first login is answered 429 with Retry-After: 90, longer than the suite waits; every other login is answered",
+  unknown_identity_404: "an identity the server does not know is answered 404 Not Found with an Error body (undocumented 4xx); a wrong password 403",
+  company_twin: "the known email also exists as a company user with the same password (Dintero: \"users with different type can share email\"): type company logs in too",
+  framework_refusals: "undocumented refusals as web frameworks send them: a malformed account id is answered 404 text/html, a wrong request Content-Type 415 application/problem+json (RFC 9457)",
 } as const;
 export type Variation = keyof typeof VARIATIONS;
 
@@ -201,10 +210,15 @@ export async function startContractServer(opts: ContractServerOptions = {}): Pro
     error(res, broken === "validation_422" ? 422 : 400, "INVALID_REQUEST_PARAMETERS", message, errors);
 
   /** Shared request parsing: media type, JSON, aid. Returns the body or undefined (answered). */
-  async function parse(req: IncomingMessage, res: ServerResponse, aid: string): Promise<unknown> {
+  async function parse(req: IncomingMessage, res: ServerResponse, aid: string, op: "token" | "login" = "login"): Promise<unknown> {
     const raw = await readBody(req);
     const type = (req.headers["content-type"] ?? "").split(";")[0]!.trim().toLowerCase();
-    if (type !== "application/json" && broken !== "ignores_content_type") {
+    const anyType = broken === "ignores_content_type" || (op === "token" && broken === "token_ignores_content_type");
+    if (type !== "application/json" && !anyType && vary === "framework_refusals") {
+      res.writeHead(415, { "content-type": "application/problem+json; charset=utf-8" });
+      return void res.end(JSON.stringify({ type: "about:blank", title: "Unsupported Media Type", status: 415 }));
+    }
+    if (type !== "application/json" && !anyType) {
       return vary === "status_415_for_content_type" ? error(res, 415, "UNSUPPORTED_MEDIA_TYPE", "Content-Type must be application/json") : invalid(res, "Content-Type must be application/json");
     }
     let body: unknown;
@@ -214,7 +228,12 @@ export async function startContractServer(opts: ContractServerOptions = {}): Pro
       return invalid(res, "Invalid JSON");
     }
     // broken: the account id is upper-cased before it is checked (and served)
-    if (!validateAccountId(broken === "accepts_lower_case_aid" ? aid.toUpperCase() : aid)) return invalid(res, "Invalid account id", validateAccountId.errors ?? []);
+    if (!(op === "token" && broken === "token_ignores_oid") && !validateAccountId(broken === "accepts_lower_case_aid" ? aid.toUpperCase() : aid)) return invalid(res, "Invalid account id", validateAccountId.errors ?? []);
+    // broken: enum values folded to lower case before validation
+    if (broken === "enum_case_insensitive" && body && typeof body === "object" && !Array.isArray(body)) {
+      const b = body as Record<string, unknown>;
+      for (const k of ["type", "ident_type", "grant_type"]) if (typeof b[k] === "string") b[k] = (b[k] as string).toLowerCase();
+    }
     return body;
   }
 
@@ -224,15 +243,19 @@ export async function startContractServer(opts: ContractServerOptions = {}): Pro
       res.writeHead(429, { "content-type": "application/json; charset=utf-8", "retry-after": "1.5" });
       return res.end(JSON.stringify({ error: { code: "TOO_MANY_REQUESTS", message: "Too Many Requests" } }));
     }
+    if (broken === "token_429_long_once" && tokenRequests === 1) {
+      res.writeHead(429, { "content-type": "application/json; charset=utf-8", "retry-after": "90" });
+      return res.end(JSON.stringify({ error: { code: "TOO_MANY_REQUESTS", message: "Too Many Requests" } }));
+    }
     const expected = `Basic ${Buffer.from(`${options.clientId}:${options.clientSecret}`).toString("base64")}`;
     if (vary === "token_400_without_credentials" && !req.headers.authorization) return error(res, 400, "invalid_client", "Client authentication missing");
     if (req.headers.authorization !== expected) return error(res, 401, "UNAUTHORIZED", "Invalid client credentials");
-    const body = await parse(req, res, aid);
+    const body = await parse(req, res, aid, "token");
     if (body === undefined) return;
     if (!validateClientCredentialsTokenRequest(body)) return invalid(res, "Invalid request body", validateClientCredentialsTokenRequest.errors ?? []);
     // "The audience must be a grant associated with the client" (broken: any audience gets a token for it).
     const requested = (body as { audience: string }).audience;
-    if ((broken !== "token_any_audience" && requested !== audience) || aid !== options.accountId) return error(res, 403, "FORBIDDEN", "Forbidden");
+    if ((broken !== "token_any_audience" && requested !== audience) || (aid !== options.accountId && broken !== "token_ignores_oid")) return error(res, 403, "FORBIDDEN", "Forbidden");
     const tok = issue(`${options.clientId}@clients`, broken === "token_expires_in_zero" ? 0 : 14400, CLIENT_SCOPE, requested);
     send(res, broken === "token_201_created" ? 201 : 200, broken === "refresh_token_on_client_credentials" ? { ...tok, refresh_token: `rt_${randomBytes(12).toString("hex")}` } : tok);
   }
@@ -244,10 +267,17 @@ export async function startContractServer(opts: ContractServerOptions = {}): Pro
       res.writeHead(429, { "content-type": "application/json; charset=utf-8", "retry-after": "3600" });
       return res.end(JSON.stringify({ error: { code: "TOO_MANY_REQUESTS", message: "Too Many Requests" } }));
     }
+    if (vary === "login_429_long_once" && loginRequests === 1) {
+      res.writeHead(429, { "content-type": "application/json; charset=utf-8", "retry-after": "90" });
+      return res.end(JSON.stringify({ error: { code: "TOO_MANY_REQUESTS", message: "Too Many Requests" } }));
+    }
     if ((broken === "rate_limits_once" || broken === "retry_after_not_a_number") && loginRequests === 1) {
       res.writeHead(429, { "content-type": "application/json; charset=utf-8", "retry-after": broken === "rate_limits_once" ? "0" : "1.5" });
       return res.end(JSON.stringify({ error: { code: "TOO_MANY_REQUESTS", message: "Too Many Requests" } }));
     }
+    // RFC 6750 §3.1: a malformed request (here: an Authorization header that is no Bearer JWT) is invalid_request, 400.
+    const authorization = req.headers.authorization;
+    if (vary === "auth_400_for_malformed" && authorization !== undefined && !/^Bearer [A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/.test(authorization)) return error(res, 400, "invalid_request", "Malformed Authorization header");
     const claims = bearerClaims(req.headers.authorization);
     if (broken !== "no_auth_required" && !claims) {
       return error(res, 401, "UNAUTHORIZED", "Access forbidden, invalid JWT token was used");
@@ -255,6 +285,10 @@ export async function startContractServer(opts: ContractServerOptions = {}): Pro
     // A client's bearer opens its own account only (broken: any account is served from one user store).
     const servedAccount = broken === "serves_other_account" ? aid : options.accountId;
     if (vary === "status_404_for_bad_aid" && !validateAccountId(aid)) return error(res, 404, "NOT_FOUND", "No such account");
+    if (vary === "framework_refusals" && !validateAccountId(aid)) {
+      res.writeHead(404, { "content-type": "text/html; charset=utf-8" });
+      return res.end("<!DOCTYPE html><html><body><pre>Cannot POST</pre></body></html>");
+    }
     const pathAccount = broken === "accepts_lower_case_aid" ? aid.toUpperCase() : aid;
     if (broken !== "no_auth_required" && broken !== "serves_other_account" && claims?.aud !== audienceOf(pathAccount)) {
       return vary === "status_404_for_other_account" && validateAccountId(aid) ? error(res, 404, "NOT_FOUND", "No such account") : error(res, 403, "FORBIDDEN", "Forbidden");
@@ -295,7 +329,9 @@ export async function startContractServer(opts: ContractServerOptions = {}): Pro
     const byIdent = creds.email === undefined && identMatches;
     const knownIdentity = creds.email === options.email || (creds.ident_type === options.identType && creds.ident === options.ident);
     if (vary === "rejects_made_up_identities" && !knownIdentity) return invalid(res, "No such user");
-    const ok = (creds.type === "customer" || broken === "ignores_user_type") && (byEmail || byIdent || (broken === "accepts_any_password" && knownIdentity));
+    if (vary === "unknown_identity_404" && !knownIdentity) return error(res, 404, "NOT_FOUND", "No such user");
+    const twin = vary === "company_twin" && creds.type === "company" && creds.email === options.email;
+    const ok = (creds.type === "customer" || broken === "ignores_user_type" || twin) && (byEmail || byIdent || (broken === "accepts_any_password" && knownIdentity));
     const unknownMessage = broken === "enumeration_leak" && !knownIdentity ? "No user with this identity" : "Forbidden";
     if (!ok) return error(res, 403, "FORBIDDEN", broken === "echoes_password" ? `Wrong password "${creds.password}"` : broken === "echoes_password_encoded" ? `Wrong password ${encodeURIComponent(creds.password!)} (${[...creds.password!].map((c) => `\\u${c.codePointAt(0)!.toString(16).padStart(4, "0")}`).join("")})` : unknownMessage);
     const tok = issue(`customer:${creds.email ?? creds.ident}`, 3600, "read:accounts:/customers");
