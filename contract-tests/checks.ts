@@ -479,7 +479,7 @@ const secretReflection: Check = {
   // Advisory: Dintero does not publish "never echo the password" (writeOnly on password is this spec's
   // annotation), so it must not fail a run by default; it is reported in every run, and --fail-on advisory gates on it.
   level: "advisory",
-  source: { ref: "#/components/schemas/LoginCredentials/properties/password/writeOnly (OpenAPI: not sent in responses); OWASP ASVS 4.0 V8.3", url: "https://owasp.org/www-project-application-security-verification-standard/" },
+  source: { ref: "this project's rule (Dintero does not publish it), after OWASP ASVS 4.0 V8.3; the spec marks password writeOnly (#/components/schemas/LoginCredentials/properties/password/writeOnly)", url: "https://owasp.org/www-project-application-security-verification-standard/" },
   catches: "a response body or header that echoes the submitted password or the client secret",
   appliesTo: answered,
   run(ex, ctx) {

@@ -49,7 +49,7 @@ const branded = new WeakSet<object>();
 /**
  * The error `login()` rejects with. It never holds the request body, headers or the raw
  * Response, and its message is built from our own words plus server text that has had every
- * known secret removed (see `redactSecrets` in redact.ts).
+ * known secret removed (see `redactServerText` in redact.ts).
  */
 export class LoginError extends Error {
   declare readonly name: "LoginError";

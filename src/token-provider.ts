@@ -53,7 +53,7 @@ export async function fetchClientToken(options: ClientTokenRequestOptions): Prom
   const basic = basicCredentials(credentials);
   const context: ExchangeContext = {
     operation: "client token request",
-    secrets: basicSecrets(credentials),
+    secrets: basicSecrets(credentials, basic),
     // The bearer must be usable (a string with a lifetime), so its response is always checked.
     validateResponses: true,
   };
@@ -86,21 +86,20 @@ export async function fetchClientToken(options: ClientTokenRequestOptions): Prom
 }
 
 /** `base64(utf8(client_id:client_secret))` with Web APIs only: TextEncoder and btoa. */
-/**
- * What client credentials put at stake in an exchange: the secret, and the Basic credentials in
- * Base64 and in Base64url (a server may echo either; `id:secret` itself is not listed, since its
- * start is the public client id, which redaction would then hide wherever it appears).
- */
-export function basicSecrets(credentials: ClientCredentials): string[] {
-  const basic = basicCredentials(credentials);
-  return [credentials.clientSecret, basic, basic.replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "")];
-}
-
 export function basicCredentials({ clientId, clientSecret }: ClientCredentials): string {
   const bytes = new TextEncoder().encode(`${clientId}:${clientSecret}`);
   let binary = "";
   for (const byte of bytes) binary += String.fromCharCode(byte);
   return btoa(binary);
+}
+
+/**
+ * What client credentials put at stake in an exchange: the secret, and the Basic credentials in
+ * Base64 and in Base64url (a server may echo either; `id:secret` itself is not listed, since its
+ * start is the public client id, which redaction would then hide wherever it appears).
+ */
+export function basicSecrets(credentials: ClientCredentials, basic = basicCredentials(credentials)): string[] {
+  return [credentials.clientSecret, basic, basic.replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "")];
 }
 
 /**
