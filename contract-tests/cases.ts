@@ -3,6 +3,8 @@
 import { createHmac, randomBytes } from "node:crypto";
 import type { Identity, SuiteConfig } from "./config.ts";
 import { identityFieldNames, secretFieldNames } from "./config.ts";
+import fc from "fast-check";
+import { shapedLike } from "./generated-cases.ts";
 import type { Json, OperationKey, SpecModel } from "./spec.ts";
 
 export type Expectation =
@@ -252,6 +254,11 @@ export function unsignedJwt(config: SuiteConfig, scopes: string[]): string {
   return `${b64({ alg: "none", typ: "JWT" })}.${b64({ iss: `${config.target.baseUrl}/accounts/${config.accountId}/auth/token`, aud: config.audience, sub: "contract-suite-unsigned", iat: now, exp: now + 3600, scope: scopes.join(" ") })}.`;
 }
 
+/** An identity's fields with every identifying value made up in the same shape (ident_type kept). */
+export function madeUpFields(identity: Identity, seed: number): Record<string, string> {
+  return Object.fromEntries(Object.entries(identity.fields).map(([k, v], i) => [k, k === "ident_type" ? v : fc.sample(shapedLike(v), { seed: seed + 500 + i, numRuns: 1 })[0]!]));
+}
+
 export function loginBody(spec: SpecModel, config: SuiteConfig, identity: Identity, password = identity.password): Record<string, unknown> {
   const [secret] = [...secretFieldNames(spec.operations.login.requestSchema)];
   return { audience: config.audience, type: config.loginType, ...identity.fields, [secret!]: password };
@@ -291,14 +298,21 @@ export function fixedCases(spec: SpecModel, config: SuiteConfig): Case[] {
     cases.push({ id: "token.negative.content_type", group: "negative", operation: "token", title: `Content-Type ${tokenWrongType}`, auth: "basic", contentType: tokenWrongType, body, expect: { kind: "rejection", status: "any_4xx", rule: `request media type ${token.requestMediaTypes.join(", ")}`, pointer: "" } });
   }
 
+  const [secretField] = [...secretFieldNames(login.requestSchema)];
   for (const identity of config.identities) {
     const body = loginBody(spec, config, identity);
     const form = identity.label;
     // The first known-good login yields the customer token later cases use as a (wrong) bearer.
     const captures = identity === config.identities[0] ? { captures: { customerToken: "/access_token" } } : {};
     cases.push({ id: `login.${form}.known_good`, group: "known_good", operation: "login", title: `known-good login, ${form} form`, auth: "bearer", body, expect: { kind: "success" }, ...captures });
+    // A body whose password breaks a rule is a wrong-password attempt on a server that checks the
+    // credentials before the body: it carries a made-up identity of the same shape, never the real one
+    // (the real identity gets one wrong password per run). Other mutations keep the real identity with its
+    // right password, so that a server ignoring the broken rule logs it in and is caught plainly.
+    const madeUp = madeUpFields(identity, config.seed);
     for (const m of bodyMutations(login.requestSchema as Schema, body, loginValid)) {
-      cases.push({ id: `login.${form}.negative.${m.id}`, group: "negative", operation: "login", title: m.title, auth: "bearer", body: m.body, expect: { kind: "rejection", status: "validation", rule: m.rule, pointer: m.pointer } });
+      const mutated = m.pointer === `/${secretField}` && m.body && typeof m.body === "object" && !Array.isArray(m.body) ? { ...m.body, ...madeUp } : m.body;
+      cases.push({ id: `login.${form}.negative.${m.id}`, group: "negative", operation: "login", title: m.title, auth: "bearer", body: mutated, expect: { kind: "rejection", status: "validation", rule: m.rule, pointer: m.pointer } });
     }
   }
 

@@ -1,6 +1,7 @@
 // The suite's configuration: command-line options and environment variables, validated before any
 // request is sent. A problem is a ConfigError (exit 2) naming the variable or option.
 import { randomBytes } from "node:crypto";
+import { closest } from "fastest-levenshtein";
 import type { Level } from "./checks.ts";
 import { loadSpec, type SpecModel } from "./spec.ts";
 
@@ -12,7 +13,8 @@ export interface Identity {
 }
 
 export interface SuiteConfig {
-  target: { kind: "mock" | "live"; baseUrl: string };
+  /** `why`: the variable (or its absence) that chose this target, printed first in every run */
+  target: { kind: "mock" | "live"; baseUrl: string; why: string };
   accountId: string;
   /** another account, for the account-isolation cases (DINTERO_OTHER_ACCOUNT_ID or derived) */
   otherAccountId: string;
@@ -170,7 +172,43 @@ function identityFrom(example: Record<string, unknown>, identityFields: string[]
   return { fields, password: String(example[secret]), label };
 }
 
+/** The variables the suite reads: every option's and every live target's. */
+export function knownVariables(): string[] {
+  return [...OPTIONS.map((o) => o.env), ...LIVE_VARIABLES.map((v) => v.name)];
+}
+
+/** The prefixes the suite owns: a variable with one of them that the suite does not know is a typo. */
+export const OWNED_PREFIXES = ["DINTERO_", "CONTRACT_"];
+
+/**
+ * Refuses, before anything is sent, an environment that would make the run judge something else than
+ * the user meant (exit 2, never a silent fallback):
+ * - a DINTERO_* or CONTRACT_* variable the suite does not know (a typo such as DINTERO_BASEURL would
+ *   otherwise leave DINTERO_BASE_URL unset, and the run would judge the mock and pass), named with the
+ *   closest known name;
+ * - a live-target variable without DINTERO_BASE_URL, or DINTERO_BASE_URL set but empty (a CI secret
+ *   that is missing): the mock is judged only when no live variable is there at all.
+ * A variable that is present but empty counts as present: an unset CI secret arrives as "".
+ */
+export function checkEnvironment(env: Record<string, string | undefined>): void {
+  const known = knownVariables();
+  const present = Object.keys(env).filter((name) => env[name] !== undefined);
+  for (const name of present) {
+    if (!OWNED_PREFIXES.some((p) => name.startsWith(p)) || known.includes(name)) continue;
+    throw new ConfigError(`unknown variable ${name}: did you mean ${closest(name, known)}? (the suite reads only the variables listed by --help; unset ${name} or fix its name)`);
+  }
+  const baseUrl = env.DINTERO_BASE_URL;
+  const live = LIVE_VARIABLES.map((v) => v.name).filter((n) => n !== "DINTERO_BASE_URL" && present.includes(n));
+  if (baseUrl !== undefined && baseUrl.trim() === "") {
+    throw new ConfigError("DINTERO_BASE_URL is set but empty (a missing CI secret?): set it to the live target's base URL, or unset it to judge the Prism mock");
+  }
+  if (baseUrl === undefined && live.length) {
+    throw new ConfigError(`${live.join(", ")} ${live.length === 1 ? "is" : "are"} set but DINTERO_BASE_URL is not: set DINTERO_BASE_URL to judge a live target, or unset ${live.length === 1 ? "it" : "them"} to judge the Prism mock (the suite never falls back to the mock on its own)`);
+  }
+}
+
 export function resolveConfig(env: Record<string, string | undefined>, args: Record<string, string>, spec = loadSpec()): SuiteConfig {
+  checkEnvironment(env);
   const get = (name: string) => {
     const v = args[name] ?? env[name];
     return v === undefined || v === "" ? undefined : v;
@@ -201,7 +239,7 @@ export function resolveConfig(env: Record<string, string | undefined>, args: Rec
     const mockAccountId = String(login.pathParams.get("aid")?.example);
     return {
       ...common,
-      target: { kind: "mock", baseUrl: "" },
+      target: { kind: "mock", baseUrl: "", why: "DINTERO_BASE_URL is not set, nor any other live-target variable" },
       accountId: mockAccountId,
       otherAccountId: otherAccount(mockAccountId, get("DINTERO_OTHER_ACCOUNT_ID"), spec.validator(login.pathParams.get("aid")!.schema)),
       audience: String(email.audience),
@@ -253,7 +291,7 @@ export function resolveConfig(env: Record<string, string | undefined>, args: Rec
   }
   return {
     ...common,
-    target: { kind: "live", baseUrl: baseUrl.replace(/\/+$/, "") },
+    target: { kind: "live", baseUrl: baseUrl.replace(/\/+$/, ""), why: "DINTERO_BASE_URL is set" },
     accountId,
     otherAccountId: otherAccount(accountId, get("DINTERO_OTHER_ACCOUNT_ID"), aidValid),
     audience: get("DINTERO_AUDIENCE") ?? `https://api.dintero.com/v1/accounts/${accountId}`,

@@ -43,6 +43,8 @@ export function summaryTable(result: RunResult): string {
     "",
     `target ${result.target.kind} ${result.target.baseUrl}, seed ${result.seed}, --fail-on ${result.failOn}, ${result.requestsSent} requests${result.rateLimited ? ` (${result.rateLimited} answered 429 and retried)` : ""}, ${(result.durationMs / 1000).toFixed(1)} s`,
   );
+  const withIdentity = Object.entries(result.identityRequests);
+  if (withIdentity.length) out.push(`requests carrying the test identity: ${withIdentity.map(([label, n]) => `${label} form ${n}`).join(", ")} (budget ${result.identityBudget} each)`);
   if (result.aborted) out.push(`RUN STOPPED (${result.aborted.reason}): ${result.aborted.message}`);
   out.push(result.exitCode === 0 ? "RESULT: PASS" : result.exitCode === 1 ? "RESULT: FAIL" : "RESULT: COULD NOT RUN");
   return out.join("\n");

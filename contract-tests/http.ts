@@ -42,7 +42,7 @@ export interface Exchange {
   rateLimited: Array<{ exchangeId: number; status: number; retryAfter: string | null; waitedS: number }>;
 }
 
-export type AbortReason = "not_answering" | "deadline" | "budget" | "unreachable" | "interrupted";
+export type AbortReason = "not_answering" | "deadline" | "budget" | "identity_budget" | "unreachable" | "interrupted" | "known_good_refused";
 
 /** The run cannot go on; `reason` says why. */
 export class RunAborted extends Error {
@@ -65,6 +65,20 @@ export interface TransportOptions {
   throttleLoopback?: boolean;
   /** longest Retry-After honoured, seconds */
   maxRetryAfterS?: number;
+  /** the real test identities: a request whose body carries one of an identity's values counts against
+   * that identity's `identityBudget` (every attempt, 429 retries included); none is sent past it */
+  identities?: Array<{ label: string; values: string[] }>;
+  identityBudget?: number;
+}
+
+/** At most this many requests of a run carry one real test identity (its email, phone number or ident),
+ * whatever the server answers: 429 retries count. A default run plans fewer (docs/conformance.md). */
+export const IDENTITY_BUDGET = 60;
+
+/** The identities whose values a request body carries (raw or JSON-escaped). */
+export function identitiesIn(body: string | undefined, identities: ReadonlyArray<{ label: string; values: string[] }>): string[] {
+  if (!body) return [];
+  return identities.filter((i) => i.values.some((v) => v !== "" && (body.includes(v) || body.includes(JSON.stringify(v).slice(1, -1))))).map((i) => i.label);
 }
 
 /** The longest Retry-After the suite waits out (seconds); a longer one ends the case with its 429. */
@@ -76,6 +90,8 @@ export const MAX_RETRIES = 3;
 export const RETRY_FALLBACK_S = 1;
 
 export interface Transport {
+  /** requests sent so far that carried each real test identity, by its label */
+  readonly identityRequests: Record<string, number>;
   /** `onRateLimited` receives each 429 exchange that was waited out and retried (counted in rateLimitedCount) */
   send(caseId: string, request: RecordedRequest, onRateLimited?: (exchange: Exchange) => void): Promise<Exchange>;
   readonly requestsSent: number;
@@ -175,6 +191,8 @@ export function createTransport(options: TransportOptions): Transport {
   let answered = false;
   let lastStart = 0;
   let nextId = 1;
+  const identityBudget = options.identityBudget ?? IDENTITY_BUDGET;
+  const identityRequests: Record<string, number> = Object.fromEntries((options.identities ?? []).map((i) => [i.label, 0]));
 
   function checkLimits() {
     if (options.signal?.aborted) throw new RunAborted("interrupted", "interrupted");
@@ -188,6 +206,11 @@ export function createTransport(options: TransportOptions): Transport {
       await sleep(lastStart + 1000 / options.rate - Date.now(), options.signal);
       checkLimits();
     }
+    const carried = identitiesIn(request.body, options.identities ?? []);
+    for (const label of carried) {
+      if (identityRequests[label]! >= identityBudget) throw new RunAborted("identity_budget", `the budget of ${identityBudget} requests carrying the test identity (${label} form) is spent: the run stops rather than send it again`);
+    }
+    for (const label of carried) identityRequests[label]!++;
     lastStart = Date.now();
     sent++;
     const started = performance.now();
@@ -221,6 +244,9 @@ export function createTransport(options: TransportOptions): Transport {
     },
     get rateLimitedCount() {
       return rateLimitedCount;
+    },
+    get identityRequests() {
+      return { ...identityRequests };
     },
     async send(caseId, request, onRateLimited) {
       const rateLimited: Exchange["rateLimited"] = [];

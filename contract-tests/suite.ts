@@ -3,9 +3,9 @@
 import type { SuiteConfig } from "./config.ts";
 import { secretFieldNames } from "./config.ts";
 import { fixedCases, type Capture, type Case } from "./cases.ts";
-import { CHECKS, failsRun, LEVELS, rateLimitedThroughout, unwaitedRateLimit, unwaitedReason, type CheckContext, type Finding, type Level } from "./checks.ts";
+import { CHECKS, failsRun, isRefusal, LEVELS, rateLimitedThroughout, unwaitedRateLimit, unwaitedReason, type CheckContext, type Finding, type Level } from "./checks.ts";
 import { generatedCases } from "./generated-cases.ts";
-import { createTransport, RunAborted, type AbortReason, type Exchange } from "./http.ts";
+import { createTransport, IDENTITY_BUDGET, RunAborted, type AbortReason, type Exchange } from "./http.ts";
 import { stringMembers } from "./json-members.ts";
 import { createRedactor, type Redactor } from "./redact.ts";
 import { loadSpec, type SpecModel } from "./spec.ts";
@@ -36,7 +36,7 @@ export interface CaseSummary {
 export { failsRun };
 
 export interface RunResult {
-  target: { kind: "mock" | "live"; baseUrl: string };
+  target: SuiteConfig["target"];
   seed: number;
   cases: number;
   strict: boolean;
@@ -45,6 +45,9 @@ export interface RunResult {
   durationMs: number;
   requestsSent: number;
   rateLimited: number;
+  /** requests that carried each real test identity (by its label: email, ident), and the budget */
+  identityRequests: Record<string, number>;
+  identityBudget: number;
   caseList: CaseSummary[];
   exchanges: Exchange[];
   results: CheckResult[];
@@ -146,6 +149,21 @@ function captureFrom(ex: Exchange, pointer: string): { value: string } | { missi
   }
 }
 
+/**
+ * Why a refused known-good request stops the run: what the configuration says is good was refused, so
+ * every further request with the same identity or client would be refused too, and a real test user may
+ * be locked out. The hint names the variables that most likely hold the mistake; never their values.
+ */
+function knownGoodRefusal(kase: Case, status: number, config: SuiteConfig, spec: SpecModel): string {
+  const stop = "the run stops before it sends the test identity or client credentials again";
+  if (kase.operation === "token") {
+    return `the known-good token request was refused with ${status}: ${stop}. Check DINTERO_CLIENT_ID and DINTERO_CLIENT_SECRET, DINTERO_ACCOUNT_ID (${config.accountId}) and DINTERO_AUDIENCE (${config.audience}: it must be a grant of the client)`;
+  }
+  const form = kase.id.split(".")[1] === "ident" ? "DINTERO_LOGIN_IDENT_TYPE, DINTERO_LOGIN_IDENT and DINTERO_LOGIN_IDENT_PASSWORD" : "DINTERO_LOGIN_EMAIL and DINTERO_LOGIN_PASSWORD";
+  const scopes = spec.operations.login.security.flatMap((s) => s.scopes);
+  return `the ${kase.title} was refused with ${status}: ${stop}. Check ${form}, DINTERO_LOGIN_TYPE (${config.loginType}: the user's type), that the user belongs to account ${config.accountId}, DINTERO_AUDIENCE (${config.audience})${scopes.length ? `, and that the client holds ${scopes.join(" or ")}` : ""}`;
+}
+
 export async function runSuite(config: SuiteConfig, options: RunOptions = {}): Promise<RunResult> {
   const log = options.log ?? (() => {});
   const spec = options.spec ?? loadSpec();
@@ -165,18 +183,23 @@ export async function runSuite(config: SuiteConfig, options: RunOptions = {}): P
   let stopTarget: (() => Promise<void>) | undefined;
   let requestsSent = 0;
   let rateLimited = 0;
+  let identityRequests: Record<string, number> = {};
+  let refusedExchangeId: number | undefined;
 
+  log(`judging ${config.target.kind === "mock" ? "a Prism mock of openapi/login.yaml" : `the live target ${config.target.baseUrl}`}: ${config.target.why}`);
   log(`seed ${config.seed} (--seed to change), ${config.cases} generated cases per kind, ${cases.length} cases${config.strict ? ", strict" : ""}`);
   try {
     if (config.target.kind === "mock") {
       log("starting Prism mock of openapi/login.yaml …");
       const prism = await startPrism({ timeoutMs: Math.min(30_000, config.deadlineMs), ...(options.signal ? { signal: options.signal } : {}) });
       stopTarget = prism.stop;
-      target = { kind: "mock", baseUrl: prism.baseUrl };
+      target = { ...config.target, baseUrl: prism.baseUrl };
       log(`Prism is listening on ${prism.baseUrl}`);
-    } else log(`live target ${target.baseUrl}`);
+    }
 
-    const transport = createTransport({ timeoutMs: config.timeoutMs, rate: config.rate, budget: config.budget, deadlineAt, ...(options.signal ? { signal: options.signal } : {}) });
+    // The real test identities (never made-up ones): every request carrying one counts against its budget.
+    const identities = config.target.kind === "live" ? config.identities.map((i) => ({ label: i.label, values: Object.entries(i.fields).filter(([k]) => k !== "ident_type").map(([, v]) => v) })) : [];
+    const transport = createTransport({ timeoutMs: config.timeoutMs, rate: config.rate, budget: config.budget, deadlineAt, identities, ...(options.signal ? { signal: options.signal } : {}) });
     // Values cases take from earlier exchanges, and why one is missing when it did not come back.
     const captured = new Map<Capture, string>();
     const missing = new Map<Capture, string>();
@@ -265,6 +288,12 @@ export async function runSuite(config: SuiteConfig, options: RunOptions = {}): P
         }
         const failed = record(kase, ex);
         answers.set(kase.id, ex);
+        const refused = kase.expect.kind === "success" && ex.response && isRefusal(ex.response.status) ? knownGoodRefusal(kase, ex.response.status, config, spec) : undefined;
+        if (refused) {
+          refusedExchangeId = ex.id;
+          log(`  [${index}/${cases.length}] FAIL ${kase.id} → ${ex.response!.status}`);
+          throw new RunAborted("known_good_refused", refused);
+        }
         for (const [name, pointer] of Object.entries(kase.captures ?? {}) as Array<[Capture, string]>) {
           if (captured.has(name)) continue;
           const got = captureFrom(ex, pointer);
@@ -279,6 +308,7 @@ export async function runSuite(config: SuiteConfig, options: RunOptions = {}): P
     } finally {
       requestsSent = transport.requestsSent;
       rateLimited = transport.rateLimitedCount;
+      identityRequests = transport.identityRequests;
     }
     if (config.target.kind === "mock") {
       results.push({ check: "token_semantics", level: levelOf("token_semantics"), caseId: "token.freshness", outcome: "not_applicable", findings: [], reason: "Prism replays the spec's example tokens, issued at a fixed time: whether exp lies after the response time is judged on live targets only (exp against iat + expires_in is judged)" });
@@ -307,7 +337,12 @@ export async function runSuite(config: SuiteConfig, options: RunOptions = {}): P
   });
 
   const failed = results.some((r) => r.outcome === "fail" && failsRun(r.level, config.failOn));
-  const exitCode: 0 | 1 | 2 = aborted?.reason === "unreachable" ? 2 : failed || aborted ? 1 : 0;
+  // Cannot run (exit 2): the target is unreachable, or it refused what the configuration says is good and
+  // nothing before that refusal failed (when something did, e.g. a token that expired on arrival, the
+  // server is at fault as much as the configuration may be: exit 1).
+  const failedBeforeRefusal = results.some((r) => r.outcome === "fail" && failsRun(r.level, config.failOn) && r.exchangeId !== refusedExchangeId);
+  const cannotRun = aborted?.reason === "unreachable" || (aborted?.reason === "known_good_refused" && !failedBeforeRefusal);
+  const exitCode: 0 | 1 | 2 = cannotRun ? 2 : failed || aborted ? 1 : 0;
   return {
     target,
     seed: config.seed,
@@ -318,6 +353,8 @@ export async function runSuite(config: SuiteConfig, options: RunOptions = {}): P
     durationMs: Date.now() - started,
     requestsSent,
     rateLimited,
+    identityRequests,
+    identityBudget: IDENTITY_BUDGET,
     caseList: cases.map((c) => ({ id: c.id, group: c.group, operation: c.operation, title: redactor.text(c.title), expect: c.expect, ...(c.notApplicable ? { notApplicable: c.notApplicable } : {}) })),
     exchanges: exchanges.map((ex) => redactExchange(ex, redactor, secretProps, submittedSecrets(caseById.get(ex.caseId), secretProps))),
     results,
