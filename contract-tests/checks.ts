@@ -8,7 +8,7 @@ import { duplicateMembers } from "./json-members.ts";
 import { parseRetryAfter } from "./retry-after.ts";
 import { curatedOnlyAlong, provenanceAt } from "../scripts/provenance.ts";
 import { canonicalize } from "../src/redact.ts";
-import { documented4xx, isJsonMediaType, mediaTypeOf, validationStatus, type Json, type OperationSpec, type SpecModel } from "./spec.ts";
+import { documented4xx, documentedStatuses, isJsonMediaType, mediaTypeOf, type Json, type OperationSpec, type SpecModel } from "./spec.ts";
 
 /** contract: the spec or Dintero's docs say it, and a finding fails the run; advisory: best practice
  * or RFC text Dintero does not publish, reported and failing the run only with --fail-on advisory. */
@@ -296,9 +296,9 @@ const positiveDataAcceptance: Check = {
       if (ok.includes(status)) return [];
       return [{ check: "positive_data_acceptance", rule: "a known-good request succeeds", expected: ok.join(", "), actual: statusText(ex), message: `known-good request answered ${status}` }];
     }
-    const invalid = validationStatus(ctx.op);
-    if (status !== invalid) return [];
-    const finding: Finding = { check: "positive_data_acceptance", rule: "a schema-valid body is not rejected as invalid", expected: `not ${invalid}`, actual: statusText(ex), message: `a body the spec accepts was answered ${status}` };
+    const invalid = documentedStatuses(ctx.op, "invalid_request");
+    if (!invalid.includes(status)) return [];
+    const finding: Finding = { check: "positive_data_acceptance", rule: "a schema-valid body is not rejected as invalid", expected: `not ${invalid.join(" or ")}`, actual: statusText(ex), message: `a body the spec accepts was answered ${status}` };
     // The made-up identity is the only unusual value: Dintero states the email and ident formats in prose
     // only ("Email or phone_number"), so a server may validate them more strictly than the schema does.
     const { unusual, control } = ctx.kase.expect as Extract<Case["expect"], { kind: "valid_input" }>;
@@ -309,8 +309,8 @@ const positiveDataAcceptance: Check = {
     // The control of this form (a made-up identity, a plain password) was refused as invalid too: the
     // server rejects made-up identities, so this 400 may be the identity's, not the tested value's.
     const controlStatus = control ? ctx.earlier(control)?.response?.status : undefined;
-    if (controlStatus === invalid) {
-      return [{ ...finding, level: "advisory", message: `${finding.message}; so was ${control} (a made-up identity with a plain password), so the 400 may be the identity's`, source: prose }];
+    if (controlStatus !== undefined && invalid.includes(controlStatus)) {
+      return [{ ...finding, level: "advisory", message: `${finding.message}; so was ${control} (a made-up identity with a plain password), so the ${controlStatus} may be the identity's`, source: prose }];
     }
     return [{ ...finding, ...(unusual?.length ? { message: `${finding.message} (the body tests ${unusual.join(", ")})` } : {}) }];
   },
@@ -329,7 +329,7 @@ const negativeDataRejection: Check = {
     // request"); the others (aid, non-JSON, Content-Type) are refused with any 4xx: 404 for a malformed
     // path, 415 for a wrong media type are refusals (whether documented is status_code_conformance's).
     if (expect.status === "any_4xx" && isRefusal(status)) return [];
-    const allowed = expect.status === "validation" ? [validationStatus(ctx.op)] : [];
+    const allowed = expect.status === "validation" ? documentedStatuses(ctx.op, "invalid_request") : [];
     if (allowed.includes(status)) return [];
     const expectedText = expect.status === "validation" ? allowed.join(" or ") : "a 4xx (not 429)";
     const what = status < 300 ? "accepted (ignores the rule)" : status >= 500 ? "crashed" : "not rejected as invalid";
@@ -351,7 +351,7 @@ const ignoredAuth: Check = {
     // documents 400, 401 and 403 on the token endpoint), and an empty or malformed bearer or another
     // scheme 400 invalid_request (RFC 6750 §3.1; Dintero documents 400 on the login): any documented
     // 4xx of the operation refuses those. The others (no header, a never-issued JWT) need 401 or 403.
-    const allowed = expect.anyDocumented4xx ? documented4xx(ctx.op) : [401, 403].filter((s) => ctx.op.responses.has(s));
+    const allowed = expect.anyDocumented4xx ? documented4xx(ctx.op) : documentedStatuses(ctx.op, "auth_refused");
     if (allowed.includes(status)) return [];
     const rule = expect.rule;
     return [{ check: "ignored_auth", rule, pointer: "authorization (header)", expected: allowed.join(" or "), actual: String(status), message: `${rule}: answered ${status}${status < 300 ? " (authentication ignored)" : ""}` }];
@@ -531,7 +531,7 @@ const tokenScope: Check = {
   level: "contract",
   source: dintero(DINTERO_LOGIN_DOCS, "the caller must have scope write:accounts:/auth/users; 401 invalid JWT, 403 Forbidden"),
   catches: "the customer access token from the known-good login, used as the bearer of a login, is not refused with 401 or 403",
-  ...refusal("token_scope", "scope_rejection", (ctx) => [401, 403].filter((s) => ctx.op.responses.has(s)), "a customer token opened a merchant operation"),
+  ...refusal("token_scope", "scope_rejection", (ctx) => documentedStatuses(ctx.op, "auth_refused"), "a customer token opened a merchant operation"),
 };
 
 const accountIsolation: Check = {

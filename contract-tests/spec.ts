@@ -213,10 +213,25 @@ export function loadSpec(file = bundledSpecPath): SpecModel {
 
 /** The status the spec documents for a request that breaks its rules: the lowest documented 4xx
  * (400 "Bad / Invalid request" here; the same choice Prism makes). */
-export function validationStatus(op: OperationSpec): number {
-  const fourXX = [...op.responses.keys()].filter((s) => s >= 400 && s < 500).sort((a, b) => a - b);
-  if (fourXX[0] === undefined) throw new Error(`${op.operationId} documents no 4xx response`);
-  return fourXX[0];
+/**
+ * What a status means, by the standard that defines it (RFC 9110 §15; 429: RFC 6585 §4). The suite reads
+ * which of these an operation documents: the statuses it expects are the spec's, the meaning is HTTP's.
+ * So documenting 422 for invalid bodies needs no code change: 422 then refuses an invalid body.
+ */
+export const STATUS_MEANINGS = {
+  /** the request content is invalid: 400 Bad Request (RFC 9110 §15.5.1), 422 Unprocessable Content (§15.5.21) */
+  invalid_request: [400, 422],
+  /** the request lacks valid authentication credentials (§15.5.2) or is refused for them (§15.5.4) */
+  auth_refused: [401, 403],
+} as const satisfies Record<string, readonly number[]>;
+export type StatusMeaning = keyof typeof STATUS_MEANINGS;
+
+/** The statuses an operation documents with this meaning; an operation that documents none is a spec the
+ * suite cannot judge by, said at once rather than guessed. */
+export function documentedStatuses(op: OperationSpec, meaning: StatusMeaning): number[] {
+  const found = (STATUS_MEANINGS[meaning] as readonly number[]).filter((s) => op.responses.has(s));
+  if (!found.length) throw new Error(`${op.operationId} documents no ${meaning.replace("_", " ")} status (any of ${STATUS_MEANINGS[meaning].join(", ")})`);
+  return found;
 }
 
 export function documented4xx(op: OperationSpec): number[] {

@@ -83,7 +83,10 @@ const levelOf = (name: string): Level => CHECKS.find((c) => c.name === name)!.le
 function buildRequest(kase: Case, config: SuiteConfig, spec: SpecModel, baseUrl: string, captured: ReadonlyMap<Capture, string>) {
   const op = spec.operations[kase.operation];
   const aid = encodeURIComponent(kase.aid ?? config.accountId);
-  const headers: Record<string, string> = { "content-type": kase.contentType ?? op.requestMediaTypes[0] ?? "application/json", accept: "application/json" };
+  // Content-Type and Accept are the spec's: the first documented request media type, and every media type
+  // the operation's responses document (a spec that adds one asks for it with no code change).
+  const accept = [...new Set([...op.responses.values()].flatMap((r) => [...r.content.keys()]))].join(", ");
+  const headers: Record<string, string> = { "content-type": kase.contentType ?? op.requestMediaTypes[0]!, accept };
   const bearer = kase.auth === "bearer" ? captured.get("clientBearer") : typeof kase.auth === "object" && "bearerFrom" in kase.auth ? captured.get(kase.auth.bearerFrom) : undefined;
   if (bearer) headers.authorization = `Bearer ${bearer}`;
   else if (kase.auth === "basic" && config.auth.kind === "client_credentials") {
