@@ -361,10 +361,17 @@ function semanticCases(spec: SpecModel, config: SuiteConfig, good: Record<string
   const otherAudience = audienceFor(config, config.otherAccountId);
   const naIsolation = mock ? { notApplicable: MOCK_NO_AUTH_SEMANTICS } : {};
   cases.push({ id: "login.isolation.other_account_path", group: "semantics", operation: "login", title: `the client bearer on another account's login path (${config.otherAccountId}, audience to match)`, aid: config.otherAccountId, auth: "bearer", body: { ...good, audience: otherAudience }, expect: { kind: "isolation_rejection", rule: "the client bearer opens only its own account" }, ...naIsolation });
+  // One rule per case: with this account's audience, only a comparison of the bearer's account with the
+  // path can refuse it; a server that checks the audience correctly cannot hide a path it never checks.
+  cases.push({ id: "login.isolation.other_account_path_own_audience", group: "semantics", operation: "login", title: `the client bearer on another account's login path (${config.otherAccountId}), with this account's audience`, aid: config.otherAccountId, auth: "bearer", body: good, expect: { kind: "isolation_rejection", rule: "the client bearer opens only its own account, whatever the body says" }, ...naIsolation });
   cases.push({ id: "login.isolation.other_audience", group: "semantics", operation: "login", title: `a login whose audience is another account's (${config.otherAccountId})`, auth: "bearer", body: { ...good, audience: otherAudience }, expect: { kind: "isolation_rejection", rule: "the audience must be a grant associated with the client" }, ...naIsolation });
 
   if (config.auth.kind === "client_credentials") {
     // The token endpoint must not issue a token for an audience that is not a grant of the client.
+    // The token path's account, alone and together with the audience: a client's credentials open only
+    // the token endpoint of its own account, whichever audience the body names.
+    cases.push({ id: "token.isolation.other_account_path_own_audience", group: "semantics", operation: "token", title: `a client-credentials token request on another account's token path (${config.otherAccountId}), with this account's audience`, aid: config.otherAccountId, auth: "basic", body: tokenBody(spec, config), expect: { kind: "isolation_rejection", rule: "client credentials open only their own account's token endpoint" }, ...naIsolation });
+    cases.push({ id: "token.isolation.other_account_path", group: "semantics", operation: "token", title: `a client-credentials token request on another account's token path (${config.otherAccountId}), audience to match`, aid: config.otherAccountId, auth: "basic", body: { ...tokenBody(spec, config), audience: otherAudience }, expect: { kind: "isolation_rejection", rule: "client credentials open only their own account's token endpoint" }, ...naIsolation });
     cases.push({ id: "token.isolation.other_audience", group: "semantics", operation: "token", title: `a client-credentials token request whose audience is another account's (${config.otherAccountId})`, auth: "basic", body: { ...tokenBody(spec, config), audience: otherAudience }, expect: { kind: "isolation_rejection", rule: "the audience must be a grant associated with the client" }, ...naIsolation });
   }
 

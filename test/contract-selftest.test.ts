@@ -42,6 +42,8 @@ const CAUGHT_BY: Record<Exclude<Breakage, "rate_limits_once" | "token_429_long_o
   never_answers: "server_answers",
   customer_token_opens_login: "token_scope",
   serves_other_account: "account_isolation",
+  ignores_path_account: "account_isolation",
+  token_serves_other_account: "account_isolation",
   ignores_audience: "account_isolation",
   ignores_ident_type: "identity_binding",
   serves_any_method: "unsupported_methods",
@@ -65,6 +67,9 @@ const CAUGHT_AT: Partial<Record<Breakage, string>> = {
   accepts_lower_case_aid: "login.negative.aid.pattern.case",
   accepts_alg_none: "login.auth.alg_none",
   token_any_audience: "token.isolation.other_audience",
+  // one rule per case: the audience check passes these, only the path's account can refuse them
+  ignores_path_account: "login.isolation.other_account_path_own_audience",
+  token_serves_other_account: "token.isolation.other_account_path_own_audience",
   counts_password_bytes: "login.email.negative.minLength.multibyte.password",
   ident_without_ident_type: "login.ident.negative.anyOf.partial.ident",
   login_always_429: "login.email.known_good",

@@ -30,6 +30,8 @@ export const BREAKAGES = {
   rate_limits_once: "the first login request is answered 429 with Retry-After: 0 (correct behaviour)",
   customer_token_opens_login: "a customer's own access token is accepted as the merchant's bearer (the scope is not checked)",
   serves_other_account: "the bearer's account is not compared with the path: a login on another account is served",
+  ignores_path_account: "the bearer's account is not compared with the login path, though the body's audience is compared with the bearer's: another account's login with this account's audience is served",
+  token_serves_other_account: "the token endpoint issues a token on another account's path (the client's own audience, or that account's) to the client's credentials",
   ignores_audience: "the body's audience is not compared with the client's",
   ignores_ident_type: "a login matches the ident value whatever its ident_type (an email logs in as a phone number)",
   serves_any_method: "PUT, PATCH, GET and DELETE are served like POST",
@@ -255,7 +257,9 @@ export async function startContractServer(opts: ContractServerOptions = {}): Pro
     if (!validateClientCredentialsTokenRequest(body)) return invalid(res, "Invalid request body", validateClientCredentialsTokenRequest.errors ?? []);
     // "The audience must be a grant associated with the client" (broken: any audience gets a token for it).
     const requested = (body as { audience: string }).audience;
-    if ((broken !== "token_any_audience" && requested !== audience) || (aid !== options.accountId && broken !== "token_ignores_oid")) return error(res, 403, "FORBIDDEN", "Forbidden");
+    // broken token_serves_other_account: any valid account on the path is served, the audience may be its own
+    const pathServed = broken === "token_serves_other_account" && validateAccountId(aid);
+    if ((broken !== "token_any_audience" && requested !== audience && !(pathServed && requested === audienceOf(aid))) || (aid !== options.accountId && broken !== "token_ignores_oid" && !pathServed)) return error(res, 403, "FORBIDDEN", "Forbidden");
     const tok = issue(`${options.clientId}@clients`, broken === "token_expires_in_zero" ? 0 : 14400, CLIENT_SCOPE, requested);
     send(res, broken === "token_201_created" ? 201 : 200, broken === "refresh_token_on_client_credentials" ? { ...tok, refresh_token: `rt_${randomBytes(12).toString("hex")}` } : tok);
   }
@@ -290,7 +294,7 @@ export async function startContractServer(opts: ContractServerOptions = {}): Pro
       return res.end("<!DOCTYPE html><html><body><pre>Cannot POST</pre></body></html>");
     }
     const pathAccount = broken === "accepts_lower_case_aid" ? aid.toUpperCase() : aid;
-    if (broken !== "no_auth_required" && broken !== "serves_other_account" && claims?.aud !== audienceOf(pathAccount)) {
+    if (broken !== "no_auth_required" && broken !== "serves_other_account" && broken !== "ignores_path_account" && claims?.aud !== audienceOf(pathAccount)) {
       return vary === "status_404_for_other_account" && validateAccountId(aid) ? error(res, 404, "NOT_FOUND", "No such account") : error(res, 403, "FORBIDDEN", "Forbidden");
     }
     let body = await parse(req, res, aid);
@@ -321,7 +325,7 @@ export async function startContractServer(opts: ContractServerOptions = {}): Pro
       return error(res, 500, "INTERNAL_SERVER_ERROR", "Unexpected Error");
     }
     // "The audience must be a grant associated with the client" (broken: not compared).
-    if ((broken !== "ignores_audience" && creds.audience !== audienceOf(servedAccount)) || pathAccount !== servedAccount) return error(res, 403, "FORBIDDEN", "Forbidden");
+    if ((broken !== "ignores_audience" && creds.audience !== audienceOf(servedAccount)) || (pathAccount !== servedAccount && broken !== "ignores_path_account")) return error(res, 403, "FORBIDDEN", "Forbidden");
     const byEmail = creds.email !== undefined && creds.email === options.email && creds.password === options.password;
     const identMatches = broken === "ignores_ident_type"
       ? (creds.ident === options.ident && creds.password === options.identPassword) || (creds.ident === options.email && creds.password === options.password)
