@@ -1,4 +1,4 @@
-// Benchmarks 1, 3 and 4: the built client against a node:http server in another process.
+// Benchmarks 1, 3, 4 and 7: the built client against a node:http server in another process.
 import { execFile } from "node:child_process";
 import { performance } from "node:perf_hooks";
 import { promisify } from "node:util";
@@ -160,5 +160,94 @@ export async function benchConcurrency(concurrent = 1_000, repeats = 3): Promise
     return { concurrent_logins: concurrent, token_requests: Math.max(...tokenCounts), logins_per_s: median(rates) };
   } finally {
     await server.stop();
+  }
+}
+
+export interface BearerEconomyResult {
+  wrong_password_logins: number;
+  /** Token requests of a fresh client over those logins, the first bearer included (goal ≤ 2). */
+  token_requests: number;
+  token_requests_goal: number;
+  /** Seconds from the server revoking the bearer to the first login that succeeds again (goal ≤ 30). */
+  recovery_s: {
+    /** The server says so (`WWW-Authenticate: Bearer error="invalid_token"`). */
+    with_sign: number;
+    /** It does not, and no refresh was forced lately. */
+    without_sign: number;
+    /** It does not, while wrong passwords keep coming and one just forced a refresh: the worst case. */
+    without_sign_under_attack: number;
+  };
+  recovery_goal_s: number;
+  within_goals: boolean;
+}
+
+/**
+ * 7. Bearer economy: what wrong passwords cost in token requests, and how long a revoked bearer
+ * takes to be replaced. Real time against a child server; the worst case waits out the budget.
+ */
+export async function benchBearerEconomy(wrongLogins = 1_000): Promise<BearerEconomyResult> {
+  const { createLoginClient } = await loadClient();
+  const wrong = { ...credentials, password: "wrong-password" };
+  const start = async () => {
+    const server = await startChildServer(here("login-server.mjs"));
+    const admin = `http://127.0.0.1:${server.port}`;
+    const client = createLoginClient({
+      accountId: "T12345678",
+      auth: { clientId: "bench-client", clientSecret: "bench-client-secret" },
+      baseUrl: `${admin}/v1`,
+    });
+    const stats = async () => (await (await fetch(`${admin}/__stats`)).json()) as { token: number; login: number };
+    return { server, client, stats, revoke: (sign: boolean) => fetch(`${admin}/__revoke${sign ? "?sign=1" : ""}`) };
+  };
+  type Started = Awaited<ReturnType<typeof start>>;
+  const succeeded = (promise: Promise<unknown>) => promise.then(() => true, () => false);
+  /** Logs in every `everyMs` from the revocation until one succeeds; seconds elapsed. */
+  const recover = async ({ client, revoke }: Started, sign: boolean, everyMs: number): Promise<number> => {
+    await revoke(sign);
+    const t0 = performance.now();
+    while (!(await succeeded(client.login(credentials)))) await new Promise((r) => setTimeout(r, everyMs));
+    return (performance.now() - t0) / 1000;
+  };
+
+  // Three servers, since a revocation is server-wide and a forced refresh counts against the client's budget.
+  const [worst, other, quiet] = await Promise.all([start(), start(), start()]);
+  try {
+    const worstCase = (async () => {
+      await worst.client.login(credentials);
+      let attacking = true;
+      const attacker = (async () => {
+        while (attacking) {
+          await succeeded(worst.client.login(wrong));
+          await new Promise((r) => setTimeout(r, 20));
+        }
+      })();
+      // Revoke only once a wrong password has forced the refresh (the second token request): the budget is then spent.
+      while ((await worst.stats()).token < 2) await new Promise((r) => setTimeout(r, 10));
+      const seconds = await recover(worst, false, 100);
+      attacking = false;
+      await attacker;
+      return seconds;
+    })();
+    // Wrong passwords, 10 at a time, through a fresh client.
+    let next = 0;
+    await Promise.all(Array.from({ length: 10 }, async () => {
+      while (next++ < wrongLogins) await succeeded(other.client.login(wrong));
+    }));
+    const tokenRequests = (await other.stats()).token;
+    // Right after those wrong passwords forced a refresh: a sign is not held back by the budget.
+    const withSign = await recover(other, true, 100);
+    await quiet.client.login(credentials);
+    const withoutSign = await recover(quiet, false, 100);
+    const recovery = { with_sign: withSign, without_sign: withoutSign, without_sign_under_attack: await worstCase };
+    return {
+      wrong_password_logins: wrongLogins,
+      token_requests: tokenRequests,
+      token_requests_goal: 2,
+      recovery_s: recovery,
+      recovery_goal_s: 30,
+      within_goals: tokenRequests <= 2 && Math.max(...Object.values(recovery)) <= 30,
+    };
+  } finally {
+    await Promise.all([worst.server.stop(), other.server.stop(), quiet.server.stop()]);
   }
 }

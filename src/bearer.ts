@@ -1,12 +1,16 @@
 // The bearer for the login call, and the one every entry point has: an access token the caller provides.
 import { startDeadline } from "./deadline.ts";
 import { isLoginError, LoginError, sanitizeCause } from "./errors.ts";
+import type { BearerEvidence } from "./refusal.ts";
 
 export interface BearerSource {
   /** Resolves to the bearer, or rejects with a LoginError (`client_token_failed` or `aborted`). */
   get(signal?: AbortSignal): Promise<string>;
-  /** A request with `bearer` was answered 401: forget it, unless a newer one replaced it already. */
-  invalidate(bearer: string): void;
+  /**
+   * A request with `bearer` was refused (401 or 403) with this evidence against the bearer
+   * (src/refusal.ts): replace it, or refresh it within the budget, unless a newer one replaced it already.
+   */
+  invalidate(bearer: string, evidence: BearerEvidence): void;
 }
 
 export const operation = "login";

@@ -10,6 +10,7 @@ import {
   exchange,
   failureToError,
   readSuccessBody,
+  refusalOf,
   sendJsonAsString,
   unreadResponse,
   type ExchangeContext,
@@ -17,6 +18,7 @@ import {
   type FetchFunction,
 } from "./http.ts";
 import type { ClientCredentials, TokenRetryPolicy } from "./token-provider.ts";
+import { readChallenge } from "./refusal.ts";
 import { check, summarize } from "./validation.ts";
 
 type Schemas = components["schemas"];
@@ -136,6 +138,7 @@ function buildClient(settings: Settings): LoginClient {
       operation: "login",
       secrets: [sent.password, bearer, ...clientSecrets],
       validateResponses,
+      bearerAuth: true,
     };
     const ex = await exchange(context, limits, signal, (combined) => {
       const platform = customFetch ? undefined : sendJsonAsString(serialized, combined);
@@ -153,7 +156,8 @@ function buildClient(settings: Settings): LoginClient {
         platform ? platform.fetch : fetchFunction,
       );
     });
-    if (ex.status === 401) bearerSource.invalidate(bearer);
+    const evidence = refusalOf(ex)?.evidence;
+    if (evidence) bearerSource.invalidate(bearer, evidence);
     if (ex.status !== 200) throw failureToError(ex, context);
     const token = readSuccessBody(ex, validateAccessToken, context) as AccessToken;
     if (inBrowser() && !settings.allowRefreshTokenInBrowser && typeof token === "object" && token !== null) {
@@ -261,7 +265,10 @@ function keyName(key: string | undefined): string {
   return typeof key === "string" && /^[A-Za-z_$][\w$]{0,39}$/.test(key) ? key : "(unknown key)";
 }
 
-/** Sets `Authorization: Bearer` unless the request has one; forgets a bearer answered with 401. */
+/**
+ * Sets `Authorization: Bearer` unless the request has one; reports a 401 or 403 to the bearer
+ * source with what the `WWW-Authenticate` challenge says (the body is the caller's to read).
+ */
 function authMiddleware(bearerSource: BearerSource): Middleware {
   return {
     async onRequest({ request }) {
@@ -272,7 +279,10 @@ function authMiddleware(bearerSource: BearerSource): Middleware {
     },
     onResponse({ request, response }) {
       const sent = /^Bearer (.+)$/.exec(request.headers.get("authorization") ?? "")?.[1];
-      if (response.status === 401 && sent) bearerSource.invalidate(sent);
+      if ((response.status === 401 || response.status === 403) && sent) {
+        const { evidence } = readChallenge(response.headers);
+        if (evidence) bearerSource.invalidate(sent, evidence);
+      }
       return undefined;
     },
   };

@@ -6,6 +6,7 @@ export const loginErrorKinds = [
   "bad_request",
   "unauthorized",
   "forbidden",
+  "bearer_refused",
   "mfa_required",
   "rate_limited",
   "server_error",
@@ -35,6 +36,7 @@ export interface LoginErrorInit {
   details?: readonly LoginErrorDetail[] | undefined;
   retryAfterSeconds?: number | undefined;
   mfaToken?: string | undefined;
+  refused?: "customer" | "unknown" | undefined;
   cause?: unknown;
 }
 
@@ -66,6 +68,13 @@ export class LoginError extends Error {
   /** For `rate_limited`: the response's `Retry-After`, in seconds. */
   declare readonly retryAfterSeconds?: number;
   /**
+   * For `unauthorized` and `forbidden` from the login: `customer` when the response says the
+   * customer's credentials were refused (OAuth's `invalid_grant`), `unknown` when it does not say
+   * whose were (the customer's or the bearer's; the client then refreshes its bearer within a
+   * budget). A response that blames the bearer is kind `bearer_refused` instead.
+   */
+  declare readonly refused?: "customer" | "unknown";
+  /**
    * For `mfa_required`: the token to continue the login with multi-factor authentication.
    * It is a credential, so it is not enumerable and is left out of `toJSON()` and `util.inspect`.
    */
@@ -80,6 +89,7 @@ export class LoginError extends Error {
     if (init.requestId !== undefined) this.requestId = init.requestId;
     if (init.details !== undefined) this.details = Object.freeze([...init.details]);
     if (init.retryAfterSeconds !== undefined) this.retryAfterSeconds = init.retryAfterSeconds;
+    if (init.refused !== undefined) this.refused = init.refused;
     // Non-enumerable: JSON.stringify and util.inspect's property listing skip them.
     if (init.mfaToken !== undefined) {
       Object.defineProperty(this, "mfaToken", { value: init.mfaToken, enumerable: false });
@@ -97,6 +107,7 @@ export class LoginError extends Error {
     if (this.requestId !== undefined) json.requestId = this.requestId;
     if (this.details !== undefined) json.details = this.details;
     if (this.retryAfterSeconds !== undefined) json.retryAfterSeconds = this.retryAfterSeconds;
+    if (this.refused !== undefined) json.refused = this.refused;
     if (isLoginError(this.cause)) json.cause = this.cause.toJSON();
     return json;
   }

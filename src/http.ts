@@ -7,6 +7,7 @@ import { isLoginError, LoginError, sanitizeCause, type LoginErrorDetail } from "
 import { redactServerText, tokensIn } from "./redact.ts";
 import { check, summarize } from "./validation.ts";
 import { parseRetryAfter } from "./retry-after.ts";
+import { readRefusal, type Refusal } from "./refusal.ts";
 
 export type FetchFunction = (input: Request) => Promise<Response>;
 
@@ -29,6 +30,8 @@ export interface ExchangeContext {
   /** Known secrets of this exchange, removed from any server text we repeat. */
   readonly secrets: readonly (string | undefined)[];
   readonly validateResponses: boolean;
+  /** The request was authenticated with a bearer: a 401 or 403 is read for whose credentials it refused. */
+  readonly bearerAuth?: boolean;
 }
 
 export interface ExchangeLimits {
@@ -223,11 +226,16 @@ export function failureToError(ex: Exchange, context: ExchangeContext, errorVali
     if (problems.length > 0) return contractViolation(ex, context, problems);
   }
   const init = { status, code, requestId };
+  const refusal = context.bearerAuth ? refusalOf(ex) : undefined;
+  if (refusal?.refused === "bearer") {
+    return new LoginError("bearer_refused", `${context.operation}: the server refused this client's bearer (${status}); the customer's credentials were not judged${suffix}`, init);
+  }
+  const whose = refusal?.refused === "unknown" ? "; the response does not say whether the customer's credentials or the client's bearer" : "";
   switch (kind) {
     case "bad_request":
       return new LoginError(kind, `${context.operation} was rejected as a bad request (400)${suffix}`, init);
     case "unauthorized":
-      return new LoginError(kind, `${context.operation} was not authorized (401)${suffix}`, init);
+      return new LoginError(kind, `${context.operation} was not authorized (401${whose})${suffix}`, { ...init, refused: refusal?.refused });
     case "forbidden": {
       if (serverError.code === "mfa_required") {
         const mfaToken = readString(value, "mfa_token");
@@ -236,7 +244,7 @@ export function failureToError(ex: Exchange, context: ExchangeContext, errorVali
           mfaToken,
         });
       }
-      return new LoginError(kind, `${context.operation} was forbidden (403)${suffix}`, init);
+      return new LoginError(kind, `${context.operation} was forbidden (403${whose})${suffix}`, { ...init, refused: refusal?.refused });
     }
     case "rate_limited": {
       const retryAfterSeconds = parseRetryAfter(ex.headers.get("retry-after"));
@@ -255,6 +263,12 @@ const clientErrorKinds: Partial<Record<number, "bad_request" | "unauthorized" | 
   403: "forbidden",
   429: "rate_limited",
 };
+
+/** For a 401 or 403 to a request made with a bearer: whose credentials the response says were refused. */
+export function refusalOf(ex: Exchange): Refusal | undefined {
+  if (ex.status !== 401 && ex.status !== 403) return undefined;
+  return readRefusal(ex.headers, readServerError(ex.body).code);
+}
 
 /** Dintero's `error.code` and `error.message`, when present, as the server sent them. */
 function readServerError(body: ResponseBody): { code?: string | undefined; message?: string | undefined } {

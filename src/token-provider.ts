@@ -1,6 +1,6 @@
 // The client-credentials bearer (server side only): a token that is fetched once for all concurrent
 // callers, reused until half its lifetime, kept through a token outage while it is still valid,
-// dropped after a 401.
+// replaced when the server rejects it, and refreshed within a budget when a refusal does not say whose.
 import type { Client } from "openapi-fetch";
 import type { components, paths } from "../generated/schema.js";
 import { validateAccessToken, validateMfaError } from "../generated/client-validators.js";
@@ -103,6 +103,14 @@ export function basicSecrets(credentials: ClientCredentials, basic = basicCreden
 }
 
 /**
+ * How often a refusal may force a token request before the bearer's half-life (see `invalidate`).
+ * Our own numbers, not Dintero's: a visitor typing wrong passwords (a 401 or 403 that does not say
+ * whose credentials failed) costs at most one token request per `unsignedMs`, and a bearer the
+ * server revoked without saying so is replaced within `unsignedMs`.
+ */
+export const forcedRefreshBudget = { unsignedMs: 30_000 } as const;
+
+/**
  * Client-credentials bearer. One token request at a time however many callers wait (single
  * flight); the token is reused until half of `expires_in` has passed since it was requested,
  * as Dintero's own SDK does; a failed request is not cached. If the refresh fails while the
@@ -115,16 +123,28 @@ export function clientCredentialsBearer(
   retry: TokenRetryPolicy = defaultTokenRetryPolicy,
   now: () => number = Date.now,
 ): BearerSource {
-  let cached: { bearer: string; refreshAt: number; usableUntil: number } | undefined;
+  /** `signed`: obtained because the server said the bearer before it was invalid. */
+  let cached: { bearer: string; refreshAt: number; usableUntil: number; obtainedAt: number; signed: boolean } | undefined;
   let inflight: Promise<string> | undefined;
+  /** When a refusal last forced a refresh (any evidence), and whether the next refresh answers a sign. */
+  let lastForcedAt = -Infinity;
+  let nextIsSigned = false;
 
   function refresh(): Promise<string> {
     const requestedAt = now();
+    const signed = nextIsSigned;
+    nextIsSigned = false;
     return withRetries(requestToken, retry).then(
       (token) => {
         const lifetimeMs = token.expires_in * 1000;
         const marginMs = Math.min(60_000, lifetimeMs / 10);
-        cached = { bearer: token.access_token, refreshAt: requestedAt + lifetimeMs / 2, usableUntil: requestedAt + lifetimeMs - marginMs };
+        cached = {
+          bearer: token.access_token,
+          refreshAt: requestedAt + lifetimeMs / 2,
+          usableUntil: requestedAt + lifetimeMs - marginMs,
+          obtainedAt: requestedAt,
+          signed,
+        };
         return token.access_token;
       },
       (error: unknown) => {
@@ -140,7 +160,7 @@ export function clientCredentialsBearer(
       inflight ??= refresh().finally(() => {
         inflight = undefined;
       });
-      // Stale but still valid: a failed refresh falls back to it (unless a 401 dropped it meanwhile).
+      // Stale but still valid: a failed refresh falls back to it (unless the server rejected it meanwhile).
       const result = current
         ? inflight.catch((error: unknown) => {
             if (cached === current && now() < current.usableUntil) return current.bearer;
@@ -150,8 +170,29 @@ export function clientCredentialsBearer(
       // Each caller may give up waiting; the shared request carries on for the others.
       return raceAbort(operation, result, signal);
     },
-    invalidate(bearer) {
-      if (cached?.bearer === bearer) cached = undefined;
+    /**
+     * `rejected` (the server says the bearer is invalid) drops it now, so the next call fetches
+     * another and never falls back to it; unless the server also rejected the bearer that an
+     * earlier sign fetched, within `unsignedMs` of fetching it (a server that rejects every bearer
+     * would otherwise cost a token request per login). `suspect` (no sign either way) makes the
+     * bearer due for refresh, at most once per `unsignedMs` for all refusals together; it stays
+     * the fallback should that refresh fail. A refusal of a bearer already replaced changes nothing.
+     */
+    invalidate(bearer, evidence) {
+      const current = cached;
+      if (current?.bearer !== bearer) return;
+      const at = now();
+      if (evidence === "suspect" && at >= current.refreshAt) return; // due anyway
+      const allowed =
+        evidence === "rejected"
+          ? !(current.signed && at - current.obtainedAt < forcedRefreshBudget.unsignedMs)
+          : at - lastForcedAt >= forcedRefreshBudget.unsignedMs;
+      if (!allowed) return;
+      lastForcedAt = at;
+      if (evidence === "rejected") {
+        cached = undefined;
+        nextIsSigned = true;
+      } else cached = { ...current, refreshAt: at };
     },
   };
 }

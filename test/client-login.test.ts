@@ -182,7 +182,7 @@ describe("client.raw", () => {
     expect(server.tokenRequests()).toHaveLength(1);
   });
 
-  it("drops the cached bearer after a 401 through raw as well", async () => {
+  it("refreshes the cached bearer after a first 401 through raw as well", async () => {
     const client = createLoginClient({ accountId, auth, baseUrl: server.baseUrl });
     await client.login({ type: "customer", email: "a@example.com", password: "fake-password-1" });
     server.revokeAll();

@@ -58,6 +58,7 @@ const scenarios: { kind: LoginErrorKind; name: string; run: () => Promise<unknow
   { kind: "bad_request", name: "400 echoing everything", run: () => ((server.login = echo(400)), clientCredentials().login(withPassword)) },
   { kind: "unauthorized", name: "401 echoing everything (PIN login)", run: () => ((server.login = echo(401)), clientCredentials().login(withPin)) },
   { kind: "forbidden", name: "403 echoing everything", run: () => ((server.login = echo(403)), clientCredentials().login(withPassword)) },
+  { kind: "bearer_refused", name: "401 invalid_token challenge echoing everything", run: () => ((server.login = echo(401, {}, { "www-authenticate": 'Bearer error="invalid_token"' })), clientCredentials().login(withPassword)) },
   { kind: "mfa_required", name: "403 mfa_required with an mfa_token", run: () => ((server.login = (_req, res) => sendJson(res, 403, { error: { code: "mfa_required", message: `mfa ${mfaToken} for ${echoed(_req)}` }, mfa_token: mfaToken })), clientCredentials().login(withPassword)) },
   { kind: "rate_limited", name: "429 echoing everything", run: () => ((server.login = echo(429, {}, { "retry-after": "3" })), clientCredentials().login(withPassword)) },
   { kind: "server_error", name: "500 echoing everything", run: () => ((server.login = echo(500)), clientCredentials().login(withPassword)) },

@@ -1,4 +1,4 @@
-// The client-credentials bearer: single flight, half-life refresh, dropped after a 401, retries.
+// The client-credentials bearer: single flight, half-life refresh, refreshed after a 401, retries.
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createLoginClient, LoginError, type LoginClientOptions } from "../src/index.ts";
 import { delay, errorBody, sendJson, startLoginServer, type LoginServer } from "./helpers/login-server.ts";
@@ -135,20 +135,21 @@ describe("a token outage (refresh fails while the cached bearer is still valid)"
     expect(server.loginRequests().at(-1)?.headers.authorization).toBe("Bearer cc-token-2");
   });
 
-  it("a bearer dropped after a 401 is not used as a fallback", async () => {
+  it("a bearer the server rejected (RFC 6750 invalid_token) is not used as a fallback", async () => {
     server.token = issueToken(2);
     const c = client({ tokenRetry: { maxAttempts: 1 } });
     await c.login(email);
     server.revokeAll();
-    await expect(c.login(email)).rejects.toMatchObject({ kind: "unauthorized" });
+    server.login = (_req, res) => sendJson(res, 401, errorBody("UNAUTHORIZED", "revoked"), { "www-authenticate": 'Bearer error="invalid_token"' });
+    await expect(c.login(email)).rejects.toMatchObject({ kind: "bearer_refused" });
     server.token = (_req, res) => sendJson(res, 503, errorBody("UNAVAILABLE", "down"));
     await expect(c.login(email)).rejects.toMatchObject({ kind: "client_token_failed" });
     expect(server.loginRequests()).toHaveLength(2);
   });
 });
 
-describe("401 on login", () => {
-  it("drops the cached bearer: the login is sent once, the next call fetches a new bearer", async () => {
+describe("401 on login (more in client-bearer-economy.test.ts)", () => {
+  it("a first 401 that does not say whose credentials failed refreshes the bearer: the login is sent once, the next call fetches a new bearer", async () => {
     const c = client();
     await c.login(email);
     server.revokeAll(); // revoke cc-token-1
@@ -163,10 +164,10 @@ describe("401 on login", () => {
     expect(server.loginRequests().at(-1)?.headers.authorization).toBe("Bearer cc-token-2");
   });
 
-  it("other failures (400, 403, 500) keep the bearer", async () => {
+  it("other failures (400, 429, 500) keep the bearer", async () => {
     const c = client();
     await c.login(email);
-    for (const status of [400, 403, 500]) {
+    for (const status of [400, 429, 500]) {
       server.login = (_req, res) => sendJson(res, status, errorBody("X", "no"));
       await expect(c.login(email)).rejects.toBeInstanceOf(LoginError);
     }

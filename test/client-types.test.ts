@@ -58,6 +58,7 @@ function compileTimeChecks(): void {
       case "bad_request":
       case "unauthorized":
       case "forbidden":
+      case "bearer_refused":
       case "mfa_required":
       case "rate_limited":
       case "server_error":
