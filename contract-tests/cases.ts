@@ -237,21 +237,29 @@ export function pathParamMutations(schema: Schema, valid: string, isValid: (v: u
   return out;
 }
 
-/** A structurally valid, plausible JWT signed with a key the server never saw. */
-export function forgedJwt(config: SuiteConfig, scopes: string[]): string {
+/** HMAC keys that ship as defaults or examples (jwt.io's, the tutorials' "secret", an empty key): a server
+ * that accepts a token signed with one has that key, and anyone can mint its bearers (RFC 8725 §3.5). */
+export const WELL_KNOWN_HMAC_KEYS: Array<{ id: string; key: string; what: string }> = [
+  { id: "secret", key: "secret", what: "\"secret\"" },
+  { id: "jwt_io", key: "your-256-bit-secret", what: "jwt.io's example key" },
+  { id: "empty", key: "", what: "an empty key" },
+];
+
+/** A structurally valid, plausible JWT signed with a key the server never saw (or with `key`). */
+export function forgedJwt(config: SuiteConfig, scopes: string[], key?: string): string {
   const b64 = (v: unknown) => Buffer.from(JSON.stringify(v)).toString("base64url");
   const now = Math.floor(Date.now() / 1000);
   const head = b64({ alg: "HS256", typ: "JWT" });
   const payload = b64({ iss: `${config.target.baseUrl}/accounts/${config.accountId}/auth/token`, aud: config.audience, sub: "contract-suite-forged", iat: now, exp: now + 3600, scope: scopes.join(" ") });
-  const sig = createHmac("sha256", randomBytes(32)).update(`${head}.${payload}`).digest("base64url");
+  const sig = createHmac("sha256", key ?? randomBytes(32)).update(`${head}.${payload}`).digest("base64url");
   return `${head}.${payload}.${sig}`;
 }
 
 /** An unsigned JWT (alg "none", RFC 7519 §6): it must never be accepted as a bearer. */
-export function unsignedJwt(config: SuiteConfig, scopes: string[]): string {
+export function unsignedJwt(config: SuiteConfig, scopes: string[], alg = "none"): string {
   const b64 = (v: unknown) => Buffer.from(JSON.stringify(v)).toString("base64url");
   const now = Math.floor(Date.now() / 1000);
-  return `${b64({ alg: "none", typ: "JWT" })}.${b64({ iss: `${config.target.baseUrl}/accounts/${config.accountId}/auth/token`, aud: config.audience, sub: "contract-suite-unsigned", iat: now, exp: now + 3600, scope: scopes.join(" ") })}.`;
+  return `${b64({ alg, typ: "JWT" })}.${b64({ iss: `${config.target.baseUrl}/accounts/${config.accountId}/auth/token`, aud: config.audience, sub: "contract-suite-unsigned", iat: now, exp: now + 3600, scope: scopes.join(" ") })}.`;
 }
 
 /** An identity's fields with every identifying value made up in the same shape (ident_type kept). */
@@ -338,10 +346,21 @@ export function fixedCases(spec: SpecModel, config: SuiteConfig): Case[] {
   cases.push({ id: "login.auth.malformed", group: "auth", operation: "login", title: "malformed bearer (not a JWT)", auth: { authorization: "Bearer not.a-valid.jwt!" }, body: good, expect: { kind: "auth_rejection", rule: "malformed bearer", anyDocumented4xx: true }, ...(mock ? { notApplicable: MOCK_NO_TOKEN_CHECK } : {}) });
   cases.push({ id: "login.auth.forged_jwt", group: "auth", operation: "login", title: "well-formed JWT the server never issued", auth: { authorization: `Bearer ${forgedJwt(config, scopes)}` }, body: good, expect: { kind: "auth_rejection", rule: "JWT not issued by the server" }, ...(mock ? { notApplicable: MOCK_NO_TOKEN_CHECK } : {}) });
   cases.push({ id: "login.auth.alg_none", group: "auth", operation: "login", title: "unsigned JWT (alg none) with the right audience and scope", auth: { authorization: `Bearer ${unsignedJwt(config, scopes)}` }, body: good, expect: { kind: "auth_rejection", rule: "an unsigned JWT (alg none) is no credential" }, ...(mock ? { notApplicable: MOCK_NO_TOKEN_CHECK } : {}) });
+  // "none" in another case: algorithm names are case-sensitive (RFC 7518 §3.1), a server that folds case
+  // before its alg check takes "NONE" as unsigned and accepted (RFC 8725 §2.1, §3.1).
+  cases.push({ id: "login.auth.alg_none_upper", group: "auth", operation: "login", title: "unsigned JWT with alg \"NONE\" (algorithm names are case-sensitive)", auth: { authorization: `Bearer ${unsignedJwt(config, scopes, "NONE")}` }, body: good, expect: { kind: "auth_rejection", rule: "an unsigned JWT is no credential, whatever the case of its alg" }, ...(mock ? { notApplicable: MOCK_NO_TOKEN_CHECK } : {}) });
+  for (const weak of WELL_KNOWN_HMAC_KEYS) {
+    cases.push({ id: `login.auth.weak_key.${weak.id}`, group: "auth", operation: "login", title: `HS256 JWT with the right audience and scope, signed with ${weak.what}`, auth: { authorization: `Bearer ${forgedJwt(config, scopes, weak.key)}` }, body: good, expect: { kind: "auth_rejection", rule: "a JWT signed with a well-known key is no credential (RFC 8725 §3.5)" }, ...(mock ? { notApplicable: MOCK_NO_TOKEN_CHECK } : {}) });
+  }
 
   const na = mock ? { notApplicable: MOCK_NO_USER_STORE } : {};
   const wrongPassword = `wrong-${randomBytes(8).toString("hex")}`;
   cases.push({ id: "login.credentials.wrong_password", group: "credentials", operation: "login", title: `known ${first.label} identity, wrong password (one attempt per run)`, auth: "bearer", body: loginBody(spec, config, first, wrongPassword), expect: { kind: "credentials_rejection", rule: "wrong password" }, ...na });
+  // Every further identity form (the phone number and its PIN) is checked too, with one wrong password of
+  // its own: a server may compare the password in one form and not in the other.
+  for (const other of config.identities.slice(1)) {
+    cases.push({ id: `login.credentials.${other.label}.wrong_password`, group: "credentials", operation: "login", title: `known ${other.label} identity, wrong password (one attempt per run)`, auth: "bearer", body: loginBody(spec, config, other, `wrong-${randomBytes(8).toString("hex")}`), expect: { kind: "credentials_rejection", rule: "wrong password" }, ...na });
+  }
   const identityFields = identityFieldNames(spec);
   const unknown: Identity = { label: first.label, password: `unknown-${randomBytes(8).toString("hex")}`, fields: Object.fromEntries(Object.entries(first.fields).map(([k, v]) => [k, identityFields.includes(k) && k !== "ident_type" ? `unknown-${randomBytes(6).toString("hex")}@example.invalid` : v])) };
   cases.push({ id: "login.credentials.unknown_identity", group: "credentials", operation: "login", title: "unknown identity", auth: "bearer", body: loginBody(spec, config, unknown), expect: { kind: "credentials_rejection", rule: "unknown identity", sameAnswerAs: "login.credentials.wrong_password" }, ...na });

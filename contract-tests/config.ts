@@ -253,9 +253,12 @@ export function resolveConfig(env: Record<string, string | undefined>, args: Rec
   try {
     url = new URL(baseUrl);
   } catch {
-    throw new ConfigError(`DINTERO_BASE_URL is not a URL: "${baseUrl}"`);
+    throw new ConfigError("DINTERO_BASE_URL is not a URL (its value is not shown: it may hold credentials)");
   }
   if (url.protocol !== "http:" && url.protocol !== "https:") throw new ConfigError("DINTERO_BASE_URL must be http(s)");
+  // Credentials in the URL would be printed on the first line and in every report; the client refuses them too.
+  if (url.username || url.password) throw new ConfigError("DINTERO_BASE_URL must not carry user:password@ (its value is not shown); the suite authenticates with DINTERO_CLIENT_ID/DINTERO_CLIENT_SECRET or DINTERO_ACCESS_TOKEN");
+  if (url.search || url.hash) throw new ConfigError("DINTERO_BASE_URL must not carry a query or a fragment (its value is not shown): the suite appends the operations' paths to it, e.g. https://api.dintero.com/v1");
   const need = (name: string) => {
     const v = get(name);
     if (v === undefined) throw new ConfigError(`${name} is required when DINTERO_BASE_URL is set`);

@@ -130,9 +130,12 @@ const utf8Lossy = new TextDecoder("utf-8");
 /** Largest response body read; a login answer is a few hundred bytes. */
 export const MAX_BODY_BYTES = 4 * 1024 * 1024;
 
-function decodeContent(bytes: Buffer, encoding: string | undefined): Buffer {
+/** The body as a Fetch client reads it: decoded by its Content-Encoding. A body that does not decode is
+ * an answer no Fetch client can read (RFC 9110 §8.4): an error with code EBADENCODING, not the raw bytes. */
+function decodeContent(bytes: Buffer, encoding: string | undefined, status: number): Buffer {
+  const coding = (encoding ?? "").trim().toLowerCase();
   try {
-    switch ((encoding ?? "").trim().toLowerCase()) {
+    switch (coding) {
       case "gzip":
       case "x-gzip":
         return gunzipSync(bytes);
@@ -143,8 +146,8 @@ function decodeContent(bytes: Buffer, encoding: string | undefined): Buffer {
       default:
         return bytes;
     }
-  } catch {
-    return bytes; // judged as received
+  } catch (err) {
+    throw Object.assign(new Error(`answered ${status} with Content-Encoding: ${coding}, but the body does not decode as ${coding} (${(err as Error).message}): a Fetch client cannot read it`), { code: "EBADENCODING" });
   }
 }
 
@@ -174,7 +177,11 @@ function rawSend(request: RecordedRequest, signal: AbortSignal): Promise<RawResp
       res.on("end", () => {
         const rawHeaders: Array<[string, string]> = [];
         for (let i = 0; i + 1 < res.rawHeaders.length; i += 2) rawHeaders.push([res.rawHeaders[i]!, res.rawHeaders[i + 1]!]);
-        resolve({ status: res.statusCode ?? 0, rawHeaders, body: decodeContent(Buffer.concat(chunks), res.headers["content-encoding"]), receivedAt });
+        try {
+          resolve({ status: res.statusCode ?? 0, rawHeaders, body: decodeContent(Buffer.concat(chunks), res.headers["content-encoding"], res.statusCode ?? 0), receivedAt });
+        } catch (err) {
+          reject(err);
+        }
       });
     });
     req.on("error", reject);
@@ -230,8 +237,13 @@ export function createTransport(options: TransportOptions): Transport {
         return { request, error: { kind: "timeout", message: `no answer within ${Math.round(durationMs)} ms` }, durationMs };
       }
       const e = err as { code?: string; message?: string; cause?: { code?: string; message?: string } };
-      const message = e.code === "EBODYTOOLARGE" ? e.message! : e.code ?? e.cause?.code ?? e.cause?.message ?? e.message ?? String(err);
-      if (e.code === "EBODYTOOLARGE") answered = true; // it did answer, too much
+      // The server answered, but with bytes a client cannot use: too much, a body that does not decode, or
+      // HTTP framing llhttp refuses (HPE_*: two Content-Lengths, Transfer-Encoding with Content-Length).
+      // That is a broken answer (a server_answers finding, exit 1), never "unreachable" (exit 2).
+      const code = e.code ?? e.cause?.code;
+      const badAnswer = code === "EBODYTOOLARGE" || code === "EBADENCODING" || code?.startsWith("HPE_") === true;
+      const message = code === "EBODYTOOLARGE" || code === "EBADENCODING" ? e.message! : code?.startsWith("HPE_") ? `the answer breaks HTTP/1.1 framing (${code}: ${e.message ?? ""})` : code ?? e.cause?.message ?? e.message ?? String(err);
+      if (badAnswer) answered = true;
       if (!answered) throw new RunAborted("unreachable", `target unreachable: ${message}`);
       consecutiveTimeouts = 0;
       return { request, error: { kind: "network", message }, durationMs };

@@ -159,6 +159,8 @@ function captureFrom(ex: Exchange, pointer: string): { value: string } | { missi
  */
 function knownGoodRefusal(kase: Case, status: number, config: SuiteConfig, spec: SpecModel): string {
   const stop = "the run stops before it sends the test identity or client credentials again";
+  // A path the server does not know: most likely the base URL (Dintero's includes /v1), not a credential.
+  if (status === 404) return `the ${kase.title} was answered 404: ${stop}. Check DINTERO_BASE_URL (${config.target.baseUrl}: it must be the API's base including /v1, e.g. https://api.dintero.com/v1) and DINTERO_ACCOUNT_ID (${config.accountId})`;
   if (kase.operation === "token") {
     return `the known-good token request was refused with ${status}: ${stop}. Check DINTERO_CLIENT_ID and DINTERO_CLIENT_SECRET, DINTERO_ACCOUNT_ID (${config.accountId}) and DINTERO_AUDIENCE (${config.audience}: it must be a grant of the client)`;
   }

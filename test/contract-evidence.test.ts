@@ -130,7 +130,7 @@ describe("redaction of bytes", () => {
 describe("over real HTTP", () => {
   async function run(breakage?: Breakage): Promise<RunResult> {
     server = await startContractServer(breakage ? { break: breakage } : {});
-    return runSuite(resolveConfig(contractEnv(server, { CONTRACT_TIMEOUT_MS: "300", CONTRACT_CASES: "2" }), {}));
+    return runSuite(resolveConfig(contractEnv(server, { CONTRACT_TIMEOUT_MS: "1000", CONTRACT_CASES: "2" }), {}));
   }
   type ReportExchange = { caseId: string; response?: { headers: Array<[string, string]>; body: { encoding: string; text?: string; base64?: string }; fetchView: { headers: Record<string, string> } } };
 
@@ -172,7 +172,7 @@ describe("over real HTTP", () => {
   it("a case whose input did not come back is not applicable, with the reason", async () => {
     // The first login is answered 429 with a Retry-After longer than the suite waits: no customer token.
     server = await startContractServer({ vary: "login_429_long_once" });
-    const result = await runSuite(resolveConfig(contractEnv(server, { CONTRACT_TIMEOUT_MS: "300", CONTRACT_CASES: "2" }), {}));
+    const result = await runSuite(resolveConfig(contractEnv(server, { CONTRACT_TIMEOUT_MS: "1000", CONTRACT_CASES: "2" }), {}));
     const na = result.results.find((r) => r.caseId === "login.scope.customer_token_as_bearer")!;
     expect(na.outcome).toBe("not_applicable");
     expect(na.check).toBe("token_scope");
@@ -192,7 +192,7 @@ describe("over real HTTP", () => {
 describe("schema provenance", () => {
   it("a schema finding names the violated node and the x-source / x-curated of its nearest annotated ancestor", async () => {
     server = await startContractServer({ break: "expires_in_as_string" });
-    const result = await runSuite(resolveConfig(contractEnv(server, { CONTRACT_TIMEOUT_MS: "300", CONTRACT_CASES: "0" }), {}));
+    const result = await runSuite(resolveConfig(contractEnv(server, { CONTRACT_TIMEOUT_MS: "1000", CONTRACT_CASES: "0" }), {}));
     const finding = result.results.find((r) => r.check === "response_schema_conformance" && r.outcome === "fail")!.findings[0]!;
     expect(finding.source!.ref).toMatch(/\/responses\/200\/content\/application~1json\/schema\/properties\/expires_in\/type \(rule at #\/components\/schemas\/AccessToken\/properties\/expires_in; documented by Dintero: https:\/\/docs\.dintero\.com\//);
     expect(finding.source!.url).toMatch(/^https:\/\/docs\.dintero\.com\//);

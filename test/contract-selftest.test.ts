@@ -15,7 +15,7 @@ afterEach(async () => {
 
 async function run(breakage?: Breakage, args: Record<string, string> = {}, vary?: Variation): Promise<RunResult> {
   server = await startContractServer({ ...(breakage ? { break: breakage } : {}), ...(vary ? { vary } : {}) });
-  const config = resolveConfig(contractEnv(server, { CONTRACT_TIMEOUT_MS: "300", CONTRACT_CASES: "4" }), args);
+  const config = resolveConfig(contractEnv(server, { CONTRACT_TIMEOUT_MS: "1000", CONTRACT_CASES: "4" }), args);
   return runSuite(config);
 }
 
@@ -43,6 +43,9 @@ const CAUGHT_BY: Record<Exclude<Breakage, "rate_limits_once" | "token_429_long_o
   customer_token_opens_login: "token_scope",
   serves_other_account: "account_isolation",
   ignores_path_account: "account_isolation",
+  alg_none_case_insensitive: "ignored_auth",
+  weak_hmac_key: "ignored_auth",
+  ident_password_not_checked: "wrong_credentials",
   token_serves_other_account: "account_isolation",
   ignores_audience: "account_isolation",
   ignores_ident_type: "identity_binding",
@@ -69,6 +72,9 @@ const CAUGHT_AT: Partial<Record<Breakage, string>> = {
   token_any_audience: "token.isolation.other_audience",
   // one rule per case: the audience check passes these, only the path's account can refuse them
   ignores_path_account: "login.isolation.other_account_path_own_audience",
+  alg_none_case_insensitive: "login.auth.alg_none_upper",
+  weak_hmac_key: "login.auth.weak_key.jwt_io",
+  ident_password_not_checked: "login.credentials.ident.wrong_password",
   token_serves_other_account: "token.isolation.other_account_path_own_audience",
   counts_password_bytes: "login.email.negative.minLength.multibyte.password",
   ident_without_ident_type: "login.ident.negative.anyOf.partial.ident",

@@ -46,6 +46,9 @@ export const BREAKAGES = {
   duplicate_json_members: "the login's token response names token_type twice (advisory)",
   accepts_lower_case_aid: "the account id is upper-cased before it is checked: t87654321 is served as T87654321",
   accepts_alg_none: "an unsigned JWT (alg none) is accepted as the bearer",
+  alg_none_case_insensitive: "the alg check folds case: an unsigned JWT with alg \"NONE\" is accepted (\"none\" is refused)",
+  weak_hmac_key: "bearers signed with jwt.io's example key \"your-256-bit-secret\" are accepted as well as the server's own",
+  ident_password_not_checked: "the ident form (phone number and PIN) never compares the password",
   token_any_audience: "the token endpoint issues a token for any audience, another account's included",
   counts_password_bytes: "the password's minLength is counted in UTF-8 bytes (3 × é passes as 6)",
   counts_password_utf16_units: "the password's maxLength is counted in UTF-16 units (.length): 255 emoji are rejected as 510",
@@ -179,10 +182,13 @@ export async function startContractServer(opts: ContractServerOptions = {}): Pro
     }
     if (broken === "accepts_any_bearer") return { aud: audience, scope: CLIENT_SCOPE };
     // broken: the classic JWT flaw, an unsigned token (alg none) taken at its word
-    const unsignedAccepted = broken === "accepts_alg_none" && head.alg === "none";
-    const expected = createHmac("sha256", key).update(`${m[1]}.${m[2]}`).digest();
+    const unsignedAccepted = (broken === "accepts_alg_none" && head.alg === "none") || (broken === "alg_none_case_insensitive" && typeof head.alg === "string" && head.alg !== "none" && head.alg.toLowerCase() === "none");
     const given = Buffer.from(m[3]!, "base64url");
-    if (!unsignedAccepted && (given.length !== expected.length || !timingSafeEqual(given, expected))) return undefined;
+    const signedWith = (k: string | Buffer) => {
+      const expected = createHmac("sha256", k).update(`${m[1]}.${m[2]}`).digest();
+      return given.length === expected.length && timingSafeEqual(given, expected);
+    };
+    if (!unsignedAccepted && !signedWith(key) && !(broken === "weak_hmac_key" && signedWith("your-256-bit-secret"))) return undefined;
     // Without exp (a variation), the server's own lifetime from iat applies.
     const expiry = vary === "jwt_without_exp" ? (payload.iat ?? 0) + 14400 : payload.exp;
     if (typeof expiry !== "number" || expiry <= Date.now() / 1000) return undefined;
@@ -329,7 +335,7 @@ export async function startContractServer(opts: ContractServerOptions = {}): Pro
     const byEmail = creds.email !== undefined && creds.email === options.email && creds.password === options.password;
     const identMatches = broken === "ignores_ident_type"
       ? (creds.ident === options.ident && creds.password === options.identPassword) || (creds.ident === options.email && creds.password === options.password)
-      : creds.ident_type === options.identType && creds.ident === options.ident && creds.password === options.identPassword;
+      : creds.ident_type === options.identType && creds.ident === options.ident && (creds.password === options.identPassword || broken === "ident_password_not_checked");
     const byIdent = creds.email === undefined && identMatches;
     const knownIdentity = creds.email === options.email || (creds.ident_type === options.identType && creds.ident === options.ident);
     if (vary === "rejects_made_up_identities" && !knownIdentity) return invalid(res, "No such user");
