@@ -11,8 +11,9 @@ const SHORT_SECRET_LENGTH = 8;
 const TOKEN_PROPERTY = /^(access_token|refresh_token|id_token|mfa_token)$/;
 const JWT_SHAPE = /\beyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*/g;
 
+/** A token as reports show it: its first characters, and never its length (no artefact tells a secret's length). */
 export function shortenToken(token: string): string {
-  return `${token.slice(0, TOKEN_PREFIX_LENGTH)}…(${token.length} chars)`;
+  return `${token.slice(0, TOKEN_PREFIX_LENGTH)}…`;
 }
 
 export interface Redactor {
@@ -87,7 +88,7 @@ export function createRedactor(initial: Array<string | undefined> = []): Redacto
       if (value === null || typeof value !== "object") return value;
       const out: Record<string, unknown> = {};
       for (const [k, v] of Object.entries(value)) {
-        if (secretProperties.has(k) && typeof v === "string") out[k] = `${REDACTED} (${[...v].length} chars)`;
+        if (secretProperties.has(k) && typeof v === "string") out[k] = REDACTED;
         else if (TOKEN_PROPERTY.test(k) && typeof v === "string") out[k] = shortenToken(v);
         else out[redactor.text(k)] = redactor.json(v, secretProperties);
       }

@@ -76,12 +76,13 @@ describe("what a Fetch client would see", () => {
 });
 
 describe("duplicate JSON members (RFC 8259 §4)", () => {
-  it("finds every repeated name with its object's pointer, and every string of a token member", () => {
-    const text = '{"access_token":"first","a":{"b":1,"b":2},"access_token":"second","list":[{"x":1,"x":1,"x":1}]}';
+  it("finds every repeated name with its object's pointer, whether its values differ, and every string of a token member", () => {
+    const text = '{"access_token":"first","a":{"b":1,"b":2},"access_token":"second","list":[{"x":1,"x":1,"x":1}],"o":{"p":{"q":[1]},"p":{"q":[1]}}}';
     expect(duplicateMembers(text)).toEqual([
-      { pointer: "", name: "access_token", count: 2 },
-      { pointer: "/a", name: "b", count: 2 },
-      { pointer: "/list/0", name: "x", count: 3 },
+      { pointer: "", name: "access_token", count: 2, sameValue: false },
+      { pointer: "/a", name: "b", count: 2, sameValue: false },
+      { pointer: "/list/0", name: "x", count: 3, sameValue: true },
+      { pointer: "/o", name: "p", count: 2, sameValue: true },
     ]);
     expect(JSON.parse(text).access_token).toBe("second"); // what JSON.parse alone would learn
     expect(stringMembers(text, new Set(["access_token"]))).toEqual(["first", "second"]);
@@ -148,12 +149,13 @@ describe("over real HTTP", () => {
 
   it("report.json keeps repeated header lines as repeated, and what a Fetch client sees apart", async () => {
     const result = await run("duplicate_content_type");
-    const report = JSON.parse(jsonReport(result)) as { exchanges: ReportExchange[]; violations: Array<{ check: string; level: string; source: { ref: string } }> };
+    const report = JSON.parse(jsonReport(result)) as { exchanges: ReportExchange[]; violations: Array<{ check: string; severity: string; source: { ref: string } }> };
     const ex = report.exchanges.find((e) => e.caseId === "login.email.known_good")!;
     expect(ex.response!.headers.filter(([k]) => k.toLowerCase() === "content-type").map(([, v]) => v)).toEqual(["application/json; charset=utf-8", "text/plain"]);
     expect(ex.response!.fetchView.headers["content-type"]).toBe("application/json; charset=utf-8, text/plain");
     const v = report.violations.find((x) => x.check === "encoding")!;
-    expect(v.level).toBe("contract");
+    // a Fetch client reads text/plain, not the first line's JSON: it harms a correct consumer (standard)
+    expect(v.severity).toBe("standard");
     expect(v.source.ref).toMatch(/RFC 9110 §5\.3/);
   });
 
@@ -224,7 +226,7 @@ describe("hostile responses", () => {
   it("JSON nested far deeper than any login answer does not crash the duplicate-member scan: it says it could not scan", () => {
     const deep = "[".repeat(200_000) + "]".repeat(200_000);
     expect(duplicateMembers(deep)).toBeUndefined();
-    expect(duplicateMembers('{"a":'.repeat(50) + '{"x":1,"x":2}' + "}".repeat(50))).toEqual([{ pointer: "/a".repeat(50), name: "x", count: 2 }]);
+    expect(duplicateMembers('{"a":'.repeat(50) + '{"x":1,"x":2}' + "}".repeat(50))).toEqual([{ pointer: "/a".repeat(50), name: "x", count: 2, sameValue: false }]);
     expect(stringMembers(deep, new Set(["access_token"]))).toEqual([]);
   });
 });
