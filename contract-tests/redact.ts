@@ -20,6 +20,9 @@ export interface Redactor {
   /** Register a secret (password, client secret, token) learnt during the run. */
   addSecret(secret: string | undefined, kind?: "secret" | "token"): void;
   text(value: string): string;
+  /** Known secrets and tokens replaced where they stand, without text()'s decoding safety net: for text
+   * the suite writes itself (a curl command), whose escapes are shell syntax, not an encoded echo. */
+  known(value: string): string;
   /** Deep copy of a JSON value: writeOnly / token properties and known secrets redacted. */
   json(value: unknown, secretProperties?: ReadonlySet<string>): unknown;
   headers(headers: Record<string, string>): Record<string, string>;
@@ -69,6 +72,9 @@ export function createRedactor(initial: Array<string | undefined> = []): Redacto
       (kind === "token" ? tokens : secrets).add(secret);
     },
     text(value) {
+      return withoutHiddenSecrets(redactor.known(value));
+    },
+    known(value) {
       let out = value;
       // longest first, so a secret containing another is replaced whole
       for (const t of [...tokens].sort((a, b) => b.length - a.length)) out = out.split(t).join(shortenToken(t));
@@ -80,7 +86,7 @@ export function createRedactor(initial: Array<string | undefined> = []): Redacto
           else out = out.replace(new RegExp(`(?<![A-Za-z0-9])${form.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}(?![A-Za-z0-9])`, "g"), REDACTED);
         }
       }
-      return withoutHiddenSecrets(out);
+      return out;
     },
     json(value, secretProperties = new Set()) {
       if (typeof value === "string") return redactor.text(value);

@@ -30,10 +30,12 @@ export function shellQuote(text: string): string {
   return `'${text.replaceAll("'", `'\\''`)}'`;
 }
 
-/** Double-quoted for the shell, with `${NAME}` references expanded by it and everything else literal. */
+/** Double-quoted for the shell, with `$NAME` references expanded by it and everything else literal. */
 function shellDoubleQuote(parts: Array<string | { variable: string }>): string {
   const literal = (t: string) => t.replace(/[$`"\\]/g, (c) => `\\${c}`);
-  return `"${parts.map((p) => (typeof p === "string" ? literal(p) : `\${${p.variable}}`)).join("")}"`;
+  // ${NAME} only where a name character follows, which would otherwise extend the name
+  const reference = (name: string, next: string | { variable: string } | undefined) => (typeof next === "string" && /^\w/.test(next) ? `\${${name}}` : `$${name}`);
+  return `"${parts.map((p, i) => (typeof p === "string" ? literal(p) : reference(p.variable, parts[i + 1]))).join("")}"`;
 }
 
 /** `text` split around every occurrence of a known secret (longest first), each replaced by its variable. */
@@ -70,19 +72,30 @@ function authorization(value: string, secrets: readonly SecretVariable[], client
   return ["-H", headerWord("Authorization", value, secrets)];
 }
 
-/** Replace, in a JSON value, every string that is a known secret by a placeholder, and every string under
- * a secret property (the password) that is not known by MADE_UP_PASSWORD: both become jq variables. */
-function placeholders(value: unknown, secrets: readonly SecretVariable[], secretProps: ReadonlySet<string>, used: Set<string>, key?: string): unknown {
-  if (typeof value === "string") {
-    const known = secrets.find((s) => s.value === value)?.name;
-    const name = known ?? (key !== undefined && secretProps.has(key) ? "MADE_UP_PASSWORD" : undefined);
-    if (!name) return value;
-    used.add(name);
-    return `\u0000${name}\u0000`;
-  }
-  if (Array.isArray(value)) return value.map((v) => placeholders(v, secrets, secretProps, used));
-  if (value && typeof value === "object") return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, placeholders(v, secrets, secretProps, used, k)]));
-  return value;
+/**
+ * A JSON body as a jq program that builds it, every secret a jq variable: a string that is a known secret
+ * becomes `$name`, one under a secret property (the password) that the run does not know becomes
+ * `$made_up_password`, and one that holds a known secret inside it an interpolated string. A JSON text is
+ * itself a jq program, so everything else stays as the run sent it. `used` collects the variables.
+ */
+function jqProgram(value: unknown, secrets: readonly SecretVariable[], secretProps: ReadonlySet<string>, used: Set<string>): string {
+  const nonce = Math.random().toString(36).slice(2);
+  const exprs: string[] = [];
+  const mark = (expr: string) => `\u0000${nonce}:${exprs.push(expr) - 1}\u0000`;
+  const walk = (v: unknown, key?: string): unknown => {
+    if (typeof v === "string") {
+      const parts = splitSecrets(v, secrets);
+      const whole = parts.length === 1 && typeof parts[0] !== "string" ? parts[0]!.variable : key !== undefined && secretProps.has(key) ? "MADE_UP_PASSWORD" : undefined;
+      if (whole) return used.add(whole), mark(`$${whole.toLowerCase()}`);
+      if (parts.every((p) => typeof p === "string")) return v;
+      return mark(`"${parts.map((p) => (typeof p === "string" ? JSON.stringify(p).slice(1, -1) : (used.add(p.variable), `\\($${p.variable.toLowerCase()})`))).join("")}"`);
+    }
+    if (Array.isArray(v)) return v.map((x) => walk(x));
+    if (v && typeof v === "object") return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, walk(x, k)]));
+    return v;
+  };
+  const text = JSON.stringify(walk(value));
+  return text.replace(new RegExp(`"\\\\u0000${nonce}:(\\d+)\\\\u0000"`, "g"), (_, i: string) => exprs[Number(i)]!);
 }
 
 /** The body as curl options: literal when it holds no secret; a JSON body with secrets built by jq. */
@@ -95,11 +108,11 @@ function bodyOptions(body: string, secrets: readonly SecretVariable[], secretPro
     return ["--data-raw", parts.every((p) => typeof p === "string") ? shellQuote(body) : shellDoubleQuote(parts)];
   }
   const used = new Set<string>();
-  const filter = JSON.stringify(placeholders(parsed, secrets, secretProps, used)).replace(/"\\u0000([A-Z_]+)\\u0000"/g, (_, name: string) => `$${name.toLowerCase()}`);
+  const program = jqProgram(parsed, secrets, secretProps, used);
   if (!used.size) return ["--data-raw", shellQuote(body)];
-  // A JSON text is a jq program that builds that value; jq writes it compactly (-c), as the run sent it.
+  // jq writes the value compactly (-c), as the run sent it; $( ) drops its trailing newline.
   const args = [...used].map((name) => `--arg ${name.toLowerCase()} "$${name}"`).join(" ");
-  return ["--data-raw", `"$(jq -cn ${args} ${shellQuote(filter)})"`];
+  return ["--data-raw", `"$(jq -cn ${args} ${shellQuote(program)})"`];
 }
 
 export interface CurlOptions {
@@ -115,7 +128,7 @@ export interface CurlOptions {
 
 /** The curl command (one line per option) that sends `request` again, with every secret a variable. */
 export function curlCommand(request: RecordedRequest, secrets: readonly SecretVariable[], options: CurlOptions): string {
-  const url = request.url.startsWith(options.baseUrl) ? `"$DINTERO_BASE_URL${request.url.slice(options.baseUrl.length).replace(/[$`"\\]/g, (c) => `\\${c}`)}"` : shellQuote(request.url);
+  const url = request.url.startsWith(options.baseUrl) ? shellDoubleQuote([{ variable: "DINTERO_BASE_URL" }, ...splitSecrets(request.url.slice(options.baseUrl.length), secrets)]) : shellDoubleQuote(splitSecrets(request.url, secrets));
   const lines: string[][] = [["curl", options.include === false ? "-sS" : "-sS -i", "-X", request.method, url]];
   for (const [name, value] of Object.entries(request.headers)) {
     if (["content-length", "host", "connection"].includes(name.toLowerCase())) continue;

@@ -372,8 +372,8 @@ export async function runSuite(config: SuiteConfig, options: RunOptions = {}): P
     requestsSent,
     rateLimited,
     caseList: cases.map((c) => ({ id: c.id, group: c.group, operation: c.operation, title: redactor.text(c.title), expect: c.expect, ...(c.notApplicable ? { notApplicable: c.notApplicable } : {}) })),
-    // The curl commands hold no secret by construction (reproduce.ts); the redactor is the safety net.
-    exchanges: exchanges.map((ex) => ({ ...redactExchange(ex, redactor, secretProps, submittedSecrets(caseById.get(ex.caseId), secretProps)), curl: redactor.text(curls.get(ex.id) ?? "") })),
+    // The curl commands hold no secret by construction (reproduce.ts); replacing known ones is the safety net.
+    exchanges: exchanges.map((ex) => ({ ...redactExchange(ex, redactor, secretProps, submittedSecrets(caseById.get(ex.caseId), secretProps)), curl: redactor.known(curls.get(ex.id) ?? "") })),
     results,
     ...(aborted ? { aborted } : {}),
     exitCode,

@@ -122,6 +122,28 @@ describe("npm run contract", () => {
     expect(bad.stderr).toContain("CONTRACT_TIMEOUT_MS");
   });
 
+  it("--check and CONTRACT_CHECKS: an unknown check or severity exits 2 naming the closest known one, before any request", async () => {
+    const server = await startContractServer();
+    try {
+      const env = contractEnv(server);
+      const name = await cli(["--check", "secret_reflecton=off"], env);
+      expect(name.code).toBe(2);
+      expect(name.stderr).toContain('--check "secret_reflecton=off": no check is named "secret_reflecton"; did you mean secret_reflection?');
+      const severity = await cli(["--check=allow_header=advisroy"], env);
+      expect(severity.code).toBe(2);
+      expect(severity.stderr).toContain('"advisroy" is not a severity; did you mean advisory? (one of off, contract, standard, advisory)');
+      const fromEnv = await cli([], { ...env, CONTRACT_CHECKS: "allow_header=off, token_cachng=advisory" });
+      expect(fromEnv.code).toBe(2);
+      expect(fromEnv.stderr).toContain('CONTRACT_CHECKS "token_cachng=advisory": no check is named "token_cachng"; did you mean token_caching?');
+      const shape = await cli(["--check", "allow_header"], env);
+      expect(shape.code).toBe(2);
+      expect(shape.stderr).toContain("must be NAME=SEVERITY");
+      expect(server.requestCount()).toBe(0);
+    } finally {
+      await server.close();
+    }
+  });
+
   it("an advisory finding is reported everywhere with its severity and source, and fails the run only with --fail-on advisory", async () => {
     const server = await startContractServer({ break: "enumeration_leak" });
     try {
