@@ -765,7 +765,7 @@ const encoding: Check = {
     if (types.some((t) => { const m = mediaTypeOf(t); return m !== undefined && isJsonMediaType(m); })) {
       const at = firstInvalidUtf8(res.bodyBytes);
       if (at >= 0) {
-        findings.push({ check: "encoding", rule: "a JSON body is UTF-8", pointer: "", expected: "valid UTF-8", actual: `invalid byte 0x${res.bodyBytes[at]?.toString(16).padStart(2, "0")} at offset ${at} of ${res.bodyBytes.length}`, message: `the JSON body is not valid UTF-8 (offset ${at}); a Fetch client's text() and json() silently read U+FFFD there` });
+        findings.push({ check: "encoding", rule: "a JSON body is UTF-8", pointer: "", expected: "valid UTF-8", actual: `invalid byte 0x${res.bodyBytes[at]?.toString(16).padStart(2, "0")} at offset ${at}`, message: `the JSON body is not valid UTF-8 (offset ${at}); a Fetch client's text() and json() silently read U+FFFD there` });
       }
     }
     return findings;

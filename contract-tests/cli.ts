@@ -15,7 +15,7 @@ export interface Io {
 }
 
 export function helpText(): string {
-  const opt = OPTIONS.map((o) => `  ${`${o.flag}${o.arg ? ` ${o.arg}` : ""}`.padEnd(20)} ${o.env.padEnd(22)} ${o.description} (default ${o.default})`);
+  const opt = OPTIONS.map((o) => `  ${`${o.flag}${o.arg ? ` ${o.arg}` : ""}`.padEnd(22)} ${o.env.padEnd(22)} ${o.description} (default ${o.default})`);
   const vars = LIVE_VARIABLES.map((v) => `  ${v.name.padEnd(30)} ${v.meaning}`);
   const pad = "".padEnd(36 + 1 + 9);
   const checks = CHECKS.map((c) => `  ${c.name.padEnd(36)} ${c.severity.padEnd(9)} ${c.catches}\n  ${pad} why ${c.severity}: ${c.severityReason}\n  ${pad} source: ${c.source.ref}${c.source.url && !c.source.ref.includes(c.source.url) ? ` <${c.source.url}>` : ""}`);
@@ -28,7 +28,7 @@ export function helpText(): string {
     "the whole suite against it; with DINTERO_BASE_URL it runs against that live target.",
     "",
     "Options (each also as the environment variable shown):",
-    "  --help, -h                                  this text",
+    `  ${"--help, -h".padEnd(22)} ${"".padEnd(22)} this text`,
     ...opt,
     "",
     "Live target (environment):",

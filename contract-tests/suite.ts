@@ -7,7 +7,7 @@ import { CHECKS, failsRun, lowerOf, rateLimitedThroughout, SEVERITIES, unwaitedR
 import { generatedCases } from "./generated-cases.ts";
 import { createTransport, RunAborted, type AbortReason, type Exchange } from "./http.ts";
 import { stringMembers } from "./json-members.ts";
-import { createRedactor, type Redactor } from "./redact.ts";
+import { createRedactor, REDACTED, type Redactor } from "./redact.ts";
 import { curlCommand, type SecretVariable } from "./reproduce.ts";
 import { loadSpec, type SpecModel } from "./spec.ts";
 import { startPrism } from "./targets/prism.ts";
@@ -140,11 +140,17 @@ function redactExchange(ex: Exchange, redactor: Redactor, secretProps: Set<strin
     }
   }
   const res = ex.response;
-  const pair = ([k, v]: [string, string]): [string, string] => [k, Object.values(local.headers(redactor.headers({ [k]: v })))[0]!];
+  const bodyBytes = res ? local.bytes(redactor.bytes(res.bodyBytes)) : undefined;
+  // A body that held a secret or a token is shown with it replaced: its Content-Length would tell the
+  // replaced value's length (the body's length as received, less the rest of the body shown).
+  const altered = res !== undefined && !Buffer.from(bodyBytes!).equals(Buffer.from(res.bodyBytes));
+  const lengthHidden = (k: string, v: string) => (altered && k.toLowerCase() === "content-length" ? `${REDACTED} (the body held a secret or a token)` : v);
+  const pair = ([k, v]: [string, string]): [string, string] => [k, lengthHidden(k, Object.values(local.headers(redactor.headers({ [k]: v })))[0]!)];
+  const headers = (h: Record<string, string>) => Object.fromEntries(Object.entries(local.headers(redactor.headers(h))).map(([k, v]) => [k, lengthHidden(k, v)]));
   return {
     ...ex,
     request: { ...ex.request, headers: redactor.headers(ex.request.headers), ...(body !== undefined ? { body } : {}) },
-    ...(res ? { response: { ...res, headers: local.headers(redactor.headers(res.headers)), rawHeaders: res.rawHeaders.map(pair), bodyText: text(res.bodyText), bodyBytes: local.bytes(redactor.bytes(res.bodyBytes)) } } : {}),
+    ...(res ? { response: { ...res, headers: headers(res.headers), rawHeaders: res.rawHeaders.map(pair), bodyText: text(res.bodyText), bodyBytes: bodyBytes! } } : {}),
     ...(ex.error ? { error: { ...ex.error, message: text(ex.error.message) } } : {}),
   };
 }

@@ -291,6 +291,19 @@ describe("curl commands", () => {
   });
 });
 
+describe("secret lengths", () => {
+  it("a response that held a secret or a token shows its Content-Length redacted; one that did not keeps it", async () => {
+    const { result, server } = await run({ break: "echoes_password" });
+    const length = (id: string) => result.exchanges.find((e) => e.caseId === id)!.response!.rawHeaders.find(([k]) => k.toLowerCase() === "content-length")?.[1];
+    expect(length("login.credentials.wrong_password")).toBe("[REDACTED] (the body held a secret or a token)");
+    expect(length("token.known_good")).toBe("[REDACTED] (the body held a secret or a token)");
+    expect(length("login.email.negative.missing.audience")).toMatch(/^\d+$/);
+    const json = jsonReport(result);
+    for (const token of server.issuedTokens) expect(json).not.toContain(`"content-length": "${token.length}"`);
+    expect(json).not.toMatch(/\d+ chars\)/);
+  });
+});
+
 describe("junit.xml", () => {
   it("makes failing findings failures, and advisories visible as skipped without failing", async () => {
     const { result } = await run({ break: "echoes_password", vary: "unknown_identity_404" });

@@ -41,7 +41,7 @@ function exchangePair(check: string, ex: ReportedExchange | undefined, pointer: 
   const inRequest = check === "negative_data_rejection";
   const req = `${esc(ex.request.method)} ${esc(ex.request.url)}\n${Object.entries(ex.request.headers).map(([k, v]) => `${esc(k)}: ${esc(v)}`).join("\n")}\n\n${inRequest ? highlight(pretty(ex.request.body), pointer) : esc(pretty(ex.request.body))}`;
   const res = ex.response
-    ? `${ex.response.status}\n${ex.response.rawHeaders.map(([k, v]) => `${esc(k)}: ${esc(v)}`).join("\n")}\n\n${firstInvalidUtf8(ex.response.bodyBytes) >= 0 ? `(not valid UTF-8: ${ex.response.bodyBytes.length} bytes, base64 in report.json; as a Fetch client decodes it:)\n` : ""}${inRequest ? esc(pretty(ex.response.bodyText)) : highlight(pretty(ex.response.bodyText), pointer)}`
+    ? `${ex.response.status}\n${ex.response.rawHeaders.map(([k, v]) => `${esc(k)}: ${esc(v)}`).join("\n")}\n\n${firstInvalidUtf8(ex.response.bodyBytes) >= 0 ? "(not valid UTF-8: the bytes are in report.json, base64; as a Fetch client decodes them:)\n" : ""}${inRequest ? esc(pretty(ex.response.bodyText)) : highlight(pretty(ex.response.bodyText), pointer)}`
     : esc(ex.error?.message ?? "no response");
   return `<div class="pair"><div><h4>Request</h4><pre>${req}</pre></div><div><h4>Response</h4><pre>${res}</pre></div></div>`;
 }

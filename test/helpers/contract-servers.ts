@@ -202,8 +202,9 @@ export async function startContractServer(opts: ContractServerOptions = {}): Pro
     if (vary === "duplicate_identical_content_type") headers.push(["Content-Type", type]);
     // RFC 6749 §5.1: a response that carries a token must not be stored by a cache.
     if (broken !== "token_cacheable") headers.push(["Cache-Control", "no-store"]);
-    res.writeHead(status, headers.flat());
     const bytes = isError && broken === "latin1_error_body" ? Buffer.from(text.replace('"message":"', '"message":"Ugyldig forespørsel: '), "latin1") : Buffer.from(text);
+    headers.push(["Content-Length", String(bytes.length)]);
+    res.writeHead(status, headers.flat());
     res.end(bytes);
   }
   const error = (res: ServerResponse, status: number, code: string, message: string, errors?: ValidationError[]) =>
