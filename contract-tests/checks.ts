@@ -518,6 +518,10 @@ const tokenSemantics: Check = {
 
 /** Secrets shorter than this are looked for as whole values only: a 4-digit PIN is found by chance in any token. */
 const MIN_SUBSTRING_SECRET = 6;
+/** Nor are secrets of fewer distinct characters than this (a made-up "      " or "000000"): a repetitive
+ * string turns up by chance in any longer text, and a false alarm here fails a correct server's run. */
+const MIN_SUBSTRING_DISTINCT = 4;
+const searchableInside = (secret: string) => secret.length >= MIN_SUBSTRING_SECRET && new Set(secret).size >= MIN_SUBSTRING_DISTINCT;
 
 function stringsIn(value: unknown, out: string[] = []): string[] {
   if (typeof value === "string") out.push(value);
@@ -551,7 +555,7 @@ const secretReflection: Check = {
       // The body also decoded as the client decodes server text (JSON escapes of any style, percent-encoding).
       const places: Array<[string, string[]]> = [["body", [res.bodyText, ...bodyStrings, canonicalize(res.bodyText)]], ...Object.entries(res.headers).map(([k, v]): [string, string[]] => [`${k} (header)`, [v, canonicalize(v)]])];
       for (const [where, texts] of places) {
-        const hit = secret.length >= MIN_SUBSTRING_SECRET
+        const hit = searchableInside(secret)
           ? texts.some((t) => t.includes(secret) || t.includes(JSON.stringify(secret).slice(1, -1)))
           : texts.slice(where === "body" ? 1 : 0).some((t) => t === secret);
         if (hit) findings.push({ check: "secret_reflection", rule: "never echo a submitted secret", pointer: where, expected: "no secret", actual: "[REDACTED]", message: `the response ${where} echoes a submitted secret` });

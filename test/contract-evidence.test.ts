@@ -3,7 +3,7 @@
 // never show the value; and, over real HTTP, report.json keeping what the server sent, every 429 judged
 // as an exchange, and dependent cases reported not applicable with the reason.
 import { afterEach, describe, expect, it } from "vitest";
-import { decodeJwt, fetchMediaType, firstInvalidUtf8 } from "../contract-tests/checks.ts";
+import { CHECKS, decodeJwt, fetchMediaType, firstInvalidUtf8, type CheckContext } from "../contract-tests/checks.ts";
 import { deriveOtherAccountId, resolveConfig } from "../contract-tests/config.ts";
 import { describeInput, describeString } from "../contract-tests/describe-input.ts";
 import { fetchView } from "../contract-tests/http.ts";
@@ -11,6 +11,7 @@ import { duplicateMembers, stringMembers } from "../contract-tests/json-members.
 import { createRedactor, REDACTED } from "../contract-tests/redact.ts";
 import { jsonReport } from "../contract-tests/reports/json.ts";
 import { parseRetryAfter, retryDelaySeconds } from "../contract-tests/retry-after.ts";
+import { loadSpec } from "../contract-tests/spec.ts";
 import { runSuite, type RunResult } from "../contract-tests/suite.ts";
 import { contractEnv, startContractServer, type Breakage, type ContractServer } from "./helpers/contract-servers.ts";
 
@@ -72,6 +73,25 @@ describe("what a Fetch client would see", () => {
     expect(firstInvalidUtf8(new TextEncoder().encode('{"a":"ø😀"}'))).toBe(-1);
     expect(firstInvalidUtf8(Buffer.from('{"a":"ø"}', "latin1"))).toBe(6);
     expect(firstInvalidUtf8(Buffer.from([0x7b, 0xf0, 0x9f]))).toBe(1); // a truncated 4-byte sequence
+  });
+});
+
+describe("secret_reflection (standard: it fails the default run, so it must not find echoes by chance)", () => {
+  const spec = loadSpec();
+  const check = CHECKS.find((c) => c.name === "secret_reflection")!;
+  const judge = (password: string, message: string) => {
+    const bodyText = JSON.stringify({ error: { code: "FORBIDDEN", message } });
+    const ex = { id: 1, caseId: "x", request: { method: "POST", url: "http://127.0.0.1/v1/x", headers: {} }, response: { status: 403, headers: { "content-type": "application/json" }, rawHeaders: [["content-type", "application/json"]] as Array<[string, string]>, bodyText, bodyBytes: Buffer.from(bodyText), receivedAt: 0 }, durationMs: 1, rateLimited: [] };
+    const ctx = { spec, config: {}, kase: { body: { password } }, op: spec.operations.login, secrets: [], earlier: () => undefined } as unknown as CheckContext;
+    return check.run(ex, ctx);
+  };
+  it("finds a password echoed inside a message", () => {
+    expect(judge("Wr0ng-Pass", "Wrong password Wr0ng-Pass")).toEqual([expect.objectContaining({ check: "secret_reflection", pointer: "body" })]);
+  });
+  it("does not find a repetitive made-up password inside other text, only as a whole value", () => {
+    expect(judge("      ", "Invalid      request")).toEqual([]);
+    expect(judge("000000", "request 1000000 refused")).toEqual([]);
+    expect(judge("000000", "000000")).toEqual([expect.objectContaining({ check: "secret_reflection" })]);
   });
 });
 
