@@ -10,14 +10,32 @@ import { curatedOnlyAlong, provenanceAt } from "../scripts/provenance.ts";
 import { canonicalize } from "../src/redact.ts";
 import { documented4xx, documentedStatuses, isJsonMediaType, mediaTypeOf, type Json, type OperationSpec, type SpecModel } from "./spec.ts";
 
-/** contract: the spec or Dintero's docs say it, and a finding fails the run; advisory: best practice
- * or RFC text Dintero does not publish, reported and failing the run only with --fail-on advisory. */
-export type Level = "contract" | "advisory";
-export const LEVELS: readonly Level[] = ["contract", "advisory"];
+/**
+ * How much a finding hurts, which decides whether it fails a run. Who says so is another question, the
+ * finding's `source` (a Dintero page, a spec pointer, an RFC or OWASP section, or this project's rule).
+ * - contract: breaks a rule Dintero documents;
+ * - standard: breaks an HTTP/JSON/OAuth/JWT standard or a security rule in a way that harms a correct
+ *   consumer or exposes a secret;
+ * - advisory: hygiene that harms no one on its own.
+ */
+export type Severity = "contract" | "standard" | "advisory";
+/** Most severe first: `--fail-on S` fails the run on findings of S and of every severity before it. */
+export const SEVERITIES: readonly Severity[] = ["contract", "standard", "advisory"];
+/** What each severity means, for --help, the reports and the docs. */
+export const SEVERITY_MEANING: Record<Severity, string> = {
+  contract: "breaks a rule Dintero documents",
+  standard: "breaks an HTTP/JSON/OAuth/JWT standard or a security rule in a way that harms a correct consumer or exposes a secret",
+  advisory: "hygiene that harms no one on its own",
+};
 
-/** --fail-on contract: only contract findings fail the run; --fail-on advisory: every finding does. */
-export function failsRun(level: Level, failOn: Level): boolean {
-  return LEVELS.indexOf(level) <= LEVELS.indexOf(failOn);
+/** Whether a finding of this severity fails a run with this --fail-on. */
+export function failsRun(severity: Severity, failOn: Severity): boolean {
+  return SEVERITIES.indexOf(severity) <= SEVERITIES.indexOf(failOn);
+}
+
+/** The less severe of two: a check may lower a finding below its own severity, never raise it. */
+export function lowerOf(a: Severity, b: Severity): Severity {
+  return SEVERITIES.indexOf(a) >= SEVERITIES.indexOf(b) ? a : b;
 }
 
 /** Where a rule comes from: a JSON pointer into generated/openapi.json, a Dintero docs page, an RFC or
@@ -36,9 +54,11 @@ const project = (why: string): Source => ({ ref: `this project's rule (Dintero d
 
 export interface Finding {
   check: string;
-  /** inherited from the check when the runner records the finding; a check may lower it to advisory
-   * (never raise it) when the violated rule is this project's alone (see specRule) */
-  level?: Level;
+  /** inherited from the check when the runner records the finding; a check may lower it (never raise
+   * it), and then says why in `severityReason` */
+  severity?: Severity;
+  /** why this finding has its severity: the check's reason, or the finding's own when the check lowered it */
+  severityReason?: string;
   /** the check's source, or a more precise one (e.g. the violated schema node's x-source) */
   source?: Source;
   rule: string;
@@ -64,7 +84,10 @@ export interface CheckContext {
 
 export interface Check {
   name: string;
-  level: Level;
+  /** the highest severity its findings have; a finding may be lowered with its own reason */
+  severity: Severity;
+  /** why: what a finding of this check harms (a correct consumer, a secret), or that it harms no one */
+  severityReason: string;
   source: Source;
   /** what a failure of this check means, for the README, --help and reports */
   catches: string;
@@ -137,7 +160,8 @@ export function rateLimitedThroughout(ex: Exchange, op: OperationSpec): Finding 
 
 const serverAnswers: Check = {
   name: "server_answers",
-  level: "contract",
+  severity: "contract",
+  severityReason: "Dintero documents an answer to every request of both operations: a request left without one, or an operation that answers nothing but 429, breaks every consumer",
   source: specPointer("#/paths/~1accounts~1{aid}~1customers~1login/post/responses"),
   catches: "a request that gets no answer within the per-request timeout, a broken connection, or an operation rate limited throughout: a request that must succeed (the known-good token request and logins) ends in a 429 the suite did not wait out, and that operation got no answer but 429 in the whole run",
   appliesTo: () => true,
@@ -150,14 +174,16 @@ const serverAnswers: Check = {
   },
 };
 
-/** The source of a spec rule at a JSON pointer (a schema path appended works too): the pointer, and the
- * x-source pages / x-curated reason of its nearest annotated node (scripts/provenance.ts follows $refs). */
+/** Why a finding under a node only this project states is advisory (see specRule). */
+const CURATED_ONLY_REASON = "this project's rule alone (x-curated, no Dintero page): it is not Dintero's contract, and no standard says it";
+
 /**
- * The source of the violated spec node's rule (its nearest x-source / x-curated), and its level: a rule
- * under a node that is this project's decision alone (x-curated, no x-source: e.g. the login's 429 and
- * its headers) is advisory, whatever the check's level, since Dintero does not publish it.
+ * The source of a spec rule at a JSON pointer (a schema path appended works too): the pointer, and the
+ * x-source pages / x-curated reason of its nearest annotated node (scripts/provenance.ts follows $refs).
+ * A rule under a node that is this project's decision alone (x-curated, no x-source: e.g. the login's 429
+ * and its headers) is not Dintero's contract: such a finding is advisory, whatever its check's severity.
  */
-function specRule(doc: Json, pointer: string): Pick<Finding, "source" | "level"> {
+function specRule(doc: Json, pointer: string): Pick<Finding, "source" | "severity" | "severityReason"> {
   const p = provenanceAt(doc, pointer);
   const curatedOnly = curatedOnlyAlong(doc, pointer);
   if (!p) return { source: { ref: pointer } };
@@ -166,12 +192,13 @@ function specRule(doc: Json, pointer: string): Pick<Finding, "source" | "level">
   const under = curatedOnly && curatedOnly.pointer !== p.pointer ? `; under #${curatedOnly.pointer}, this project's rule alone: ${curatedOnly.curated}` : "";
   const url = p.sources.find((u) => /^https?:\/\//.test(u));
   const source = { ref: `${pointer} (rule at #${p.pointer}${documented}${curated}${under})`, ...(url ? { url } : {}) };
-  return curatedOnly ? { source, level: "advisory" } : { source };
+  return curatedOnly ? { source, severity: "advisory", severityReason: CURATED_ONLY_REASON } : { source };
 }
 
 const responseSchemaConformance: Check = {
   name: "response_schema_conformance",
-  level: "contract",
+  severity: "contract",
+  severityReason: "a body that does not match the schema Dintero documents for its status is misread by a typed consumer, or makes it throw; advisory under a node only this project states (the login's 429)",
   source: specPointer("#/components/schemas"),
   catches: "a response body that does not match the schema documented for its status (extra properties only with --strict)",
   appliesTo(ex, ctx) {
@@ -201,25 +228,29 @@ const responseSchemaConformance: Check = {
 
 const UNDOCUMENTED_REFUSAL: Source = { ref: "OpenAPI 3.1 §4.8.16 (the Responses Object need not cover every possible status); an undocumented 4xx to a request that must be refused is this project's advisory finding", url: "https://spec.openapis.org/oas/v3.1.0#responses-object" };
 
+/** Why a finding about an undocumented refusal is advisory (see undocumentedRefusal). */
+const UNDOCUMENTED_REFUSAL_REASON = "a refusal all the same: a consumer that switches on the documented statuses still treats it as a refusal, and OpenAPI's responses need not list every status";
+
 /**
- * The level of a finding about a status the operation does not document (undefined when it is documented).
- * OpenAPI: the responses need not cover every possible status, and Dintero does not say its list is
- * complete. So a request the server must refuse may be refused with an undocumented 4xx (415 for a wrong
- * Content-Type, 404 for an account it cannot see): advisory. An undocumented 2xx, 3xx or 5xx, and any
- * undocumented status on a request that must succeed, are contract.
+ * Whether a status is an undocumented refusal: a 4xx (not 429) the operation does not document, to a
+ * request the server may refuse. OpenAPI: the responses need not cover every possible status, and
+ * Dintero does not say its list is complete. So a request the server must refuse may be refused with an
+ * undocumented 4xx (415 for a wrong Content-Type, 404 for an account it cannot see): advisory. An
+ * undocumented 2xx, 3xx or 5xx, and any undocumented status on a request that must succeed, are contract.
  */
-function undocumentedStatusLevel(status: number, ctx: CheckContext): Level | undefined {
-  if (ctx.op.responses.has(status)) return undefined;
+function undocumentedRefusal(status: number, ctx: CheckContext): boolean {
+  if (ctx.op.responses.has(status)) return false;
   // A generated body (valid, or with unusual identity values) logs in a made-up identity: refusing it is
   // right, with whatever 4xx the server gives an unknown user (which status is this project's curation,
   // not Dintero's: openapi/SOURCES.md).
   const mayBeRefused = expectsRefusal(ctx.kase) || ctx.kase.expect.kind === "valid_input" || ctx.kase.expect.kind === "well_formed";
-  return mayBeRefused && isRefusal(status) ? "advisory" : "contract";
+  return mayBeRefused && isRefusal(status);
 }
 
 const statusCodeConformance: Check = {
   name: "status_code_conformance",
-  level: "contract",
+  severity: "contract",
+  severityReason: "a consumer switches on the statuses Dintero documents: an undocumented 2xx, 3xx or 5xx, or any undocumented status to a request that must succeed, falls through its handling; advisory: an undocumented 4xx to a request that must be refused",
   source: dintero(DINTERO_LOGIN_DOCS, "the responses documented for each operation"),
   catches: "a status the operation does not document",
   appliesTo: (ex, ctx) => answered(ex) && documentedMethod(ctx),
@@ -228,8 +259,8 @@ const statusCodeConformance: Check = {
     if (ctx.op.responses.has(status)) return [];
     const documented = [...ctx.op.responses.keys()].join(", ");
     const finding: Finding = { check: "status_code_conformance", rule: `documented statuses of ${ctx.op.operationId}`, expected: documented, actual: String(status), message: `status ${status} is not documented (documented: ${documented})` };
-    if (undocumentedStatusLevel(status, ctx) === "advisory") {
-      return [{ ...finding, level: "advisory", message: `${finding.message}; a refusal all the same, but clients that switch on the documented statuses do not know it`, source: UNDOCUMENTED_REFUSAL }];
+    if (undocumentedRefusal(status, ctx)) {
+      return [{ ...finding, severity: "advisory", severityReason: UNDOCUMENTED_REFUSAL_REASON, message: `${finding.message}; a refusal all the same, but clients that switch on the documented statuses do not know it`, source: UNDOCUMENTED_REFUSAL }];
     }
     return [finding];
   },
@@ -237,7 +268,8 @@ const statusCodeConformance: Check = {
 
 const contentTypeConformance: Check = {
   name: "content_type_conformance",
-  level: "contract",
+  severity: "contract",
+  severityReason: "a consumer parses the media type Dintero documents: another one, or a body that does not parse as it, breaks its parse; advisory on an undocumented refusal, whose media type and body Dintero does not document",
   source: dintero(DINTERO_LOGIN_DOCS, "application/json responses"),
   catches: "an undocumented media type (parameters such as charset are fine), or a body that does not parse as its media type",
   appliesTo: (ex, ctx) => answered(ex) && documentedMethod(ctx),
@@ -250,9 +282,9 @@ const contentTypeConformance: Check = {
     const type = mediaTypeOf(header);
     // A status Dintero does not document has no documented media type or body: on an undocumented refusal
     // (advisory in status_code_conformance) everything about the body is advisory too (an HTML 404 from a
-    // router, an empty 404, a problem+json 415 are common); elsewhere it takes that status's contract level.
-    const lowered = undocumentedStatusLevel(res.status, ctx) === "advisory";
-    const advisory = lowered ? { level: "advisory" as const, source: { ...UNDOCUMENTED_REFUSAL, ref: `${UNDOCUMENTED_REFUSAL.ref}; Dintero documents no media type for status ${res.status}` } } : {};
+    // router, an empty 404, a problem+json 415 are common); elsewhere it keeps the check's severity.
+    const lowered = undocumentedRefusal(res.status, ctx);
+    const advisory = lowered ? { severity: "advisory" as const, severityReason: `${res.status} is not documented for this operation, so neither is its body`, source: { ...UNDOCUMENTED_REFUSAL, ref: `${UNDOCUMENTED_REFUSAL.ref}; Dintero documents no media type for status ${res.status}` } } : {};
     const why = lowered ? `; ${res.status} is not documented for this operation, so neither is its body (advisory)` : "";
     const base = { check: "content_type_conformance", pointer: "content-type (header)", expected: allowed.join(", "), ...advisory };
     if (!type || !allowed.includes(type)) {
@@ -268,11 +300,13 @@ const contentTypeConformance: Check = {
 
 const notAServerError: Check = {
   name: "not_a_server_error",
-  // Advisory: Dintero documents 500 "Unexpected Error" as a possible answer, so "never a 5xx" is our rule
-  // (after Schemathesis' check of that name). A 5xx where a documented answer is due is still a contract
-  // finding of positive_data_acceptance, negative_data_rejection, wrong_credentials or unsupported_methods.
-  level: "advisory",
-  source: { ...project("a server error answers no request well (RFC 9110 §15.6.1: the server met an unexpected condition); Dintero documents 500 \"Unexpected Error\" without saying when"), url: "https://www.rfc-editor.org/rfc/rfc9110#section-15.6.1" },
+  // Dintero documents 500 "Unexpected Error" as a possible answer without saying when, so "never a 5xx" is
+  // this project's rule (after Schemathesis' check of that name), not Dintero's; its severity follows the
+  // harm. A 5xx where a documented answer is due is also a contract finding of positive_data_acceptance,
+  // negative_data_rejection, wrong_credentials or unsupported_methods.
+  severity: "standard",
+  severityReason: "a 5xx says the server erred (RFC 9110 §15.6): a correct consumer cannot tell its own mistake from an outage, so it retries, alerts or gives up on a request that a working server answers",
+  source: { ...project("a server error answers no request well (RFC 9110 §15.6.1: the server met an unexpected condition), after Schemathesis' not_a_server_error; Dintero documents 500 \"Unexpected Error\" without saying when"), url: "https://www.rfc-editor.org/rfc/rfc9110#section-15.6.1" },
   catches: "any 5xx",
   appliesTo: answered,
   run(ex, ctx) {
@@ -285,7 +319,8 @@ const notAServerError: Check = {
 
 const positiveDataAcceptance: Check = {
   name: "positive_data_acceptance",
-  level: "contract",
+  severity: "contract",
+  severityReason: "Dintero documents the body schema and the 200: a known-good request refused, or a schema-valid body rejected as invalid, shuts out correct consumers; advisory when the identity, whose format Dintero states in prose only, may be what the server refused",
   source: dintero(DINTERO_LOGIN_DOCS, "request body schema; 200 AccessToken"),
   catches: "a known-good request not answered with a documented 2xx, or a schema-valid body rejected as invalid",
   appliesTo: (ex, ctx) => judgeable(ex) && (ctx.kase.expect.kind === "success" || ctx.kase.expect.kind === "valid_input"),
@@ -302,15 +337,16 @@ const positiveDataAcceptance: Check = {
     // The made-up identity is the only unusual value: Dintero states the email and ident formats in prose
     // only ("Email or phone_number"), so a server may validate them more strictly than the schema does.
     const { unusual, control } = ctx.kase.expect as Extract<Case["expect"], { kind: "valid_input" }>;
+    const proseReason = "the server may be right: Dintero states the identity formats in prose only, so a stricter identity check than the schema's is the server's choice";
     const prose = dintero(DINTERO_LOGIN_DOCS, "ident: \"Email or phone_number, depending on the ident_type\" (prose, no schema rule): a stricter identity check is the server's choice");
     if (unusual && unusual.length === 0) {
-      return [{ ...finding, level: "advisory", message: `${finding.message}; its only unusual values are made-up identities, whose format Dintero states in prose only`, source: prose }];
+      return [{ ...finding, severity: "advisory", severityReason: proseReason, message: `${finding.message}; its only unusual values are made-up identities, whose format Dintero states in prose only`, source: prose }];
     }
     // The control of this form (a made-up identity, a plain password) was refused as invalid too: the
     // server rejects made-up identities, so this 400 may be the identity's, not the tested value's.
     const controlStatus = control ? ctx.earlier(control)?.response?.status : undefined;
     if (controlStatus !== undefined && invalid.includes(controlStatus)) {
-      return [{ ...finding, level: "advisory", message: `${finding.message}; so was ${control} (a made-up identity with a plain password), so the ${controlStatus} may be the identity's`, source: prose }];
+      return [{ ...finding, severity: "advisory", severityReason: proseReason, message: `${finding.message}; so was ${control} (a made-up identity with a plain password), so the ${controlStatus} may be the identity's`, source: prose }];
     }
     return [{ ...finding, ...(unusual?.length ? { message: `${finding.message} (the body tests ${unusual.join(", ")})` } : {}) }];
   },
@@ -318,7 +354,8 @@ const positiveDataAcceptance: Check = {
 
 const negativeDataRejection: Check = {
   name: "negative_data_rejection",
-  level: "contract",
+  severity: "contract",
+  severityReason: "Dintero documents these rules and the 400 for a request that breaks them: a server that takes such a request lets a consumer's bug pass on staging that Dintero refuses in production",
   source: dintero(DINTERO_LOGIN_DOCS, "400 Bad / Invalid request"),
   catches: "a request breaking exactly one rule (required, enum and enum case, length, type, either/or, aid and oid, non-JSON, Content-Type) that is not rejected with a documented 4xx",
   appliesTo: (ex, ctx) => judgeable(ex) && ctx.kase.expect.kind === "rejection",
@@ -340,7 +377,8 @@ const negativeDataRejection: Check = {
 
 const ignoredAuth: Check = {
   name: "ignored_auth",
-  level: "contract",
+  severity: "contract",
+  severityReason: "Dintero documents the bearer and the 401: a server that lets a missing, malformed, forged or unsigned credential in opens its logins to anyone",
   source: dintero(DINTERO_LOGIN_DOCS, "bearer JWT security; 401 Access forbidden, invalid JWT token was used"),
   catches: "a request without, with a malformed, or with a never-issued credential that is not refused: 401 (or a documented 403) for no credential or a never-issued JWT; any documented 4xx (400 invalid_request, RFC 6750 §3.1) for an empty or malformed bearer, another scheme, or a token request without client credentials",
   appliesTo: (ex, ctx) => judgeable(ex) && ctx.kase.expect.kind === "auth_rejection",
@@ -360,7 +398,8 @@ const ignoredAuth: Check = {
 
 const wrongCredentials: Check = {
   name: "wrong_credentials",
-  level: "contract",
+  severity: "contract",
+  severityReason: "a wrong password or an unknown identity that logs in hands a customer token to anyone (Dintero documents the 4xx answers); advisory: which 4xx and body a refusal carries, which Dintero does not document",
   source: dintero(DINTERO_LOGIN_DOCS, "documented 4xx responses with the Error body"),
   catches: "a wrong password or an unknown identity not refused (any 4xx but 429); advisory: refused with an undocumented 4xx, or without the documented Error body",
   appliesTo: (ex, ctx) => judgeable(ex) && ctx.kase.expect.kind === "credentials_rejection",
@@ -373,7 +412,7 @@ const wrongCredentials: Check = {
     }
     // Refused. Which status and body a bad credential gets is this project's curation (openapi/SOURCES.md:
     // Dintero does not say 401 or 403), so how it is refused is advisory; that it is refused is contract.
-    const advisory = { level: "advisory" as const, source: project("which documented 4xx and body a wrong password or unknown identity gets (Dintero documents neither; openapi/SOURCES.md, curated)") };
+    const advisory = { severity: "advisory" as const, severityReason: "refused all the same: which 4xx and body a bad credential gets is this project's curation, not Dintero's", source: project("which documented 4xx and body a wrong password or unknown identity gets (Dintero documents neither; openapi/SOURCES.md, curated)") };
     if (!allowed.includes(status)) {
       return [{ check: "wrong_credentials", ...advisory, rule: `${rule}: a documented 4xx`, expected: allowed.join(" or "), actual: String(status), message: `${rule}: refused with ${status}, which is not documented` }];
     }
@@ -419,17 +458,25 @@ export function decodeJwt(token: string): JwtParts | JweParts | string {
   }
 }
 
-/** Allowed disagreement between exp and iat + expires_in (or response time + expires_in), seconds. */
+/** Disagreement between exp and iat + expires_in (or response time + expires_in) that is no finding at
+ * all, seconds: the time a response takes, and rounding. */
 export const EXP_TOLERANCE_S = 120;
+/** Disagreement beyond which the claims contradict expires_in (standard), seconds: the 5 minutes of clock
+ * skew JWT validators commonly allow (.NET's TokenValidationParameters.DefaultClockSkew is 300 s). Within
+ * it a validator and a consumer that trusts expires_in still agree whether the token is live (advisory). */
+export const EXP_CONTRADICTION_S = 300;
 
-/** Claim rules Dintero does not publish (RFC 7519 §4.1.4 makes exp optional): advisory findings. */
-const CLAIM_SOURCE: Source = { ref: "this project's advisory rule: exp should agree with expires_in (RFC 7519 §4.1.4 makes exp optional; Dintero publishes no claim rules)", url: "https://www.rfc-editor.org/rfc/rfc7519#section-4.1.4" };
+/** exp is optional (RFC 7519 §4.1.4) and Dintero publishes no claim rules: whether the claims agree with
+ * expires_in is this project's rule, after RFC 6749 §5.1 (expires_in is the token's lifetime). */
+const CLAIM_SOURCE: Source = { ref: "this project's rule: exp agrees with expires_in (RFC 6749 §5.1: expires_in is the lifetime of the access token; RFC 7519 §4.1.4: exp is optional; Dintero publishes no claim rules)", url: "https://www.rfc-editor.org/rfc/rfc7519#section-4.1.4" };
+const LIFETIME_SOURCE: Source = { ref: "this project's rule: expires_in > 0 (RFC 6749 §5.1: \"the lifetime in seconds of the access token\"; Dintero: \"The lifetime in seconds of the access token\", no minimum)", url: "https://www.rfc-editor.org/rfc/rfc6749#section-5.1" };
 
 const tokenSemantics: Check = {
   name: "token_semantics",
-  level: "contract",
-  source: { ...project("a token must be usable when it is issued: access_token a JWT (Dintero: \"A JWT access token\") and expires_in > 0 (Dintero: \"The lifetime in seconds of the access token\", no minimum)"), url: DINTERO_TOKEN_DOCS },
-  catches: "an access_token that is not a JWT (JWS or JWE compact form), or an expires_in that is not positive; advisory: a JWS without exp, or whose exp disagrees with expires_in or has passed",
+  severity: "contract",
+  severityReason: "Dintero documents \"A JWT access token\": a token that is not one breaks a consumer that reads it; standard: a lifetime that is not positive, or exp claims that contradict expires_in beyond clock skew, make a correct consumer use a dead token or trust one longer than it was told; advisory: a JWS without exp (optional, RFC 7519 §4.1.4), or exp off by less than clock skew",
+  source: dintero(DINTERO_TOKEN_DOCS, "access_token \"A JWT access token\", expires_in \"The lifetime in seconds of the access token\""),
+  catches: `an access_token that is not a JWT (JWS or JWE compact form); standard: an expires_in that is not positive, a JWS whose exp differs from iat + expires_in and from response time + expires_in by more than ${EXP_CONTRADICTION_S} s, or (live) has passed; advisory: a JWS without exp, or whose exp differs by more than ${EXP_TOLERANCE_S} s`,
   appliesTo(ex) {
     const parsed = parseBody(ex);
     const status = ex.response?.status ?? 0;
@@ -438,14 +485,16 @@ const tokenSemantics: Check = {
   run(ex, ctx) {
     const body = (parseBody(ex) as { value: Json }).value;
     const fail = (rule: string, expected: string, actual: string, message: string): Finding[] => [{ check: "token_semantics", rule, pointer: "/access_token", expected, actual, message }];
-    const advise = (rule: string, expected: string, actual: string, message: string): Finding[] => [{ check: "token_semantics", level: "advisory", source: CLAIM_SOURCE, rule, pointer: "/access_token", expected, actual, message }];
+    const claim = (severity: Severity, severityReason: string) => (rule: string, expected: string, actual: string, message: string): Finding[] => [{ check: "token_semantics", severity, severityReason, source: CLAIM_SOURCE, rule, pointer: "/access_token", expected, actual, message }];
+    const contradict = claim("standard", "the token's claims contradict its expires_in beyond clock skew: a consumer that trusts expires_in (as Dintero's SDKs do) uses a token its exp declares dead, or is told a shorter life than the token has");
+    const advise = claim("advisory", `exp is optional (RFC 7519 §4.1.4), and within ${EXP_CONTRADICTION_S} s of clock skew a validator and a consumer that trusts expires_in still agree`);
     const jwt = decodeJwt(String(body.access_token));
     if (typeof jwt === "string") return fail("access_token is a JWT", "a JWS (header.payload.signature) or JWE (5 parts), base64url", jwt, `access_token is not a JWT: ${jwt}`);
     const expiresIn = body.expires_in;
     if (typeof expiresIn !== "number") return []; // the schema check reports it
     // Dintero publishes no minimum; a token that has expired on arrival cannot be used (this project's rule).
     if (expiresIn <= 0) {
-      return [{ check: "token_semantics", rule: "expires_in is positive: a token must be usable when it is issued", pointer: "/expires_in", expected: "> 0", actual: String(expiresIn), message: `expires_in ${expiresIn}: the token has expired on arrival` }];
+      return [{ check: "token_semantics", severity: "standard", severityReason: "a token that has expired on arrival cannot be used by any consumer", source: LIFETIME_SOURCE, rule: "expires_in is positive: a token must be usable when it is issued", pointer: "/expires_in", expected: "> 0", actual: String(expiresIn), message: `expires_in ${expiresIn}: the token has expired on arrival` }];
     }
     if ("encrypted" in jwt) return []; // a JWE's claims are not readable by its holder: nothing more to judge
     const { exp, iat } = jwt.payload;
@@ -453,12 +502,15 @@ const tokenSemantics: Check = {
     const receivedS = ex.response!.receivedAt / 1000;
     const byIat = typeof iat === "number" ? Math.abs(exp - (iat + expiresIn)) : Infinity;
     const byResponse = Math.abs(exp - (receivedS + expiresIn));
-    if (Math.min(byIat, byResponse) > EXP_TOLERANCE_S) {
-      return advise(`exp = iat + expires_in (±${EXP_TOLERANCE_S} s) or response time + expires_in`, `exp ≈ ${typeof iat === "number" ? iat + expiresIn : Math.round(receivedS + expiresIn)}`, String(exp), `exp ${exp} disagrees with expires_in ${expiresIn} by ${Math.round(Math.min(byIat, byResponse))} s`);
+    const off = Math.min(byIat, byResponse);
+    if (off > EXP_TOLERANCE_S) {
+      const expected = `exp ≈ ${typeof iat === "number" ? iat + expiresIn : Math.round(receivedS + expiresIn)}`;
+      const message = `exp ${exp} disagrees with expires_in ${expiresIn} by ${Math.round(off)} s`;
+      return (off > EXP_CONTRADICTION_S ? contradict : advise)(`exp = iat + expires_in or response time + expires_in (±${off > EXP_CONTRADICTION_S ? EXP_CONTRADICTION_S : EXP_TOLERANCE_S} s)`, expected, String(exp), message);
     }
     // A mock replays the spec's example token, issued at a fixed time: freshness is judged on live targets only.
     if (ctx.config.target.kind === "live" && exp <= receivedS) {
-      return advise("the token has not expired when it is issued", `exp > ${Math.round(receivedS)}`, String(exp), "the issued token has already expired by its exp claim");
+      return contradict("the token has not expired when it is issued", `exp > ${Math.round(receivedS)}`, String(exp), "the issued token has already expired by its exp claim");
     }
     return [];
   },
@@ -466,6 +518,10 @@ const tokenSemantics: Check = {
 
 /** Secrets shorter than this are looked for as whole values only: a 4-digit PIN is found by chance in any token. */
 const MIN_SUBSTRING_SECRET = 6;
+/** Nor are secrets of fewer distinct characters than this (a made-up "      " or "000000"): a repetitive
+ * string turns up by chance in any longer text, and a false alarm here fails a correct server's run. */
+const MIN_SUBSTRING_DISTINCT = 4;
+const searchableInside = (secret: string) => secret.length >= MIN_SUBSTRING_SECRET && new Set(secret).size >= MIN_SUBSTRING_DISTINCT;
 
 function stringsIn(value: unknown, out: string[] = []): string[] {
   if (typeof value === "string") out.push(value);
@@ -476,9 +532,10 @@ function stringsIn(value: unknown, out: string[] = []): string[] {
 
 const secretReflection: Check = {
   name: "secret_reflection",
-  // Advisory: Dintero does not publish "never echo the password" (writeOnly on password is this spec's
-  // annotation), so it must not fail a run by default; it is reported in every run, and --fail-on advisory gates on it.
-  level: "advisory",
+  // Dintero does not publish "never echo the password" (writeOnly on password is this spec's annotation):
+  // the rule is this project's, after OWASP; its severity follows the harm, an exposed secret.
+  severity: "standard",
+  severityReason: "an echoed password or client secret is exposed to every log, cache, proxy and error tracker that sees the response, whatever the consumer does",
   source: { ref: "this project's rule (Dintero does not publish it), after OWASP ASVS 4.0 V8.3; the spec marks password writeOnly (#/components/schemas/LoginCredentials/properties/password/writeOnly)", url: "https://owasp.org/www-project-application-security-verification-standard/" },
   catches: "a response body or header that echoes the submitted password or the client secret",
   appliesTo: answered,
@@ -498,7 +555,7 @@ const secretReflection: Check = {
       // The body also decoded as the client decodes server text (JSON escapes of any style, percent-encoding).
       const places: Array<[string, string[]]> = [["body", [res.bodyText, ...bodyStrings, canonicalize(res.bodyText)]], ...Object.entries(res.headers).map(([k, v]): [string, string[]] => [`${k} (header)`, [v, canonicalize(v)]])];
       for (const [where, texts] of places) {
-        const hit = secret.length >= MIN_SUBSTRING_SECRET
+        const hit = searchableInside(secret)
           ? texts.some((t) => t.includes(secret) || t.includes(JSON.stringify(secret).slice(1, -1)))
           : texts.slice(where === "body" ? 1 : 0).some((t) => t === secret);
         if (hit) findings.push({ check: "secret_reflection", rule: "never echo a submitted secret", pointer: where, expected: "no secret", actual: "[REDACTED]", message: `the response ${where} echoes a submitted secret` });
@@ -528,7 +585,8 @@ function refusal(name: string, kind: Case["expect"]["kind"], allowed: (ctx: Chec
 
 const tokenScope: Check = {
   name: "token_scope",
-  level: "contract",
+  severity: "contract",
+  severityReason: "Dintero documents the scope the caller needs, and 401/403: a customer's own token that opens a merchant operation lets any customer log in others",
   source: dintero(DINTERO_LOGIN_DOCS, "the caller must have scope write:accounts:/auth/users; 401 invalid JWT, 403 Forbidden"),
   catches: "the customer access token from the known-good login, used as the bearer of a login, is not refused with 401 or 403",
   ...refusal("token_scope", "scope_rejection", (ctx) => documentedStatuses(ctx.op, "auth_refused"), "a customer token opened a merchant operation"),
@@ -536,7 +594,8 @@ const tokenScope: Check = {
 
 const accountIsolation: Check = {
   name: "account_isolation",
-  level: "contract",
+  severity: "contract",
+  severityReason: "Dintero documents that the audience must be a grant of the client: a bearer that opens another account's logins, or a token for another account's audience, crosses merchants",
   source: dintero(DINTERO_LOGIN_DOCS, "\"The audience must be a grant associated with the client used when calling this resource\""),
   catches: "the client bearer on another account's login path, a login whose audience is another account's, or a client-credentials token request for another account's audience (Dintero, get token: \"The audience must be a grant associated with the client\"), is not refused (any 4xx; whether that status is documented is status_code_conformance's to judge)",
   ...refusal("account_isolation", "isolation_rejection", any4xx, "served another account"),
@@ -546,7 +605,8 @@ const identityRefusal = refusal("identity_binding", "identity_rejection", any4xx
 
 const identityBinding: Check = {
   name: "identity_binding",
-  level: "contract",
+  severity: "contract",
+  severityReason: "Dintero documents that ident is read by its ident_type: an identity that logs in as another ident_type logs in a user the caller did not name; advisory: under another user type, since Dintero says users of different types can share an email",
   source: dintero(DINTERO_LOGIN_DOCS, "ident: \"Email or phone_number, depending on the ident_type\"; type: \"user type to login, required as users with different type can share email\""),
   catches: "the known identity under the other ident_type (the email as a phone number, the phone number as an email), with its right password, is not refused (any 4xx); advisory: the same under another user type (customer as company)",
   ...identityRefusal,
@@ -555,14 +615,16 @@ const identityBinding: Check = {
     // "users with different type can share email" (Dintero): a company user with the same email and
     // password may exist, so a 200 for type company may be right. Only the ident_type binding is contract.
     if (!Array.isArray(found) || !(ctx.kase.expect as { userType?: true }).userType) return found;
-    return found.map((f) => ({ ...f, level: "advisory" as const, message: `${f.message}; advisory: a ${String((ctx.kase.body as { type?: unknown })?.type)} user with the same email and password may exist ("users with different type can share email")`, source: dintero(DINTERO_LOGIN_DOCS, "type: \"users with different type can share email\": a twin of another type may log in, so this binding is this project's advisory rule") }));
+    return found.map((f) => ({ ...f, severity: "advisory" as const, severityReason: "the server may be right: a user of the other type with the same email and password may exist", message: `${f.message}; advisory: a ${String((ctx.kase.body as { type?: unknown })?.type)} user with the same email and password may exist ("users with different type can share email")`, source: dintero(DINTERO_LOGIN_DOCS, "type: \"users with different type can share email\": a twin of another type may log in, so this binding is this project's advisory rule") }));
   },
 };
 
 const unsupportedMethods: Check = {
   name: "unsupported_methods",
-  level: "contract",
-  source: { ref: "#/paths (the methods each path documents); RFC 9110 §15.5.6 (405 Method Not Allowed)", url: "https://www.rfc-editor.org/rfc/rfc9110#section-15.5.6" },
+  // Dintero documents POST on both paths, not what other methods get: refusing them is RFC 9110's rule.
+  severity: "standard",
+  severityReason: "a server that serves GET, PUT, PATCH or DELETE like POST takes passwords in requests that caches, proxies and browsers treat as safe to repeat or store (RFC 9110 §9.2), and a 3xx or 5xx there misleads a consumer about what happened",
+  source: { ref: "RFC 9110 §15.5.6 (405 Method Not Allowed) and §15.6.2 (501 Not Implemented), for the methods a path does not document (#/paths)", url: "https://www.rfc-editor.org/rfc/rfc9110#section-15.5.6" },
   catches: "GET, PUT, PATCH or DELETE on a documented path answered 2xx, 3xx or a 5xx other than 501 (any 4xx passes: 405 with Allow is best, 404 is common; 501 Not Implemented is right for a method the server does not recognise, RFC 9110 §15.6.2)",
   appliesTo: (ex, ctx) => judgeable(ex) && ctx.kase.expect.kind === "method_rejection",
   run(ex, ctx) {
@@ -575,7 +637,8 @@ const unsupportedMethods: Check = {
 
 const allowHeader: Check = {
   name: "allow_header",
-  level: "advisory",
+  severity: "advisory",
+  severityReason: "the refusal is right without Allow; a consumer only loses the hint which method to use, and a correct consumer already uses POST",
   source: rfc(9110, "15.5.6", "a 405 response MUST carry Allow"),
   catches: "a 405 answer without an Allow header listing the path's methods",
   // Prism answers undocumented methods itself (405, no Allow): that is Prism's behaviour, not the spec's.
@@ -598,7 +661,8 @@ function headerValue(raw: string, schema: Json | undefined): unknown {
 
 const responseHeaders: Check = {
   name: "response_headers",
-  level: "contract",
+  severity: "contract",
+  severityReason: "a consumer reads the headers Dintero documents (the token endpoint's Retry-After, in seconds): one that breaks its schema or is missing misleads it; standard: a Retry-After on a 429 or 503 that RFC 9110's grammar cannot read; advisory: a rule only this project states (the login's curated 429)",
   source: { ref: "each response's documented headers (#/components/headers); Retry-After: RFC 9110 §10.2.3", url: "https://www.rfc-editor.org/rfc/rfc9110#section-10.2.3" },
   catches: "a documented response header that breaks its schema (Retry-After: an integer of delay-seconds), is missing though required, or a Retry-After that is neither delay-seconds nor an HTTP-date",
   appliesTo: (ex, ctx) => answered(ex) && documentedMethod(ctx),
@@ -622,14 +686,18 @@ const responseHeaders: Check = {
       }
     }
     // Retry-After is judged by RFC 9110's grammar wherever it appears, documented or not. Where Dintero
-    // documents it on this response (the token endpoint's 429, as seconds) its schema finding above is
-    // the contract one; elsewhere the grammar is RFC text Dintero does not publish: advisory.
+    // documents it on this response (the token endpoint's 429, as seconds) a schema finding above is the
+    // contract one and says it all; elsewhere (the login's curated 429, any 503) the grammar is the
+    // standard's: a consumer told to wait on a 429 or 503 (RFC 6585 §4, RFC 9110 §15.6.4) cannot read
+    // for how long, which harms it; on other statuses Retry-After asks nothing of it (advisory).
     const retryAfter = res.headers["retry-after"];
-    const judgedBySchema = findings.some((f) => f.pointer?.toLowerCase() === "retry-after (header)");
-    if (retryAfter !== undefined && !judgedBySchema && parseRetryAfter(retryAfter).kind === "invalid") {
-      const header = [...documented.values()].find((h) => h.name.toLowerCase() === "retry-after");
-      const rule = header ? specRule(ctx.spec.doc, `${statusPointer}/${escapePointer(header.name)}`) : { level: "advisory" as const };
-      findings.push({ check: "response_headers", rule: "Retry-After = HTTP-date / delay-seconds", pointer: "retry-after (header)", expected: "digits, or an IMF-fixdate such as Sun, 06 Nov 1994 08:49:37 GMT", actual: JSON.stringify(retryAfter), message: `${res.status} Retry-After ${JSON.stringify(retryAfter)} is neither delay-seconds nor an HTTP-date (the suite never reads that as 0: it waits ${RETRY_FALLBACK_S} s before a retry)`, ...rule, source: rfc(9110, "10.2.3", "Retry-After") });
+    const judgedByContract = findings.some((f) => f.pointer?.toLowerCase() === "retry-after (header)" && f.severity === undefined);
+    if (retryAfter !== undefined && !judgedByContract && parseRetryAfter(retryAfter).kind === "invalid") {
+      const waits = res.status === 429 || res.status === 503;
+      const severity: Pick<Finding, "severity" | "severityReason"> = waits
+        ? { severity: "standard", severityReason: `a consumer told to wait (${res.status}) cannot read for how long: it retries too early, adding load to a server that asked for less, or gives up` }
+        : { severity: "advisory", severityReason: `on a ${res.status} Retry-After asks nothing of a consumer` };
+      findings.push({ check: "response_headers", rule: "Retry-After = HTTP-date / delay-seconds", pointer: "retry-after (header)", expected: "digits, or an IMF-fixdate such as Sun, 06 Nov 1994 08:49:37 GMT", actual: JSON.stringify(retryAfter), message: `${res.status} Retry-After ${JSON.stringify(retryAfter)} is neither delay-seconds nor an HTTP-date (the suite never reads that as 0: it waits ${RETRY_FALLBACK_S} s before a retry)`, ...severity, source: rfc(9110, "10.2.3", "Retry-After") });
     }
     return findings;
   },
@@ -680,7 +748,8 @@ export function firstInvalidUtf8(bytes: Uint8Array): number {
 
 const encoding: Check = {
   name: "encoding",
-  level: "contract",
+  severity: "standard",
+  severityReason: "a correct consumer reads something else than the server sent: invalid UTF-8 becomes U+FFFD in a Fetch client's text() and json() without an error, and Content-Type lines that a Fetch client reads as another media type break its parse; advisory: repeated lines it reads as the same media type",
   source: rfc(8259, "8.1", "JSON exchanged between systems MUST be UTF-8"),
   catches: "a JSON body that is not valid UTF-8, or a response with more than one Content-Type header line",
   appliesTo: answered,
@@ -689,18 +758,18 @@ const encoding: Check = {
     const findings: Finding[] = [];
     const types = res.rawHeaders.filter(([k]) => k.toLowerCase() === "content-type").map(([, v]) => v);
     if (types.length > 1) {
-      // Contract when a Fetch client reads another media type than the first line says, or one the
+      // Standard when a Fetch client reads another media type than the first line says, or one the
       // operation does not document; lines that only repeat each other (same media type) are advisory.
       const seen = fetchMediaType(res.headers["content-type"] ?? "");
       const first = mediaTypeOf(types[0]);
       const documented = new Set([...(ctx.op.responses.get(res.status) ?? { content: new Map() }).content.keys(), ...(ctx.op.responses.has(res.status) ? [] : [...ctx.op.responses.values()].flatMap((r) => [...r.content.keys()]))]);
       const misread = seen !== first || seen === undefined || (documented.size > 0 && !documented.has(seen));
-      findings.push({ check: "encoding", ...(misread ? {} : { level: "advisory" as const }), rule: "exactly one Content-Type (a singleton field)", pointer: "content-type (header)", expected: "one Content-Type header line", actual: `${types.length} lines: ${types.map((t) => JSON.stringify(t)).join(", ")}`, message: `${types.length} Content-Type header lines; a Fetch client sees one value, ${JSON.stringify(res.headers["content-type"])}, and reads its media type as ${seen ?? "none"}${misread ? "" : ", the same as the first line"}`, source: rfc(9110, "5.3", "a sender MUST NOT repeat a field that is not a list") });
+      findings.push({ check: "encoding", ...(misread ? {} : { severity: "advisory" as const, severityReason: "every Fetch client reads the media type the first line says: the repeat breaks RFC 9110 §5.3 and harms no one" }), rule: "exactly one Content-Type (a singleton field)", pointer: "content-type (header)", expected: "one Content-Type header line", actual: `${types.length} lines: ${types.map((t) => JSON.stringify(t)).join(", ")}`, message: `${types.length} Content-Type header lines; a Fetch client sees one value, ${JSON.stringify(res.headers["content-type"])}, and reads its media type as ${seen ?? "none"}${misread ? "" : ", the same as the first line"}`, source: rfc(9110, "5.3", "a sender MUST NOT repeat a field that is not a list") });
     }
     if (types.some((t) => { const m = mediaTypeOf(t); return m !== undefined && isJsonMediaType(m); })) {
       const at = firstInvalidUtf8(res.bodyBytes);
       if (at >= 0) {
-        findings.push({ check: "encoding", rule: "a JSON body is UTF-8", pointer: "", expected: "valid UTF-8", actual: `invalid byte 0x${res.bodyBytes[at]?.toString(16).padStart(2, "0")} at offset ${at} of ${res.bodyBytes.length}`, message: `the JSON body is not valid UTF-8 (offset ${at}); a Fetch client's text() and json() silently read U+FFFD there` });
+        findings.push({ check: "encoding", rule: "a JSON body is UTF-8", pointer: "", expected: "valid UTF-8", actual: `invalid byte 0x${res.bodyBytes[at]?.toString(16).padStart(2, "0")} at offset ${at}`, message: `the JSON body is not valid UTF-8 (offset ${at}); a Fetch client's text() and json() silently read U+FFFD there` });
       }
     }
     return findings;
@@ -716,7 +785,8 @@ function errorShape(ex: Exchange): { status: number; code: unknown; message: unk
 
 const accountEnumeration: Check = {
   name: "account_enumeration",
-  level: "advisory",
+  severity: "advisory",
+  severityReason: "it tells which identities exist, not how to log in as one: an attacker still needs each password, which rate limits and lockout guard",
   source: { ref: "OWASP Authentication Cheat Sheet: authentication and error messages (generic answers for unknown users and wrong passwords)", url: "https://cheatsheetseries.owasp.org/cheatsheets/Authentication_Cheat_Sheet.html#authentication-and-error-messages" },
   catches: "the unknown identity and the wrong password get a different status, error.code or error.message, telling an attacker which identities exist",
   appliesTo: (ex, ctx) => judgeable(ex) && ctx.kase.expect.kind === "credentials_rejection" && ctx.kase.expect.sameAnswerAs !== undefined,
@@ -744,7 +814,8 @@ function carriesToken(ex: Exchange): boolean {
 
 const tokenCaching: Check = {
   name: "token_caching",
-  level: "advisory",
+  severity: "advisory",
+  severityReason: "a response to POST is stored by a cache only with explicit freshness and Content-Location (RFC 9110 §9.3.3): without no-store the token leaks only together with another mistake",
   source: rfc(6749, "5.1", "a response containing tokens MUST carry Cache-Control: no-store"),
   catches: "a response that carries a token without Cache-Control: no-store",
   notApplicableTo: (config) => (config.target.kind === "mock" ? "the spec documents no Cache-Control header, so a mock of it cannot send one" : undefined),
@@ -759,7 +830,8 @@ const tokenCaching: Check = {
 
 const refreshTokenOnClientCredentials: Check = {
   name: "refresh_token_on_client_credentials",
-  level: "advisory",
+  severity: "advisory",
+  severityReason: "a correct consumer ignores the member, and the refresh token gives its holder nothing the client secret it already holds does not (RFC 6749 §4.4.3: SHOULD NOT)",
   source: { ref: `Dintero (refresh_token only for the authorization_code and password grants) ${DINTERO_LOGIN_DOCS}; RFC 6749 §4.4.3 (a refresh token SHOULD NOT be included)`, url: "https://www.rfc-editor.org/rfc/rfc6749#section-4.4.3" },
   catches: "a client-credentials token response that carries a refresh_token",
   appliesTo: (ex, ctx) => ctx.op.key === "token" && documentedMethod(ctx) && carriesToken(ex),
@@ -772,7 +844,8 @@ const refreshTokenOnClientCredentials: Check = {
 
 const duplicateJsonMembers: Check = {
   name: "duplicate_json_members",
-  level: "advisory",
+  severity: "standard",
+  severityReason: "when the repeated members hold different values, first-wins and last-wins parsers read different values, so a correct consumer may act on another value than the server meant; advisory: repeats of one value, which every parser reads alike",
   source: rfc(8259, "4", "the names within an object SHOULD be unique"),
   catches: "a JSON response object that names a member twice (first-wins and last-wins parsers read different values)",
   appliesTo: (ex) => parseBody(ex)?.ok === true,
@@ -785,7 +858,8 @@ const duplicateJsonMembers: Check = {
       pointer: `${d.pointer}/${escapePointer(d.name)}`,
       expected: "one member of each name",
       actual: `${d.count} members named ${JSON.stringify(d.name)}`,
-      message: `${ex.response!.status} body names ${JSON.stringify(d.name)} ${d.count} times${d.pointer ? ` at ${d.pointer}` : ""}: JSON.parse keeps the last, first-wins parsers the first`,
+      message: `${ex.response!.status} body names ${JSON.stringify(d.name)} ${d.count} times${d.pointer ? ` at ${d.pointer}` : ""}${d.sameValue ? " with the same value" : ": JSON.parse keeps the last value, first-wins parsers the first"}`,
+      ...(d.sameValue ? { severity: "advisory" as const, severityReason: "every member of that name holds the same value: every parser reads it alike" } : {}),
     }));
   },
 };

@@ -3,7 +3,7 @@
 import { realpathSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { CHECKS } from "./checks.ts";
+import { CHECKS, SEVERITIES, SEVERITY_MEANING } from "./checks.ts";
 import { ConfigError, LIVE_VARIABLES, OPTIONS, parseArgs, resolveConfig } from "./config.ts";
 import { summaryTable } from "./console.ts";
 import { writeReports } from "./reports/index.ts";
@@ -15,9 +15,11 @@ export interface Io {
 }
 
 export function helpText(): string {
-  const opt = OPTIONS.map((o) => `  ${`${o.flag}${o.arg ? ` ${o.arg}` : ""}`.padEnd(20)} ${o.env.padEnd(22)} ${o.description} (default ${o.default})`);
+  const opt = OPTIONS.map((o) => `  ${`${o.flag}${o.arg ? ` ${o.arg}` : ""}`.padEnd(22)} ${o.env.padEnd(22)} ${o.description} (default ${o.default})`);
   const vars = LIVE_VARIABLES.map((v) => `  ${v.name.padEnd(30)} ${v.meaning}`);
-  const checks = CHECKS.map((c) => `  ${c.name.padEnd(36)} ${c.level.padEnd(9)} ${c.catches}\n  ${"".padEnd(36)} ${"".padEnd(9)} source: ${c.source.ref}${c.source.url && !c.source.ref.includes(c.source.url) ? ` <${c.source.url}>` : ""}`);
+  const pad = "".padEnd(36 + 1 + 9);
+  const checks = CHECKS.map((c) => `  ${c.name.padEnd(36)} ${c.severity.padEnd(9)} ${c.catches}\n  ${pad} why ${c.severity}: ${c.severityReason}\n  ${pad} source: ${c.source.ref}${c.source.url && !c.source.ref.includes(c.source.url) ? ` <${c.source.url}>` : ""}`);
+  const severities = SEVERITIES.map((s) => `  ${s.padEnd(9)} ${SEVERITY_MEANING[s]}`);
   return [
     "Usage: npm run contract -- [options]",
     "",
@@ -26,13 +28,17 @@ export function helpText(): string {
     "the whole suite against it; with DINTERO_BASE_URL it runs against that live target.",
     "",
     "Options (each also as the environment variable shown):",
-    "  --help, -h                                  this text",
+    `  ${"--help, -h".padEnd(22)} ${"".padEnd(22)} this text`,
     ...opt,
     "",
     "Live target (environment):",
     ...vars,
     "",
-    "Checks (level contract: fails the run; advisory: fails it only with --fail-on advisory):",
+    "Severities (how much a finding hurts; who says so is its source). --fail-on SEVERITY fails the run on",
+    "findings of that severity and above; the default, standard, fails it on contract and standard findings:",
+    ...severities,
+    "",
+    "Checks, with their severity (--check NAME=off|advisory|standard|contract sets another):",
     ...checks,
     "",
     "Exit codes: 0 every check passed; 1 a check failed, or the run was stopped (target not",

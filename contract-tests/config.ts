@@ -2,7 +2,8 @@
 // request is sent. A problem is a ConfigError (exit 2) naming the variable or option.
 import { randomBytes } from "node:crypto";
 import { closest } from "fastest-levenshtein";
-import type { Level } from "./checks.ts";
+// checks.ts imports this module too: its values are read inside functions only, never while modules load.
+import { CHECKS, SEVERITIES, type Severity } from "./checks.ts";
 import { loadSpec, type SpecModel } from "./spec.ts";
 
 export interface Identity {
@@ -23,8 +24,10 @@ export interface SuiteConfig {
   auth: { kind: "client_credentials"; clientId: string; clientSecret: string } | { kind: "access_token"; token: string };
   identities: Identity[];
   strict: boolean;
-  /** the lowest level whose findings fail the run */
-  failOn: Level;
+  /** the lowest severity whose findings fail the run */
+  failOn: Severity;
+  /** per-check severities set by --check / CONTRACT_CHECKS, in the order given (the last one of a check wins) */
+  checkOverrides: CheckOverride[];
   seed: number;
   cases: number;
   timeoutMs: number;
@@ -41,10 +44,23 @@ export class ConfigError extends Error {
   }
 }
 
+/** A check's severity set by the user: "off" does not run it at all. */
+export interface CheckOverride {
+  check: string;
+  severity: Severity | "off";
+  /** where it was set: "--check" or "CONTRACT_CHECKS" */
+  from: string;
+}
+
+/** The default `--fail-on`: what breaks a correct consumer or exposes a secret fails the run. */
+export const DEFAULT_FAIL_ON: Severity = "standard";
+
 export interface Option {
   flag: string;
   env: string;
   arg?: string;
+  /** may be given more than once; the values add up (comma-separated in the variable) */
+  repeatable?: boolean;
   description: string;
   default: string;
 }
@@ -58,7 +74,8 @@ export const OPTIONS: Option[] = [
   { flag: "--cases", env: "CONTRACT_CASES", arg: "N", default: "10", description: "generated cases per kind (valid bodies, invalid bodies)" },
   { flag: "--seed", env: "CONTRACT_SEED", arg: "N", default: "20260101", description: "seed of the generated cases (printed on every run)" },
   { flag: "--strict", env: "CONTRACT_STRICT", default: "off", description: "responses may not carry undocumented properties" },
-  { flag: "--fail-on", env: "CONTRACT_FAIL_ON", arg: "LEVEL", default: "contract", description: "contract: only contract findings fail the run; advisory: advisory findings fail it too" },
+  { flag: "--fail-on", env: "CONTRACT_FAIL_ON", arg: "SEVERITY", default: DEFAULT_FAIL_ON, description: "the lowest severity that fails the run: contract (Dintero's published rules only), standard (also standards and security rules whose break harms a correct consumer or exposes a secret), advisory (every finding)" },
+  { flag: "--check", env: "CONTRACT_CHECKS", arg: "NAME=SEVERITY", repeatable: true, default: "none", description: "set one check's severity: off (not run), advisory, standard or contract; repeatable, comma-separated in the variable (--check wins over it); recorded in the reports" },
   { flag: "--report-dir", env: "CONTRACT_REPORT_DIR", arg: "DIR", default: "reports/", description: "where junit.xml, report.json and report.html go" },
 ];
 
@@ -86,10 +103,31 @@ function parseNumber(name: string, raw: string, min: number): number {
   return n;
 }
 
-function parseLevel(raw: string): Level {
+function parseSeverity(raw: string): Severity {
   const value = raw.trim().toLowerCase();
-  if (value === "contract" || value === "advisory") return value;
-  throw new ConfigError(`CONTRACT_FAIL_ON / --fail-on must be contract or advisory, got "${raw}"`);
+  const found = SEVERITIES.find((s) => s === value);
+  if (found) return found;
+  throw new ConfigError(`CONTRACT_FAIL_ON / --fail-on must be one of ${SEVERITIES.join(", ")}, got "${raw}": did you mean ${closest(value, [...SEVERITIES])}?`);
+}
+
+/**
+ * Per-check severities: CONTRACT_CHECKS (comma-separated NAME=SEVERITY) first, then each --check, so a
+ * --check wins over the variable. An unknown check or severity is a ConfigError naming the closest known one.
+ */
+export function parseCheckOverrides(fromEnv: string | undefined, fromArgs: string | undefined): CheckOverride[] {
+  const names = CHECKS.map((c) => c.name);
+  const severities = ["off", ...SEVERITIES];
+  const parse = (list: string | undefined, from: string): CheckOverride[] =>
+    (list ?? "").split(",").map((e) => e.trim()).filter(Boolean).map((entry) => {
+      const at = entry.indexOf("=");
+      if (at < 0) throw new ConfigError(`${from} "${entry}" must be NAME=SEVERITY, e.g. ${names[0]}=advisory (severities: ${severities.join(", ")})`);
+      const check = entry.slice(0, at).trim();
+      const severity = entry.slice(at + 1).trim().toLowerCase();
+      if (!names.includes(check)) throw new ConfigError(`${from} "${entry}": no check is named "${check}"; did you mean ${closest(check, names)}? (--help lists the checks)`);
+      if (!severities.includes(severity)) throw new ConfigError(`${from} "${entry}": "${severity}" is not a severity; did you mean ${closest(severity, severities)}? (one of ${severities.join(", ")})`);
+      return { check, severity: severity as CheckOverride["severity"], from };
+    });
+  return [...parse(fromEnv, "CONTRACT_CHECKS"), ...parse(fromArgs, "--check")];
 }
 
 /** Parse argv (after the script) into option values keyed by env name. Returns "help" for --help. */
@@ -98,7 +136,10 @@ export function parseArgs(argv: string[]): Record<string, string> | "help" {
   for (let i = 0; i < argv.length; i++) {
     const token = argv[i]!;
     if (token === "--help" || token === "-h") return "help";
-    const [flag, inline] = token.split("=", 2) as [string, string | undefined];
+    // --flag=value: the value is everything after the first "=" (--check=NAME=SEVERITY holds one too).
+    const eq = token.indexOf("=");
+    const flag = eq < 0 ? token : token.slice(0, eq);
+    const inline = eq < 0 ? undefined : token.slice(eq + 1);
     const option = OPTIONS.find((o) => o.flag === flag);
     if (!option) throw new ConfigError(`unknown option ${token} (see --help)`);
     if (!option.arg) {
@@ -107,7 +148,7 @@ export function parseArgs(argv: string[]): Record<string, string> | "help" {
     }
     const value = inline ?? argv[++i];
     if (value === undefined) throw new ConfigError(`${flag} needs a value ${option.arg}`);
-    values[option.env] = value;
+    values[option.env] = option.repeatable && values[option.env] !== undefined ? `${values[option.env]},${value}` : value;
   }
   return values;
 }
@@ -216,7 +257,8 @@ export function resolveConfig(env: Record<string, string | undefined>, args: Rec
   const opt = (name: string) => get(name) ?? OPTIONS.find((o) => o.env === name)!.default;
   const common = {
     strict: ["1", "true", "yes", "on"].includes((get("CONTRACT_STRICT") ?? "").toLowerCase()),
-    failOn: parseLevel(opt("CONTRACT_FAIL_ON")),
+    failOn: parseSeverity(opt("CONTRACT_FAIL_ON")),
+    checkOverrides: parseCheckOverrides(env.CONTRACT_CHECKS, args.CONTRACT_CHECKS),
     seed: parseNumber("CONTRACT_SEED / --seed", opt("CONTRACT_SEED"), 0),
     cases: parseNumber("CONTRACT_CASES / --cases", opt("CONTRACT_CASES"), 0),
     timeoutMs: parseNumber("CONTRACT_TIMEOUT_MS / --timeout", opt("CONTRACT_TIMEOUT_MS"), 1),

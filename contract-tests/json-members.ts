@@ -1,12 +1,14 @@
 // What JSON.parse hides: an object that names a member twice (RFC 8259 §4: first-wins and last-wins
 // parsers then read different values). Read with momoa's AST, which keeps every member as written.
-import { parse, type AnyNode } from "@humanwhocodes/momoa";
+import { evaluate, parse, type AnyNode } from "@humanwhocodes/momoa";
 
 export interface DuplicateMember {
   /** JSON pointer of the object holding the repeated name */
   pointer: string;
   name: string;
   count: number;
+  /** whether every member of that name holds the same value (then every parser reads the same) */
+  sameValue: boolean;
 }
 
 /** JSON member names are strings (momoa's JSON5 mode would also allow identifiers). */
@@ -50,9 +52,9 @@ export function duplicateMembers(text: string): DuplicateMember[] | undefined {
   if (!ast) return out;
   const complete = safeWalk(ast, (node, pointer) => {
     if (node.type !== "Object") return;
-    const counts = new Map<string, number>();
-    for (const m of node.members) counts.set(nameOf(m), (counts.get(nameOf(m)) ?? 0) + 1);
-    for (const [name, count] of counts) if (count > 1) out.push({ pointer, name, count });
+    const values = new Map<string, string[]>();
+    for (const m of node.members) values.set(nameOf(m), [...(values.get(nameOf(m)) ?? []), JSON.stringify(evaluate(m.value))]);
+    for (const [name, seen] of values) if (seen.length > 1) out.push({ pointer, name, count: seen.length, sameValue: new Set(seen).size === 1 });
   });
   return complete ? out : undefined;
 }

@@ -11,14 +11,18 @@ const SHORT_SECRET_LENGTH = 8;
 const TOKEN_PROPERTY = /^(access_token|refresh_token|id_token|mfa_token)$/;
 const JWT_SHAPE = /\beyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*/g;
 
+/** A token as reports show it: its first characters, and never its length (no artefact tells a secret's length). */
 export function shortenToken(token: string): string {
-  return `${token.slice(0, TOKEN_PREFIX_LENGTH)}…(${token.length} chars)`;
+  return `${token.slice(0, TOKEN_PREFIX_LENGTH)}…`;
 }
 
 export interface Redactor {
   /** Register a secret (password, client secret, token) learnt during the run. */
   addSecret(secret: string | undefined, kind?: "secret" | "token"): void;
   text(value: string): string;
+  /** Known secrets and tokens replaced where they stand, without text()'s decoding safety net: for text
+   * the suite writes itself (a curl command), whose escapes are shell syntax, not an encoded echo. */
+  known(value: string): string;
   /** Deep copy of a JSON value: writeOnly / token properties and known secrets redacted. */
   json(value: unknown, secretProperties?: ReadonlySet<string>): unknown;
   headers(headers: Record<string, string>): Record<string, string>;
@@ -68,6 +72,9 @@ export function createRedactor(initial: Array<string | undefined> = []): Redacto
       (kind === "token" ? tokens : secrets).add(secret);
     },
     text(value) {
+      return withoutHiddenSecrets(redactor.known(value));
+    },
+    known(value) {
       let out = value;
       // longest first, so a secret containing another is replaced whole
       for (const t of [...tokens].sort((a, b) => b.length - a.length)) out = out.split(t).join(shortenToken(t));
@@ -79,7 +86,7 @@ export function createRedactor(initial: Array<string | undefined> = []): Redacto
           else out = out.replace(new RegExp(`(?<![A-Za-z0-9])${form.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}(?![A-Za-z0-9])`, "g"), REDACTED);
         }
       }
-      return withoutHiddenSecrets(out);
+      return out;
     },
     json(value, secretProperties = new Set()) {
       if (typeof value === "string") return redactor.text(value);
@@ -87,7 +94,7 @@ export function createRedactor(initial: Array<string | undefined> = []): Redacto
       if (value === null || typeof value !== "object") return value;
       const out: Record<string, unknown> = {};
       for (const [k, v] of Object.entries(value)) {
-        if (secretProperties.has(k) && typeof v === "string") out[k] = `${REDACTED} (${[...v].length} chars)`;
+        if (secretProperties.has(k) && typeof v === "string") out[k] = REDACTED;
         else if (TOKEN_PROPERTY.test(k) && typeof v === "string") out[k] = shortenToken(v);
         else out[redactor.text(k)] = redactor.json(v, secretProperties);
       }

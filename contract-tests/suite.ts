@@ -1,13 +1,14 @@
 // Runs the whole suite against one target and returns a fully redacted result: every exchange, every
 // check's verdict per case, what was not applicable and why. The CLI and the tests both call runSuite.
-import type { SuiteConfig } from "./config.ts";
+import type { CheckOverride, SuiteConfig } from "./config.ts";
 import { secretFieldNames } from "./config.ts";
 import { fixedCases, type Capture, type Case } from "./cases.ts";
-import { CHECKS, failsRun, isRefusal, LEVELS, rateLimitedThroughout, unwaitedRateLimit, unwaitedReason, type CheckContext, type Finding, type Level } from "./checks.ts";
+import { CHECKS, failsRun, isRefusal, lowerOf, rateLimitedThroughout, SEVERITIES, unwaitedRateLimit, unwaitedReason, type Check, type CheckContext, type Finding, type Severity } from "./checks.ts";
 import { generatedCases } from "./generated-cases.ts";
 import { createTransport, IDENTITY_BUDGET, RunAborted, type AbortReason, type Exchange } from "./http.ts";
 import { stringMembers } from "./json-members.ts";
-import { createRedactor, type Redactor } from "./redact.ts";
+import { createRedactor, REDACTED, type Redactor } from "./redact.ts";
+import { curlCommand, type SecretVariable } from "./reproduce.ts";
 import { loadSpec, type SpecModel } from "./spec.ts";
 import { startPrism } from "./targets/prism.ts";
 
@@ -15,7 +16,9 @@ export type Outcome = "pass" | "fail" | "not_applicable";
 
 export interface CheckResult {
   check: string;
-  level: Level;
+  /** the severity of every finding of this result (a check's findings of different severities are
+   * recorded as one result per severity), or, without findings, the check's own */
+  severity: Severity;
   caseId: string;
   outcome: Outcome;
   findings: Finding[];
@@ -35,12 +38,20 @@ export interface CaseSummary {
 
 export { failsRun };
 
+/** An exchange as reports show it: redacted, with a curl command that sends its request again. */
+export interface ReportedExchange extends Exchange {
+  /** secrets and made-up credentials as shell variables (reproduce.ts), never values */
+  curl: string;
+}
+
 export interface RunResult {
   target: SuiteConfig["target"];
   seed: number;
   cases: number;
   strict: boolean;
-  failOn: Level;
+  failOn: Severity;
+  /** the per-check severities the user set (--check, CONTRACT_CHECKS), in the order given */
+  checkOverrides: CheckOverride[];
   startedAt: string;
   durationMs: number;
   requestsSent: number;
@@ -49,7 +60,7 @@ export interface RunResult {
   identityRequests: Record<string, number>;
   identityBudget: number;
   caseList: CaseSummary[];
-  exchanges: Exchange[];
+  exchanges: ReportedExchange[];
   results: CheckResult[];
   aborted?: { reason: AbortReason | "no_bearer" | "error"; message: string };
   exitCode: 0 | 1 | 2;
@@ -78,7 +89,25 @@ function judgedBy(kase: Case): string[] {
   }
 }
 
-const levelOf = (name: string): Level => CHECKS.find((c) => c.name === name)!.level;
+/** Each check's effective severity: the user's (--check, CONTRACT_CHECKS; the last one given wins) or
+ * its own; "off" when the user turned it off. */
+export function effectiveSeverities(overrides: readonly CheckOverride[]): Map<string, { severity: Severity | "off"; override?: CheckOverride }> {
+  const out = new Map<string, { severity: Severity | "off"; override?: CheckOverride }>(CHECKS.map((c) => [c.name, { severity: c.severity }]));
+  for (const o of overrides) out.set(o.check, { severity: o.severity, override: o });
+  return out;
+}
+
+/** A finding as the run records it: its check's severity (lowered by the check, with the check's reason for
+ * it, or set by the user), and its check's source unless it names a more precise one. */
+function settle(f: Finding, check: Check, override: CheckOverride | undefined): Finding & { severity: Severity; severityReason: string } {
+  const own = lowerOf(f.severity ?? check.severity, check.severity);
+  const ownReason = f.severity !== undefined && own !== check.severity ? f.severityReason ?? check.severityReason : check.severityReason;
+  if (override && override.severity !== "off") {
+    const was = own === override.severity ? "" : ` (the check gives it ${own}: ${ownReason})`;
+    return { ...f, source: f.source ?? check.source, severity: override.severity, severityReason: `set to ${override.severity} by ${override.from} ${check.name}=${override.severity}${was}` };
+  }
+  return { ...f, source: f.source ?? check.source, severity: own, severityReason: ownReason };
+}
 
 function buildRequest(kase: Case, config: SuiteConfig, spec: SpecModel, baseUrl: string, captured: ReadonlyMap<Capture, string>) {
   const op = spec.operations[kase.operation];
@@ -117,11 +146,17 @@ function redactExchange(ex: Exchange, redactor: Redactor, secretProps: Set<strin
     }
   }
   const res = ex.response;
-  const pair = ([k, v]: [string, string]): [string, string] => [k, Object.values(local.headers(redactor.headers({ [k]: v })))[0]!];
+  const bodyBytes = res ? local.bytes(redactor.bytes(res.bodyBytes)) : undefined;
+  // A body that held a secret or a token is shown with it replaced: its Content-Length would tell the
+  // replaced value's length (the body's length as received, less the rest of the body shown).
+  const altered = res !== undefined && !Buffer.from(bodyBytes!).equals(Buffer.from(res.bodyBytes));
+  const lengthHidden = (k: string, v: string) => (altered && k.toLowerCase() === "content-length" ? `${REDACTED} (the body held a secret or a token)` : v);
+  const pair = ([k, v]: [string, string]): [string, string] => [k, lengthHidden(k, Object.values(local.headers(redactor.headers({ [k]: v })))[0]!)];
+  const headers = (h: Record<string, string>) => Object.fromEntries(Object.entries(local.headers(redactor.headers(h))).map(([k, v]) => [k, lengthHidden(k, v)]));
   return {
     ...ex,
     request: { ...ex.request, headers: redactor.headers(ex.request.headers), ...(body !== undefined ? { body } : {}) },
-    ...(res ? { response: { ...res, headers: local.headers(redactor.headers(res.headers)), rawHeaders: res.rawHeaders.map(pair), bodyText: text(res.bodyText), bodyBytes: local.bytes(redactor.bytes(res.bodyBytes)) } } : {}),
+    ...(res ? { response: { ...res, headers: headers(res.headers), rawHeaders: res.rawHeaders.map(pair), bodyText: text(res.bodyText), bodyBytes: bodyBytes! } } : {}),
     ...(ex.error ? { error: { ...ex.error, message: text(ex.error.message) } } : {}),
   };
 }
@@ -183,6 +218,14 @@ export async function runSuite(config: SuiteConfig, options: RunOptions = {}): P
   const caseById = new Map(cases.map((c) => [c.id, c]));
   const exchanges: Exchange[] = [];
   const results: CheckResult[] = [];
+  const severities = effectiveSeverities(config.checkOverrides);
+  const severityOf = (name: string): Severity => {
+    const s = severities.get(name)!.severity;
+    return s === "off" ? CHECKS.find((c) => c.name === name)!.severity : s;
+  };
+  const isOn = (name: string) => severities.get(name)!.severity !== "off";
+  /** each exchange's curl command, made when it is recorded (the captured tokens it may use are known then) */
+  const curls = new Map<number, string>();
   let aborted: RunResult["aborted"];
   let target = { ...config.target };
   let stopTarget: (() => Promise<void>) | undefined;
@@ -210,14 +253,23 @@ export async function runSuite(config: SuiteConfig, options: RunOptions = {}): P
     const missing = new Map<Capture, string>();
     if (config.auth.kind === "access_token") captured.set("clientBearer", config.auth.token);
     const answers = new Map<string, Exchange>();
+    // What a curl command writes as a variable: the configured secrets and the tokens the run took.
+    const secretVariables = (): SecretVariable[] => [
+      ...config.identities.map((i) => ({ value: i.password, name: i.label === "email" ? "DINTERO_LOGIN_PASSWORD" : "DINTERO_LOGIN_IDENT_PASSWORD" })),
+      config.auth.kind === "client_credentials" ? { value: config.auth.clientSecret, name: "DINTERO_CLIENT_SECRET" } : { value: config.auth.token, name: "DINTERO_ACCESS_TOKEN" },
+      ...(config.auth.kind === "client_credentials" && captured.has("clientBearer") ? [{ value: captured.get("clientBearer")!, name: "CLIENT_BEARER" }] : []),
+      ...(captured.has("customerToken") ? [{ value: captured.get("customerToken")!, name: "CUSTOMER_TOKEN" }] : []),
+    ];
+    const clientId = config.auth.kind === "client_credentials" ? config.auth.clientId : undefined;
     const notApplicable = (kase: Case, reason: string) => {
-      for (const check of judgedBy(kase)) results.push({ check, level: levelOf(check), caseId: kase.id, outcome: "not_applicable", findings: [], reason });
+      for (const check of judgedBy(kase).filter(isOn)) results.push({ check, severity: severityOf(check), caseId: kase.id, outcome: "not_applicable", findings: [], reason });
     };
     const judge = (kase: Case, ex: Exchange) => {
       const ctx: CheckContext = { spec, config, kase, op: spec.operations[kase.operation], secrets: configuredSecrets, earlier: (id) => answers.get(id) };
-      const verdicts: string[] = [];
+      const verdicts: Array<{ check: string; severity: Severity }> = [];
       for (const check of CHECKS) {
-        if (!check.appliesTo(ex, ctx)) continue;
+        const { severity: set, override } = severities.get(check.name)!;
+        if (set === "off" || !check.appliesTo(ex, ctx)) continue;
         let found: ReturnType<typeof check.run>;
         try {
           found = check.run(ex, ctx);
@@ -226,30 +278,31 @@ export async function runSuite(config: SuiteConfig, options: RunOptions = {}): P
           found = { notApplicable: `the check could not judge this response: ${(err as Error)?.name ?? "error"}: ${String((err as Error)?.message ?? err).slice(0, 200)}` };
         }
         if (!Array.isArray(found)) {
-          results.push({ check: check.name, level: check.level, caseId: kase.id, outcome: "not_applicable", findings: [], exchangeId: ex.id, reason: found.notApplicable });
+          results.push({ check: check.name, severity: severityOf(check.name), caseId: kase.id, outcome: "not_applicable", findings: [], exchangeId: ex.id, reason: found.notApplicable });
           continue;
         }
-        // Every finding inherits its check's level (a check may lower it to advisory when the violated rule
-        // is this project's alone, never raise it), and its source unless it names a more precise one.
-        const findings = found.map((f) => ({ ...f, level: f.level === "advisory" ? f.level : check.level, source: f.source ?? check.source, ...(kase.describeInput ? { input: kase.describeInput } : {}), ...(f.actual !== undefined ? { actual: redactor.text(f.actual) } : {}), message: redactor.text(f.message) }));
-        if (!findings.length) results.push({ check: check.name, level: check.level, caseId: kase.id, outcome: "pass", findings, exchangeId: ex.id });
-        // One result per level, so that what fails the run is decided per finding.
-        for (const level of LEVELS) {
-          const atLevel = findings.filter((f) => f.level === level);
-          if (atLevel.length) results.push({ check: check.name, level, caseId: kase.id, outcome: "fail", findings: atLevel, exchangeId: ex.id });
+        // Every finding gets its check's severity (lowered by the check with a reason, or set by the user),
+        // and its check's source unless it names a more precise one.
+        const findings = found.map((f) => ({ ...settle(f, check, override), ...(kase.describeInput ? { input: kase.describeInput } : {}), ...(f.actual !== undefined ? { actual: redactor.text(f.actual) } : {}), message: redactor.text(f.message) }));
+        if (!findings.length) results.push({ check: check.name, severity: severityOf(check.name), caseId: kase.id, outcome: "pass", findings, exchangeId: ex.id });
+        // One result per severity, so that what fails the run is decided per finding.
+        for (const severity of SEVERITIES) {
+          const at = findings.filter((f) => f.severity === severity);
+          if (at.length) results.push({ check: check.name, severity, caseId: kase.id, outcome: "fail", findings: at, exchangeId: ex.id });
+          if (at.length) verdicts.push({ check: check.name, severity });
         }
-        if (findings.length) verdicts.push(check.name);
       }
       return verdicts;
     };
     const record = (kase: Case, ex: Exchange) => {
+      curls.set(ex.id, curlCommand(ex.request, secretVariables(), { baseUrl: target.baseUrl, secretProps, ...(clientId !== undefined ? { clientId } : {}) }));
       learnTokens(ex, redactor);
       exchanges.push(ex);
       return judge(kase, ex);
     };
     for (const check of CHECKS) {
-      const reason = check.notApplicableTo?.(config);
-      if (reason) results.push({ check: check.name, level: check.level, caseId: "(target)", outcome: "not_applicable", findings: [], reason });
+      const reason = isOn(check.name) ? check.notApplicableTo?.(config) : undefined;
+      if (reason) results.push({ check: check.name, severity: severityOf(check.name), caseId: "(target)", outcome: "not_applicable", findings: [], reason });
     }
 
     let index = 0;
@@ -308,7 +361,11 @@ export async function runSuite(config: SuiteConfig, options: RunOptions = {}): P
           } else missing.set(name, `${kase.id} ${got.missing}`);
         }
         const shown = ex.response ? String(ex.response.status) : ex.error?.kind ?? "?";
-        log(`  [${index}/${cases.length}] ${failed.length ? "FAIL" : "ok  "} ${kase.id} → ${shown}${failed.length ? ` (${failed.join(", ")})` : ""}${ex.rateLimited.length ? ` after ${ex.rateLimited.length}×429` : ""}`);
+        // FAIL only for a finding that fails the run; a finding that does not is labelled by its severity.
+        const failing = failed.some((v) => failsRun(v.severity, config.failOn));
+        const label = failing ? "FAIL" : failed.length ? SEVERITIES.find((sev) => failed.some((v) => v.severity === sev))! : "ok  ";
+        const named = [...new Set(failed.map((v) => (failing && !failsRun(v.severity, config.failOn) ? `${v.check}: ${v.severity}` : v.check)))];
+        log(`  [${index}/${cases.length}] ${label} ${kase.id} → ${shown}${named.length ? ` (${named.join(", ")})` : ""}${ex.rateLimited.length ? ` after ${ex.rateLimited.length}×429` : ""}`);
       }
     } finally {
       requestsSent = transport.requestsSent;
@@ -316,7 +373,7 @@ export async function runSuite(config: SuiteConfig, options: RunOptions = {}): P
       identityRequests = transport.identityRequests;
     }
     if (config.target.kind === "mock") {
-      results.push({ check: "token_semantics", level: levelOf("token_semantics"), caseId: "token.freshness", outcome: "not_applicable", findings: [], reason: "Prism replays the spec's example tokens, issued at a fixed time: whether exp lies after the response time is judged on live targets only (exp against iat + expires_in is judged)" });
+      if (isOn("token_semantics")) results.push({ check: "token_semantics", severity: severityOf("token_semantics"), caseId: "token.freshness", outcome: "not_applicable", findings: [], reason: "Prism replays the spec's example tokens, issued at a fixed time: whether exp lies after the response time is judged on live targets only (exp against iat + expires_in is judged)" });
     }
   } catch (err) {
     if (err instanceof RunAborted) aborted = { reason: err.reason, message: redactor.text(err.message) };
@@ -338,14 +395,15 @@ export async function runSuite(config: SuiteConfig, options: RunOptions = {}): P
     if (!ex || !kase || !unwaitedRateLimit(ex, kase) || answeredOps.has(kase.operation)) return;
     const f = rateLimitedThroughout(ex, spec.operations[kase.operation]);
     const check = CHECKS.find((c) => c.name === r.check)!;
-    results[i] = { check: r.check, level: check.level, caseId: r.caseId, outcome: "fail", exchangeId: ex.id, findings: [{ ...f, level: check.level, source: check.source, actual: redactor.text(f.actual ?? ""), message: redactor.text(f.message) }] };
+    const settled = settle(f, check, severities.get(check.name)!.override);
+    results[i] = { check: r.check, severity: settled.severity, caseId: r.caseId, outcome: "fail", exchangeId: ex.id, findings: [{ ...settled, actual: redactor.text(f.actual ?? ""), message: redactor.text(f.message) }] };
   });
 
-  const failed = results.some((r) => r.outcome === "fail" && failsRun(r.level, config.failOn));
+  const failed = results.some((r) => r.outcome === "fail" && failsRun(r.severity, config.failOn));
   // Cannot run (exit 2): the target is unreachable, or it refused what the configuration says is good and
-  // nothing before that refusal failed (when something did, e.g. a token that expired on arrival, the
-  // server is at fault as much as the configuration may be: exit 1).
-  const failedBeforeRefusal = results.some((r) => r.outcome === "fail" && failsRun(r.level, config.failOn) && r.exchangeId !== refusedExchangeId);
+  // nothing before that refusal broke a contract or standard rule (when something did, e.g. a token that
+  // expired on arrival, the server is at fault as much as the configuration may be: exit 1).
+  const failedBeforeRefusal = results.some((r) => r.outcome === "fail" && r.severity !== "advisory" && r.exchangeId !== refusedExchangeId);
   const cannotRun = aborted?.reason === "unreachable" || (aborted?.reason === "known_good_refused" && !failedBeforeRefusal);
   const exitCode: 0 | 1 | 2 = cannotRun ? 2 : failed || aborted ? 1 : 0;
   return {
@@ -354,6 +412,7 @@ export async function runSuite(config: SuiteConfig, options: RunOptions = {}): P
     cases: config.cases,
     strict: config.strict,
     failOn: config.failOn,
+    checkOverrides: config.checkOverrides,
     startedAt: new Date(started).toISOString(),
     durationMs: Date.now() - started,
     requestsSent,
@@ -361,7 +420,8 @@ export async function runSuite(config: SuiteConfig, options: RunOptions = {}): P
     identityRequests,
     identityBudget: IDENTITY_BUDGET,
     caseList: cases.map((c) => ({ id: c.id, group: c.group, operation: c.operation, title: redactor.text(c.title), expect: c.expect, ...(c.notApplicable ? { notApplicable: c.notApplicable } : {}) })),
-    exchanges: exchanges.map((ex) => redactExchange(ex, redactor, secretProps, submittedSecrets(caseById.get(ex.caseId), secretProps))),
+    // The curl commands hold no secret by construction (reproduce.ts); replacing known ones is the safety net.
+    exchanges: exchanges.map((ex) => ({ ...redactExchange(ex, redactor, secretProps, submittedSecrets(caseById.get(ex.caseId), secretProps)), curl: redactor.known(curls.get(ex.id) ?? "") })),
     results,
     ...(aborted ? { aborted } : {}),
     exitCode,

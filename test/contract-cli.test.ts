@@ -111,31 +111,57 @@ describe("npm run contract", () => {
     },
   );
 
-  it("an unknown option, a bad number or a bad --fail-on level is a configuration error (exit 2)", async () => {
+  it("an unknown option, a bad number or a bad --fail-on severity is a configuration error (exit 2)", async () => {
     expect((await cli(["--frobnicate"])).code).toBe(2);
     const level = await cli(["--fail-on", "warning"]);
     expect(level.code).toBe(2);
-    expect(level.stderr).toContain("CONTRACT_FAIL_ON / --fail-on must be contract or advisory");
+    expect(level.stderr).toContain('CONTRACT_FAIL_ON / --fail-on must be one of contract, standard, advisory, got "warning"');
+    expect((await cli(["--fail-on", "contrakt"])).stderr).toContain("did you mean contract?");
     const bad = await cli(["--timeout", "soon"]);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain("CONTRACT_TIMEOUT_MS");
   });
 
-  it("an advisory finding is reported everywhere with its level and source, and fails the run only with --fail-on advisory", async () => {
+  it("--check and CONTRACT_CHECKS: an unknown check or severity exits 2 naming the closest known one, before any request", async () => {
+    const server = await startContractServer();
+    try {
+      const env = contractEnv(server);
+      const name = await cli(["--check", "secret_reflecton=off"], env);
+      expect(name.code).toBe(2);
+      expect(name.stderr).toContain('--check "secret_reflecton=off": no check is named "secret_reflecton"; did you mean secret_reflection?');
+      const severity = await cli(["--check=allow_header=advisroy"], env);
+      expect(severity.code).toBe(2);
+      expect(severity.stderr).toContain('"advisroy" is not a severity; did you mean advisory? (one of off, contract, standard, advisory)');
+      const fromEnv = await cli([], { ...env, CONTRACT_CHECKS: "allow_header=off, token_cachng=advisory" });
+      expect(fromEnv.code).toBe(2);
+      expect(fromEnv.stderr).toContain('CONTRACT_CHECKS "token_cachng=advisory": no check is named "token_cachng"; did you mean token_caching?');
+      const shape = await cli(["--check", "allow_header"], env);
+      expect(shape.code).toBe(2);
+      expect(shape.stderr).toContain("must be NAME=SEVERITY");
+      expect(server.requestCount()).toBe(0);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it("an advisory finding is reported everywhere with its severity and source, and fails the run only with --fail-on advisory", async () => {
     const server = await startContractServer({ break: "enumeration_leak" });
     try {
       const lenient = await cli(["--cases", "2"], contractEnv(server));
       expect(lenient.code, lenient.stdout).toBe(0);
       expect(lenient.stdout).toMatch(/account_enumeration +advisory .* ADVISORY/);
-      expect(lenient.stdout).toContain("Advisory findings (do not fail the run; --fail-on advisory makes them):");
+      expect(lenient.stdout).toContain("Findings that do not fail the run (--fail-on advisory makes advisory findings fail the run), by cause:");
+      expect(lenient.stdout).toMatch(/^ {2}ADVISORY account_enumeration \[advisory\] 1 case: /m);
+      expect(lenient.stdout).not.toMatch(/\bFAIL\b/);
       const files = await reportFiles(lenient.reportDir);
       const report = JSON.parse(files["report.json"]!);
-      expect(report.failOn).toBe("contract");
-      expect(report.violations).toEqual([expect.objectContaining({ check: "account_enumeration", level: "advisory", failsRun: false, source: expect.objectContaining({ url: expect.stringMatching(/^https:\/\/cheatsheetseries\.owasp\.org\//) }) })]);
-      expect(report.checks.every((c: { level: string; source: { ref: string } }) => ["contract", "advisory"].includes(c.level) && c.source.ref.length > 0)).toBe(true);
-      expect(files["report.html"]).toMatch(/<h2>Advisory findings<\/h2>[\s\S]*<code>account_enumeration<\/code> \(advisory\)/);
+      expect(report.failOn).toBe("standard");
+      expect(report.violations).toEqual([expect.objectContaining({ check: "account_enumeration", severity: "advisory", failsRun: false, source: expect.objectContaining({ url: expect.stringMatching(/^https:\/\/cheatsheetseries\.owasp\.org\//) }) })]);
+      expect(report.checks.every((c: { severity: string; severityReason: string; source: { ref: string } }) => ["contract", "standard", "advisory"].includes(c.severity) && c.severityReason.length > 0 && c.source.ref.length > 0)).toBe(true);
+      expect(files["report.html"]).toMatch(/<h2 id="reported">Findings that do not fail the run<\/h2>\n<section class="finding reported advisory"[^>]*>\n<h3><span class="label ADVISORY">ADVISORY<\/span> <code>account_enumeration<\/code>/);
       expect(files["report.html"]).toContain('<a href="https://cheatsheetseries.owasp.org/');
-      expect(files["junit.xml"]).toMatch(/<system-out>ADVISORY/);
+      expect(files["junit.xml"]).toMatch(/<skipped message="ADVISORY \(does not fail the run; --fail-on advisory makes advisory findings fail the run\): /);
+      expect(files["junit.xml"]).toMatch(/<system-out>\[advisory\] /);
       expect(files["junit.xml"]).toMatch(/<testsuites [^>]*failures="0"/);
 
       const strict = await cli(["--cases", "2", "--fail-on", "advisory"], contractEnv(server));
@@ -156,7 +182,7 @@ describe("npm run contract", () => {
     expect(run.stdout).toContain("COULD NOT RUN");
   });
 
-  // secret_reflection is advisory (Dintero does not publish the rule): --fail-on advisory makes it fail the run.
+  // secret_reflection is standard (an echoed secret is exposed, whoever's rule it is): the default run fails.
   it.each<[Breakage | undefined, number]>([
     [undefined, 0],
     ["echoes_password", 1],
@@ -164,9 +190,9 @@ describe("npm run contract", () => {
   ])("no secret in the console or any report (server %s, exit %i)", async (breakage, exitCode) => {
     const server = await startContractServer(breakage ? { break: breakage } : {});
     try {
-      const run = await cli(["--cases", "3", "--fail-on", "advisory"], contractEnv(server));
+      const run = await cli(["--cases", "3"], contractEnv(server));
       expect(run.code, run.stdout).toBe(exitCode);
-      if (breakage) expect(run.stdout).toMatch(/secret_reflection +advisory .* FAIL/);
+      if (breakage) expect(run.stdout).toMatch(/secret_reflection +standard .* FAIL/);
       const files = await reportFiles(run.reportDir);
       const outputs = { stdout: run.stdout, stderr: run.stderr, ...files };
       const o = server.options;
@@ -175,6 +201,10 @@ describe("npm run contract", () => {
       for (const [name, text] of Object.entries(outputs)) {
         // Decoded too: a percent-encoded or \u-escaped echo must not reach a report in that form either.
         for (const secret of secrets) expect(text.includes(secret) || canonicalize(text).includes(secret), `a secret in ${name}`).toBe(false);
+        // nor its length (#15: "[REDACTED] (22 chars)" told it): no "N chars", and no secret's length in
+        // the units the reports describe made-up inputs with
+        expect(text, `a length in ${name}`).not.toMatch(/\d+ chars\)/);
+        for (const secret of [o.password, o.identPassword, o.clientSecret]) expect(text, `a secret's length in ${name}`).not.toMatch(new RegExp(`\\b${[...secret].length} (code points|UTF-16 units|UTF-8 bytes|characters)`));
       }
       // tokens are shown as a recognisable prefix, far shorter than the token
       const prefix = server.issuedTokens[0]!.slice(0, TOKEN_PREFIX_LENGTH);

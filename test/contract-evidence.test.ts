@@ -3,7 +3,7 @@
 // never show the value; and, over real HTTP, report.json keeping what the server sent, every 429 judged
 // as an exchange, and dependent cases reported not applicable with the reason.
 import { afterEach, describe, expect, it } from "vitest";
-import { decodeJwt, fetchMediaType, firstInvalidUtf8 } from "../contract-tests/checks.ts";
+import { CHECKS, decodeJwt, fetchMediaType, firstInvalidUtf8, type CheckContext } from "../contract-tests/checks.ts";
 import { deriveOtherAccountId, resolveConfig } from "../contract-tests/config.ts";
 import { describeInput, describeString } from "../contract-tests/describe-input.ts";
 import { fetchView } from "../contract-tests/http.ts";
@@ -11,6 +11,7 @@ import { duplicateMembers, stringMembers } from "../contract-tests/json-members.
 import { createRedactor, REDACTED } from "../contract-tests/redact.ts";
 import { jsonReport } from "../contract-tests/reports/json.ts";
 import { parseRetryAfter, retryDelaySeconds } from "../contract-tests/retry-after.ts";
+import { loadSpec } from "../contract-tests/spec.ts";
 import { runSuite, type RunResult } from "../contract-tests/suite.ts";
 import { contractEnv, startContractServer, type Breakage, type ContractServer } from "./helpers/contract-servers.ts";
 
@@ -75,13 +76,33 @@ describe("what a Fetch client would see", () => {
   });
 });
 
+describe("secret_reflection (standard: it fails the default run, so it must not find echoes by chance)", () => {
+  const spec = loadSpec();
+  const check = CHECKS.find((c) => c.name === "secret_reflection")!;
+  const judge = (password: string, message: string) => {
+    const bodyText = JSON.stringify({ error: { code: "FORBIDDEN", message } });
+    const ex = { id: 1, caseId: "x", request: { method: "POST", url: "http://127.0.0.1/v1/x", headers: {} }, response: { status: 403, headers: { "content-type": "application/json" }, rawHeaders: [["content-type", "application/json"]] as Array<[string, string]>, bodyText, bodyBytes: Buffer.from(bodyText), receivedAt: 0 }, durationMs: 1, rateLimited: [] };
+    const ctx = { spec, config: {}, kase: { body: { password } }, op: spec.operations.login, secrets: [], earlier: () => undefined } as unknown as CheckContext;
+    return check.run(ex, ctx);
+  };
+  it("finds a password echoed inside a message", () => {
+    expect(judge("Wr0ng-Pass", "Wrong password Wr0ng-Pass")).toEqual([expect.objectContaining({ check: "secret_reflection", pointer: "body" })]);
+  });
+  it("does not find a repetitive made-up password inside other text, only as a whole value", () => {
+    expect(judge("      ", "Invalid      request")).toEqual([]);
+    expect(judge("000000", "request 1000000 refused")).toEqual([]);
+    expect(judge("000000", "000000")).toEqual([expect.objectContaining({ check: "secret_reflection" })]);
+  });
+});
+
 describe("duplicate JSON members (RFC 8259 §4)", () => {
-  it("finds every repeated name with its object's pointer, and every string of a token member", () => {
-    const text = '{"access_token":"first","a":{"b":1,"b":2},"access_token":"second","list":[{"x":1,"x":1,"x":1}]}';
+  it("finds every repeated name with its object's pointer, whether its values differ, and every string of a token member", () => {
+    const text = '{"access_token":"first","a":{"b":1,"b":2},"access_token":"second","list":[{"x":1,"x":1,"x":1}],"o":{"p":{"q":[1]},"p":{"q":[1]}}}';
     expect(duplicateMembers(text)).toEqual([
-      { pointer: "", name: "access_token", count: 2 },
-      { pointer: "/a", name: "b", count: 2 },
-      { pointer: "/list/0", name: "x", count: 3 },
+      { pointer: "", name: "access_token", count: 2, sameValue: false },
+      { pointer: "/a", name: "b", count: 2, sameValue: false },
+      { pointer: "/list/0", name: "x", count: 3, sameValue: true },
+      { pointer: "/o", name: "p", count: 2, sameValue: true },
     ]);
     expect(JSON.parse(text).access_token).toBe("second"); // what JSON.parse alone would learn
     expect(stringMembers(text, new Set(["access_token"]))).toEqual(["first", "second"]);
@@ -148,12 +169,13 @@ describe("over real HTTP", () => {
 
   it("report.json keeps repeated header lines as repeated, and what a Fetch client sees apart", async () => {
     const result = await run("duplicate_content_type");
-    const report = JSON.parse(jsonReport(result)) as { exchanges: ReportExchange[]; violations: Array<{ check: string; level: string; source: { ref: string } }> };
+    const report = JSON.parse(jsonReport(result)) as { exchanges: ReportExchange[]; violations: Array<{ check: string; severity: string; source: { ref: string } }> };
     const ex = report.exchanges.find((e) => e.caseId === "login.email.known_good")!;
     expect(ex.response!.headers.filter(([k]) => k.toLowerCase() === "content-type").map(([, v]) => v)).toEqual(["application/json; charset=utf-8", "text/plain"]);
     expect(ex.response!.fetchView.headers["content-type"]).toBe("application/json; charset=utf-8, text/plain");
     const v = report.violations.find((x) => x.check === "encoding")!;
-    expect(v.level).toBe("contract");
+    // a Fetch client reads text/plain, not the first line's JSON: it harms a correct consumer (standard)
+    expect(v.severity).toBe("standard");
     expect(v.source.ref).toMatch(/RFC 9110 §5\.3/);
   });
 
@@ -226,7 +248,7 @@ describe("hostile responses", () => {
   it("JSON nested far deeper than any login answer does not crash the duplicate-member scan: it says it could not scan", () => {
     const deep = "[".repeat(200_000) + "]".repeat(200_000);
     expect(duplicateMembers(deep)).toBeUndefined();
-    expect(duplicateMembers('{"a":'.repeat(50) + '{"x":1,"x":2}' + "}".repeat(50))).toEqual([{ pointer: "/a".repeat(50), name: "x", count: 2 }]);
+    expect(duplicateMembers('{"a":'.repeat(50) + '{"x":1,"x":2}' + "}".repeat(50))).toEqual([{ pointer: "/a".repeat(50), name: "x", count: 2, sameValue: false }]);
     expect(stringMembers(deep, new Set(["access_token"]))).toEqual([]);
   });
 });

@@ -2,7 +2,7 @@
 // rule of the contract, the suite fails and names the right check; against the correct server
 // (charset parameter, an undocumented property) it passes with zero failures.
 import { afterEach, describe, expect, it } from "vitest";
-import { CHECKS } from "../contract-tests/checks.ts";
+import { CHECKS, type Severity } from "../contract-tests/checks.ts";
 import { resolveConfig } from "../contract-tests/config.ts";
 import { runSuite, type RunResult } from "../contract-tests/suite.ts";
 import { BREAKAGES, contractEnv, startContractServer, VARIATIONS, type Breakage, type ContractServer, type Variation } from "./helpers/contract-servers.ts";
@@ -21,48 +21,64 @@ async function run(breakage?: Breakage, args: Record<string, string> = {}, vary?
 
 const failedChecks = (r: RunResult) => [...new Set(r.results.filter((x) => x.outcome === "fail").map((x) => x.check))];
 
-/** Each broken server, and the check that must catch it. */
-const CAUGHT_BY: Record<Exclude<Breakage, "rate_limits_once" | "token_429_long_once" | AdvisoryBreakage | CuratedRuleBreakage>, string> = {
-  expires_in_as_string: "response_schema_conformance",
-  // Dintero sets no minimum on expires_in: a token that has expired on arrival is a token-semantics finding, not a schema one.
-  token_expires_in_zero: "token_semantics",
+/** Each broken server that must fail the default run (--fail-on standard): the check that must catch it
+ * and the severity of its finding. contract: Dintero documents the rule; standard: a standard or security
+ * rule whose break harms a correct consumer or exposes a secret (see each check's severityReason). */
+const CAUGHT_BY: Record<Exclude<Breakage, "rate_limits_once" | "token_429_long_once" | AdvisoryBreakage>, [string, Severity]> = {
+  expires_in_as_string: ["response_schema_conformance", "contract"],
+  // Dintero sets no minimum on expires_in: a token that has expired on arrival harms every consumer (standard).
+  token_expires_in_zero: ["token_semantics", "standard"],
   // 422 for an invalid body: Dintero documents 400 for it (an undocumented 4xx on a refusal is only an
   // advisory status_code_conformance finding since the suite-review fixes).
-  validation_422: "negative_data_rejection",
-  token_201_created: "status_code_conformance",
-  content_type_text_plain: "content_type_conformance",
-  truncated_json_errors: "content_type_conformance",
-  rejects_max_length_password: "positive_data_acceptance",
-  accepts_short_password: "negative_data_rejection",
-  ignores_type_enum: "negative_data_rejection",
-  ignores_content_type: "negative_data_rejection",
-  accepts_any_bearer: "ignored_auth",
-  no_auth_required: "ignored_auth",
-  accepts_any_password: "wrong_credentials",
-  never_answers: "server_answers",
-  customer_token_opens_login: "token_scope",
-  serves_other_account: "account_isolation",
-  ignores_path_account: "account_isolation",
-  alg_none_case_insensitive: "ignored_auth",
-  weak_hmac_key: "ignored_auth",
-  ident_password_not_checked: "wrong_credentials",
-  token_serves_other_account: "account_isolation",
-  ignores_audience: "account_isolation",
-  ignores_ident_type: "identity_binding",
-  serves_any_method: "unsupported_methods",
-  token_retry_after_not_a_number: "response_headers",
-  latin1_error_body: "encoding",
-  duplicate_content_type: "encoding",
-  accepts_lower_case_aid: "negative_data_rejection",
-  accepts_alg_none: "ignored_auth",
-  token_any_audience: "account_isolation",
-  counts_password_bytes: "negative_data_rejection",
-  counts_password_utf16_units: "positive_data_acceptance",
-  ident_without_ident_type: "negative_data_rejection",
-  login_always_429: "server_answers",
-  enum_case_insensitive: "negative_data_rejection",
-  token_ignores_oid: "negative_data_rejection",
-  token_ignores_content_type: "negative_data_rejection",
+  validation_422: ["negative_data_rejection", "contract"],
+  token_201_created: ["status_code_conformance", "contract"],
+  content_type_text_plain: ["content_type_conformance", "contract"],
+  truncated_json_errors: ["content_type_conformance", "contract"],
+  rejects_max_length_password: ["positive_data_acceptance", "contract"],
+  accepts_short_password: ["negative_data_rejection", "contract"],
+  ignores_type_enum: ["negative_data_rejection", "contract"],
+  ignores_content_type: ["negative_data_rejection", "contract"],
+  accepts_any_bearer: ["ignored_auth", "contract"],
+  no_auth_required: ["ignored_auth", "contract"],
+  accepts_any_password: ["wrong_credentials", "contract"],
+  never_answers: ["server_answers", "contract"],
+  customer_token_opens_login: ["token_scope", "contract"],
+  serves_other_account: ["account_isolation", "contract"],
+  ignores_path_account: ["account_isolation", "contract"],
+  token_serves_other_account: ["account_isolation", "contract"],
+  alg_none_case_insensitive: ["ignored_auth", "contract"],
+  weak_hmac_key: ["ignored_auth", "contract"],
+  ident_password_not_checked: ["wrong_credentials", "contract"],
+  ignores_audience: ["account_isolation", "contract"],
+  ignores_ident_type: ["identity_binding", "contract"],
+  // Dintero documents POST only; refusing other methods is RFC 9110's rule
+  serves_any_method: ["unsupported_methods", "standard"],
+  token_retry_after_not_a_number: ["response_headers", "contract"],
+  latin1_error_body: ["encoding", "standard"],
+  duplicate_content_type: ["encoding", "standard"],
+  accepts_lower_case_aid: ["negative_data_rejection", "contract"],
+  accepts_alg_none: ["ignored_auth", "contract"],
+  token_any_audience: ["account_isolation", "contract"],
+  counts_password_bytes: ["negative_data_rejection", "contract"],
+  counts_password_utf16_units: ["positive_data_acceptance", "contract"],
+  ident_without_ident_type: ["negative_data_rejection", "contract"],
+  login_always_429: ["server_answers", "contract"],
+  enum_case_insensitive: ["negative_data_rejection", "contract"],
+  token_ignores_oid: ["negative_data_rejection", "contract"],
+  token_ignores_content_type: ["negative_data_rejection", "contract"],
+  // #15: these passed the default run while severity followed provenance
+  crash_on_non_ascii: ["not_a_server_error", "standard"],
+  echoes_password: ["secret_reflection", "standard"],
+  echoes_password_encoded: ["secret_reflection", "standard"],
+  exp_mismatch: ["token_semantics", "standard"],
+  // the login's 429 is curated (its integer schema: advisory), but RFC 9110's grammar is a standard's
+  retry_after_not_a_number: ["response_headers", "standard"],
+  conflicting_json_members: ["duplicate_json_members", "standard"],
+};
+
+/** Standard breaks that fail at --fail-on contract too, and why: a contract check finds them as well. */
+const ALSO_CONTRACT: Partial<Record<Breakage, string>> = {
+  token_expires_in_zero: "the bearer has expired on arrival, so the known-good login is refused (positive_data_acceptance)",
 };
 
 /** The case that catches a breakage, where one case was added for it. */
@@ -84,28 +100,17 @@ const CAUGHT_AT: Partial<Record<Breakage, string>> = {
   token_ignores_content_type: "token.negative.content_type",
 };
 
-/** Broken servers that break a rule Dintero does not publish: caught by an advisory check, which fails
- * the run only with --fail-on advisory. */
-type AdvisoryBreakage = "echoes_password_encoded" | "method_405_without_allow" | "enumeration_leak" | "token_cacheable" | "refresh_token_on_client_credentials" | "duplicate_json_members" | "crash_on_non_ascii" | "echoes_password";
+/** Broken servers whose break harms no one on its own: an advisory finding, reported in every run, that
+ * fails the run only with --fail-on advisory. */
+type AdvisoryBreakage = "method_405_without_allow" | "enumeration_leak" | "token_cacheable" | "refresh_token_on_client_credentials" | "duplicate_json_members" | "ignores_user_type";
 const ADVISED_BY: Record<AdvisoryBreakage, string> = {
-  crash_on_non_ascii: "not_a_server_error",
-  echoes_password: "secret_reflection",
-  echoes_password_encoded: "secret_reflection",
   method_405_without_allow: "allow_header",
   enumeration_leak: "account_enumeration",
   token_cacheable: "token_caching",
   refresh_token_on_client_credentials: "refresh_token_on_client_credentials",
+  // the same value twice: every parser reads it alike
   duplicate_json_members: "duplicate_json_members",
-};
-
-/** Broken servers that break a rule only this spec states (under a node marked x-curated alone): a
- * contract check finds it, but the finding is advisory, since Dintero does not publish the rule. */
-type CuratedRuleBreakage = "retry_after_not_a_number" | "exp_mismatch" | "ignores_user_type";
-const CURATED_RULE: Record<CuratedRuleBreakage, string> = {
-  retry_after_not_a_number: "response_headers", // Retry-After on the login's curated 429
-  // exp is optional (RFC 7519 §4.1.4) and Dintero publishes no claim rules: advisory since the suite-review fixes
-  exp_mismatch: "token_semantics",
-  // "users with different type can share email" (Dintero): a 200 under another user type may be a twin; advisory since suitefix2
+  // "users with different type can share email" (Dintero): a 200 under another user type may be a twin
   ignores_user_type: "identity_binding",
 };
 
@@ -168,7 +173,7 @@ describe("the correct local server", () => {
     expect(result.exitCode).toBe(0);
     expect(failedChecks(result).sort()).toEqual([...advisory].sort());
     const failures = result.results.filter((r) => r.outcome === "fail");
-    expect(failures.every((r) => r.level === "advisory" && r.findings.every((f) => f.level === "advisory"))).toBe(true);
+    expect(failures.every((r) => r.severity === "advisory" && r.findings.every((f) => f.severity === "advisory"))).toBe(true);
     const statusOf = (id: string) => result.exchanges.find((e) => e.caseId === id)?.response?.status;
     if (vary === "auth_400_for_malformed") {
       expect(["login.auth.empty_bearer", "login.auth.malformed", "login.auth.wrong_scheme", "login.auth.forged_jwt"].map(statusOf)).toEqual([400, 400, 400, 401]);
@@ -196,7 +201,7 @@ describe("the correct local server", () => {
     const result = await run("rejects_max_length_password");
     const found = result.results.filter((r) => r.check === "positive_data_acceptance" && r.outcome === "fail");
     expect(found.length).toBeGreaterThan(0);
-    expect(found.every((r) => r.level === "contract")).toBe(true);
+    expect(found.every((r) => r.severity === "contract")).toBe(true);
     expect(result.exchanges.filter((e) => e.caseId.startsWith("login.generated.valid.control.")).map((e) => e.response?.status)).toEqual([403, 403]);
   });
 
@@ -232,37 +237,49 @@ describe("the correct local server", () => {
 });
 
 describe("every broken server fails the suite and names the right check", () => {
-  it("has a broken server for every check, contract checks for contract breaks, advisory for advisory", () => {
-    for (const check of CHECKS) expect([...Object.values(CAUGHT_BY), ...Object.values(ADVISED_BY)], check.name).toContain(check.name);
-    for (const b of Object.keys(BREAKAGES)) expect(b === "rate_limits_once" || b === "token_429_long_once" || b in CAUGHT_BY || b in ADVISED_BY || b in CURATED_RULE, b).toBe(true);
+  it("has a broken server for every check, at the severity the check gives that break", () => {
+    for (const check of CHECKS) expect([...Object.values(CAUGHT_BY).map(([c]) => c), ...Object.values(ADVISED_BY)], check.name).toContain(check.name);
+    for (const b of Object.keys(BREAKAGES)) expect(b === "rate_limits_once" || b === "token_429_long_once" || b in CAUGHT_BY || b in ADVISED_BY, b).toBe(true);
     expect(Object.keys(VARIATIONS).sort()).toEqual(Object.keys(PASSES_WITH).sort());
-    for (const name of Object.values(CAUGHT_BY)) expect(CHECKS.find((c) => c.name === name)?.level, name).toBe("contract");
-    for (const name of Object.values(ADVISED_BY)) expect(CHECKS.find((c) => c.name === name)?.level, name).toBe("advisory");
-    for (const c of CHECKS) expect(c.source.ref.length, c.name).toBeGreaterThan(0);
+    // a check gives its findings its own severity or a lower one: a break at a severity needs a check that reaches it
+    const rank = (s: Severity) => ["contract", "standard", "advisory"].indexOf(s);
+    for (const [b, [name, severity]] of Object.entries(CAUGHT_BY)) expect(rank(CHECKS.find((c) => c.name === name)!.severity), b).toBeLessThanOrEqual(rank(severity));
+    for (const c of CHECKS) {
+      expect(c.source.ref.length, c.name).toBeGreaterThan(0);
+      expect(c.severityReason.length, c.name).toBeGreaterThan(20);
+    }
   });
 
-  it.each(Object.entries(CAUGHT_BY))("%s → %s", async (breakage, check) => {
+  it.each(Object.entries(CAUGHT_BY))("%s → %j fails the default run", async (breakage, [check, severity]) => {
     const result = await run(breakage as Breakage);
+    expect(result.failOn).toBe("standard");
     expect(result.exitCode).toBe(1);
     expect(failedChecks(result)).toContain(check);
-    const failure = result.results.find((r) => r.check === check && r.outcome === "fail")!;
-    expect(failure.level).toBe("contract");
+    const failure = result.results.find((r) => r.check === check && r.outcome === "fail" && r.severity === severity)!;
+    expect(failure, `a ${severity} ${check} finding`).toBeDefined();
     expect(failure.findings[0]!.check).toBe(check);
-    expect(failure.findings[0]!.level).toBe("contract");
+    expect(failure.findings[0]!.severity).toBe(severity);
+    expect(failure.findings[0]!.severityReason!.length).toBeGreaterThan(20);
     expect(failure.findings[0]!.source?.ref.length).toBeGreaterThan(0);
     expect(failure.findings[0]!.rule.length).toBeGreaterThan(0);
     const at = CAUGHT_AT[breakage as Breakage];
-    if (at) expect(result.results.filter((r) => r.check === check && r.outcome === "fail" && r.level === "contract").map((r) => r.caseId)).toContain(at);
+    if (at) expect(result.results.filter((r) => r.check === check && r.outcome === "fail" && r.severity === severity).map((r) => r.caseId)).toContain(at);
+    if (severity !== "standard") return;
+    // not one of Dintero's published rules: --fail-on contract does not fail on it
+    await server?.close();
+    const contractOnly = await run(breakage as Breakage, { CONTRACT_FAIL_ON: "contract" });
+    expect(contractOnly.results.some((r) => r.check === check && r.outcome === "fail" && r.severity === "standard")).toBe(true);
+    const why = ALSO_CONTRACT[breakage as Breakage];
+    expect(contractOnly.exitCode, why ?? "no contract finding").toBe(why ? 1 : 0);
   });
 
-  it.each([...Object.entries(ADVISED_BY), ...Object.entries(CURATED_RULE)])("%s → %s (advisory: reported; fails the run only with --fail-on advisory)", async (breakage, check) => {
+  it.each(Object.entries(ADVISED_BY))("%s → %s (advisory: reported; fails the run only with --fail-on advisory)", async (breakage, check) => {
     const lenient = await run(breakage as Breakage);
-    // An echoed password also makes the wrong-password answer differ from the unknown-identity one.
-    expect(failedChecks(lenient)).toEqual(breakage === "echoes_password" || breakage === "echoes_password_encoded" ? [check, "account_enumeration"] : [check]);
-    expect(lenient.results.filter((r) => r.outcome === "fail").every((r) => r.level === "advisory")).toBe(true);
+    expect(failedChecks(lenient)).toEqual([check]);
+    expect(lenient.results.filter((r) => r.outcome === "fail").every((r) => r.severity === "advisory")).toBe(true);
     expect(lenient.exitCode).toBe(0);
     const finding = lenient.results.find((r) => r.check === check && r.outcome === "fail")!.findings[0]!;
-    expect(finding.level).toBe("advisory");
+    expect(finding.severity).toBe("advisory");
     expect(finding.source?.ref.length).toBeGreaterThan(0);
     await server?.close();
     const strict = await run(breakage as Breakage, { CONTRACT_FAIL_ON: "advisory" });

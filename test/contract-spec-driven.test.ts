@@ -44,7 +44,7 @@ async function run(spec: SpecModel): Promise<RunResult> {
   return runSuite(resolveConfig(contractEnv(server, { CONTRACT_TIMEOUT_MS: "2000", CONTRACT_CASES: "3" }), {}, spec), { spec });
 }
 
-const failing = (r: RunResult, check: string) => r.results.filter((x) => x.check === check && x.outcome === "fail" && x.level === "contract");
+const failing = (r: RunResult, check: string) => r.results.filter((x) => x.check === check && x.outcome === "fail" && x.severity === "contract");
 
 describe("expected statuses come from the spec", () => {
   it("a server answering 422 to invalid bodies fails while the spec documents only 400", async () => {

@@ -1,12 +1,14 @@
-// report.json: every exchange (already redacted) as evidence, and every violation with its level and source.
-import { CHECKS, failsRun, firstInvalidUtf8 } from "../checks.ts";
+// report.json: every exchange (already redacted) as evidence, with a curl command that reproduces its
+// request; every violation with its severity (and why), its source, and whether it fails the run.
+import { CHECKS, failsRun, firstInvalidUtf8, SEVERITY_MEANING } from "../checks.ts";
 import { totalsByCheck } from "../console.ts";
-import type { Exchange } from "../http.ts";
-import type { RunResult } from "../suite.ts";
+import { VARIABLES, variablesIn } from "../reproduce.ts";
+import type { ReportedExchange, RunResult } from "../suite.ts";
+import { groupFindings } from "./groups.ts";
 
 /** An exchange as evidence: the response's header lines as received (repeats kept, in order) and its body
  * as received: text when it is valid UTF-8, else base64 of the bytes. Already redacted by the runner. */
-function evidence(ex: Exchange) {
+function evidence(ex: ReportedExchange) {
   const res = ex.response;
   if (!res) return ex;
   const bytes = Buffer.from(res.bodyBytes);
@@ -25,9 +27,12 @@ function evidence(ex: Exchange) {
 }
 
 export function jsonReport(result: RunResult): string {
+  const curls = new Map(result.exchanges.map((e) => [e.id, e.curl]));
   const violations = result.results.flatMap((r) =>
-    r.findings.map((f) => ({ check: r.check, level: r.level, source: f.source ?? null, failsRun: failsRun(r.level, result.failOn), caseId: r.caseId, exchangeId: r.exchangeId, rule: f.rule, pointer: f.pointer ?? null, expected: f.expected ?? null, actual: f.actual ?? null, message: f.message, ...(f.input ? { input: f.input } : {}) })),
+    r.findings.map((f) => ({ check: r.check, severity: r.severity, severityReason: f.severityReason ?? null, source: f.source ?? null, failsRun: failsRun(r.severity, result.failOn), caseId: r.caseId, exchangeId: r.exchangeId, rule: f.rule, pointer: f.pointer ?? null, expected: f.expected ?? null, actual: f.actual ?? null, message: f.message, ...(f.input ? { input: f.input } : {}), curl: (r.exchangeId !== undefined ? curls.get(r.exchangeId) : undefined) ?? null })),
   );
+  const totals = totalsByCheck(result);
+  const used = new Set(result.exchanges.flatMap((e) => variablesIn(e.curl)));
   return JSON.stringify(
     {
       tool: "dintero-login-kit contract suite",
@@ -38,13 +43,22 @@ export function jsonReport(result: RunResult): string {
       generatedCasesPerKind: result.cases,
       strict: result.strict,
       failOn: result.failOn,
+      severities: SEVERITY_MEANING,
+      checkOverrides: result.checkOverrides,
       requestsSent: result.requestsSent,
       rateLimited: result.rateLimited,
       exitCode: result.exitCode,
       aborted: result.aborted ?? null,
-      checks: CHECKS.map((c) => ({ name: c.name, level: c.level, source: c.source, catches: c.catches, ...totalsByCheck(result).find((t) => t.check === c.name) })),
-      notApplicable: result.results.filter((r) => r.outcome === "not_applicable").map((r) => ({ check: r.check, level: r.level, caseId: r.caseId, reason: r.reason })),
+      checks: CHECKS.map((c) => {
+        const { check: _name, ...t } = totals.find((x) => x.check === c.name)!;
+        return { name: c.name, ...t, ownSeverity: c.severity, severityReason: c.severityReason, source: c.source, catches: c.catches };
+      }),
+      notApplicable: result.results.filter((r) => r.outcome === "not_applicable").map((r) => ({ check: r.check, severity: r.severity, caseId: r.caseId, reason: r.reason })),
       violations,
+      /** the violations grouped by check and cause, as report.html and the console show them */
+      findingGroups: groupFindings(result).map((g) => ({ check: g.check, severity: g.severity, failsRun: g.failsRun, rule: g.rule, pointer: g.pointer ?? null, expected: g.expected ?? null, count: g.cases.length, actuals: g.actuals, caseIds: g.cases.map((c) => c.caseId) })),
+      /** what the curl commands' shell variables stand for */
+      curlVariables: Object.fromEntries(Object.keys(VARIABLES).filter((name) => used.has(name)).map((name) => [name, VARIABLES[name]])),
       cases: result.caseList,
       results: result.results.map(({ findings: _f, ...r }) => r),
       exchanges: result.exchanges.map(evidence),

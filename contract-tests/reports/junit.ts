@@ -1,6 +1,10 @@
-// junit.xml: one test suite per check, one test case per check and case, for CI dashboards.
-import { CHECKS, failsRun } from "../checks.ts";
-import type { RunResult } from "../suite.ts";
+// junit.xml: one test suite per check, one test case per check and case, for CI dashboards. A finding
+// that fails the run is a <failure>; one that does not (advisory, or standard under --fail-on contract)
+// is a <skipped> whose message names it, with the details in <system-out>, so it shows without failing.
+import { CHECKS, failsRun, type Finding } from "../checks.ts";
+import { totalsByCheck } from "../console.ts";
+import type { CheckResult, RunResult } from "../suite.ts";
+import { whatFailsIt } from "./groups.ts";
 
 export function xmlEscape(value: string): string {
   // Characters XML 1.0 cannot carry at all are dropped; the rest escaped.
@@ -12,29 +16,57 @@ export function xmlEscape(value: string): string {
     .replaceAll('"', "&quot;");
 }
 
+function findingText(r: CheckResult, f: Finding, curl: string | undefined): string {
+  return [
+    `[${r.severity}] ${f.message}`,
+    `  rule: ${f.rule}`,
+    ...(f.pointer !== undefined ? [`  pointer: ${f.pointer}`] : []),
+    `  expected: ${f.expected ?? ""}`,
+    `  actual: ${f.actual ?? ""}`,
+    ...(f.input ? [`  input: ${f.input}`] : []),
+    `  source: ${f.source?.ref ?? ""}${f.source?.url ? ` <${f.source.url}>` : ""}`,
+    ...(f.severityReason ? [`  why ${r.severity}: ${f.severityReason}`] : []),
+    ...(curl ? ["  reproduce:", ...curl.split("\n").map((l) => `    ${l}`)] : []),
+  ].join("\n");
+}
+
 export function junitReport(result: RunResult): string {
   const seconds = (ms: number) => (ms / 1000).toFixed(3);
   const durations = new Map(result.exchanges.map((e) => [e.id, e.durationMs]));
+  const curls = new Map(result.exchanges.map((e) => [e.id, e.curl]));
+  const totals = totalsByCheck(result);
+  const fails = (r: CheckResult) => r.outcome === "fail" && failsRun(r.severity, result.failOn);
+  const reportedOnly = (r: CheckResult) => r.outcome === "fail" && !failsRun(r.severity, result.failOn);
   const suites = CHECKS.map((check) => {
+    const t = totals.find((x) => x.check === check.name)!;
     const rs = result.results.filter((r) => r.check === check.name);
     const cases = rs.map((r) => {
       const time = seconds(r.exchangeId !== undefined ? durations.get(r.exchangeId) ?? 0 : 0);
       const open = `    <testcase classname="contract.${check.name}" name="${xmlEscape(r.caseId)}" time="${time}"`;
       if (r.outcome === "pass") return `${open}/>`;
       if (r.outcome === "not_applicable") return `${open}>\n      <skipped message="${xmlEscape(`not applicable: ${r.reason ?? ""}`)}"/>\n    </testcase>`;
-      const text = r.findings.map((f) => `[${r.level}] ${f.message}\n  rule: ${f.rule}${f.pointer !== undefined ? `\n  pointer: ${f.pointer}` : ""}\n  expected: ${f.expected ?? ""}\n  actual: ${f.actual ?? ""}${f.input ? `\n  input: ${f.input}` : ""}\n  source: ${f.source?.ref ?? ""}${f.source?.url ? ` <${f.source.url}>` : ""}`).join("\n");
-      // An advisory finding that does not fail the run is shown, not counted as a failure.
-      if (!failsRun(r.level, result.failOn)) return `${open}>\n      <system-out>${xmlEscape(`ADVISORY (does not fail the run; --fail-on advisory makes it): ${text}`)}</system-out>\n    </testcase>`;
-      return `${open}>\n      <failure message="${xmlEscape(`[${r.level}] ${r.findings[0]?.message ?? "failed"}`)}" type="${check.name}">${xmlEscape(text)}</failure>\n    </testcase>`;
+      const curl = r.exchangeId !== undefined ? curls.get(r.exchangeId) : undefined;
+      const text = r.findings.map((f) => findingText(r, f, curl)).join("\n");
+      if (!fails(r)) {
+        const label = `${r.severity.toUpperCase()} (does not fail the run; ${whatFailsIt(r.severity)}): ${r.findings[0]?.message ?? ""}`;
+        return `${open}>\n      <skipped message="${xmlEscape(label)}"/>\n      <system-out>${xmlEscape(text)}</system-out>\n    </testcase>`;
+      }
+      return `${open}>\n      <failure message="${xmlEscape(`[${r.severity}] ${r.findings[0]?.message ?? "failed"}`)}" type="${check.name}">${xmlEscape(text)}</failure>\n    </testcase>`;
     });
-    const failures = rs.filter((r) => r.outcome === "fail" && failsRun(r.level, result.failOn)).length;
-    const skipped = rs.filter((r) => r.outcome === "not_applicable").length;
-    const props = `    <properties>\n      <property name="level" value="${check.level}"/>\n      <property name="source" value="${xmlEscape(check.source.url ? `${check.source.ref} <${check.source.url}>` : check.source.ref)}"/>\n    </properties>`;
-    return `  <testsuite name="${check.name} (${check.level})" tests="${rs.length}" failures="${failures}" errors="0" skipped="${skipped}">\n${props}\n${cases.join("\n")}\n  </testsuite>`;
+    if (t.severity === "off") cases.push(`    <testcase classname="contract.${check.name}" name="(check off)" time="0.000">\n      <skipped message="${xmlEscape(`turned off by ${t.setBy}`)}"/>\n    </testcase>`);
+    const failures = rs.filter(fails).length;
+    const skipped = rs.filter((r) => r.outcome === "not_applicable" || reportedOnly(r)).length + (t.severity === "off" ? 1 : 0);
+    const props = [
+      ["severity", t.severity],
+      ...(t.setBy ? [["severity_set_by", t.setBy], ["own_severity", check.severity]] : []),
+      ["severity_reason", check.severityReason],
+      ["source", check.source.url ? `${check.source.ref} <${check.source.url}>` : check.source.ref],
+    ].map(([k, v]) => `      <property name="${k}" value="${xmlEscape(v!)}"/>`);
+    return `  <testsuite name="${check.name} (${t.severity})" tests="${cases.length}" failures="${failures}" errors="0" skipped="${skipped}">\n    <properties>\n${props.join("\n")}\n    </properties>\n${cases.join("\n")}\n  </testsuite>`;
   });
-  const total = result.results.length;
-  const failures = result.results.filter((r) => r.outcome === "fail" && failsRun(r.level, result.failOn)).length;
-  const skipped = result.results.filter((r) => r.outcome === "not_applicable").length;
+  const total = result.results.length + totals.filter((t) => t.severity === "off").length;
+  const failures = result.results.filter(fails).length;
+  const skipped = result.results.filter((r) => r.outcome === "not_applicable" || reportedOnly(r)).length + totals.filter((t) => t.severity === "off").length;
   const aborted = result.aborted
     ? `\n  <testsuite name="run" tests="1" failures="1" errors="0" skipped="0">\n    <testcase classname="contract.run" name="run completes"><failure message="${xmlEscape(`${result.aborted.reason}: ${result.aborted.message}`)}" type="${result.aborted.reason}"/></testcase>\n  </testsuite>`
     : "";

@@ -23,7 +23,7 @@ export const BREAKAGES = {
   accepts_any_bearer: "the bearer's signature is not verified",
   no_auth_required: "the login endpoint does not require a bearer",
   accepts_any_password: "the password is not compared",
-  exp_mismatch: "exp in the issued JWT disagrees with expires_in by an hour",
+  exp_mismatch: "exp in the issued JWT disagrees with expires_in by a day (the token lives a day longer than the response says)",
   echoes_password: "the wrong-credentials error message quotes the submitted password",
   echoes_password_encoded: "the wrong-credentials error message quotes the submitted password percent-encoded and \\u-escaped (advisory)",
   never_answers: "the login endpoint never answers",
@@ -59,6 +59,7 @@ export const BREAKAGES = {
   token_ignores_content_type: "the token endpoint parses any Content-Type as JSON",
   token_429_long_once: "the first token request is answered 429 with Retry-After: 90 (longer than the suite waits): the run cannot get a bearer",
   ignores_user_type: "a login matches whatever the body's type (a customer logs in as a company)",
+  conflicting_json_members: "token responses name expires_in twice, with different values (first-wins and last-wins parsers read different lifetimes)",
 } as const;
 export type Breakage = keyof typeof BREAKAGES;
 
@@ -151,7 +152,7 @@ export async function startContractServer(opts: ContractServerOptions = {}): Pro
   };
   const issue = (sub: string, expiresIn: number, scope: string, aud = audience) => {
     const iat = Math.floor(Date.now() / 1000);
-    const exp = iat + expiresIn + (broken === "exp_mismatch" ? 3600 : 0) + (vary === "exp_with_leeway" ? 300 : 0);
+    const exp = iat + expiresIn + (broken === "exp_mismatch" ? 86400 : 0) + (vary === "exp_with_leeway" ? 300 : 0);
     if (vary === "jwe_tokens") {
       const r = (n: number) => randomBytes(n).toString("base64url");
       const token = `${b64({ alg: "dir", enc: "A256GCM", typ: "JWT" })}..${r(12)}.${r(96)}.${r(16)}`;
@@ -203,13 +204,15 @@ export async function startContractServer(opts: ContractServerOptions = {}): Pro
     let text = JSON.stringify(body);
     if (isError && broken === "truncated_json_errors") text = text.slice(0, -3);
     if (!isError && broken === "duplicate_json_members") text = text.replace(/"token_type":"Bearer",/, '"token_type":"Bearer","token_type":"Bearer",');
+    if (!isError && broken === "conflicting_json_members") text = text.replace(/"expires_in":(\d+)/, '"expires_in":60,"expires_in":$1');
     const headers: Array<[string, string]> = [["Content-Type", type], ["request-id", randomBytes(8).toString("hex")], ...Object.entries(extraHeaders)];
     if (broken === "duplicate_content_type") headers.push(["Content-Type", "text/plain"]);
     if (vary === "duplicate_identical_content_type") headers.push(["Content-Type", type]);
     // RFC 6749 §5.1: a response that carries a token must not be stored by a cache.
     if (broken !== "token_cacheable") headers.push(["Cache-Control", "no-store"]);
-    res.writeHead(status, headers.flat());
     const bytes = isError && broken === "latin1_error_body" ? Buffer.from(text.replace('"message":"', '"message":"Ugyldig forespørsel: '), "latin1") : Buffer.from(text);
+    headers.push(["Content-Length", String(bytes.length)]);
+    res.writeHead(status, headers.flat());
     res.end(bytes);
   }
   const error = (res: ServerResponse, status: number, code: string, message: string, errors?: ValidationError[]) =>
