@@ -49,11 +49,13 @@ describe("npm pack", () => {
     const [dry] = JSON.parse(stdout.slice(stdout.indexOf("["))) as { files: { path: string }[] }[];
     expect(dry!.files.map((f) => f.path).sort()).toEqual(packedFiles);
     for (const file of packedFiles) {
-      expect(file).toMatch(/^(dist\/[\w-]+\.(js|d\.ts)|generated\/(schema|validators)\.d\.ts|package\.json|README\.md|LICENSE)$/);
+      expect(file).toMatch(/^(dist\/(testing\/)?[\w-]+\.(js|d\.ts)|generated\/(schema|validators)\.d\.ts|package\.json|README\.md|LICENSE)$/);
     }
     expect(packedFiles).toContain("dist/index.js");
     expect(packedFiles).toContain("dist/index.d.ts");
     expect(packedFiles).toContain("generated/schema.d.ts");
+    expect(packedFiles).toContain("dist/testing.js");
+    expect(packedFiles).toContain("dist/testing/index.d.ts");
     expect(packedFiles.some((f) => /test|fixture|contract|bench|src\/|openapi\//.test(f))).toBe(false);
   });
 
@@ -69,6 +71,8 @@ describe("npm pack", () => {
         browser: "./dist/browser.js",
         import: "./dist/index.js",
       },
+      // The fake for consumers' tests: Node only (node:http, node:crypto), its own bundle.
+      "./testing": { types: "./dist/testing/index.d.ts", node: "./dist/testing.js" },
     });
     expect(pkg.types).toBe("./dist/index.d.ts");
     expect(Object.keys(pkg.dependencies as object)).toEqual(["openapi-fetch"]);
