@@ -10,6 +10,7 @@ import path from "node:path";
 import { promisify } from "node:util";
 import { build, type BuildOptions } from "esbuild";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startFakeDintero, type RunningFakeDintero } from "../testing/index.ts";
 import { sendJson, startLoginServer, type LoginServer } from "./helpers/login-server.ts";
 
 const run = promisify(execFile);
@@ -236,30 +237,50 @@ describe("examples/", () => {
     expect(stdout).toContain("login-route.test.ts");
   });
 
-  it("login-with-client-credentials.ts logs in against the packed package without printing secrets", async () => {
-    await writeFile(path.join(consumer, "cc.ts"), await readFile(path.join(root, "examples", "login-with-client-credentials.ts"), "utf8"));
-    const env = {
-      ...process.env,
-      DINTERO_ACCOUNT_ID: "T12345678",
-      DINTERO_CLIENT_ID: "example-client",
-      DINTERO_CLIENT_SECRET: "fake-example-secret",
-      DINTERO_BASE_URL: server.baseUrl,
-      CUSTOMER_PASSWORD: "fake-example-password",
-    };
-    const { stdout } = await run(process.execPath, [tsx, "cc.ts", "b@example.com"], { cwd: consumer, env });
-    expect(stdout.trim()).toBe("logged in: a Bearer token valid for 60 s");
-    expect((server.loginRequests().at(-1)?.json as { email: string }).email).toBe("b@example.com");
-  });
+  describe("against the fake (dintero-login-kit/testing)", () => {
+    const exampleClient = { clientId: "example-client", clientSecret: "fake-example-secret" };
+    let dintero: RunningFakeDintero;
+    beforeAll(async () => {
+      dintero = await startFakeDintero({
+        clients: [exampleClient],
+        users: [
+          { type: "customer", email: "b@example.com", password: "fake-example-password" },
+          { type: "customer", phone: "+4712345678", password: "8765" },
+        ],
+      });
+    });
+    afterAll(() => dintero?.close());
 
-  it("login-with-access-token.ts sends the provided bearer, and reports a refusal by kind", async () => {
-    await writeFile(path.join(consumer, "at.ts"), await readFile(path.join(root, "examples", "login-with-access-token.ts"), "utf8"));
-    const env = { ...process.env, DINTERO_BASE_URL: server.baseUrl, DINTERO_ACCESS_TOKEN: "provided-example-bearer", CUSTOMER_PIN: "4321" };
-    server.login = (_req, res) => sendJson(res, 403, { error: { code: "FORBIDDEN", message: "Forbidden" } });
-    const result = await run(process.execPath, [tsx, "at.ts", "+4712345678"], { cwd: consumer, env }).catch((e: { stderr: string; code: number }) => e);
-    expect((result as { code: number }).code).toBe(1);
-    expect((result as { stderr: string }).stderr).toMatch(/^login failed \[forbidden\] request-id req-0123456789abcdef: login was forbidden \(403\)/);
-    expect((result as { stderr: string }).stderr).not.toMatch(/4321|provided-example-bearer/);
-    expect(server.loginRequests().at(-1)?.headers.authorization).toBe("Bearer provided-example-bearer");
+    it("login-with-client-credentials.ts logs in against the packed package without printing secrets", async () => {
+      await writeFile(path.join(consumer, "cc.ts"), await readFile(path.join(root, "examples", "login-with-client-credentials.ts"), "utf8"));
+      const env = {
+        ...process.env,
+        DINTERO_ACCOUNT_ID: dintero.accountId,
+        DINTERO_CLIENT_ID: exampleClient.clientId,
+        DINTERO_CLIENT_SECRET: exampleClient.clientSecret,
+        DINTERO_BASE_URL: dintero.url,
+        CUSTOMER_PASSWORD: "fake-example-password",
+      };
+      const { stdout } = await run(process.execPath, [tsx, "cc.ts", "b@example.com"], { cwd: consumer, env });
+      expect(stdout.trim()).toBe("logged in: a Bearer token valid for 86400 s");
+      expect(dintero.exchanges.at(-1)).toMatchObject({ operation: "login", status: 200, identity: { email: "b@example.com" } });
+    });
+
+    it("login-with-access-token.ts sends the provided bearer, and reports a refusal by kind", async () => {
+      await writeFile(path.join(consumer, "at.ts"), await readFile(path.join(root, "examples", "login-with-access-token.ts"), "utf8"));
+      // A bearer the fake issued to the example's client, as a token service would hand it out.
+      const basic = Buffer.from(`${exampleClient.clientId}:${exampleClient.clientSecret}`).toString("base64");
+      const issued = await dintero.fetch(`${dintero.url}/accounts/${dintero.accountId}/auth/token`, { method: "POST", headers: { authorization: `Basic ${basic}`, "content-type": "application/json" }, body: JSON.stringify({ grant_type: "client_credentials", audience: dintero.audience }) });
+      const bearer = ((await issued.json()) as { access_token: string }).access_token;
+      const env = { ...process.env, DINTERO_BASE_URL: dintero.url, DINTERO_ACCESS_TOKEN: bearer, CUSTOMER_PIN: "4321" };
+      const result = await run(process.execPath, [tsx, "at.ts", "+4712345678"], { cwd: consumer, env }).catch((e: { stderr: string; code: number }) => e);
+      expect((result as { code: number }).code).toBe(1);
+      expect((result as { stderr: string }).stderr).toMatch(/^login failed \[forbidden\] request-id [0-9a-f]{16}: login was forbidden \(403\): Forbidden/);
+      expect((result as { stderr: string }).stderr).not.toMatch(/4321|8765/);
+      expect((result as { stderr: string }).stderr).not.toContain(bearer);
+      // the provided bearer was the one used: the fake knows whose it is
+      expect(dintero.exchanges.at(-1)).toMatchObject({ operation: "login", status: 403, clientId: exampleClient.clientId, identity: { ident_type: "phone_number", ident: "+4712345678" } });
+    });
   });
 });
 
