@@ -3,13 +3,14 @@
 // not applicable. Any rule the fake broke would fail here, naming the check.
 import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { CHECKS } from "../contract-tests/checks.ts";
+import { CHECKS, LEVELS } from "../contract-tests/checks.ts";
 import { OPTIONS, resolveConfig } from "../contract-tests/config.ts";
 import { runSuite, type RunResult } from "../contract-tests/suite.ts";
 import { startFakeDintero, type RunningFakeDintero } from "../testing/index.ts";
 
-/** The strictest settings the suite offers: every level fails the run, undocumented properties too. */
-const STRICTEST = { CONTRACT_FAIL_ON: "advisory", CONTRACT_STRICT: "1" };
+/** The strictest settings the suite offers: its lowest level fails the run (so every finding does), and
+ * undocumented response properties are findings too. */
+const STRICTEST = { CONTRACT_FAIL_ON: LEVELS[LEVELS.length - 1]!, CONTRACT_STRICT: "1" };
 
 const clientSecret = `suite-secret-${randomBytes(8).toString("hex")}`;
 const password = `suite-password-${randomBytes(8).toString("hex")}`;
@@ -46,9 +47,11 @@ afterAll(async () => {
 
 describe("the conformance suite against startFakeDintero()", () => {
   it("runs at the strictest level the suite has", () => {
-    // If the suite gains a stricter level or option, this test must be told to use it.
-    expect(OPTIONS.find((o) => o.flag === "--fail-on")?.description).toMatch(/advisory: advisory findings fail it too/);
+    // --fail-on at the lowest level: every finding of every level fails the run.
+    expect(LEVELS[LEVELS.length - 1]).toBe("advisory");
     expect(result.failOn).toBe("advisory");
+    // The options that make the suite stricter are the ones used here; a new one must be added above.
+    expect(OPTIONS.map((o) => o.flag).filter((f) => ["--strict", "--fail-on"].includes(f))).toEqual(["--strict", "--fail-on"]);
     expect(result.strict).toBe(true);
     expect(result.target.kind).toBe("live");
   });
