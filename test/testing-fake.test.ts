@@ -267,6 +267,44 @@ describe("options", () => {
   });
 });
 
+describe("hostile requests", () => {
+  it("are answered with a documented refusal, echo nothing and leave the server up", async () => {
+    running = await startFakeDintero(options);
+    const client = createLoginClient({ accountId: running.accountId, auth, baseUrl: running.url });
+    await client.login(ada);
+    const basic = `Basic ${Buffer.from(`shop-backend:${secret}`).toString("base64")}`;
+    const token = `${running.url}/accounts/${running.accountId}/auth/token`;
+    const loginUrl = `${running.url}/accounts/${running.accountId}/customers/login`;
+    const bearer = await (await fetch(token, { method: "POST", headers: { authorization: basic, "content-type": "application/json" }, body: JSON.stringify({ grant_type: "client_credentials", audience: running.audience }) }).then((r) => r.json())) as { access_token: string };
+    const json = { "content-type": "application/json" };
+    const asBearer = { ...json, authorization: `Bearer ${bearer.access_token}` };
+    const marker = "leak-marker-7c1e";
+    const cases: Array<[string, string, RequestInit, number]> = [
+      ["a body over 1 MiB", loginUrl, { method: "POST", headers: asBearer, body: JSON.stringify({ ...ada, email: marker.repeat(70_000) }) }, 400],
+      ["a JSON array", loginUrl, { method: "POST", headers: asBearer, body: `["${marker}"]` }, 400],
+      ["JSON null", loginUrl, { method: "POST", headers: asBearer, body: "null" }, 400],
+      ["JSON nested 10,000 deep", loginUrl, { method: "POST", headers: asBearer, body: `${"[".repeat(10_000)}${"]".repeat(10_000)}` }, 400],
+      ["an email that is an object", loginUrl, { method: "POST", headers: asBearer, body: JSON.stringify({ ...ada, email: { $ne: marker } }) }, 400],
+      ["a password with a lone surrogate", loginUrl, { method: "POST", headers: asBearer, body: `{"type":"customer","email":"ada@example.com","audience":"${running.audience}","password":"${marker}\\ud800"}` }, 403],
+      ["__proto__ in the body", loginUrl, { method: "POST", headers: asBearer, body: `{"__proto__":{"type":"customer"},"email":"ada@example.com","password":"${marker}","audience":"${running.audience}"}` }, 400],
+      ["Basic without a colon", token, { method: "POST", headers: { ...json, authorization: `Basic ${Buffer.from(marker).toString("base64")}` }, body: "{}" }, 401],
+      ["Basic that is not base64", token, { method: "POST", headers: { ...json, authorization: `Basic ${marker}!!` }, body: "{}" }, 401],
+      ["a bearer of 3 dots", loginUrl, { method: "POST", headers: { ...json, authorization: "Bearer ..." }, body: JSON.stringify(ada) }, 401],
+      ["a path id that is not percent-decodable", `${running.url}/accounts/%ZZ/customers/login`, { method: "POST", headers: asBearer, body: JSON.stringify(ada) }, 400],
+      ["HEAD on the login", loginUrl, { method: "HEAD" }, 405],
+    ];
+    for (const [what, url, init, status] of cases) {
+      const res = await fetch(url, init);
+      const text = await res.text();
+      expect([what, res.status]).toEqual([what, status]);
+      expect(text, what).not.toContain(marker);
+      expect(text, what).not.toContain(password);
+    }
+    expect(JSON.stringify(running.exchanges)).not.toContain(password);
+    await client.login(ada); // still up
+  });
+});
+
 describe("startFakeDintero", () => {
   it("serves the same fake on 127.0.0.1; `url` ends in /v1 and is the client's baseUrl", async () => {
     running = await startFakeDintero(options);

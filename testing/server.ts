@@ -2,7 +2,7 @@
 // conformance suite, browsers and programs in other languages.
 import { createServer, type ServerResponse } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
-import { createCore } from "./fake.ts";
+import { createCore, type Plan } from "./fake.ts";
 import { facadeOf, fetchOf } from "./fetch.ts";
 import type { FakeDinteroOptions, RunningFakeDintero } from "./types.ts";
 
@@ -27,17 +27,25 @@ export async function startFakeDintero(options?: FakeDinteroOptions): Promise<Ru
     });
     req.on("end", () => {
       const tooLarge = size > MAX_BODY_BYTES;
-      const plan = core.answer({
-        method: req.method ?? "GET",
-        pathname: new URL(req.url ?? "/", "http://127.0.0.1").pathname,
-        // A repeated header is read as a Fetch client would: joined with ", ".
-        header: (name) => {
-          const value = req.headers[name.toLowerCase()];
-          return Array.isArray(value) ? value.join(", ") : value;
-        },
-        // Too large: the body is cut, so it no longer parses and is answered 400.
-        body: tooLarge ? "\u0000" : Buffer.concat(chunks).toString("utf8"),
-      });
+      let plan: Plan;
+      try {
+        plan = core.answer({
+          method: req.method ?? "GET",
+          pathname: new URL(req.url ?? "/", "http://127.0.0.1").pathname,
+          // A repeated header is read as a Fetch client would: joined with ", ".
+          header: (name) => {
+            const value = req.headers[name.toLowerCase()];
+            return Array.isArray(value) ? value.join(", ") : value;
+          },
+          // Too large: the body is cut, so it no longer parses and is answered 400.
+          body: tooLarge ? "\u0000" : Buffer.concat(chunks).toString("utf8"),
+        });
+      } catch (error) {
+        // Only a fake that cannot follow the spec gets here (an answer it built breaks a schema): say so
+        // in a 500 the test sees, rather than crash the test process from an event handler.
+        const message = error instanceof Error ? error.message : String(error);
+        return write(res, { status: 500, headers: { "content-type": "application/json; charset=utf-8" }, body: JSON.stringify({ error: { code: "FAKE_DINTERO_ERROR", message } }) });
+      }
       if (plan.answer === null) return; // held open until the client gives up or close() ends it
       const answer = plan.answer;
       if (plan.delayMs <= 0) return write(res, answer);
