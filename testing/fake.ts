@@ -16,7 +16,7 @@ import {
 } from "../generated/validators.js";
 import { createSigner, sameSecret } from "./jwt.ts";
 import { exampleAccountId, exampleBody, exampleLifetime, identTypes, methodsOf, mfaExample, operations, retryAfterExample, serverUrl, STATUS, type OperationModel } from "./spec.ts";
-import type { ActiveScenario, FakeClient, FakeDintero, FakeDinteroOptions, FakeExchange, FakeOperation, FakeUser, ScenarioName, ScenarioOptions } from "./types.ts";
+import type { ActiveScenario, FakeClient, FakeDintero, FakeDinteroOptions, FakeExchange, FakeOperation, FakeUser, ScenarioName } from "./types.ts";
 
 type Json = Record<string, unknown>;
 
@@ -186,14 +186,14 @@ export function createCore(options?: FakeDinteroOptions): FakeCore {
     return found;
   };
 
-  const send = (_op: OperationModel, status: number, body: Json, headers: Record<string, string> = {}): Answer => {
+  const send = (status: number, body: Json, headers: Record<string, string> = {}): Answer => {
     if (status >= 200 && status < 300) conform(validateAccessToken, body, `${status} token`);
     else if (body.mfa_token !== undefined) conform(validateMfaError, body, `${status} MFA error`);
     else conform(validateError, body, `${status} error`);
     // Cache-Control: no-store on every answer of these operations (RFC 6749 §5.1 for tokens).
     return { status, headers: { "content-type": JSON_TYPE, "cache-control": "no-store", "request-id": randomBytes(8).toString("hex"), ...headers }, body: JSON.stringify(body) };
   };
-  const fail = (op: OperationModel, status: number, headers: Record<string, string> = {}) => send(op, status, exampleBody(op, status), headers);
+  const fail = (op: OperationModel, status: number, headers: Record<string, string> = {}) => send(status, exampleBody(op, status), headers);
   /** 400 with the spec's example code and message, and where the request broke which rule (`at`: the
    * path parameter the errors are about; else they are the body's). Never a value that was sent. */
   const invalid = (op: OperationModel, errors: ValidationError[] = [], at?: string) => {
@@ -204,7 +204,7 @@ export function createCore(options?: FakeDinteroOptions): FakeCore {
       return { path, message: `${path || "body"} ${e.message ?? e.keyword}` };
     });
     const { errors: _example, ...error } = example.error;
-    return send(op, status, { error: list.length ? { ...error, errors: list } : error });
+    return send(status, { error: list.length ? { ...error, errors: list } : error });
   };
   const unauthorized = (op: OperationModel, scheme: "Bearer" | "Basic", presented: boolean) =>
     fail(op, STATUS.unauthorized(op), { "www-authenticate": scheme === "Bearer" && presented ? 'Bearer realm="dintero", error="invalid_token"' : `${scheme} realm="dintero"` });
@@ -241,14 +241,15 @@ export function createCore(options?: FakeDinteroOptions): FakeCore {
     if (mfaScenario) return mfaAnswer(token, record, mfaScenario);
     const issuedToken = signer.sign({ iss: issuer, sub: `${client.clientId}@clients`, aud: audience, scope: clientScope }, clientLifetime, Date.now());
     issued.set(issuedToken.claims.jti, { kind: "client", clientId: client.clientId, aud: audience, revoked: false });
-    return send(token, STATUS.success(token), { access_token: issuedToken.token, token_type: "Bearer", expires_in: clientLifetime });
+    return send(STATUS.success(token), { access_token: issuedToken.token, token_type: "Bearer", expires_in: clientLifetime });
   }
 
   function mfaAnswer(op: OperationModel, record: FakeExchange, scenario: ActiveScenario): Answer {
     record.scenario = scenario.name;
     const body = structuredClone(mfa.body) as Json;
     body.mfa_token = `mfa_${randomBytes(16).toString("hex")}`;
-    return send(op, mfa.status, body);
+    // the status the spec documents the MFA body with, where this operation documents it too
+    return send(op.responses.has(mfa.status) ? mfa.status : STATUS.forbidden(op), body);
   }
 
   function answerLogin(request: IncomingRequest, aid: string, record: FakeExchange): Answer {
@@ -288,7 +289,7 @@ export function createCore(options?: FakeDinteroOptions): FakeCore {
     if (mfaScenario) return mfaAnswer(login, record, mfaScenario);
     const issuedToken = signer.sign({ iss: issuer, sub: user.id, aud: creds.audience, scope: `read:accounts:/customers/${user.id}` }, customerLifetime, Date.now());
     issued.set(issuedToken.claims.jti, { kind: "customer" });
-    return send(login, STATUS.success(login), { access_token: issuedToken.token, token_type: "Bearer", expires_in: customerLifetime });
+    return send(STATUS.success(login), { access_token: issuedToken.token, token_type: "Bearer", expires_in: customerLifetime });
   }
 
   function answer(request: IncomingRequest): Plan {
@@ -363,4 +364,3 @@ export function createCore(options?: FakeDinteroOptions): FakeCore {
   } as FakeCore;
 }
 
-export type { ScenarioOptions };
