@@ -83,6 +83,31 @@ describe("the conformance suite against startFakeDintero()", () => {
   });
 });
 
+describe("the conformance suite against startFakeDintero() with its documented defaults", () => {
+  it("passes as strictly, every check judged, nothing not applicable", async () => {
+    const defaults = await startFakeDintero();
+    try {
+      const env = {
+        DINTERO_BASE_URL: defaults.url,
+        DINTERO_ACCOUNT_ID: "T12345678",
+        DINTERO_CLIENT_ID: "fake-client-id",
+        DINTERO_CLIENT_SECRET: "fake-client-secret",
+        DINTERO_LOGIN_EMAIL: "john.doe@example.com",
+        DINTERO_LOGIN_PASSWORD: "correct-horse-battery-staple",
+        DINTERO_LOGIN_IDENT_TYPE: "phone_number",
+        DINTERO_LOGIN_IDENT: "+4799999999",
+        DINTERO_LOGIN_IDENT_PASSWORD: "1234",
+      };
+      const run = await runSuite(resolveConfig(env, STRICTEST));
+      expect(run.results.filter((r) => r.outcome !== "pass").map((r) => `${r.outcome} ${r.check} ${r.caseId}`)).toEqual([]);
+      expect(new Set(run.results.map((r) => r.check)).size).toBe(CHECKS.length);
+      expect(run.exitCode).toBe(0);
+    } finally {
+      await defaults.close();
+    }
+  });
+});
+
 describe("this test can fail", () => {
   it("a fake whose known-good login does not succeed (left in the mfa_required scenario) fails the same run", async () => {
     const broken = await startFakeDintero({ clients: [{ clientId: "conformance-suite", clientSecret }], users: [{ type: "customer", email: "suite@example.com", password }] });
