@@ -1,22 +1,33 @@
 // Input is checked before anything is sent: bad credentials and bad options give invalid_request
 // and the server sees nothing. Also the https-only and browser rules.
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it, onTestFinished } from "vitest";
 import { createLoginClient, LoginError, type LoginClientOptions, type LoginCredentials } from "../src/index.ts";
-import { customerToken, sendJson, startLoginServer, type LoginServer } from "./helpers/login-server.ts";
+import { startFakeDintero, type RunningFakeDintero } from "../testing/index.ts";
+import { customerToken, sendJson, startLoginServer } from "./helpers/login-server.ts";
 
 const accountId = "T12345678";
 const auth = { clientId: "test-client-id", clientSecret: "fake-client-secret-for-tests" };
 const password = "fake-password-1";
 
-let server: LoginServer;
+// A correct Dintero (the fake): what it accepts, it accepts under the spec's rules, and its record
+// shows whether anything was sent.
+let server: RunningFakeDintero;
 beforeAll(async () => {
-  server = await startLoginServer();
+  server = await startFakeDintero({
+    accountId,
+    clients: [auth],
+    users: [
+      { type: "customer", email: "a@example.com", password },
+      { type: "customer", phone: "+4799999999", password: "1234" },
+      { type: "customer", email: "long@example.com", password: "p".repeat(255) },
+    ],
+  });
 });
 afterAll(async () => {
   await server.close();
 });
 afterEach(() => {
-  server.requests.length = 0;
+  server.reset();
 });
 
 const base = { type: "customer", password } as const;
@@ -57,26 +68,27 @@ describe("invalid credentials: invalid_request, and nothing is sent", () => {
 
   for (const c of invalidCredentials) {
     it(`rejects ${c.name}`, async () => {
-      const client = createLoginClient({ accountId, auth, baseUrl: server.baseUrl });
+      const client = createLoginClient({ accountId, auth, baseUrl: server.url });
       const error = await client.login(c.input as LoginCredentials).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(LoginError);
       const loginError = error as LoginError;
       expect(loginError.kind).toBe("invalid_request");
       expect(loginError.details).toContainEqual(expect.objectContaining({ pointer: c.pointer, rule: c.rule }));
-      expect(server.requests).toHaveLength(0);
+      expect(server.exchanges).toHaveLength(0);
     });
   }
 
   it("names the either/or rule in words", async () => {
-    const client = createLoginClient({ accountId, auth, baseUrl: server.baseUrl });
+    const client = createLoginClient({ accountId, auth, baseUrl: server.url });
     const error = (await client.login({ ...base } as unknown as LoginCredentials).catch((e: unknown) => e)) as LoginError;
     expect(error.message).toBe("login: the credentials are not valid: must have `email`, or `ident_type` and `ident`");
   });
 
   it("accepts the boundaries: a 4-character PIN and a 255-character password", async () => {
-    const client = createLoginClient({ accountId, auth, baseUrl: server.baseUrl });
+    const client = createLoginClient({ accountId, auth, baseUrl: server.url });
     await expect(client.login({ type: "customer", ident_type: "phone_number", ident: "+4799999999", password: "1234" })).resolves.toBeTruthy();
-    await expect(client.login({ type: "customer", email: "a@example.com", password: "p".repeat(255) })).resolves.toBeTruthy();
+    await expect(client.login({ type: "customer", email: "long@example.com", password: "p".repeat(255) })).resolves.toBeTruthy();
+    expect(server.exchanges.map((e) => [e.operation, e.status])).toEqual([["token", 200], ["login", 200], ["login", 200]]);
   });
 });
 
@@ -103,14 +115,14 @@ describe("invalid options: createLoginClient throws invalid_request", () => {
     it(`refuses ${c.name}`, () => {
       let thrown: unknown;
       try {
-        createLoginClient({ accountId, auth, baseUrl: server.baseUrl, ...c.options });
+        createLoginClient({ accountId, auth, baseUrl: server.url, ...c.options });
       } catch (error) {
         thrown = error;
       }
       expect(thrown).toBeInstanceOf(LoginError);
       expect((thrown as LoginError).kind).toBe("invalid_request");
       expect((thrown as LoginError).details?.map((d) => d.pointer)).toContain(c.pointer);
-      expect(server.requests).toHaveLength(0);
+      expect(server.exchanges).toHaveLength(0);
     });
   }
 
@@ -142,7 +154,7 @@ describe("in a browser (a document exists)", () => {
     g.document = {};
     let thrown: unknown;
     try {
-      createLoginClient({ accountId, auth, baseUrl: server.baseUrl });
+      createLoginClient({ accountId, auth, baseUrl: server.url });
     } catch (error) {
       thrown = error;
     }
@@ -153,6 +165,9 @@ describe("in a browser (a document exists)", () => {
   });
 
   it("removes refresh_token from the result, unless allowRefreshTokenInBrowser", async () => {
+    // The fake never issues a refresh token (the client-credentials caller has no refresh scope): a server that does.
+    const server = await startLoginServer();
+    onTestFinished(() => server.close());
     server.login = (_req, res) => sendJson(res, 200, customerToken({ refresh_token: "fake-refresh-token-1" }));
     g.document = {};
     const spa = createLoginClient({ accountId, auth: { accessToken: "provided-bearer" }, baseUrl: server.baseUrl });

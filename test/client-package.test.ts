@@ -1,6 +1,8 @@
-// The package as a consumer gets it: `npm pack` (which builds), install the tarball in a scratch
-// project, type-check against dist/index.d.ts, and run it in plain Node with code generation from
-// strings disabled against a local server. Also: src/ uses Web-standard APIs only.
+// The package as a consumer gets it: `npm pack` (which builds), `npm ci` of the tarball in a fresh
+// project (offline: the tarball and the registry cache), type-check against dist/index.d.ts, run it in
+// plain Node with code generation from strings disabled against a local server, and run the example
+// tests of examples/ there against dintero-login-kit/testing. Also: src/ uses Web-standard APIs only,
+// and the testing export leaves the client bundles as they are.
 import { execFile } from "node:child_process";
 import { mkdir, mkdtemp, readdir, readFile, rm, symlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -8,6 +10,7 @@ import path from "node:path";
 import { promisify } from "node:util";
 import { build, type BuildOptions } from "esbuild";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startFakeDintero, type RunningFakeDintero } from "../testing/index.ts";
 import { sendJson, startLoginServer, type LoginServer } from "./helpers/login-server.ts";
 
 const run = promisify(execFile);
@@ -16,25 +19,51 @@ const npm = process.platform === "win32" ? "npm.cmd" : "npm";
 
 let scratch: string;
 let consumer: string;
+let installed: string;
 let packedFiles: string[];
+let installOutput: string;
 let server: LoginServer;
+
+type LockEntry = { version: string; dependencies?: Record<string, string> } & Record<string, unknown>;
+
+/**
+ * A consumer project whose one dependency is the tarball, with the lock file `npm install` would write
+ * (the runtime dependencies' entries as this project's lock has them). npm 11 resolves a dependency
+ * without a lock from its full registry document, which the registry cache does not hold; with the lock
+ * `npm ci --offline` needs only the cached tarballs, so this test sends nothing beyond the machine.
+ */
+async function writeConsumer(dir: string, tarball: string, integrity: string): Promise<void> {
+  const pkg = JSON.parse(await readFile(path.join(root, "package.json"), "utf8")) as { version: string; license: string; engines: Record<string, string>; dependencies: Record<string, string> };
+  const rootLock = JSON.parse(await readFile(path.join(root, "package-lock.json"), "utf8")) as { packages: Record<string, LockEntry> };
+  const spec = `file:../${path.basename(tarball)}`;
+  const packages: Record<string, unknown> = {
+    "": { name: "consumer", dependencies: { "dintero-login-kit": spec } },
+    "node_modules/dintero-login-kit": { version: pkg.version, resolved: spec, integrity, license: pkg.license, dependencies: pkg.dependencies, engines: pkg.engines },
+  };
+  const add = (name: string) => {
+    const entry = rootLock.packages[`node_modules/${name}`];
+    if (!entry) throw new Error(`package-lock.json has no ${name}`);
+    packages[`node_modules/${name}`] = entry;
+    for (const dep of Object.keys(entry.dependencies ?? {})) add(dep);
+  };
+  for (const dep of Object.keys(pkg.dependencies)) add(dep);
+  await mkdir(dir, { recursive: true });
+  await writeFile(path.join(dir, "package.json"), JSON.stringify({ name: "consumer", type: "module", private: true, dependencies: { "dintero-login-kit": spec } }, null, 2));
+  await writeFile(path.join(dir, "package-lock.json"), JSON.stringify({ name: "consumer", lockfileVersion: 3, requires: true, packages }, null, 2));
+}
 
 beforeAll(async () => {
   scratch = await mkdtemp(path.join(tmpdir(), "dintero-login-kit-pack-"));
   // `npm pack` runs `prepare`, i.e. `npm run build`, so this also tests the build.
   const { stdout } = await run(npm, ["pack", "--json", "--pack-destination", scratch], { cwd: root, maxBuffer: 10_000_000 });
-  const [packed] = JSON.parse(stdout.slice(stdout.indexOf("["))) as { filename: string; files: { path: string }[] }[];
+  const [packed] = JSON.parse(stdout.slice(stdout.indexOf("["))) as { filename: string; integrity: string; files: { path: string }[] }[];
   packedFiles = packed!.files.map((f) => f.path).sort();
 
   consumer = path.join(scratch, "consumer");
-  const installed = path.join(consumer, "node_modules", "dintero-login-kit");
-  await mkdir(installed, { recursive: true });
-  await run("tar", ["-xzf", path.join(scratch, path.basename(packed!.filename)), "-C", installed, "--strip-components=1"]);
-  // The runtime dependency, as npm would install it next to the package.
-  for (const dep of ["openapi-fetch", "openapi-typescript-helpers"]) {
-    await symlink(path.join(root, "node_modules", dep), path.join(consumer, "node_modules", dep), "dir");
-  }
-  await writeFile(path.join(consumer, "package.json"), JSON.stringify({ name: "consumer", type: "module", private: true }));
+  installed = path.join(consumer, "node_modules", "dintero-login-kit");
+  await writeConsumer(consumer, path.join(scratch, path.basename(packed!.filename)), packed!.integrity);
+  const install = await run(npm, ["ci", "--offline", "--no-audit", "--no-fund"], { cwd: consumer, env: { ...process.env, npm_config_loglevel: "notice" } });
+  installOutput = `${install.stdout}${install.stderr}`;
   server = await startLoginServer();
 }, 120_000);
 
@@ -49,12 +78,14 @@ describe("npm pack", () => {
     const [dry] = JSON.parse(stdout.slice(stdout.indexOf("["))) as { files: { path: string }[] }[];
     expect(dry!.files.map((f) => f.path).sort()).toEqual(packedFiles);
     for (const file of packedFiles) {
-      expect(file).toMatch(/^(dist\/[\w-]+\.(js|d\.ts)|generated\/(schema|validators)\.d\.ts|package\.json|README\.md|LICENSE)$/);
+      expect(file).toMatch(/^(dist\/(testing\/)?[\w-]+\.(js|d\.ts)|generated\/(schema|validators)\.d\.ts|package\.json|README\.md|LICENSE)$/);
     }
     expect(packedFiles).toContain("dist/index.js");
     expect(packedFiles).toContain("dist/index.d.ts");
     expect(packedFiles).toContain("generated/schema.d.ts");
-    expect(packedFiles.some((f) => /test|fixture|contract|bench|src\/|openapi\//.test(f))).toBe(false);
+    expect(packedFiles).toContain("dist/testing.js");
+    expect(packedFiles).toContain("dist/testing/index.d.ts");
+    expect(packedFiles.filter((f) => !/^dist\/testing(\.js$|\/)/.test(f)).some((f) => /test|fixture|contract|bench|src\/|openapi\//.test(f))).toBe(false);
   });
 
   it("package.json points exports and types at dist, and ajv is not a runtime dependency", async () => {
@@ -69,9 +100,22 @@ describe("npm pack", () => {
         browser: "./dist/browser.js",
         import: "./dist/index.js",
       },
+      // The fake for consumers' tests: Node only (node:http, node:crypto), its own bundle.
+      "./testing": { types: "./dist/testing/index.d.ts", node: "./dist/testing.js" },
     });
     expect(pkg.types).toBe("./dist/index.d.ts");
     expect(Object.keys(pkg.dependencies as object)).toEqual(["openapi-fetch"]);
+  });
+});
+
+describe("a consumer's install", () => {
+  it("npm ci of the tarball prints no warning, runs no script, and brings only openapi-fetch along", async () => {
+    expect(installOutput).not.toMatch(/warn|error|install-scripts|prepare/i);
+    expect(installOutput).toMatch(/added 3 packages/);
+    const modules = (await readdir(path.join(consumer, "node_modules"))).filter((name) => !name.startsWith("."));
+    expect(modules).toEqual(["dintero-login-kit", "openapi-fetch", "openapi-typescript-helpers"]);
+    // dist/ comes built in the tarball: nothing is left for the consumer to build.
+    expect(await readdir(path.join(installed, "dist"))).toContain("testing.js");
   });
 });
 
@@ -154,6 +198,7 @@ describe("the built package", () => {
   it("type-checks a consumer against dist/index.d.ts (skipLibCheck off), rejecting bad bodies", async () => {
     const source = `
       import { createLoginClient, LoginError, type AccessToken, type LoginClient, type LoginCredentials } from "dintero-login-kit";
+      import { createFakeDintero, startFakeDintero, type FakeDintero, type RunningFakeDintero } from "dintero-login-kit/testing";
       const client: LoginClient = createLoginClient({ accountId: "T12345678", auth: { accessToken: async () => "bearer" } });
       const ok: Promise<AccessToken> = client.login({ type: "customer", email: "a@example.com", password: "pw12" });
       const pin: LoginCredentials = { type: "customer", ident_type: "phone_number", ident: "+4799999999", password: "1234" };
@@ -162,7 +207,14 @@ describe("the built package", () => {
       // @ts-expect-error type outside the enum
       void client.login({ type: "robot", email: "a@example.com", password: "pw12" });
       export function kindOf(e: unknown): string { return e instanceof LoginError ? e.kind : "other"; }
-      void ok; void pin; void none;
+      // the testing export's types
+      const fake: FakeDintero = createFakeDintero({ users: [{ type: "customer", phone: "+4799999999", password: "1234" }] });
+      fake.scenario("rate_limited", { retryAfterSeconds: 5, times: 1 });
+      // @ts-expect-error slow needs its delayMs
+      fake.scenario("slow");
+      const withFake: LoginClient = createLoginClient({ accountId: fake.accountId, auth: { clientId: "fake-client-id", clientSecret: "fake-client-secret" }, fetch: fake.fetch });
+      export async function started(): Promise<string> { const running: RunningFakeDintero = await startFakeDintero(); await running.close(); return running.url; }
+      void ok; void pin; void none; void withFake;
     `;
     await writeFile(path.join(consumer, "consumer.ts"), source);
     const tsc = path.join(root, "node_modules", "typescript", "bin", "tsc");
@@ -176,30 +228,88 @@ describe("the built package", () => {
 describe("examples/", () => {
   const tsx = path.join(root, "node_modules", "tsx", "dist", "cli.mjs");
 
-  it("login-with-client-credentials.ts logs in against the packed package without printing secrets", async () => {
-    await writeFile(path.join(consumer, "cc.ts"), await readFile(path.join(root, "examples", "login-with-client-credentials.ts"), "utf8"));
-    const env = {
-      ...process.env,
-      DINTERO_ACCOUNT_ID: "T12345678",
-      DINTERO_CLIENT_ID: "example-client",
-      DINTERO_CLIENT_SECRET: "fake-example-secret",
-      DINTERO_BASE_URL: server.baseUrl,
-      CUSTOMER_PASSWORD: "fake-example-password",
-    };
-    const { stdout } = await run(process.execPath, [tsx, "cc.ts", "b@example.com"], { cwd: consumer, env });
-    expect(stdout.trim()).toBe("logged in: a Bearer token valid for 60 s");
-    expect((server.loginRequests().at(-1)?.json as { email: string }).email).toBe("b@example.com");
+  it("login-route.test.ts passes in the consumer project, against dintero-login-kit/testing from the tarball", async () => {
+    for (const file of ["login-route.ts", "login-route.test.ts"]) await writeFile(path.join(consumer, file), await readFile(path.join(root, "examples", file), "utf8"));
+    // The consumer's own test runner (offline here, so linked from this project rather than installed).
+    await symlink(path.join(root, "node_modules", "vitest"), path.join(consumer, "node_modules", "vitest"), "dir");
+    const { stdout } = await run(process.execPath, [path.join(root, "node_modules", "vitest", "vitest.mjs"), "run", "--root", consumer, "login-route.test.ts"], { cwd: consumer, env: { ...process.env, NO_COLOR: "1" } });
+    expect(stdout).toMatch(/Tests\s+3 passed \(3\)/);
+    expect(stdout).toContain("login-route.test.ts");
   });
 
-  it("login-with-access-token.ts sends the provided bearer, and reports a refusal by kind", async () => {
-    await writeFile(path.join(consumer, "at.ts"), await readFile(path.join(root, "examples", "login-with-access-token.ts"), "utf8"));
-    const env = { ...process.env, DINTERO_BASE_URL: server.baseUrl, DINTERO_ACCESS_TOKEN: "provided-example-bearer", CUSTOMER_PIN: "4321" };
-    server.login = (_req, res) => sendJson(res, 403, { error: { code: "FORBIDDEN", message: "Forbidden" } });
-    const result = await run(process.execPath, [tsx, "at.ts", "+4712345678"], { cwd: consumer, env }).catch((e: { stderr: string; code: number }) => e);
-    expect((result as { code: number }).code).toBe(1);
-    expect((result as { stderr: string }).stderr).toMatch(/^login failed \[forbidden\] request-id req-0123456789abcdef: login was forbidden \(403\)/);
-    expect((result as { stderr: string }).stderr).not.toMatch(/4321|provided-example-bearer/);
-    expect(server.loginRequests().at(-1)?.headers.authorization).toBe("Bearer provided-example-bearer");
+  describe("against the fake (dintero-login-kit/testing)", () => {
+    const exampleClient = { clientId: "example-client", clientSecret: "fake-example-secret" };
+    let dintero: RunningFakeDintero;
+    beforeAll(async () => {
+      dintero = await startFakeDintero({
+        clients: [exampleClient],
+        users: [
+          { type: "customer", email: "b@example.com", password: "fake-example-password" },
+          { type: "customer", phone: "+4712345678", password: "8765" },
+        ],
+      });
+    });
+    afterAll(() => dintero?.close());
+
+    it("login-with-client-credentials.ts logs in against the packed package without printing secrets", async () => {
+      await writeFile(path.join(consumer, "cc.ts"), await readFile(path.join(root, "examples", "login-with-client-credentials.ts"), "utf8"));
+      const env = {
+        ...process.env,
+        DINTERO_ACCOUNT_ID: dintero.accountId,
+        DINTERO_CLIENT_ID: exampleClient.clientId,
+        DINTERO_CLIENT_SECRET: exampleClient.clientSecret,
+        DINTERO_BASE_URL: dintero.url,
+        CUSTOMER_PASSWORD: "fake-example-password",
+      };
+      const { stdout } = await run(process.execPath, [tsx, "cc.ts", "b@example.com"], { cwd: consumer, env });
+      expect(stdout.trim()).toBe("logged in: a Bearer token valid for 86400 s");
+      expect(dintero.exchanges.at(-1)).toMatchObject({ operation: "login", status: 200, identity: { email: "b@example.com" } });
+    });
+
+    it("login-with-access-token.ts sends the provided bearer, and reports a refusal by kind", async () => {
+      await writeFile(path.join(consumer, "at.ts"), await readFile(path.join(root, "examples", "login-with-access-token.ts"), "utf8"));
+      // A bearer the fake issued to the example's client, as a token service would hand it out.
+      const basic = Buffer.from(`${exampleClient.clientId}:${exampleClient.clientSecret}`).toString("base64");
+      const issued = await dintero.fetch(`${dintero.url}/accounts/${dintero.accountId}/auth/token`, { method: "POST", headers: { authorization: `Basic ${basic}`, "content-type": "application/json" }, body: JSON.stringify({ grant_type: "client_credentials", audience: dintero.audience }) });
+      const bearer = ((await issued.json()) as { access_token: string }).access_token;
+      const env = { ...process.env, DINTERO_BASE_URL: dintero.url, DINTERO_ACCESS_TOKEN: bearer, CUSTOMER_PIN: "4321" };
+      const result = await run(process.execPath, [tsx, "at.ts", "+4712345678"], { cwd: consumer, env }).catch((e: { stderr: string; code: number }) => e);
+      expect((result as { code: number }).code).toBe(1);
+      expect((result as { stderr: string }).stderr).toMatch(/^login failed \[forbidden\] request-id [0-9a-f]{16}: login was forbidden \(403\): Forbidden/);
+      expect((result as { stderr: string }).stderr).not.toMatch(/4321|8765/);
+      expect((result as { stderr: string }).stderr).not.toContain(bearer);
+      // the provided bearer was the one used: the fake knows whose it is
+      expect(dintero.exchanges.at(-1)).toMatchObject({ operation: "login", status: 403, clientId: exampleClient.clientId, identity: { ident_type: "phone_number", ident: "+4712345678" } });
+    });
+  });
+});
+
+describe("the testing export does not grow the client bundles", () => {
+  /** The client half of `npm run build`: it must stay a build of src/ alone. */
+  const CLIENT_BUILD = "esbuild src/index.ts src/browser.ts --bundle --format=esm --platform=neutral --target=es2022 --external:openapi-fetch --outdir=dist";
+
+  it("dist/index.js and dist/browser.js in the tarball are byte for byte a build of src/ alone, with no module of testing/", async () => {
+    const pkg = JSON.parse(await readFile(path.join(root, "package.json"), "utf8")) as { scripts: { build: string } };
+    expect(pkg.scripts.build).toContain(`${CLIENT_BUILD} `);
+    const alone = await build({ absWorkingDir: root, entryPoints: ["src/index.ts", "src/browser.ts"], bundle: true, format: "esm", platform: "neutral", target: "es2022", external: ["openapi-fetch"], outdir: "dist", write: false, metafile: true, logLevel: "silent" });
+    expect(Object.keys(alone.metafile.inputs).filter((file) => !file.startsWith("src/") && !file.startsWith("generated/client-validators") && !file.startsWith("generated/validators") && !file.includes("openapi-fetch"))).toEqual([]);
+    for (const output of alone.outputFiles) {
+      const name = path.basename(output.path);
+      const shipped = await readFile(path.join(installed, "dist", name));
+      expect(shipped.length, name).toBe(output.contents.length);
+      expect(Buffer.compare(shipped, Buffer.from(output.contents)), name).toBe(0);
+    }
+    expect(alone.outputFiles.map((o) => path.basename(o.path)).sort()).toEqual(["browser.js", "index.js"]);
+  });
+
+  it("dist/testing.js is its own bundle: the client's entries import nothing of it", async () => {
+    for (const file of ["index.js", "browser.js"]) {
+      const bundle = await readFile(path.join(installed, "dist", file), "utf8");
+      expect(bundle).not.toMatch(/createFakeDintero|startFakeDintero|testing\.js|node:http/);
+    }
+    const testing = await readFile(path.join(installed, "dist", "testing.js"), "utf8");
+    expect(testing).toContain("startFakeDintero");
+    expect([...testing.matchAll(/^import .* from ["']([^"']+)["'];?$/gm)].map((m) => m[1]).sort()).toEqual(["node:crypto", "node:crypto", "node:http"]);
   });
 });
 

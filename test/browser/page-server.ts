@@ -1,7 +1,6 @@
 // Serves the browser test's pages and scripts from node:http on 127.0.0.1, every response under a strict CSP.
 import { readFile } from "node:fs/promises";
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
+import { startHttpServer } from "../helpers/http-server.ts";
 
 export interface PageServer {
   origin: string;
@@ -22,7 +21,7 @@ export async function startPageServer(files: PageFiles, connectSrc: string[]): P
   // No inline script and no 'unsafe-eval': the client must run from 'self' scripts with plain fetch.
   const csp = `default-src 'none'; script-src 'self'; connect-src ${connectSrc.join(" ")}`;
   const requested: string[] = [];
-  const server: Server = createServer((req, res) => {
+  const local = await startHttpServer((req, res) => {
     const path = new URL(req.url ?? "/", "http://127.0.0.1").pathname;
     requested.push(path);
     const file = files[path === "/" ? "/index.html" : path];
@@ -34,18 +33,7 @@ export async function startPageServer(files: PageFiles, connectSrc: string[]): P
     }
     res.writeHead(200, { "Content-Type": file[0] }).end(file[1]);
   });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    origin: `http://127.0.0.1:${port}`,
-    csp,
-    requested,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
+  return { origin: local.origin, csp, requested, close: local.close };
 }
 
 export const html = (file: URL) => readFile(file, "utf8").then((text): [string, string] => ["text/html; charset=utf-8", text]);

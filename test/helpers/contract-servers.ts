@@ -4,8 +4,8 @@
 // `application/json; charset=utf-8` and adds an undocumented `scope` property, plus single-rule
 // breakages selected by `break`. Each breakage exists to prove that one check fails on it.
 import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
-import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { startHttpServer } from "./http-server.ts";
 import { validateAccountId, validateClientCredentialsTokenRequest, validateLoginCredentials, type ValidationError } from "../../generated/validators.js";
 
 export const BREAKAGES = {
@@ -351,7 +351,7 @@ export async function startContractServer(opts: ContractServerOptions = {}): Pro
     send(res, 200, broken === "expires_in_as_string" ? { ...tok, expires_in: String(tok.expires_in) } : tok);
   }
 
-  const server = createServer((req, res) => {
+  const local = await startHttpServer((req, res) => {
     requests++;
     const m = /^\/v1\/accounts\/([^/]*)\/(customers\/login|auth\/token)$/.exec(new URL(req.url ?? "/", "http://x").pathname);
     if (m && req.method === "PATCH" && vary === "status_501_for_patch") return error(res, 501, "NOT_IMPLEMENTED", "Not Implemented");
@@ -363,18 +363,12 @@ export async function startContractServer(opts: ContractServerOptions = {}): Pro
     if (!handler) return error(res, 404, "NOT_FOUND", "No such endpoint");
     handler(req, res, decodeURIComponent(m![1]!)).catch(() => error(res, 500, "INTERNAL_SERVER_ERROR", "Unexpected Error"));
   });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
   return {
-    baseUrl: `http://127.0.0.1:${port}/v1`,
+    baseUrl: `${local.origin}/v1`,
     options,
     issuedTokens,
     requestCount: () => requests,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
+    close: local.close,
   };
 }
 

@@ -1,7 +1,9 @@
 // A real node:http server on 127.0.0.1 that plays Dintero's token and login endpoints and records
-// every request. Handlers can be swapped per test; nothing patches fetch.
-import { createServer, type IncomingHttpHeaders, type ServerResponse } from "node:http";
-import type { AddressInfo, Socket } from "node:net";
+// every request. Handlers can be swapped per test, to answer what no correct server would (broken
+// bodies, odd statuses, hangs); nothing patches fetch. Tests that need a correct Dintero use the fake
+// (dintero-login-kit/testing) instead.
+import type { IncomingHttpHeaders, ServerResponse } from "node:http";
+import { startHttpServer } from "./http-server.ts";
 
 export interface RecordedRequest {
   readonly method: string;
@@ -49,8 +51,7 @@ export async function startLoginServer(handlers: Partial<Pick<LoginServer, "toke
   const requests: RecordedRequest[] = [];
   const issued: string[] = [];
   let minted = 0;
-  const sockets = new Set<Socket>();
-  const server = createServer({ keepAliveTimeout: 1000 }, (req, res) => {
+  const local = await startHttpServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on("data", (chunk: Buffer) => chunks.push(chunk));
     req.on("end", () => {
@@ -71,15 +72,9 @@ export async function startLoginServer(handlers: Partial<Pick<LoginServer, "toke
         else res.destroy();
       });
     });
-  });
-  server.on("connection", (socket) => {
-    sockets.add(socket);
-    socket.on("close", () => sockets.delete(socket));
-  });
-  server.maxConnections = 5000;
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
-  const origin = `http://127.0.0.1:${port}`;
+  }, { keepAliveTimeout: 1000 });
+  local.server.maxConnections = 5000;
+  const origin = local.origin;
 
   const state: LoginServer = {
     baseUrl: `${origin}/v1`,
@@ -106,10 +101,7 @@ export async function startLoginServer(handlers: Partial<Pick<LoginServer, "toke
       sendJson(res, 200, customerToken());
     },
     other: (_req, res) => sendJson(res, 404, { error: { message: "Not found" } }),
-    close: async () => {
-      for (const socket of sockets) socket.destroy();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-    },
+    close: local.close,
     ...handlers,
   };
   return state;

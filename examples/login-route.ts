@@ -1,0 +1,44 @@
+// Example: your backend's own login route, `POST /login` with `{ email, password }`, which logs the
+// customer in at Dintero and answers without ever handing out Dintero's token.
+// Its tests, against the fake Dintero of dintero-login-kit/testing: examples/login-route.test.ts.
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { LoginError, type LoginClient } from "dintero-login-kit";
+
+export function loginRoute(client: LoginClient) {
+  return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const reply = (status: number, body: unknown, headers: Record<string, string> = {}) => {
+      res.writeHead(status, { "content-type": "application/json", ...headers });
+      res.end(JSON.stringify(body));
+    };
+    let input: { email?: unknown; password?: unknown };
+    try {
+      let text = "";
+      for await (const chunk of req) text += chunk;
+      input = JSON.parse(text);
+    } catch {
+      return reply(400, { error: "invalid_json" });
+    }
+    if (typeof input.email !== "string" || typeof input.password !== "string") return reply(400, { error: "email_and_password_required" });
+    try {
+      const token = await client.login({ type: "customer", email: input.email, password: input.password });
+      // Keep the token server side (your session store); the browser gets a session, not the token.
+      return reply(200, { loggedIn: true, sessionSeconds: token.expires_in });
+    } catch (error) {
+      if (!(error instanceof LoginError)) throw error;
+      switch (error.kind) {
+        case "invalid_request":
+        case "bad_request":
+          return reply(400, { error: "invalid_credentials_format" });
+        case "forbidden":
+          return reply(401, { error: "wrong_email_or_password" });
+        case "mfa_required":
+          return reply(403, { error: "mfa_required" });
+        case "rate_limited":
+          return reply(429, { error: "try_again_later" }, { "retry-after": String(error.retryAfterSeconds ?? 60) });
+        default:
+          // unauthorized (our bearer), server_error, timeout, network, client_token_failed, ...
+          return reply(503, { error: "login_unavailable" });
+      }
+    }
+  };
+}

@@ -1,0 +1,366 @@
+// The fake's state and rules, transport-free: `answer()` turns one request into what to send (or that
+// nothing is sent) and when; fetch.ts and server.ts carry it over a Fetch function or node:http.
+// Every rule here is one the conformance suite judges (contract-tests/checks.ts), with the status and
+// body the spec documents for it (spec.ts); docs/testing.md lists them.
+import { randomBytes, randomUUID } from "node:crypto";
+import {
+  validateAccessToken,
+  validateAccountId,
+  validateClientCredentialsTokenRequest,
+  validateError,
+  validateLoginCredentials,
+  validateMfaError,
+  validateOwnerId,
+  type ValidationError,
+  type Validator,
+} from "../generated/validators.js";
+import { createSigner, sameSecret } from "./jwt.ts";
+import { exampleAccountId, exampleBody, exampleLifetime, identTypes, methodsOf, mfaExample, operations, retryAfterExample, serverUrl, STATUS, type OperationModel } from "./spec.ts";
+import type { ActiveScenario, FakeClient, FakeDintero, FakeDinteroOptions, FakeExchange, FakeOperation, FakeUser, ScenarioName } from "./types.ts";
+
+type Json = Record<string, unknown>;
+
+export interface IncomingRequest {
+  method: string;
+  /** the URL's path, without query */
+  pathname: string;
+  header(name: string): string | undefined;
+  body: string;
+}
+
+export interface Answer {
+  status: number;
+  headers: Record<string, string>;
+  body: string;
+}
+
+/** What to do with a request: answer after `delayMs`, or (answer null) never answer. */
+export interface Plan {
+  delayMs: number;
+  answer: Answer | null;
+}
+
+export interface FakeCore extends Omit<FakeDintero, "fetch"> {
+  answer(request: IncomingRequest): Plan;
+}
+
+const login = operations.login;
+const token = operations.token;
+
+/** How the user option fields map to the spec's ident_type values. */
+const IDENT_FIELDS: Record<string, "email" | "phone"> = { email: "email", phone_number: "phone" };
+for (const t of identTypes) if (!IDENT_FIELDS[t]) throw new Error(`dintero-login-kit/testing: no user field for ident_type ${t}`);
+
+/** The defaults, from the spec's examples (the users) and this package's own fake client. */
+export function defaultOptions(): Required<FakeDinteroOptions> {
+  const users: FakeUser[] = Object.values(login.requestExamples).map((ex) => {
+    const user: FakeUser = { type: ex.type as FakeUser["type"], password: String(ex.password) };
+    if (typeof ex.email === "string") user.email = ex.email;
+    if (typeof ex.ident_type === "string" && typeof ex.ident === "string") user[IDENT_FIELDS[ex.ident_type]!] = ex.ident;
+    return user;
+  });
+  return { accountId: exampleAccountId, clients: [{ clientId: "fake-client-id", clientSecret: "fake-client-secret" }], users };
+}
+
+export const audienceOf = (accountId: string) => `${serverUrl}/accounts/${accountId}`;
+
+function optionError(message: string): never {
+  throw new TypeError(`createFakeDintero: ${message}`);
+}
+
+function onlyKeys(value: unknown, where: string, allowed: string[]): Json {
+  if (!value || typeof value !== "object" || Array.isArray(value)) optionError(`${where} must be an object`);
+  for (const key of Object.keys(value)) if (!allowed.includes(key)) optionError(`${where} has an unknown key "${key}" (known: ${allowed.join(", ")})`);
+  return value as Json;
+}
+
+interface Resolved {
+  accountId: string;
+  clients: Array<Required<FakeClient>>;
+  users: Array<FakeUser & { id: string }>;
+}
+
+/** Checks the options (each problem throws a TypeError naming it, never a value) and fills in defaults. */
+function resolveOptions(options: FakeDinteroOptions | undefined): Resolved {
+  const given = onlyKeys(options ?? {}, "options", ["accountId", "clients", "users"]) as FakeDinteroOptions;
+  const defaults = defaultOptions();
+  const accountId = given.accountId ?? defaults.accountId;
+  if (!validateAccountId(accountId)) optionError(`accountId must match the spec's account id (T or P and 8 digits, e.g. ${exampleAccountId})`);
+  const list = <T>(value: T[] | undefined, name: string, fallback: T[]): T[] => {
+    if (value === undefined) return fallback;
+    if (!Array.isArray(value) || value.length === 0) optionError(`${name} must be a non-empty array`);
+    return value;
+  };
+  const clients = list(given.clients, "clients", defaults.clients).map((c, i) => {
+    const client = onlyKeys(c, `clients[${i}]`, ["clientId", "clientSecret", "audiences"]) as unknown as FakeClient;
+    if (typeof client.clientId !== "string" || !client.clientId || client.clientId.includes(":")) optionError(`clients[${i}].clientId must be a non-empty string without ":" (RFC 7617 §2)`);
+    if (typeof client.clientSecret !== "string" || !client.clientSecret) optionError(`clients[${i}].clientSecret must be a non-empty string`);
+    const audiences = list(client.audiences, `clients[${i}].audiences`, [audienceOf(accountId)]);
+    audiences.forEach((a, k) => {
+      if (!validateClientCredentialsTokenRequest({ grant_type: "client_credentials", audience: a })) optionError(`clients[${i}].audiences[${k}] must be a string`);
+    });
+    return { clientId: client.clientId, clientSecret: client.clientSecret, audiences: [...audiences] };
+  });
+  const ids = clients.map((c) => c.clientId);
+  if (new Set(ids).size !== ids.length) optionError("two clients have the same clientId");
+  const users = list(given.users, "users", defaults.users).map((u, i) => {
+    const user = onlyKeys(u, `users[${i}]`, ["type", "email", "phone", "password"]) as unknown as FakeUser;
+    if (user.email === undefined && user.phone === undefined) optionError(`users[${i}] needs an email or a phone`);
+    for (const field of ["email", "phone"] as const) if (user[field] !== undefined && (typeof user[field] !== "string" || !user[field])) optionError(`users[${i}].${field} must be a non-empty string`);
+    // The user must be able to log in: its login body must pass the spec's schema (type enum, password 4–255).
+    const body = { audience: audienceOf(accountId), type: user.type, password: user.password, ...(user.email !== undefined ? { email: user.email } : { ident_type: "phone_number", ident: user.phone }) };
+    if (!validateLoginCredentials(body)) {
+      const problems = (validateLoginCredentials.errors ?? []).map((e) => `${e.instancePath || "/"} ${e.message ?? e.keyword}`).join("; ");
+      optionError(`users[${i}] cannot log in under the spec's rules (${problems.replace("/password", "password")})`);
+    }
+    return { ...user, id: randomUUID() };
+  });
+  return { accountId, clients, users };
+}
+
+const SCENARIO_KEYS: Record<ScenarioName, string[]> = {
+  rate_limited: ["operation", "retryAfterSeconds", "times"],
+  token_outage: ["answer", "times"],
+  slow: ["delayMs", "operation", "times"],
+  mfa_required: ["operation", "times"],
+  login_server_error: ["times"],
+};
+
+function scenarioError(message: string): never {
+  throw new TypeError(`scenario: ${message}`);
+}
+
+function checkScenario(name: string, options: unknown): ActiveScenario {
+  if (!(name in SCENARIO_KEYS)) scenarioError(`unknown scenario "${name}" (known: normal, ${Object.keys(SCENARIO_KEYS).join(", ")})`);
+  const o = options === undefined ? {} : (options as Json);
+  if (!o || typeof o !== "object" || Array.isArray(o)) scenarioError(`${name}: options must be an object`);
+  for (const key of Object.keys(o)) if (!SCENARIO_KEYS[name as ScenarioName].includes(key)) scenarioError(`${name}: unknown option "${key}" (known: ${SCENARIO_KEYS[name as ScenarioName].join(", ")})`);
+  const whole = (key: string, min: number) => {
+    const v = o[key];
+    if (v !== undefined && !(Number.isSafeInteger(v) && (v as number) >= min)) scenarioError(`${name}: ${key} must be a whole number of at least ${min}`);
+  };
+  whole("times", 1);
+  whole("retryAfterSeconds", 0);
+  whole("delayMs", 0);
+  if (name === "slow" && o.delayMs === undefined) scenarioError("slow: delayMs is required");
+  if (o.operation !== undefined && !["login", "token", ...(name === "mfa_required" ? [] : ["both"])].includes(o.operation as string)) scenarioError(`${name}: operation must be login${name === "mfa_required" ? " or token" : ", token or both"}`);
+  if (o.answer !== undefined && !["server_error", "no_answer"].includes(o.answer as string)) scenarioError(`${name}: answer must be server_error or no_answer`);
+  return { name, ...o } as ActiveScenario;
+}
+
+/** The operation a scenario applies to. */
+function scenarioApplies(s: ActiveScenario, op: FakeOperation): boolean {
+  switch (s.name) {
+    case "rate_limited": return (s.operation ?? "login") === op || s.operation === "both";
+    case "slow": return (s.operation ?? "both") === op || s.operation === "both" || s.operation === undefined;
+    case "mfa_required": return (s.operation ?? "login") === op;
+    case "token_outage": return op === "token";
+    case "login_server_error": return op === "login";
+  }
+}
+
+const JSON_TYPE = "application/json; charset=utf-8";
+
+/** Throws when an answer the fake builds breaks the spec (a spec change the fake does not follow). */
+function conform(validator: Validator, body: unknown, what: string): void {
+  if (!validator(body)) throw new Error(`dintero-login-kit/testing: the fake's ${what} breaks the spec: ${JSON.stringify(validator.errors?.[0])}`);
+}
+
+export function createCore(options?: FakeDinteroOptions): FakeCore {
+  const config = resolveOptions(options);
+  const signer = createSigner();
+  /** what the fake issued, by jti: a client's bearer (live until revoked) or a customer's token */
+  const issued = new Map<string, { kind: "client"; clientId: string; aud: string; revoked: boolean } | { kind: "customer" }>();
+  const exchanges: FakeExchange[] = [];
+  let active: Array<ActiveScenario & { remaining?: number }> = [];
+  const clientLifetime = exampleLifetime(token);
+  const customerLifetime = exampleLifetime(login);
+  const clientScope = login.scopes[0] ?? (() => { throw new Error("dintero-login-kit/testing: the login documents no scope"); })();
+  const mfa = mfaExample();
+  const issuer = `${audienceOf(config.accountId)}/auth/token`;
+
+  /** The scenario in force for this operation, counting one use of it. */
+  const take = (name: ScenarioName, op: FakeOperation): ActiveScenario | undefined => {
+    const found = active.find((s) => s.name === name && scenarioApplies(s, op));
+    if (found?.remaining !== undefined && --found.remaining <= 0) active = active.filter((s) => s !== found);
+    return found;
+  };
+
+  const send = (status: number, body: Json, headers: Record<string, string> = {}): Answer => {
+    if (status >= 200 && status < 300) conform(validateAccessToken, body, `${status} token`);
+    else if (body.mfa_token !== undefined) conform(validateMfaError, body, `${status} MFA error`);
+    else conform(validateError, body, `${status} error`);
+    // Cache-Control: no-store on every answer of these operations (RFC 6749 §5.1 for tokens).
+    return { status, headers: { "content-type": JSON_TYPE, "cache-control": "no-store", "request-id": randomBytes(8).toString("hex"), ...headers }, body: JSON.stringify(body) };
+  };
+  const fail = (op: OperationModel, status: number, headers: Record<string, string> = {}) => send(status, exampleBody(op, status), headers);
+  /** 400 with the spec's example code and message, and where the request broke which rule (`at`: the
+   * path parameter the errors are about; else they are the body's). Never a value that was sent. */
+  const invalid = (op: OperationModel, errors: ValidationError[] = [], at?: string) => {
+    const status = STATUS.invalid(op);
+    const example = exampleBody(op, status) as { error: Json };
+    const list = errors.map((e) => {
+      const path = at ?? e.instancePath.slice(1).replaceAll("/", ".");
+      return { path, message: `${path || "body"} ${e.message ?? e.keyword}` };
+    });
+    const { errors: _example, ...error } = example.error;
+    return send(status, { error: list.length ? { ...error, errors: list } : error });
+  };
+  const unauthorized = (op: OperationModel, scheme: "Bearer" | "Basic", presented: boolean) =>
+    fail(op, STATUS.unauthorized(op), { "www-authenticate": scheme === "Bearer" && presented ? 'Bearer realm="dintero", error="invalid_token"' : `${scheme} realm="dintero"` });
+
+  /** The request's JSON body if its media type and syntax are right, else the 400 to send. */
+  const jsonBody = (op: OperationModel, request: IncomingRequest): { value: unknown } | Answer => {
+    const type = (request.header("content-type") ?? "").split(";")[0]!.trim().toLowerCase();
+    if (!op.requestMediaTypes.includes(type)) return invalid(op);
+    try {
+      return { value: JSON.parse(request.body) };
+    } catch {
+      return invalid(op);
+    }
+  };
+
+  function answerToken(request: IncomingRequest, oid: string, record: FakeExchange): Answer {
+    if (!validateOwnerId(oid)) return invalid(token, validateOwnerId.errors ?? [], "oid");
+    const basic = /^basic +([A-Za-z0-9+/]+={0,2}) *$/i.exec(request.header("authorization") ?? "")?.[1];
+    const pair = basic === undefined ? undefined : Buffer.from(basic, "base64").toString("utf8");
+    const colon = pair?.indexOf(":") ?? -1;
+    const client = colon > 0 ? config.clients.find((c) => c.clientId === pair!.slice(0, colon)) : undefined;
+    // Compare with every client's secret, so the time taken does not tell which ids exist.
+    const secretMatches = colon > 0 && config.clients.map((c) => sameSecret(pair!.slice(colon + 1), c.clientSecret) && c === client).some(Boolean);
+    if (!client || !secretMatches) return unauthorized(token, "Basic", basic !== undefined);
+    record.clientId = client.clientId;
+    if (oid !== config.accountId) return fail(token, STATUS.forbidden(token));
+    const parsed = jsonBody(token, request);
+    if (!("value" in parsed)) return parsed;
+    if (!validateClientCredentialsTokenRequest(parsed.value)) return invalid(token, validateClientCredentialsTokenRequest.errors ?? []);
+    // "The audience must be a grant associated with the client."
+    const { audience } = parsed.value as { audience: string };
+    if (!client.audiences.includes(audience)) return fail(token, STATUS.forbidden(token));
+    const mfaScenario = take("mfa_required", "token");
+    if (mfaScenario) return mfaAnswer(token, record, mfaScenario);
+    const issuedToken = signer.sign({ iss: issuer, sub: `${client.clientId}@clients`, aud: audience, scope: clientScope }, clientLifetime, Date.now());
+    issued.set(issuedToken.claims.jti, { kind: "client", clientId: client.clientId, aud: audience, revoked: false });
+    return send(STATUS.success(token), { access_token: issuedToken.token, token_type: "Bearer", expires_in: clientLifetime });
+  }
+
+  function mfaAnswer(op: OperationModel, record: FakeExchange, scenario: ActiveScenario): Answer {
+    record.scenario = scenario.name;
+    const body = structuredClone(mfa.body) as Json;
+    body.mfa_token = `mfa_${randomBytes(16).toString("hex")}`;
+    // the status the spec documents the MFA body with, where this operation documents it too
+    return send(op.responses.has(mfa.status) ? mfa.status : STATUS.forbidden(op), body);
+  }
+
+  function answerLogin(request: IncomingRequest, aid: string, record: FakeExchange): Answer {
+    const authorization = request.header("authorization");
+    const bearer = /^bearer +([^\s]+) *$/i.exec(authorization ?? "")?.[1];
+    const claims = bearer === undefined ? undefined : signer.verify(bearer);
+    const known = claims ? issued.get(claims.jti) : undefined;
+    if (!claims || !known || claims.exp <= Date.now() / 1000 || (known.kind === "client" && known.revoked)) return unauthorized(login, "Bearer", authorization !== undefined);
+    // A customer's own token lacks the client scope: 403 (RFC 6750 §3.1 insufficient_scope).
+    if (known.kind !== "client") return fail(login, STATUS.forbidden(login));
+    record.clientId = known.clientId;
+    const client = config.clients.find((c) => c.clientId === known.clientId)!;
+    if (!validateAccountId(aid)) return invalid(login, validateAccountId.errors ?? [], "aid");
+    // The fake holds one account: a bearer opens no other.
+    if (aid !== config.accountId) return fail(login, STATUS.forbidden(login));
+    const parsed = jsonBody(login, request);
+    if (!("value" in parsed)) return parsed;
+    const body = parsed.value as Record<string, unknown>;
+    if (body && typeof body === "object" && !Array.isArray(body)) {
+      const identity: FakeExchange["identity"] = {};
+      for (const key of ["type", "email", "ident_type", "ident"] as const) {
+        if (typeof body[key] === "string" && body[key] !== body.password) identity[key] = body[key] as string;
+      }
+      record.identity = identity;
+    }
+    if (!validateLoginCredentials(body)) return invalid(login, validateLoginCredentials.errors ?? []);
+    const creds = body as { audience: string; type: string; password: string; email?: string; ident_type?: string; ident?: string };
+    // "The audience must be a grant associated with the client used when calling this resource."
+    if (!client.audiences.includes(creds.audience)) return fail(login, STATUS.forbidden(login));
+    const field = creds.email !== undefined ? "email" : IDENT_FIELDS[creds.ident_type!]!;
+    const value = creds.email ?? creds.ident!;
+    // Every user's password is compared, so the time taken does not tell which identities exist.
+    const user = config.users.map((u) => (sameSecret(creds.password, u.password) && u.type === creds.type && u[field] === value ? u : undefined)).find(Boolean);
+    // One answer for an unknown identity and a wrong password (no account enumeration).
+    if (!user) return fail(login, STATUS.forbidden(login));
+    const mfaScenario = take("mfa_required", "login");
+    if (mfaScenario) return mfaAnswer(login, record, mfaScenario);
+    const issuedToken = signer.sign({ iss: issuer, sub: user.id, aud: creds.audience, scope: `read:accounts:/customers/${user.id}` }, customerLifetime, Date.now());
+    issued.set(issuedToken.claims.jti, { kind: "customer" });
+    return send(STATUS.success(login), { access_token: issuedToken.token, token_type: "Bearer", expires_in: customerLifetime });
+  }
+
+  function answer(request: IncomingRequest): Plan {
+    const method = request.method.toUpperCase();
+    const match = (Object.values(operations) as OperationModel[]).map((op) => ({ op, m: op.pathPattern.exec(request.pathname) })).find((x): x is { op: OperationModel; m: RegExpExecArray } => x.m !== null);
+    const record: FakeExchange = { operation: match?.op.key ?? null, method, status: null };
+    exchanges.push(record);
+    let plan: Plan;
+    if (!match) {
+      plan = { delayMs: 0, answer: { status: 404, headers: { "content-type": JSON_TYPE, "request-id": randomBytes(8).toString("hex") }, body: JSON.stringify({ error: { code: "NOT_FOUND", message: "Not Found" } }) } };
+    } else {
+      const { op, m } = match;
+      let id = m[1]!;
+      try {
+        id = decodeURIComponent(id);
+      } catch {
+        // left as sent: it fails the id's pattern
+      }
+      record.accountId = id;
+      if (method !== op.method) {
+        // RFC 9110 §15.5.6: 405 lists the path's methods in Allow. Not documented by the spec (a refusal).
+        const allow = methodsOf(op).join(", ");
+        plan = { delayMs: 0, answer: { status: 405, headers: { "content-type": JSON_TYPE, allow, "request-id": randomBytes(8).toString("hex") }, body: JSON.stringify({ error: { code: "METHOD_NOT_ALLOWED", message: "Method Not Allowed" } }) } };
+      } else {
+        const slow = take("slow", op.key) as (ActiveScenario & { name: "slow" }) | undefined;
+        const delayMs = slow?.delayMs ?? 0;
+        if (slow) record.scenario = "slow";
+        const outage = (op.key === "login" ? take("login_server_error", "login") : take("token_outage", "token")) as ActiveScenario | undefined;
+        const limited = outage ? undefined : (take("rate_limited", op.key) as (ActiveScenario & { name: "rate_limited" }) | undefined);
+        if (outage) {
+          record.scenario = outage.name;
+          plan = { delayMs, answer: outage.name === "token_outage" && outage.answer === "no_answer" ? null : fail(op, STATUS.serverError(op)) };
+        } else if (limited) {
+          record.scenario = limited.name;
+          const { name, seconds } = retryAfterExample(op);
+          plan = { delayMs, answer: fail(op, STATUS.rateLimited(op), { [name.toLowerCase()]: String(limited.retryAfterSeconds ?? seconds) }) };
+        } else {
+          plan = { delayMs, answer: op.key === "login" ? answerLogin(request, id, record) : answerToken(request, id, record) };
+        }
+      }
+    }
+    record.status = plan.answer?.status ?? null;
+    return plan;
+  }
+
+  return {
+    accountId: config.accountId,
+    audience: config.clients[0]!.audiences[0]!,
+    get exchanges() {
+      return exchanges;
+    },
+    get scenarios() {
+      return active.map(({ remaining: _r, ...s }) => s as ActiveScenario);
+    },
+    scenario(name: string, options?: unknown) {
+      if (name === "normal") {
+        if (options !== undefined) scenarioError("normal takes no options");
+        active = [];
+        return;
+      }
+      const s = checkScenario(name, options);
+      active = [{ ...s, ...(s.times !== undefined ? { remaining: s.times } : {}) }, ...active.filter((a) => a.name !== s.name)];
+    },
+    revokeClientBearers() {
+      for (const entry of issued.values()) if (entry.kind === "client") entry.revoked = true;
+    },
+    reset() {
+      active = [];
+      exchanges.length = 0;
+    },
+    answer,
+  } as FakeCore;
+}
+

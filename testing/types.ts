@@ -1,0 +1,97 @@
+// The public types of dintero-login-kit/testing.
+
+/** A client of the fake account: what `{ clientId, clientSecret }` of the login client must match. */
+export interface FakeClient {
+  clientId: string;
+  clientSecret: string;
+  /** The audiences the client may get a token for and name in a login body; default
+   * `["https://api.dintero.com/v1/accounts/{accountId}"]`. */
+  audiences?: string[];
+}
+
+/** A user of the fake account. One with both an email and a phone logs in by `email`, or by
+ * `ident_type` + `ident` (`email` or `phone_number`), with the same password. */
+export interface FakeUser {
+  type: "customer" | "company";
+  email?: string;
+  phone?: string;
+  password: string;
+}
+
+export interface FakeDinteroOptions {
+  /** default `T12345678` (the spec's example) */
+  accountId?: string;
+  /** default: one client, `fake-client-id` / `fake-client-secret` */
+  clients?: FakeClient[];
+  /** default: the spec's two login examples, `john.doe@example.com` / `correct-horse-battery-staple`
+   * and `+4799999999` / `1234`, both of type `customer` */
+  users?: FakeUser[];
+}
+
+export type FakeOperation = "login" | "token";
+
+/** Scenarios and their options. Each stays in force until `scenario("normal")` or `reset()`, or for its
+ * next `times` answers when `times` is given. */
+export interface ScenarioOptions {
+  /** 429 with `Retry-After` (default: the spec's example, 30 s), before the credentials are looked at */
+  rate_limited: { operation?: FakeOperation | "both"; retryAfterSeconds?: number; times?: number };
+  /** the token endpoint answers 500 (`server_error`, the default) or never answers (`no_answer`: the
+   * request hangs until the caller's signal aborts it or the server is closed) */
+  token_outage: { answer?: "server_error" | "no_answer"; times?: number };
+  /** every answer of the operation (default both) comes `delayMs` late */
+  slow: { delayMs: number; operation?: FakeOperation | "both"; times?: number };
+  /** a login with the right credentials is answered 403 `mfa_required` with an `mfa_token` */
+  mfa_required: { operation?: FakeOperation; times?: number };
+  /** the login answers 500, whatever it is sent */
+  login_server_error: { times?: number };
+}
+
+export type ScenarioName = keyof ScenarioOptions;
+
+export type ActiveScenario = { [N in ScenarioName]: { name: N } & ScenarioOptions[N] }[ScenarioName];
+
+/** One request the fake received and what it answered. Never holds a password, secret or token. */
+export interface FakeExchange {
+  /** `null`: a path the fake does not serve (answered 404) */
+  operation: FakeOperation | null;
+  method: string;
+  /** the account id in the path (`aid` of the login, `oid` of the token request) */
+  accountId?: string;
+  /** `null`: not answered (`token_outage` with `no_answer`) */
+  status: number | null;
+  /** the configured client that authenticated (token: HTTP Basic; login: its bearer's client) */
+  clientId?: string;
+  /** the login body's user type and identity fields, when they are strings */
+  identity?: { type?: string; email?: string; ident_type?: string; ident?: string };
+  /** the scenario that shaped the answer, if one did */
+  scenario?: ScenarioName;
+}
+
+export type FetchFunction = (input: RequestInfo | URL, init?: RequestInit) => Promise<Response>;
+
+export interface FakeDintero {
+  /** A Fetch API function answering for any base URL: pass it as the login client's `fetch`. */
+  readonly fetch: FetchFunction;
+  readonly accountId: string;
+  /** The first client's first audience: `https://api.dintero.com/v1/accounts/{accountId}` by default. */
+  readonly audience: string;
+  /** Every request so far, oldest first. */
+  readonly exchanges: readonly FakeExchange[];
+  /** The scenarios in force, newest first. */
+  readonly scenarios: readonly ActiveScenario[];
+  /** Puts a scenario in force (replacing one of the same name); `"normal"` ends them all. */
+  scenario<N extends ScenarioName>(name: N, ...options: object extends ScenarioOptions[N] ? [ScenarioOptions[N]?] : [ScenarioOptions[N]]): void;
+  scenario(name: "normal"): void;
+  /** Revokes every client bearer issued so far: a login with one is answered 401; a new token request
+   * gets a bearer that works. */
+  revokeClientBearers(): void;
+  /** Ends every scenario and empties the record. Issued bearers stay valid. */
+  reset(): void;
+}
+
+export interface RunningFakeDintero extends FakeDintero {
+  /** `http://127.0.0.1:{port}/v1`: pass it as the login client's `baseUrl`. */
+  readonly url: string;
+  /** Stops the server, ending requests still waiting (slow or unanswered ones). */
+  close(): Promise<void>;
+}
