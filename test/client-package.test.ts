@@ -191,13 +191,34 @@ describe("examples/", () => {
     expect((server.loginRequests().at(-1)?.json as { email: string }).email).toBe("b@example.com");
   });
 
+  it("login-with-client-credentials.ts tells a refused customer from a refused bearer", async () => {
+    await writeFile(path.join(consumer, "cc.ts"), await readFile(path.join(root, "examples", "login-with-client-credentials.ts"), "utf8"));
+    const env = {
+      ...process.env,
+      DINTERO_ACCOUNT_ID: "T12345678",
+      DINTERO_CLIENT_ID: "example-client",
+      DINTERO_CLIENT_SECRET: "fake-example-secret",
+      DINTERO_BASE_URL: server.baseUrl,
+      CUSTOMER_PASSWORD: "fake-example-password",
+    };
+    const runExample = () => run(process.execPath, [tsx, "cc.ts", "b@example.com"], { cwd: consumer, env }).catch((e: { stderr: string; code: number }) => e) as Promise<{ stderr: string; code: number }>;
+    server.login = (_req, res) => sendJson(res, 401, { error: { code: "UNAUTHORIZED", message: "Invalid credentials" } });
+    const customer = await runExample();
+    expect(customer.code).toBe(1);
+    expect(customer.stderr).toMatch(/^login refused \(401, refused: unknown\): wrong email or password/);
+    server.login = (_req, res) => sendJson(res, 401, { error: { code: "UNAUTHORIZED", message: "Access forbidden" } }, { "www-authenticate": 'Bearer error="invalid_token"' });
+    const bearer = await runExample();
+    expect(bearer.stderr).toMatch(/^our bearer was refused \(401, UNAUTHORIZED\): try again; request-id req-0123456789abcdef/);
+    expect(`${customer.stderr}${bearer.stderr}`).not.toMatch(/fake-example-(password|secret)/);
+  });
+
   it("login-with-access-token.ts sends the provided bearer, and reports a refusal by kind", async () => {
     await writeFile(path.join(consumer, "at.ts"), await readFile(path.join(root, "examples", "login-with-access-token.ts"), "utf8"));
     const env = { ...process.env, DINTERO_BASE_URL: server.baseUrl, DINTERO_ACCESS_TOKEN: "provided-example-bearer", CUSTOMER_PIN: "4321" };
     server.login = (_req, res) => sendJson(res, 403, { error: { code: "FORBIDDEN", message: "Forbidden" } });
     const result = await run(process.execPath, [tsx, "at.ts", "+4712345678"], { cwd: consumer, env }).catch((e: { stderr: string; code: number }) => e);
     expect((result as { code: number }).code).toBe(1);
-    expect((result as { stderr: string }).stderr).toMatch(/^login failed \[forbidden\] request-id req-0123456789abcdef: login was forbidden \(403\)/);
+    expect((result as { stderr: string }).stderr).toMatch(/^login failed \[forbidden\] request-id req-0123456789abcdef: login was forbidden \(403; the response does not say whether the customer's credentials or the client's bearer\)/);
     expect((result as { stderr: string }).stderr).not.toMatch(/4321|provided-example-bearer/);
     expect(server.loginRequests().at(-1)?.headers.authorization).toBe("Bearer provided-example-bearer");
   });
