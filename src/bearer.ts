@@ -38,7 +38,7 @@ export function providedBearer(accessToken: string | (() => string | Promise<str
         const cause = new LoginError("invalid_request", "the accessToken function must return a bearer token (RFC 6750 b64token)", {
           details: [{ pointer: "/auth/accessToken", rule: "b64token", message: bearerRule }],
         });
-        throw new LoginError("client_token_failed", `${operation}: the provided access token is not usable`, { cause });
+        throw new LoginError("client_token_failed", `${operation}: the provided access token is not usable`, { cause, causeKind: "invalid_request" });
       }
       return bearer;
     },

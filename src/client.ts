@@ -128,6 +128,7 @@ function buildClient(settings: Settings): LoginClient {
       : settings.clientCredentials!(auth, { ...settings, limits }, plainClient, fetchFunction);
   const raw = createClient<paths>(clientInit);
   raw.use(authMiddleware(bearerSource));
+  const target = { url: `${trimSlash(settings.baseUrl)}/accounts/${accountId}/customers/login`, baseUrl: settings.baseUrl };
 
   async function loginOnce(credentials: LoginCredentials, loginOptions: LoginOptions | undefined): Promise<AccessToken> {
     const signal = readSignal(loginOptions);
@@ -139,6 +140,7 @@ function buildClient(settings: Settings): LoginClient {
       secrets: [sent.password, bearer, ...clientSecrets],
       validateResponses,
       bearerAuth: true,
+      target,
     };
     const ex = await exchange(context, limits, signal, (combined) => {
       const platform = customFetch ? undefined : sendJsonAsString(serialized, combined);
@@ -387,6 +389,11 @@ function readBaseUrl(baseUrl: unknown, problems: LoginErrorDetail[]): string {
     problem("https", "must use https: (plain http: is allowed for localhost, 127.0.0.0/8 and ::1 only)");
   }
   return url?.href ?? "";
+}
+
+/** A base URL as openapi-fetch joins it to a path: without trailing slashes. */
+export function trimSlash(baseUrl: string): string {
+  return baseUrl.replace(/\/+$/, "");
 }
 
 export function isLoopback(hostname: string): boolean {

@@ -3,7 +3,7 @@
 import type { Validator } from "../generated/validators.js";
 import { validateError } from "../generated/client-validators.js";
 import { startDeadline, throwIfAborted } from "./deadline.ts";
-import { isLoginError, LoginError, sanitizeCause, type LoginErrorDetail } from "./errors.ts";
+import { causeCode, describeCode, isLoginError, LoginError, sanitizeCause, type LoginErrorDetail } from "./errors.ts";
 import { redactServerText, tokensIn } from "./redact.ts";
 import { check, summarize } from "./validation.ts";
 import { parseRetryAfter } from "./retry-after.ts";
@@ -32,6 +32,8 @@ export interface ExchangeContext {
   readonly validateResponses: boolean;
   /** The request was authenticated with a bearer: a 401 or 403 is read for whose credentials it refused. */
   readonly bearerAuth?: boolean;
+  /** What was asked for, for messages: the request's URL and the client's `baseUrl` (neither holds a secret: see readBaseUrl). */
+  readonly target?: { readonly url: string; readonly baseUrl: string };
 }
 
 export interface ExchangeLimits {
@@ -83,7 +85,10 @@ export async function exchange(
     if (deadline.signal.aborted) cancel(reading.reader); // the deadline won: stop a body still streaming
     if (isLoginError(error)) throw error;
     const cause = sanitizeCause(error);
-    throw new LoginError("network", `${context.operation} failed: network error (${cause.message})`, { cause });
+    const code = causeCode(cause);
+    const meaning = code === undefined ? undefined : describeCode(code);
+    const host = context.target ? ` reaching ${hostOf(context.target.url)}` : "";
+    throw new LoginError("network", `${context.operation} failed: network error${host} (${cause.message}${meaning ? `: ${meaning}` : ""})`, { cause });
   } finally {
     deadline.dispose();
   }
@@ -216,7 +221,7 @@ export function failureToError(ex: Exchange, context: ExchangeContext, errorVali
   }
   const kind = clientErrorKinds[status];
   if (!kind) {
-    const details = [{ pointer: "", rule: "status", message: `status ${status} is not a documented response` }];
+    const details = [{ pointer: "", rule: "status", message: `status ${status} is not a documented response${undocumentedHint(status, context)}` }];
     return contractViolation(ex, context, details);
   }
   // With validation off we trust the status and read what we can of the body.
@@ -263,6 +268,35 @@ const clientErrorKinds: Partial<Record<number, "bad_request" | "unauthorized" | 
   403: "forbidden",
   429: "rate_limited",
 };
+
+/** `host:port` of a URL, or the URL itself if it does not parse. */
+function hostOf(url: string): string {
+  try {
+    return new URL(url).host;
+  } catch {
+    return url;
+  }
+}
+
+/**
+ * What was asked for, for an undocumented status; for a 404, a hint at the usual cause: a
+ * `baseUrl` without Dintero's `/v1` (`https://api.dintero.com` instead of `https://api.dintero.com/v1`).
+ */
+function undocumentedHint(status: number, context: ExchangeContext): string {
+  if (!context.target) return "";
+  const asked = ` (asked for ${context.target.url})`;
+  if (status !== 404) return asked;
+  let path = "";
+  try {
+    path = new URL(context.target.baseUrl).pathname;
+  } catch {
+    // readBaseUrl has parsed it already
+  }
+  const v1 = /\/v1\/?$/.test(path)
+    ? "check baseUrl and accountId"
+    : `baseUrl ${context.target.baseUrl} does not end in /v1, where Dintero's API is (https://api.dintero.com/v1)`;
+  return `${asked}: no such path; ${v1}`;
+}
 
 /** For a 401 or 403 to a request made with a bearer: whose credentials the response says were refused. */
 export function refusalOf(ex: Exchange): Refusal | undefined {

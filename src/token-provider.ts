@@ -6,7 +6,7 @@ import type { components, paths } from "../generated/schema.js";
 import { validateAccessToken, validateMfaError } from "../generated/client-validators.js";
 import { bearerRule, isUsableBearer, operation, type BearerSource } from "./bearer.ts";
 import { raceAbort } from "./deadline.ts";
-import { isLoginError, LoginError, type LoginErrorDetail } from "./errors.ts";
+import { isLoginError, LoginError, sanitizeCause, type LoginErrorDetail } from "./errors.ts";
 import {
   contractViolation,
   exchange,
@@ -41,6 +41,7 @@ export interface ClientTokenRequestOptions {
   readonly tokenClient: Client<paths>;
   readonly fetch: FetchFunction;
   readonly accountId: string;
+  readonly baseUrl: string;
   readonly audience: string;
   readonly credentials: ClientCredentials;
   readonly limits: ExchangeLimits;
@@ -56,6 +57,7 @@ export async function fetchClientToken(options: ClientTokenRequestOptions): Prom
     secrets: basicSecrets(credentials, basic),
     // The bearer must be usable (a string with a lifetime), so its response is always checked.
     validateResponses: true,
+    target: { url: `${options.baseUrl.replace(/\/+$/, "")}/accounts/${accountId}/auth/token`, baseUrl: options.baseUrl },
   };
   const ex = await exchange(context, limits, undefined, (signal) =>
     unreadResponse(
@@ -199,12 +201,14 @@ export function clientCredentialsBearer(
 
 function clientTokenFailed(error: unknown): LoginError {
   if (!isLoginError(error)) {
-    return new LoginError("client_token_failed", `${operation}: could not get the client-credentials bearer`);
+    const cause = sanitizeCause(error);
+    return new LoginError("client_token_failed", `${operation}: could not get the client-credentials bearer (${cause.message})`, { causeKind: "network", cause });
   }
   return new LoginError("client_token_failed", `${operation}: could not get the client-credentials bearer: ${error.message}`, {
     status: error.status,
     code: error.code,
     requestId: error.requestId,
+    causeKind: error.kind === "client_token_failed" ? undefined : error.kind,
     cause: error,
   });
 }
