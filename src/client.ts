@@ -2,13 +2,14 @@
 // middleware, and logs customers in; the entry (src/index.ts, src/browser.ts) says how client credentials are served.
 import createClient, { type Client, type Middleware } from "openapi-fetch";
 import type { components, paths } from "../generated/schema.js";
-import { validateAccessToken, validateAccountId, validateLoginCredentials } from "../generated/client-validators.js";
+import { validateAccessToken, validateAccountId, validateError, validateLoginCredentials } from "../generated/client-validators.js";
 import { bearerRule, isUsableBearer, providedBearer, type BearerSource } from "./bearer.ts";
 import { throwIfAborted } from "./deadline.ts";
 import { isLoginError, LoginError, sanitizeCause, type LoginErrorDetail } from "./errors.ts";
 import {
   exchange,
   failureToError,
+  isDocumentedSuccess,
   readSuccessBody,
   refusalOf,
   sendJsonAsString,
@@ -76,6 +77,8 @@ export interface LoginClient {
 }
 
 export const defaultBaseUrl = "https://api.dintero.com/v1";
+/** The schemas the login's documented responses name (test/client-statuses.test.ts checks the list against the spec). */
+export const loginSchemaValidators = { AccessToken: validateAccessToken, Error: validateError };
 const defaultTimeoutMs = 10_000;
 const defaultMaxResponseBytes = 1024 * 1024;
 
@@ -137,6 +140,8 @@ function buildClient(settings: Settings): LoginClient {
     const bearer = await bearerSource.get(signal);
     const context: ExchangeContext = {
       operation: "login",
+      operationId: "aid_customers_login_post",
+      schemaValidators: loginSchemaValidators,
       secrets: [sent.password, bearer, ...clientSecrets],
       validateResponses,
       bearerAuth: true,
@@ -160,8 +165,8 @@ function buildClient(settings: Settings): LoginClient {
     });
     const evidence = refusalOf(ex)?.evidence;
     if (evidence) bearerSource.invalidate(bearer, evidence);
-    if (ex.status !== 200) throw failureToError(ex, context);
-    const token = readSuccessBody(ex, validateAccessToken, context) as AccessToken;
+    if (!isDocumentedSuccess(ex, context)) throw failureToError(ex, context);
+    const token = readSuccessBody(ex, context) as AccessToken;
     if (inBrowser() && !settings.allowRefreshTokenInBrowser && typeof token === "object" && token !== null) {
       // Dintero: "A Single-Page Application should not ever receive a Refresh Token".
       delete token.refresh_token;

@@ -3,7 +3,7 @@
 // replaced when the server rejects it, and refreshed within a budget when a refusal does not say whose.
 import type { Client } from "openapi-fetch";
 import type { components, paths } from "../generated/schema.js";
-import { validateAccessToken, validateMfaError } from "../generated/client-validators.js";
+import { validateAccessToken, validateError, validateMfaError } from "../generated/client-validators.js";
 import { bearerRule, isUsableBearer, operation, type BearerSource } from "./bearer.ts";
 import { raceAbort } from "./deadline.ts";
 import { isLoginError, LoginError, sanitizeCause, type LoginErrorDetail } from "./errors.ts";
@@ -11,6 +11,7 @@ import {
   contractViolation,
   exchange,
   failureToError,
+  isDocumentedSuccess,
   readSuccessBody,
   unreadResponse,
   type ExchangeContext,
@@ -48,12 +49,17 @@ export interface ClientTokenRequestOptions {
   readonly validateResponses: boolean;
 }
 
+/** The schemas the token request's documented responses name (test/client-statuses.test.ts checks the list against the spec). */
+export const tokenSchemaValidators = { AccessToken: validateAccessToken, Error: validateError, MfaError: validateMfaError };
+
 /** One attempt at `POST /accounts/{oid}/auth/token` with HTTP Basic client credentials, for the login's account (`oid` = `aid`). */
 export async function fetchClientToken(options: ClientTokenRequestOptions): Promise<AccessToken> {
   const { tokenClient, accountId, audience, credentials, limits } = options;
   const basic = basicCredentials(credentials);
   const context: ExchangeContext = {
     operation: "client token request",
+    operationId: "aid_auths_oauth_token_post",
+    schemaValidators: tokenSchemaValidators,
     secrets: basicSecrets(credentials, basic),
     // The bearer must be usable (a string with a lifetime), so its response is always checked.
     validateResponses: true,
@@ -72,10 +78,10 @@ export async function fetchClientToken(options: ClientTokenRequestOptions): Prom
       options.fetch,
     ),
   );
-  if (ex.status !== 200) {
-    throw failureToError(ex, { ...context, validateResponses: options.validateResponses }, validateMfaError);
+  if (!isDocumentedSuccess(ex, context)) {
+    throw failureToError(ex, { ...context, validateResponses: options.validateResponses });
   }
-  const token = readSuccessBody(ex, validateAccessToken, context) as AccessToken;
+  const token = readSuccessBody(ex, context) as AccessToken;
   const problems: LoginErrorDetail[] = [];
   if (!isUsableBearer(token.access_token)) problems.push({ pointer: "/access_token", rule: "b64token", message: bearerRule });
   // This project's rule, not Dintero's (Dintero sets no minimum on expires_in; see openapi/SOURCES.md):

@@ -49,7 +49,7 @@ describe("npm pack", () => {
     const [dry] = JSON.parse(stdout.slice(stdout.indexOf("["))) as { files: { path: string }[] }[];
     expect(dry!.files.map((f) => f.path).sort()).toEqual(packedFiles);
     for (const file of packedFiles) {
-      expect(file).toMatch(/^(dist\/[\w-]+\.(js|d\.ts)|generated\/(schema|validators)\.d\.ts|package\.json|README\.md|LICENSE)$/);
+      expect(file).toMatch(/^(dist\/[\w-]+\.(js|d\.ts)|generated\/(schema|validators|client-responses)\.d\.ts|package\.json|README\.md|LICENSE)$/);
     }
     expect(packedFiles).toContain("dist/index.js");
     expect(packedFiles).toContain("dist/index.d.ts");
