@@ -84,6 +84,8 @@ const defaultMaxResponseBytes = 1024 * 1024;
 
 /** What an entry point (src/index.ts, src/browser.ts) adds to the core. */
 export interface EntryWiring {
+  /** The browser entry: a browser whatever the global scope looks like (a Web Worker has no `document`). */
+  browser?: true;
   /** The problems with `audience`, judged by the schema of each request body it goes into. */
   checkAudience(audience: unknown): LoginErrorDetail[];
   /**
@@ -167,7 +169,7 @@ function buildClient(settings: Settings): LoginClient {
     if (evidence) bearerSource.invalidate(bearer, evidence);
     if (!isDocumentedSuccess(ex, context)) throw failureToError(ex, context);
     const token = readSuccessBody(ex, context) as AccessToken;
-    if (inBrowser() && !settings.allowRefreshTokenInBrowser && typeof token === "object" && token !== null) {
+    if (settings.browser && !settings.allowRefreshTokenInBrowser && typeof token === "object" && token !== null) {
       // Dintero: "A Single-Page Application should not ever receive a Refresh Token".
       delete token.refresh_token;
     }
@@ -303,6 +305,8 @@ export interface Settings {
   limits: ExchangeLimits;
   validateResponses: boolean;
   allowRefreshTokenInBrowser: boolean;
+  /** The browser entry, or a page or Web Worker detected by the default entry (see `inBrowser`). */
+  browser: boolean;
   fetch: FetchFunction | undefined;
   auth: ClientCredentials | { accessToken: string | (() => string | Promise<string>) };
   /** How the entry serves client credentials; set whenever `auth` holds them. */
@@ -338,7 +342,8 @@ function readOptions(options: LoginClientOptions, wiring: EntryWiring): Settings
   const baseUrl = readBaseUrl(rawBaseUrl ?? defaultBaseUrl, problems);
   const audience = rawAudience ?? `${defaultBaseUrl}/accounts/${accountId}`;
   problems.push(...wiring.checkAudience(audience));
-  const auth = readAuth(rawAuth, problems, !wiring.clientCredentials || inBrowser());
+  const browser = wiring.browser === true || inBrowser();
+  const auth = readAuth(rawAuth, problems, browser || !wiring.clientCredentials);
   if (rawFetch !== undefined && typeof rawFetch !== "function") {
     problems.push({ pointer: "/fetch", rule: "type", message: "must be a function" });
   }
@@ -353,6 +358,7 @@ function readOptions(options: LoginClientOptions, wiring: EntryWiring): Settings
     limits: { timeoutMs, maxResponseBytes },
     validateResponses,
     allowRefreshTokenInBrowser,
+    browser,
     fetch: rawFetch,
     auth,
     clientCredentials,
@@ -453,9 +459,14 @@ function readAuth(auth: unknown, problems: LoginErrorDetail[], refuseClientSecre
   return { clientId: clientId as string, clientSecret: clientSecret as string };
 }
 
-/** A `document` exists: we are in a browser (or something pretending to be one). */
+/**
+ * A page (`document` exists) or a browser's Web Worker or Service Worker (`importScripts`, which
+ * only a browser worker's global scope has: Node, Deno, Bun and Cloudflare's workerd define
+ * none), or something pretending to be one.
+ */
 function inBrowser(): boolean {
-  return typeof (globalThis as { document?: unknown }).document !== "undefined";
+  const scope = globalThis as { document?: unknown; importScripts?: unknown };
+  return typeof scope.document !== "undefined" || typeof scope.importScripts === "function";
 }
 
 /** Adds `audience` to parsed credentials that have none (anything else is left to the validator). */

@@ -4,7 +4,7 @@ import type { Validator } from "../generated/validators.js";
 import { documentedResponses, type DocumentedResponse } from "../generated/client-responses.js";
 import { startDeadline, throwIfAborted } from "./deadline.ts";
 import { causeCode, describeCode, isLoginError, LoginError, sanitizeCause, type LoginErrorDetail } from "./errors.ts";
-import { redactServerText, tokensIn } from "./redact.ts";
+import { redactServerTexts, tokensIn } from "./redact.ts";
 import { check, summarize } from "./validation.ts";
 import { parseRetryAfter } from "./retry-after.ts";
 import { readRefusal, type Refusal } from "./refusal.ts";
@@ -241,7 +241,7 @@ export function contractViolation(ex: Exchange, context: ExchangeContext, detail
   return new LoginError(
     "contract_violation",
     `${context.operation}: the ${ex.status} response broke the API contract: ${summarize(details)}`,
-    { status: ex.status, requestId: readRequestId(ex, secretsOf(ex, context)), details },
+    { status: ex.status, requestId: shownServerText(ex, context).requestId, details },
   );
 }
 
@@ -259,10 +259,7 @@ export function failureToError(ex: Exchange, context: ExchangeContext): LoginErr
   }
   // Decisions that read server text are made on the raw text; only what we repeat is redacted.
   const serverError = readServerError(ex.body);
-  const secrets = secretsOf(ex, context);
-  const requestId = readRequestId(ex, secrets);
-  const code = serverError.code === undefined || !secrets ? undefined : redactServerText(serverError.code, 100, secrets);
-  const message = serverError.message === undefined || !secrets ? "" : redactServerText(serverError.message, 300, secrets);
+  const { code, message, requestId } = shownServerText(ex, context);
   const suffix = `${message ? `: ${message}` : ""}${requestId ? ` (request-id ${requestId})` : ""}`;
   const documented = documentedResponse(context.operationId, status);
   const kind = kindOfStatus(status);
@@ -367,16 +364,38 @@ function secretsOf(ex: Exchange, context: ExchangeContext): string[] | undefined
   return tokens && [...own, ...tokens];
 }
 
+interface ShownServerText {
+  readonly code: string | undefined;
+  readonly message: string;
+  readonly requestId: string | undefined;
+}
+
+const shownTexts = new WeakMap<Exchange, ShownServerText>();
+
 /**
- * The `request-id` header, redacted like any server text, and kept only if what is left is
- * printable ASCII (a real one is a short hex id): fetch reads header bytes as Latin-1, so
- * anything else is mis-decoded text we would rather not repeat.
+ * The server's `error.code` (100 characters shown at most), `error.message` (300) and `request-id`
+ * header (200), redacted together (redact.ts builds the secrets' forms once per exchange), once
+ * per exchange. Nothing is shown when the response carries more tokens than redact.ts's `tokenCaps`.
+ * The request id is kept only if what is left is printable ASCII (a real one is a short hex id):
+ * fetch reads header bytes as Latin-1, so anything else is mis-decoded text we would rather not repeat.
  */
-function readRequestId(ex: Exchange, secrets: readonly string[] | undefined): string | undefined {
-  const id = ex.headers.get("request-id");
-  if (!id || !secrets) return undefined;
-  const shown = redactServerText(id, 200, secrets);
-  return /^[\x20-\x7e]+…?$/.test(shown) ? shown : undefined;
+function shownServerText(ex: Exchange, context: ExchangeContext): ShownServerText {
+  const known = shownTexts.get(ex);
+  if (known) return known;
+  const { code, message } = readServerError(ex.body);
+  const id = ex.headers.get("request-id") || undefined;
+  const secrets = secretsOf(ex, context);
+  let shown: ShownServerText = { code: undefined, message: "", requestId: undefined };
+  if (secrets && (code !== undefined || message !== undefined || id !== undefined)) {
+    const [c, m, r] = redactServerTexts([[code ?? "", 100], [message ?? "", 300], [id ?? "", 200]], secrets);
+    shown = {
+      code: code === undefined ? undefined : c,
+      message: message === undefined ? "" : m!,
+      requestId: id !== undefined && /^[\x20-\x7e]+…?$/.test(r!) ? r : undefined,
+    };
+  }
+  shownTexts.set(ex, shown);
+  return shown;
 }
 
 function readString(value: unknown, key: string): string | undefined {
