@@ -3,7 +3,7 @@
 import createClient, { type Client, type Middleware } from "openapi-fetch";
 import type { components, paths } from "../generated/schema.js";
 import { validateAccessToken, validateAccountId, validateError, validateLoginCredentials } from "../generated/client-validators.js";
-import { bearerRule, isUsableBearer, providedBearer, type BearerSource } from "./bearer.ts";
+import { bearerRule, isUsableBearer, providedBearer, scopeRefusedInBrowser, type BearerSource } from "./bearer.ts";
 import { throwIfAborted } from "./deadline.ts";
 import { isLoginError, LoginError, sanitizeCause, type LoginErrorDetail } from "./errors.ts";
 import {
@@ -140,6 +140,7 @@ function buildClient(settings: Settings): LoginClient {
     const { sent, serialized } = serializeCredentials(credentials, audience);
     throwIfAborted("login", signal);
     const bearer = await bearerSource.get(signal);
+    if (settings.browser) refuseBroadBearer(bearer);
     const context: ExchangeContext = {
       operation: "login",
       operationId: "aid_customers_login_post",
@@ -174,6 +175,20 @@ function buildClient(settings: Settings): LoginClient {
       delete token.refresh_token;
     }
     return token;
+  }
+
+  /** The last bearer the browser guard passed: a cached bearer is not decoded again on every login. */
+  let passedBrowserGuard: string | undefined;
+  function refuseBroadBearer(bearer: string): void {
+    if (bearer === passedBrowserGuard) return;
+    const scope = scopeRefusedInBrowser(bearer, settings.allowRefreshTokenInBrowser);
+    if (scope === undefined) {
+      passedBrowserGuard = bearer;
+      return;
+    }
+    const message = `a bearer granting ${scope} must not reach a browser: use a login client whose grants are limited to login, or log in from your server (docs/client.md, Browser posture)`;
+    const cause = new LoginError("invalid_request", message, { details: [{ pointer: "/auth/accessToken", rule: "browser_scope", message }] });
+    throw new LoginError("client_token_failed", `login: the bearer is refused in a browser: ${message}`, { cause, causeKind: "invalid_request" });
   }
 
   return {
