@@ -1,7 +1,7 @@
 // `npm run bench`: every benchmark in one process run; prints a table and writes bench/results.json.
 import { writeFile } from "node:fs/promises";
 import os from "node:os";
-import { benchBearerEconomy, benchColdStart, benchConcurrency, benchOverhead } from "./client.ts";
+import { benchBearerEconomy, benchColdStart, benchConcurrency, benchOverhead, benchRedaction } from "./client.ts";
 import { benchContract } from "./contract.ts";
 import { benchSize } from "./size.ts";
 import { fmt } from "./stats.ts";
@@ -23,6 +23,7 @@ const concurrency = await step("4 concurrency", () => benchConcurrency());
 const contract = await step("5 conformance run", () => benchContract());
 const size = await step("6 bundle size", () => benchSize());
 const economy = await step("7 bearer economy (waits out the 30 s budget)", () => benchBearerEconomy());
+const redaction = await step("8 redaction worst case", () => benchRedaction());
 
 const rows: Array<[string, string, string]> = [
   ["1 client overhead", `client ${fmt(overhead.client_us_per_call, 0)} µs/call vs hand fetch ${fmt(overhead.hand_fetch_us_per_call, 0)} µs/call (${overhead.calls_each} calls each)`, `ratio ${fmt(overhead.ratio)} (paired; ${fmt(overhead.ratio_of_medians)} of medians; budget ≤ ${overhead.budget})${overhead.within_budget ? "" : "  MISSED"}; fetch + same validation + timeout without openapi-fetch: ${fmt(overhead.validated_fetch_ratio)}`],
@@ -32,6 +33,7 @@ const rows: Array<[string, string, string]> = [
   ["5 conformance run", contract.map((c) => `${c.target}: ${fmt(c.wall_s, 1)} s, ${c.requests} requests, exit ${c.exit_code}`).join("; "), contract.every((c) => c.exit_code === 0) ? "all passed" : "a run failed"],
   ["6 bundle size", `${fmt(size.minified_bytes / 1024, 1)} KB minified, ${fmt(size.gzipped_bytes / 1024, 1)} KB gzipped`, `budget ≤ ${fmt(size.budget_gzipped_bytes / 1024, 0)} KB gzipped${size.within_budget ? "" : "  MISSED"}`],
   ["7 bearer economy", `${economy.wrong_password_logins} wrong-password logins: ${economy.token_requests} token request(s), the first bearer included; a revoked bearer replaced after ${fmt(economy.recovery_s.with_sign, 2)} s with RFC 6750 invalid_token, ${fmt(economy.recovery_s.without_sign, 2)} s without, ${fmt(economy.recovery_s.without_sign_under_attack, 1)} s without while wrong passwords keep coming (worst case)`, `goals ≤ ${economy.token_requests_goal} token requests, ≤ ${economy.recovery_goal_s} s${economy.within_goals ? "" : "  MISSED"}`],
+  ["8 redaction worst case", `failed login with a crafted 64 KiB error body: worst ${redaction.worst_case} ${fmt(redaction.worst_median_ms, 1)} ms (median of ${redaction.logins_each}; slowest single ${fmt(redaction.worst_single_ms, 1)} ms), an ordinary error body ${fmt(redaction.median_ms.small ?? 0, 1)} ms`, `goal ≤ ${redaction.goal_ms} ms${redaction.within_goal ? "" : "  MISSED"}`],
 ];
 const w0 = Math.max(...rows.map((r) => r[0].length));
 console.log(`\n${"benchmark".padEnd(w0)} | measured | verdict`);
@@ -49,6 +51,7 @@ const results = {
   contract,
   size,
   bearer_economy: economy,
+  redaction,
 };
 await writeFile(new URL("./results.json", import.meta.url), `${JSON.stringify(results, null, 2)}\n`);
 console.log(`\nwrote bench/results.json (${fmt(results.total_s, 1)} s)`);

@@ -31,8 +31,17 @@ try {
   switch (error.kind) {
     case "unauthorized":
     case "forbidden":
+      // The customer's credentials were refused, or the response does not say whose were
+      // (`error.refused` is "customer" or "unknown"): tell the customer, without saying which field was wrong.
+      console.error(`login refused (${error.status}, refused: ${error.refused ?? "?"}): wrong email or password`);
+      break;
+    case "bearer_refused":
+      // Our server's credential was refused, not the customer's: their password was not judged.
+      // The client has already replaced its bearer; ask the customer to try again, and alert operations.
+      console.error(`our bearer was refused (${error.status}, ${error.code ?? "no code"}): try again; request-id ${error.requestId ?? "none"}`);
+      break;
     case "bad_request":
-      console.error(`login refused (${error.status}, ${error.code ?? "no code"}): ${error.message}`);
+      console.error(`login rejected (${error.status}, ${error.code ?? "no code"}): ${error.message}`);
       break;
     case "mfa_required":
       console.error("multi-factor authentication required: continue with error.mfaToken");

@@ -169,6 +169,80 @@ function clientValidatorsModule(bundleSchema: Json): { js: string; dts: string }
   return { js, dts };
 }
 
+/** The operations the client calls; their documented responses are what generated/client-responses.js carries. */
+export const CLIENT_OPERATIONS = ["aid_customers_login_post", "aid_auths_oauth_token_post"] as const;
+
+/** One documented response, as the client acts on it. */
+export interface DocumentedResponse {
+  /** The component schema its JSON body follows (`Error`, `MfaError`, `AccessToken`), or null when none is named. */
+  schema: string | null;
+  /** Its media types, as documented (`application/json`). */
+  mediaTypes: string[];
+  /** Its documented headers, lower-cased (`retry-after`, `request-id`). */
+  headers: string[];
+}
+
+/**
+ * operationId -> status key (`"200"`, `"4XX"`, `"default"`, as the spec writes it) -> the documented
+ * response, `$ref`s to components followed. Refuses a spec without one of CLIENT_OPERATIONS.
+ */
+export function documentedResponses(spec: Json): Record<string, Record<string, DocumentedResponse>> {
+  const resolve = (node: unknown): Json => {
+    let current = node as Json;
+    for (let hops = 0; typeof current?.$ref === "string" && hops < 16; hops++) {
+      const pointer = (current.$ref as string).replace(/^#\//, "").split("/").map((t) => t.replaceAll("~1", "/").replaceAll("~0", "~"));
+      current = pointer.reduce<unknown>((at, key) => (at as Json | undefined)?.[key], spec) as Json;
+    }
+    return current ?? {};
+  };
+  const out: Record<string, Record<string, DocumentedResponse>> = {};
+  for (const item of Object.values((spec.paths ?? {}) as Json)) {
+    for (const operation of Object.values(resolve(item))) {
+      const { operationId, responses } = (operation ?? {}) as { operationId?: string; responses?: Json };
+      if (!operationId || !(CLIENT_OPERATIONS as readonly string[]).includes(operationId)) continue;
+      const table: Record<string, DocumentedResponse> = {};
+      for (const [status, ref] of Object.entries(responses ?? {})) {
+        const response = resolve(ref);
+        const content = (response.content ?? {}) as Record<string, Json>;
+        const mediaTypes = Object.keys(content).sort();
+        const schemaRef = mediaTypes.map((type) => (content[type]?.schema as Json | undefined)?.$ref).find((r) => typeof r === "string") as string | undefined;
+        table[status] = {
+          schema: schemaRef?.startsWith("#/components/schemas/") ? schemaRef.slice("#/components/schemas/".length) : null,
+          mediaTypes,
+          headers: Object.keys((response.headers ?? {}) as Json).map((name) => name.toLowerCase()).sort(),
+        };
+      }
+      out[operationId] = table;
+    }
+  }
+  const missing = CLIENT_OPERATIONS.filter((id) => !(id in out));
+  if (missing.length > 0) throw new Error(`the spec has no operation ${missing.join(", ")}, which the client calls`);
+  return out;
+}
+
+/** generated/client-responses.js: the documented responses of the operations the client calls. */
+function clientResponsesModule(spec: Json): { js: string; dts: string } {
+  const table = documentedResponses(spec);
+  const js = [
+    `// ${HEADER}`,
+    "// The documented responses of the operations the client calls (CLIENT_OPERATIONS in scripts/generate-lib.ts):",
+    "// operationId -> status as the spec writes it -> { schema, mediaTypes, headers }. src/http.ts maps them to kinds.",
+    `export const documentedResponses = ${JSON.stringify(table, null, 2)};`,
+    "",
+  ].join("\n");
+  const dts = [
+    `// ${HEADER}`,
+    "export interface DocumentedResponse {",
+    "  readonly schema: string | null;",
+    "  readonly mediaTypes: readonly string[];",
+    "  readonly headers: readonly string[];",
+    "}",
+    `export declare const documentedResponses: Readonly<Record<${CLIENT_OPERATIONS.map((id) => JSON.stringify(id)).join(" | ")}, Readonly<Record<string, DocumentedResponse>>>>;`,
+    "",
+  ].join("\n");
+  return { js, dts };
+}
+
 /** Keys whose values are data, not spec nodes: their contents are never annotated. */
 const DATA_KEYS = new Set(["example", "examples", "default", "enum", "const", "value"]);
 
@@ -213,7 +287,10 @@ export async function generateAll(file = specPath()): Promise<Map<string, string
   const bundleSchema = withoutAnnotations(schemaBundle(spec)) as Json;
   const { js, dts } = validatorsModule(bundleSchema);
   const client = clientValidatorsModule(bundleSchema);
+  const responses = clientResponsesModule(spec);
   return new Map([
+    ["client-responses.js", responses.js],
+    ["client-responses.d.ts", responses.dts],
     ["client-validators.js", client.js],
     ["client-validators.d.ts", client.dts],
     ["openapi.json", bundledJson(spec)],

@@ -38,7 +38,7 @@ export function providedBearer(accessToken: string | (() => string | Promise<str
         const cause = new LoginError("invalid_request", "the accessToken function must return a bearer token (RFC 6750 b64token)", {
           details: [{ pointer: "/auth/accessToken", rule: "b64token", message: bearerRule }],
         });
-        throw new LoginError("client_token_failed", `${operation}: the provided access token is not usable`, { cause });
+        throw new LoginError("client_token_failed", `${operation}: the provided access token is not usable`, { cause, causeKind: "invalid_request" });
       }
       return bearer;
     },
@@ -57,3 +57,34 @@ export function isUsableBearer(bearer: unknown): bearer is string {
 }
 
 export const bearerRule = "must be a non-empty RFC 6750 b64token (letters, digits, -._~+/, then = padding)";
+
+/**
+ * This project's tripwire, not Dintero's rule and not a security boundary: in a browser, a bearer
+ * whose JWT grants what a page must never hold. A page's bearer is public (any visitor can read
+ * it and use it directly), so Dintero's login-client pattern (docs.dintero.com/docs/auth-service)
+ * limits such a client's grants to login. Read from the standard `scope` claim (RFC 9068 §2.2.3,
+ * space-separated) or `scp` (a string or an array): a scope ending in `/no-mfa` (logins that skip
+ * the second factor, Dintero's login reference) and, unless refresh tokens are allowed in the
+ * browser, `create:accounts:auth:refresh_token` (Dintero: "A Single-Page Application should not
+ * ever receive a Refresh Token"). A bearer that is not a JWT, or names its scopes otherwise,
+ * passes: the guard judges only what it can read. Returns the scope that fails, or undefined.
+ */
+export function scopeRefusedInBrowser(bearer: string, allowRefreshToken: boolean): string | undefined {
+  const scopes = jwtScopes(bearer);
+  return scopes.find((scope) => /[/:]no-mfa$/.test(scope) || (!allowRefreshToken && scope === "create:accounts:auth:refresh_token"));
+}
+
+/** The scopes a JWT's payload names in `scope` or `scp`; none when it is not a JWT with such claims. */
+function jwtScopes(bearer: string): string[] {
+  const parts = bearer.split(".");
+  if (parts.length !== 3 || parts[1]!.length > 16_384) return [];
+  try {
+    const base64 = parts[1]!.replaceAll("-", "+").replaceAll("_", "/");
+    const binary = atob(base64 + "=".repeat((4 - (base64.length % 4)) % 4));
+    const payload = JSON.parse(new TextDecoder().decode(Uint8Array.from(binary, (c) => c.charCodeAt(0)))) as { scope?: unknown; scp?: unknown };
+    const named = [payload?.scope, payload?.scp].flat();
+    return named.flatMap((value) => (typeof value === "string" ? value.split(/\s+/).filter(Boolean) : []));
+  } catch {
+    return []; // not Base64url JSON: not a JWT we can read
+  }
+}

@@ -6,6 +6,8 @@ import { buildLoginClient, type EntryWiring, type LoginClient, type LoginClientO
 import { check } from "./validation.ts";
 
 const browserWiring: EntryWiring = {
+  // This build is for browsers, pages and workers alike: a Web Worker has no `document`.
+  browser: true,
   // Here `audience` goes into the login body only: that body's schema judges it (the other fields
   // are valid stand-ins, so every problem found is the audience's).
   checkAudience: (audience) => check(validateLoginCredentials, { type: "customer", email: "", password: "    ", audience }),

@@ -2,13 +2,14 @@
 // middleware, and logs customers in; the entry (src/index.ts, src/browser.ts) says how client credentials are served.
 import createClient, { type Client, type Middleware } from "openapi-fetch";
 import type { components, paths } from "../generated/schema.js";
-import { validateAccessToken, validateAccountId, validateLoginCredentials } from "../generated/client-validators.js";
-import { bearerRule, isUsableBearer, providedBearer, type BearerSource } from "./bearer.ts";
+import { validateAccessToken, validateAccountId, validateError, validateLoginCredentials } from "../generated/client-validators.js";
+import { bearerRule, isUsableBearer, providedBearer, scopeRefusedInBrowser, type BearerSource } from "./bearer.ts";
 import { throwIfAborted } from "./deadline.ts";
 import { isLoginError, LoginError, sanitizeCause, type LoginErrorDetail } from "./errors.ts";
 import {
   exchange,
   failureToError,
+  isDocumentedSuccess,
   readSuccessBody,
   refusalOf,
   sendJsonAsString,
@@ -76,11 +77,15 @@ export interface LoginClient {
 }
 
 export const defaultBaseUrl = "https://api.dintero.com/v1";
+/** The schemas the login's documented responses name (test/client-statuses.test.ts checks the list against the spec). */
+export const loginSchemaValidators = { AccessToken: validateAccessToken, Error: validateError };
 const defaultTimeoutMs = 10_000;
 const defaultMaxResponseBytes = 1024 * 1024;
 
 /** What an entry point (src/index.ts, src/browser.ts) adds to the core. */
 export interface EntryWiring {
+  /** The browser entry: a browser whatever the global scope looks like (a Web Worker has no `document`). */
+  browser?: true;
   /** The problems with `audience`, judged by the schema of each request body it goes into. */
   checkAudience(audience: unknown): LoginErrorDetail[];
   /**
@@ -128,17 +133,22 @@ function buildClient(settings: Settings): LoginClient {
       : settings.clientCredentials!(auth, { ...settings, limits }, plainClient, fetchFunction);
   const raw = createClient<paths>(clientInit);
   raw.use(authMiddleware(bearerSource));
+  const target = { url: `${trimSlash(settings.baseUrl)}/accounts/${accountId}/customers/login`, baseUrl: settings.baseUrl };
 
   async function loginOnce(credentials: LoginCredentials, loginOptions: LoginOptions | undefined): Promise<AccessToken> {
     const signal = readSignal(loginOptions);
     const { sent, serialized } = serializeCredentials(credentials, audience);
     throwIfAborted("login", signal);
     const bearer = await bearerSource.get(signal);
+    if (settings.browser) refuseBroadBearer(bearer);
     const context: ExchangeContext = {
       operation: "login",
+      operationId: "aid_customers_login_post",
+      schemaValidators: loginSchemaValidators,
       secrets: [sent.password, bearer, ...clientSecrets],
       validateResponses,
       bearerAuth: true,
+      target,
     };
     const ex = await exchange(context, limits, signal, (combined) => {
       const platform = customFetch ? undefined : sendJsonAsString(serialized, combined);
@@ -158,13 +168,27 @@ function buildClient(settings: Settings): LoginClient {
     });
     const evidence = refusalOf(ex)?.evidence;
     if (evidence) bearerSource.invalidate(bearer, evidence);
-    if (ex.status !== 200) throw failureToError(ex, context);
-    const token = readSuccessBody(ex, validateAccessToken, context) as AccessToken;
-    if (inBrowser() && !settings.allowRefreshTokenInBrowser && typeof token === "object" && token !== null) {
+    if (!isDocumentedSuccess(ex, context)) throw failureToError(ex, context);
+    const token = readSuccessBody(ex, context) as AccessToken;
+    if (settings.browser && !settings.allowRefreshTokenInBrowser && typeof token === "object" && token !== null) {
       // Dintero: "A Single-Page Application should not ever receive a Refresh Token".
       delete token.refresh_token;
     }
     return token;
+  }
+
+  /** The last bearer the browser guard passed: a cached bearer is not decoded again on every login. */
+  let passedBrowserGuard: string | undefined;
+  function refuseBroadBearer(bearer: string): void {
+    if (bearer === passedBrowserGuard) return;
+    const scope = scopeRefusedInBrowser(bearer, settings.allowRefreshTokenInBrowser);
+    if (scope === undefined) {
+      passedBrowserGuard = bearer;
+      return;
+    }
+    const message = `a bearer granting ${scope} must not reach a browser: use a login client whose grants are limited to login, or log in from your server (docs/client.md, Browser posture)`;
+    const cause = new LoginError("invalid_request", message, { details: [{ pointer: "/auth/accessToken", rule: "browser_scope", message }] });
+    throw new LoginError("client_token_failed", `login: the bearer is refused in a browser: ${message}`, { cause, causeKind: "invalid_request" });
   }
 
   return {
@@ -296,6 +320,8 @@ export interface Settings {
   limits: ExchangeLimits;
   validateResponses: boolean;
   allowRefreshTokenInBrowser: boolean;
+  /** The browser entry, or a page or Web Worker detected by the default entry (see `inBrowser`). */
+  browser: boolean;
   fetch: FetchFunction | undefined;
   auth: ClientCredentials | { accessToken: string | (() => string | Promise<string>) };
   /** How the entry serves client credentials; set whenever `auth` holds them. */
@@ -331,7 +357,8 @@ function readOptions(options: LoginClientOptions, wiring: EntryWiring): Settings
   const baseUrl = readBaseUrl(rawBaseUrl ?? defaultBaseUrl, problems);
   const audience = rawAudience ?? `${defaultBaseUrl}/accounts/${accountId}`;
   problems.push(...wiring.checkAudience(audience));
-  const auth = readAuth(rawAuth, problems, !wiring.clientCredentials || inBrowser());
+  const browser = wiring.browser === true || inBrowser();
+  const auth = readAuth(rawAuth, problems, browser || !wiring.clientCredentials);
   if (rawFetch !== undefined && typeof rawFetch !== "function") {
     problems.push({ pointer: "/fetch", rule: "type", message: "must be a function" });
   }
@@ -346,6 +373,7 @@ function readOptions(options: LoginClientOptions, wiring: EntryWiring): Settings
     limits: { timeoutMs, maxResponseBytes },
     validateResponses,
     allowRefreshTokenInBrowser,
+    browser,
     fetch: rawFetch,
     auth,
     clientCredentials,
@@ -387,6 +415,11 @@ function readBaseUrl(baseUrl: unknown, problems: LoginErrorDetail[]): string {
     problem("https", "must use https: (plain http: is allowed for localhost, 127.0.0.0/8 and ::1 only)");
   }
   return url?.href ?? "";
+}
+
+/** A base URL as openapi-fetch joins it to a path: without trailing slashes. */
+export function trimSlash(baseUrl: string): string {
+  return baseUrl.replace(/\/+$/, "");
 }
 
 export function isLoopback(hostname: string): boolean {
@@ -441,9 +474,14 @@ function readAuth(auth: unknown, problems: LoginErrorDetail[], refuseClientSecre
   return { clientId: clientId as string, clientSecret: clientSecret as string };
 }
 
-/** A `document` exists: we are in a browser (or something pretending to be one). */
+/**
+ * A page (`document` exists) or a browser's Web Worker or Service Worker (`importScripts`, which
+ * only a browser worker's global scope has: Node, Deno, Bun and Cloudflare's workerd define
+ * none), or something pretending to be one.
+ */
 function inBrowser(): boolean {
-  return typeof (globalThis as { document?: unknown }).document !== "undefined";
+  const scope = globalThis as { document?: unknown; importScripts?: unknown };
+  return typeof scope.document !== "undefined" || typeof scope.importScripts === "function";
 }
 
 /** Adds `audience` to parsed credentials that have none (anything else is left to the validator). */

@@ -37,6 +37,7 @@ export interface LoginErrorInit {
   retryAfterSeconds?: number | undefined;
   mfaToken?: string | undefined;
   refused?: "customer" | "unknown" | undefined;
+  causeKind?: Exclude<LoginErrorKind, "client_token_failed"> | undefined;
   cause?: unknown;
 }
 
@@ -75,6 +76,12 @@ export class LoginError extends Error {
    */
   declare readonly refused?: "customer" | "unknown";
   /**
+   * For `client_token_failed`: the kind of the failure getting the bearer (`timeout`, `network`,
+   * `rate_limited`, `unauthorized` for refused client credentials, ...), the `kind` of `cause`.
+   * Absent only when your own `accessToken` function threw.
+   */
+  declare readonly causeKind?: Exclude<LoginErrorKind, "client_token_failed">;
+  /**
    * For `mfa_required`: the token to continue the login with multi-factor authentication.
    * It is a credential, so it is not enumerable and is left out of `toJSON()` and `util.inspect`.
    */
@@ -90,6 +97,7 @@ export class LoginError extends Error {
     if (init.details !== undefined) this.details = Object.freeze([...init.details]);
     if (init.retryAfterSeconds !== undefined) this.retryAfterSeconds = init.retryAfterSeconds;
     if (init.refused !== undefined) this.refused = init.refused;
+    if (init.causeKind !== undefined) this.causeKind = init.causeKind;
     // Non-enumerable: JSON.stringify and util.inspect's property listing skip them.
     if (init.mfaToken !== undefined) {
       Object.defineProperty(this, "mfaToken", { value: init.mfaToken, enumerable: false });
@@ -108,6 +116,7 @@ export class LoginError extends Error {
     if (this.details !== undefined) json.details = this.details;
     if (this.retryAfterSeconds !== undefined) json.retryAfterSeconds = this.retryAfterSeconds;
     if (this.refused !== undefined) json.refused = this.refused;
+    if (this.causeKind !== undefined) json.causeKind = this.causeKind;
     if (isLoginError(this.cause)) json.cause = this.cause.toJSON();
     return json;
   }
@@ -144,8 +153,43 @@ export function sanitizeCause(error: unknown): Error {
   const name = safeName(inner) ?? safeName(error) ?? "Error";
   const safe = new Error(code ?? name);
   safe.name = name;
+  if (code !== undefined) (safe as Error & { code?: string }).code = code;
   return safe;
 }
+
+/** The safe system code a `sanitizeCause` result carries, if any. */
+export function causeCode(cause: Error): string | undefined {
+  const { code } = cause as Error & { code?: unknown };
+  return typeof code === "string" ? code : undefined;
+}
+
+/** What a system code means, in a few words, for the ones a misconfigured client meets first. */
+export function describeCode(code: string): string | undefined {
+  if (tlsCodes.has(code) || /^ERR_(?:TLS|SSL)_/.test(code)) return "the server's TLS certificate was not accepted";
+  return systemCodes[code];
+}
+
+const systemCodes: Record<string, string> = Object.assign(Object.create(null) as Record<string, string>, {
+  ECONNREFUSED: "connection refused: nothing listens there",
+  ENOTFOUND: "host name not found",
+  EAI_AGAIN: "host name lookup failed for now",
+  ECONNRESET: "connection reset",
+  ETIMEDOUT: "connection timed out",
+  EHOSTUNREACH: "host unreachable",
+  ENETUNREACH: "network unreachable",
+  EPROTO: "protocol error (plain HTTP on an https: URL?)",
+  UND_ERR_SOCKET: "the connection closed",
+});
+
+/** OpenSSL's certificate verification errors as Node reports them (tls docs, "X509 certificate error codes"). */
+const tlsCodes = new Set([
+  "UNABLE_TO_GET_ISSUER_CERT", "UNABLE_TO_GET_CRL", "UNABLE_TO_DECRYPT_CERT_SIGNATURE", "UNABLE_TO_DECRYPT_CRL_SIGNATURE",
+  "UNABLE_TO_DECODE_ISSUER_PUBLIC_KEY", "CERT_SIGNATURE_FAILURE", "CRL_SIGNATURE_FAILURE", "CERT_NOT_YET_VALID", "CERT_HAS_EXPIRED",
+  "CRL_NOT_YET_VALID", "CRL_HAS_EXPIRED", "ERROR_IN_CERT_NOT_BEFORE_FIELD", "ERROR_IN_CERT_NOT_AFTER_FIELD",
+  "ERROR_IN_CRL_LAST_UPDATE_FIELD", "ERROR_IN_CRL_NEXT_UPDATE_FIELD", "DEPTH_ZERO_SELF_SIGNED_CERT", "SELF_SIGNED_CERT_IN_CHAIN",
+  "UNABLE_TO_GET_ISSUER_CERT_LOCALLY", "UNABLE_TO_VERIFY_LEAF_SIGNATURE", "CERT_CHAIN_TOO_LONG", "CERT_REVOKED", "INVALID_CA",
+  "PATH_LENGTH_EXCEEDED", "INVALID_PURPOSE", "CERT_UNTRUSTED", "CERT_REJECTED", "HOSTNAME_MISMATCH",
+]);
 
 /** `value[key]` for an Error (by instanceof, guarded), else undefined; never throws. */
 function readField(value: unknown, key: "cause" | "name" | "code"): unknown {
@@ -162,9 +206,11 @@ function safeName(error: unknown): string | undefined {
   return typeof name === "string" && /^[A-Za-z]{1,40}$/.test(name) ? name : undefined;
 }
 
-/** A system or Node code such as `ECONNREFUSED`, `ERR_INVALID_URL`, `UND_ERR_SOCKET` or `HPE_INVALID_CHUNK_SIZE`:
- * any other code of a thrown value (which a caller's function may fill with anything) is dropped. */
+/** A system or Node code such as `ECONNREFUSED`, `EAI_AGAIN`, `ERR_INVALID_URL`, `UND_ERR_SOCKET`, `HPE_INVALID_CHUNK_SIZE`
+ * or a certificate error (`CERT_HAS_EXPIRED`): any other code of a thrown value (which a caller's function may fill with
+ * anything) is dropped. */
 function safeCode(error: unknown): string | undefined {
   const code = readField(error, "code");
-  return typeof code === "string" && /^(?:E[A-Z]{2,20}|(?:ERR|UND_ERR|HPE)_[A-Z0-9_]{1,36})$/.test(code) ? code : undefined;
+  if (typeof code !== "string") return undefined;
+  return /^(?:E[A-Z]{2,20}|EAI_[A-Z]{2,20}|(?:ERR|UND_ERR|HPE)_[A-Z0-9_]{1,36})$/.test(code) || tlsCodes.has(code) ? code : undefined;
 }

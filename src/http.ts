@@ -1,10 +1,10 @@
 // One HTTP exchange: a deadline that holds whatever fetch does, a body read up to a size limit,
 // and turning a response that is not the documented success into a LoginError.
 import type { Validator } from "../generated/validators.js";
-import { validateError } from "../generated/client-validators.js";
+import { documentedResponses, type DocumentedResponse } from "../generated/client-responses.js";
 import { startDeadline, throwIfAborted } from "./deadline.ts";
-import { isLoginError, LoginError, sanitizeCause, type LoginErrorDetail } from "./errors.ts";
-import { redactServerText, tokensIn } from "./redact.ts";
+import { causeCode, describeCode, isLoginError, LoginError, sanitizeCause, type LoginErrorDetail } from "./errors.ts";
+import { redactServerTexts, tokensIn } from "./redact.ts";
 import { check, summarize } from "./validation.ts";
 import { parseRetryAfter } from "./retry-after.ts";
 import { readRefusal, type Refusal } from "./refusal.ts";
@@ -32,6 +32,12 @@ export interface ExchangeContext {
   readonly validateResponses: boolean;
   /** The request was authenticated with a bearer: a 401 or 403 is read for whose credentials it refused. */
   readonly bearerAuth?: boolean;
+  /** The operation, whose documented responses (generated/client-responses.js) say which statuses and bodies to expect. */
+  readonly operationId: OperationId;
+  /** The validators of the schemas the operation's documented responses name, by schema name. */
+  readonly schemaValidators: Readonly<Record<string, Validator>>;
+  /** What was asked for, for messages: the request's URL and the client's `baseUrl` (neither holds a secret: see readBaseUrl). */
+  readonly target?: { readonly url: string; readonly baseUrl: string };
 }
 
 export interface ExchangeLimits {
@@ -83,7 +89,10 @@ export async function exchange(
     if (deadline.signal.aborted) cancel(reading.reader); // the deadline won: stop a body still streaming
     if (isLoginError(error)) throw error;
     const cause = sanitizeCause(error);
-    throw new LoginError("network", `${context.operation} failed: network error (${cause.message})`, { cause });
+    const code = causeCode(cause);
+    const meaning = code === undefined ? undefined : describeCode(code);
+    const host = context.target ? ` reaching ${hostOf(context.target.url)}` : "";
+    throw new LoginError("network", `${context.operation} failed: network error${host} (${cause.message}${meaning ? `: ${meaning}` : ""})`, { cause });
   } finally {
     deadline.dispose();
   }
@@ -153,17 +162,61 @@ export function isJsonMediaType(contentType: string | null): boolean {
   return mediaType === "application/json" || /^application\/[^/]+\+json$/.test(mediaType);
 }
 
+/** The operations whose documented responses generated/client-responses.js carries. */
+export type OperationId = keyof typeof documentedResponses;
+
+/** The documented response for `status`: the status itself, else its class (`4XX`), else `default`. */
+export function documentedResponse(operationId: OperationId, status: number): DocumentedResponse | undefined {
+  const table = documentedResponses[operationId];
+  return table[String(status)] ?? table[`${Math.floor(status / 100)}XX`] ?? table.default;
+}
+
+/** A documented 2xx: the success the operation promises. */
+export function isDocumentedSuccess(ex: Exchange, context: ExchangeContext): boolean {
+  return ex.status >= 200 && ex.status <= 299 && documentedResponse(context.operationId, ex.status) !== undefined;
+}
+
 /**
- * The JSON body of a documented success response, checked against `validator` when
- * `validateResponses` is on. Anything else is a `contract_violation`.
+ * What an error status means, by HTTP's own definitions, as a kind: the statuses whose meaning
+ * says what the caller should do. Which statuses the client acts on comes from the spec; every
+ * status the spec documents for an operation the client calls must be here or be 5xx
+ * (test/client-statuses.test.ts fails otherwise, naming it).
  */
-export function readSuccessBody(ex: Exchange, validator: Validator, context: ExchangeContext): unknown {
+export const statusMeanings: Readonly<Record<number, "bad_request" | "unauthorized" | "forbidden" | "rate_limited">> = {
+  400: "bad_request", // RFC 9110 §15.5.1 Bad Request
+  413: "bad_request", // §15.5.14 Content Too Large
+  414: "bad_request", // §15.5.15 URI Too Long
+  415: "bad_request", // §15.5.16 Unsupported Media Type
+  422: "bad_request", // §15.5.21 Unprocessable Content
+  431: "bad_request", // RFC 6585 §5 Request Header Fields Too Large
+  401: "unauthorized", // RFC 9110 §15.5.2
+  403: "forbidden", // RFC 9110 §15.5.4
+  429: "rate_limited", // RFC 6585 §4 Too Many Requests
+};
+
+/** The kind of an error status: its meaning, or `server_error` for any 5xx (RFC 9110 §15.6). */
+export function kindOfStatus(status: number): "bad_request" | "unauthorized" | "forbidden" | "rate_limited" | "server_error" | undefined {
+  return status >= 500 && status <= 599 ? "server_error" : statusMeanings[status];
+}
+
+/**
+ * The JSON body of a documented success response, checked against the validator of the schema
+ * the spec names for it when `validateResponses` is on. Anything else is a `contract_violation`.
+ */
+export function readSuccessBody(ex: Exchange, context: ExchangeContext): unknown {
   const value = requireJson(ex, context, "Success");
-  if (context.validateResponses) {
+  const validator = validatorFor(context, documentedResponse(context.operationId, ex.status));
+  if (context.validateResponses && validator) {
     const problems = check(validator, value);
     if (problems.length > 0) throw contractViolation(ex, context, problems);
   }
   return value;
+}
+
+/** The validator of the schema a documented response names, if the client has it (test/client-statuses.test.ts makes sure). */
+function validatorFor(context: ExchangeContext, documented: DocumentedResponse | undefined): Validator | undefined {
+  const name = documented?.schema;
+  return name ? context.schemaValidators[name] : undefined;
 }
 
 function requireJson(ex: Exchange, context: ExchangeContext, what: string): unknown {
@@ -188,41 +241,41 @@ export function contractViolation(ex: Exchange, context: ExchangeContext, detail
   return new LoginError(
     "contract_violation",
     `${context.operation}: the ${ex.status} response broke the API contract: ${summarize(details)}`,
-    { status: ex.status, requestId: readRequestId(ex, secretsOf(ex, context)), details },
+    { status: ex.status, requestId: shownServerText(ex, context).requestId, details },
   );
 }
 
 /**
- * Any response but the documented success. 400/401/403/429 must carry the spec's error body;
- * a 5xx is a `server_error` whatever its body (proxies answer 502 with HTML); any other status
- * is not in the spec, so it is a `contract_violation`, and so is a status outside 100-599, which
- * HTTP does not define (RFC 9110 §15) but fetch hands over.
- * `errorValidator` is `validateError`, or `validateMfaError` where the spec documents it.
+ * Any response but the documented success. A 5xx is a `server_error` whatever its body (proxies
+ * answer 502 with HTML; RFC 9110 §15.6); a status the spec documents gets the kind of its meaning
+ * (`statusMeanings`), and its body must be what the spec documents (JSON, with its schema) when
+ * `validateResponses` is on; any other status is a `contract_violation`, and so is a status outside
+ * 100-599, which HTTP does not define (RFC 9110 §15) but fetch hands over.
  */
-export function failureToError(ex: Exchange, context: ExchangeContext, errorValidator: Validator = validateError): LoginError {
+export function failureToError(ex: Exchange, context: ExchangeContext): LoginError {
   const { status } = ex;
   if (!(status >= 100 && status <= 599)) {
     return contractViolation(ex, context, [{ pointer: "", rule: "status", message: `status ${status} is outside HTTP's 100-599` }]);
   }
   // Decisions that read server text are made on the raw text; only what we repeat is redacted.
   const serverError = readServerError(ex.body);
-  const secrets = secretsOf(ex, context);
-  const requestId = readRequestId(ex, secrets);
-  const code = serverError.code === undefined || !secrets ? undefined : redactServerText(serverError.code, 100, secrets);
-  const message = serverError.message === undefined || !secrets ? "" : redactServerText(serverError.message, 300, secrets);
+  const { code, message, requestId } = shownServerText(ex, context);
   const suffix = `${message ? `: ${message}` : ""}${requestId ? ` (request-id ${requestId})` : ""}`;
-  if (status >= 500) {
+  const documented = documentedResponse(context.operationId, status);
+  const kind = kindOfStatus(status);
+  if (kind === "server_error") {
     return new LoginError("server_error", `${context.operation} failed: server error ${status}${suffix}`, { status, code, requestId });
   }
-  const kind = clientErrorKinds[status];
-  if (!kind) {
-    const details = [{ pointer: "", rule: "status", message: `status ${status} is not a documented response` }];
+  if (!documented || !kind) {
+    const why = documented ? "is documented, but this client does not know what it means" : "is not a documented response";
+    const details = [{ pointer: "", rule: "status", message: `status ${status} ${why}${undocumentedHint(status, context)}` }];
     return contractViolation(ex, context, details);
   }
   // With validation off we trust the status and read what we can of the body.
   const value = ex.body.type === "json" ? ex.body.value : undefined;
-  if (context.validateResponses) {
-    const problems = problemsWithJson(ex, "error") ?? check(errorValidator, value);
+  if (context.validateResponses && documented.mediaTypes.some(isJsonMediaType)) {
+    const validator = validatorFor(context, documented);
+    const problems = problemsWithJson(ex, "error") ?? (validator ? check(validator, value) : []);
     if (problems.length > 0) return contractViolation(ex, context, problems);
   }
   const init = { status, code, requestId };
@@ -233,23 +286,24 @@ export function failureToError(ex: Exchange, context: ExchangeContext, errorVali
   const whose = refusal?.refused === "unknown" ? "; the response does not say whether the customer's credentials or the client's bearer" : "";
   switch (kind) {
     case "bad_request":
-      return new LoginError(kind, `${context.operation} was rejected as a bad request (400)${suffix}`, init);
+      return new LoginError(kind, `${context.operation} was rejected as a bad request (${status})${suffix}`, init);
     case "unauthorized":
-      return new LoginError(kind, `${context.operation} was not authorized (401${whose})${suffix}`, { ...init, refused: refusal?.refused });
+      return new LoginError(kind, `${context.operation} was not authorized (${status}${whose})${suffix}`, { ...init, refused: refusal?.refused });
     case "forbidden": {
       if (serverError.code === "mfa_required") {
         const mfaToken = readString(value, "mfa_token");
-        return new LoginError("mfa_required", `${context.operation} needs multi-factor authentication (403)${suffix}`, {
+        return new LoginError("mfa_required", `${context.operation} needs multi-factor authentication (${status})${suffix}`, {
           ...init,
           mfaToken,
         });
       }
-      return new LoginError(kind, `${context.operation} was forbidden (403${whose})${suffix}`, { ...init, refused: refusal?.refused });
+      return new LoginError(kind, `${context.operation} was forbidden (${status}${whose})${suffix}`, { ...init, refused: refusal?.refused });
     }
     case "rate_limited": {
-      const retryAfterSeconds = parseRetryAfter(ex.headers.get("retry-after"));
+      // Read where the spec documents it (RFC 9110 §10.2.3 grammar).
+      const retryAfterSeconds = documented.headers.includes("retry-after") ? parseRetryAfter(ex.headers.get("retry-after")) : undefined;
       const wait = retryAfterSeconds === undefined ? "" : `; retry after ${retryAfterSeconds} s`;
-      return new LoginError(kind, `${context.operation} was rate limited (429)${wait}${suffix}`, {
+      return new LoginError(kind, `${context.operation} was rate limited (${status})${wait}${suffix}`, {
         ...init,
         retryAfterSeconds,
       });
@@ -257,12 +311,34 @@ export function failureToError(ex: Exchange, context: ExchangeContext, errorVali
   }
 }
 
-const clientErrorKinds: Partial<Record<number, "bad_request" | "unauthorized" | "forbidden" | "rate_limited">> = {
-  400: "bad_request",
-  401: "unauthorized",
-  403: "forbidden",
-  429: "rate_limited",
-};
+/** `host:port` of a URL, or the URL itself if it does not parse. */
+function hostOf(url: string): string {
+  try {
+    return new URL(url).host;
+  } catch {
+    return url;
+  }
+}
+
+/**
+ * What was asked for, for an undocumented status; for a 404, a hint at the usual cause: a
+ * `baseUrl` without Dintero's `/v1` (`https://api.dintero.com` instead of `https://api.dintero.com/v1`).
+ */
+function undocumentedHint(status: number, context: ExchangeContext): string {
+  if (!context.target) return "";
+  const asked = ` (asked for ${context.target.url})`;
+  if (status !== 404) return asked;
+  let path = "";
+  try {
+    path = new URL(context.target.baseUrl).pathname;
+  } catch {
+    // readBaseUrl has parsed it already
+  }
+  const v1 = /\/v1\/?$/.test(path)
+    ? "check baseUrl and accountId"
+    : `baseUrl ${context.target.baseUrl} does not end in /v1, where Dintero's API is (https://api.dintero.com/v1)`;
+  return `${asked}: no such path; ${v1}`;
+}
 
 /** For a 401 or 403 to a request made with a bearer: whose credentials the response says were refused. */
 export function refusalOf(ex: Exchange): Refusal | undefined {
@@ -288,16 +364,38 @@ function secretsOf(ex: Exchange, context: ExchangeContext): string[] | undefined
   return tokens && [...own, ...tokens];
 }
 
+interface ShownServerText {
+  readonly code: string | undefined;
+  readonly message: string;
+  readonly requestId: string | undefined;
+}
+
+const shownTexts = new WeakMap<Exchange, ShownServerText>();
+
 /**
- * The `request-id` header, redacted like any server text, and kept only if what is left is
- * printable ASCII (a real one is a short hex id): fetch reads header bytes as Latin-1, so
- * anything else is mis-decoded text we would rather not repeat.
+ * The server's `error.code` (100 characters shown at most), `error.message` (300) and `request-id`
+ * header (200), redacted together (redact.ts builds the secrets' forms once per exchange), once
+ * per exchange. Nothing is shown when the response carries more tokens than redact.ts's `tokenCaps`.
+ * The request id is kept only if what is left is printable ASCII (a real one is a short hex id):
+ * fetch reads header bytes as Latin-1, so anything else is mis-decoded text we would rather not repeat.
  */
-function readRequestId(ex: Exchange, secrets: readonly string[] | undefined): string | undefined {
-  const id = ex.headers.get("request-id");
-  if (!id || !secrets) return undefined;
-  const shown = redactServerText(id, 200, secrets);
-  return /^[\x20-\x7e]+…?$/.test(shown) ? shown : undefined;
+function shownServerText(ex: Exchange, context: ExchangeContext): ShownServerText {
+  const known = shownTexts.get(ex);
+  if (known) return known;
+  const { code, message } = readServerError(ex.body);
+  const id = ex.headers.get("request-id") || undefined;
+  const secrets = secretsOf(ex, context);
+  let shown: ShownServerText = { code: undefined, message: "", requestId: undefined };
+  if (secrets && (code !== undefined || message !== undefined || id !== undefined)) {
+    const [c, m, r] = redactServerTexts([[code ?? "", 100], [message ?? "", 300], [id ?? "", 200]], secrets);
+    shown = {
+      code: code === undefined ? undefined : c,
+      message: message === undefined ? "" : m!,
+      requestId: id !== undefined && /^[\x20-\x7e]+…?$/.test(r!) ? r : undefined,
+    };
+  }
+  shownTexts.set(ex, shown);
+  return shown;
 }
 
 function readString(value: unknown, key: string): string | undefined {

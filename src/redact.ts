@@ -19,61 +19,114 @@ const edgeLength = 5;
 const canonicalRounds = 4;
 
 /**
- * Caps on what a response can make us treat as secrets (strings under a key containing "token").
- * Dintero's AccessToken has at most four; beyond the caps the server's text is dropped entirely.
+ * Caps on what a response can make us treat as secrets (strings under a key containing "token"):
+ * how many, their total size in UTF-8 bytes, how deep. Dintero's AccessToken has at most four;
+ * beyond the caps the server's text is dropped entirely.
  */
-export const tokenCaps = { count: 32, totalLength: 64 * 1024, depth: 32 } as const;
+export const tokenCaps = { count: 32, totalBytes: 64 * 1024, depth: 32 } as const;
+
+/**
+ * The most UTF-16 units of secret forms compared with the server's text (a 64 KiB token makes
+ * about 14 times its bytes in forms: Base64 at three alignments, decoded, normalized). Beyond it
+ * all of the server's text is redacted: the time redaction takes is bounded whatever the secrets.
+ */
+export const formsBudget = 2 * 1024 * 1024;
 
 /**
  * The secrets of one exchange in every form we compare against the canonical text: each secret
  * as given and after each round of decoding (a secret that itself looks encoded shows, echoed
  * encoded again, as any of them), its UTF-8 bytes read as Latin-1 (a server or fetch mis-decoding
  * them, as fetch does for header values), and its Base64 and Base64url, also at the two other
- * byte alignments (the secret inside a larger Base64 blob). Forms shorter than 4 characters are
- * dropped: decoding can shrink a secret (a lone BOM decodes to nothing). Built only when there is
- * server text to show.
+ * byte alignments (the secret inside a larger Base64 blob); each non-ASCII form also in NFC (the
+ * text is compared in NFC) and NFKC (a server may have applied SASLprep, RFC 4013, to what it
+ * echoes). Forms shorter than 4 characters are dropped: decoding can shrink a secret (a lone BOM
+ * decodes to nothing). Built only when there is server text to show; duplicates are not removed
+ * (hashing every long form would cost more than scanning it twice).
  */
-function secretForms(secrets: Iterable<string | undefined>): Set<string> {
-  const forms = new Set<string>();
-  const add = (form: string) => {
+function secretForms(secrets: Iterable<string | undefined>): string[] | undefined {
+  const forms: string[] = [];
+  let units = 0;
+  const push = (form: string) => {
+    forms.push(form);
+    units += form.length;
+  };
+  const add = (form: string, ascii = isAscii(form)) => {
     for (let round = 0; round <= canonicalRounds && form.length >= minSecretLength; round++) {
-      forms.add(form);
+      push(form);
+      if (!ascii) {
+        const nfc = form.normalize("NFC");
+        const nfkc = form.normalize("NFKC");
+        if (nfc !== form) push(nfc);
+        if (nfkc !== nfc) push(nfkc);
+      }
       const next = decodeOnce(form);
       if (next === form) break;
       form = next;
+      ascii &&= !next.includes("%"); // a decoded escape may be anything; "+" -> " " stays ASCII
     }
   };
   for (const secret of secrets) {
+    if (units > formsBudget) return undefined;
     if (typeof secret !== "string" || secret.length < minSecretLength) continue;
-    const utf8 = new TextEncoder().encode(secret);
-    let latin1 = "";
-    for (const byte of utf8) latin1 += String.fromCharCode(byte);
-    add(secret);
-    add(latin1);
+    const ascii = isAscii(secret);
+    const latin1 = ascii ? secret : bytesAsLatin1(new TextEncoder().encode(secret));
+    add(secret, ascii);
+    if (latin1 !== secret) add(latin1);
     for (const shift of [0, 1, 2]) {
       // With `shift` bytes before it, the first chars mix with them and the last may mix with what follows.
-      const base64 = btoa("\0".repeat(shift) + latin1).replace(/=+$/, "");
+      const base64 = trimPadding(btoa("\0".repeat(shift) + latin1));
       const core = shift === 0 ? base64 : base64.slice(shift + 1, -1);
-      add(core);
-      add(core.replace(/\+/g, "-").replace(/\//g, "_"));
+      add(core, true);
+      const url = core.replaceAll("+", "-").replaceAll("/", "_");
+      if (url !== core) add(url, true);
     }
   }
-  return forms;
+  return units > formsBudget ? undefined : forms;
+}
+
+const isAscii = (text: string) => /^[\x00-\x7f]*$/.test(text);
+
+function trimPadding(base64: string): string {
+  let end = base64.length;
+  while (end > 0 && base64.charCodeAt(end - 1) === 0x3d) end--;
+  return base64.slice(0, end);
+}
+
+/** Bytes as the Latin-1 (ISO-8859-1, isomorphic) string a mis-decoding reads them as. */
+function bytesAsLatin1(bytes: Uint8Array): string {
+  let out = "";
+  for (let i = 0; i < bytes.length; i += 8192) out += String.fromCharCode.apply(null, bytes.subarray(i, i + 8192) as unknown as number[]);
+  return out;
 }
 
 /**
  * Server text as we show it: at most `maxShown` characters of it (clipped first, so the work is
- * bounded whatever the server sends), canonicalised, with every stretch of at least 8
- * characters shared with any form of any secret replaced by one `[REDACTED]`, and every whole
- * occurrence of a secret of 4 to 7 characters too. A secret clipped by the server, split over
- * two fields, or half-decoded still shares 8-character runs with itself, so it is caught; and
- * since all stretches are found before any is replaced, no secret is partly replaced inside
- * another.
+ * bounded whatever the server sends), canonicalised, in Unicode NFC, with every stretch of at
+ * least 8 characters shared with any form of any secret replaced by one `[REDACTED]`, and every
+ * whole occurrence of a secret of 4 to 7 characters too. A secret clipped by the server, split
+ * over two fields, half-decoded or in another normalization form still shares 8-character runs
+ * with itself, so it is caught; and since all stretches are found before any is replaced, no
+ * secret is partly replaced inside another.
  */
 export function redactServerText(text: string, maxShown: number, secrets: Iterable<string | undefined>): string {
-  const clipped = text.length > maxShown;
-  const canonical = canonicalize(clipped ? text.slice(0, maxShown) : text);
-  return escapeControls(redactCanonical(canonical, secretForms(secrets))) + (clipped ? "…" : "");
+  return redactServerTexts([[text, maxShown]], secrets)[0]!;
+}
+
+/**
+ * `redactServerText` for the texts of one exchange together (message, code, request id): the
+ * forms of the secrets are built once and scanned once for all of them.
+ */
+export function redactServerTexts(texts: readonly (readonly [text: string, maxShown: number])[], secrets: Iterable<string | undefined>): string[] {
+  const shown = texts.map(([text, maxShown]) => {
+    const clipped = text.length > maxShown;
+    // Clipped between the halves of a surrogate pair, the high half is dropped too.
+    const kept = clipped ? text.slice(0, isHigh(text.charCodeAt(maxShown - 1)) ? maxShown - 1 : maxShown) : text;
+    return { canonical: canonicalize(kept).normalize("NFC"), clipped };
+  });
+  const forms = secretForms(secrets);
+  if (!forms) return texts.map(([text]) => (text === "" ? "" : redacted)); // over formsBudget: all of it
+  const covered = redactCanonical(shown.map((t) => t.canonical), forms);
+  return shown.map(({ canonical, clipped }, i) => escapeControls(replaceCovered(canonical, covered[i]!)) + (clipped ? "…" : ""));
 }
 
 /**
@@ -85,21 +138,62 @@ function escapeControls(text: string): string {
   return text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
 }
 
-function redactCanonical(text: string, forms: Set<string>): string {
-  const covered = new Uint8Array(text.length + 1);
-  // Every 8-unit window of the text, by content: at most maxShown entries.
-  const windows = new Map<string, number[]>();
-  for (let i = 0; i + windowLength <= text.length; i++) {
-    const key = text.slice(i, i + windowLength);
-    const at = windows.get(key);
-    if (at) at.push(i);
-    else windows.set(key, [i]);
+/** A random odd base for the window hash, per process: a server cannot craft windows that collide. */
+const hashBase = (Math.floor(Math.random() * 0x3fffffff) * 2 + 1) | 0;
+/** hashBase^(windowLength-1), to take the oldest unit out of a rolling hash. */
+let hashOut = 1;
+for (let i = 1; i < windowLength; i++) hashOut = Math.imul(hashOut, hashBase);
+
+/**
+ * Calls `found(end)` for every 8-unit window of `text` (ending before `end`) whose rolling hash
+ * passes `filter`, or for every window when `add` is set (and then sets their bits). One tight
+ * pass: two `charCodeAt` and two multiplications per unit, no allocation.
+ */
+function scanWindows(text: string, filter: Uint8Array, add: boolean, found: (end: number) => void): void {
+  let hash = 0;
+  for (let i = 0; i < text.length; i++) {
+    hash = (Math.imul(hash, hashBase) + text.charCodeAt(i)) | 0;
+    if (i < windowLength - 1) continue;
+    const slot = hash >>> 19;
+    const bit = 1 << ((hash >>> 16) & 7);
+    if (add) {
+      filter[slot]! |= bit;
+      found(i + 1);
+    } else if (filter[slot]! & bit) found(i + 1);
+    hash = (hash - Math.imul(text.charCodeAt(i - windowLength + 1), hashOut)) | 0;
   }
-  const mark = (start: number, end: number) => covered.fill(1, start, end);
-  // Every whole occurrence of `needle` (indexOf is linear enough for short needles in short text).
+}
+
+/**
+ * Which units of each text a form of a secret covers. Every 8-unit window of the texts is kept by
+ * content (at most their shown length in entries), with a 64 Ki-bit filter of their rolling
+ * hashes: each form is scanned once, in O(1) per unit without allocating, and only windows the
+ * filter lets through are sliced and looked up. Linear in the texts plus the forms.
+ */
+function redactCanonical(texts: readonly string[], forms: readonly string[]): Uint8Array[] {
+  const covered = texts.map((text) => new Uint8Array(text.length + 1));
+  const windows = new Map<string, number[]>(); // content -> [text index, start, text index, start, ...]
+  const filter = new Uint8Array(8192);
+  texts.forEach((text, t) => {
+    scanWindows(text, filter, true, (end) => {
+      const key = text.slice(end - windowLength, end);
+      const at = windows.get(key);
+      if (at) at.push(t, end - windowLength);
+      else windows.set(key, [t, end - windowLength]);
+    });
+  });
+  // Every substring of the texts of 4 to 7 units, the lengths a short secret or a secret's edge
+  // has: a form's edge that is not among them is not searched for (most are not).
+  const short = new Set<string>();
+  for (const text of texts) {
+    for (let n = minSecretLength; n < windowLength; n++) for (let i = 0; i + n <= text.length; i++) short.add(text.slice(i, i + n));
+  }
+  // Every whole occurrence of `needle` in every text (indexOf is linear enough for short needles in short text).
   const markAll = (needle: string) => {
-    if (needle.length === 0) return;
-    for (let at = text.indexOf(needle); at !== -1; at = text.indexOf(needle, at + needle.length)) mark(at, at + needle.length);
+    if (!short.has(needle)) return;
+    texts.forEach((text, t) => {
+      for (let at = text.indexOf(needle); at !== -1; at = text.indexOf(needle, at + needle.length)) covered[t]!.fill(1, at, at + needle.length);
+    });
   };
   for (const form of forms) {
     if (form.length < windowLength) {
@@ -113,13 +207,19 @@ function redactCanonical(text: string, forms: Set<string>): string {
       markAll(form.slice(-n));
     }
     if (windows.size === 0) continue;
-    for (let i = 0; i + windowLength <= form.length; i++) {
-      const hits = windows.get(form.slice(i, i + windowLength));
-      if (!hits) continue;
-      for (const at of hits) mark(at, at + windowLength);
-      windows.delete(form.slice(i, i + windowLength)); // marked once is enough
-    }
+    scanWindows(form, filter, false, (end) => {
+      const key = form.slice(end - windowLength, end);
+      const hits = windows.get(key);
+      if (!hits) return;
+      for (let h = 0; h < hits.length; h += 2) covered[hits[h]!]!.fill(1, hits[h + 1]!, hits[h + 1]! + windowLength);
+      windows.delete(key); // marked once is enough
+    });
   }
+  return covered;
+}
+
+/** `text` with each covered stretch replaced by one marker, widened to whole surrogate pairs. */
+function replaceCovered(text: string, covered: Uint8Array): string {
   let out = "";
   for (let i = 0; i < text.length; ) {
     if (!covered[i]) {
@@ -155,43 +255,60 @@ export function canonicalize(text: string): string {
   return current;
 }
 
-const hexDigit = /^[0-9A-Fa-f]$/;
+/** The value of a hex digit's code unit, or -1. */
+function hexValue(unit: number): number {
+  if (unit >= 0x30 && unit <= 0x39) return unit - 0x30;
+  const lower = unit | 0x20;
+  return lower >= 0x61 && lower <= 0x66 ? lower - 0x57 : -1;
+}
+
+/** One decoder for every percent-encoded run; ignoreBOM: a BOM is text like any other here, never silently dropped. */
+const utf8 = new TextDecoder("utf-8", { ignoreBOM: true });
 
 function decodeOnce(text: string): string {
+  if (!/[%\\+]/.test(text)) return text; // nothing to decode: most secrets, and every Base64url form
+  if (!/[%\\]/.test(text)) return text.replaceAll("+", " "); // a Base64 form
   let out = "";
-  let bytes: number[] = [];
-  const flushBytes = () => {
-    // ignoreBOM: a BOM is text like any other here, never silently dropped.
-    if (bytes.length > 0) out += new TextDecoder("utf-8", { ignoreBOM: true }).decode(new Uint8Array(bytes));
-    bytes = [];
-  };
-  for (let i = 0; i < text.length; ) {
-    const char = text[i]!;
-    if (char === "%" && hexDigit.test(text[i + 1] ?? "") && hexDigit.test(text[i + 2] ?? "")) {
-      bytes.push(parseInt(text.slice(i + 1, i + 3), 16));
-      i += 3;
-      continue;
-    }
-    flushBytes();
-    if (char === "\\") {
-      const next = text[i + 1] ?? "";
-      const hex = text.slice(i + 2, i + 6);
-      if (next === "u" && /^[0-9A-Fa-f]{4}$/.test(hex)) {
-        out += String.fromCharCode(parseInt(hex, 16));
-        i += 6;
-        continue;
+  const n = text.length;
+  let i = 0;
+  while (i < n) {
+    // Copy the stretch up to the next `%`, `\` or `+` whole.
+    let j = i;
+    for (let unit = text.charCodeAt(j); j < n && unit !== 0x25 && unit !== 0x5c && unit !== 0x2b; unit = text.charCodeAt(++j));
+    if (j > i) out += text.slice(i, j);
+    if (j >= n) break;
+    i = j;
+    const unit = text.charCodeAt(i);
+    if (unit === 0x2b) {
+      out += " ";
+      i++;
+    } else if (unit === 0x25) {
+      // A run of %XX is one UTF-8 byte sequence.
+      const bytes: number[] = [];
+      while (text.charCodeAt(i) === 0x25 && hexValue(text.charCodeAt(i + 1)) >= 0 && hexValue(text.charCodeAt(i + 2)) >= 0) {
+        bytes.push(hexValue(text.charCodeAt(i + 1)) * 16 + hexValue(text.charCodeAt(i + 2)));
+        i += 3;
       }
+      if (bytes.length > 0) out += utf8.decode(new Uint8Array(bytes));
+      else {
+        out += "%";
+        i++;
+      }
+    } else {
+      const next = text[i + 1] ?? "";
       const short = shortEscapes[next];
-      if (short !== undefined) {
+      if (next === "u" && hexValue(text.charCodeAt(i + 2)) >= 0 && hexValue(text.charCodeAt(i + 3)) >= 0 && hexValue(text.charCodeAt(i + 4)) >= 0 && hexValue(text.charCodeAt(i + 5)) >= 0) {
+        out += String.fromCharCode(parseInt(text.slice(i + 2, i + 6), 16));
+        i += 6;
+      } else if (short !== undefined) {
         out += short;
         i += 2;
-        continue;
+      } else {
+        out += "\\";
+        i++;
       }
     }
-    out += char === "+" ? " " : char;
-    i++;
   }
-  flushBytes();
   return out;
 }
 
@@ -209,8 +326,8 @@ export function tokensIn(value: unknown): string[] | undefined {
     if (typeof node === "string") {
       if (!underToken) return;
       found.push(node);
-      total += node.length;
-      if (found.length > tokenCaps.count || total > tokenCaps.totalLength) overflow = true;
+      total += utf8Length(node);
+      if (found.length > tokenCaps.count || total > tokenCaps.totalBytes) overflow = true;
       return;
     }
     if (typeof node !== "object" || node === null) return;
@@ -223,4 +340,19 @@ export function tokensIn(value: unknown): string[] | undefined {
   };
   visit(value, false, 0);
   return overflow ? undefined : found;
+}
+
+/** The length of `text` in UTF-8 bytes (a lone surrogate counts as the 3 bytes of U+FFFD). */
+function utf8Length(text: string): number {
+  let bytes = text.length;
+  for (let i = 0; i < text.length; i++) {
+    const unit = text.charCodeAt(i);
+    if (unit < 0x80) continue;
+    if (unit < 0x800) bytes += 1;
+    else if (isHigh(unit) && isLow(text.charCodeAt(i + 1))) {
+      bytes += 2; // a surrogate pair: 4 bytes for 2 units
+      i++;
+    } else bytes += 2;
+  }
+  return bytes;
 }

@@ -3,14 +3,15 @@
 // replaced when the server rejects it, and refreshed within a budget when a refusal does not say whose.
 import type { Client } from "openapi-fetch";
 import type { components, paths } from "../generated/schema.js";
-import { validateAccessToken, validateMfaError } from "../generated/client-validators.js";
+import { validateAccessToken, validateError, validateMfaError } from "../generated/client-validators.js";
 import { bearerRule, isUsableBearer, operation, type BearerSource } from "./bearer.ts";
 import { raceAbort } from "./deadline.ts";
-import { isLoginError, LoginError, type LoginErrorDetail } from "./errors.ts";
+import { isLoginError, LoginError, sanitizeCause, type LoginErrorDetail } from "./errors.ts";
 import {
   contractViolation,
   exchange,
   failureToError,
+  isDocumentedSuccess,
   readSuccessBody,
   unreadResponse,
   type ExchangeContext,
@@ -41,39 +42,49 @@ export interface ClientTokenRequestOptions {
   readonly tokenClient: Client<paths>;
   readonly fetch: FetchFunction;
   readonly accountId: string;
+  readonly baseUrl: string;
   readonly audience: string;
   readonly credentials: ClientCredentials;
   readonly limits: ExchangeLimits;
   readonly validateResponses: boolean;
 }
 
-/** One attempt at `POST /accounts/{oid}/auth/token` with HTTP Basic client credentials, for the login's account (`oid` = `aid`). */
-export async function fetchClientToken(options: ClientTokenRequestOptions): Promise<AccessToken> {
+/** The schemas the token request's documented responses name (test/client-statuses.test.ts checks the list against the spec). */
+export const tokenSchemaValidators = { AccessToken: validateAccessToken, Error: validateError, MfaError: validateMfaError };
+
+/**
+ * One attempt at `POST /accounts/{oid}/auth/token` with HTTP Basic client credentials, for the
+ * login's account (`oid` = `aid`); `signal` cancels it (nobody waits for it any more).
+ */
+export async function fetchClientToken(options: ClientTokenRequestOptions, signal?: AbortSignal): Promise<AccessToken> {
   const { tokenClient, accountId, audience, credentials, limits } = options;
   const basic = basicCredentials(credentials);
   const context: ExchangeContext = {
     operation: "client token request",
+    operationId: "aid_auths_oauth_token_post",
+    schemaValidators: tokenSchemaValidators,
     secrets: basicSecrets(credentials, basic),
     // The bearer must be usable (a string with a lifetime), so its response is always checked.
     validateResponses: true,
+    target: { url: `${options.baseUrl.replace(/\/+$/, "")}/accounts/${accountId}/auth/token`, baseUrl: options.baseUrl },
   };
-  const ex = await exchange(context, limits, undefined, (signal) =>
+  const ex = await exchange(context, limits, signal, (combined) =>
     unreadResponse(
       (fetch) =>
         tokenClient.POST("/accounts/{oid}/auth/token", {
           params: { path: { oid: accountId } },
           body: { grant_type: "client_credentials", audience },
           headers: { Authorization: `Basic ${basic}` },
-          signal,
+          signal: combined,
           fetch,
         }),
       options.fetch,
     ),
   );
-  if (ex.status !== 200) {
-    throw failureToError(ex, { ...context, validateResponses: options.validateResponses }, validateMfaError);
+  if (!isDocumentedSuccess(ex, context)) {
+    throw failureToError(ex, { ...context, validateResponses: options.validateResponses });
   }
-  const token = readSuccessBody(ex, validateAccessToken, context) as AccessToken;
+  const token = readSuccessBody(ex, context) as AccessToken;
   const problems: LoginErrorDetail[] = [];
   if (!isUsableBearer(token.access_token)) problems.push({ pointer: "/access_token", rule: "b64token", message: bearerRule });
   // This project's rule, not Dintero's (Dintero sets no minimum on expires_in; see openapi/SOURCES.md):
@@ -119,22 +130,33 @@ export const forcedRefreshBudget = { unsignedMs: 30_000 } as const;
  * the refresh again: a token outage does not fail logins until the bearer itself runs out.
  */
 export function clientCredentialsBearer(
-  requestToken: () => Promise<AccessToken>,
+  requestToken: (signal: AbortSignal) => Promise<AccessToken>,
   retry: TokenRetryPolicy = defaultTokenRetryPolicy,
-  now: () => number = Date.now,
+  // A monotonic clock: the wall clock can step back (NTP, a VM resumed) and make an expired bearer look fresh.
+  now: () => number = () => performance.now(),
 ): BearerSource {
   /** `signed`: obtained because the server said the bearer before it was invalid. */
   let cached: { bearer: string; refreshAt: number; usableUntil: number; obtainedAt: number; signed: boolean } | undefined;
-  let inflight: Promise<string> | undefined;
+  /** The refresh under way, and how many callers wait for it: when the last gives up, it is cancelled. */
+  let inflight: { promise: Promise<string>; controller: AbortController; waiters: number } | undefined;
   /** When a refusal last forced a refresh (any evidence), and whether the next refresh answers a sign. */
   let lastForcedAt = -Infinity;
   let nextIsSigned = false;
 
-  function refresh(): Promise<string> {
+  function startRefresh(): NonNullable<typeof inflight> {
+    const controller = new AbortController();
+    const entry = { controller, waiters: 0, promise: refresh(controller.signal) };
+    entry.promise = entry.promise.finally(() => {
+      if (inflight === entry) inflight = undefined;
+    });
+    return entry;
+  }
+
+  function refresh(signal: AbortSignal): Promise<string> {
     const requestedAt = now();
     const signed = nextIsSigned;
     nextIsSigned = false;
-    return withRetries(requestToken, retry).then(
+    return withRetries(() => requestToken(signal), retry, signal).then(
       (token) => {
         const lifetimeMs = token.expires_in * 1000;
         const marginMs = Math.min(60_000, lifetimeMs / 10);
@@ -157,18 +179,24 @@ export function clientCredentialsBearer(
     get(signal) {
       const current = cached;
       if (current && now() < current.refreshAt) return raceAbort(operation, Promise.resolve(current.bearer), signal);
-      inflight ??= refresh().finally(() => {
-        inflight = undefined;
-      });
+      const entry = (inflight ??= startRefresh());
+      entry.waiters++;
       // Stale but still valid: a failed refresh falls back to it (unless the server rejected it meanwhile).
       const result = current
-        ? inflight.catch((error: unknown) => {
+        ? entry.promise.catch((error: unknown) => {
             if (cached === current && now() < current.usableUntil) return current.bearer;
             throw error;
           })
-        : inflight;
-      // Each caller may give up waiting; the shared request carries on for the others.
-      return raceAbort(operation, result, signal);
+        : entry.promise;
+      // Each caller may give up waiting; the shared request carries on for the others. When the
+      // last one gives up, nobody needs it: it is cancelled, its backoff timer cleared, and no
+      // retry is sent (nor does a timer keep the process alive).
+      return raceAbort(operation, result, signal).finally(() => {
+        if (--entry.waiters === 0 && inflight === entry) {
+          inflight = undefined;
+          entry.controller.abort();
+        }
+      });
     },
     /**
      * `rejected` (the server says the bearer is invalid) drops it now, so the next call fetches
@@ -199,25 +227,31 @@ export function clientCredentialsBearer(
 
 function clientTokenFailed(error: unknown): LoginError {
   if (!isLoginError(error)) {
-    return new LoginError("client_token_failed", `${operation}: could not get the client-credentials bearer`);
+    const cause = sanitizeCause(error);
+    return new LoginError("client_token_failed", `${operation}: could not get the client-credentials bearer (${cause.message})`, { causeKind: "network", cause });
   }
   return new LoginError("client_token_failed", `${operation}: could not get the client-credentials bearer: ${error.message}`, {
     status: error.status,
     code: error.code,
     requestId: error.requestId,
+    causeKind: error.kind === "client_token_failed" ? undefined : error.kind,
     cause: error,
   });
 }
 
-/** Retries 429 (waiting `Retry-After`, capped), 503 and network errors, with exponential backoff. */
-export async function withRetries<T>(attempt: () => Promise<T>, policy: TokenRetryPolicy): Promise<T> {
+/**
+ * Retries 429 (waiting `Retry-After`, capped), 503 and network errors, with exponential backoff.
+ * Once `signal` aborts, no attempt is started and the backoff timer is cleared.
+ */
+export async function withRetries<T>(attempt: () => Promise<T>, policy: TokenRetryPolicy, signal?: AbortSignal): Promise<T> {
   const maxAttempts = Math.min(Math.max(1, Math.floor(policy.maxAttempts)), 3);
   for (let n = 1; ; n++) {
     try {
       return await attempt();
     } catch (error) {
-      if (n >= maxAttempts || !isRetryable(error)) throw error;
-      await sleep(retryDelayMs(error as LoginError, n, policy));
+      if (n >= maxAttempts || !isRetryable(error) || signal?.aborted) throw error;
+      await sleep(retryDelayMs(error as LoginError, n, policy), signal);
+      if (signal?.aborted) throw error;
     }
   }
 }
@@ -233,6 +267,15 @@ function retryDelayMs(error: LoginError, attempt: number, policy: TokenRetryPoli
   return Math.max(0, Math.min(asked, policy.maxDelayMs));
 }
 
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
+/** Resolves after `ms`, or as soon as `signal` aborts (and then the timer is cleared). */
+function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      signal?.removeEventListener("abort", done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal?.addEventListener("abort", done, { once: true });
+  });
 }

@@ -1,16 +1,17 @@
 // What the browser bundle (bench/size.ts measures it, test/browser/ runs it) is made of: the browser
-// entry's modules of src/, the client-only validators and openapi-fetch, nothing else: no token provider.
+// entry's modules of src/, the client-only validators, the documented responses and openapi-fetch, nothing else: no token provider.
 import { describe, expect, it } from "vitest";
 import { buildBrowserBundle } from "../scripts/browser-bundle.ts";
 
-const allowed = [/^src\/[\w-]+\.ts$/, /^generated\/client-validators\.js$/, /^node_modules\/openapi-fetch\/dist\/index\.mjs$/];
+const allowed = [/^src\/[\w-]+\.ts$/, /^generated\/client-(validators|responses)\.js$/, /^node_modules\/openapi-fetch\/dist\/index\.mjs$/];
 
 describe("the browser bundle", () => {
-  it("bundles only src/, generated/client-validators.js and openapi-fetch", async () => {
+  it("bundles only src/, generated/client-validators.js, generated/client-responses.js and openapi-fetch", async () => {
     const { inputs } = await buildBrowserBundle();
     const files = Object.keys(inputs);
     expect(files.filter((file) => !allowed.some((pattern) => pattern.test(file)))).toEqual([]);
     expect(files).toContain("generated/client-validators.js");
+    expect(files).toContain("generated/client-responses.js");
     expect(files).toContain("node_modules/openapi-fetch/dist/index.mjs");
     expect(files).not.toContain("generated/validators.js");
   });

@@ -78,7 +78,7 @@ describe("npm pack", () => {
     const [dry] = JSON.parse(stdout.slice(stdout.indexOf("["))) as { files: { path: string }[] }[];
     expect(dry!.files.map((f) => f.path).sort()).toEqual(packedFiles);
     for (const file of packedFiles) {
-      expect(file).toMatch(/^(dist\/(testing\/)?[\w-]+\.(js|d\.ts)|generated\/(schema|validators)\.d\.ts|package\.json|README\.md|LICENSE)$/);
+      expect(file).toMatch(/^(dist\/(testing\/)?[\w-]+\.(js|d\.ts)|generated\/(schema|validators|client-responses)\.d\.ts|package\.json|README\.md|LICENSE)$/);
     }
     expect(packedFiles).toContain("dist/index.js");
     expect(packedFiles).toContain("dist/index.d.ts");
@@ -237,6 +237,27 @@ describe("examples/", () => {
     expect(stdout).toContain("login-route.test.ts");
   });
 
+  it("login-with-client-credentials.ts tells a refused customer from a refused bearer", async () => {
+    await writeFile(path.join(consumer, "cc.ts"), await readFile(path.join(root, "examples", "login-with-client-credentials.ts"), "utf8"));
+    const env = {
+      ...process.env,
+      DINTERO_ACCOUNT_ID: "T12345678",
+      DINTERO_CLIENT_ID: "example-client",
+      DINTERO_CLIENT_SECRET: "fake-example-secret",
+      DINTERO_BASE_URL: server.baseUrl,
+      CUSTOMER_PASSWORD: "fake-example-password",
+    };
+    const runExample = () => run(process.execPath, [tsx, "cc.ts", "b@example.com"], { cwd: consumer, env }).catch((e: { stderr: string; code: number }) => e) as Promise<{ stderr: string; code: number }>;
+    server.login = (_req, res) => sendJson(res, 401, { error: { code: "UNAUTHORIZED", message: "Invalid credentials" } });
+    const customer = await runExample();
+    expect(customer.code).toBe(1);
+    expect(customer.stderr).toMatch(/^login refused \(401, refused: unknown\): wrong email or password/);
+    server.login = (_req, res) => sendJson(res, 401, { error: { code: "UNAUTHORIZED", message: "Access forbidden" } }, { "www-authenticate": 'Bearer error="invalid_token"' });
+    const bearer = await runExample();
+    expect(bearer.stderr).toMatch(/^our bearer was refused \(401, UNAUTHORIZED\): try again; request-id req-0123456789abcdef/);
+    expect(`${customer.stderr}${bearer.stderr}`).not.toMatch(/fake-example-(password|secret)/);
+  });
+
   describe("against the fake (dintero-login-kit/testing)", () => {
     const exampleClient = { clientId: "example-client", clientSecret: "fake-example-secret" };
     let dintero: RunningFakeDintero;
@@ -275,7 +296,7 @@ describe("examples/", () => {
       const env = { ...process.env, DINTERO_BASE_URL: dintero.url, DINTERO_ACCESS_TOKEN: bearer, CUSTOMER_PIN: "4321" };
       const result = await run(process.execPath, [tsx, "at.ts", "+4712345678"], { cwd: consumer, env }).catch((e: { stderr: string; code: number }) => e);
       expect((result as { code: number }).code).toBe(1);
-      expect((result as { stderr: string }).stderr).toMatch(/^login failed \[forbidden\] request-id [0-9a-f]{16}: login was forbidden \(403\): Forbidden/);
+      expect((result as { stderr: string }).stderr).toMatch(/^login failed \[forbidden\] request-id [0-9a-f]{16}: login was forbidden \(403; the response does not say whether the customer's credentials or the client's bearer\): Forbidden/);
       expect((result as { stderr: string }).stderr).not.toMatch(/4321|8765/);
       expect((result as { stderr: string }).stderr).not.toContain(bearer);
       // the provided bearer was the one used: the fake knows whose it is
@@ -292,7 +313,7 @@ describe("the testing export does not grow the client bundles", () => {
     const pkg = JSON.parse(await readFile(path.join(root, "package.json"), "utf8")) as { scripts: { build: string } };
     expect(pkg.scripts.build).toContain(`${CLIENT_BUILD} `);
     const alone = await build({ absWorkingDir: root, entryPoints: ["src/index.ts", "src/browser.ts"], bundle: true, format: "esm", platform: "neutral", target: "es2022", external: ["openapi-fetch"], outdir: "dist", write: false, metafile: true, logLevel: "silent" });
-    expect(Object.keys(alone.metafile.inputs).filter((file) => !file.startsWith("src/") && !file.startsWith("generated/client-validators") && !file.startsWith("generated/validators") && !file.includes("openapi-fetch"))).toEqual([]);
+    expect(Object.keys(alone.metafile.inputs).filter((file) => !file.startsWith("src/") && !file.startsWith("generated/client-validators") && !file.startsWith("generated/client-responses") && !file.startsWith("generated/validators") && !file.includes("openapi-fetch"))).toEqual([]);
     for (const output of alone.outputFiles) {
       const name = path.basename(output.path);
       const shipped = await readFile(path.join(installed, "dist", name));
