@@ -4,6 +4,7 @@ import os from "node:os";
 import { benchColdStart, benchConcurrency, benchOverhead } from "./client.ts";
 import { benchContract } from "./contract.ts";
 import { benchSize } from "./size.ts";
+import { benchSpecDiff } from "./spec-diff.ts";
 import { fmt } from "./stats.ts";
 import { benchValidation } from "./validation.ts";
 
@@ -22,6 +23,7 @@ const coldStart = await step("3 cold start", () => benchColdStart());
 const concurrency = await step("4 concurrency", () => benchConcurrency());
 const contract = await step("5 conformance run", () => benchContract());
 const size = await step("6 bundle size", () => benchSize());
+const specDiff = await step("7 spec:diff", () => benchSpecDiff());
 
 const rows: Array<[string, string, string]> = [
   ["1 client overhead", `client ${fmt(overhead.client_us_per_call, 0)} µs/call vs hand fetch ${fmt(overhead.hand_fetch_us_per_call, 0)} µs/call (${overhead.calls_each} calls each)`, `ratio ${fmt(overhead.ratio)} (paired; ${fmt(overhead.ratio_of_medians)} of medians; budget ≤ ${overhead.budget})${overhead.within_budget ? "" : "  MISSED"}; fetch + same validation + timeout without openapi-fetch: ${fmt(overhead.validated_fetch_ratio)}`],
@@ -30,6 +32,7 @@ const rows: Array<[string, string, string]> = [
   ["4 concurrency", `${concurrency.concurrent_logins} concurrent logins: ${concurrency.token_requests} token request(s), ${fmt(concurrency.logins_per_s, 0)} logins/s`, concurrency.token_requests === 1 ? "single flight ok" : "MISSED: more than one token request"],
   ["5 conformance run", contract.map((c) => `${c.target}: ${fmt(c.wall_s, 1)} s, ${c.requests} requests, exit ${c.exit_code}`).join("; "), contract.every((c) => c.exit_code === 0) ? "all passed" : "a run failed"],
   ["6 bundle size", `${fmt(size.minified_bytes / 1024, 1)} KB minified, ${fmt(size.gzipped_bytes / 1024, 1)} KB gzipped`, `budget ≤ ${fmt(size.budget_gzipped_bytes / 1024, 0)} KB gzipped${size.within_budget ? "" : "  MISSED"}`],
+  ["7 spec:diff", `npm run spec:diff on this spec, a typical change: ${fmt(specDiff.changed_s, 1)} s; unchanged: ${fmt(specDiff.unchanged_s, 1)} s (median of ${specDiff.runs_each}; ${specDiff.changed_verdict}); tsc typecheck of the project ${fmt(specDiff.typecheck_s, 1)} s`, `ratio to typecheck ${fmt(specDiff.ratio_to_typecheck)}; budget ≤ ${specDiff.budget_s} s${specDiff.within_budget ? "" : "  MISSED"}`],
 ];
 const w0 = Math.max(...rows.map((r) => r[0].length));
 console.log(`\n${"benchmark".padEnd(w0)} | measured | verdict`);
@@ -46,6 +49,7 @@ const results = {
   concurrency,
   contract,
   size,
+  spec_diff: specDiff,
 };
 await writeFile(new URL("./results.json", import.meta.url), `${JSON.stringify(results, null, 2)}\n`);
 console.log(`\nwrote bench/results.json (${fmt(results.total_s, 1)} s)`);

@@ -10,8 +10,8 @@ const USAGE = `Usage: npm run spec:diff -- [--base REF] [--allow-breaking]
 
 Compares openapi/ at the git ref REF (default: the merge-base of HEAD with the default branch,
 else HEAD) with the working tree, classifies every change as breaking, compatible or
-documentation-only, checks the generated types of both for assignability, and compiles src/,
-examples/ and test/ against the new types. Writes reports/spec-diff.md and reports/spec-diff.json.
+documentation-only, checks the generated types of both for assignability, and compiles src/
+and examples/ against the new types. Writes reports/spec-diff.md and reports/spec-diff.json.
 
 Exit codes: 0 nothing breaks (or --allow-breaking), 1 something breaks, 2 cannot run.`;
 

@@ -161,6 +161,19 @@ describe("spec:diff type level: the project's own code against the new types", (
     expect(result.summary.typeLevelBreaks).toBe(1);
   });
 
+  it("compiles examples/ too, but not test/ (npm test's typecheck does), nor code that does not import the types", async () => {
+    const unrelated = `export const oops: number = "pre-existing, and not about the spec";\n`;
+    const repo = await repoFor("response-property-removed.yaml", "base.yaml", {
+      "tsconfig.json": tsconfig.replace('["src"]', '["src", "examples", "test"]'),
+      "examples/use.ts": user,
+      "test/use.test.ts": user,
+      "src/unrelated.ts": unrelated,
+    });
+    const result = await runSpecDiff({ cwd: repo.dir });
+    expect(result.typeLevel.compile.errors.map((e) => e.file)).toEqual([path.join("examples", "use.ts")]);
+    expect(result.typeLevel.compile.files).toBe(2);
+  });
+
   it("counts only errors the new types cause, not ones the code had before", async () => {
     const broken = user + `export const oops: number = "not a number";\n`;
     const repo = await repoFor("response-optional-property-added.yaml", "base.yaml", { "tsconfig.json": tsconfig, "src/use.ts": broken });

@@ -41,7 +41,7 @@ const verdict = (result: SpecDiffResult, allowBreaking: boolean) =>
 const headline = (r: SpecDiffResult) =>
   `${r.summary.breaking} breaking, ${r.summary.compatible} compatible, ${r.summary.documentationOnly} documentation-only; ` +
   `type level: ${r.typeLevel.checks.filter((c) => c.ok).length}/${r.typeLevel.checks.length} assignability checks pass, ` +
-  `${r.typeLevel.compile.errors.length} new compile errors in ${r.typeLevel.compile.files} files of src/, examples/, test/`;
+  `${r.typeLevel.compile.errors.length} new compile errors in ${r.typeLevel.compile.files} files of src/, examples/`;
 
 const baseName = (r: SpecDiffResult) => `${r.base.ref === r.base.commit ? r.base.commit.slice(0, 12) : `${r.base.ref} (${r.base.commit.slice(0, 12)})`}`;
 
