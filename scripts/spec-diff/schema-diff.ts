@@ -108,6 +108,12 @@ export function diffSchema(before: unknown, after: unknown, ctx: SchemaContext, 
   // Annotations: prose, samples and extensions.
   for (const key of keys) if (isDocKey(key) && !equal(a[key], b[key])) say("annotation", "docs", `${key} is documentation`, key);
 
+  // readOnly/writeOnly on a schema compared here: it is on this side in both versions (a property that
+  // moves out of or into this side is judged in diffObject), so the flag only matters to the other side.
+  for (const key of ["readOnly", "writeOnly"]) {
+    if ((a[key] === true) !== (b[key] === true)) say(`${key}-changed`, "docs", `${key} changed: it only affects the other direction`, key);
+  }
+
   // A schema wrapped as one alternative of a new anyOf/oneOf (or unwrapped from one).
   for (const comb of ["anyOf", "oneOf"] as const) {
     const wrapped = (outer: Json, innerSchema: Json) => Array.isArray(outer[comb]) && !(comb in innerSchema)

@@ -259,11 +259,16 @@ function compileProject(root: string, files: string[], options: ts.CompilerOptio
 const withoutComments = (types: string) =>
   ts.createPrinter({ removeComments: true }).printFile(ts.createSourceFile("schema.d.ts", types, ts.ScriptTarget.ES2022, false));
 
-/** Both halves of the type-level check. `root` is the project whose src/ and examples/ are compiled. */
-export async function typeLevel(before: Json, after: Json, root: string): Promise<TypeLevelResult> {
+/**
+ * Both halves of the type-level check. `root` is the project whose src/ and examples/ are compiled;
+ * without one, only the assignability checks run.
+ */
+export async function typeLevel(before: Json, after: Json, root?: string): Promise<TypeLevelResult> {
   const [oldTypes, newTypes] = await Promise.all([typesModule(before), typesModule(after)]);
-  const scratch = path.join(root, ".spec-diff-scratch");
+  // The checks live in memory; the scratch directory only names them (it need not exist).
+  const scratch = path.join(root ?? process.cwd(), ".spec-diff-scratch");
   const checks = runChecks(oldTypes, newTypes, planChecks(before, after), scratch);
+  if (root === undefined) return { checks, compile: { files: 0, errors: [] } };
 
   const files = CONSUMER_CODE.flatMap((d) => listTs(path.join(root, d)));
   // When the declarations are the same but for comments, no file can compile differently.
