@@ -49,12 +49,20 @@ function valueSet(s: Json): unknown[] | undefined {
  */
 export function matchesAnything(pattern: string): boolean {
   try {
-    const regex = new RegExp(pattern, "u");
-    if (!/[\^$]|\\[bB]|\(\?<?[=!]/.test(pattern) && regex.test("")) return true;
-    return /^\^?(\[\\s\\S\]|\[\\S\\s\]|\[\\d\\D\]|\[\\w\\W\]|\[\^\])\*\$?$/.test(pattern);
+    new RegExp(pattern, "u");
   } catch {
     return false;
   }
+  // One leading ^ (start of input: always met at position 0) or one trailing $ (met at the end) changes nothing.
+  for (const body of [pattern, pattern.replace(/^\^/, ""), pattern.replace(/(?<!\\)\$$/, "")]) {
+    if (/[\^$]|\\[bB]|\(\?<?[=!]/.test(body)) continue;
+    try {
+      if (new RegExp(body, "u").test("")) return true;
+    } catch {
+      // The part left is not a regular expression on its own: no decision from it.
+    }
+  }
+  return /^\^?(\[\\s\\S\]|\[\\S\\s\]|\[\\d\\D\]|\[\\w\\W\]|\[\^\])\*\$?$/.test(pattern);
 }
 
 /**
