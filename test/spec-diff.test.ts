@@ -142,6 +142,37 @@ describe("spec:diff on the real spec", () => {
   });
 });
 
+describe("spec:diff provenance: the new spec's annotations, checked as npm test checks them", () => {
+  const sources = "# Sources\n\n## Sources\n\n| # | page | url |\n| --- | --- | --- |\n| 1 | docs | https://docs.example.com/login |\n";
+  const annotated = (spec: string) => spec.replace("    post:\n      operationId: create_session\n", "    post:\n      operationId: create_session\n      x-source: https://docs.example.com/unlisted\n");
+
+  it("names each node without x-source or x-curated, and a source not in openapi/SOURCES.md; exit 1 even with --allow-breaking", async () => {
+    const base = await readFixture("base.yaml");
+    const repo = await specRepo(base, annotated(base), { "openapi/SOURCES.md": sources });
+    repos.push(repo);
+    const result = await runSpecDiff({ cwd: repo.dir });
+    expect(result.kind).toBe("documentation-only");
+    expect(result.provenance.checked).toBe(true);
+    const problems = result.provenance.problems.map((p) => `${p.pointer} ${p.problem}`);
+    expect(problems).toContain("/paths/~1accounts~1{aid}~1sessions/post x-source https://docs.example.com/unlisted is not one of the listed sources");
+    expect(problems).toContain("/components/schemas/Session/properties/access_token has neither x-source nor x-curated");
+    expect(exitCodeFor(result, true)).toBe(1);
+  });
+
+  it("finds none in this project's spec, and does not check a project without openapi/SOURCES.md", async () => {
+    const spec = await readFile(path.join(projectRoot, "openapi", "login.yaml"), "utf8");
+    const sourcesMd = await readFile(path.join(projectRoot, "openapi", "SOURCES.md"), "utf8");
+    const [ours, plain] = await Promise.all([
+      specRepo(spec, spec, { "openapi/SOURCES.md": sourcesMd }),
+      specRepo(await readFixture("base.yaml"), await readFixture("formatting-only.yaml")),
+    ]);
+    repos.push(ours, plain);
+    const [a, b] = [await runSpecDiff({ cwd: ours.dir }), await runSpecDiff({ cwd: plain.dir })];
+    expect(a.provenance).toEqual({ checked: true, problems: [] });
+    expect(b.provenance).toEqual({ checked: false, problems: [] });
+  });
+});
+
 describe("spec:diff type level: the project's own code against the new types", () => {
   const tsconfig = JSON.stringify({ compilerOptions: { strict: true, module: "ESNext", moduleResolution: "Bundler", target: "ES2022", lib: ["ES2022"], noEmit: true, types: [] }, include: ["src"] });
   const user = [

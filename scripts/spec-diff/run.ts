@@ -1,5 +1,9 @@
 // Runs one comparison: the spec at a git ref against the working tree, schema rules and type level.
 import type { Change, Kind } from "./rules.ts";
+import { existsSync } from "node:fs";
+import { readFile } from "node:fs/promises";
+import path from "node:path";
+import { listedSources, provenanceProblems, type ProvenanceProblem } from "../provenance.ts";
 import { checkoutSpec, defaultBase, loadSpec, removeDir, repoRoot, resolveRef } from "./load-spec.ts";
 import type { TypeLevelResult } from "./type-check.ts";
 
@@ -13,6 +17,12 @@ export interface SpecDiffResult {
   changes: Change[];
   typeLevel: TypeLevelResult;
   summary: { breaking: number; compatible: number; documentationOnly: number; typeLevelBreaks: number };
+  /**
+   * Provenance problems of the new spec (scripts/provenance.ts: a node without x-source or x-curated,
+   * a source not listed in openapi/SOURCES.md), the ones `npm test` fails on. Checked only when the
+   * working tree has openapi/SOURCES.md.
+   */
+  provenance: { checked: boolean; problems: ProvenanceProblem[] };
 }
 
 export interface RunOptions {
@@ -23,7 +33,7 @@ export interface RunOptions {
 }
 
 /** What `diffSpecs` returns: the verdict, every change, and the type-level result. */
-export type SpecComparison = Omit<SpecDiffResult, "base" | "head">;
+export type SpecComparison = Omit<SpecDiffResult, "base" | "head" | "provenance">;
 
 /**
  * Compares two bundled specs in memory: the schema rules, then the type level. With `root`, the
@@ -58,12 +68,23 @@ export async function runSpecDiff({ cwd, base }: RunOptions): Promise<SpecDiffRe
   try {
     const before = await loadSpec(baseDir, `${chosen.ref} (${commit.slice(0, 12)})`);
     const after = await loadSpec(root, "the working tree");
-    return { base: { ref: chosen.ref, commit, how: chosen.how }, head: "working tree", ...(await diffSpecs(before, after, { root })) };
+    const comparison = await diffSpecs(before, after, { root });
+    return { base: { ref: chosen.ref, commit, how: chosen.how }, head: "working tree", ...comparison, provenance: await provenanceOf(after, root) };
   } finally {
     await removeDir(baseDir);
   }
 }
 
-/** 0 when nothing breaks, 1 when something does (0 with --allow-breaking; it is still reported). */
-export const exitCodeFor = (result: Pick<SpecDiffResult, "kind">, allowBreaking: boolean): 0 | 1 =>
-  result.kind === "breaking" && !allowBreaking ? 1 : 0;
+async function provenanceOf(spec: Json, root: string): Promise<SpecDiffResult["provenance"]> {
+  const sourcesFile = path.join(root, "openapi", "SOURCES.md");
+  if (!existsSync(sourcesFile)) return { checked: false, problems: [] };
+  return { checked: true, problems: provenanceProblems(spec, listedSources(await readFile(sourcesFile, "utf8"))) };
+}
+
+/**
+ * 1 when something breaks (0 with --allow-breaking; it is still reported), and 1 when the new spec has
+ * provenance problems, which --allow-breaking does not waive: they are not a change to judge but a
+ * missing annotation, and `npm test` fails on them.
+ */
+export const exitCodeFor = (result: Pick<SpecDiffResult, "kind"> & Partial<Pick<SpecDiffResult, "provenance">>, allowBreaking: boolean): 0 | 1 =>
+  (result.kind === "breaking" && !allowBreaking) || (result.provenance?.problems.length ?? 0) > 0 ? 1 : 0;
