@@ -10,10 +10,13 @@ const USAGE = `Usage: npm run spec:diff -- [--base REF] [--allow-breaking]
 
 Compares openapi/ at the git ref REF (default: the merge-base of HEAD with the default branch,
 else HEAD) with the working tree, classifies every change as breaking, compatible or
-documentation-only, checks the generated types of both for assignability, and compiles src/,
-examples/ and test/ against the new types. Writes reports/spec-diff.md and reports/spec-diff.json.
+documentation-only, checks the generated types of both for assignability, and compiles src/
+and examples/ against the new types. Also reports provenance problems of the new spec (a node without
+x-source or x-curated, a source not in openapi/SOURCES.md). Writes reports/spec-diff.md and
+reports/spec-diff.json. Programmatic entry: runSpecDiff({ cwd, base }) in scripts/spec-diff/run.ts.
 
-Exit codes: 0 nothing breaks (or --allow-breaking), 1 something breaks, 2 cannot run.`;
+Exit codes: 0 nothing breaks (or --allow-breaking) and no provenance problem, 1 something breaks or a
+provenance problem (--allow-breaking does not waive those), 2 cannot run.`;
 
 async function main(): Promise<number> {
   let args;

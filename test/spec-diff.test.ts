@@ -36,33 +36,33 @@ interface Fixture {
 
 const FIXTURES: Fixture[] = [
   { file: "response-enum-widened.yaml", kind: "breaking", exit: 1, typeBreak: JSON_200,
-    changes: [["breaking", JSON_200, "/properties/token_type/enum/1", "enum value added: response widened"]] },
+    changes: [["breaking", JSON_200, "/properties/token_type/enum", "enum value added: response widened"]] },
   { file: "request-enum-narrowed.yaml", kind: "breaking", exit: 1, typeBreak: BODY,
-    changes: [["breaking", BODY, "/properties/type/enum/1", "enum value removed: request narrowed"]] },
+    changes: [["breaking", BODY, "/properties/type/enum", "enum value removed: request narrowed"]] },
   { file: "request-enum-widened.yaml", kind: "compatible", exit: 0,
-    changes: [["compatible", BODY, "/properties/type/enum/2", "enum value added: request widened"]] },
+    changes: [["compatible", BODY, "/properties/type/enum", "enum value added: request widened"]] },
   { file: "request-required-added.yaml", kind: "breaking", exit: 1, typeBreak: BODY,
-    changes: [["breaking", BODY, "/required/2", "property made required: request narrowed"]] },
+    changes: [["breaking", BODY, "/required", "property made required: request narrowed"]] },
   { file: "response-property-removed.yaml", kind: "breaking", exit: 1,
-    changes: [["breaking", JSON_200, "/properties/refresh_token", "property removed from a response"]] },
+    changes: [["breaking", JSON_200, "/properties/refresh_token", "property removed: consumers that read it break"]] },
   { file: "response-required-removed.yaml", kind: "breaking", exit: 1, typeBreak: JSON_200,
-    changes: [["breaking", JSON_200, "/required/2", "property made optional: response widened"]] },
+    changes: [["breaking", JSON_200, "/required", "property made optional: response widened"]] },
   { file: "request-optional-property-added.yaml", kind: "compatible", exit: 0,
     changes: [["compatible", BODY, "/properties/remember", "optional property added"]] },
   { file: "response-optional-property-added.yaml", kind: "compatible", exit: 0,
-    changes: [["compatible", JSON_200, "/properties/scope", "optional property added"]] },
-  { file: "status-added.yaml", kind: "breaking", exit: 1,
-    changes: [["breaking", "response 429", "", "response status added: response widened"]] },
+    changes: [["compatible", JSON_200, "/properties/scope", "property added (objects are open"]] },
+  { file: "status-added.yaml", kind: "compatible", exit: 0,
+    changes: [["compatible", "response 429", "", "error status added"]] },
   { file: "status-removed.yaml", kind: "compatible", exit: 0,
-    changes: [["compatible", "response 400", "", "response status removed: response narrowed"]] },
+    changes: [["compatible", "response 400", "", "error status removed"]] },
   { file: "request-pattern-added.yaml", kind: "breaking", exit: 1,
     changes: [["breaking", BODY, "/properties/email/pattern", "pattern added: request narrowed"]] },
   { file: "request-pattern-removed.yaml", kind: "compatible", exit: 0,
     changes: [["compatible", BODY, "/properties/pin/pattern", "pattern removed: request widened"]] },
   { file: "request-pattern-changed.yaml", kind: "breaking", exit: 1,
-    changes: [["breaking", BODY, "/properties/pin/pattern", "pattern changed"]] },
+    changes: [["breaking", BODY, "/properties/pin/pattern", "pattern replaced: whether the new regular expression"]] },
   { file: "parameter-pattern-changed.yaml", kind: "breaking", exit: 1,
-    changes: [["breaking", "parameter aid (path)", "/pattern", "pattern changed"]] },
+    changes: [["breaking", "parameter aid (path)", "/schema/pattern", "pattern replaced: whether the new regular expression"]] },
   { file: "response-pattern-added.yaml", kind: "compatible", exit: 0,
     changes: [["compatible", JSON_200, "/properties/access_token/pattern", "pattern added: response narrowed"]] },
   { file: "response-pattern-removed.yaml", kind: "breaking", exit: 1,
@@ -84,7 +84,7 @@ const FIXTURES: Fixture[] = [
   { file: "documentation-only.yaml", kind: "documentation-only", exit: 0,
     changes: [
       ["documentation-only", "summary", "", "summary is documentation"],
-      ["documentation-only", "tags", "/0", "tags is documentation"],
+      ["documentation-only", "tags", "", "tags is documentation"],
       ["documentation-only", "description", "", "description is documentation"],
       ["documentation-only", "x-source", "", "x-source is documentation"],
       ["documentation-only", JSON_200, "/properties/expires_in/description", "description is documentation"],
@@ -142,6 +142,37 @@ describe("spec:diff on the real spec", () => {
   });
 });
 
+describe("spec:diff provenance: the new spec's annotations, checked as npm test checks them", () => {
+  const sources = "# Sources\n\n## Sources\n\n| # | page | url |\n| --- | --- | --- |\n| 1 | docs | https://docs.example.com/login |\n";
+  const annotated = (spec: string) => spec.replace("    post:\n      operationId: create_session\n", "    post:\n      operationId: create_session\n      x-source: https://docs.example.com/unlisted\n");
+
+  it("names each node without x-source or x-curated, and a source not in openapi/SOURCES.md; exit 1 even with --allow-breaking", async () => {
+    const base = await readFixture("base.yaml");
+    const repo = await specRepo(base, annotated(base), { "openapi/SOURCES.md": sources });
+    repos.push(repo);
+    const result = await runSpecDiff({ cwd: repo.dir });
+    expect(result.kind).toBe("documentation-only");
+    expect(result.provenance.checked).toBe(true);
+    const problems = result.provenance.problems.map((p) => `${p.pointer} ${p.problem}`);
+    expect(problems).toContain("/paths/~1accounts~1{aid}~1sessions/post x-source https://docs.example.com/unlisted is not one of the listed sources");
+    expect(problems).toContain("/components/schemas/Session/properties/access_token has neither x-source nor x-curated");
+    expect(exitCodeFor(result, true)).toBe(1);
+  });
+
+  it("finds none in this project's spec, and does not check a project without openapi/SOURCES.md", async () => {
+    const spec = await readFile(path.join(projectRoot, "openapi", "login.yaml"), "utf8");
+    const sourcesMd = await readFile(path.join(projectRoot, "openapi", "SOURCES.md"), "utf8");
+    const [ours, plain] = await Promise.all([
+      specRepo(spec, spec, { "openapi/SOURCES.md": sourcesMd }),
+      specRepo(await readFixture("base.yaml"), await readFixture("formatting-only.yaml")),
+    ]);
+    repos.push(ours, plain);
+    const [a, b] = [await runSpecDiff({ cwd: ours.dir }), await runSpecDiff({ cwd: plain.dir })];
+    expect(a.provenance).toEqual({ checked: true, problems: [] });
+    expect(b.provenance).toEqual({ checked: false, problems: [] });
+  });
+});
+
 describe("spec:diff type level: the project's own code against the new types", () => {
   const tsconfig = JSON.stringify({ compilerOptions: { strict: true, module: "ESNext", moduleResolution: "Bundler", target: "ES2022", lib: ["ES2022"], noEmit: true, types: [] }, include: ["src"] });
   const user = [
@@ -159,6 +190,19 @@ describe("spec:diff type level: the project's own code against the new types", (
       { file: path.join("src", "use.ts"), line: 2, message: expect.stringContaining("refresh_token") },
     ]);
     expect(result.summary.typeLevelBreaks).toBe(1);
+  });
+
+  it("compiles examples/ too, but not test/ (npm test's typecheck does), nor code that does not import the types", async () => {
+    const unrelated = `export const oops: number = "pre-existing, and not about the spec";\n`;
+    const repo = await repoFor("response-property-removed.yaml", "base.yaml", {
+      "tsconfig.json": tsconfig.replace('["src"]', '["src", "examples", "test"]'),
+      "examples/use.ts": user,
+      "test/use.test.ts": user,
+      "src/unrelated.ts": unrelated,
+    });
+    const result = await runSpecDiff({ cwd: repo.dir });
+    expect(result.typeLevel.compile.errors.map((e) => e.file)).toEqual([path.join("examples", "use.ts")]);
+    expect(result.typeLevel.compile.files).toBe(2);
   });
 
   it("counts only errors the new types cause, not ones the code had before", async () => {
@@ -189,7 +233,7 @@ describe("spec:diff CLI", () => {
     const { code, stdout } = await runCli(repo.dir);
     expect(code).toBe(1);
     expect(stdout).toMatch(/BREAKING/);
-    expect(stdout).toMatch(/breaking\s+POST \/accounts\/\{aid\}\/sessions\s+response 200 application\/json \/properties\/token_type\/enum\/1/);
+    expect(stdout).toMatch(/breaking\s+POST \/accounts\/\{aid\}\/sessions\s+response 200 application\/json \/properties\/token_type\/enum/);
     const md = await readFile(path.join(repo.dir, "reports", "spec-diff.md"), "utf8");
     expect(md).toContain("| breaking | POST /accounts/{aid}/sessions |");
     expect(md).toContain("breaking-spec-change");

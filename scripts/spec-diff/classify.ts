@@ -1,476 +1,35 @@
-// Classifies each change between two bundled specs as breaking, compatible or documentation-only, by direction.
-// api-smart-diff finds the changes (semantic: $refs resolved, allOf merged, arrays matched by value);
-// its own breaking/non-breaking verdict is kept for reference but not used: it judges several response
-// changes the other way round from the direction rules below (see README, "Changing the spec").
-import { apiCompare, type Diff } from "api-smart-diff";
+// Classifies every change between two bundled specs as breaking, compatible or documentation-only.
+// Operations are matched by method and URL shape; parameters by location and name (path-level ones
+// merged into each operation, as OpenAPI says); responses by status; bodies by media type; schemas
+// keyword by keyword (schema-diff.ts). Each rule, and how it differs from oasdiff's, is in docs/spec.md.
+import { type Change, collector, type Effect, type Emit, equal, isDocKey, isObject, type Json, type Kind, type Side } from "./rules.ts";
+import { diffSchema } from "./schema-diff.ts";
 
-export type Kind = "breaking" | "compatible" | "documentation-only";
-/** What a change does to the set of values (or requests, responses) the spec allows. */
-type Effect = "narrows" | "widens" | "both" | "neutral" | "docs";
-type Side = "request" | "response" | "other";
+export type { Change, Kind } from "./rules.ts";
 
-export interface Change {
-  kind: Kind;
-  /** `POST /accounts/{aid}/customers/login`, or `spec` for changes outside any operation. */
-  operation: string;
-  /** `request body`, `parameter aid`, `response 200`, `response 200 header request-id`, ... */
-  where: string;
-  /** JSON pointer inside `where` (inside the schema for schema changes). */
-  pointer: string;
-  action: Diff["action"];
-  before?: unknown;
-  after?: unknown;
-  /** Why this kind: the rule that decided it. */
-  reason: string;
-  /** api-smart-diff's own verdict, for reference. */
-  library: Diff["type"];
-}
-
-type Json = Record<string, unknown>;
-type Path = readonly (string | number)[];
-
-const METHODS = new Set(["get", "put", "post", "delete", "options", "head", "patch", "trace"]);
-
-/** Keys whose value is prose or samples, never a constraint. */
-const DOC_KEYS = new Set([
-  "description", "summary", "title", "example", "examples", "externalDocs", "$comment",
-  "deprecated", "tags", "contact", "license", "termsOfService", "links", "xml", "readOnly", "writeOnly",
-]);
-const isDocKey = (key: string | number | undefined) =>
-  typeof key === "string" && (DOC_KEYS.has(key) || key.startsWith("x-"));
-
-/** Lower bounds: raising one narrows. Upper bounds: lowering one narrows. */
-const LOWER_BOUNDS = new Set(["minLength", "minimum", "exclusiveMinimum", "minItems", "minProperties", "minContains"]);
-const UPPER_BOUNDS = new Set(["maxLength", "maximum", "exclusiveMaximum", "maxItems", "maxProperties", "maxContains"]);
-/** Keywords that only add a constraint: adding narrows, removing widens, replacing may do both. */
-const CONSTRAINTS = new Set(["pattern", "format", "const", "multipleOf", "uniqueItems", "not", "dependentRequired",
-  "contentMediaType", "contentEncoding", "propertyNames", "contains", "unevaluatedProperties", "unevaluatedItems"]);
-/** Keywords whose value is a subschema to walk into. */
-const SCHEMA_CHILD = new Set(["items", "additionalProperties", "contains", "propertyNames", "unevaluatedProperties",
-  "unevaluatedItems", "if", "then", "else"]);
-const SCHEMA_MAP = new Set(["properties", "patternProperties", "$defs", "dependentSchemas"]);
-const SCHEMA_LIST = new Set(["allOf", "anyOf", "oneOf", "prefixItems"]);
-
-const typeSet = (t: unknown): Set<string> => {
-  const list = Array.isArray(t) ? t.map(String) : t === undefined ? [] : [String(t)];
-  const set = new Set(list);
-  if (set.has("number")) set.add("integer");
-  return set;
-};
-const subset = (a: Set<string>, b: Set<string>) => [...a].every((x) => b.has(x));
-
-function getAt(root: unknown, path: Path): unknown {
-  let node = root;
-  for (const key of path) {
-    if (node === null || typeof node !== "object") return undefined;
-    node = (node as Record<string | number, unknown>)[key];
-  }
-  return node;
-}
-
-const flip = (e: Effect): Effect => (e === "narrows" ? "widens" : e === "widens" ? "narrows" : e);
-
-interface Verdict {
-  effect: Effect;
-  rule: string;
-}
-
-/** `required: true|false` on a parameter, request body or header; absent means false. */
-function requiredFlag(diff: Diff, what: string): Verdict {
-  const before = diff.before === true;
-  const after = diff.after === true;
-  if (before === after) return { effect: "docs", rule: `${what} required: ${String(after)} is the default, spelled out or dropped` };
-  return after ? { effect: "narrows", rule: `${what} made required` } : { effect: "widens", rule: `${what} made optional` };
-}
+const METHODS = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
+/** Path-item and operation keys compared by a rule below. */
+const OPERATION_KEYS = new Set(["parameters", "requestBody", "responses", "security", "servers", "operationId", "callbacks"]);
 
 /**
- * The effect of a change at `rest` inside a schema (path relative to the schema root).
- * `merged` is api-smart-diff's merged document and `schemaPath` the schema root's path in it.
- */
-function schemaEffect(diff: Diff, rest: Path, merged: unknown, schemaPath: Path, side: Side): Verdict {
-  let inverted = false;
-  let i = 0;
-  while (i < rest.length) {
-    const key = rest[i];
-    const last = i === rest.length - 1;
-    if (typeof key === "string" && SCHEMA_MAP.has(key)) {
-      if (i + 1 >= rest.length) return keywordEffect(diff, key, inverted);
-      if (i + 2 === rest.length && key === "properties") {
-        const parent = getAt(merged, [...schemaPath, ...rest.slice(0, i)]) as Json | undefined;
-        return propertyEffect(diff, parent, side, inverted);
-      }
-      i += 2;
-      continue;
-    }
-    if (typeof key === "string" && SCHEMA_LIST.has(key)) {
-      if (i + 1 >= rest.length) return keywordEffect(diff, key, inverted);
-      if (i + 2 === rest.length) return branchEffect(diff, key, inverted);
-      i += 2;
-      continue;
-    }
-    if (key === "not") inverted = !inverted;
-    if (typeof key === "string" && SCHEMA_CHILD.has(key) && !last) {
-      // Inside if/then/else the direction is not decidable from one keyword.
-      if (key === "if" || key === "then" || key === "else") return { effect: "both", rule: `changed inside ${key}` };
-      i += 1;
-      continue;
-    }
-    if (key === "not" && !last) {
-      i += 1;
-      continue;
-    }
-    return keywordEffect(diff, String(key), inverted, rest.slice(i + 1));
-  }
-  // The whole schema added, removed or replaced.
-  return { effect: diff.action === "add" ? "narrows" : diff.action === "remove" ? "widens" : "both", rule: "schema " + diff.action };
-}
-
-function propertyEffect(diff: Diff, parent: Json | undefined, side: Side, inverted: boolean): Verdict {
-  const closed = parent?.additionalProperties === false;
-  if (diff.action === "add") {
-    if (closed) return { effect: inverted ? "narrows" : "widens", rule: "property added to a closed object" };
-    return { effect: "neutral", rule: "optional property added" };
-  }
-  if (diff.action === "remove") {
-    // Responses: consumers may read it. Requests: callers that send it lose its effect (or are rejected
-    // by a closed object); the schema alone cannot say the server still honours it, so judged breaking.
-    return side === "response"
-      ? { effect: "both", rule: "property removed from a response" }
-      : { effect: "both", rule: "property removed from a request" };
-  }
-  return { effect: "both", rule: "property renamed or replaced" };
-}
-
-function branchEffect(diff: Diff, keyword: string, inverted: boolean): Verdict {
-  const fix = (e: Effect) => (inverted ? flip(e) : e);
-  if (keyword === "anyOf") {
-    if (diff.action === "add") return { effect: fix("widens"), rule: "anyOf alternative added" };
-    if (diff.action === "remove") return { effect: fix("narrows"), rule: "anyOf alternative removed" };
-  }
-  if (keyword === "allOf") {
-    if (diff.action === "add") return { effect: fix("narrows"), rule: "allOf part added" };
-    if (diff.action === "remove") return { effect: fix("widens"), rule: "allOf part removed" };
-  }
-  // oneOf is exclusive: a new branch can make a valid value match twice, and a removed one can
-  // make a doubly matching value valid. prefixItems position changes shift every later item.
-  return { effect: "both", rule: `${keyword} branch ${diff.action}` };
-}
-
-function keywordEffect(diff: Diff, keyword: string, inverted: boolean, inner: Path = []): Verdict {
-  const fix = (v: Verdict): Verdict => (inverted ? { ...v, effect: flip(v.effect) } : v);
-  const { action, before, after } = diff;
-  if (isDocKey(keyword) || inner.some((k) => typeof k === "string" && k.startsWith("x-"))) {
-    return { effect: "docs", rule: `${keyword} is documentation` };
-  }
-  if (keyword === "enum") {
-    if (action === "add") return fix({ effect: "widens", rule: inner.length ? "enum value added" : "enum added" });
-    if (action === "remove") return fix({ effect: "narrows", rule: inner.length ? "enum value removed" : "enum removed" });
-    if (inner.length === 0) {
-      // The whole enum replaced: compare the value sets.
-      const b = new Set((before as unknown[]).map((v) => JSON.stringify(v)));
-      const a = new Set((after as unknown[]).map((v) => JSON.stringify(v)));
-      if (subset(b, a)) return fix({ effect: "widens", rule: "enum values added" });
-      if (subset(a, b)) return fix({ effect: "narrows", rule: "enum values removed" });
-    }
-    return fix({ effect: "both", rule: "enum value replaced" });
-  }
-  if (keyword === "required") {
-    if (action === "add") return fix({ effect: "narrows", rule: inner.length ? "property made required" : "required added" });
-    if (action === "remove") return fix({ effect: "widens", rule: inner.length ? "property made optional" : "required removed" });
-    return fix({ effect: "both", rule: "required property replaced" });
-  }
-  if (keyword === "type") {
-    if (action === "add" && inner.length === 0) return fix({ effect: "narrows", rule: "type added" });
-    if (action === "remove" && inner.length === 0) return fix({ effect: "widens", rule: "type removed" });
-    if (action === "add") return fix({ effect: "widens", rule: "type alternative added" });
-    if (action === "remove") return fix({ effect: "narrows", rule: "type alternative removed" });
-    const b = typeSet(before);
-    const a = typeSet(after);
-    if (subset(b, a)) return fix({ effect: "widens", rule: "type widened" });
-    if (subset(a, b)) return fix({ effect: "narrows", rule: "type narrowed" });
-    return fix({ effect: "both", rule: "type changed" });
-  }
-  if (keyword === "nullable") {
-    const b = before === true;
-    const a = after === true;
-    if (a === b) return { effect: "neutral", rule: "nullable unchanged" };
-    return fix({ effect: a ? "widens" : "narrows", rule: a ? "made nullable" : "made non-nullable" });
-  }
-  if (keyword === "additionalProperties" && typeof (after ?? before) === "boolean") {
-    const allows = (v: unknown) => v !== false;
-    if (allows(before) === allows(after)) return { effect: "neutral", rule: "additionalProperties unchanged" };
-    return fix({ effect: allows(after) ? "widens" : "narrows", rule: allows(after) ? "object opened" : "object closed" });
-  }
-  if (LOWER_BOUNDS.has(keyword) || UPPER_BOUNDS.has(keyword)) {
-    if (action === "add") return fix({ effect: "narrows", rule: `${keyword} added` });
-    if (action === "remove") return fix({ effect: "widens", rule: `${keyword} removed` });
-    if (typeof before === "number" && typeof after === "number") {
-      const raised = after > before;
-      const narrows = LOWER_BOUNDS.has(keyword) ? raised : !raised;
-      return fix({ effect: narrows ? "narrows" : "widens", rule: `${keyword} ${raised ? "raised" : "lowered"}` });
-    }
-    return fix({ effect: "both", rule: `${keyword} changed` });
-  }
-  if (CONSTRAINTS.has(keyword) || SCHEMA_CHILD.has(keyword)) {
-    if (action === "add") return fix({ effect: "narrows", rule: `${keyword} added` });
-    if (action === "remove") return fix({ effect: "widens", rule: `${keyword} removed` });
-    // Whether one regular expression (or format) accepts a subset of another is not decided here.
-    return fix({ effect: "both", rule: `${keyword} changed` });
-  }
-  // default, discriminator, $schema and anything unknown: no rule says which way it goes.
-  return { effect: "both", rule: `${keyword} changed (no direction rule: judged breaking to be safe)` };
-}
-
-/** Requests: narrowing breaks callers. Responses: widening breaks consumers. */
-function kindOf(effect: Effect, side: Side): Kind {
-  if (effect === "docs") return "documentation-only";
-  if (effect === "neutral") return "compatible";
-  if (effect === "both") return "breaking";
-  if (side === "request") return effect === "narrows" ? "breaking" : "compatible";
-  if (side === "response") return effect === "widens" ? "breaking" : "compatible";
-  return "breaking";
-}
-
-interface Located {
-  operation: string;
-  where: string;
-  side: Side;
-  /** Path of the schema root in the merged document, when the change is inside a schema. */
-  schemaPath?: Path;
-  rest: Path;
-  /** A verdict decided by the location alone (an operation, status, media type... added or removed). */
-  verdict?: Verdict;
-}
-
-const ptr = (path: Path) => (path.length ? "/" + path.map((p) => String(p).replaceAll("~", "~0").replaceAll("/", "~1")).join("/") : "");
-
-/** Locates a change under one operation (or path item, for path-level parameters). */
-function locateInOperation(diff: Diff, merged: unknown, operation: string, base: Path, rest: Path): Located {
-  const [head, ...tail] = rest;
-  const at = (where: string, side: Side, extra: Partial<Located> = {}): Located => ({ operation, where, side, rest: tail, ...extra });
-  if (head === undefined) {
-    return { operation, where: "operation", side: "other", rest, verdict: { effect: "both", rule: diff.action === "add" ? "operation added" : "operation removed" } };
-  }
-  if (head === "parameters") {
-    const index = tail[0];
-    const name = paramName(merged, base, index);
-    const inner = tail.slice(1);
-    const loc: Located = { operation, where: `parameter ${name}`, side: "request", rest: inner };
-    if (inner.length === 0) {
-      const value = (diff.after ?? diff.before) as Json | undefined;
-      if (diff.action === "add") loc.verdict = value?.required === true
-        ? { effect: "narrows", rule: "required parameter added" }
-        : { effect: "neutral", rule: "optional parameter added" };
-      else loc.verdict = { effect: "both", rule: `parameter ${diff.action === "remove" ? "removed" : "replaced"}` };
-      return loc;
-    }
-    if (inner[0] === "schema") return { ...loc, schemaPath: [...base, "parameters", index!, "schema"], rest: inner.slice(1) };
-    if (inner[0] === "required") {
-      loc.verdict = requiredFlag(diff, "parameter");
-      return loc;
-    }
-    if (inner[0] === "name" && inner.length === 1) {
-      loc.verdict = { effect: "both", rule: "parameter renamed" };
-      return loc;
-    }
-    return loc;
-  }
-  if (head === "requestBody") {
-    if (tail.length === 0) {
-      const value = (diff.after ?? diff.before) as Json | undefined;
-      const verdict: Verdict = diff.action === "add"
-        ? (value?.required === true ? { effect: "narrows", rule: "required request body added" } : { effect: "neutral", rule: "optional request body added" })
-        : { effect: "both", rule: `request body ${diff.action === "remove" ? "removed" : "replaced"}` };
-      return at("request body", "request", { verdict });
-    }
-    if (tail[0] === "required" && tail.length === 1) {
-      return at("request body", "request", { verdict: requiredFlag(diff, "request body") });
-    }
-    if (tail[0] === "content") return locateContent(diff, operation, "request body", "request", [...base, "requestBody"], tail);
-    return at("request body", "request");
-  }
-  if (head === "responses") {
-    const status = tail[0];
-    if (status === undefined) return at("responses", "response", { verdict: { effect: "both", rule: "responses replaced" } });
-    const where = `response ${status}`;
-    const inner = tail.slice(1);
-    if (inner.length === 0) {
-      return { operation, where, side: "response", rest: inner, verdict: diff.action === "add"
-        ? { effect: "widens", rule: "response status added" }
-        : diff.action === "remove" ? { effect: "narrows", rule: "response status removed" } : { effect: "both", rule: "response replaced" } };
-    }
-    if (inner[0] === "content") return locateContent(diff, operation, where, "response", [...base, "responses", status], inner);
-    if (inner[0] === "headers" && inner[1] !== undefined) {
-      const hWhere = `${where} header ${inner[1]}`;
-      const hRest = inner.slice(2);
-      if (hRest.length === 0) {
-        return { operation, where: hWhere, side: "response", rest: hRest, verdict: diff.action === "add"
-          ? { effect: "neutral", rule: "response header added" }
-          : { effect: "both", rule: `response header ${diff.action === "remove" ? "removed" : "replaced"}` } };
-      }
-      if (hRest[0] === "schema") return { operation, where: hWhere, side: "response", schemaPath: [...base, "responses", status, "headers", inner[1], "schema"], rest: hRest.slice(1) };
-      if (hRest[0] === "required") {
-        return { operation, where: hWhere, side: "response", rest: hRest, verdict: requiredFlag(diff, "header") };
-      }
-      return { operation, where: hWhere, side: "response", rest: hRest };
-    }
-    return { operation, where, side: "response", rest: inner };
-  }
-  if (isDocKey(head)) return at(String(head), "other", { verdict: { effect: "docs", rule: `${String(head)} is documentation` } });
-  if (head === "security") return at("security", "request", { verdict: securityVerdict(diff, tail) });
-  if (head === "servers") return at("servers", "request", { verdict: serversVerdict(diff, tail) });
-  if (head === "operationId") {
-    return at("operationId", "other", { verdict: { effect: "neutral", rule: "operationId changed: the generated `operations` key changes, not the wire" } });
-  }
-  return at(String(head), "other");
-}
-
-function locateContent(diff: Diff, operation: string, where: string, side: Side, base: Path, rest: Path): Located {
-  // rest = ["content", mediaType?, ...]
-  const media = rest[1];
-  const inner = rest.slice(2);
-  if (media === undefined) return { operation, where, side, rest, verdict: { effect: "both", rule: "content replaced" } };
-  const mWhere = `${where} ${media}`;
-  if (inner.length === 0) {
-    // A new media type is one more kind of body: compatible for requests, breaking for responses.
-    return { operation, where: mWhere, side, rest: inner, verdict: diff.action === "add"
-      ? { effect: "widens", rule: "media type added" }
-      : diff.action === "remove" ? { effect: "narrows", rule: "media type removed" } : { effect: "both", rule: "media type replaced" } };
-  }
-  if (inner[0] === "schema") return { operation, where: mWhere, side, schemaPath: [...base, "content", media, "schema"], rest: inner.slice(1) };
-  return { operation, where: mWhere, side, rest: inner };
-}
-
-function paramName(merged: unknown, base: Path, index: string | number | undefined): string {
-  const value = index === undefined ? undefined : (getAt(merged, [...base, "parameters", index]) as Json | undefined);
-  if (value && typeof value.name === "string") return `${value.name} (${String(value.in)})`;
-  return String(index);
-}
-
-function securityVerdict(diff: Diff, rest: Path): Verdict {
-  // `security` is a list of alternatives: one more alternative is compatible, one fewer (or a changed one) breaks.
-  if (rest.length === 1 && diff.action === "add") return { effect: "widens", rule: "security alternative added" };
-  if (rest.length === 0 && diff.action === "remove") return { effect: "widens", rule: "security removed" };
-  if (rest.length >= 2 && diff.action === "remove") return { effect: "widens", rule: "scope no longer required" };
-  return { effect: "narrows", rule: `security requirement ${diff.action === "add" ? "added" : "changed"}` };
-}
-
-function serversVerdict(diff: Diff, rest: Path): Verdict {
-  const key = rest[rest.length - 1];
-  if (isDocKey(key)) return { effect: "docs", rule: "server description" };
-  // One more server is an alternative; a removed or changed URL leaves callers configured for it behind.
-  if (diff.action === "add" && rest.length <= 1) return { effect: "widens", rule: "server added" };
-  return { effect: "narrows", rule: `server ${diff.action === "remove" ? "removed" : "changed"}` };
-}
-
-/** Every `#/components/...` pointer reachable from `paths`, following refs transitively. */
-export function referencedComponents(doc: Json): Set<string> {
-  const seen = new Set<string>();
-  const visit = (node: unknown) => {
-    if (Array.isArray(node)) return node.forEach(visit);
-    if (node === null || typeof node !== "object") return;
-    for (const [k, v] of Object.entries(node)) {
-      if (k === "$ref" && typeof v === "string" && v.startsWith("#/components/")) {
-        const key = v.split("/").slice(0, 4).join("/");
-        if (!seen.has(key)) {
-          seen.add(key);
-          visit(getAt(doc, key.slice(2).split("/").map((s) => s.replaceAll("~1", "/").replaceAll("~0", "~"))));
-        }
-      } else visit(v);
-    }
-  };
-  visit(doc.paths);
-  // Security schemes are referenced by name, not by $ref.
-  const names = new Set<string>();
-  const collect = (sec: unknown) => Array.isArray(sec) && sec.forEach((req) => Object.keys(req ?? {}).forEach((n) => names.add(n)));
-  collect(doc.security);
-  for (const item of Object.values((doc.paths ?? {}) as Record<string, Json>)) {
-    for (const [m, op] of Object.entries(item ?? {})) if (METHODS.has(m)) collect((op as Json).security);
-  }
-  for (const n of names) seen.add(`#/components/securitySchemes/${n}`);
-  return seen;
-}
-
-function locate(diff: Diff, merged: unknown, used: Set<string>): Located | null {
-  const path = diff.path;
-  const [top, ...rest] = path;
-  if (top === "paths") {
-    const route = rest[0];
-    if (route === undefined && diff.action === "rename") {
-      // api-smart-diff matches a path whose parameter names changed ({aid} -> {oid}) and reports a rename.
-      const shape = (p: unknown) => String(p).replace(/\{[^}]*\}/g, "{}");
-      const sameUrl = shape(diff.before) === shape(diff.after);
-      return { operation: `* ${String(diff.before)}`, where: "path", side: "other", rest: [], verdict: { effect: "both", rule: sameUrl
-        ? "path parameter renamed: the URL does not change, but the generated `paths` key (exported type) does"
-        : "path renamed" } };
-    }
-    if (route === undefined) return { operation: "spec", where: "paths", side: "other", rest: [], verdict: { effect: "both", rule: "paths replaced" } };
-    const method = rest[1];
-    if (method === undefined) {
-      return { operation: `* ${String(route)}`, where: "path", side: "other", rest: [], verdict: diff.action === "add"
-        ? { effect: "neutral", rule: "path added" } : { effect: "both", rule: `path ${diff.action === "remove" ? "removed" : "renamed"}` } };
-    }
-    if (typeof method === "string" && METHODS.has(method)) {
-      const operation = `${method.toUpperCase()} ${String(route)}`;
-      const loc = locateInOperation(diff, merged, operation, ["paths", route, method], rest.slice(2));
-      if (rest.length === 2 && diff.action === "add") loc.verdict = { effect: "neutral", rule: "operation added" };
-      if (rest.length === 2 && diff.action === "remove") loc.verdict = { effect: "both", rule: "operation removed" };
-      return loc;
-    }
-    // Path-level parameters, servers, summary...: they apply to every operation of the path.
-    return locateInOperation(diff, merged, `* ${String(route)}`, ["paths", route], rest.slice(1));
-  }
-  if (top === "components") {
-    const key = `#/components/${String(rest[0])}/${String(rest[1])}`;
-    // A used component's changes already show, resolved, under every operation that uses it.
-    if (rest.length >= 2 && used.has(key) && rest[0] !== "securitySchemes") return null;
-    const where = `components/${rest.slice(0, 2).join("/")}`;
-    if (rest[0] === "securitySchemes") return { operation: "spec", where, side: "request", rest: rest.slice(2) };
-    return { operation: "spec", where, side: "other", rest: rest.slice(2), verdict: isDocKey(path[path.length - 1])
-      ? { effect: "docs", rule: "documentation" }
-      : { effect: "neutral", rule: "component used by no operation: the wire does not change (its generated type does)" } };
-  }
-  if (top === "servers") return { operation: "spec", where: "servers", side: "request", rest, verdict: serversVerdict(diff, rest) };
-  if (top === "security") return { operation: "spec", where: "security", side: "request", rest, verdict: securityVerdict(diff, rest) };
-  if (top === "openapi") return { operation: "spec", where: "openapi", side: "other", rest, verdict: { effect: "docs", rule: "OpenAPI version" } };
-  if (top === "info" || top === "tags" || top === "externalDocs" || isDocKey(top)) {
-    return { operation: "spec", where: String(top), side: "other", rest, verdict: { effect: "docs", rule: `${String(top)} is documentation` } };
-  }
-  return { operation: "spec", where: String(top), side: "other", rest };
-}
-
-function judge(diff: Diff, loc: Located, merged: unknown): Verdict {
-  if (loc.verdict) return loc.verdict;
-  if (loc.rest.some(isDocKey) && !loc.schemaPath) return { effect: "docs", rule: "documentation" };
-  if (loc.schemaPath) return schemaEffect(diff, loc.rest, merged, loc.schemaPath, loc.side);
-  if (isDocKey(diff.path[diff.path.length - 1])) return { effect: "docs", rule: "documentation" };
-  return { effect: "both", rule: `${loc.rest.join(".") || loc.where} changed (no direction rule: judged breaking to be safe)` };
-}
-
-/** Combinator indices that api-smart-diff's allOf merge repeats a change under; dropped when deduplicating. */
-const dedupeKey = (c: Change) => [c.kind, c.operation, c.where, c.pointer.replace(/\/(anyOf|oneOf|allOf)\/\d+/g, ""), c.action, c.reason].join("|");
-
-/**
- * Replaces every local `$ref` by a copy of its target (a cycle keeps its `$ref`). api-smart-diff
- * resolves refs itself, but compares a `$ref` on one side with the same schema inline on the other
- * as a change (api-smart-diff 1.0.6); resolving first makes moving a schema in or out of components no change.
+ * Replaces every local `$ref` by a copy of its target (a cycle keeps its `$ref`), so that moving a
+ * schema into or out of `components` is no change. A 3.1 `$ref` with siblings keeps both.
  */
 export function dereference(doc: Json): Json {
   const resolve = (pointer: string): unknown =>
-    pointer.slice(2).split("/").map((p) => p.replaceAll("~1", "/").replaceAll("~0", "~"))
+    pointer.slice(2).split("/").map((p) => decodeURIComponent(p).replaceAll("~1", "/").replaceAll("~0", "~"))
       .reduce<unknown>((n, k) => (n === null || typeof n !== "object" ? undefined : (n as Json)[k]), doc);
   const walk = (node: unknown, stack: readonly string[]): unknown => {
     if (Array.isArray(node)) return node.map((n) => walk(n, stack));
-    if (node === null || typeof node !== "object") return node;
-    const { $ref, ...siblings } = node as Json;
+    if (!isObject(node)) return node;
+    const { $ref, ...siblings } = node;
     if (typeof $ref === "string" && $ref.startsWith("#/") && !stack.includes($ref)) {
       const target = resolve($ref);
       if (target !== undefined) {
         const resolved = walk(target, [...stack, $ref]);
         const rest = walk(siblings, stack) as Json;
         if (Object.keys(rest).length === 0) return resolved;
-        // OpenAPI 3.1 lets a $ref have siblings: keep both when they overlap, merge when they do not.
-        const overlap = Object.keys(rest).some((k) => resolved !== null && typeof resolved === "object" && k in resolved);
+        const overlap = Object.keys(rest).some((k) => isObject(resolved) && k in resolved);
         return overlap ? { allOf: [resolved, rest] } : { ...(resolved as Json), ...rest };
       }
     }
@@ -479,44 +38,427 @@ export function dereference(doc: Json): Json {
   return walk(doc, []) as Json;
 }
 
-/** Compares two bundled (not dereferenced) specs and classifies every change. */
-export function classifyChanges(before: Json, after: Json): Change[] {
-  const { diffs, merged } = apiCompare(dereference(before), dereference(after));
-  const used = new Set([...referencedComponents(before), ...referencedComponents(after)]);
-  const changes: Change[] = [];
+/** Every `#/components/...` entry reachable from `paths` (following refs) or named by a security requirement. */
+export function referencedComponents(doc: Json): Set<string> {
   const seen = new Set<string>();
-  for (const diff of diffs) {
-    const loc = locate(diff, merged, used);
-    if (!loc) continue;
-    const verdict = judge(diff, loc, merged);
-    const kind = kindOf(verdict.effect, loc.side);
-    const change: Change = {
-      kind,
-      operation: loc.operation,
-      where: loc.where,
-      pointer: ptr(loc.rest),
-      action: diff.action,
-      ...(diff.before !== undefined ? { before: diff.before } : {}),
-      ...(diff.after !== undefined ? { after: diff.after } : {}),
-      reason: reasonText(verdict, loc.side, kind),
-      library: diff.type,
-    };
-    const key = dedupeKey(change);
-    if (seen.has(key)) continue;
-    seen.add(key);
-    changes.push(change);
-  }
-  const order: Record<Kind, number> = { breaking: 0, compatible: 1, "documentation-only": 2 };
-  return changes.sort((a, b) => order[a.kind] - order[b.kind]);
+  const visit = (node: unknown) => {
+    if (Array.isArray(node)) return node.forEach(visit);
+    if (!isObject(node)) return;
+    for (const [k, v] of Object.entries(node)) {
+      if (k === "$ref" && typeof v === "string" && v.startsWith("#/components/")) {
+        const key = v.split("/").slice(0, 4).join("/");
+        if (!seen.has(key)) {
+          seen.add(key);
+          visit(key.slice(2).split("/").map((s) => s.replaceAll("~1", "/").replaceAll("~0", "~")).reduce<unknown>((n, p) => (isObject(n) ? n[p] : undefined), doc));
+        }
+      } else visit(v);
+    }
+  };
+  visit(doc.paths);
+  for (const op of operations(doc).values()) for (const req of effectiveSecurity(doc, op.op) ?? []) for (const name of Object.keys(req)) seen.add(`#/components/securitySchemes/${name}`);
+  return seen;
 }
 
-function reasonText(v: Verdict, side: Side, kind: Kind): string {
-  if (v.effect === "narrows" || v.effect === "widens") {
-    if (side === "request" || side === "response") {
-      return `${v.rule}: ${side} ${v.effect === "narrows" ? "narrowed" : "widened"}${kind === "breaking" ? " (breaks " + (side === "request" ? "callers" : "consumers") + ")" : ""}`;
+interface Operation {
+  route: string;
+  method: string;
+  op: Json;
+  item: Json;
+}
+
+/** `/accounts/{aid}/x` and `/accounts/{oid}/x` are the same URL: operations are matched on this shape. */
+const shape = (route: string) => route.replace(/\{[^}]*\}/g, "{}");
+
+function operations(doc: Json): Map<string, Operation> {
+  const out = new Map<string, Operation>();
+  for (const [route, item] of Object.entries(isObject(doc.paths) ? doc.paths : {})) {
+    if (!isObject(item)) continue;
+    for (const method of METHODS) if (isObject(item[method])) out.set(`${method} ${shape(route)}`, { route, method, op: item[method] as Json, item });
+  }
+  return out;
+}
+
+const paramKey = (p: Json) => `${String(p.in)}:${p.in === "header" ? String(p.name).toLowerCase() : String(p.name)}`;
+
+/** The operation's parameters: path-level ones, overridden by the operation's own with the same location and name. */
+function parametersOf({ op, item }: Operation): Map<string, Json> {
+  const out = new Map<string, Json>();
+  for (const list of [item.parameters, op.parameters]) {
+    if (Array.isArray(list)) for (const p of list) if (isObject(p)) out.set(paramKey(p), p);
+  }
+  return out;
+}
+
+const pathParamNames = (route: string) => [...route.matchAll(/\{([^}]*)\}/g)].map((m) => m[1]!);
+
+/** The security requirements in force: the operation's own, else the document's; undefined when neither says. */
+function effectiveSecurity(doc: Json, op: Json): Json[] | undefined {
+  const list = Array.isArray(op.security) ? op.security : Array.isArray(doc.security) ? doc.security : undefined;
+  return list?.filter(isObject);
+}
+
+const isError = (status: string) => /^[45]/.test(status) || status === "default";
+
+interface Ctx {
+  out: Change[];
+  before: Json;
+  after: Json;
+}
+
+function docChanges(a: Json, b: Json, emit: Emit, keys: Iterable<string>): void {
+  for (const key of keys) {
+    if (isDocKey(key) && !equal(a[key], b[key])) {
+      emit({ rule: "annotation", effect: "docs", text: `${key} is documentation`, action: !(key in a) ? "add" : !(key in b) ? "remove" : "replace", before: a[key], after: b[key] });
     }
   }
-  return v.rule;
+}
+
+function keysOf(...objects: Json[]): Set<string> {
+  return new Set(objects.flatMap((o) => Object.keys(o)));
+}
+
+/** Media types: `application/*` covers `application/json`; parameters (`; charset=utf-8`) do not make another type. */
+const baseType = (m: string) => m.split(";")[0]!.trim().toLowerCase();
+const covers = (general: string, specific: string) => {
+  const [gt, gs] = baseType(general).split("/");
+  const [st, ss] = baseType(specific).split("/");
+  return (gt === "*" || gt === st) && (gs === "*" || gs === ss);
+};
+
+function diffContent(a: unknown, b: unknown, ctx: Ctx, operation: string, where: string, side: Side): void {
+  const ca = isObject(a) ? a : {};
+  const cb = isObject(b) ? b : {};
+  const onlyA = Object.keys(ca).filter((m) => !(m in cb));
+  const onlyB = Object.keys(cb).filter((m) => !(m in ca));
+  const pairs: Array<[string, string]> = Object.keys(ca).filter((m) => m in cb).map((m) => [m, m]);
+  const emit = collector(ctx.out, operation, where, side);
+  for (const m of [...onlyA]) {
+    const same = onlyB.find((n) => baseType(n) === baseType(m));
+    const wider = onlyB.find((n) => covers(n, m));
+    const narrower = onlyB.find((n) => covers(m, n));
+    const match = same ?? wider ?? narrower;
+    if (!match) continue;
+    onlyA.splice(onlyA.indexOf(m), 1);
+    onlyB.splice(onlyB.indexOf(match), 1);
+    pairs.push([m, match]);
+    if (same) emit({ rule: "media-type-parameters-changed", effect: "neutral", text: `media type parameters changed (${m} → ${match}): the type is the same`, action: "replace", before: m, after: match });
+    else emit({ rule: wider ? "media-type-generalized" : "media-type-specialized", effect: wider ? "widens" : "narrows", text: `media type ${wider ? "generalized" : "specialized"} (${m} → ${match})`, action: "replace", before: m, after: match });
+  }
+  for (const m of onlyA) {
+    const emitM = collector(ctx.out, operation, `${where} ${m}`, side);
+    emitM(side === "request"
+      ? { rule: "request-media-type-removed", effect: "breaks", text: "media type removed: callers that send it are refused", action: "remove" }
+      : { rule: "response-media-type-removed", effect: "breaks", text: "media type removed: callers that ask for it (Accept) or parse it no longer get it", action: "remove" });
+  }
+  for (const m of onlyB) {
+    const emitM = collector(ctx.out, operation, `${where} ${m}`, side);
+    emitM(side === "request"
+      ? { rule: "request-media-type-added", effect: "neutral", text: "media type added: one more way to send the body", action: "add" }
+      : { rule: "response-media-type-added", effect: "breaks", text: "media type added: one more kind of body to parse (a typed client's response type becomes the union of every media type's schema)", action: "add" });
+  }
+  for (const [m, n] of pairs) {
+    const ma = isObject(ca[m]) ? (ca[m] as Json) : {};
+    const mb = isObject(cb[n]) ? (cb[n] as Json) : {};
+    const emitM = collector(ctx.out, operation, `${where} ${n}`, side);
+    docChanges(ma, mb, emitM, keysOf(ma, mb));
+    diffSchema(ma.schema, mb.schema, { side, emit: emitM });
+    for (const key of keysOf(ma, mb)) {
+      if (key === "schema" || isDocKey(key) || equal(ma[key], mb[key])) continue;
+      emitM({ rule: "unknown-keyword", effect: "both", text: `${key} changed (no rule: judged breaking)`, pointer: `/${key}`, action: "replace", before: ma[key], after: mb[key] });
+    }
+  }
+}
+
+/** Serialization defaults (OpenAPI 3 §4.8.12): style form for query and cookie, simple for path and header; explode only with form. */
+function serialization(p: Json) {
+  const style = typeof p.style === "string" ? p.style : p.in === "query" || p.in === "cookie" ? "form" : "simple";
+  return { style, explode: typeof p.explode === "boolean" ? p.explode : style === "form", allowReserved: p.allowReserved === true };
+}
+
+function diffParameter(pa: Json, pb: Json, emit: Emit, ctx: Ctx, operation: string, where: string): void {
+  docChanges(pa, pb, emit, keysOf(pa, pb));
+  const reqA = pa.required === true || pa.in === "path";
+  const reqB = pb.required === true || pb.in === "path";
+  if (reqA !== reqB) emit({ rule: reqB ? "parameter-made-required" : "parameter-made-optional", effect: reqB ? "narrows" : "widens", text: `parameter made ${reqB ? "required" : "optional"}`, pointer: "/required", action: "replace", before: reqA, after: reqB });
+  if (!equal(serialization(pa), serialization(pb))) emit({ rule: "parameter-serialization-changed", effect: "both", text: "style/explode/allowReserved changed: the same value is sent differently", pointer: "/style", action: "replace", before: serialization(pa), after: serialization(pb) });
+  if ((pa.allowEmptyValue === true) !== (pb.allowEmptyValue === true)) emit({ rule: "parameter-allowEmptyValue-changed", effect: pb.allowEmptyValue === true ? "widens" : "narrows", text: "allowEmptyValue changed", pointer: "/allowEmptyValue", action: "replace", before: pa.allowEmptyValue, after: pb.allowEmptyValue });
+  diffSchema(pa.schema, pb.schema, { side: "request", emit: (c) => emit({ ...c, pointer: `/schema${c.pointer ?? ""}` }) });
+  if (pa.content !== undefined || pb.content !== undefined) diffContent(pa.content, pb.content, ctx, operation, where, "request");
+}
+
+function diffParameters(oa: Operation, ob: Operation, ctx: Ctx, operation: string): void {
+  const pa = parametersOf(oa);
+  const pb = parametersOf(ob);
+  // A renamed path parameter ({aid} → {oid}) is the same parameter: matched by position in the URL.
+  const rename = new Map<string, string>();
+  const namesA = pathParamNames(oa.route);
+  const namesB = pathParamNames(ob.route);
+  namesA.forEach((n, i) => { if (namesB[i] !== undefined && namesB[i] !== n) rename.set(`path:${n}`, `path:${namesB[i]}`); });
+  const renamedA = new Map([...pa].map(([k, v]) => [rename.get(k) ?? k, v]));
+  for (const key of new Set([...renamedA.keys(), ...pb.keys()])) {
+    const a = renamedA.get(key);
+    const b = pb.get(key);
+    const p = (b ?? a)!;
+    const where = `parameter ${String(p.name)} (${String(p.in)})`;
+    const emit = collector(ctx.out, operation, where, "request");
+    if (!a && b) {
+      const required = b.required === true || b.in === "path";
+      emit(required
+        ? { rule: "required-parameter-added", effect: "narrows", text: "required parameter added", action: "add", after: b }
+        : { rule: "optional-parameter-added", effect: "neutral", text: "optional parameter added", action: "add", after: b });
+    } else if (a && !b) {
+      emit({ rule: "parameter-removed", effect: "breaks", text: "parameter removed: callers that send it no longer compile against the new types, and the server may ignore or refuse it", action: "remove", before: a });
+    } else if (a && b) diffParameter(a, b, emit, ctx, operation, where);
+  }
+}
+
+function diffRequestBody(a: unknown, b: unknown, ctx: Ctx, operation: string): void {
+  const emit = collector(ctx.out, operation, "request body", "request");
+  if (!isObject(a) && !isObject(b)) return;
+  if (!isObject(a)) {
+    const required = (b as Json).required === true;
+    return emit(required
+      ? { rule: "required-request-body-added", effect: "narrows", text: "required request body added", action: "add" }
+      : { rule: "optional-request-body-added", effect: "neutral", text: "optional request body added", action: "add" });
+  }
+  if (!isObject(b)) return emit({ rule: "request-body-removed", effect: "breaks", text: "request body removed: callers that send one no longer compile against the new types, and the server may ignore or refuse it", action: "remove" });
+  docChanges(a, b, emit, keysOf(a, b));
+  if ((a.required === true) !== (b.required === true)) {
+    emit({ rule: b.required === true ? "request-body-made-required" : "request-body-made-optional", effect: b.required === true ? "narrows" : "widens", text: `request body made ${b.required === true ? "required" : "optional"}`, pointer: "/required", action: "replace", before: a.required, after: b.required });
+  }
+  diffContent(a.content, b.content, ctx, operation, "request body", "request");
+}
+
+function diffHeaders(a: unknown, b: unknown, ctx: Ctx, operation: string, where: string): void {
+  const lower = (h: unknown) => new Map(Object.entries(isObject(h) ? h : {}).filter(([, v]) => isObject(v)).map(([k, v]) => [k.toLowerCase(), { name: k, h: v as Json }]));
+  const ha = lower(a);
+  const hb = lower(b);
+  for (const key of new Set([...ha.keys(), ...hb.keys()])) {
+    const x = ha.get(key);
+    const y = hb.get(key);
+    const emit = collector(ctx.out, operation, `${where} header ${(y ?? x)!.name}`, "response");
+    if (!x && y) emit({ rule: "response-header-added", effect: "neutral", text: "response header added", action: "add" });
+    else if (x && !y) {
+      emit(x.h.required === true
+        ? { rule: "required-response-header-removed", effect: "breaks", text: "required response header removed: consumers that read it break", action: "remove" }
+        : { rule: "optional-response-header-removed", effect: "neutral", text: "optional response header removed: it could be absent from any response, so consumers already handle its absence", action: "remove" });
+    } else if (x && y) {
+      docChanges(x.h, y.h, emit, keysOf(x.h, y.h));
+      if ((x.h.required === true) !== (y.h.required === true)) {
+        emit({ rule: y.h.required === true ? "response-header-made-required" : "response-header-made-optional", effect: y.h.required === true ? "narrows" : "widens", text: `header made ${y.h.required === true ? "required" : "optional"}`, pointer: "/required", action: "replace", before: x.h.required, after: y.h.required });
+      }
+      diffSchema(x.h.schema, y.h.schema, { side: "response", emit: (c) => emit({ ...c, pointer: `/schema${c.pointer ?? ""}` }) });
+    }
+  }
+}
+
+function diffResponses(a: unknown, b: unknown, ctx: Ctx, operation: string): void {
+  const ra = isObject(a) ? a : {};
+  const rb = isObject(b) ? b : {};
+  for (const status of new Set([...Object.keys(ra), ...Object.keys(rb)])) {
+    const where = `response ${status}`;
+    const emit = collector(ctx.out, operation, where, "response");
+    const x = ra[status];
+    const y = rb[status];
+    if (!isObject(x) && isObject(y)) {
+      emit(isError(status)
+        ? { rule: "error-status-added", effect: "neutral", text: "error status added: HTTP clients already handle an undocumented error status as its class (RFC 9110 §15)", action: "add" }
+        : { rule: "success-status-added", effect: "breaks", text: "success status added: callers that check for the documented success status take the new one for a failure", action: "add" });
+    } else if (isObject(x) && !isObject(y)) {
+      emit(isError(status)
+        ? { rule: "error-status-removed", effect: "neutral", text: "error status removed: consumers handle one error fewer", action: "remove" }
+        : { rule: "success-status-removed", effect: "breaks", text: "success status removed: callers built for that outcome (its status and body) no longer get it", action: "remove" });
+    } else if (isObject(x) && isObject(y)) {
+      docChanges(x, y, emit, keysOf(x, y));
+      diffHeaders(x.headers, y.headers, ctx, operation, where);
+      diffContent(x.content, y.content, ctx, operation, where, "response");
+      if (!equal(x.links, y.links)) emit({ rule: "links-changed", effect: "docs", text: "links are documentation", pointer: "/links", action: "replace" });
+    }
+  }
+}
+
+/** The scheme names of one security requirement, as a key. */
+const reqKey = (r: Json) => Object.keys(r).sort().join(" + ");
+const scopes = (r: Json, name: string) => (Array.isArray(r[name]) ? (r[name] as unknown[]).map(String) : []);
+
+/**
+ * Security requirements are alternatives; each one lists schemes that must all be met, with scopes.
+ * Becoming protected, losing an alternative or needing a new scope refuses callers that were allowed;
+ * the opposite only lets more callers in. A scheme's definition changing (type, scheme, where the key
+ * goes, OAuth URLs) breaks every caller that uses it.
+ */
+function diffSecurity(ctx: Ctx, oa: Operation, ob: Operation, operation: string): void {
+  const emit = collector(ctx.out, operation, "security", "request");
+  const sa = effectiveSecurity(ctx.before, oa.op) ?? [];
+  const sb = effectiveSecurity(ctx.after, ob.op) ?? [];
+  const open = (s: Json[]) => s.length === 0 || s.some((r) => Object.keys(r).length === 0);
+  if (open(sa) && !open(sb)) return emit({ rule: "security-added", effect: "narrows", text: "security added: callers without credentials are refused", action: "add", after: sb });
+  if (!open(sa) && open(sb)) return emit({ rule: "security-removed", effect: "widens", text: "security removed: callers are no longer asked for credentials", action: "remove", before: sa });
+  // A caller meeting requirement r is still let in when some new requirement asks no more of it.
+  const asksNoMore = (s: Json, r: Json) => Object.keys(s).every((n) => n in r && scopes(s, n).every((x) => scopes(r, n).includes(x)));
+  const targets = new Set<Json>();
+  for (const r of sa) {
+    if (Object.keys(r).length === 0 || sb.some((s) => equal(s, r))) continue;
+    const weaker = sb.find((s) => Object.keys(s).length > 0 && asksNoMore(s, r));
+    if (weaker) {
+      targets.add(weaker);
+      emit({ rule: "security-requirement-relaxed", effect: "widens", text: `security requirement ${reqKey(r)} asks for less (fewer schemes or scopes)`, action: "replace", before: r, after: weaker });
+      continue;
+    }
+    const same = sb.filter((s) => reqKey(s) === reqKey(r) && asksNoMore(r, s));
+    const closest = same.sort((x, y) => Object.values(x).flat().length - Object.values(y).flat().length)[0];
+    if (closest) {
+      targets.add(closest);
+      for (const name of Object.keys(r)) {
+        const added = scopes(closest, name).filter((x) => !scopes(r, name).includes(x));
+        if (added.length > 0) emit({ rule: "security-scope-added", effect: "narrows", text: `${name}: scope ${added.join(", ")} now required: tokens without it are refused`, pointer: `/${name}`, action: "add", before: r[name], after: closest[name] });
+      }
+    } else emit({ rule: "security-alternative-removed", effect: "narrows", text: `security requirement ${reqKey(r)} (${JSON.stringify(r)}) removed: callers that use it are refused`, action: "remove", before: r });
+  }
+  for (const s of sb) {
+    if (Object.keys(s).length > 0 && !targets.has(s) && !sa.some((r) => equal(r, s))) emit({ rule: "security-alternative-added", effect: "widens", text: `security requirement ${reqKey(s)} added as an alternative`, action: "add", after: s });
+  }
+}
+
+function diffSecuritySchemes(ctx: Ctx): void {
+  const schemes = (doc: Json) => ((isObject(doc.components) && isObject(doc.components.securitySchemes)) ? doc.components.securitySchemes : {}) as Json;
+  const a = schemes(ctx.before);
+  const b = schemes(ctx.after);
+  const usedB = referencedComponents(ctx.after);
+  const usedA = referencedComponents(ctx.before);
+  for (const name of keysOf(a, b)) {
+    const x = a[name];
+    const y = b[name];
+    if (equal(x, y)) continue;
+    const used = usedA.has(`#/components/securitySchemes/${name}`) && usedB.has(`#/components/securitySchemes/${name}`);
+    const emit = collector(ctx.out, "spec", `security scheme ${name}`, "request");
+    if (!isObject(x) || !isObject(y)) {
+      // Added or removed schemes are judged where operations start or stop requiring them.
+      emit({ rule: "security-scheme-defined", effect: "neutral", text: `security scheme ${!isObject(x) ? "added" : "removed"}; operations that require it are judged on their own`, action: !isObject(x) ? "add" : "remove" });
+      continue;
+    }
+    docChanges(x, y, emit, keysOf(x, y));
+    // bearerFormat is documentation (OpenAPI 3 §4.8.27); offered scopes only matter where required, judged per operation.
+    const wire = (s: Json) => {
+      const flows = isObject(s.flows) ? Object.fromEntries(Object.entries(s.flows).map(([k, f]) => [k, isObject(f) ? Object.fromEntries(Object.entries(f).filter(([fk]) => fk !== "scopes" && !isDocKey(fk))) : f])) : undefined;
+      return { type: s.type, scheme: typeof s.scheme === "string" ? s.scheme.toLowerCase() : s.scheme, in: s.in, name: s.name, openIdConnectUrl: s.openIdConnectUrl, flows };
+    };
+    if (!equal(wire(x), wire(y))) {
+      emit({ rule: "security-scheme-changed", effect: used ? "breaks" : "neutral", text: used ? "security scheme changed (type, scheme, key location or OAuth URLs): callers using the old one are refused" : "security scheme changed, but no operation uses it", action: "replace", before: wire(x), after: wire(y) });
+    } else if (!equal(x.flows, y.flows)) {
+      emit({ rule: "security-scheme-scopes-changed", effect: "neutral", text: "scopes the scheme offers changed; operations that require them are judged on their own", pointer: "/flows", action: "replace" });
+    }
+  }
+}
+
+function diffServers(a: unknown, b: unknown, emit: Emit): void {
+  const la = Array.isArray(a) ? a.filter(isObject) : [];
+  const lb = Array.isArray(b) ? b.filter(isObject) : [];
+  for (const s of la) {
+    const t = lb.find((x) => x.url === s.url);
+    if (!t) emit({ rule: "server-removed", effect: "breaks", text: `server ${String(s.url)} removed: callers configured for it are left behind`, action: "remove", before: s.url });
+    else if (!equal(s, t)) {
+      const strip = (x: Json) => JSON.parse(JSON.stringify(x, (k, v) => (isDocKey(k) ? undefined : v)));
+      emit(equal(strip(s), strip(t))
+        ? { rule: "annotation", effect: "docs", text: "server description", action: "replace" }
+        : { rule: "server-variables-changed", effect: "both", text: `server ${String(s.url)} variables changed`, action: "replace", before: s.variables, after: t.variables });
+    }
+  }
+  for (const t of lb) if (!la.some((s) => s.url === t.url)) emit({ rule: "server-added", effect: "widens", text: `server ${String(t.url)} added`, action: "add", after: t.url });
+}
+
+function diffOperation(oa: Operation, ob: Operation, ctx: Ctx): void {
+  const operation = `${ob.method.toUpperCase()} ${ob.route}`;
+  const emit = collector(ctx.out, operation, "operation", "other");
+  if (oa.route !== ob.route) {
+    collector(ctx.out, operation, "path", "other")({ rule: "path-parameter-renamed", effect: "both", text: `path parameter renamed (${oa.route} → ${ob.route}): the URL does not change, but the generated \`paths\` key (an exported type) does`, action: "replace", before: oa.route, after: ob.route });
+  }
+  for (const key of keysOf(oa.op, ob.op, oa.item, ob.item)) {
+    if (!isDocKey(key)) continue;
+    const x = key in oa.op || key in ob.op ? oa.op : oa.item;
+    const y = key in oa.op || key in ob.op ? ob.op : ob.item;
+    if (!equal(x[key], y[key])) collector(ctx.out, operation, key, "other")({ rule: "annotation", effect: "docs", text: `${key} is documentation`, action: !(key in x) ? "add" : !(key in y) ? "remove" : "replace", before: x[key], after: y[key] });
+  }
+  if (!equal(oa.op.operationId, ob.op.operationId)) {
+    collector(ctx.out, operation, "operationId", "other")({ rule: "operationId-changed", effect: "neutral", text: "operationId changed: the generated `operations` key changes, not the wire", action: "replace", before: oa.op.operationId, after: ob.op.operationId });
+  }
+  diffParameters(oa, ob, ctx, operation);
+  diffRequestBody(oa.op.requestBody, ob.op.requestBody, ctx, operation);
+  diffResponses(oa.op.responses, ob.op.responses, ctx, operation);
+  diffSecurity(ctx, oa, ob, operation);
+  const serversA = oa.op.servers ?? oa.item.servers;
+  const serversB = ob.op.servers ?? ob.item.servers;
+  if (serversA !== undefined || serversB !== undefined) diffServers(serversA ?? ctx.before.servers, serversB ?? ctx.after.servers, collector(ctx.out, operation, "servers", "request"));
+  for (const key of keysOf(oa.op, ob.op)) {
+    if (OPERATION_KEYS.has(key) || isDocKey(key) || equal(oa.op[key], ob.op[key])) continue;
+    emit({ rule: "unknown-keyword", effect: "both", text: `${key} changed (no rule: judged breaking)`, pointer: `/${key}`, action: "replace" });
+  }
+}
+
+const TOP_LEVEL_DOCS = new Set(["openapi", "info", "tags", "externalDocs", "jsonSchemaDialect"]);
+
+/** Compares two bundled (not dereferenced) specs and classifies every change. */
+export function classifyChanges(before: Json, after: Json): Change[] {
+  const a = dereference(before);
+  const b = dereference(after);
+  const ctx: Ctx = { out: [], before: a, after: b };
+  const opsA = operations(a);
+  const opsB = operations(b);
+  for (const key of new Set([...opsA.keys(), ...opsB.keys()])) {
+    const x = opsA.get(key);
+    const y = opsB.get(key);
+    if (x && y) diffOperation(x, y, ctx);
+    else {
+      const o = (x ?? y)!;
+      collector(ctx.out, `${o.method.toUpperCase()} ${o.route}`, "operation", "other")(x
+        ? { rule: "operation-removed", effect: "both", text: "operation removed", action: "remove" }
+        : { rule: "operation-added", effect: "neutral", text: "operation added", action: "add" });
+    }
+  }
+  diffSecuritySchemes(ctx);
+  if (!equal(a.servers, b.servers)) diffServers(a.servers, b.servers, collector(ctx.out, "spec", "servers", "request"));
+  for (const key of keysOf(a, b)) {
+    if (key === "paths" || key === "servers" || key === "security" || key === "components" || equal(a[key], b[key])) continue;
+    const emit = collector(ctx.out, "spec", key, "other");
+    if (TOP_LEVEL_DOCS.has(key) || isDocKey(key)) emit({ rule: "annotation", effect: "docs", text: `${key} is documentation`, action: "replace" });
+    else emit({ rule: "unknown-keyword", effect: "both", text: `${key} changed (no rule: judged breaking)`, action: "replace" });
+  }
+  diffUnusedComponents(before, after, ctx);
+  return finish(ctx.out);
+}
+
+/** A component no operation uses changes no request or response (its generated type does; the compile below sees that). */
+function diffUnusedComponents(before: Json, after: Json, ctx: Ctx): void {
+  const used = new Set([...referencedComponents(before), ...referencedComponents(after)]);
+  const comps = (d: Json) => (isObject(d.components) ? d.components : {});
+  const ca = comps(before);
+  const cb = comps(after);
+  for (const kind of keysOf(ca, cb)) {
+    if (kind === "securitySchemes") continue;
+    const ka = isObject(ca[kind]) ? (ca[kind] as Json) : {};
+    const kb = isObject(cb[kind]) ? (cb[kind] as Json) : {};
+    for (const name of keysOf(ka, kb)) {
+      if (used.has(`#/components/${kind}/${name}`) || equal(ka[name], kb[name])) continue;
+      const strip = (x: unknown) => JSON.parse(JSON.stringify(x ?? null, (k, v) => (isDocKey(k) ? undefined : v)));
+      const docsOnly = name in ka && name in kb && equal(strip(ka[name]), strip(kb[name]));
+      collector(ctx.out, "spec", `components/${kind}/${name}`, "other")(docsOnly
+        ? { rule: "annotation", effect: "docs", text: "documentation", action: "replace" }
+        : { rule: "unused-component-changed", effect: "neutral", text: "component used by no operation: the wire does not change (its generated type does)", action: !(name in ka) ? "add" : !(name in kb) ? "remove" : "replace" });
+    }
+  }
+}
+
+function finish(changes: Change[]): Change[] {
+  const seen = new Set<string>();
+  const order: Record<Kind, number> = { breaking: 0, compatible: 1, "documentation-only": 2 };
+  return changes
+    .filter((c) => {
+      const key = [c.kind, c.operation, c.where, c.pointer, c.rule].join("\u0000");
+      if (seen.has(key)) return false;
+      seen.add(key);
+      return true;
+    })
+    .sort((x, y) => order[x.kind] - order[y.kind]);
 }
 
 /** The classification the CLI reports: breaking when any change is. */
@@ -526,3 +468,5 @@ export function overallKind(changes: readonly Change[]): Kind | "none" {
   if (changes.length > 0) return "documentation-only";
   return "none";
 }
+
+export type { Effect };

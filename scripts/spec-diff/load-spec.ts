@@ -76,7 +76,12 @@ export const removeDir = (dir: string) => rm(dir, { recursive: true, force: true
  * checks that it is an OpenAPI 3 document; CannotRun names `label` and what is wrong.
  */
 export async function loadSpec(dir: string, label: string): Promise<Json> {
-  const file = path.join(dir, SPEC);
+  return loadSpecFile(path.join(dir, SPEC), label, SPEC);
+}
+
+/** Bundles and checks one spec file (`name` is how messages call it). */
+export async function loadSpecFile(file: string, label: string, name = path.basename(file)): Promise<Json> {
+  const SPEC = name;
   if (!existsSync(file)) throw new CannotRun(`${SPEC} does not exist in ${label}`);
   // Loaded here, not at the top: the exit-2 paths (unknown ref, not a repo) should not pay for it.
   const { bundle, createConfig } = await import("@redocly/openapi-core");

@@ -41,7 +41,8 @@ const verdict = (result: SpecDiffResult, allowBreaking: boolean) =>
 const headline = (r: SpecDiffResult) =>
   `${r.summary.breaking} breaking, ${r.summary.compatible} compatible, ${r.summary.documentationOnly} documentation-only; ` +
   `type level: ${r.typeLevel.checks.filter((c) => c.ok).length}/${r.typeLevel.checks.length} assignability checks pass, ` +
-  `${r.typeLevel.compile.errors.length} new compile errors in ${r.typeLevel.compile.files} files of src/, examples/, test/`;
+  `${r.typeLevel.compile.errors.length} new compile errors in ${r.typeLevel.compile.files} files of src/, examples/; ` +
+  (r.provenance.checked ? `provenance: ${r.provenance.problems.length} problem${r.provenance.problems.length === 1 ? "" : "s"}` : "provenance: not checked (no openapi/SOURCES.md)");
 
 const baseName = (r: SpecDiffResult) => `${r.base.ref === r.base.commit ? r.base.commit.slice(0, 12) : `${r.base.ref} (${r.base.commit.slice(0, 12)})`}`;
 
@@ -60,13 +61,14 @@ export function consoleReport(result: SpecDiffResult, allowBreaking: boolean): s
     });
   }
   lines.push(headline(result));
+  for (const p of result.provenance.problems) lines.push(`provenance: ${p.pointer} ${p.problem}`);
   return lines.join("\n") + "\n";
 }
 
 const md = (s: string) => s.replaceAll("|", "\\|").replaceAll("\n", " ");
 
 export function markdownReport(result: SpecDiffResult, allowBreaking: boolean): string {
-  const icon = result.kind === "breaking" ? "❌" : "✅";
+  const icon = result.kind === "breaking" || result.provenance.problems.length > 0 ? "❌" : "✅";
   const out = [
     `## ${icon} spec:diff: ${verdict(result, allowBreaking)}`,
     "",
@@ -79,6 +81,11 @@ export function markdownReport(result: SpecDiffResult, allowBreaking: boolean): 
   if (table.length > 0) {
     out.push("| kind | operation | where | change | why |", "| --- | --- | --- | --- | --- |");
     for (const r of table) out.push(`| ${r.kind} | ${md(r.operation)} | \`${md(r.where)}\` | ${md(r.change)} | ${md(r.reason)} |`);
+    out.push("");
+  }
+  if (result.provenance.problems.length > 0) {
+    out.push("### Provenance problems in the new spec", "", "Every rule says where it comes from (`x-source`, a page listed in `openapi/SOURCES.md`, or `x-curated`); `npm test` fails on these:", "");
+    for (const p of result.provenance.problems) out.push(`- \`${md(p.pointer)}\` ${md(p.problem)}`);
     out.push("");
   }
   if (result.kind === "breaking") {

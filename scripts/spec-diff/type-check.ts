@@ -1,10 +1,10 @@
 // The type-level half of spec:diff: generates the types of both specs and asks tsc whether every old
 // request type is assignable to the new one and every new response type to the old one, per operation,
-// status and media type; then compiles src/, examples/ and test/ against the new types.
+// status and media type; then compiles src/ and examples/ against the new types.
 import { existsSync, readdirSync } from "node:fs";
 import path from "node:path";
 import ts from "typescript";
-import { typesModule } from "../generate-lib.ts";
+import { typesModule } from "../generate-types.ts";
 
 type Json = Record<string, unknown>;
 const METHODS = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
@@ -28,14 +28,18 @@ export interface CompileError {
 
 export interface TypeLevelResult {
   checks: TypeCheck[];
-  /** Errors in src/, examples/ and test/ under the new types that they did not have under the old ones. */
+  /** Errors in src/ and examples/ under the new types that they did not have under the old ones. */
   compile: { files: number; errors: CompileError[] };
 }
 
-/** Source files that never change during a run (TypeScript's lib, node_modules), shared by every program. */
+/**
+ * Source files parsed once per process and shared by every program: TypeScript's lib and node_modules
+ * (they never change during a run), and, within one `typeLevel` call, the project's own files (they do
+ * not change during a run either; the second compile, against the old types, reuses their parse).
+ */
 const stableFiles = new Map<string, ts.SourceFile>();
 
-function cachingHost(options: ts.CompilerOptions, overrides: Map<string, string>): ts.CompilerHost {
+function cachingHost(options: ts.CompilerOptions, overrides: Map<string, string>, runFiles?: Map<string, ts.SourceFile>): ts.CompilerHost {
   const host = ts.createCompilerHost(options, true);
   const { getSourceFile, fileExists, readFile } = host;
   host.getSourceFile = (fileName, languageVersion, onError, shouldCreate) => {
@@ -43,10 +47,15 @@ function cachingHost(options: ts.CompilerOptions, overrides: Map<string, string>
     const text = overrides.get(resolved);
     if (text !== undefined) return ts.createSourceFile(fileName, text, languageVersion, true);
     const stable = resolved.includes(`${path.sep}node_modules${path.sep}`);
-    const cached = stable ? stableFiles.get(resolved) : undefined;
+    const cache = stable ? stableFiles : runFiles;
+    // A file parsed for one target or module format is not reused for another.
+    const key = typeof languageVersion === "object"
+      ? `${resolved}\u0000${languageVersion.languageVersion}\u0000${String(languageVersion.impliedNodeFormat)}`
+      : `${resolved}\u0000${languageVersion}`;
+    const cached = cache?.get(key);
     if (cached) return cached;
     const file = getSourceFile.call(host, fileName, languageVersion, onError, shouldCreate);
-    if (file && stable) stableFiles.set(resolved, file);
+    if (file) cache?.set(key, file);
     return file;
   };
   // The overrides may live in a directory that does not exist on disk (the checks' scratch dir).
@@ -89,7 +98,7 @@ interface PlannedCheck extends Omit<TypeCheck, "ok" | "message"> {
 }
 
 /** The assignability checks for every operation, status and media type that both specs have. */
-function planChecks(before: Json, after: Json): PlannedCheck[] {
+export function planChecks(before: Json, after: Json): PlannedCheck[] {
   const oldOps = operationsOf(before);
   const newOps = operationsOf(after);
   const checks: PlannedCheck[] = [];
@@ -129,7 +138,7 @@ const CHECK_OPTIONS: ts.CompilerOptions = {
 };
 
 /** Runs the assignability checks in one in-memory program (nothing is written to disk). */
-function runChecks(oldTypes: string, newTypes: string, planned: PlannedCheck[], scratch: string): TypeCheck[] {
+export function runChecks(oldTypes: string, newTypes: string, planned: PlannedCheck[], scratch: string): TypeCheck[] {
   const lines = [
     `import type { paths as Old } from "./old-schema";`,
     `import type { paths as New } from "./new-schema";`,
@@ -157,7 +166,7 @@ function runChecks(oldTypes: string, newTypes: string, planned: PlannedCheck[], 
   });
 }
 
-function listTs(dir: string): string[] {
+export function listTs(dir: string): string[] {
   if (!existsSync(dir)) return [];
   const out: string[] = [];
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
@@ -169,7 +178,7 @@ function listTs(dir: string): string[] {
   return out.sort();
 }
 
-function projectOptions(root: string): ts.CompilerOptions {
+export function projectOptions(root: string): ts.CompilerOptions {
   const configPath = path.join(root, "tsconfig.json");
   if (!existsSync(configPath)) return { ...CHECK_OPTIONS, lib: ["lib.es2022.d.ts", "lib.dom.d.ts"] };
   const { config, error } = ts.readConfigFile(configPath, ts.sys.readFile);
@@ -178,31 +187,107 @@ function projectOptions(root: string): ts.CompilerOptions {
   return { ...parsed.options, noEmit: true };
 }
 
-/** Compiles the project's own code with generated/schema.d.ts replaced by `types`; errors keyed by file and message. */
-function compileProject(root: string, files: string[], options: ts.CompilerOptions, types: string): CompileError[] {
-  const overrides = new Map([[path.join(root, "generated", "schema.d.ts"), types]]);
-  const program = ts.createProgram(files, options, cachingHost(options, overrides));
-  return ts.getPreEmitDiagnostics(program).filter((d) => d.category === ts.DiagnosticCategory.Error).map((d) => ({
-    file: d.file ? path.relative(root, d.file.fileName) : "(project)",
-    line: d.file && d.start !== undefined ? d.file.getLineAndCharacterOfPosition(d.start).line + 1 : 0,
-    message: flatten(d).split("\n")[0]!,
-  }));
+/**
+ * The code a consumer builds against the types: the client (src/) and the examples users copy. test/
+ * is left to `npm test`'s typecheck, the last step of the documented flow: a test that pins a type
+ * (say, that "company" is accepted) breaks on changes that are compatible for every consumer, and
+ * checking the test files and their vitest and Playwright types doubled spec:diff's run time.
+ */
+export const CONSUMER_CODE = ["src", "examples"] as const;
+
+const SCHEMA_TYPES = (root: string) => path.join(root, "generated", "schema.d.ts");
+
+/**
+ * The project files whose compile can depend on generated/schema.d.ts: those that import it, directly
+ * or through other files of the project (node_modules excluded: nothing there imports it). Only
+ * their diagnostics can change when the types do, so only they are checked.
+ */
+export function dependentsOfSchema(root: string, files: string[], options: ts.CompilerOptions, host: ts.CompilerHost): string[] {
+  const target = SCHEMA_TYPES(root);
+  const cache = ts.createModuleResolutionCache(root, (f) => f, options);
+  const importers = new Map<string, Set<string>>();
+  const seen = new Set<string>();
+  const queue = [...files];
+  while (queue.length > 0) {
+    const file = queue.pop()!;
+    if (seen.has(file)) continue;
+    seen.add(file);
+    const text = host.readFile(file);
+    if (text === undefined) continue;
+    const info = ts.preProcessFile(text, true, true);
+    const specifiers = [...info.importedFiles, ...info.referencedFiles].map((r) => r.fileName);
+    for (const specifier of specifiers) {
+      const resolved = ts.resolveModuleName(specifier, file, options, host, cache).resolvedModule?.resolvedFileName;
+      if (!resolved || resolved.includes(`${path.sep}node_modules${path.sep}`)) continue;
+      const dep = path.resolve(resolved);
+      let set = importers.get(dep);
+      if (!set) importers.set(dep, (set = new Set()));
+      set.add(file);
+      if (dep !== target) queue.push(dep);
+    }
+  }
+  const dependents = new Set<string>();
+  const walk = [target];
+  while (walk.length > 0) {
+    for (const importer of importers.get(walk.pop()!) ?? []) {
+      if (!dependents.has(importer)) {
+        dependents.add(importer);
+        walk.push(importer);
+      }
+    }
+  }
+  return files.filter((f) => dependents.has(path.resolve(f)));
 }
 
-/** Both halves of the type-level check. `root` is the project whose src/, examples/ and test/ are compiled. */
-export async function typeLevel(before: Json, after: Json, root: string): Promise<TypeLevelResult> {
-  const [oldTypes, newTypes] = await Promise.all([typesModule(before), typesModule(after)]);
-  const scratch = path.join(root, ".spec-diff-scratch");
-  const checks = runChecks(oldTypes, newTypes, planChecks(before, after), scratch);
+/** The errors of `files` when generated/schema.d.ts is `types`; the program is returned for reuse. */
+function compileProject(root: string, files: string[], options: ts.CompilerOptions, types: string, runFiles: Map<string, ts.SourceFile>) {
+  const overrides = new Map([[SCHEMA_TYPES(root), types]]);
+  const program = ts.createProgram(files, options, cachingHost(options, overrides, runFiles));
+  const errorsOf = (only: Set<string> | undefined): CompileError[] => program.getSourceFiles()
+    .filter((sf) => (only ? only.has(path.resolve(sf.fileName)) : files.includes(path.resolve(sf.fileName))))
+    .flatMap((sf) => [...program.getSyntacticDiagnostics(sf), ...program.getSemanticDiagnostics(sf)])
+    .filter((d) => d.category === ts.DiagnosticCategory.Error)
+    .map((d) => ({
+      file: d.file ? path.relative(root, d.file.fileName) : "(project)",
+      line: d.file && d.start !== undefined ? d.file.getLineAndCharacterOfPosition(d.start).line + 1 : 0,
+      message: flatten(d).split("\n")[0]!,
+    }));
+  return errorsOf;
+}
 
-  const files = ["src", "examples", "test"].flatMap((d) => listTs(path.join(root, d)));
-  if (files.length === 0) return { checks, compile: { files: 0, errors: [] } };
+/** The declarations without their comments (the JSDoc carries descriptions and provenance, never a type). */
+const withoutComments = (types: string) =>
+  ts.createPrinter({ removeComments: true }).printFile(ts.createSourceFile("schema.d.ts", types, ts.ScriptTarget.ES2022, false));
+
+/**
+ * Both halves of the type-level check. `root` is the project whose src/ and examples/ are compiled;
+ * without one, only the assignability checks run.
+ */
+export async function typeLevel(before: Json, after: Json, root?: string): Promise<TypeLevelResult> {
+  const [oldTypes, newTypes] = await Promise.all([typesModule(before), typesModule(after)]);
+  // The checks live in memory; the scratch directory only names them (it need not exist).
+  const scratch = path.join(root ?? process.cwd(), ".spec-diff-scratch");
+  const checks = runChecks(oldTypes, newTypes, planChecks(before, after), scratch);
+  if (root === undefined) return { checks, compile: { files: 0, errors: [] } };
+
+  const files = CONSUMER_CODE.flatMap((d) => listTs(path.join(root, d)));
+  // When the declarations are the same but for comments, no file can compile differently.
+  if (files.length === 0 || withoutComments(oldTypes) === withoutComments(newTypes)) {
+    return { checks, compile: { files: files.length, errors: [] } };
+  }
   const options = projectOptions(root);
-  let errors = compileProject(root, files, options, newTypes);
+  // generated/schema.d.ts may not exist on disk (a project that does not commit it): the scan sees it as the compile will.
+  const scanHost = cachingHost(options, new Map([[SCHEMA_TYPES(root), newTypes]]));
+  const dependents = dependentsOfSchema(root, files, options, scanHost);
+  if (dependents.length === 0) return { checks, compile: { files: files.length, errors: [] } };
+  const runFiles = new Map<string, ts.SourceFile>();
+  let errors = compileProject(root, dependents, options, newTypes, runFiles)(undefined);
   if (errors.length > 0) {
     // Only what the new types broke counts: errors that the old types give too were there before.
+    // Only the files with errors are checked again, and their parse is reused.
     const key = (e: CompileError) => `${e.file}\u0000${e.message}`;
-    const baseline = new Set(compileProject(root, files, options, oldTypes).map(key));
+    const erring = new Set(errors.map((e) => path.resolve(root, e.file)));
+    const baseline = new Set(compileProject(root, [...erring], options, oldTypes, runFiles)(erring).map(key));
     errors = errors.filter((e) => !baseline.has(key(e)));
   }
   return { checks, compile: { files: files.length, errors } };
