@@ -310,8 +310,9 @@ export function fixedCases(spec: SpecModel, config: SuiteConfig): Case[] {
   for (const identity of config.identities) {
     const body = loginBody(spec, config, identity);
     const form = identity.label;
-    // The first known-good login yields the customer token later cases use as a (wrong) bearer.
-    const captures = identity === config.identities[0] ? { captures: { customerToken: "/access_token" } } : {};
+    // The first known-good login that succeeds yields the customer token later cases use as a (wrong)
+    // bearer: if the email form's ends in a 429 not waited out, the ident form's serves.
+    const captures = { captures: { customerToken: "/access_token" } } as const;
     cases.push({ id: `login.${form}.known_good`, group: "known_good", operation: "login", title: `known-good login, ${form} form`, auth: "bearer", body, expect: { kind: "success" }, ...captures });
     // A body whose password breaks a rule is a wrong-password attempt on a server that checks the
     // credentials before the body: it carries a made-up identity of the same shape, never the real one

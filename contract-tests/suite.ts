@@ -62,7 +62,7 @@ export interface RunResult {
   caseList: CaseSummary[];
   exchanges: ReportedExchange[];
   results: CheckResult[];
-  aborted?: { reason: AbortReason | "no_bearer" | "error"; message: string };
+  aborted?: { reason: AbortReason | "no_bearer" | "error" | "incomplete"; message: string };
   exitCode: 0 | 1 | 2;
 }
 
@@ -210,7 +210,11 @@ export async function runSuite(config: SuiteConfig, options: RunOptions = {}): P
   const started = Date.now();
   const deadlineAt = started + config.deadlineMs;
   const secretProps = new Set([...secretFieldNames(spec.operations.login.requestSchema)]);
-  const configuredSecrets = [...config.identities.map((i) => i.password), config.auth.kind === "client_credentials" ? config.auth.clientSecret : config.auth.token];
+  // The client credentials also travel base64-encoded in `Authorization: Basic`: a server that echoes that
+  // header (a debug header, an error body) echoes the secret, and reports must not carry it either.
+  const encodedForms = (v: string) => [Buffer.from(v).toString("base64").replace(/=+$/, ""), Buffer.from(v).toString("base64url")];
+  const basicForms = config.auth.kind === "client_credentials" ? [...encodedForms(`${config.auth.clientId}:${config.auth.clientSecret}`), ...encodedForms(config.auth.clientSecret)] : [];
+  const configuredSecrets = [...config.identities.map((i) => i.password), config.auth.kind === "client_credentials" ? config.auth.clientSecret : config.auth.token, ...basicForms];
   const redactor = createRedactor(configuredSecrets);
   if (config.auth.kind === "access_token") redactor.addSecret(config.auth.token, "token");
 
@@ -274,8 +278,10 @@ export async function runSuite(config: SuiteConfig, options: RunOptions = {}): P
         try {
           found = check.run(ex, ctx);
         } catch (err) {
-          // A response no check foresaw (e.g. JSON nested deeper than the stack) must not end the run: say so.
-          found = { notApplicable: `the check could not judge this response: ${(err as Error)?.name ?? "error"}: ${String((err as Error)?.message ?? err).slice(0, 200)}` };
+          // A response no check foresaw (e.g. JSON nested deeper than the stack) must not end the run, nor
+          // pass unjudged: a response the suite cannot read is one a consumer cannot be trusted to read either.
+          const why = `${(err as Error)?.name ?? "error"}: ${String((err as Error)?.message ?? err).slice(0, 200)}`;
+          found = [{ check: check.name, rule: "a response the check can judge", expected: "a response a consumer can process", actual: why, message: `the check could not judge this response (${why}), so it cannot pass` }];
         }
         if (!Array.isArray(found)) {
           results.push({ check: check.name, severity: severityOf(check.name), caseId: kase.id, outcome: "not_applicable", findings: [], exchangeId: ex.id, reason: found.notApplicable });
@@ -399,6 +405,24 @@ export async function runSuite(config: SuiteConfig, options: RunOptions = {}): P
     results[i] = { check: r.check, severity: settled.severity, caseId: r.caseId, outcome: "fail", exchangeId: ex.id, findings: [{ ...settled, actual: redactor.text(f.actual ?? ""), message: redactor.text(f.message) }] };
   });
 
+  // A check that a live target can judge, which judged nothing only because what it needed did not come
+  // back (a 429 not waited out, a token that was not issued), has not passed: the run is incomplete (exit
+  // 1), never green. Cases a target cannot judge by nature (a mock's) are not counted.
+  if (!aborted && config.target.kind === "live") {
+    const judged = new Set(results.filter((r) => r.outcome !== "not_applicable").map((r) => r.check));
+    const firstCaseOf = new Map<string, Case>();
+    for (const kase of cases) if (!kase.notApplicable) for (const check of judgedBy(kase).filter(isOn)) if (!firstCaseOf.has(check)) firstCaseOf.set(check, kase);
+    const unjudged = [...firstCaseOf].filter(([check]) => !judged.has(check)).map(([check, kase]) => {
+      const na = results.find((r) => r.check === check && r.caseId === kase.id && r.outcome === "not_applicable");
+      const ex = exchanges.filter((e) => e.caseId === kase.id).at(-1);
+      const why = na?.reason ?? (ex?.response ? `answered ${ex.response.status}${ex.response.headers["retry-after"] ? `, Retry-After "${ex.response.headers["retry-after"]}"` : ""}` : ex?.error?.message ?? "not sent");
+      return `${check} (${kase.id}: ${why})`;
+    });
+    if (unjudged.length) {
+      aborted = { reason: "incomplete", message: redactor.text(`never judged, so the run cannot pass: ${unjudged.join("; ")}`) };
+      log(`run incomplete: ${aborted.message}`);
+    }
+  }
   const failed = results.some((r) => r.outcome === "fail" && failsRun(r.severity, config.failOn));
   // Cannot run (exit 2): the target is unreachable, or it refused what the configuration says is good and
   // nothing before that refusal broke a contract or standard rule (when something did, e.g. a token that

@@ -192,9 +192,13 @@ describe("over real HTTP", () => {
   });
 
   it("a case whose input did not come back is not applicable, with the reason", async () => {
-    // The first login is answered 429 with a Retry-After longer than the suite waits: no customer token.
+    // The first login is answered 429 with a Retry-After longer than the suite waits, and no other
+    // identity form is configured: no customer token. The case is reported, and the run is incomplete.
     server = await startContractServer({ vary: "login_429_long_once" });
-    const result = await runSuite(resolveConfig(contractEnv(server, { CONTRACT_TIMEOUT_MS: "1000", CONTRACT_CASES: "2" }), {}));
+    const { DINTERO_LOGIN_IDENT_TYPE: _t, DINTERO_LOGIN_IDENT: _i, DINTERO_LOGIN_IDENT_PASSWORD: _p, ...emailOnly } = contractEnv(server, { CONTRACT_TIMEOUT_MS: "1000", CONTRACT_CASES: "2" });
+    const result = await runSuite(resolveConfig(emailOnly, {}));
+    expect(result.aborted?.reason).toBe("incomplete");
+    expect(result.exitCode).toBe(1);
     const na = result.results.find((r) => r.caseId === "login.scope.customer_token_as_bearer")!;
     expect(na.outcome).toBe("not_applicable");
     expect(na.check).toBe("token_scope");

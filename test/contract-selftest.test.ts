@@ -70,6 +70,7 @@ const CAUGHT_BY: Record<Exclude<Breakage, "rate_limits_once" | "token_429_long_o
   crash_on_non_ascii: ["not_a_server_error", "standard"],
   echoes_password: ["secret_reflection", "standard"],
   echoes_password_encoded: ["secret_reflection", "standard"],
+  echoes_basic_header: ["secret_reflection", "standard"],
   exp_mismatch: ["token_semantics", "standard"],
   // the login's 429 is curated (its integer schema: advisory), but RFC 9110's grammar is a standard's
   retry_after_not_a_number: ["response_headers", "standard"],

@@ -24,7 +24,8 @@ interface Seen { method: string; url: string; body: string }
 
 /** A proxy that records every request and forwards it to `target`, or answers login requests itself
  * with 429 and `Retry-After: 0` when `loginsRateLimited` (a server that is always "busy"). */
-async function recordingProxy(target: ContractServer, loginsRateLimited = false): Promise<{ baseUrl: string; seen: Seen[] }> {
+async function recordingProxy(target: ContractServer, loginsRateLimited: boolean | { after: number; retryAfter: string } = false): Promise<{ baseUrl: string; seen: Seen[] }> {
+  let logins = 0;
   const seen: Seen[] = [];
   const upstream = new URL(target.baseUrl);
   proxy = createServer((req, res) => {
@@ -33,8 +34,9 @@ async function recordingProxy(target: ContractServer, loginsRateLimited = false)
     req.on("end", () => {
       const body = Buffer.concat(chunks);
       seen.push({ method: req.method!, url: req.url!, body: body.toString("utf8") });
-      if (loginsRateLimited && req.url!.endsWith("/customers/login")) {
-        res.writeHead(429, { "content-type": "application/json; charset=utf-8", "retry-after": "0" });
+      const limit = loginsRateLimited === true ? { after: 0, retryAfter: "0" } : loginsRateLimited || undefined;
+      if (limit && req.url!.endsWith("/customers/login") && ++logins > limit.after) {
+        res.writeHead(429, { "content-type": "application/json; charset=utf-8", "retry-after": limit.retryAfter });
         return res.end(JSON.stringify({ error: { code: "TOO_MANY_REQUESTS", message: "slow down" } }));
       }
       const out = httpRequest({ host: upstream.hostname, port: upstream.port, path: req.url, method: req.method, headers: req.headers }, (up) => {
@@ -175,5 +177,47 @@ describe("the per-identity budget", () => {
     expect(withEmail).toBe(IDENTITY_BUDGET);
     expect(result.aborted?.reason).toBe("identity_budget");
     expect(result.exitCode).toBe(1);
+  });
+});
+
+describe("the client secret in its encoded forms", () => {
+  it("a server echoing the Basic header: secret_reflection fails the run, and no report holds the base64 credentials", async () => {
+    const { writeReports } = await import("../contract-tests/reports/index.ts");
+    const { mkdtemp, readdir, readFile, rm } = await import("node:fs/promises");
+    const os = await import("node:os");
+    const path = await import("node:path");
+    server = await startContractServer({ break: "echoes_basic_header" });
+    const result = await runSuite(resolveConfig(contractEnv(server, { CONTRACT_CASES: "0" }), {}));
+    expect(result.results.some((r) => r.check === "secret_reflection" && r.outcome === "fail")).toBe(true);
+    expect(result.exitCode).toBe(1);
+    const { clientId, clientSecret } = server.options;
+    const forms = [clientSecret, Buffer.from(`${clientId}:${clientSecret}`).toString("base64").replace(/=+$/, ""), Buffer.from(`${clientId}:${clientSecret}`).toString("base64url")];
+    const dir = await mkdtemp(path.join(os.tmpdir(), "basic-echo-"));
+    try {
+      await writeReports(result, dir);
+      const texts = [JSON.stringify(result), ...(await Promise.all((await readdir(dir)).map((f) => readFile(path.join(dir, f), "utf8"))))];
+      for (const text of texts) for (const form of forms) expect(text).not.toContain(form);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe("a run that could not judge is not green", () => {
+  it("a rate limiter that answers every login after the first two with Retry-After: 120 in front of a server accepting any password: exit 1, incomplete", async () => {
+    server = await startContractServer({ break: "accepts_any_password" });
+    const { baseUrl } = await recordingProxy(server, { after: 2, retryAfter: "120" });
+    const result = await runSuite(resolveConfig(contractEnv(server, { DINTERO_BASE_URL: baseUrl, CONTRACT_CASES: "0" }), {}));
+    expect(result.aborted?.reason).toBe("incomplete");
+    expect(result.aborted?.message).toMatch(/never judged.*wrong_credentials \(login\.credentials\.wrong_password: answered 429/);
+    expect(result.exitCode).toBe(1);
+  });
+
+  it("a correct server that rate limits the first login once still gets every check judged (the ident form yields the customer token)", async () => {
+    server = await startContractServer({ vary: "login_429_long_once" });
+    const result = await runSuite(resolveConfig(contractEnv(server, { CONTRACT_CASES: "0" }), {}));
+    expect(result.aborted).toBeUndefined();
+    expect(result.results.find((r) => r.caseId === "login.scope.customer_token_as_bearer")?.outcome).toBe("pass");
+    expect(result.exitCode).toBe(0);
   });
 });

@@ -25,6 +25,7 @@ export const BREAKAGES = {
   accepts_any_password: "the password is not compared",
   exp_mismatch: "exp in the issued JWT disagrees with expires_in by a day (the token lives a day longer than the response says)",
   echoes_password: "the wrong-credentials error message quotes the submitted password",
+  echoes_basic_header: "the token endpoint echoes the request's Authorization header (Basic: the client secret, base64-encoded) in an x-debug-authorization header",
   echoes_password_encoded: "the wrong-credentials error message quotes the submitted password percent-encoded and \\u-escaped (advisory)",
   never_answers: "the login endpoint never answers",
   rate_limits_once: "the first login request is answered 429 with Retry-After: 0 (correct behaviour)",
@@ -250,6 +251,8 @@ export async function startContractServer(opts: ContractServerOptions = {}): Pro
 
   async function token(req: IncomingMessage, res: ServerResponse, aid: string) {
     tokenRequests++;
+    // broken: a debugging aid left on, echoing the Authorization header (HTTP Basic: the client secret, base64)
+    if (broken === "echoes_basic_header" && req.headers.authorization) res.setHeader("x-debug-authorization", req.headers.authorization);
     if (broken === "token_retry_after_not_a_number" && tokenRequests === 1) {
       res.writeHead(429, { "content-type": "application/json; charset=utf-8", "retry-after": "1.5" });
       return res.end(JSON.stringify({ error: { code: "TOO_MANY_REQUESTS", message: "Too Many Requests" } }));
