@@ -187,6 +187,11 @@ function captureFrom(ex: Exchange, pointer: string): { value: string } | { missi
   }
 }
 
+/** A finding's `actual` is evidence to read, not the body itself (report.json keeps that): a hostile
+ * response must not multiply its size into every finding and report. */
+export const MAX_ACTUAL_CHARS = 500;
+const clipActual = (text: string) => (text.length > MAX_ACTUAL_CHARS ? `${text.slice(0, MAX_ACTUAL_CHARS)}… (cut)` : text);
+
 /**
  * Why a refused known-good request stops the run: what the configuration says is good was refused, so
  * every further request with the same identity or client would be refused too, and a real test user may
@@ -289,7 +294,7 @@ export async function runSuite(config: SuiteConfig, options: RunOptions = {}): P
         }
         // Every finding gets its check's severity (lowered by the check with a reason, or set by the user),
         // and its check's source unless it names a more precise one.
-        const findings = found.map((f) => ({ ...settle(f, check, override), ...(kase.describeInput ? { input: kase.describeInput } : {}), ...(f.actual !== undefined ? { actual: redactor.text(f.actual) } : {}), message: redactor.text(f.message) }));
+        const findings = found.map((f) => ({ ...settle(f, check, override), ...(kase.describeInput ? { input: kase.describeInput } : {}), ...(f.actual !== undefined ? { actual: clipActual(redactor.text(f.actual)) } : {}), message: redactor.text(f.message) }));
         if (!findings.length) results.push({ check: check.name, severity: severityOf(check.name), caseId: kase.id, outcome: "pass", findings, exchangeId: ex.id });
         // One result per severity, so that what fails the run is decided per finding.
         for (const severity of SEVERITIES) {

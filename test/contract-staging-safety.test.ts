@@ -24,7 +24,7 @@ interface Seen { method: string; url: string; body: string }
 
 /** A proxy that records every request and forwards it to `target`, or answers login requests itself
  * with 429 and `Retry-After: 0` when `loginsRateLimited` (a server that is always "busy"). */
-async function recordingProxy(target: ContractServer, loginsRateLimited: boolean | { after: number; retryAfter: string } = false): Promise<{ baseUrl: string; seen: Seen[] }> {
+async function recordingProxy(target: ContractServer, loginsRateLimited: boolean | { after: number; retryAfter: string } = false, errorBody?: string): Promise<{ baseUrl: string; seen: Seen[] }> {
   let logins = 0;
   const seen: Seen[] = [];
   const upstream = new URL(target.baseUrl);
@@ -40,6 +40,11 @@ async function recordingProxy(target: ContractServer, loginsRateLimited: boolean
         return res.end(JSON.stringify({ error: { code: "TOO_MANY_REQUESTS", message: "slow down" } }));
       }
       const out = httpRequest({ host: upstream.hostname, port: upstream.port, path: req.url, method: req.method, headers: req.headers }, (up) => {
+        if (errorBody !== undefined && up.statusCode! >= 400) {
+          up.resume();
+          res.writeHead(up.statusCode!, { "content-type": "application/json; charset=utf-8" });
+          return void res.end(errorBody);
+        }
         res.writeHead(up.statusCode!, up.rawHeaders);
         up.pipe(res);
       });
@@ -219,5 +224,27 @@ describe("a run that could not judge is not green", () => {
     expect(result.aborted).toBeUndefined();
     expect(result.results.find((r) => r.caseId === "login.scope.customer_token_as_bearer")?.outcome).toBe("pass");
     expect(result.exitCode).toBe(0);
+  });
+});
+
+describe("hostile bodies do not blow up the evidence", () => {
+  it("error bodies of JSON nested 3,000 deep: the run fails (schema), and report.html stays small", async () => {
+    const { writeReports } = await import("../contract-tests/reports/index.ts");
+    const { mkdtemp, rm, stat } = await import("node:fs/promises");
+    const os = await import("node:os");
+    const path = await import("node:path");
+    server = await startContractServer();
+    const { baseUrl } = await recordingProxy(server, false, `${"[".repeat(3000)}${"]".repeat(3000)}`);
+    const result = await runSuite(resolveConfig(contractEnv(server, { DINTERO_BASE_URL: baseUrl, CONTRACT_CASES: "0" }), {}));
+    expect(result.exitCode).toBe(1);
+    expect(result.results.some((r) => r.check === "response_schema_conformance" && r.outcome === "fail")).toBe(true);
+    const dir = await mkdtemp(path.join(os.tmpdir(), "deep-json-"));
+    try {
+      await writeReports(result, dir);
+      // indenting every body would have made it about 180 MB
+      expect((await stat(path.join(dir, "report.html"))).size).toBeLessThan(4 * 1024 * 1024);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -12,10 +12,18 @@ import { casesText, countOf, groupFindings, whatFailsIt, type FindingGroup } fro
 const esc = (v: unknown) =>
   String(v).replaceAll("&", "&amp;").replaceAll("<", "&lt;").replaceAll(">", "&gt;").replaceAll('"', "&quot;");
 
+/** Largest body text the page shows per exchange; report.json keeps it whole. */
+export const HTML_BODY_CHARS = 16_384;
+
+/** A body as the page shows it: indented JSON, cut at HTML_BODY_CHARS. Indenting JSON nested thousands
+ * deep would grow quadratically (a hostile 6 KB body became megabytes per exchange), so the text is cut
+ * before and after indenting. */
 function pretty(text: string | undefined): string {
   if (text === undefined) return "";
+  const cut = (t: string) => (t.length > HTML_BODY_CHARS ? `${t.slice(0, HTML_BODY_CHARS)}\n… (cut here; report.json has the whole body)` : t);
+  if (text.length > HTML_BODY_CHARS) return cut(text);
   try {
-    return JSON.stringify(JSON.parse(text), null, 2);
+    return cut(JSON.stringify(JSON.parse(text), null, 2));
   } catch {
     return text;
   }
