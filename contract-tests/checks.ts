@@ -822,9 +822,34 @@ const tokenCaching: Check = {
   appliesTo: (ex, ctx) => ctx.config.target.kind !== "mock" && carriesToken(ex),
   run(ex) {
     const value = ex.response!.headers["cache-control"];
-    const directives = (value ?? "").split(",").map((d) => d.trim().toLowerCase().split("=")[0]);
-    if (directives.includes("no-store")) return [];
-    return [{ check: "token_caching", rule: "Cache-Control: no-store on a token response", pointer: "cache-control (header)", expected: "no-store", actual: value ?? "(none)", message: `a ${ex.response!.status} carrying a token ${value ? `says Cache-Control: ${value}` : "has no Cache-Control"}, so a cache may keep it` }];
+    const directives = (v: string | undefined) => (v ?? "").split(",").map((d) => d.trim().toLowerCase().split("=")[0]);
+    const found: Finding[] = [];
+    if (!directives(value).includes("no-store")) found.push({ check: "token_caching", rule: "Cache-Control: no-store on a token response", pointer: "cache-control (header)", expected: "no-store", actual: value ?? "(none)", message: `a ${ex.response!.status} carrying a token ${value ? `says Cache-Control: ${value}` : "has no Cache-Control"}, so a cache may keep it` });
+    // Targeted fields override Cache-Control for the caches they name (RFC 9213 §2.1): a CDN obeys its own.
+    for (const name of TARGETED_CACHE_CONTROL) {
+      const targeted = ex.response!.headers[name];
+      if (targeted !== undefined && !directives(targeted).includes("no-store") && !directives(targeted).includes("private")) {
+        found.push({ check: "token_caching", rule: `${name} does not let a shared cache store a token (RFC 9213 §2.1: it overrides Cache-Control there)`, pointer: `${name} (header)`, expected: "no-store, or absent", actual: targeted, message: `a ${ex.response!.status} carrying a token says ${name}: ${targeted}, so that CDN may keep it whatever Cache-Control says` });
+      }
+    }
+    return found;
+  },
+};
+
+/** Cache-Control fields that target one kind of cache and override Cache-Control there (RFC 9213). */
+const TARGETED_CACHE_CONTROL = ["cdn-cache-control", "cloudflare-cdn-cache-control", "surrogate-control"];
+
+const wwwAuthenticate: Check = {
+  name: "www_authenticate",
+  severity: "advisory",
+  severityReason: "a consumer still sees the 401; without the challenge it cannot tell a refused bearer (RFC 6750 invalid_token) from refused customer credentials, and this project's client then bounds its bearer refreshes instead of replacing the bearer at once",
+  source: rfc(9110, "11.6.1", "a server generating a 401 MUST send a WWW-Authenticate header field with at least one challenge"),
+  catches: "a 401 answer without a WWW-Authenticate challenge",
+  notApplicableTo: (config) => (config.target.kind === "mock" ? "the spec documents no WWW-Authenticate header, so a mock of it cannot send one" : undefined),
+  appliesTo: (ex, ctx) => ctx.config.target.kind !== "mock" && ex.response?.status === 401,
+  run(ex) {
+    if ((ex.response!.headers["www-authenticate"] ?? "").trim()) return [];
+    return [{ check: "www_authenticate", rule: "401 carries WWW-Authenticate", pointer: "www-authenticate (header)", expected: "WWW-Authenticate: <challenge>, e.g. Bearer error=\"invalid_token\"", actual: "(none)", message: `${ex.request.method} answered 401 without WWW-Authenticate` }];
   },
 };
 
@@ -839,6 +864,29 @@ const refreshTokenOnClientCredentials: Check = {
     const body = (parseBody(ex) as { value: Json }).value;
     if (body.refresh_token === undefined) return [];
     return [{ check: "refresh_token_on_client_credentials", rule: "no refresh_token for the client_credentials grant", pointer: "/refresh_token", expected: "absent", actual: "present", message: "the client-credentials token response carries a refresh_token" }];
+  },
+};
+
+/** Dintero issues a login's refresh_token only to a caller holding this scope (D1). */
+const REFRESH_SCOPE = "create:accounts:auth:refresh_token";
+
+const refreshTokenWithoutScope: Check = {
+  name: "refresh_token_without_scope",
+  severity: "contract",
+  severityReason: "Dintero documents the rule, and a refresh token (\"remain authenticated essentially forever\") handed to a caller that was not granted it, such as a browser's login client, is a long-lived secret where none belongs",
+  source: dintero(DINTERO_LOGIN_DOCS, `refresh_token: issued only when the caller's token has scope ${REFRESH_SCOPE}`),
+  catches: `a login answered with a refresh_token although the bearer's scope claim (a readable JWT) lacks ${REFRESH_SCOPE}`,
+  appliesTo: (ex, ctx) => ctx.op.key === "login" && documentedMethod(ctx) && carriesToken(ex),
+  run(ex) {
+    const body = (parseBody(ex) as { value: Json }).value;
+    if (body.refresh_token === undefined) return [];
+    const bearer = /^Bearer\s+(\S+)$/i.exec(ex.request.headers.authorization ?? "")?.[1];
+    const jwt = bearer ? decodeJwt(bearer) : undefined;
+    const scope = jwt && typeof jwt === "object" && "payload" in jwt ? jwt.payload.scope ?? jwt.payload.scp : undefined;
+    if (scope === undefined) return { notApplicable: "the bearer's scope cannot be read (not a JWS with a scope claim), so whether it may receive a refresh token is unknown" };
+    const scopes = Array.isArray(scope) ? scope.map(String) : String(scope).split(/\s+/);
+    if (scopes.includes(REFRESH_SCOPE)) return [];
+    return [{ check: "refresh_token_without_scope", rule: `a refresh_token only for a caller with ${REFRESH_SCOPE}`, pointer: "/refresh_token", expected: "absent", actual: "present", message: `the login answered a refresh_token to a bearer whose scope lacks ${REFRESH_SCOPE}` }];
   },
 };
 
@@ -886,6 +934,8 @@ export const CHECKS: Check[] = [
   accountEnumeration,
   tokenCaching,
   refreshTokenOnClientCredentials,
+  refreshTokenWithoutScope,
   duplicateJsonMembers,
   allowHeader,
+  wwwAuthenticate,
 ];

@@ -71,6 +71,7 @@ const CAUGHT_BY: Record<Exclude<Breakage, "rate_limits_once" | "token_429_long_o
   echoes_password: ["secret_reflection", "standard"],
   echoes_password_encoded: ["secret_reflection", "standard"],
   echoes_basic_header: ["secret_reflection", "standard"],
+  refresh_token_on_login: ["refresh_token_without_scope", "contract"],
   exp_mismatch: ["token_semantics", "standard"],
   // the login's 429 is curated (its integer schema: advisory), but RFC 9110's grammar is a standard's
   retry_after_not_a_number: ["response_headers", "standard"],
@@ -103,11 +104,13 @@ const CAUGHT_AT: Partial<Record<Breakage, string>> = {
 
 /** Broken servers whose break harms no one on its own: an advisory finding, reported in every run, that
  * fails the run only with --fail-on advisory. */
-type AdvisoryBreakage = "method_405_without_allow" | "enumeration_leak" | "token_cacheable" | "refresh_token_on_client_credentials" | "duplicate_json_members" | "ignores_user_type";
+type AdvisoryBreakage = "method_405_without_allow" | "enumeration_leak" | "token_cacheable" | "refresh_token_on_client_credentials" | "duplicate_json_members" | "ignores_user_type" | "no_www_authenticate" | "cdn_cacheable_token";
 const ADVISED_BY: Record<AdvisoryBreakage, string> = {
   method_405_without_allow: "allow_header",
   enumeration_leak: "account_enumeration",
   token_cacheable: "token_caching",
+  no_www_authenticate: "www_authenticate",
+  cdn_cacheable_token: "token_caching",
   refresh_token_on_client_credentials: "refresh_token_on_client_credentials",
   // the same value twice: every parser reads it alike
   duplicate_json_members: "duplicate_json_members",

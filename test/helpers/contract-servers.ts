@@ -25,6 +25,9 @@ export const BREAKAGES = {
   accepts_any_password: "the password is not compared",
   exp_mismatch: "exp in the issued JWT disagrees with expires_in by a day (the token lives a day longer than the response says)",
   echoes_password: "the wrong-credentials error message quotes the submitted password",
+  no_www_authenticate: "401 answers carry no WWW-Authenticate challenge (advisory)",
+  cdn_cacheable_token: "token responses say CDN-Cache-Control: public, max-age=600 beside Cache-Control: no-store (advisory)",
+  refresh_token_on_login: "the login hands a refresh_token to a client bearer whose scope lacks create:accounts:auth:refresh_token",
   echoes_basic_header: "the token endpoint echoes the request's Authorization header (Basic: the client secret, base64-encoded) in an x-debug-authorization header",
   echoes_password_encoded: "the wrong-credentials error message quotes the submitted password percent-encoded and \\u-escaped (advisory)",
   never_answers: "the login endpoint never answers",
@@ -211,13 +214,17 @@ export async function startContractServer(opts: ContractServerOptions = {}): Pro
     if (vary === "duplicate_identical_content_type") headers.push(["Content-Type", type]);
     // RFC 6749 §5.1: a response that carries a token must not be stored by a cache.
     if (broken !== "token_cacheable") headers.push(["Cache-Control", "no-store"]);
+    if (broken === "cdn_cacheable_token" && !isError) headers.push(["CDN-Cache-Control", "public, max-age=600"]);
     const bytes = isError && broken === "latin1_error_body" ? Buffer.from(text.replace('"message":"', '"message":"Ugyldig forespørsel: '), "latin1") : Buffer.from(text);
     headers.push(["Content-Length", String(bytes.length)]);
     res.writeHead(status, headers.flat());
     res.end(bytes);
   }
+  // RFC 9110 §11.6.1: every 401 carries a challenge (broken: none)
+  const challenge = (status: number, message: string): Record<string, string> =>
+    status !== 401 || broken === "no_www_authenticate" ? {} : { "WWW-Authenticate": /client credentials/.test(message) ? 'Basic realm="dintero"' : 'Bearer realm="dintero", error="invalid_token"' };
   const error = (res: ServerResponse, status: number, code: string, message: string, errors?: ValidationError[]) =>
-    send(res, status, { error: { code, message, ...(errors ? { errors: errors.map((e) => ({ path: e.instancePath, message: e.message })) } : {}) } });
+    send(res, status, { error: { code, message, ...(errors ? { errors: errors.map((e) => ({ path: e.instancePath, message: e.message })) } : {}) } }, challenge(status, message));
   const invalid = (res: ServerResponse, message: string, errors?: ValidationError[]) =>
     error(res, broken === "validation_422" ? 422 : 400, "INVALID_REQUEST_PARAMETERS", message, errors);
 
@@ -351,7 +358,7 @@ export async function startContractServer(opts: ContractServerOptions = {}): Pro
     const unknownMessage = broken === "enumeration_leak" && !knownIdentity ? "No user with this identity" : "Forbidden";
     if (!ok) return error(res, 403, "FORBIDDEN", broken === "echoes_password" ? `Wrong password "${creds.password}"` : broken === "echoes_password_encoded" ? `Wrong password ${encodeURIComponent(creds.password!)} (${[...creds.password!].map((c) => `\\u${c.codePointAt(0)!.toString(16).padStart(4, "0")}`).join("")})` : unknownMessage);
     const tok = issue(`customer:${creds.email ?? creds.ident}`, 3600, "read:accounts:/customers");
-    send(res, 200, broken === "expires_in_as_string" ? { ...tok, expires_in: String(tok.expires_in) } : tok);
+    send(res, 200, broken === "expires_in_as_string" ? { ...tok, expires_in: String(tok.expires_in) } : broken === "refresh_token_on_login" ? { ...tok, refresh_token: `rt_${randomBytes(12).toString("hex")}` } : tok);
   }
 
   const local = await startHttpServer((req, res) => {
