@@ -114,6 +114,20 @@ export function basicSecrets(credentials: ClientCredentials, basic = basicCreden
 }
 
 /**
+ * Milliseconds since the clock was made, never behind the monotonic clock nor the wall clock, and
+ * never going back. Each alone can make an expired bearer look fresh: the wall clock steps back
+ * (NTP, a VM resumed with an old time), and the monotonic clock (`performance.now()`, Linux's
+ * CLOCK_MONOTONIC) stands still while the machine or a browser tab is suspended. A wall clock that
+ * steps forward costs at most one early token request.
+ */
+export function elapsedClock(): () => number {
+  const wallStart = Date.now();
+  const monoStart = performance.now();
+  let last = 0;
+  return () => (last = Math.max(last, performance.now() - monoStart, Date.now() - wallStart));
+}
+
+/**
  * How often a refusal may force a token request before the bearer's half-life (see `invalidate`).
  * Our own numbers, not Dintero's: a visitor typing wrong passwords (a 401 or 403 that does not say
  * whose credentials failed) costs at most one token request per `unsignedMs`, and a bearer the
@@ -132,8 +146,7 @@ export const forcedRefreshBudget = { unsignedMs: 30_000 } as const;
 export function clientCredentialsBearer(
   requestToken: (signal: AbortSignal) => Promise<AccessToken>,
   retry: TokenRetryPolicy = defaultTokenRetryPolicy,
-  // A monotonic clock: the wall clock can step back (NTP, a VM resumed) and make an expired bearer look fresh.
-  now: () => number = () => performance.now(),
+  now: () => number = elapsedClock(),
 ): BearerSource {
   /** `signed`: obtained because the server said the bearer before it was invalid. */
   let cached: { bearer: string; refreshAt: number; usableUntil: number; obtainedAt: number; signed: boolean } | undefined;
