@@ -90,6 +90,7 @@ describe("2. error bodies crafted against redaction (bench/, 8, measures the tim
     const huge = "s".repeat(formsBudget / 2); // its Base64 forms alone are twice the budget
     expect(redactServerText("nothing secret here", 300, [huge])).toBe("[REDACTED]");
     expect(redactServerText("nothing secret here", 300, ["s".repeat(1000)])).toBe("nothing secret here");
+    expect(redactServerText("nothing secret here", 300, ["a-bearer", "b".repeat(4 * formsBudget)])).toBe("[REDACTED]"); // refused before it is encoded
   });
 });
 
