@@ -186,7 +186,9 @@ function buildClient(settings: Settings): LoginClient {
       passedBrowserGuard = bearer;
       return;
     }
-    const message = `a bearer granting ${scope} must not reach a browser: use a login client whose grants are limited to login, or log in from your server (docs/client.md, Browser posture)`;
+    // The scope's name is public (a Dintero scope), but the claim is the caller's: shown only if short, printable ASCII.
+    const named = /^[\x21-\x7e]{1,100}$/.test(scope) ? scope : scope.endsWith("no-mfa") ? "a …/no-mfa scope" : "refresh tokens";
+    const message = `a bearer granting ${named} must not reach a browser: use a login client whose grants are limited to login, or log in from your server (docs/client.md, Browser posture)`;
     const cause = new LoginError("invalid_request", message, { details: [{ pointer: "/auth/accessToken", rule: "browser_scope", message }] });
     throw new LoginError("client_token_failed", `login: the bearer is refused in a browser: ${message}`, { cause, causeKind: "invalid_request" });
   }

@@ -165,7 +165,7 @@ export function causeCode(cause: Error): string | undefined {
 
 /** What a system code means, in a few words, for the ones a misconfigured client meets first. */
 export function describeCode(code: string): string | undefined {
-  if (tlsCodes.has(code) || /^ERR_(?:TLS|SSL)_/.test(code)) return "the server's TLS certificate was not accepted";
+  if (tlsCode.test(code) || /^ERR_(?:TLS|SSL)_/.test(code)) return "the server's TLS certificate was not accepted";
   return systemCodes[code];
 }
 
@@ -181,15 +181,11 @@ const systemCodes: Record<string, string> = Object.assign(Object.create(null) as
   UND_ERR_SOCKET: "the connection closed",
 });
 
-/** OpenSSL's certificate verification errors as Node reports them (tls docs, "X509 certificate error codes"). */
-const tlsCodes = new Set([
-  "UNABLE_TO_GET_ISSUER_CERT", "UNABLE_TO_GET_CRL", "UNABLE_TO_DECRYPT_CERT_SIGNATURE", "UNABLE_TO_DECRYPT_CRL_SIGNATURE",
-  "UNABLE_TO_DECODE_ISSUER_PUBLIC_KEY", "CERT_SIGNATURE_FAILURE", "CRL_SIGNATURE_FAILURE", "CERT_NOT_YET_VALID", "CERT_HAS_EXPIRED",
-  "CRL_NOT_YET_VALID", "CRL_HAS_EXPIRED", "ERROR_IN_CERT_NOT_BEFORE_FIELD", "ERROR_IN_CERT_NOT_AFTER_FIELD",
-  "ERROR_IN_CRL_LAST_UPDATE_FIELD", "ERROR_IN_CRL_NEXT_UPDATE_FIELD", "DEPTH_ZERO_SELF_SIGNED_CERT", "SELF_SIGNED_CERT_IN_CHAIN",
-  "UNABLE_TO_GET_ISSUER_CERT_LOCALLY", "UNABLE_TO_VERIFY_LEAF_SIGNATURE", "CERT_CHAIN_TOO_LONG", "CERT_REVOKED", "INVALID_CA",
-  "PATH_LENGTH_EXCEEDED", "INVALID_PURPOSE", "CERT_UNTRUSTED", "CERT_REJECTED", "HOSTNAME_MISMATCH",
-]);
+/**
+ * OpenSSL's certificate verification errors as Node reports them (tls docs, "X509 certificate
+ * error codes": CERT_HAS_EXPIRED, UNABLE_TO_VERIFY_LEAF_SIGNATURE, DEPTH_ZERO_SELF_SIGNED_CERT, ...).
+ */
+const tlsCode = /^(?:(?:CERT|CRL|UNABLE_TO|ERROR_IN)_[A-Z_]{2,40}|DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT_IN_CHAIN|HOSTNAME_MISMATCH|INVALID_(?:CA|PURPOSE)|PATH_LENGTH_EXCEEDED)$/;
 
 /** `value[key]` for an Error (by instanceof, guarded), else undefined; never throws. */
 function readField(value: unknown, key: "cause" | "name" | "code"): unknown {
@@ -212,5 +208,5 @@ function safeName(error: unknown): string | undefined {
 function safeCode(error: unknown): string | undefined {
   const code = readField(error, "code");
   if (typeof code !== "string") return undefined;
-  return /^(?:E[A-Z]{2,20}|EAI_[A-Z]{2,20}|(?:ERR|UND_ERR|HPE)_[A-Z0-9_]{1,36})$/.test(code) || tlsCodes.has(code) ? code : undefined;
+  return /^(?:E[A-Z]{2,20}|EAI_[A-Z]{2,20}|(?:ERR|UND_ERR|HPE)_[A-Z0-9_]{1,36})$/.test(code) || tlsCode.test(code) ? code : undefined;
 }

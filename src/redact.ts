@@ -51,7 +51,7 @@ function secretForms(secrets: Iterable<string | undefined>): string[] | undefine
     units += form.length;
   };
   const add = (form: string, ascii = isAscii(form)) => {
-    for (let round = 0; round <= canonicalRounds && form.length >= minSecretLength; round++) {
+    for (let round = 0; round <= canonicalRounds && form.length >= minSecretLength && units <= formsBudget; round++) {
       push(form);
       if (!ascii) {
         const nfc = form.normalize("NFC");
@@ -66,13 +66,15 @@ function secretForms(secrets: Iterable<string | undefined>): string[] | undefine
     }
   };
   for (const secret of secrets) {
-    if (units > formsBudget) return undefined;
     if (typeof secret !== "string" || secret.length < minSecretLength) continue;
+    // A secret alone past the budget (a megabyte bearer) is not even encoded.
+    if (units + secret.length > formsBudget) return undefined;
     const ascii = isAscii(secret);
     const latin1 = ascii ? secret : bytesAsLatin1(new TextEncoder().encode(secret));
     add(secret, ascii);
     if (latin1 !== secret) add(latin1);
     for (const shift of [0, 1, 2]) {
+      if (units > formsBudget) return undefined;
       // With `shift` bytes before it, the first chars mix with them and the last may mix with what follows.
       const base64 = trimPadding(btoa("\0".repeat(shift) + latin1));
       const core = shift === 0 ? base64 : base64.slice(shift + 1, -1);

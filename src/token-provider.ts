@@ -114,6 +114,20 @@ export function basicSecrets(credentials: ClientCredentials, basic = basicCreden
 }
 
 /**
+ * Milliseconds since the clock was made, never behind the monotonic clock nor the wall clock, and
+ * never going back. Each alone can make an expired bearer look fresh: the wall clock steps back
+ * (NTP, a VM resumed with an old time), and the monotonic clock (`performance.now()`, Linux's
+ * CLOCK_MONOTONIC) stands still while the machine or a browser tab is suspended. A wall clock that
+ * steps forward costs at most one early token request.
+ */
+export function elapsedClock(): () => number {
+  const wallStart = Date.now();
+  const monoStart = performance.now();
+  let last = 0;
+  return () => (last = Math.max(last, performance.now() - monoStart, Date.now() - wallStart));
+}
+
+/**
  * How often a refusal may force a token request before the bearer's half-life (see `invalidate`).
  * Our own numbers, not Dintero's: a visitor typing wrong passwords (a 401 or 403 that does not say
  * whose credentials failed) costs at most one token request per `unsignedMs`, and a bearer the
@@ -126,14 +140,14 @@ export const forcedRefreshBudget = { unsignedMs: 30_000 } as const;
  * flight); the token is reused until half of `expires_in` has passed since it was requested,
  * as Dintero's own SDK does; a failed request is not cached. If the refresh fails while the
  * cached bearer is still valid (up to its expiry less a margin: the smaller of 60 s and a tenth
- * of its lifetime), the callers that waited for it get the cached bearer, and the next call tries
- * the refresh again: a token outage does not fail logins until the bearer itself runs out.
+ * of its lifetime), the callers that waited for it get the cached bearer, and so do later callers
+ * until a backoff has passed (1 s, doubling to 30 s, or the endpoint's Retry-After): a token outage
+ * does not fail logins until the bearer itself runs out, and is not hammered once per login.
  */
 export function clientCredentialsBearer(
   requestToken: (signal: AbortSignal) => Promise<AccessToken>,
   retry: TokenRetryPolicy = defaultTokenRetryPolicy,
-  // A monotonic clock: the wall clock can step back (NTP, a VM resumed) and make an expired bearer look fresh.
-  now: () => number = () => performance.now(),
+  now: () => number = elapsedClock(),
 ): BearerSource {
   /** `signed`: obtained because the server said the bearer before it was invalid. */
   let cached: { bearer: string; refreshAt: number; usableUntil: number; obtainedAt: number; signed: boolean } | undefined;
@@ -142,6 +156,12 @@ export function clientCredentialsBearer(
   /** When a refusal last forced a refresh (any evidence), and whether the next refresh answers a sign. */
   let lastForcedAt = -Infinity;
   let nextIsSigned = false;
+  /**
+   * After a failed refresh, while the cached bearer is still usable, no other refresh is tried
+   * before this: a token outage or rate limit is not hammered once per login.
+   */
+  let retryRefreshAt = -Infinity;
+  let failedRefreshes = 0;
 
   function startRefresh(): NonNullable<typeof inflight> {
     const controller = new AbortController();
@@ -167,9 +187,17 @@ export function clientCredentialsBearer(
           obtainedAt: requestedAt,
           signed,
         };
+        failedRefreshes = 0;
+        retryRefreshAt = -Infinity;
         return token.access_token;
       },
       (error: unknown) => {
+        if (!signal.aborted) {
+          // 1 s, doubling to 30 s, or the token endpoint's Retry-After if longer (our numbers).
+          const backoffMs = Math.min(30_000, 1000 * 2 ** failedRefreshes++);
+          const askedMs = isLoginError(error) && error.retryAfterSeconds !== undefined ? error.retryAfterSeconds * 1000 : 0;
+          retryRefreshAt = now() + Math.max(backoffMs, askedMs);
+        }
         throw clientTokenFailed(error);
       },
     );
@@ -178,7 +206,11 @@ export function clientCredentialsBearer(
   return {
     get(signal) {
       const current = cached;
-      if (current && now() < current.refreshAt) return raceAbort(operation, Promise.resolve(current.bearer), signal);
+      const at = now();
+      // Fresh, or stale but usable while a failed refresh backs off.
+      if (current && (at < current.refreshAt || (at < retryRefreshAt && at < current.usableUntil))) {
+        return raceAbort(operation, Promise.resolve(current.bearer), signal);
+      }
       const entry = (inflight ??= startRefresh());
       entry.waiters++;
       // Stale but still valid: a failed refresh falls back to it (unless the server rejected it meanwhile).

@@ -84,6 +84,16 @@ describe("a refusal that does not say whose credentials failed", () => {
     expect(server.loginRequests().at(-1)?.headers.authorization).toBe("Bearer cc-token-1");
   });
 
+  it("the issue's scenario: wrong passwords while the token endpoint rate-limits cost one token request, and real customers still log in", async () => {
+    const c = client();
+    await c.login(good);
+    server.token = (_req, res) => sendJson(res, 429, errorBody("TOO_MANY_REQUESTS", "slow down"), { "retry-after": "60" });
+    for (let i = 0; i < 50; i++) await settle(c.login(wrong));
+    expect(server.tokenRequests()).toHaveLength(2); // the forced refresh, refused; then it waits out Retry-After
+    await expect(c.login(good)).resolves.toMatchObject({ token_type: "Bearer" });
+    expect(server.tokenRequests()).toHaveLength(2);
+  });
+
   it("a refusal naming the customer (OAuth invalid_grant) costs no token request at all", async () => {
     wrongAnswer = (res) => sendJson(res, 401, errorBody("invalid_grant", "Wrong email or password"));
     const c = client();

@@ -91,8 +91,10 @@ describe("types", () => {
     expectTypeOf<{ type: "customer"; password: string }>().not.toExtend<LoginCredentials>();
   });
 
-  it("LoginError carries a kind", () => {
+  it("LoginError carries a kind; causeKind and refused are typed for a switch", () => {
     expectTypeOf<LoginError["kind"]>().toEqualTypeOf<LoginErrorKind>();
+    expectTypeOf<LoginError["causeKind"]>().toEqualTypeOf<Exclude<LoginErrorKind, "client_token_failed"> | undefined>();
+    expectTypeOf<LoginError["refused"]>().toEqualTypeOf<"customer" | "unknown" | undefined>();
     expectTypeOf<LoginError>().toExtend<Error>();
   });
 });

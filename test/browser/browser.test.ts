@@ -89,10 +89,11 @@ describeBrowser("the client in headless Chromium under a strict CSP", () => {
 
   beforeAll(async () => {
     if (!plan.run) return; // unreachable: the block is skipped
-    const [bundle, scenarios, control] = await Promise.all([
+    const [bundle, scenarios, control, worker] = await Promise.all([
       buildBrowserBundle(),
       pageScript("./page/scenarios.ts"),
       pageScript("./page/control.ts"),
+      pageScript("./page/worker.ts"),
     ]);
     bundleBytes = bundle.code.length;
     prism = await startPrism();
@@ -105,6 +106,7 @@ describeBrowser("the client in headless Chromium under a strict CSP", () => {
         "/login-kit.js": javascript(bundle.code),
         "/scenarios.js": javascript(scenarios),
         "/control.js": javascript(control),
+        "/worker.js": javascript(worker),
       },
       [prism.baseUrl, refusedOrigin],
     );
@@ -170,13 +172,14 @@ describeBrowser("the client in headless Chromium under a strict CSP", () => {
       leakedSecrets: [],
     });
     expect(byName("aborted signal")).toMatchObject({ kind: "aborted", requests: 0 });
+    expect(byName("refresh_token in a Web Worker")).toEqual({ hasDocument: false, resolved: true, hasRefreshToken: false, clientSecret: "invalid_request" });
     expect(byName("refused connection")).toMatchObject({ kind: "network", leakedSecrets: [] });
 
     // The page's own verdicts agree with the assertions above (they are what the screenshot shows).
     expect(results.scenarios.filter((s) => !s.pass).map((s) => s.name)).toEqual([]);
     // Seen from the browser's side: nothing left the page for the refused scenarios, and every
     // request went to the page's server, the mock or the refused port (no other connection).
-    for (const account of ["T10000004", "T10000005", "T10000007"]) {
+    for (const account of ["T10000004", "T10000005", "T10000007", "T10000010"]) {
       expect(requests.filter((r) => r.includes(`/accounts/${account}/`))).toEqual([]);
     }
     expect(requests.filter((r) => r.includes("/accounts/T10000001/customers/login"))).toContain(`POST ${prism!.baseUrl}/accounts/T10000001/customers/login`);

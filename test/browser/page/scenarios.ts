@@ -156,6 +156,26 @@ const scenarios: Scenario[] = [
     pass: (o) => o.kind === "aborted",
   },
   {
+    name: "refresh_token in a Web Worker",
+    expected: "removed there too (a worker has no document), and a client secret refused",
+    run: () =>
+      new Promise<Record<string, unknown>>((resolve) => {
+        const worker = new Worker("/worker.js", { type: "module" });
+        const timer = setTimeout(() => resolve({ resolved: false, kind: "worker gave no answer" }), 10_000);
+        worker.onmessage = ({ data }) => {
+          clearTimeout(timer);
+          worker.terminate();
+          resolve(data as Record<string, unknown>);
+        };
+        worker.onerror = (event) => {
+          clearTimeout(timer);
+          resolve({ resolved: false, kind: `worker error: ${event.message}` });
+        };
+        worker.postMessage({ mock });
+      }),
+    pass: (o) => o.hasDocument === false && o.resolved === true && o.hasRefreshToken === false && o.clientSecret === "invalid_request",
+  },
+  {
     name: "refused connection",
     expected: "network",
     // The platform fetch (no custom one): the refused origin is allowed by connect-src, so this is a
