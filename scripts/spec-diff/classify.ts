@@ -2,7 +2,7 @@
 // Operations are matched by method and URL shape; parameters by location and name (path-level ones
 // merged into each operation, as OpenAPI says); responses by status; bodies by media type; schemas
 // keyword by keyword (schema-diff.ts). Each rule, and how it differs from oasdiff's, is in docs/spec.md.
-import { type Change, collector, type Effect, type Emit, equal, isDocKey, isObject, type Json, type Kind, type Side } from "./rules.ts";
+import { type Change, collector, type Emit, equal, isDocKey, isObject, type Json, type Kind, type Side } from "./rules.ts";
 import { diffSchema } from "./schema-diff.ts";
 
 export type { Change, Kind } from "./rules.ts";
@@ -469,4 +469,3 @@ export function overallKind(changes: readonly Change[]): Kind | "none" {
   return "none";
 }
 
-export type { Effect };
