@@ -9,7 +9,7 @@ export type { Change, Kind } from "./rules.ts";
 
 const METHODS = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
 /** Path-item and operation keys compared by a rule below. */
-const OPERATION_KEYS = new Set(["parameters", "requestBody", "responses", "security", "servers", "operationId", "callbacks"]);
+const OPERATION_KEYS = new Set(["parameters", "requestBody", "responses", "security", "servers", "operationId"]);
 
 /**
  * Replaces every local `$ref` by a copy of its target (a cycle keeps its `$ref`), so that moving a
