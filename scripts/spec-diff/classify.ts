@@ -289,8 +289,10 @@ const scopes = (r: Json, name: string) => (Array.isArray(r[name]) ? (r[name] as 
  */
 function diffSecurity(ctx: Ctx, oa: Operation, ob: Operation, operation: string): void {
   const emit = collector(ctx.out, operation, "security", "request");
-  const sa = effectiveSecurity(ctx.before, oa.op) ?? [];
-  const sb = effectiveSecurity(ctx.after, ob.op) ?? [];
+  // Scopes are a set: their order is no change.
+  const normal = (list: Json[]) => list.map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, Array.isArray(v) ? [...v].map(String).sort() : v])));
+  const sa = normal(effectiveSecurity(ctx.before, oa.op) ?? []);
+  const sb = normal(effectiveSecurity(ctx.after, ob.op) ?? []);
   const open = (s: Json[]) => s.length === 0 || s.some((r) => Object.keys(r).length === 0);
   if (open(sa) && !open(sb)) return emit({ rule: "security-added", effect: "narrows", text: "security added: callers without credentials are refused", action: "add", after: sb });
   if (!open(sa) && open(sb)) return emit({ rule: "security-removed", effect: "widens", text: "security removed: callers are no longer asked for credentials", action: "remove", before: sa });
