@@ -73,6 +73,17 @@ describe("the corpus itself", () => {
     for (const c of missed) expect(c.why, label(c)).toMatch(/component names|optional property/);
   });
 
+  it("docs/spec.md states the agreement this table gives", async () => {
+    const doc = await readFile(path.join(dir, "..", "..", "..", "docs", "spec.md"), "utf8");
+    const agree = CASES.filter((c) => oasdiffBreaks(c) === (c.ours === "breaking")).length;
+    const oursOnly = CASES.filter((c) => !oasdiffBreaks(c) && c.ours === "breaking").length;
+    const theirsOnly = CASES.filter((c) => oasdiffBreaks(c) && c.ours !== "breaking").length;
+    expect(doc).toContain(`**We agree on ${agree} of ${CASES.length}.**`);
+    expect(doc).toContain(`runs spec:diff on **${CASES.length} pairs**`);
+    expect(doc).toContain(`**${oursOnly} where we say breaking and oasdiff does not**`);
+    expect(doc).toContain(`**${theirsOnly} where oasdiff says breaking and we do not**`);
+  });
+
   it("uses only files that exist, each in at least one case", async () => {
     const used = new Set(CASES.flatMap((c) => [c.base, c.revision]));
     const { readdir } = await import("node:fs/promises");

@@ -142,3 +142,22 @@ describe("security", () => {
     expect(rules(await judge((d) => { op(d).security.push({ OAuth: [] }); }, bearer))).toEqual(["compatible security-alternative-added"]);
   });
 });
+
+describe("unusual but equivalent or widening edits are no false alarm", () => {
+  it("reordered enum values, required names, scopes and alternatives, items: {} and format int32 → int64 in a request", async () => {
+    const secured = (d: Doc) => {
+      d.components.securitySchemes = { OAuth: { type: "oauth2", flows: { clientCredentials: { tokenUrl: "https://auth.example.com/token", scopes: { read: "r", write: "w" } } } } };
+      op(d).security = [{ OAuth: ["read", "write"] }];
+      d.components.schemas.Credentials.properties.tags = { type: "array" };
+      d.components.schemas.Credentials.properties.attempts.format = "int32";
+    };
+    const r = await judge((d) => {
+      d.components.schemas.Credentials.properties.type.enum.reverse();
+      d.components.schemas.Credentials.required.reverse();
+      op(d).security = [{ OAuth: ["write", "read"] }];
+      d.components.schemas.Credentials.properties.tags.items = {};
+      d.components.schemas.Credentials.properties.attempts.format = "int64";
+    }, secured);
+    expect(rules(r)).toEqual(["compatible format-widened"]);
+  });
+});

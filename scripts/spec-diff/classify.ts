@@ -2,14 +2,14 @@
 // Operations are matched by method and URL shape; parameters by location and name (path-level ones
 // merged into each operation, as OpenAPI says); responses by status; bodies by media type; schemas
 // keyword by keyword (schema-diff.ts). Each rule, and how it differs from oasdiff's, is in docs/spec.md.
-import { type Change, collector, type Effect, type Emit, equal, isDocKey, isObject, type Json, type Kind, type Side } from "./rules.ts";
+import { type Change, collector, type Emit, equal, isDocKey, isObject, type Json, type Kind, type Side } from "./rules.ts";
 import { diffSchema } from "./schema-diff.ts";
 
 export type { Change, Kind } from "./rules.ts";
 
 const METHODS = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
 /** Path-item and operation keys compared by a rule below. */
-const OPERATION_KEYS = new Set(["parameters", "requestBody", "responses", "security", "servers", "operationId", "callbacks"]);
+const OPERATION_KEYS = new Set(["parameters", "requestBody", "responses", "security", "servers", "operationId"]);
 
 /**
  * Replaces every local `$ref` by a copy of its target (a cycle keeps its `$ref`), so that moving a
@@ -289,8 +289,10 @@ const scopes = (r: Json, name: string) => (Array.isArray(r[name]) ? (r[name] as 
  */
 function diffSecurity(ctx: Ctx, oa: Operation, ob: Operation, operation: string): void {
   const emit = collector(ctx.out, operation, "security", "request");
-  const sa = effectiveSecurity(ctx.before, oa.op) ?? [];
-  const sb = effectiveSecurity(ctx.after, ob.op) ?? [];
+  // Scopes are a set: their order is no change.
+  const normal = (list: Json[]) => list.map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, Array.isArray(v) ? [...v].map(String).sort() : v])));
+  const sa = normal(effectiveSecurity(ctx.before, oa.op) ?? []);
+  const sb = normal(effectiveSecurity(ctx.after, ob.op) ?? []);
   const open = (s: Json[]) => s.length === 0 || s.some((r) => Object.keys(r).length === 0);
   if (open(sa) && !open(sb)) return emit({ rule: "security-added", effect: "narrows", text: "security added: callers without credentials are refused", action: "add", after: sb });
   if (!open(sa) && open(sb)) return emit({ rule: "security-removed", effect: "widens", text: "security removed: callers are no longer asked for credentials", action: "remove", before: sa });
@@ -469,4 +471,3 @@ export function overallKind(changes: readonly Change[]): Kind | "none" {
   return "none";
 }
 
-export type { Effect };

@@ -22,6 +22,9 @@ const HANDLED = new Set([
 const CONSTRAINTS = ["dependentRequired", "dependentSchemas", "if", "then", "else", "contentMediaType", "contentEncoding",
   "contentSchema", "propertyNames", "contains", "patternProperties", "unevaluatedProperties", "unevaluatedItems", "prefixItems"];
 
+/** OpenAPI's numeric formats where every value of the first is a value of the second. */
+const WIDER_FORMAT: Record<string, string> = { int32: "int64", float: "double" };
+
 const flip = (e: Effect): Effect => (e === "narrows" ? "widens" : e === "widens" ? "narrows" : e);
 const asSchema = (s: unknown): Json => (s === true || s === undefined ? {} : s === false ? { not: {} } : isObject(s) ? s : {});
 
@@ -165,6 +168,8 @@ export function diffSchema(before: unknown, after: unknown, ctx: SchemaContext, 
   if (!equal(a.format, b.format)) {
     if (a.format === undefined) say("format-added", "narrows", "format added", "format");
     else if (b.format === undefined) say("format-removed", "widens", "format removed", "format");
+    else if (WIDER_FORMAT[String(a.format)] === b.format) say("format-widened", "widens", `format widened (${String(a.format)} → ${String(b.format)})`, "format");
+    else if (WIDER_FORMAT[String(b.format)] === a.format) say("format-narrowed", "narrows", `format narrowed (${String(a.format)} → ${String(b.format)})`, "format");
     else say("format-changed", "both", "format changed", "format");
   }
 
@@ -216,8 +221,10 @@ export function diffSchema(before: unknown, after: unknown, ctx: SchemaContext, 
   diffDefault(a, b, ctx, pointer);
   diffObject(a, b, ctx, pointer, inner);
 
-  if (!equal(a.items, b.items)) {
-    if (a.items === undefined || b.items === undefined) say(a.items === undefined ? "items-added" : "items-removed", a.items === undefined ? "narrows" : "widens", `items schema ${a.items === undefined ? "added" : "removed"}`, "items");
+  // An absent `items` allows any item, as `{}` and `true` do.
+  const anyItems = (v: unknown) => v === undefined || v === true || (isObject(v) && Object.keys(v).every(isDocKey));
+  if (!equal(a.items, b.items) && !(anyItems(a.items) && anyItems(b.items))) {
+    if (anyItems(a.items) || anyItems(b.items)) say(anyItems(a.items) ? "items-added" : "items-removed", anyItems(a.items) ? "narrows" : "widens", `items schema ${anyItems(a.items) ? "added" : "removed"}`, "items");
     else diffSchema(a.items, b.items, ctx, ptr(pointer, "items"), inner);
   }
   if (!equal(a.not, b.not)) {

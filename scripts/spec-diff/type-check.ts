@@ -48,9 +48,11 @@ function cachingHost(options: ts.CompilerOptions, overrides: Map<string, string>
     if (text !== undefined) return ts.createSourceFile(fileName, text, languageVersion, true);
     const stable = resolved.includes(`${path.sep}node_modules${path.sep}`);
     const cache = stable ? stableFiles : runFiles;
-    // A file parsed for one target or module format is not reused for another.
+    // A file parsed for one target or module format is not reused for another; TypeScript's own lib
+    // files are global declarations, the same whatever the module format, so the two programs share them.
+    const isLib = path.basename(resolved).startsWith("lib.") && resolved.includes(`${path.sep}typescript${path.sep}lib${path.sep}`);
     const key = typeof languageVersion === "object"
-      ? `${resolved}\u0000${languageVersion.languageVersion}\u0000${String(languageVersion.impliedNodeFormat)}`
+      ? `${resolved}\u0000${languageVersion.languageVersion}\u0000${isLib ? "" : String(languageVersion.impliedNodeFormat)}`
       : `${resolved}\u0000${languageVersion}`;
     const cached = cache?.get(key);
     if (cached) return cached;

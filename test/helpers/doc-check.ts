@@ -3,7 +3,7 @@
 // the way doc tests work in Rust or Python. A snippet is checked as its own module; lines a reader
 // need not see (declarations of the free names a fragment uses) go in an HTML comment right before
 // the fence: <!-- doctest-prelude: declare const password: string; -->
-import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { existsSync } from "node:fs";
 import path from "node:path";
 import GithubSlugger from "github-slugger";
@@ -89,11 +89,14 @@ export async function checkLinks(root: string, docs: ParsedDoc[]): Promise<strin
 export async function checkSnippets(root: string, snippets: DocSnippet[]): Promise<string[]> {
   const ts_snippets = snippets.filter((s) => TS_LANGS.has(s.lang));
   if (ts_snippets.length === 0) return [];
+  // Snippets are written as if they stood at the project's root (a relative import such as
+  // "./scripts/spec-diff/run.ts" resolves there), in files removed afterwards.
   const dir = await mkdtemp(path.join(root, ".doctest-"));
+  const prefix = path.join(root, `${path.basename(dir)}-`);
   try {
     const files = new Map<string, { snippet: DocSnippet; preludeLines: number }>();
     for (const [i, snippet] of ts_snippets.entries()) {
-      const name = path.join(dir, `${snippet.file.replace(/[^\w]+/g, "_")}_${i}.ts`);
+      const name = `${prefix}${snippet.file.replace(/[^\w]+/g, "_")}_${i}.ts`;
       const prelude = snippet.prelude ? `${snippet.prelude}\n` : "";
       await writeFile(name, `${prelude}${snippet.code}\nexport {};\n`);
       files.set(name, { snippet, preludeLines: prelude ? prelude.split("\n").length - 1 : 0 });
@@ -117,5 +120,6 @@ export async function checkSnippets(root: string, snippets: DocSnippet[]): Promi
     return problems;
   } finally {
     await rm(dir, { recursive: true, force: true });
+    for (const file of await readdir(root)) if (path.join(root, file).startsWith(prefix)) await rm(path.join(root, file), { force: true });
   }
 }
