@@ -36,6 +36,25 @@ export type Expectation =
 
 export type CaseGroup = "token" | "known_good" | "negative" | "auth" | "credentials" | "semantics" | "methods" | "generated_valid" | "generated_unusual" | "generated_invalid";
 
+/** Ways to tamper with a token the server itself issued: each must make it no credential at all. */
+export type Tamper = "empty_signature" | "truncated_signature" | "payload_edited";
+
+/** The issued JWS with one tamper applied, or why it cannot be (not a 3-part JWS with a JSON payload). */
+export function tamperedJws(token: string, tamper: Tamper): { value: string } | { cannot: string } {
+  const parts = token.split(".");
+  if (parts.length !== 3 || !parts[2]) return { cannot: "the issued bearer is not a signed JWS (3 parts), so it cannot be tampered with this way" };
+  const [head, payload, sig] = parts as [string, string, string];
+  if (tamper === "empty_signature") return { value: `${head}.${payload}.` };
+  if (tamper === "truncated_signature") return { value: `${head}.${payload}.${sig.slice(0, Math.ceil(sig.length / 2))}` };
+  try {
+    const claims = JSON.parse(Buffer.from(payload, "base64url").toString("utf8")) as Record<string, unknown>;
+    const edited = { ...claims, sub: `${String(claims.sub ?? "")}-edited`, exp: typeof claims.exp === "number" ? claims.exp + 86_400 : Math.floor(Date.now() / 1000) + 86_400 };
+    return { value: `${head}.${Buffer.from(JSON.stringify(edited)).toString("base64url")}.${sig}` };
+  } catch {
+    return { cannot: "the issued bearer's payload is not base64url JSON" };
+  }
+}
+
 /** Values a case can take from earlier exchanges of the same run. */
 export type Capture = "clientBearer" | "customerToken";
 
@@ -48,7 +67,7 @@ export interface Case {
   aid?: string;
   /** "bearer": the client-credentials bearer; "basic": client id and secret; `bearerFrom`: a bearer
    * taken from an earlier exchange (listed in `needs`) */
-  auth: "bearer" | "basic" | "none" | { authorization: string } | { bearerFrom: Capture };
+  auth: "bearer" | "basic" | "none" | { authorization: string } | { bearerFrom: Capture; tamper?: Tamper };
   /** default: the operation's documented method */
   method?: string;
   /** values taken from earlier exchanges; when one did not come back the case is not sent and is
@@ -246,10 +265,10 @@ export const WELL_KNOWN_HMAC_KEYS: Array<{ id: string; key: string; what: string
 ];
 
 /** A structurally valid, plausible JWT signed with a key the server never saw (or with `key`). */
-export function forgedJwt(config: SuiteConfig, scopes: string[], key?: string): string {
+export function forgedJwt(config: SuiteConfig, scopes: string[], key?: string, embedKey = false): string {
   const b64 = (v: unknown) => Buffer.from(JSON.stringify(v)).toString("base64url");
   const now = Math.floor(Date.now() / 1000);
-  const head = b64({ alg: "HS256", typ: "JWT" });
+  const head = b64({ alg: "HS256", typ: "JWT", ...(embedKey && key !== undefined ? { jwk: { kty: "oct", k: Buffer.from(key).toString("base64url") } } : {}) });
   const payload = b64({ iss: `${config.target.baseUrl}/accounts/${config.accountId}/auth/token`, aud: config.audience, sub: "contract-suite-forged", iat: now, exp: now + 3600, scope: scopes.join(" ") });
   const sig = createHmac("sha256", key ?? randomBytes(32)).update(`${head}.${payload}`).digest("base64url");
   return `${head}.${payload}.${sig}`;
@@ -292,6 +311,8 @@ export function fixedCases(spec: SpecModel, config: SuiteConfig): Case[] {
     const body = tokenBody(spec, config);
     cases.push({ id: "token.known_good", group: "token", operation: "token", title: "client credentials token request", auth: "basic", body, expect: { kind: "success" }, captures: { clientBearer: "/access_token" } });
     cases.push({ id: "token.auth.none", group: "auth", operation: "token", title: "token request without Basic credentials", auth: "none", body, expect: { kind: "auth_rejection", rule: "no Authorization header", anyDocumented4xx: true } });
+    // The client's own bearer where the token endpoint asks for Basic: a leaked bearer must not renew itself.
+    cases.push({ id: "token.auth.bearer_instead_of_basic", group: "auth", operation: "token", title: "token request with the issued client bearer instead of Basic credentials", auth: { bearerFrom: "clientBearer" }, needs: ["clientBearer"], body, expect: { kind: "auth_rejection", rule: "the token endpoint takes the client's Basic credentials, not a bearer", anyDocumented4xx: true }, ...(mock ? { notApplicable: MOCK_NO_TOKEN_CHECK } : {}) });
     const wrongSecret = `Basic ${Buffer.from(`${config.auth.clientId}:wrong-${randomBytes(6).toString("hex")}`).toString("base64")}`;
     cases.push({ id: "token.auth.wrong_secret", group: "auth", operation: "token", title: "token request with a wrong client secret", auth: { authorization: wrongSecret }, body, expect: { kind: "auth_rejection", rule: "wrong client secret" }, ...(mock ? { notApplicable: "Prism checks that Basic credentials are present, not that they are right" } : {}) });
     for (const m of bodyMutations(token.requestSchema as Schema, body, tokenValid)) {
@@ -350,6 +371,14 @@ export function fixedCases(spec: SpecModel, config: SuiteConfig): Case[] {
   // "none" in another case: algorithm names are case-sensitive (RFC 7518 §3.1), a server that folds case
   // before its alg check takes "NONE" as unsigned and accepted (RFC 8725 §2.1, §3.1).
   cases.push({ id: "login.auth.alg_none_upper", group: "auth", operation: "login", title: "unsigned JWT with alg \"NONE\" (algorithm names are case-sensitive)", auth: { authorization: `Bearer ${unsignedJwt(config, scopes, "NONE")}` }, body: good, expect: { kind: "auth_rejection", rule: "an unsigned JWT is no credential, whatever the case of its alg" }, ...(mock ? { notApplicable: MOCK_NO_TOKEN_CHECK } : {}) });
+  // The issued client bearer, tampered with (RFC 7515 §5.2, RFC 8725 §3.1): a server that compares the
+  // signature as a prefix, caches verification by signature, or skips an empty one accepts these.
+  const tampers: Array<[Tamper, string]> = [["empty_signature", "its signature removed"], ["truncated_signature", "its signature cut in half"], ["payload_edited", "its claims edited (sub, exp + 1 day) under the original signature"]];
+  for (const [tamper, what] of tampers) {
+    cases.push({ id: `login.auth.tampered.${tamper}`, group: "auth", operation: "login", title: `the issued client bearer with ${what}`, auth: { bearerFrom: "clientBearer", tamper }, needs: ["clientBearer"], body: good, expect: { kind: "auth_rejection", rule: "a token the server issued, once altered, is no credential" }, ...(mock ? { notApplicable: MOCK_NO_TOKEN_CHECK } : {}) });
+  }
+  // A token carrying its own verification key in its header (RFC 7515 §4.1.3; CVE-2018-0114).
+  cases.push({ id: "login.auth.embedded_jwk", group: "auth", operation: "login", title: "HS256 JWT with the right audience and scope, verified by the key in its own jwk header", auth: { authorization: `Bearer ${forgedJwt(config, scopes, "self-supplied-key", true)}` }, body: good, expect: { kind: "auth_rejection", rule: "a token that brings its own key is no credential (RFC 8725 §3.1)" }, ...(mock ? { notApplicable: MOCK_NO_TOKEN_CHECK } : {}) });
   for (const weak of WELL_KNOWN_HMAC_KEYS) {
     cases.push({ id: `login.auth.weak_key.${weak.id}`, group: "auth", operation: "login", title: `HS256 JWT with the right audience and scope, signed with ${weak.what}`, auth: { authorization: `Bearer ${forgedJwt(config, scopes, weak.key)}` }, body: good, expect: { kind: "auth_rejection", rule: "a JWT signed with a well-known key is no credential (RFC 8725 §3.5)" }, ...(mock ? { notApplicable: MOCK_NO_TOKEN_CHECK } : {}) });
   }

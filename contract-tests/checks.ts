@@ -78,6 +78,8 @@ export interface CheckContext {
   op: OperationSpec;
   /** configured secrets: passwords, client secret */
   secrets: string[];
+  /** the live tokens taken from earlier exchanges (client bearer, customer token) */
+  tokens?: string[];
   /** the final exchange of an earlier case of this run */
   earlier(caseId: string): Exchange | undefined;
 }
@@ -497,6 +499,12 @@ const tokenSemantics: Check = {
       return [{ check: "token_semantics", severity: "standard", severityReason: "a token that has expired on arrival cannot be used by any consumer", source: LIFETIME_SOURCE, rule: "expires_in is positive: a token must be usable when it is issued", pointer: "/expires_in", expected: "> 0", actual: String(expiresIn), message: `expires_in ${expiresIn}: the token has expired on arrival` }];
     }
     if ("encrypted" in jwt) return []; // a JWE's claims are not readable by its holder: nothing more to judge
+    // An issued token nobody signed (alg "none" in any case, or an empty signature) can be minted by anyone
+    // who reads one: RFC 8725 §3.1/§3.2.
+    const signature = String(body.access_token).split(".")[2] ?? "";
+    if (String(jwt.header.alg).toLowerCase() === "none" || signature === "") {
+      return [{ check: "token_semantics", severity: "standard", severityReason: "a token without a signature can be forged by anyone who has seen one: every consumer relying on it is exposed", source: rfc(8725, "3.1", "reject unsigned JWTs; issue none"), rule: "an issued JWS is signed", pointer: "/access_token", expected: "a signed JWS (alg other than none, a signature)", actual: `alg ${JSON.stringify(jwt.header.alg)}, signature ${signature ? "present" : "empty"}`, message: "the issued access_token is not signed" }];
+    }
     const { exp, iat } = jwt.payload;
     if (typeof exp !== "number") return advise("the JWT carries a numeric exp", "number", JSON.stringify(exp) ?? "undefined", "the JWT has no numeric exp claim, so its holder learns its expiry only from expires_in");
     const receivedS = ex.response!.receivedAt / 1000;
@@ -537,7 +545,7 @@ const secretReflection: Check = {
   severity: "standard",
   severityReason: "an echoed password or client secret is exposed to every log, cache, proxy and error tracker that sees the response, whatever the consumer does",
   source: { ref: "this project's rule (Dintero does not publish it), after OWASP ASVS 4.0 V8.3; the spec marks password writeOnly (#/components/schemas/LoginCredentials/properties/password/writeOnly)", url: "https://owasp.org/www-project-application-security-verification-standard/" },
-  catches: "a response body or header that echoes the submitted password or the client secret",
+  catches: "a response body or header that echoes the submitted password, the client secret (also base64 as in Basic), or a live bearer (the client's, the customer's) anywhere but the response that issues it; JWS payloads in the response are decoded and searched too",
   appliesTo: answered,
   run(ex, ctx) {
     const res = ex.response!;
@@ -547,13 +555,18 @@ const secretReflection: Check = {
       const v = body && typeof body === "object" ? body[name] : undefined;
       if (typeof v === "string") submitted.add(v);
     }
+    // The live bearers (the client's, the customer's) are secrets too, anywhere but where they are issued.
+    const issuedHere = new Set(parsedTokens(ex));
+    for (const token of ctx.tokens ?? []) if (!issuedHere.has(token)) submitted.add(token);
     const parsed = parseBody(ex);
     const bodyStrings = parsed?.ok ? stringsIn(parsed.value) : [];
     const findings: Finding[] = [];
+    // A JWS payload is only base64url: what it carries is readable by everyone who holds the token.
+    const jwsPayloads = (text: string) => [...text.matchAll(JWS_SHAPE)].map((m) => { try { return Buffer.from(m[2]!, "base64url").toString("utf8"); } catch { return ""; } });
     for (const secret of submitted) {
       if (!secret) continue;
       // The body also decoded as the client decodes server text (JSON escapes of any style, percent-encoding).
-      const places: Array<[string, string[]]> = [["body", [res.bodyText, ...bodyStrings, canonicalize(res.bodyText)]], ...Object.entries(res.headers).map(([k, v]): [string, string[]] => [`${k} (header)`, [v, canonicalize(v)]])];
+      const places: Array<[string, string[]]> = [["body", [res.bodyText, ...bodyStrings, canonicalize(res.bodyText), ...jwsPayloads(res.bodyText)]], ...Object.entries(res.headers).map(([k, v]): [string, string[]] => [`${k} (header)`, [v, canonicalize(v), ...jwsPayloads(v)]])];
       for (const [where, texts] of places) {
         const hit = searchableInside(secret)
           ? texts.some((t) => t.includes(secret) || t.includes(JSON.stringify(secret).slice(1, -1)))
@@ -767,6 +780,11 @@ const encoding: Check = {
       findings.push({ check: "encoding", ...(misread ? {} : { severity: "advisory" as const, severityReason: "every Fetch client reads the media type the first line says: the repeat breaks RFC 9110 §5.3 and harms no one" }), rule: "exactly one Content-Type (a singleton field)", pointer: "content-type (header)", expected: "one Content-Type header line", actual: `${types.length} lines: ${types.map((t) => JSON.stringify(t)).join(", ")}`, message: `${types.length} Content-Type header lines; a Fetch client sees one value, ${JSON.stringify(res.headers["content-type"])}, and reads its media type as ${seen ?? "none"}${misread ? "" : ", the same as the first line"}`, source: rfc(9110, "5.3", "a sender MUST NOT repeat a field that is not a list") });
     }
     if (types.some((t) => { const m = mediaTypeOf(t); return m !== undefined && isJsonMediaType(m); })) {
+      // RFC 8259 §8.1: no byte order mark. Fetch's text() drops it, but JSON.parse of the bytes as UTF-8
+      // (Node's Buffer, Python's json.loads on a str) fails on it.
+      if (res.bodyBytes[0] === 0xef && res.bodyBytes[1] === 0xbb && res.bodyBytes[2] === 0xbf) {
+        findings.push({ check: "encoding", rule: "no byte order mark before JSON", pointer: "", expected: "a body starting with the JSON text", actual: "EF BB BF", message: "the JSON body starts with a UTF-8 byte order mark, which JSON.parse of the decoded bytes rejects", source: rfc(8259, "8.1", "implementations MUST NOT add a byte order mark") });
+      }
       const at = firstInvalidUtf8(res.bodyBytes);
       if (at >= 0) {
         findings.push({ check: "encoding", rule: "a JSON body is UTF-8", pointer: "", expected: "valid UTF-8", actual: `invalid byte 0x${res.bodyBytes[at]?.toString(16).padStart(2, "0")} at offset ${at}`, message: `the JSON body is not valid UTF-8 (offset ${at}); a Fetch client's text() and json() silently read U+FFFD there` });
@@ -913,6 +931,77 @@ const duplicateJsonMembers: Check = {
 };
 
 /** Every check, in report order. A new check is one function above plus one line here. */
+const JWS_SHAPE = /\b(eyJ[A-Za-z0-9_-]*)\.(eyJ[A-Za-z0-9_-]*)\.[A-Za-z0-9_-]*/g;
+
+/** Token members of a JSON body (access_token, refresh_token, id_token, mfa_token excluded: it is the
+ * documented answer to mfa_required). */
+function parsedTokens(ex: Exchange): string[] {
+  const parsed = parseBody(ex);
+  if (!parsed?.ok || !parsed.value || typeof parsed.value !== "object") return [];
+  const walk = (v: unknown, depth: number): string[] => {
+    if (depth > 20 || !v || typeof v !== "object") return [];
+    return Object.entries(v as Json).flatMap(([k, x]) => (["access_token", "refresh_token", "id_token"].includes(k) && typeof x === "string" && x ? [x] : walk(x, depth + 1)));
+  };
+  return walk(parsed.value, 0);
+}
+
+const tokenOnRefusal: Check = {
+  name: "token_on_refusal",
+  severity: "standard",
+  severityReason: "a refusal that hands out a credential is no refusal: whoever was refused (a wrong password, another account's audience) holds a working token, and a consumer that trusts the status never knows",
+  source: { ref: "this project's rule, after RESTler's leakage rule and OWASP API Security Top 10 2023 API2 (broken authentication)", url: "https://owasp.org/API-Security/editions/2023/en/0xa2-broken-authentication/" },
+  catches: "a response that is not 2xx whose JSON body carries an access_token, refresh_token or id_token",
+  appliesTo: (ex) => answered(ex) && (ex.response!.status < 200 || ex.response!.status >= 300),
+  run(ex) {
+    const found = parsedTokens(ex);
+    if (!found.length) return [];
+    return [{ check: "token_on_refusal", rule: "no token in a response that is not a success", pointer: "", expected: "no access_token, refresh_token or id_token", actual: `${found.length} token member(s)`, message: `a ${ex.response!.status} carries a token: the request was refused, and answered with a credential all the same` }];
+  },
+};
+
+const identityDisclosure: Check = {
+  name: "identity_disclosure",
+  severity: "standard",
+  severityReason: "a response naming a user the request did not name discloses personal data (an email, a phone number) to whoever asked, e.g. to anyone trying made-up identities",
+  source: { ref: "this project's rule, after OWASP API Security Top 10 2023 API3 (broken object property level authorization)", url: "https://owasp.org/API-Security/editions/2023/en/0xa3-broken-object-property-level-authorization/" },
+  catches: "a response carrying a configured test identity (its email, phone number or ident) that its request did not carry",
+  notApplicableTo: (config) => (config.target.kind === "mock" ? "the mock's identities are the spec's examples, which its own example answers may contain" : undefined),
+  appliesTo: (ex, ctx) => answered(ex) && ctx.config.target.kind !== "mock",
+  run(ex, ctx) {
+    const sent = `${ex.request.url} ${ex.request.body ?? ""}`;
+    const res = ex.response!;
+    const texts = [res.bodyText, canonicalize(res.bodyText), ...Object.values(res.headers)];
+    const values = ctx.config.identities.flatMap((i) => Object.entries(i.fields).filter(([k]) => k !== "ident_type").map(([, v]) => v)).filter((v) => v.length >= 6);
+    const leaked = values.filter((v) => !sent.includes(v) && !sent.includes(JSON.stringify(v).slice(1, -1)) && texts.some((t) => t.toLowerCase().includes(v.toLowerCase())));
+    if (!leaked.length) return [];
+    return [{ check: "identity_disclosure", rule: "a response names no user its request did not name", pointer: "", expected: "no configured identity", actual: `${leaked.length} identity value(s)`, message: `the ${res.status} answer names a configured test identity the request did not carry` }];
+  },
+};
+
+/** What an error body should not show: stack frames, internal hosts and addresses, database URLs, SQL. */
+const DISCLOSURES: Array<[string, RegExp]> = [
+  ["a stack frame", /at [\w$.<>]+ \(?[^\s()]+:\d+:\d+\)?|Traceback \(most recent call last\)|\bat [\w$.]+\([\w$]+\.(?:java|kt|scala):\d+\)|\bFile "[^"]+", line \d+/],
+  ["a database URL", /\b(?:postgres(?:ql)?|mysql|mongodb(?:\+srv)?|redis|jdbc:[a-z]+|mssql|amqp):\/\/\S+/i],
+  ["an internal host name", /\b[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:internal|local|corp|lan|intranet)\b/i],
+  ["a private IP address", /\b(?:10\.\d{1,3}|192\.168|172\.(?:1[6-9]|2\d|3[01]))\.\d{1,3}\.\d{1,3}\b/],
+  ["SQL", /\b(?:SELECT\s+[\w*,\s]+\s+FROM|INSERT\s+INTO|UPDATE\s+\w+\s+SET|syntax error at or near|ORA-\d{5}|SQLSTATE\[)/i],
+];
+
+const errorDisclosure: Check = {
+  name: "error_disclosure",
+  severity: "advisory",
+  severityReason: "what an error body reveals of the server's insides (stack frames, internal hosts, SQL) harms no consumer by itself; it helps an attacker plan the next step",
+  source: { ref: "OWASP API Security Top 10 2023 API8 (security misconfiguration); ASVS 4.0 V7.4.1; CWE-209", url: "https://owasp.org/API-Security/editions/2023/en/0xa8-security-misconfiguration/" },
+  catches: "an error response (4xx, 5xx) whose body shows a stack frame, a database URL, an internal host name, a private IP address or SQL",
+  appliesTo: (ex) => answered(ex) && ex.response!.status >= 400,
+  run(ex) {
+    const text = ex.response!.bodyText.slice(0, 65_536);
+    const shown = DISCLOSURES.filter(([, re]) => re.test(text)).map(([what]) => what);
+    if (!shown.length) return [];
+    return [{ check: "error_disclosure", rule: "an error body shows nothing of the server's insides", pointer: "", expected: "a message for the caller", actual: shown.join(", "), message: `the ${ex.response!.status} body shows ${shown.join(", ")}` }];
+  },
+};
+
 export const CHECKS: Check[] = [
   serverAnswers,
   responseSchemaConformance,
@@ -938,4 +1027,7 @@ export const CHECKS: Check[] = [
   duplicateJsonMembers,
   allowHeader,
   wwwAuthenticate,
+  tokenOnRefusal,
+  identityDisclosure,
+  errorDisclosure,
 ];

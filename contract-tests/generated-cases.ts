@@ -146,7 +146,13 @@ export function generatedCases(spec: SpecModel, config: SuiteConfig): Case[] {
   const plainLength = Math.max(Number(sp.minLength ?? 1), Math.min(Number(sp.maxLength ?? 64), 12));
   config.identities.forEach((identity, k) => {
     const body = { ...sample(plausibleBodyArb(spec, config, identity), 200 + k, 1)[0]!, [secret]: sample(fc.string({ unit: fc.constantFrom(..."abcdefghijklmnopqrstuvwxyz0123456789"), minLength: plainLength, maxLength: plainLength }), 300 + k, 1)[0]! };
-    if (isValid(body)) cases.push({ id: controlId(identity), group: "generated_valid", operation: "login", title: `control: a made-up ${identity.label} identity with a plain password`, auth: "bearer", body, expect: { kind: "valid_input", unusual: unusualSchemaFields(body, props) }, describeInput: describe(body) });
+    if (isValid(body)) {
+      cases.push({ id: controlId(identity), group: "generated_valid", operation: "login", title: `control: a made-up ${identity.label} identity with a plain password`, auth: "bearer", body, expect: { kind: "valid_input", unusual: unusualSchemaFields(body, props) }, describeInput: describe(body) });
+      // The same body labelled with a charset parameter, as many HTTP clients send it: media type
+      // parameters do not change the media type (RFC 9110 §8.3.1), so it must not be refused as invalid.
+      const mediaType = spec.operations.login.requestMediaTypes[0]!;
+      cases.push({ id: `${controlId(identity)}.charset`, group: "generated_valid", operation: "login", title: `control with Content-Type "${mediaType}; charset=utf-8"`, auth: "bearer", contentType: `${mediaType}; charset=utf-8`, body, expect: { kind: "valid_input", unusual: ["Content-Type: a charset parameter"], control: controlId(identity) }, describeInput: `${describe(body)}; Content-Type with charset=utf-8` });
+    }
   });
   const hasControl = new Set(cases.map((c) => c.id));
   [...boundaries, ...plausible].filter((b) => isValid(b)).forEach((body, i) => {

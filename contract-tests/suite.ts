@@ -2,7 +2,7 @@
 // check's verdict per case, what was not applicable and why. The CLI and the tests both call runSuite.
 import type { CheckOverride, SuiteConfig } from "./config.ts";
 import { secretFieldNames } from "./config.ts";
-import { fixedCases, type Capture, type Case } from "./cases.ts";
+import { fixedCases, tamperedJws, type Capture, type Case } from "./cases.ts";
 import { CHECKS, failsRun, isRefusal, lowerOf, rateLimitedThroughout, SEVERITIES, unwaitedRateLimit, unwaitedReason, type Check, type CheckContext, type Finding, type Severity } from "./checks.ts";
 import { generatedCases } from "./generated-cases.ts";
 import { createTransport, IDENTITY_BUDGET, RunAborted, type AbortReason, type Exchange } from "./http.ts";
@@ -116,7 +116,10 @@ function buildRequest(kase: Case, config: SuiteConfig, spec: SpecModel, baseUrl:
   // the operation's responses document (a spec that adds one asks for it with no code change).
   const accept = [...new Set([...op.responses.values()].flatMap((r) => [...r.content.keys()]))].join(", ");
   const headers: Record<string, string> = { "content-type": kase.contentType ?? op.requestMediaTypes[0]!, accept };
-  const bearer = kase.auth === "bearer" ? captured.get("clientBearer") : typeof kase.auth === "object" && "bearerFrom" in kase.auth ? captured.get(kase.auth.bearerFrom) : undefined;
+  const from = typeof kase.auth === "object" && "bearerFrom" in kase.auth ? kase.auth : undefined;
+  const taken = from ? captured.get(from.bearerFrom) : undefined;
+  const tampered = from?.tamper && taken ? tamperedJws(taken, from.tamper) : undefined;
+  const bearer = kase.auth === "bearer" ? captured.get("clientBearer") : tampered && "value" in tampered ? tampered.value : taken;
   if (bearer) headers.authorization = `Bearer ${bearer}`;
   else if (kase.auth === "basic" && config.auth.kind === "client_credentials") {
     headers.authorization = `Basic ${Buffer.from(`${config.auth.clientId}:${config.auth.clientSecret}`).toString("base64")}`;
@@ -274,7 +277,7 @@ export async function runSuite(config: SuiteConfig, options: RunOptions = {}): P
       for (const check of judgedBy(kase).filter(isOn)) results.push({ check, severity: severityOf(check), caseId: kase.id, outcome: "not_applicable", findings: [], reason });
     };
     const judge = (kase: Case, ex: Exchange) => {
-      const ctx: CheckContext = { spec, config, kase, op: spec.operations[kase.operation], secrets: configuredSecrets, earlier: (id) => answers.get(id) };
+      const ctx: CheckContext = { spec, config, kase, op: spec.operations[kase.operation], secrets: configuredSecrets, tokens: [...captured.values()], earlier: (id) => answers.get(id) };
       const verdicts: Array<{ check: string; severity: Severity }> = [];
       for (const check of CHECKS) {
         const { severity: set, override } = severities.get(check.name)!;
@@ -337,6 +340,13 @@ export async function runSuite(config: SuiteConfig, options: RunOptions = {}): P
           const reason = `needs ${lacking.map((n) => `${n} (${missing.get(n) ?? "no earlier case yields it"})`).join(", ")}`;
           notApplicable(kase, reason);
           log(`  [${index}/${cases.length}] n/a  ${kase.id}: ${reason}`);
+          continue;
+        }
+        const from = typeof kase.auth === "object" && "bearerFrom" in kase.auth ? kase.auth : undefined;
+        const untamperable = from?.tamper ? tamperedJws(captured.get(from.bearerFrom) ?? "", from.tamper) : undefined;
+        if (untamperable && "cannot" in untamperable) {
+          notApplicable(kase, untamperable.cannot);
+          log(`  [${index}/${cases.length}] n/a  ${kase.id}: ${untamperable.cannot}`);
           continue;
         }
         if (kase.auth === "bearer" && !captured.has("clientBearer")) {

@@ -72,6 +72,17 @@ const CAUGHT_BY: Record<Exclude<Breakage, "rate_limits_once" | "token_429_long_o
   echoes_password_encoded: ["secret_reflection", "standard"],
   echoes_basic_header: ["secret_reflection", "standard"],
   refresh_token_on_login: ["refresh_token_without_scope", "contract"],
+  signature_compared_as_prefix: ["ignored_auth", "contract"],
+  payload_unchecked_under_known_signature: ["ignored_auth", "contract"],
+  trusts_embedded_jwk: ["ignored_auth", "contract"],
+  token_endpoint_accepts_bearer: ["ignored_auth", "contract"],
+  issues_unsigned_tokens: ["token_semantics", "standard"],
+  token_on_wrong_password: ["token_on_refusal", "standard"],
+  identity_in_errors: ["identity_disclosure", "standard"],
+  bom_json: ["encoding", "standard"],
+  rejects_charset_param: ["positive_data_acceptance", "contract"],
+  jwt_carries_password: ["secret_reflection", "standard"],
+  echoes_bearer: ["secret_reflection", "standard"],
   exp_mismatch: ["token_semantics", "standard"],
   // the login's 429 is curated (its integer schema: advisory), but RFC 9110's grammar is a standard's
   retry_after_not_a_number: ["response_headers", "standard"],
@@ -81,6 +92,7 @@ const CAUGHT_BY: Record<Exclude<Breakage, "rate_limits_once" | "token_429_long_o
 /** Standard breaks that do not pass at --fail-on contract either, and why: a contract rule breaks as well. */
 const ALSO_CONTRACT: Partial<Record<Breakage, string>> = {
   token_expires_in_zero: "the bearer has expired on arrival, so the known-good login is refused (positive_data_acceptance)",
+  issues_unsigned_tokens: "a server that accepts its own unsigned tokens accepts a forged alg none token too (ignored_auth)",
 };
 
 /** The case that catches a breakage, where one case was added for it. */
@@ -91,6 +103,11 @@ const CAUGHT_AT: Partial<Record<Breakage, string>> = {
   // one rule per case: the audience check passes these, only the path's account can refuse them
   ignores_path_account: "login.isolation.other_account_path_own_audience",
   alg_none_case_insensitive: "login.auth.alg_none_upper",
+  signature_compared_as_prefix: "login.auth.tampered.truncated_signature",
+  payload_unchecked_under_known_signature: "login.auth.tampered.payload_edited",
+  trusts_embedded_jwk: "login.auth.embedded_jwk",
+  token_endpoint_accepts_bearer: "token.auth.bearer_instead_of_basic",
+  rejects_charset_param: "login.generated.valid.control.email.charset",
   weak_hmac_key: "login.auth.weak_key.jwt_io",
   ident_password_not_checked: "login.credentials.ident.wrong_password",
   token_serves_other_account: "token.isolation.other_account_path_own_audience",
@@ -104,12 +121,13 @@ const CAUGHT_AT: Partial<Record<Breakage, string>> = {
 
 /** Broken servers whose break harms no one on its own: an advisory finding, reported in every run, that
  * fails the run only with --fail-on advisory. */
-type AdvisoryBreakage = "method_405_without_allow" | "enumeration_leak" | "token_cacheable" | "refresh_token_on_client_credentials" | "duplicate_json_members" | "ignores_user_type" | "no_www_authenticate" | "cdn_cacheable_token";
+type AdvisoryBreakage = "method_405_without_allow" | "enumeration_leak" | "token_cacheable" | "refresh_token_on_client_credentials" | "duplicate_json_members" | "ignores_user_type" | "no_www_authenticate" | "cdn_cacheable_token" | "stack_in_errors";
 const ADVISED_BY: Record<AdvisoryBreakage, string> = {
   method_405_without_allow: "allow_header",
   enumeration_leak: "account_enumeration",
   token_cacheable: "token_caching",
   no_www_authenticate: "www_authenticate",
+  stack_in_errors: "error_disclosure",
   cdn_cacheable_token: "token_caching",
   refresh_token_on_client_credentials: "refresh_token_on_client_credentials",
   // the same value twice: every parser reads it alike
@@ -206,7 +224,7 @@ describe("the correct local server", () => {
     const found = result.results.filter((r) => r.check === "positive_data_acceptance" && r.outcome === "fail");
     expect(found.length).toBeGreaterThan(0);
     expect(found.every((r) => r.severity === "contract")).toBe(true);
-    expect(result.exchanges.filter((e) => e.caseId.startsWith("login.generated.valid.control.")).map((e) => e.response?.status)).toEqual([403, 403]);
+    expect(result.exchanges.filter((e) => e.caseId.startsWith("login.generated.valid.control.")).map((e) => e.response?.status)).toEqual([403, 403, 403, 403]); // each control and its charset twin
   });
 
   it("a login answered only 429 (Retry-After: 3600) fails at once, and no 429 is counted as retried", async () => {

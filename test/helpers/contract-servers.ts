@@ -25,6 +25,18 @@ export const BREAKAGES = {
   accepts_any_password: "the password is not compared",
   exp_mismatch: "exp in the issued JWT disagrees with expires_in by a day (the token lives a day longer than the response says)",
   echoes_password: "the wrong-credentials error message quotes the submitted password",
+  signature_compared_as_prefix: "the bearer's signature is compared as a prefix of the expected one: an empty or cut signature passes",
+  payload_unchecked_under_known_signature: "a bearer whose signature is one the server issued is accepted whatever its payload (verification cached by signature)",
+  trusts_embedded_jwk: "a bearer carrying a jwk in its header is verified with that key",
+  token_endpoint_accepts_bearer: "the token endpoint accepts the client's bearer instead of Basic credentials and issues a fresh one",
+  issues_unsigned_tokens: "issued tokens are unsigned (alg none, empty signature), and the server accepts its own",
+  token_on_wrong_password: "a wrong password gets 403, with a working customer token in the body",
+  identity_in_errors: "every 403 names the known user's email and phone number, also to an unknown identity",
+  stack_in_errors: "400 bodies carry a stack trace and an internal database URL (advisory)",
+  bom_json: "every JSON body starts with a UTF-8 byte order mark",
+  rejects_charset_param: "a login whose Content-Type carries a charset parameter is refused as invalid (400)",
+  jwt_carries_password: "the customer token's JWS payload carries the submitted password",
+  echoes_bearer: "the wrong-password 403 quotes the Authorization header it was sent (the live client bearer)",
   no_www_authenticate: "401 answers carry no WWW-Authenticate challenge (advisory)",
   cdn_cacheable_token: "token responses say CDN-Cache-Control: public, max-age=600 beside Cache-Control: no-store (advisory)",
   refresh_token_on_login: "the login hands a refresh_token to a client bearer whose scope lacks create:accounts:auth:refresh_token",
@@ -147,14 +159,17 @@ export async function startContractServer(opts: ContractServerOptions = {}): Pro
   let loginRequests = 0;
   let tokenRequests = 0;
 
+  const issuedSignatures = new Set<string>();
   const sign = (payload: Record<string, unknown>) => {
-    const head = b64({ alg: "HS256", typ: "JWT" });
+    const head = b64({ alg: broken === "issues_unsigned_tokens" ? "none" : "HS256", typ: "JWT" });
     const body = b64(payload);
-    const token = `${head}.${body}.${createHmac("sha256", key).update(`${head}.${body}`).digest("base64url")}`;
+    const signature = broken === "issues_unsigned_tokens" ? "" : createHmac("sha256", key).update(`${head}.${body}`).digest("base64url");
+    issuedSignatures.add(signature);
+    const token = `${head}.${body}.${signature}`;
     issuedTokens.push(token);
     return token;
   };
-  const issue = (sub: string, expiresIn: number, scope: string, aud = audience) => {
+  const issue = (sub: string, expiresIn: number, scope: string, aud = audience, extra: Record<string, unknown> = {}) => {
     const iat = Math.floor(Date.now() / 1000);
     const exp = iat + expiresIn + (broken === "exp_mismatch" ? 86400 : 0) + (vary === "exp_with_leeway" ? 300 : 0);
     if (vary === "jwe_tokens") {
@@ -164,7 +179,7 @@ export async function startContractServer(opts: ContractServerOptions = {}): Pro
       issuedTokens.push(token);
       return { access_token: token, token_type: "Bearer", expires_in: expiresIn, scope };
     }
-    const claims = { iss: `${aud}/auth/token`, aud, sub, iat, ...(vary === "jwt_without_exp" ? {} : { exp }), scope };
+    const claims = { iss: `${aud}/auth/token`, aud, sub, iat, ...(vary === "jwt_without_exp" ? {} : { exp }), scope, ...extra };
     return { access_token: sign(claims), token_type: "Bearer", expires_in: expiresIn, scope };
   };
   const CLIENT_SCOPE = "write:accounts:/auth/users";
@@ -193,7 +208,13 @@ export async function startContractServer(opts: ContractServerOptions = {}): Pro
       const expected = createHmac("sha256", k).update(`${m[1]}.${m[2]}`).digest();
       return given.length === expected.length && timingSafeEqual(given, expected);
     };
-    if (!unsignedAccepted && !signedWith(key) && !(broken === "weak_hmac_key" && signedWith("your-256-bit-secret"))) return undefined;
+    const expected = createHmac("sha256", key).update(`${m[1]}.${m[2]}`).digest("base64url");
+    const lenient =
+      (broken === "signature_compared_as_prefix" && expected.startsWith(m[3]!)) ||
+      (broken === "payload_unchecked_under_known_signature" && issuedSignatures.has(m[3]!)) ||
+      (broken === "trusts_embedded_jwk" && typeof (head as { jwk?: { k?: unknown } }).jwk?.k === "string" && signedWith(Buffer.from(String((head as { jwk: { k: string } }).jwk.k), "base64url"))) ||
+      (broken === "issues_unsigned_tokens" && head.alg === "none" && m[3] === "" && issuedSignatures.has(""));
+    if (!unsignedAccepted && !lenient && !signedWith(key) && !(broken === "weak_hmac_key" && signedWith("your-256-bit-secret"))) return undefined;
     // Without exp (a variation), the server's own lifetime from iat applies.
     const expiry = vary === "jwt_without_exp" ? (payload.iat ?? 0) + 14400 : payload.exp;
     if (typeof expiry !== "number" || expiry <= Date.now() / 1000) return undefined;
@@ -215,7 +236,10 @@ export async function startContractServer(opts: ContractServerOptions = {}): Pro
     // RFC 6749 §5.1: a response that carries a token must not be stored by a cache.
     if (broken !== "token_cacheable") headers.push(["Cache-Control", "no-store"]);
     if (broken === "cdn_cacheable_token" && !isError) headers.push(["CDN-Cache-Control", "public, max-age=600"]);
-    const bytes = isError && broken === "latin1_error_body" ? Buffer.from(text.replace('"message":"', '"message":"Ugyldig forespørsel: '), "latin1") : Buffer.from(text);
+    if (isError && broken === "stack_in_errors" && status === 400) text = text.replace(/}}$/, ',"stack":"ValidationError: invalid body\\n    at validate (/srv/auth-svc/src/login.js:42:11)","upstream":"postgres://auth-db.internal:5432/users"}}');
+    if (broken === "identity_in_errors" && status === 403) text = text.replace(/}}$/, `,"user":{"email":"${options.email}","phone_number":"${options.ident}"}}}`);
+    const body0 = isError && broken === "latin1_error_body" ? Buffer.from(text.replace('"message":"', '"message":"Ugyldig forespørsel: '), "latin1") : Buffer.from(text);
+    const bytes = broken === "bom_json" ? Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), body0]) : body0;
     headers.push(["Content-Length", String(bytes.length)]);
     res.writeHead(status, headers.flat());
     res.end(bytes);
@@ -231,6 +255,7 @@ export async function startContractServer(opts: ContractServerOptions = {}): Pro
   /** Shared request parsing: media type, JSON, aid. Returns the body or undefined (answered). */
   async function parse(req: IncomingMessage, res: ServerResponse, aid: string, op: "token" | "login" = "login"): Promise<unknown> {
     const raw = await readBody(req);
+    if (broken === "rejects_charset_param" && op === "login" && (req.headers["content-type"] ?? "").includes(";")) return void invalid(res, "Content-Type must be application/json");
     const type = (req.headers["content-type"] ?? "").split(";")[0]!.trim().toLowerCase();
     const anyType = broken === "ignores_content_type" || (op === "token" && broken === "token_ignores_content_type");
     if (type !== "application/json" && !anyType && vary === "framework_refusals") {
@@ -270,7 +295,8 @@ export async function startContractServer(opts: ContractServerOptions = {}): Pro
     }
     const expected = `Basic ${Buffer.from(`${options.clientId}:${options.clientSecret}`).toString("base64")}`;
     if (vary === "token_400_without_credentials" && !req.headers.authorization) return error(res, 400, "invalid_client", "Client authentication missing");
-    if (req.headers.authorization !== expected) return error(res, 401, "UNAUTHORIZED", "Invalid client credentials");
+    const bearerInstead = broken === "token_endpoint_accepts_bearer" && bearerClaims(req.headers.authorization) !== undefined;
+    if (req.headers.authorization !== expected && !bearerInstead) return error(res, 401, "UNAUTHORIZED", "Invalid client credentials");
     const body = await parse(req, res, aid, "token");
     if (body === undefined) return;
     if (!validateClientCredentialsTokenRequest(body)) return invalid(res, "Invalid request body", validateClientCredentialsTokenRequest.errors ?? []);
@@ -356,8 +382,10 @@ export async function startContractServer(opts: ContractServerOptions = {}): Pro
     const twin = vary === "company_twin" && creds.type === "company" && creds.email === options.email;
     const ok = (creds.type === "customer" || broken === "ignores_user_type" || twin) && (byEmail || byIdent || (broken === "accepts_any_password" && knownIdentity));
     const unknownMessage = broken === "enumeration_leak" && !knownIdentity ? "No user with this identity" : "Forbidden";
+    if (!ok && broken === "token_on_wrong_password" && knownIdentity) return send(res, 403, { error: { code: "FORBIDDEN", message: "Forbidden" }, ...issue(`customer:${creds.email ?? creds.ident}`, 3600, "read:accounts:/customers") });
+    if (!ok && broken === "echoes_bearer") return error(res, 403, "FORBIDDEN", `Forbidden for ${req.headers.authorization ?? ""}`);
     if (!ok) return error(res, 403, "FORBIDDEN", broken === "echoes_password" ? `Wrong password "${creds.password}"` : broken === "echoes_password_encoded" ? `Wrong password ${encodeURIComponent(creds.password!)} (${[...creds.password!].map((c) => `\\u${c.codePointAt(0)!.toString(16).padStart(4, "0")}`).join("")})` : unknownMessage);
-    const tok = issue(`customer:${creds.email ?? creds.ident}`, 3600, "read:accounts:/customers");
+    const tok = issue(`customer:${creds.email ?? creds.ident}`, 3600, "read:accounts:/customers", undefined, broken === "jwt_carries_password" ? { pwd: creds.password } : {});
     send(res, 200, broken === "expires_in_as_string" ? { ...tok, expires_in: String(tok.expires_in) } : broken === "refresh_token_on_login" ? { ...tok, refresh_token: `rt_${randomBytes(12).toString("hex")}` } : tok);
   }
 
