@@ -3,28 +3,20 @@
 // waits for, and a wall clock that steps back.
 import { execFile } from "node:child_process";
 import path from "node:path";
-import { inspect } from "node:util";
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import * as browserEntry from "../src/browser.ts";
 import { createLoginClient, LoginError, type LoginClientOptions } from "../src/index.ts";
 import { formsBudget, redactServerText, tokenCaps } from "../src/redact.ts";
-import { customerToken, delay, errorBody, sendJson, startLoginServer, type LoginServer } from "./helpers/login-server.ts";
+import { customerToken, delay, errorBody, sendJson, type LoginServer, useLoginServer } from "./helpers/login-server.ts";
+import { everything, pieces } from "./helpers/secret-search.ts";
 
 const accountId = "T12345678";
 const email = { type: "customer", email: "a@example.com", password: "fake-password-1" } as const;
 const clientAuth = { clientId: "test-client-id", clientSecret: "fake-client-secret-for-tests" };
 
 let server: LoginServer;
-beforeAll(async () => {
-  server = await startLoginServer();
-});
-afterAll(async () => {
-  await server.close();
-});
+useLoginServer((s) => (server = s));
 afterEach(() => {
-  server.requests.length = 0;
-  server.token = (_req, res) => sendJson(res, 200, server.issueToken());
-  server.login = (_req, res) => sendJson(res, 200, customerToken());
   vi.restoreAllMocks();
 });
 
@@ -40,16 +32,6 @@ const failed = (login: Promise<unknown>): Promise<LoginError> =>
     (e: unknown) => e as LoginError,
   );
 
-function everything(error: LoginError): string {
-  return [error.message, error.stack, JSON.stringify(error), inspect(error, { depth: Infinity }), String(error.code), String(error.requestId)].join("\n");
-}
-
-/** Every 8-character piece of `secret` found in `text`. */
-function pieces(text: string, secret: string): string[] {
-  const found: string[] = [];
-  for (let i = 0; i + 8 <= secret.length; i++) if (text.includes(secret.slice(i, i + 8))) found.push(secret.slice(i, i + 8));
-  return found;
-}
 
 describe("1. the browser build never hands page code a refresh_token, in a Web Worker (no document) too", () => {
   it("the browser entry removes refresh_token where no document exists (as in a Web Worker, or here)", async () => {

@@ -1,24 +1,15 @@
 // Values plain JavaScript can pass that fight back (throwing getters, revoked Proxies, Symbol names,
 // fake signals, prototype toJSON, a hanging accessToken function, odd options): only LoginError, over real HTTP.
 import { inspect } from "node:util";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { createLoginClient, LoginError, type LoginClientOptions, type LoginCredentials } from "../src/index.ts";
-import { customerToken, sendJson, startLoginServer, type LoginServer } from "./helpers/login-server.ts";
+import { type LoginServer, useLoginServer } from "./helpers/login-server.ts";
 
 const accountId = "T12345678";
 const email = { type: "customer", email: "a@example.com", password: "fake-password-1" } as const;
 
 let server: LoginServer;
-beforeAll(async () => {
-  server = await startLoginServer();
-});
-afterAll(async () => {
-  await server.close();
-});
-afterEach(() => {
-  server.requests.length = 0;
-  server.login = (_req, res) => sendJson(res, 200, customerToken());
-});
+useLoginServer((s) => (server = s));
 
 function client(options: Partial<LoginClientOptions> = {}) {
   return createLoginClient({ accountId, auth: { accessToken: "provided-bearer" }, baseUrl: server.baseUrl, ...options });

@@ -8,9 +8,9 @@ import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { createGzip } from "node:zlib";
 import type { AddressInfo } from "node:net";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createLoginClient, LoginError, type LoginClientOptions, type LoginCredentials } from "../src/index.ts";
-import { customerToken, delay, errorBody, sendJson, startLoginServer, type LoginServer } from "./helpers/login-server.ts";
+import { customerToken, delay, errorBody, sendJson, type LoginServer, useLoginServer } from "./helpers/login-server.ts";
 
 const accountId = "T12345678";
 const password = "fake-password-1";
@@ -18,17 +18,7 @@ const email = { type: "customer", email: "a@example.com", password } as const;
 const clientAuth = { clientId: "test-client-id", clientSecret: "fake-client-secret-for-tests" };
 
 let server: LoginServer;
-beforeAll(async () => {
-  server = await startLoginServer();
-});
-afterAll(async () => {
-  await server.close();
-});
-afterEach(() => {
-  server.requests.length = 0;
-  server.token = (_req, res) => sendJson(res, 200, server.issueToken());
-  server.login = (_req, res) => sendJson(res, 200, customerToken());
-});
+useLoginServer((s) => (server = s));
 
 function client(options: Partial<LoginClientOptions> = {}) {
   return createLoginClient({ accountId, auth: { accessToken: "provided-bearer" }, baseUrl: server.baseUrl, ...options });

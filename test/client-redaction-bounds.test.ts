@@ -1,10 +1,10 @@
 // Redaction is linear and bounded: replies built for regex backtracking or stuffed with tokens settle
 // within the deadline, and echoes that are clipped, split, mis-decoded or nested leave no 8-character piece.
 import path from "node:path";
-import { inspect } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createLoginClient, LoginError } from "../src/index.ts";
 import { sendJson, sendRaw, startLoginServer, type LoginServer } from "./helpers/login-server.ts";
+import { everything, pieces } from "./helpers/secret-search.ts";
 
 const accountId = "T12345678";
 const password = "Pässwörd-secret-12345";
@@ -29,16 +29,6 @@ async function failure(timeoutMs?: number): Promise<LoginError> {
   return error as LoginError;
 }
 
-function everything(error: LoginError): string {
-  return [error.message, error.stack, JSON.stringify(error), inspect(error, { depth: Infinity }), String(error.code), String(error.requestId)].join("\n");
-}
-
-/** Every 8-character piece of `secret` found in `text`. */
-function pieces(text: string, secret: string): string[] {
-  const found: string[] = [];
-  for (let i = 0; i + 8 <= secret.length; i++) if (text.includes(secret.slice(i, i + 8))) found.push(secret.slice(i, i + 8));
-  return found;
-}
 
 describe("redaction time is bounded by what is shown", () => {
   it("a 170-byte reply built for backtracking (runs of backslashes) settles well before timeoutMs", async () => {

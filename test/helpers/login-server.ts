@@ -3,6 +3,7 @@
 // bodies, odd statuses, hangs); nothing patches fetch. Tests that need a correct Dintero use the fake
 // (dintero-login-kit/testing) instead.
 import type { IncomingHttpHeaders, ServerResponse } from "node:http";
+import { afterAll, afterEach, beforeAll } from "vitest";
 import { startHttpServer } from "./http-server.ts";
 
 export interface RecordedRequest {
@@ -151,4 +152,26 @@ export function errorBody(code: string, message: string, extra: Record<string, u
 /** Resolves after `ms`; handlers use it to answer late. */
 export function delay(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/**
+ * One login server for a test file: started before its tests, closed after them, and after each test
+ * its record emptied and its handlers back to a bearer issued per token request and a customer token
+ * for any login. `assign` receives the server (files keep their own `server` variable).
+ */
+export function useLoginServer(assign: (server: LoginServer) => void): void {
+  let server: LoginServer | undefined;
+  beforeAll(async () => {
+    server = await startLoginServer();
+    assign(server);
+  });
+  afterAll(async () => {
+    await server?.close();
+  });
+  afterEach(() => {
+    if (!server) return;
+    server.requests.length = 0;
+    server.token = (_req, res) => sendJson(res, 200, server!.issueToken());
+    server.login = (_req, res) => sendJson(res, 200, customerToken());
+  });
 }
