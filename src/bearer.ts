@@ -1,5 +1,5 @@
 // The bearer for the login call, and the one every entry point has: an access token the caller provides.
-import { startDeadline } from "./deadline.ts";
+import { adoptOnce, startDeadline } from "./deadline.ts";
 import { isLoginError, LoginError, sanitizeCause } from "./errors.ts";
 import type { BearerEvidence } from "./refusal.ts";
 
@@ -26,7 +26,7 @@ export function providedBearer(accessToken: string | (() => string | Promise<str
       let bearer: unknown;
       const deadline = startDeadline("the accessToken function", timeoutMs, signal);
       try {
-        bearer = await deadline.race(Promise.resolve().then(() => accessToken()));
+        bearer = await deadline.race(Promise.resolve().then(() => adoptOnce(accessToken())));
       } catch (error) {
         if (isLoginError(error) && (error.kind === "aborted" || error.kind === "timeout")) throw error;
         // The caller's error may quote the token it failed to get: keep only its name and code.

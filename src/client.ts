@@ -171,8 +171,9 @@ function buildClient(settings: Settings): LoginClient {
     if (!isDocumentedSuccess(ex, context)) throw failureToError(ex, context);
     const token = readSuccessBody(ex, context) as AccessToken;
     if (settings.browser && !settings.allowRefreshTokenInBrowser && typeof token === "object" && token !== null) {
-      // Dintero: "A Single-Page Application should not ever receive a Refresh Token".
-      delete token.refresh_token;
+      // Dintero: "A Single-Page Application should not ever receive a Refresh Token". Removed at any
+      // depth: an open object may nest one where page code would still find it (JSON.stringify, a copy).
+      withoutRefreshTokens(token, 0);
     }
     return token;
   }
@@ -492,4 +493,11 @@ function withAudience(parsed: unknown, audience: string): unknown {
   const fields = parsed as Record<string, unknown>;
   if (fields.audience === undefined) fields.audience = audience;
   return fields;
+}
+
+/** Deletes every `refresh_token` member of a parsed body, at any depth (bounded: parsed JSON, no cycles). */
+function withoutRefreshTokens(value: unknown, depth: number): void {
+  if (depth > 64 || value === null || typeof value !== "object") return;
+  if (!Array.isArray(value)) delete (value as { refresh_token?: unknown }).refresh_token;
+  for (const member of Object.values(value)) withoutRefreshTokens(member, depth + 1);
 }

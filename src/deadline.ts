@@ -87,3 +87,47 @@ function watchAbort(signal: AbortSignal, onAbort: () => void): () => void {
   callbacks.add(entry);
   return () => callbacks.delete(entry);
 }
+
+/**
+ * The value of what a caller's function returned (a fetch, an accessToken function), adopting a
+ * foreign thenable once: one that resolves to another thenable is refused, not followed, because a
+ * thenable that resolves to itself would be followed forever in microtasks, where no deadline's timer
+ * can fire. Native promises and plain values pass as they are.
+ */
+export function adoptOnce<T>(value: T | PromiseLike<T>): Promise<T> {
+  if (value instanceof Promise || value === null || (typeof value !== "object" && typeof value !== "function")) return Promise.resolve(value as T);
+  let then: unknown;
+  try {
+    then = (value as { then?: unknown }).then;
+  } catch (error) {
+    return Promise.reject(error);
+  }
+  if (typeof then !== "function") return Promise.resolve(value as T);
+  return new Promise<T>((resolve, reject) => {
+    let settled = false;
+    const fulfil = (result: unknown) => {
+      if (settled) return;
+      settled = true;
+      let inner: unknown;
+      try {
+        inner = result !== null && (typeof result === "object" || typeof result === "function") ? (result as { then?: unknown }).then : undefined;
+      } catch (error) {
+        return reject(error);
+      }
+      if (typeof inner === "function") return reject(new TypeError("the value is a thenable that resolves to another thenable"));
+      resolve(result as T);
+    };
+    try {
+      (then as (onFulfilled: (v: unknown) => void, onRejected: (e: unknown) => void) => void).call(value, fulfil, (error: unknown) => {
+        if (settled) return;
+        settled = true;
+        reject(error);
+      });
+    } catch (error) {
+      if (!settled) {
+        settled = true;
+        reject(error);
+      }
+    }
+  });
+}

@@ -2,7 +2,7 @@
 // and turning a response that is not the documented success into a LoginError.
 import type { Validator } from "../generated/validators.js";
 import { documentedResponses, type DocumentedResponse } from "../generated/client-responses.js";
-import { startDeadline, throwIfAborted } from "./deadline.ts";
+import { adoptOnce, startDeadline, throwIfAborted } from "./deadline.ts";
 import { causeCode, describeCode, isLoginError, LoginError, sanitizeCause, type LoginErrorDetail } from "./errors.ts";
 import { redactServerTexts, tokensIn } from "./redact.ts";
 import { check, summarize } from "./validation.ts";
@@ -116,9 +116,13 @@ async function readBounded(
   const decoder = new TextDecoder();
   let text = "";
   let bytes = 0;
-  for (;;) {
+  for (let reads = 1; ; reads++) {
     const { done, value } = await reader.read();
     if (done) return text + decoder.decode();
+    // A stream that always has another chunk ready (empty ones too) is read in microtasks alone, where
+    // no timer can fire: hand control back to the event loop now and then, so the deadline can.
+    if (reads % 64 === 0) await new Promise((resolve) => setTimeout(resolve, 0));
+    if (signal.aborted) return cancel(reader);
     bytes += value.byteLength;
     if (bytes > maxBytes) return cancel(reader);
     text += decoder.decode(value, { stream: true });
@@ -138,7 +142,7 @@ function cancel(reader: ReadableStreamDefaultReader | undefined): undefined {
 export async function unreadResponse(call: (fetch: FetchFunction) => Promise<unknown>, fetchFunction: FetchFunction): Promise<Response> {
   let response: Response | undefined;
   await call(async (request) => {
-    response = await fetchFunction(request);
+    response = await adoptOnce(fetchFunction(request));
     return unreadStandIn;
   });
   return response as Response;
@@ -146,11 +150,12 @@ export async function unreadResponse(call: (fetch: FetchFunction) => Promise<unk
 
 const unreadStandIn = { status: 204, ok: true, headers: { get: () => null } } as unknown as Response;
 
-/** JSON.parse errors are swallowed here: their messages quote the body, which may hold a token. */
+/** JSON.parse errors are swallowed here: their messages quote the body, which may hold a token. A
+ * `__proto__` member is dropped: copied with Object.assign or a spread, it would set a prototype. */
 function parseText(text: string): ResponseBody {
   if (text.trim() === "") return { type: "empty" };
   try {
-    return { type: "json", value: JSON.parse(text) as unknown };
+    return { type: "json", value: JSON.parse(text, (key, value: unknown) => (key === "__proto__" ? undefined : value)) as unknown };
   } catch {
     return { type: "not-json" };
   }
@@ -205,6 +210,10 @@ export function kindOfStatus(status: number): "bad_request" | "unauthorized" | "
  */
 export function readSuccessBody(ex: Exchange, context: ExchangeContext): unknown {
   const value = requireJson(ex, context, "Success");
+  // RFC 6749 §5.1: token_type is case-insensitive. "bearer" is the spec's "Bearer", not a broken answer.
+  if (value && typeof value === "object" && typeof (value as { token_type?: unknown }).token_type === "string" && (value as { token_type: string }).token_type.toLowerCase() === "bearer") {
+    (value as { token_type: string }).token_type = "Bearer";
+  }
   const validator = validatorFor(context, documentedResponse(context.operationId, ex.status));
   if (context.validateResponses && validator) {
     const problems = check(validator, value);

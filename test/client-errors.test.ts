@@ -90,7 +90,7 @@ describe("contract violations", () => {
     { name: "a truncated 200", body: '{"access_token":"customer-access-token-0001","token_ty', headers: { "content-type": "application/json" }, rule: "json", pointer: "" },
     { name: "a 200 without access_token", body: JSON.stringify({ token_type: "Bearer", expires_in: 10 }), headers: { "content-type": "application/json" }, rule: "required", pointer: "/access_token" },
     { name: "a 200 with expires_in as a string", body: JSON.stringify(customerToken({ expires_in: "86400" })), headers: { "content-type": "application/json" }, rule: "type", pointer: "/expires_in" },
-    { name: "a 200 with token_type bearer", body: JSON.stringify(customerToken({ token_type: "bearer" })), headers: { "content-type": "application/json" }, rule: "enum", pointer: "/token_type" },
+    { name: "a 200 with token_type mac (\"bearer\" in any case is Bearer: RFC 6749 §5.1)", body: JSON.stringify(customerToken({ token_type: "mac" })), headers: { "content-type": "application/json" }, rule: "enum", pointer: "/token_type" },
     { name: "a 200 JSON body as text/plain", body: JSON.stringify(customerToken()), headers: { "content-type": "text/plain" }, rule: "content-type", pointer: "" },
     { name: "an HTML 400", status: 400, body: "<html>bad</html>", headers: { "content-type": "text/html" }, rule: "json", pointer: "" },
     { name: "an empty 401", status: 401, body: "", rule: "json", pointer: "" },

@@ -149,11 +149,11 @@ describe("responses", () => {
   });
 
   it("with validateResponses: false, returns a body that breaks the schema as it is", async () => {
-    server.login = (_req, res) => sendJson(res, 200, { access_token: "x", token_type: "bearer", expires_in: 0 });
+    server.login = (_req, res) => sendJson(res, 200, { access_token: "x", token_type: "mac", expires_in: 0 });
     const client = createLoginClient({ accountId, auth: { accessToken: "provided-x" }, baseUrl: server.baseUrl, validateResponses: false });
     await expect(client.login({ type: "customer", email: "a@example.com", password: "fake-password-1" })).resolves.toEqual({
       access_token: "x",
-      token_type: "bearer",
+      token_type: "mac",
       expires_in: 0,
     });
   });
