@@ -243,9 +243,9 @@ const isLow = (unit: number) => unit >= 0xdc00 && unit <= 0xdfff;
 const shortEscapes: Record<string, string> = { '"': '"', "\\": "\\", "/": "/", b: "\b", f: "\f", n: "\n", r: "\r", t: "\t" };
 
 /**
- * Undoes JSON string escapes (`\uXXXX` in either case, the short escapes including `\/`) and
- * percent-encoding (either case, UTF-8, `+` for a space), a few rounds over for text escaped more
- * than once. One left-to-right scan per round: linear, no backtracking.
+ * Undoes JSON string escapes (`\uXXXX` in either case, the short escapes including `\/`),
+ * percent-encoding (either case, UTF-8, `+` for a space) and HTML character references (`&lt;`,
+ * `&#39;`, `&#x26;`), a few rounds over for text escaped more than once. One left-to-right scan per round: linear, no backtracking.
  */
 export function canonicalize(text: string): string {
   let current = text;
@@ -267,21 +267,34 @@ function hexValue(unit: number): number {
 /** One decoder for every percent-encoded run; ignoreBOM: a BOM is text like any other here, never silently dropped. */
 const utf8 = new TextDecoder("utf-8", { ignoreBOM: true });
 
+/** HTML character references a server may put around an echo (an error page, an HTML-escaped message):
+ * the five named ones XML defines, and numeric ones. Bounded lengths, matched at one position (sticky). */
+const HTML_REFERENCE = /&(?:#(\d{1,7})|#[xX]([0-9a-fA-F]{1,6})|(lt|gt|amp|quot|apos));/y;
+const NAMED_REFERENCES: Record<string, string> = { lt: "<", gt: ">", amp: "&", quot: '"', apos: "'" };
+
 function decodeOnce(text: string): string {
-  if (!/[%\\+]/.test(text)) return text; // nothing to decode: most secrets, and every Base64url form
-  if (!/[%\\]/.test(text)) return text.replaceAll("+", " "); // a Base64 form
+  if (!/[%\\+&]/.test(text)) return text; // nothing to decode: most secrets, and every Base64url form
+  if (!/[%\\&]/.test(text)) return text.replaceAll("+", " "); // a Base64 form
   let out = "";
   const n = text.length;
   let i = 0;
   while (i < n) {
     // Copy the stretch up to the next `%`, `\` or `+` whole.
     let j = i;
-    for (let unit = text.charCodeAt(j); j < n && unit !== 0x25 && unit !== 0x5c && unit !== 0x2b; unit = text.charCodeAt(++j));
+    for (let unit = text.charCodeAt(j); j < n && unit !== 0x25 && unit !== 0x5c && unit !== 0x2b && unit !== 0x26; unit = text.charCodeAt(++j));
     if (j > i) out += text.slice(i, j);
     if (j >= n) break;
     i = j;
     const unit = text.charCodeAt(i);
-    if (unit === 0x2b) {
+    if (unit === 0x26) {
+      HTML_REFERENCE.lastIndex = i;
+      const m = HTML_REFERENCE.exec(text);
+      const code = m?.[1] !== undefined ? Number(m[1]) : m?.[2] !== undefined ? parseInt(m[2], 16) : undefined;
+      if (m && m[3] !== undefined) out += NAMED_REFERENCES[m[3].toLowerCase()] ?? m[0];
+      else if (m && code !== undefined && code <= 0x10ffff) out += String.fromCodePoint(code);
+      else out += m ? m[0] : "&";
+      i += m ? m[0].length : 1;
+    } else if (unit === 0x2b) {
       out += " ";
       i++;
     } else if (unit === 0x25) {

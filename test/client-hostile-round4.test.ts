@@ -80,3 +80,18 @@ describe("the browser build hands page code no refresh_token, wherever the body 
     expect(({ ...token } as { refresh_token?: unknown }).refresh_token).toBeUndefined();
   });
 });
+
+describe("an echo in HTML character references is redacted", () => {
+  it("a 401 whose message quotes the password HTML-escaped (named and numeric references) shows none of it", async () => {
+    const { everything, pieces } = await import("./helpers/secret-search.ts");
+    const password = `Tr0ub<4d>or&3"xyz'Q-${Date.now()}`;
+    const escaped = password.replaceAll("&", "&amp;").replaceAll("<", "&lt;").replaceAll(">", "&gt;").replaceAll('"', "&quot;").replaceAll("'", "&#39;");
+    server.login = (_req, res) => sendJson(res, 401, { error: { code: "UNAUTHORIZED", message: `Invalid password <b>${escaped}</b> for a@example.com` } });
+    const error = await settle(createLoginClient({ accountId, auth: { accessToken: "provided-bearer" }, baseUrl: server.baseUrl }).login({ ...email, password }));
+    expect(error.kind).toBe("unauthorized");
+    const shown = everything(error);
+    expect(pieces(shown, password)).toEqual([]);
+    // the leak is in the escaped form: no 8-character piece of it may show either
+    expect(pieces(shown, escaped)).toEqual([]);
+  });
+});
