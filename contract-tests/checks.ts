@@ -648,20 +648,37 @@ const unsupportedMethods: Check = {
   },
 };
 
-const allowHeader: Check = {
+/** An advisory check that every answer of one status carries a header (live targets only). */
+function statusCarriesHeader(spec: { name: string; status: number; header: string; shown: string; nonEmpty: boolean; severityReason: string; source: Source; catches: string; mockReason: string; expected: string }): Check {
+  const shown = spec.shown;
+  return {
+    name: spec.name,
+    severity: "advisory",
+    severityReason: spec.severityReason,
+    source: spec.source,
+    catches: spec.catches,
+    notApplicableTo: (config) => (config.target.kind === "mock" ? spec.mockReason : undefined),
+    appliesTo: (ex, ctx) => ctx.config.target.kind !== "mock" && ex.response?.status === spec.status,
+    run(ex) {
+      if (ex.response!.rawHeaders.some(([k, v]) => k.toLowerCase() === spec.header && (!spec.nonEmpty || v.trim() !== ""))) return [];
+      return [{ check: spec.name, rule: `${spec.status} carries ${shown}`, pointer: `${spec.header} (header)`, expected: spec.expected, actual: "(none)", message: `${ex.request.method} answered ${spec.status} without ${shown}` }];
+    },
+  };
+}
+
+const allowHeader = statusCarriesHeader({
   name: "allow_header",
-  severity: "advisory",
+  status: 405,
+  header: "allow",
+  shown: "Allow",
+  nonEmpty: false, // an empty Allow is valid: the resource allows no method (RFC 9110 §10.2.1)
   severityReason: "the refusal is right without Allow; a consumer only loses the hint which method to use, and a correct consumer already uses POST",
   source: rfc(9110, "15.5.6", "a 405 response MUST carry Allow"),
   catches: "a 405 answer without an Allow header listing the path's methods",
   // Prism answers undocumented methods itself (405, no Allow): that is Prism's behaviour, not the spec's.
-  notApplicableTo: (config) => (config.target.kind === "mock" ? "a mock's 405 is the mock tool's own answer: the spec says nothing about it" : undefined),
-  appliesTo: (ex, ctx) => ctx.config.target.kind !== "mock" && ex.response?.status === 405,
-  run(ex) {
-    if (ex.response!.rawHeaders.some(([k]) => k.toLowerCase() === "allow")) return [];
-    return [{ check: "allow_header", rule: "405 carries Allow", pointer: "allow (header)", expected: "Allow: <the path's methods>", actual: "(none)", message: `${ex.request.method} answered 405 without Allow` }];
-  },
-};
+  mockReason: "a mock's 405 is the mock tool's own answer: the spec says nothing about it",
+  expected: "Allow: <the path's methods>",
+});
 
 /** A header value as its schema's type: strict (an integer is digits only), undefined when it is not. */
 function headerValue(raw: string, schema: Json | undefined): unknown {
@@ -857,19 +874,18 @@ const tokenCaching: Check = {
 /** Cache-Control fields that target one kind of cache and override Cache-Control there (RFC 9213). */
 const TARGETED_CACHE_CONTROL = ["cdn-cache-control", "cloudflare-cdn-cache-control", "surrogate-control"];
 
-const wwwAuthenticate: Check = {
+const wwwAuthenticate = statusCarriesHeader({
   name: "www_authenticate",
-  severity: "advisory",
+  status: 401,
+  header: "www-authenticate",
+  shown: "WWW-Authenticate",
+  nonEmpty: true,
   severityReason: "a consumer still sees the 401; without the challenge it cannot tell a refused bearer (RFC 6750 invalid_token) from refused customer credentials, and this project's client then bounds its bearer refreshes instead of replacing the bearer at once",
   source: rfc(9110, "11.6.1", "a server generating a 401 MUST send a WWW-Authenticate header field with at least one challenge"),
   catches: "a 401 answer without a WWW-Authenticate challenge",
-  notApplicableTo: (config) => (config.target.kind === "mock" ? "the spec documents no WWW-Authenticate header, so a mock of it cannot send one" : undefined),
-  appliesTo: (ex, ctx) => ctx.config.target.kind !== "mock" && ex.response?.status === 401,
-  run(ex) {
-    if ((ex.response!.headers["www-authenticate"] ?? "").trim()) return [];
-    return [{ check: "www_authenticate", rule: "401 carries WWW-Authenticate", pointer: "www-authenticate (header)", expected: "WWW-Authenticate: <challenge>, e.g. Bearer error=\"invalid_token\"", actual: "(none)", message: `${ex.request.method} answered 401 without WWW-Authenticate` }];
-  },
-};
+  mockReason: "the spec documents no WWW-Authenticate header, so a mock of it cannot send one",
+  expected: "WWW-Authenticate: <challenge>, e.g. Bearer error=\"invalid_token\"",
+});
 
 const refreshTokenOnClientCredentials: Check = {
   name: "refresh_token_on_client_credentials",
