@@ -161,6 +161,8 @@ describe("the per-identity budget", () => {
     const emailBodies = seen.filter((s) => s.body.includes(email));
     const identBodies = seen.filter((s) => s.body.includes(ident));
     expect(result.identityRequests).toEqual({ email: emailBodies.length, ident: identBodies.length });
+    const { jsonReport } = await import("../contract-tests/reports/json.ts");
+    expect(JSON.parse(jsonReport(result))).toMatchObject({ identityRequests: { email: emailBodies.length, ident: identBodies.length }, identityBudget: IDENTITY_BUDGET });
     expect(emailBodies.length).toBeLessThanOrEqual(IDENTITY_BUDGET);
     // a login body carrying the real email with another password, that is not a wrong JSON type or absent
     const wrong = emailBodies.filter((s) => {

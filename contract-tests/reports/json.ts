@@ -47,6 +47,8 @@ export function jsonReport(result: RunResult): string {
       checkOverrides: result.checkOverrides,
       requestsSent: result.requestsSent,
       rateLimited: result.rateLimited,
+      identityRequests: result.identityRequests,
+      identityBudget: result.identityBudget,
       exitCode: result.exitCode,
       aborted: result.aborted ?? null,
       checks: CHECKS.map((c) => {
