@@ -244,7 +244,7 @@ export function checkEnvironment(env: Record<string, string | undefined>): void 
     throw new ConfigError("DINTERO_BASE_URL is set but empty (a missing CI secret?): set it to the live target's base URL, or unset it to judge the Prism mock");
   }
   if (baseUrl === undefined && live.length) {
-    throw new ConfigError(`${live.join(", ")} ${live.length === 1 ? "is" : "are"} set but DINTERO_BASE_URL is not: set DINTERO_BASE_URL to judge a live target, or unset ${live.length === 1 ? "it" : "them"} to judge the Prism mock (the suite never falls back to the mock on its own)`);
+    throw new ConfigError(`${live.join(", ")} ${live.length === 1 ? "is" : "are"} set but DINTERO_BASE_URL is not: set DINTERO_BASE_URL to judge a live target, or unset ${live.join(", ")} to judge the Prism mock (the suite never falls back to the mock on its own)`);
   }
 }
 

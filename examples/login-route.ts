@@ -29,14 +29,17 @@ export function loginRoute(client: LoginClient) {
         case "invalid_request":
         case "bad_request":
           return reply(400, { error: "invalid_credentials_format" });
+        case "unauthorized":
         case "forbidden":
+          // the customer's credentials, or a refusal that does not say whose (usually a wrong password);
+          // a refusal of our own bearer is bearer_refused, below
           return reply(401, { error: "wrong_email_or_password" });
         case "mfa_required":
           return reply(403, { error: "mfa_required" });
         case "rate_limited":
           return reply(429, { error: "try_again_later" }, { "retry-after": String(error.retryAfterSeconds ?? 60) });
         default:
-          // unauthorized (our bearer), server_error, timeout, network, client_token_failed, ...
+          // bearer_refused (our bearer), server_error, timeout, network, client_token_failed, ...
           return reply(503, { error: "login_unavailable" });
       }
     }

@@ -54,7 +54,7 @@ async function writeConsumer(dir: string, tarball: string, integrity: string): P
 
 beforeAll(async () => {
   scratch = await mkdtemp(path.join(tmpdir(), "dintero-login-kit-pack-"));
-  // `npm pack` runs `prepare`, i.e. `npm run build`, so this also tests the build.
+  // `npm pack` runs `prepack`, i.e. `npm run build`, so this also tests the build.
   const { stdout } = await run(npm, ["pack", "--json", "--pack-destination", scratch], { cwd: root, maxBuffer: 10_000_000 });
   const [packed] = JSON.parse(stdout.slice(stdout.indexOf("["))) as { filename: string; integrity: string; files: { path: string }[] }[];
   packedFiles = packed!.files.map((f) => f.path).sort();
