@@ -4,6 +4,7 @@ import type { AddressInfo } from "node:net";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createLoginClient, LoginError, type LoginClientOptions, type LoginErrorKind } from "../src/index.ts";
 import { customerToken, delay, errorBody, sendJson, sendRaw, startLoginServer, type LoginServer } from "./helpers/login-server.ts";
+import { loginError } from "./helpers/login-error.ts";
 
 const accountId = "T12345678";
 const email = { type: "customer", email: "a@example.com", password: "fake-password-1" } as const;
@@ -20,16 +21,6 @@ function client(options: Partial<LoginClientOptions> = {}) {
   return createLoginClient({ accountId, auth: { accessToken: "provided-bearer" }, baseUrl: server.baseUrl, ...options });
 }
 
-async function loginError(promise: Promise<unknown>): Promise<LoginError> {
-  const error = await promise.then(
-    () => {
-      throw new Error("expected the login to reject");
-    },
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(LoginError);
-  return error as LoginError;
-}
 
 describe("error statuses from the login endpoint", () => {
   const cases: { status: number; body: unknown; headers?: Record<string, string>; kind: LoginErrorKind; code?: string }[] = [

@@ -11,6 +11,7 @@ import { promisify } from "node:util";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createLoginClient, LoginError, type LoginClientOptions } from "../src/index.ts";
 import { delay, errorBody, sendJson, startLoginServer, type LoginServer } from "./helpers/login-server.ts";
+import { loginError as rejection } from "./helpers/login-error.ts";
 
 const accountId = "T12345678";
 const auth = { clientId: "test-client-id", clientSecret: "fake-client-secret-for-tests" };
@@ -25,17 +26,12 @@ afterEach(async () => {
   await server.close();
 });
 
+/** The LoginError, checked to hold none of the test's secrets. */
 async function loginError(promise: Promise<unknown>): Promise<LoginError> {
-  const error = await promise.then(
-    () => {
-      throw new Error("expected the login to reject");
-    },
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(LoginError);
+  const error = await rejection(promise);
   const json = JSON.stringify(error);
-  for (const secret of secrets) expect(`${(error as LoginError).message} ${json}`).not.toContain(secret);
-  return error as LoginError;
+  for (const secret of secrets) expect(`${error.message} ${json}`).not.toContain(secret);
+  return error;
 }
 
 const client = (options: Partial<LoginClientOptions> = {}) =>

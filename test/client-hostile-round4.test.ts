@@ -7,8 +7,9 @@
 // 3. The browser build left a refresh_token reachable through a "__proto__" member or one nested deeper.
 import { describe, expect, it } from "vitest";
 import * as browserEntry from "../src/browser.ts";
-import { createLoginClient, LoginError } from "../src/index.ts";
+import { createLoginClient } from "../src/index.ts";
 import { customerToken, sendJson, sendRaw, type LoginServer, useLoginServer } from "./helpers/login-server.ts";
+import { loginError } from "./helpers/login-error.ts";
 
 const accountId = "T12345678";
 const email = { type: "customer", email: "a@example.com", password: "fake-password-1" } as const;
@@ -17,15 +18,6 @@ const clientAuth = { clientId: "test-client-id", clientSecret: "fake-client-secr
 let server: LoginServer;
 useLoginServer((s) => (server = s));
 
-async function settle(promise: Promise<unknown>): Promise<LoginError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof LoginError) return error;
-    throw error;
-  }
-  throw new Error("expected a LoginError");
-}
 
 /** A Response whose body stream always has another empty chunk ready. */
 const endlessEmptyChunks = () =>
@@ -41,20 +33,20 @@ describe("deadlines hold whatever the caller's functions do", () => {
   it("a body stream of endless empty chunks ends in timeout at timeoutMs", async () => {
     const client = createLoginClient({ accountId, auth: { accessToken: "provided-bearer" }, baseUrl: server.baseUrl, timeoutMs: 300, fetch: async () => endlessEmptyChunks() });
     const started = performance.now();
-    const error = await settle(client.login(email));
+    const error = await loginError(client.login(email));
     expect(error.kind).toBe("timeout");
     expect(performance.now() - started).toBeLessThan(5_000);
   }, 15_000);
 
   it("a fetch returning a thenable that resolves to itself settles, as a network failure", async () => {
     const client = createLoginClient({ accountId, auth: { accessToken: "provided-bearer" }, baseUrl: server.baseUrl, timeoutMs: 300, fetch: (() => selfThenable()) as unknown as typeof fetch });
-    const error = await settle(client.login(email));
+    const error = await loginError(client.login(email));
     expect(["network", "timeout"]).toContain(error.kind);
   }, 15_000);
 
   it("an accessToken function returning a thenable that resolves to itself settles as client_token_failed", async () => {
     const client = createLoginClient({ accountId, auth: { accessToken: (() => selfThenable()) as unknown as () => string }, baseUrl: server.baseUrl, timeoutMs: 300 });
-    const error = await settle(client.login(email));
+    const error = await loginError(client.login(email));
     expect(["client_token_failed", "timeout"]).toContain(error.kind);
   }, 15_000);
 });
@@ -87,7 +79,7 @@ describe("an echo in HTML character references is redacted", () => {
     const password = `Tr0ub<4d>or&3"xyz'Q-${Date.now()}`;
     const escaped = password.replaceAll("&", "&amp;").replaceAll("<", "&lt;").replaceAll(">", "&gt;").replaceAll('"', "&quot;").replaceAll("'", "&#39;");
     server.login = (_req, res) => sendJson(res, 401, { error: { code: "UNAUTHORIZED", message: `Invalid password <b>${escaped}</b> for a@example.com` } });
-    const error = await settle(createLoginClient({ accountId, auth: { accessToken: "provided-bearer" }, baseUrl: server.baseUrl }).login({ ...email, password }));
+    const error = await loginError(createLoginClient({ accountId, auth: { accessToken: "provided-bearer" }, baseUrl: server.baseUrl }).login({ ...email, password }));
     expect(error.kind).toBe("unauthorized");
     const shown = everything(error);
     expect(pieces(shown, password)).toEqual([]);
