@@ -4,7 +4,7 @@ import type { Case } from "./cases.ts";
 import type { SuiteConfig } from "./config.ts";
 import { secretFieldNames } from "./config.ts";
 import { MAX_RETRIES, MAX_RETRY_AFTER_S, RETRY_FALLBACK_S, type Exchange } from "./http.ts";
-import { duplicateMembers } from "./json-members.ts";
+import { duplicateMembers, stringMembers } from "./json-members.ts";
 import { parseRetryAfter } from "./retry-after.ts";
 import { curatedOnlyAlong, provenanceAt } from "../scripts/provenance.ts";
 import { canonicalize } from "../src/redact.ts";
@@ -563,10 +563,11 @@ const secretReflection: Check = {
     const findings: Finding[] = [];
     // A JWS payload is only base64url: what it carries is readable by everyone who holds the token.
     const jwsPayloads = (text: string) => [...text.matchAll(JWS_SHAPE)].map((m) => { try { return Buffer.from(m[2]!, "base64url").toString("utf8"); } catch { return ""; } });
+    // The body also decoded as the client decodes server text (JSON escapes of any style, percent-encoding):
+    // decoded once per response, then searched for every secret.
+    const places: Array<[string, string[]]> = [["body", [res.bodyText, ...bodyStrings, canonicalize(res.bodyText), ...jwsPayloads(res.bodyText)]], ...Object.entries(res.headers).map(([k, v]): [string, string[]] => [`${k} (header)`, [v, canonicalize(v), ...jwsPayloads(v)]])];
     for (const secret of submitted) {
       if (!secret) continue;
-      // The body also decoded as the client decodes server text (JSON escapes of any style, percent-encoding).
-      const places: Array<[string, string[]]> = [["body", [res.bodyText, ...bodyStrings, canonicalize(res.bodyText), ...jwsPayloads(res.bodyText)]], ...Object.entries(res.headers).map(([k, v]): [string, string[]] => [`${k} (header)`, [v, canonicalize(v), ...jwsPayloads(v)]])];
       for (const [where, texts] of places) {
         const hit = searchableInside(secret)
           ? texts.some((t) => t.includes(secret) || t.includes(JSON.stringify(secret).slice(1, -1)))
@@ -949,17 +950,12 @@ const duplicateJsonMembers: Check = {
 /** Every check, in report order. A new check is one function above plus one line here. */
 const JWS_SHAPE = /\b(eyJ[A-Za-z0-9_-]*)\.(eyJ[A-Za-z0-9_-]*)\.[A-Za-z0-9_-]*/g;
 
-/** Token members of a JSON body (access_token, refresh_token, id_token, mfa_token excluded: it is the
- * documented answer to mfa_required). */
-function parsedTokens(ex: Exchange): string[] {
-  const parsed = parseBody(ex);
-  if (!parsed?.ok || !parsed.value || typeof parsed.value !== "object") return [];
-  const walk = (v: unknown, depth: number): string[] => {
-    if (depth > 20 || !v || typeof v !== "object") return [];
-    return Object.entries(v as Json).flatMap(([k, x]) => (["access_token", "refresh_token", "id_token"].includes(k) && typeof x === "string" && x ? [x] : walk(x, depth + 1)));
-  };
-  return walk(parsed.value, 0);
-}
+/** The members that carry a token a server issues (mfa_token is left out: it is the documented answer to
+ * mfa_required, a refusal that hands out no credential). */
+const ISSUED_TOKEN_MEMBERS: ReadonlySet<string> = new Set(["access_token", "refresh_token", "id_token"]);
+
+/** Every non-empty issued-token member of a response's JSON body, at any depth, duplicates included. */
+const parsedTokens = (ex: Exchange): string[] => stringMembers(ex.response?.bodyText ?? "", ISSUED_TOKEN_MEMBERS).filter((t) => t !== "");
 
 const tokenOnRefusal: Check = {
   name: "token_on_refusal",
