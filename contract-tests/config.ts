@@ -2,40 +2,14 @@
 // request is sent. A problem is a ConfigError (exit 2) naming the variable or option.
 import { randomBytes } from "node:crypto";
 import { closest } from "fastest-levenshtein";
-// checks.ts imports this module too: its values are read inside functions only, never while modules load.
-import { CHECKS, SEVERITIES, type Severity } from "./checks.ts";
+import { CHECK_NAMES } from "./checks/names.ts";
+import { identityFieldNames, secretFieldNames } from "./request-fields.ts";
+import { SEVERITIES, type Severity } from "./severity.ts";
 import { loadSpec, type SpecModel } from "./spec.ts";
+import type { CheckOverride, Identity, SuiteConfig } from "./types.ts";
 
-export interface Identity {
-  /** the known-good request body's identifying fields, e.g. { email } or { ident_type, ident } */
-  fields: Record<string, string>;
-  password: string;
-  label: "email" | "ident";
-}
-
-export interface SuiteConfig {
-  /** `why`: the variable (or its absence) that chose this target, printed first in every run */
-  target: { kind: "mock" | "live"; baseUrl: string; why: string };
-  accountId: string;
-  /** another account, for the account-isolation cases (DINTERO_OTHER_ACCOUNT_ID or derived) */
-  otherAccountId: string;
-  audience: string;
-  loginType: string;
-  auth: { kind: "client_credentials"; clientId: string; clientSecret: string } | { kind: "access_token"; token: string };
-  identities: Identity[];
-  strict: boolean;
-  /** the lowest severity whose findings fail the run */
-  failOn: Severity;
-  /** per-check severities set by --check / CONTRACT_CHECKS, in the order given (the last one of a check wins) */
-  checkOverrides: CheckOverride[];
-  seed: number;
-  cases: number;
-  timeoutMs: number;
-  rate: number;
-  budget: number;
-  deadlineMs: number;
-  reportDir: string;
-}
+export type { CheckOverride, Identity, SuiteConfig } from "./types.ts";
+export { identityFieldNames, secretFieldNames } from "./request-fields.ts";
 
 export class ConfigError extends Error {
   constructor(message: string) {
@@ -44,13 +18,6 @@ export class ConfigError extends Error {
   }
 }
 
-/** A check's severity set by the user: "off" does not run it at all. */
-export interface CheckOverride {
-  check: string;
-  severity: Severity | "off";
-  /** where it was set: "--check" or "CONTRACT_CHECKS" */
-  from: string;
-}
 
 /** The default `--fail-on`: what breaks a correct consumer or exposes a secret fails the run. */
 export const DEFAULT_FAIL_ON: Severity = "standard";
@@ -115,7 +82,7 @@ function parseSeverity(raw: string): Severity {
  * --check wins over the variable. An unknown check or severity is a ConfigError naming the closest known one.
  */
 export function parseCheckOverrides(fromEnv: string | undefined, fromArgs: string | undefined): CheckOverride[] {
-  const names = CHECKS.map((c) => c.name);
+  const names: string[] = [...CHECK_NAMES];
   const severities = ["off", ...SEVERITIES];
   const parse = (list: string | undefined, from: string): CheckOverride[] =>
     (list ?? "").split(",").map((e) => e.trim()).filter(Boolean).map((entry) => {
@@ -159,31 +126,6 @@ function exampleField(spec: SpecModel, name: string): Record<string, unknown> {
   return ex as Record<string, unknown>;
 }
 
-/** The identity fields of a body: those the spec's either/or rule (anyOf) requires. */
-export function identityFieldNames(spec: SpecModel): string[] {
-  const names = new Set<string>();
-  const walk = (s: unknown) => {
-    if (!s || typeof s !== "object") return;
-    const o = s as Record<string, unknown>;
-    if (Array.isArray(o.anyOf)) for (const b of o.anyOf) for (const r of ((b as { required?: string[] }).required ?? [])) names.add(r);
-    if (Array.isArray(o.allOf)) o.allOf.forEach(walk);
-  };
-  walk(spec.operations.login.requestSchema);
-  return [...names];
-}
-
-/** The property the spec marks writeOnly: the secret of the login body (password). */
-export function secretFieldNames(schema: unknown): Set<string> {
-  const out = new Set<string>();
-  const walk = (s: unknown) => {
-    if (!s || typeof s !== "object") return;
-    const o = s as Record<string, unknown>;
-    for (const [k, v] of Object.entries((o.properties ?? {}) as Record<string, { writeOnly?: boolean }>)) if (v?.writeOnly) out.add(k);
-    for (const key of ["allOf", "anyOf", "oneOf"]) if (Array.isArray(o[key])) (o[key] as unknown[]).forEach(walk);
-  };
-  walk(schema);
-  return out;
-}
 
 /** Another account id of the same kind: the same prefix (T test, P production), the number + 1 (wrapping),
  * checked against the spec's aid schema. The isolation cases only need an account that is not this one. */

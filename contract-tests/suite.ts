@@ -1,16 +1,21 @@
 // Runs the whole suite against one target and returns a fully redacted result: every exchange, every
 // check's verdict per case, what was not applicable and why. The CLI and the tests both call runSuite.
-import type { CheckOverride, SuiteConfig } from "./config.ts";
-import { secretFieldNames } from "./config.ts";
-import { fixedCases, tamperedJws, type Capture, type Case } from "./cases.ts";
-import { CHECKS, failsRun, isRefusal, lowerOf, rateLimitedThroughout, SEVERITIES, unwaitedRateLimit, unwaitedReason, type Check, type CheckContext, type Finding, type Severity } from "./checks.ts";
+import type { Capture, Case } from "./case-types.ts";
+import { fixedCases, tamperedJws } from "./cases.ts";
+import { judgesCase, type Check, type CheckContext, type Finding, type Found } from "./checks/check.ts";
+import { CHECKS } from "./checks/index.ts";
+import { rateLimitedThroughout } from "./checks/server_answers.ts";
+import { isRefusal, unwaitedRateLimit, unwaitedReason } from "./checks/support/exchange.ts";
 import { generatedCases } from "./generated-cases.ts";
 import { createTransport, IDENTITY_BUDGET, RunAborted, type AbortReason, type Exchange } from "./http.ts";
 import { stringMembers } from "./json-members.ts";
 import { createRedactor, REDACTED, type Redactor } from "./redact.ts";
 import { curlCommand, type SecretVariable } from "./reproduce.ts";
+import { secretFieldNames } from "./request-fields.ts";
+import { failsRun, lowerOf, SEVERITIES, type Severity } from "./severity.ts";
 import { loadSpec, type SpecModel } from "./spec.ts";
 import { startPrism } from "./targets/prism.ts";
+import type { CheckOverride, SuiteConfig } from "./types.ts";
 
 export type Outcome = "pass" | "fail" | "not_applicable";
 
@@ -73,20 +78,11 @@ export interface RunOptions {
   spec?: SpecModel;
 }
 
-/** Which checks judge a case that is not sent (the target cannot judge it, or what it needs did not
- * come back): each gets a not-applicable result with the reason. */
+/** The checks that give the verdict of a case (each declares the case kinds it judges): a case that is
+ * not sent (the target cannot judge it, or what it needs did not come back) gets a not-applicable result
+ * of each, with the reason. */
 function judgedBy(kase: Case): string[] {
-  switch (kase.expect.kind) {
-    case "auth_rejection": return ["ignored_auth"];
-    case "credentials_rejection": return kase.expect.sameAnswerAs ? ["wrong_credentials", "account_enumeration"] : ["wrong_credentials"];
-    case "scope_rejection": return ["token_scope"];
-    case "isolation_rejection": return ["account_isolation"];
-    case "identity_rejection": return ["identity_binding"];
-    case "method_rejection": return ["unsupported_methods"];
-    case "success": case "valid_input": return ["positive_data_acceptance"];
-    case "rejection": return ["negative_data_rejection"];
-    default: return ["response_schema_conformance"];
-  }
+  return CHECKS.filter((check) => judgesCase(check, kase)).map((check) => check.name);
 }
 
 /** Each check's effective severity: the user's (--check, CONTRACT_CHECKS; the last one given wins) or
@@ -99,14 +95,14 @@ export function effectiveSeverities(overrides: readonly CheckOverride[]): Map<st
 
 /** A finding as the run records it: its check's severity (lowered by the check, with the check's reason for
  * it, or set by the user), and its check's source unless it names a more precise one. */
-function settle(f: Finding, check: Check, override: CheckOverride | undefined): Finding & { severity: Severity; severityReason: string } {
+function settle(f: Found, check: Check, override: CheckOverride | undefined): Finding & { severity: Severity; severityReason: string } {
   const own = lowerOf(f.severity ?? check.severity, check.severity);
   const ownReason = f.severity !== undefined && own !== check.severity ? f.severityReason ?? check.severityReason : check.severityReason;
   if (override && override.severity !== "off") {
     const was = own === override.severity ? "" : ` (the check gives it ${own}: ${ownReason})`;
-    return { ...f, source: f.source ?? check.source, severity: override.severity, severityReason: `set to ${override.severity} by ${override.from} ${check.name}=${override.severity}${was}` };
+    return { ...f, check: check.name, source: f.source ?? check.source, severity: override.severity, severityReason: `set to ${override.severity} by ${override.from} ${check.name}=${override.severity}${was}` };
   }
-  return { ...f, source: f.source ?? check.source, severity: own, severityReason: ownReason };
+  return { ...f, check: check.name, source: f.source ?? check.source, severity: own, severityReason: ownReason };
 }
 
 function buildRequest(kase: Case, config: SuiteConfig, spec: SpecModel, baseUrl: string, captured: ReadonlyMap<Capture, string>) {
@@ -282,14 +278,14 @@ export async function runSuite(config: SuiteConfig, options: RunOptions = {}): P
       for (const check of CHECKS) {
         const { severity: set, override } = severities.get(check.name)!;
         if (set === "off" || !check.appliesTo(ex, ctx)) continue;
-        let found: ReturnType<typeof check.run>;
+        let found: Found[] | { notApplicable: string };
         try {
           found = check.run(ex, ctx);
         } catch (err) {
           // A response no check foresaw (e.g. JSON nested deeper than the stack) must not end the run, nor
           // pass unjudged: a response the suite cannot read is one a consumer cannot be trusted to read either.
           const why = `${(err as Error)?.name ?? "error"}: ${String((err as Error)?.message ?? err).slice(0, 200)}`;
-          found = [{ check: check.name, rule: "a response the check can judge", expected: "a response a consumer can process", actual: why, message: `the check could not judge this response (${why}), so it cannot pass` }];
+          found = [{ rule: "a response the check can judge", expected: "a response a consumer can process", actual: why, message: `the check could not judge this response (${why}), so it cannot pass` }];
         }
         if (!Array.isArray(found)) {
           results.push({ check: check.name, severity: severityOf(check.name), caseId: kase.id, outcome: "not_applicable", findings: [], exchangeId: ex.id, reason: found.notApplicable });
