@@ -28,11 +28,11 @@ export type Expectation =
   /** a method the path does not document: any 4xx */
   | { kind: "method_rejection"; rule: string };
 
-export type CaseGroup = "token" | "known_good" | "negative" | "auth" | "credentials" | "semantics" | "methods" | "generated_valid" | "generated_unusual" | "generated_invalid";
+export type CaseGroup =
+  "token" | "known_good" | "negative" | "auth" | "credentials" | "semantics" | "methods" | "generated_valid" | "generated_unusual" | "generated_invalid";
 
 /** Ways to tamper with a token the server itself issued: each must make it no credential at all. */
 export type Tamper = "empty_signature" | "truncated_signature" | "payload_edited";
-
 
 /** Values a case can take from earlier exchanges of the same run. */
 export type Capture = "clientBearer" | "customerToken";

@@ -7,7 +7,7 @@ export function identityFieldNames(spec: SpecModel): string[] {
   const walk = (s: unknown) => {
     if (!s || typeof s !== "object") return;
     const o = s as Record<string, unknown>;
-    if (Array.isArray(o.anyOf)) for (const b of o.anyOf) for (const r of ((b as { required?: string[] }).required ?? [])) names.add(r);
+    if (Array.isArray(o.anyOf)) for (const b of o.anyOf) for (const r of (b as { required?: string[] }).required ?? []) names.add(r);
     if (Array.isArray(o.allOf)) o.allOf.forEach(walk);
   };
   walk(spec.operations.login.requestSchema);

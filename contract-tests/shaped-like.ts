@@ -6,7 +6,13 @@ import fc from "fast-check";
 const VARIED_TAIL = 4;
 
 const sameClass = (ch: string): fc.Arbitrary<string> =>
-  /[a-z]/.test(ch) ? fc.constantFrom(..."abcdefghijklmnopqrstuvwxyz") : /[A-Z]/.test(ch) ? fc.constantFrom(..."ABCDEFGHIJKLMNOPQRSTUVWXYZ") : /\d/.test(ch) ? fc.constantFrom(..."0123456789") : fc.constant(ch);
+  /[a-z]/.test(ch)
+    ? fc.constantFrom(..."abcdefghijklmnopqrstuvwxyz")
+    : /[A-Z]/.test(ch)
+      ? fc.constantFrom(..."ABCDEFGHIJKLMNOPQRSTUVWXYZ")
+      : /\d/.test(ch)
+        ? fc.constantFrom(..."0123456789")
+        : fc.constant(ch);
 
 /** A made-up value shaped exactly like a known one, so that a server validating identities more
  * strictly than the schema (Dintero states their formats in prose) still sees a plausible one: an
@@ -18,7 +24,9 @@ export function shapedLike(value: string): fc.Arbitrary<string> {
   const chars = [...value];
   const at = value.lastIndexOf("@");
   const alnum = chars.map((ch, i) => (/[A-Za-z0-9]/.test(ch) ? i : -1)).filter((i) => i >= 0);
-  const varied = new Set(at > 0 ? alnum.filter((i) => i < [...value.slice(0, at)].length) : alnum.slice(-Math.min(VARIED_TAIL, Math.max(1, Math.floor(alnum.length / 2)))));
+  const varied = new Set(
+    at > 0 ? alnum.filter((i) => i < [...value.slice(0, at)].length) : alnum.slice(-Math.min(VARIED_TAIL, Math.max(1, Math.floor(alnum.length / 2)))),
+  );
   const parts = chars.map((ch, i) => (varied.has(i) ? sameClass(ch) : fc.constant(ch)));
   return fc.tuple(...parts).map((a) => {
     if (a.join("") !== value || varied.size === 0) return a.join("");

@@ -7,7 +7,10 @@ export const accountEnumeration = defineCheck({
   name: "account_enumeration",
   severity: "advisory",
   severityReason: "it tells which identities exist, not how to log in as one: an attacker still needs each password, which rate limits and lockout guard",
-  source: { ref: "OWASP Authentication Cheat Sheet: authentication and error messages (generic answers for unknown users and wrong passwords)", url: "https://cheatsheetseries.owasp.org/cheatsheets/Authentication_Cheat_Sheet.html#authentication-and-error-messages" },
+  source: {
+    ref: "OWASP Authentication Cheat Sheet: authentication and error messages (generic answers for unknown users and wrong passwords)",
+    url: "https://cheatsheetseries.owasp.org/cheatsheets/Authentication_Cheat_Sheet.html#authentication-and-error-messages",
+  },
   catches: "the unknown identity and the wrong password get a different status, error.code or error.message, telling an attacker which identities exist",
   judges: ["credentials_rejection"],
   judgesCase: (kase) => kase.expect.kind === "credentials_rejection" && kase.expect.sameAnswerAs !== undefined,
@@ -21,6 +24,13 @@ export const accountEnumeration = defineCheck({
     const differs = (["status", "code", "message"] as const).filter((k) => JSON.stringify(a[k]) !== JSON.stringify(b[k]));
     if (!differs.length) return [];
     const show = (x: typeof a) => differs.map((k) => `${k} ${JSON.stringify(x[k])}`).join(", ");
-    return [{ rule: "the same answer for an unknown identity and a wrong password", expected: `as ${otherId}: ${show(a)}`, actual: show(b), message: `an unknown identity is told apart from a wrong password by its ${differs.join(", ")}` }];
+    return [
+      {
+        rule: "the same answer for an unknown identity and a wrong password",
+        expected: `as ${otherId}: ${show(a)}`,
+        actual: show(b),
+        message: `an unknown identity is told apart from a wrong password by its ${differs.join(", ")}`,
+      },
+    ];
   },
 });

@@ -10,8 +10,17 @@ export const notAServerError = defineCheck({
   // harm. A 5xx where a documented answer is due is also a contract finding of positive_data_acceptance,
   // negative_data_rejection, wrong_credentials or unsupported_methods.
   severity: "standard",
-  severityReason: "a 5xx says the server erred (RFC 9110 §15.6): a correct consumer cannot tell its own mistake from an outage, so it retries, alerts or gives up on a request that a working server answers",
-  source: { ...project("a server error answers no request well (RFC 9110 §15.6.1: the server met an unexpected condition), after Schemathesis' not_a_server_error; Dintero documents 500 \"Unexpected Error\" without saying when"), url: "https://www.rfc-editor.org/rfc/rfc9110#section-15.6.1" },
+  severityReason:
+    "a 5xx says the server erred (RFC 9110 §15.6): a correct consumer cannot tell its own mistake from " +
+    "an outage, so it retries, alerts or gives up on a request that a working server answers",
+  source: {
+    ...project(
+      "a server error answers no request well (RFC 9110 §15.6.1: the server met an unexpected condition), " +
+        'after Schemathesis\' not_a_server_error; Dintero documents 500 "Unexpected Error" without saying ' +
+        "when",
+    ),
+    url: "https://www.rfc-editor.org/rfc/rfc9110#section-15.6.1",
+  },
   catches: "any 5xx",
   judges: [],
   appliesTo: answered,

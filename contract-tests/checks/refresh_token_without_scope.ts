@@ -13,7 +13,10 @@ const REFRESH_SCOPE = "create:accounts:auth:refresh_token";
 export const refreshTokenWithoutScope = defineCheck({
   name: "refresh_token_without_scope",
   severity: "contract",
-  severityReason: "Dintero documents the rule, and a refresh token (\"remain authenticated essentially forever\") handed to a caller that was not granted it, such as a browser's login client, is a long-lived secret where none belongs",
+  severityReason:
+    'Dintero documents the rule, and a refresh token ("remain authenticated essentially forever") handed ' +
+    "to a caller that was not granted it, such as a browser's login client, is a long-lived secret " +
+    "where none belongs",
   source: dintero(DINTERO_LOGIN_DOCS, `refresh_token: issued only when the caller's token has scope ${REFRESH_SCOPE}`),
   catches: `a login answered with a refresh_token although the bearer's scope claim (a readable JWT) lacks ${REFRESH_SCOPE}`,
   judges: [],
@@ -23,10 +26,19 @@ export const refreshTokenWithoutScope = defineCheck({
     if (body.refresh_token === undefined) return [];
     const bearer = /^Bearer\s+(\S+)$/i.exec(ex.request.headers.authorization ?? "")?.[1];
     const jwt = bearer ? decodeJwt(bearer) : undefined;
-    const scope = jwt && typeof jwt === "object" && "payload" in jwt ? jwt.payload.scope ?? jwt.payload.scp : undefined;
-    if (scope === undefined) return { notApplicable: "the bearer's scope cannot be read (not a JWS with a scope claim), so whether it may receive a refresh token is unknown" };
+    const scope = jwt && typeof jwt === "object" && "payload" in jwt ? (jwt.payload.scope ?? jwt.payload.scp) : undefined;
+    if (scope === undefined)
+      return { notApplicable: "the bearer's scope cannot be read (not a JWS with a scope claim), so whether it may receive a refresh token is unknown" };
     const scopes = Array.isArray(scope) ? scope.map(String) : String(scope).split(/\s+/);
     if (scopes.includes(REFRESH_SCOPE)) return [];
-    return [{ rule: `a refresh_token only for a caller with ${REFRESH_SCOPE}`, pointer: "/refresh_token", expected: "absent", actual: "present", message: `the login answered a refresh_token to a bearer whose scope lacks ${REFRESH_SCOPE}` }];
+    return [
+      {
+        rule: `a refresh_token only for a caller with ${REFRESH_SCOPE}`,
+        pointer: "/refresh_token",
+        expected: "absent",
+        actual: "present",
+        message: `the login answered a refresh_token to a bearer whose scope lacks ${REFRESH_SCOPE}`,
+      },
+    ];
   },
 });

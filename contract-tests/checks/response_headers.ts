@@ -20,9 +20,17 @@ function headerValue(raw: string, schema: Json | undefined): unknown {
 export const responseHeaders = defineCheck({
   name: "response_headers",
   severity: "contract",
-  severityReason: "a consumer reads the headers Dintero documents (the token endpoint's Retry-After, in seconds): one that breaks its schema or is missing misleads it; standard: a Retry-After on a 429 or 503 that RFC 9110's grammar cannot read; advisory: a rule only this project states (the login's curated 429)",
-  source: { ref: "each response's documented headers (#/components/headers); Retry-After: RFC 9110 §10.2.3", url: "https://www.rfc-editor.org/rfc/rfc9110#section-10.2.3" },
-  catches: "a documented response header that breaks its schema (Retry-After: an integer of delay-seconds), is missing though required, or a Retry-After that is neither delay-seconds nor an HTTP-date",
+  severityReason:
+    "a consumer reads the headers Dintero documents (the token endpoint's Retry-After, in seconds): one " +
+    "that breaks its schema or is missing misleads it; standard: a Retry-After on a 429 or 503 that RFC " +
+    "9110's grammar cannot read; advisory: a rule only this project states (the login's curated 429)",
+  source: {
+    ref: "each response's documented headers (#/components/headers); Retry-After: RFC 9110 §10.2.3",
+    url: "https://www.rfc-editor.org/rfc/rfc9110#section-10.2.3",
+  },
+  catches:
+    "a documented response header that breaks its schema (Retry-After: an integer of delay-seconds), is " +
+    "missing though required, or a Retry-After that is neither delay-seconds nor an HTTP-date",
   judges: [],
   appliesTo: (ex, ctx) => answered(ex) && documentedMethod(ctx),
   run(ex, ctx) {
@@ -34,14 +42,27 @@ export const responseHeaders = defineCheck({
       const raw = res.headers[key];
       const base = { pointer: `${h.name} (header)`, ...specRule(ctx.spec.doc, `${statusPointer}/${escapePointer(h.name)}`) };
       if (raw === undefined) {
-        if (h.required) findings.push({ ...base, rule: "required header", expected: "present", actual: "(none)", message: `${res.status} lacks the required ${h.name} header` });
+        if (h.required)
+          findings.push({
+            ...base,
+            rule: "required header",
+            expected: "present",
+            actual: "(none)",
+            message: `${res.status} lacks the required ${h.name} header`,
+          });
         continue;
       }
       const lines = res.rawHeaders.filter(([k]) => k.toLowerCase() === key).length;
       const validate = h.schema ? ctx.spec.validator(h.schema) : undefined;
       if (validate && !validate(headerValue(raw, h.schema))) {
         const e = validate.errors?.[0];
-        findings.push({ ...base, rule: `${e?.keyword ?? "schema"} (${e?.schemaPath ?? "#"})`, expected: `${e?.message ?? "its schema"} ${JSON.stringify(h.schema?.type ?? "")}`, actual: `${JSON.stringify(raw)}${lines > 1 ? ` (${lines} header lines, joined as a Fetch client sees them)` : ""}`, message: `${res.status} ${h.name}: ${JSON.stringify(raw)} ${e?.message ?? "breaks its schema"}` });
+        findings.push({
+          ...base,
+          rule: `${e?.keyword ?? "schema"} (${e?.schemaPath ?? "#"})`,
+          expected: `${e?.message ?? "its schema"} ${JSON.stringify(h.schema?.type ?? "")}`,
+          actual: `${JSON.stringify(raw)}${lines > 1 ? ` (${lines} header lines, joined as a Fetch client sees them)` : ""}`,
+          message: `${res.status} ${h.name}: ${JSON.stringify(raw)} ${e?.message ?? "breaks its schema"}`,
+        });
       }
     }
     // Retry-After is judged by RFC 9110's grammar wherever it appears, documented or not. Where Dintero
@@ -54,9 +75,24 @@ export const responseHeaders = defineCheck({
     if (retryAfter !== undefined && !judgedByContract && parseRetryAfter(retryAfter).kind === "invalid") {
       const waits = res.status === 429 || res.status === 503;
       const severity: Pick<Finding, "severity" | "severityReason"> = waits
-        ? { severity: "standard", severityReason: `a consumer told to wait (${res.status}) cannot read for how long: it retries too early, adding load to a server that asked for less, or gives up` }
+        ? {
+            severity: "standard",
+            severityReason:
+              `a consumer told to wait (${res.status}) cannot read for how long: it retries too early, adding load ` +
+              `to a server that asked for less, or gives up`,
+          }
         : { severity: "advisory", severityReason: `on a ${res.status} Retry-After asks nothing of a consumer` };
-      findings.push({ rule: "Retry-After = HTTP-date / delay-seconds", pointer: "retry-after (header)", expected: "digits, or an IMF-fixdate such as Sun, 06 Nov 1994 08:49:37 GMT", actual: JSON.stringify(retryAfter), message: `${res.status} Retry-After ${JSON.stringify(retryAfter)} is neither delay-seconds nor an HTTP-date (the suite never reads that as 0: it waits ${RETRY_FALLBACK_S} s before a retry)`, ...severity, source: rfc(9110, "10.2.3", "Retry-After") });
+      findings.push({
+        rule: "Retry-After = HTTP-date / delay-seconds",
+        pointer: "retry-after (header)",
+        expected: "digits, or an IMF-fixdate such as Sun, 06 Nov 1994 08:49:37 GMT",
+        actual: JSON.stringify(retryAfter),
+        message:
+          `${res.status} Retry-After ${JSON.stringify(retryAfter)} is neither delay-seconds nor an HTTP-date ` +
+          `(the suite never reads that as 0: it waits ${RETRY_FALLBACK_S} s before a retry)`,
+        ...severity,
+        source: rfc(9110, "10.2.3", "Retry-After"),
+      });
     }
     return findings;
   },

@@ -9,7 +9,9 @@ import { specRule } from "./support/spec-rule.ts";
 export const responseSchemaConformance = defineCheck({
   name: "response_schema_conformance",
   severity: "contract",
-  severityReason: "a body that does not match the schema Dintero documents for its status is misread by a typed consumer, or makes it throw; advisory under a node only this project states (the login's 429)",
+  severityReason:
+    "a body that does not match the schema Dintero documents for its status is misread by a typed " +
+    "consumer, or makes it throw; advisory under a node only this project states (the login's 429)",
   source: specPointer("#/components/schemas"),
   catches: "a response body that does not match the schema documented for its status (extra properties only with --strict)",
   judges: ["well_formed"],

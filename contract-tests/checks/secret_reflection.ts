@@ -26,9 +26,18 @@ export const secretReflection = defineCheck({
   // Dintero does not publish "never echo the password" (writeOnly on password is this spec's annotation):
   // the rule is this project's, after OWASP; its severity follows the harm, an exposed secret.
   severity: "standard",
-  severityReason: "an echoed password or client secret is exposed to every log, cache, proxy and error tracker that sees the response, whatever the consumer does",
-  source: { ref: "this project's rule (Dintero does not publish it), after OWASP ASVS 4.0 V8.3; the spec marks password writeOnly (#/components/schemas/LoginCredentials/properties/password/writeOnly)", url: "https://owasp.org/www-project-application-security-verification-standard/" },
-  catches: "a response body or header that echoes the submitted password, the client secret (also base64 as in Basic), or a live bearer (the client's, the customer's) anywhere but the response that issues it; JWS payloads in the response are decoded and searched too",
+  severityReason:
+    "an echoed password or client secret is exposed to every log, cache, proxy and error tracker that sees the response, whatever the consumer does",
+  source: {
+    ref:
+      "this project's rule (Dintero does not publish it), after OWASP ASVS 4.0 V8.3; the spec marks " +
+      "password writeOnly (#/components/schemas/LoginCredentials/properties/password/writeOnly)",
+    url: "https://owasp.org/www-project-application-security-verification-standard/",
+  },
+  catches:
+    "a response body or header that echoes the submitted password, the client secret (also base64 as in " +
+    "Basic), or a live bearer (the client's, the customer's) anywhere but the response that issues it; " +
+    "JWS payloads in the response are decoded and searched too",
   judges: [],
   appliesTo: answered,
   run(ex, ctx) {
@@ -46,17 +55,34 @@ export const secretReflection = defineCheck({
     const bodyStrings = parsed?.ok ? stringsIn(parsed.value) : [];
     const findings: Found[] = [];
     // A JWS payload is only base64url: what it carries is readable by everyone who holds the token.
-    const jwsPayloads = (text: string) => [...text.matchAll(JWS_SHAPE)].map((m) => { try { return Buffer.from(m[2]!, "base64url").toString("utf8"); } catch { return ""; } });
+    const jwsPayloads = (text: string) =>
+      [...text.matchAll(JWS_SHAPE)].map((m) => {
+        try {
+          return Buffer.from(m[2]!, "base64url").toString("utf8");
+        } catch {
+          return "";
+        }
+      });
     // The body also decoded as the client decodes server text (JSON escapes of any style, percent-encoding):
     // decoded once per response, then searched for every secret.
-    const places: Array<[string, string[]]> = [["body", [res.bodyText, ...bodyStrings, canonicalize(res.bodyText), ...jwsPayloads(res.bodyText)]], ...Object.entries(res.headers).map(([k, v]): [string, string[]] => [`${k} (header)`, [v, canonicalize(v), ...jwsPayloads(v)]])];
+    const places: Array<[string, string[]]> = [
+      ["body", [res.bodyText, ...bodyStrings, canonicalize(res.bodyText), ...jwsPayloads(res.bodyText)]],
+      ...Object.entries(res.headers).map(([k, v]): [string, string[]] => [`${k} (header)`, [v, canonicalize(v), ...jwsPayloads(v)]]),
+    ];
     for (const secret of submitted) {
       if (!secret) continue;
       for (const [where, texts] of places) {
         const hit = searchableInside(secret)
           ? texts.some((t) => t.includes(secret) || t.includes(JSON.stringify(secret).slice(1, -1)))
           : texts.slice(where === "body" ? 1 : 0).some((t) => t === secret);
-        if (hit) findings.push({ rule: "never echo a submitted secret", pointer: where, expected: "no secret", actual: "[REDACTED]", message: `the response ${where} echoes a submitted secret` });
+        if (hit)
+          findings.push({
+            rule: "never echo a submitted secret",
+            pointer: where,
+            expected: "no secret",
+            actual: "[REDACTED]",
+            message: `the response ${where} echoes a submitted secret`,
+          });
       }
     }
     return findings;

@@ -1,8 +1,14 @@
 // JWT inspection for the checks: the compact forms (JWS, JWE) and the JWS shape in text.
 
-interface JwtParts { header: Record<string, unknown>; payload: Record<string, unknown> }
+interface JwtParts {
+  header: Record<string, unknown>;
+  payload: Record<string, unknown>;
+}
 /** A JWE's protected header: its claims are encrypted, so only the structure can be judged. */
-interface JweParts { header: Record<string, unknown>; encrypted: true }
+interface JweParts {
+  header: Record<string, unknown>;
+  encrypted: true;
+}
 
 const B64URL = /^[A-Za-z0-9_-]*$/;
 function jsonPart(part: string): unknown {

@@ -4,10 +4,17 @@ import type { CheckContext, CheckDefinition } from "../check.ts";
 import { expectsRefusal, isRefusal, judgeable } from "./exchange.ts";
 import type { Source } from "./sources.ts";
 
-export const UNDOCUMENTED_REFUSAL: Source = { ref: "OpenAPI 3.1 §4.8.16 (the Responses Object need not cover every possible status); an undocumented 4xx to a request that must be refused is this project's advisory finding", url: "https://spec.openapis.org/oas/v3.1.0#responses-object" };
+export const UNDOCUMENTED_REFUSAL: Source = {
+  ref:
+    "OpenAPI 3.1 §4.8.16 (the Responses Object need not cover every possible status); an undocumented " +
+    "4xx to a request that must be refused is this project's advisory finding",
+  url: "https://spec.openapis.org/oas/v3.1.0#responses-object",
+};
 
 /** Why a finding about an undocumented refusal is advisory (see undocumentedRefusal). */
-export const UNDOCUMENTED_REFUSAL_REASON = "a refusal all the same: a consumer that switches on the documented statuses still treats it as a refusal, and OpenAPI's responses need not list every status";
+export const UNDOCUMENTED_REFUSAL_REASON =
+  "a refusal all the same: a consumer that switches on the documented statuses still treats it as a " +
+  "refusal, and OpenAPI's responses need not list every status";
 
 /**
  * Whether a status is an undocumented refusal: a 4xx (not 429) the operation does not document, to a
@@ -39,7 +46,14 @@ export function refusal(kind: CaseKind, allowed: (ctx: CheckContext) => number[]
       if (ok.includes(status)) return [];
       const expected = ok.length > 10 ? "a 4xx" : ok.join(" or ");
       const rule = (ctx.kase.expect as { rule: string }).rule;
-      return [{ rule, expected, actual: String(status), message: `${ctx.kase.title}: answered ${status}${status >= 200 && status < 300 ? ` (${what})` : ""}, expected ${expected}` }];
+      return [
+        {
+          rule,
+          expected,
+          actual: String(status),
+          message: `${ctx.kase.title}: answered ${status}${status >= 200 && status < 300 ? ` (${what})` : ""}, expected ${expected}`,
+        },
+      ];
     },
   };
 }

@@ -28,7 +28,15 @@ export function statusCarriesHeader(spec: {
     appliesTo: (ex, ctx) => ctx.config.target.kind !== "mock" && ex.response?.status === spec.status,
     run(ex) {
       if (ex.response!.rawHeaders.some(([k, v]) => k.toLowerCase() === spec.header && (!spec.nonEmpty || v.trim() !== ""))) return [];
-      return [{ rule: `${spec.status} carries ${shown}`, pointer: `${spec.header} (header)`, expected: spec.expected, actual: "(none)", message: `${ex.request.method} answered ${spec.status} without ${shown}` }];
+      return [
+        {
+          rule: `${spec.status} carries ${shown}`,
+          pointer: `${spec.header} (header)`,
+          expected: spec.expected,
+          actual: "(none)",
+          message: `${ex.request.method} answered ${spec.status} without ${shown}`,
+        },
+      ];
     },
   });
 }
