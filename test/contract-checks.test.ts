@@ -107,6 +107,11 @@ describe("error_disclosure: each pattern has an input that matches only it", () 
     expect(errorDisclosure.run(answer(500, text), ctx)).toEqual([expect.objectContaining({ check: "error_disclosure", actual: what })]);
   });
 
+  it.each(inputs.map(([what, text], i) => [i, what, text] as const))("pattern %i (%s) is found inside a JSON error body too", (_, what, text) => {
+    const body = JSON.stringify({ error: { code: "INVALID_REQUEST", message: text } });
+    expect(errorDisclosure.run(answer(400, body, "application/json"), ctx)).toEqual([expect.objectContaining({ actual: what })]);
+  });
+
   it("finds nothing in an ordinary error body, whose words only contain 'at'", () => {
     const body = JSON.stringify({ error: { code: "INVALID_REQUEST", message: 'email must match format "email" (see the format notes, rule:1:2)' } });
     expect(errorDisclosure.run(answer(400, body, "application/json"), ctx)).toEqual([]);
