@@ -3,7 +3,7 @@
 // invalid bodies made by one mutation of a valid one.
 import fc from "fast-check";
 import type { Case } from "./case-types.ts";
-import { anyOfGroups, bodyMutations, collectProperties } from "./cases.ts";
+import { anyOfGroups, bodyMutations, collectProperties } from "./mutations.ts";
 import { secretFieldNames } from "./request-fields.ts";
 import { shapedLike } from "./shaped-like.ts";
 import type { Identity, SuiteConfig } from "./types.ts";

@@ -1,11 +1,12 @@
 // Runs the whole suite against one target and returns a fully redacted result: every exchange, every
 // check's verdict per case, what was not applicable and why. The CLI and the tests both call runSuite.
 import type { Capture, Case } from "./case-types.ts";
-import { fixedCases, tamperedJws } from "./cases.ts";
+import { fixedCases } from "./cases.ts";
 import { judgesCase, type Check, type CheckContext, type Finding, type Found } from "./checks/check.ts";
 import { CHECKS } from "./checks/index.ts";
 import { rateLimitedThroughout } from "./checks/server_answers.ts";
 import { isRefusal, unwaitedRateLimit, unwaitedReason } from "./checks/support/exchange.ts";
+import { tamperedJws } from "./forged-tokens.ts";
 import { generatedCases } from "./generated-cases.ts";
 import { createTransport, IDENTITY_BUDGET, RunAborted, type AbortReason, type Exchange } from "./http.ts";
 import { stringMembers } from "./json-members.ts";
