@@ -82,7 +82,7 @@ export interface RunOptions {
 /** The checks that give the verdict of a case (each declares the case kinds it judges): a case that is
  * not sent (the target cannot judge it, or what it needs did not come back) gets a not-applicable result
  * of each, with the reason. */
-function judgedBy(kase: Case): string[] {
+function checksJudging(kase: Case): string[] {
   return CHECKS.filter((check) => judgesCase(check, kase)).map((check) => check.name);
 }
 
@@ -323,7 +323,7 @@ export async function runSuite(config: SuiteConfig, options: RunOptions = {}): P
     ];
     const clientId = config.auth.kind === "client_credentials" ? config.auth.clientId : undefined;
     const notApplicable = (kase: Case, reason: string) => {
-      for (const check of judgedBy(kase).filter(isOn))
+      for (const check of checksJudging(kase).filter(isOn))
         results.push({ check, severity: severityOf(check), caseId: kase.id, outcome: "not_applicable", findings: [], reason });
     };
     const judge = (kase: Case, ex: Exchange) => {
@@ -538,7 +538,7 @@ export async function runSuite(config: SuiteConfig, options: RunOptions = {}): P
     const judged = new Set(results.filter((r) => r.outcome !== "not_applicable").map((r) => r.check));
     const firstCaseOf = new Map<string, Case>();
     for (const kase of cases)
-      if (!kase.notApplicable) for (const check of judgedBy(kase).filter(isOn)) if (!firstCaseOf.has(check)) firstCaseOf.set(check, kase);
+      if (!kase.notApplicable) for (const check of checksJudging(kase).filter(isOn)) if (!firstCaseOf.has(check)) firstCaseOf.set(check, kase);
     const unjudged = [...firstCaseOf]
       .filter(([check]) => !judged.has(check))
       .map(([check, kase]) => {
