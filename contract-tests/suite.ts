@@ -6,12 +6,14 @@ import { judgesCase, type Check, type CheckContext, type Finding, type Found } f
 import { CHECKS } from "./checks/index.ts";
 import { rateLimitedThroughout } from "./checks/server_answers.ts";
 import { isRefusal, unwaitedRateLimit, unwaitedReason } from "./checks/support/exchange.ts";
+import { learnTokens, redactExchange, submittedSecrets } from "./exchange-redaction.ts";
 import { tamperedJws } from "./forged-tokens.ts";
 import { generatedCases } from "./generated-cases.ts";
 import { createTransport, IDENTITY_BUDGET, RunAborted, type AbortReason, type Exchange } from "./http.ts";
-import { stringMembers } from "./json-members.ts";
-import { createRedactor, REDACTED, type Redactor } from "./redact.ts";
+import { knownGoodRefusal } from "./known-good-refusal.ts";
+import { createRedactor } from "./redact.ts";
 import { curlCommand, type SecretVariable } from "./reproduce.ts";
+import { buildRequest, captureFrom } from "./request-building.ts";
 import { secretFieldNames } from "./request-fields.ts";
 import { failsRun, lowerOf, SEVERITIES, type Severity } from "./severity.ts";
 import { loadSpec, type SpecModel } from "./spec.ts";
@@ -112,130 +114,10 @@ function settle(f: Found, check: Check, override: CheckOverride | undefined): Fi
   return { ...f, check: check.name, source: f.source ?? check.source, severity: own, severityReason: ownReason };
 }
 
-function buildRequest(kase: Case, config: SuiteConfig, spec: SpecModel, baseUrl: string, captured: ReadonlyMap<Capture, string>) {
-  const op = spec.operations[kase.operation];
-  const aid = encodeURIComponent(kase.aid ?? config.accountId);
-  // Content-Type and Accept are the spec's: the first documented request media type, and every media type
-  // the operation's responses document (a spec that adds one asks for it with no code change).
-  const accept = [...new Set([...op.responses.values()].flatMap((r) => [...r.content.keys()]))].join(", ");
-  const headers: Record<string, string> = { "content-type": kase.contentType ?? op.requestMediaTypes[0]!, accept };
-  const from = typeof kase.auth === "object" && "bearerFrom" in kase.auth ? kase.auth : undefined;
-  const taken = from ? captured.get(from.bearerFrom) : undefined;
-  const tampered = from?.tamper && taken ? tamperedJws(taken, from.tamper) : undefined;
-  const bearer = kase.auth === "bearer" ? captured.get("clientBearer") : tampered && "value" in tampered ? tampered.value : taken;
-  if (bearer) headers.authorization = `Bearer ${bearer}`;
-  else if (kase.auth === "basic" && config.auth.kind === "client_credentials") {
-    headers.authorization = `Basic ${Buffer.from(`${config.auth.clientId}:${config.auth.clientSecret}`).toString("base64")}`;
-  } else if (typeof kase.auth === "object" && "authorization" in kase.auth) headers.authorization = kase.auth.authorization;
-  return {
-    method: kase.method ?? op.method,
-    // The login's path names the account `aid`; the token endpoint's `oid` is given the same account id.
-    url: `${baseUrl}${op.pathTemplate.replace(/\{(?:aid|oid)\}/, aid)}`,
-    headers,
-    body: kase.rawBody ?? (kase.body === undefined ? undefined : JSON.stringify(kase.body)),
-  };
-}
-
-/** The exchange as it may appear in output: request secrets redacted (writeOnly properties, credentials);
- * the response kept as received (its text, or its bytes when they are not UTF-8; its header lines with
- * repeats) with known secrets and tokens replaced in place, never re-serialised. `caseSecrets` are the
- * passwords this case submitted (made-up ones included), redacted in this exchange only. */
-function redactExchange(ex: Exchange, redactor: Redactor, secretProps: Set<string>, caseSecrets: string[]): Exchange {
-  const local = createRedactor(caseSecrets);
-  const text = (t: string) => local.text(redactor.text(t));
-  let body = ex.request.body;
-  if (body !== undefined) {
-    try {
-      body = JSON.stringify(redactor.json(JSON.parse(body), secretProps));
-    } catch {
-      body = text(body);
-    }
-  }
-  const res = ex.response;
-  const bodyBytes = res ? local.bytes(redactor.bytes(res.bodyBytes)) : undefined;
-  // A body that held a secret or a token is shown with it replaced: its Content-Length would tell the
-  // replaced value's length (the body's length as received, less the rest of the body shown).
-  const altered = res !== undefined && !Buffer.from(bodyBytes!).equals(Buffer.from(res.bodyBytes));
-  const lengthHidden = (k: string, v: string) => (altered && k.toLowerCase() === "content-length" ? `${REDACTED} (the body held a secret or a token)` : v);
-  const pair = ([k, v]: [string, string]): [string, string] => [k, lengthHidden(k, Object.values(local.headers(redactor.headers({ [k]: v })))[0]!)];
-  const headers = (h: Record<string, string>) =>
-    Object.fromEntries(Object.entries(local.headers(redactor.headers(h))).map(([k, v]) => [k, lengthHidden(k, v)]));
-  return {
-    ...ex,
-    request: { ...ex.request, headers: redactor.headers(ex.request.headers), ...(body !== undefined ? { body } : {}) },
-    ...(res
-      ? { response: { ...res, headers: headers(res.headers), rawHeaders: res.rawHeaders.map(pair), bodyText: text(res.bodyText), bodyBytes: bodyBytes! } }
-      : {}),
-    ...(ex.error ? { error: { ...ex.error, message: text(ex.error.message) } } : {}),
-  };
-}
-
-function submittedSecrets(kase: Case | undefined, secretProps: Set<string>): string[] {
-  const body = kase?.body;
-  if (!body || typeof body !== "object") return [];
-  return Object.entries(body as Record<string, unknown>)
-    .filter(([k, v]) => secretProps.has(k) && typeof v === "string")
-    .map(([, v]) => v as string);
-}
-
-const TOKEN_MEMBERS = new Set(["access_token", "refresh_token", "id_token", "mfa_token"]);
-
-function learnTokens(ex: Exchange, redactor: Redactor) {
-  for (const token of stringMembers(ex.response?.bodyText ?? "", TOKEN_MEMBERS)) redactor.addSecret(token, "token");
-}
-
-/** The string at a JSON pointer of a 2xx JSON response, or why there is none. */
-function captureFrom(ex: Exchange, pointer: string): { value: string } | { missing: string } {
-  const status = ex.response?.status;
-  if (status === undefined) return { missing: `got no answer (${ex.error?.message ?? "no response"})` };
-  if (status < 200 || status >= 300) return { missing: `was answered ${status}` };
-  try {
-    let node: unknown = JSON.parse(ex.response!.bodyText);
-    for (const raw of pointer.split("/").slice(1))
-      node = node && typeof node === "object" ? (node as Record<string, unknown>)[raw.replaceAll("~1", "/").replaceAll("~0", "~")] : undefined;
-    return typeof node === "string" && node ? { value: node } : { missing: `had no string at ${pointer}` };
-  } catch {
-    return { missing: "did not answer JSON" };
-  }
-}
-
 /** A finding's `actual` is evidence to read, not the body itself (report.json keeps that): a hostile
  * response must not multiply its size into every finding and report. */
 export const MAX_ACTUAL_CHARS = 500;
 const clipActual = (text: string) => (text.length > MAX_ACTUAL_CHARS ? `${text.slice(0, MAX_ACTUAL_CHARS)}… (cut)` : text);
-
-/**
- * Why a refused known-good request stops the run: what the configuration says is good was refused, so
- * every further request with the same identity or client would be refused too, and a real test user may
- * be locked out. The hint names the variables that most likely hold the mistake; never their values.
- */
-function knownGoodRefusal(kase: Case, status: number, config: SuiteConfig, spec: SpecModel): string {
-  const stop = "the run stops before it sends the test identity or client credentials again";
-  // A path the server does not know: most likely the base URL (Dintero's includes /v1), not a credential.
-  if (status === 404)
-    return (
-      `the ${kase.title} was answered 404: ${stop}. Check DINTERO_BASE_URL (${config.target.baseUrl}: it ` +
-      `must be the API's base including /v1, e.g. https://api.dintero.com/v1) and DINTERO_ACCOUNT_ID ` +
-      `(${config.accountId})`
-    );
-  if (kase.operation === "token") {
-    return (
-      `the known-good token request was refused with ${status}: ${stop}. Check DINTERO_CLIENT_ID and ` +
-      `DINTERO_CLIENT_SECRET, DINTERO_ACCOUNT_ID (${config.accountId}) and DINTERO_AUDIENCE ` +
-      `(${config.audience}: it must be a grant of the client)`
-    );
-  }
-  const form =
-    kase.id.split(".")[1] === "ident"
-      ? "DINTERO_LOGIN_IDENT_TYPE, DINTERO_LOGIN_IDENT and DINTERO_LOGIN_IDENT_PASSWORD"
-      : "DINTERO_LOGIN_EMAIL and DINTERO_LOGIN_PASSWORD";
-  const scopes = spec.operations.login.security.flatMap((s) => s.scopes);
-  return (
-    `the ${kase.title} was refused with ${status}: ${stop}. Check ${form}, DINTERO_LOGIN_TYPE ` +
-    `(${config.loginType}: the user's type), that the user belongs to account ${config.accountId}, ` +
-    `DINTERO_AUDIENCE (${config.audience})${scopes.length ? `, and that the client holds ${scopes.join(" or ")}` : ""}`
-  );
-}
 
 export async function runSuite(config: SuiteConfig, options: RunOptions = {}): Promise<RunResult> {
   const log = options.log ?? (() => {});
