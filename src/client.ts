@@ -3,6 +3,7 @@
 import createClient, { type Client, type Middleware } from "openapi-fetch";
 import type { components, paths } from "../generated/schema.js";
 import { escapePointerToken } from "../lib/json-pointer.ts";
+import { isLoopbackHost } from "../lib/loopback.ts";
 import { validateAccessToken, validateAccountId, validateError, validateLoginCredentials } from "../generated/client-validators.js";
 import { bearerRule, isUsableBearer, providedBearer, scopeRefusedInBrowser, type BearerSource } from "./bearer.ts";
 import { throwIfAborted } from "./deadline.ts";
@@ -426,10 +427,8 @@ export function trimSlash(baseUrl: string): string {
   return baseUrl.replace(/\/+$/, "");
 }
 
-export function isLoopback(hostname: string): boolean {
-  // URL has already normalised IPv4 shorthands (127.1) and lower-cased the host.
-  return hostname === "localhost" || hostname === "[::1]" || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(hostname);
-}
+/** Whether a `URL` hostname is this machine (lib/loopback.ts). */
+export const isLoopback = isLoopbackHost;
 
 /** `refuseClientSecret`: in a browser, or in the browser entry, which has no token provider. */
 function readAuth(auth: unknown, problems: LoginErrorDetail[], refuseClientSecret: boolean): Settings["auth"] | undefined {
