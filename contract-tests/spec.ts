@@ -108,16 +108,8 @@ export function closeObjects(schema: unknown, isBranch = false): unknown {
   return s;
 }
 
-/** "application/json; charset=utf-8" → "application/json" */
-export function mediaTypeOf(header: string | undefined | null): string | undefined {
-  if (!header) return undefined;
-  const type = header.split(";")[0]?.trim().toLowerCase();
-  return type || undefined;
-}
-
-export function isJsonMediaType(type: string): boolean {
-  return type === "application/json" || type.endsWith("+json");
-}
+/** Media types are read by lib/media-type.ts (kept exported here for the checks). */
+export { isJsonMediaType, mediaTypeOf } from "../lib/media-type.ts";
 
 function buildOperation(doc: Json, key: OperationKey): OperationSpec {
   const operationId = OPERATION_IDS[key];

@@ -15,6 +15,7 @@ import {
   type Validator,
 } from "../generated/validators.js";
 import { readBasicAuthorization } from "../lib/basic-auth.ts";
+import { mediaTypeOf } from "../lib/media-type.ts";
 import { createSigner, sameSecret } from "./jwt.ts";
 import { exampleAccountId, exampleBody, exampleLifetime, identTypes, methodsOf, mfaExample, operations, retryAfterExample, serverUrl, STATUS, type OperationModel } from "./spec.ts";
 import type { ActiveScenario, FakeClient, FakeDintero, FakeDinteroOptions, FakeExchange, FakeOperation, FakeUser, ScenarioName } from "./types.ts";
@@ -212,8 +213,8 @@ export function createCore(options?: FakeDinteroOptions): FakeCore {
 
   /** The request's JSON body if its media type and syntax are right, else the 400 to send. */
   const jsonBody = (op: OperationModel, request: IncomingRequest): { value: unknown } | Answer => {
-    const type = (request.header("content-type") ?? "").split(";")[0]!.trim().toLowerCase();
-    if (!op.requestMediaTypes.includes(type)) return invalid(op);
+    const type = mediaTypeOf(request.header("content-type"));
+    if (type === undefined || !op.requestMediaTypes.includes(type)) return invalid(op);
     try {
       return { value: JSON.parse(request.body) };
     } catch {
