@@ -1,7 +1,7 @@
 // Base64 and Base64url (RFC 4648 §4, §5) of bytes and UTF-8 text with Web APIs only (atob, btoa, TextEncoder).
 
-/** Bytes as the binary string `btoa` takes, in chunks (no argument-count limit on long input). */
-function binaryOf(bytes: Uint8Array): string {
+/** Bytes as the binary (Latin-1, isomorphic) string `btoa` takes and a mis-decoding reads them as; chunked (no argument-count limit). */
+export function binaryString(bytes: Uint8Array): string {
   let out = "";
   for (let i = 0; i < bytes.length; i += 8192) out += String.fromCharCode.apply(null, bytes.subarray(i, i + 8192) as unknown as number[]);
   return out;
@@ -11,7 +11,7 @@ const bytesOf = (data: string | Uint8Array) => (typeof data === "string" ? new T
 
 /** Base64 with padding (RFC 4648 §4); a string is encoded as UTF-8. */
 export function encodeBase64(data: string | Uint8Array): string {
-  return btoa(binaryOf(bytesOf(data)));
+  return btoa(binaryString(bytesOf(data)));
 }
 
 /** Base64url without padding (RFC 4648 §5, as JOSE uses it: RFC 7515 §2); a string is encoded as UTF-8. */
