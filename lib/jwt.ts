@@ -7,9 +7,8 @@ export interface JweParts { header: Record<string, unknown>; encrypted: true }
 
 const BASE64URL = /^[A-Za-z0-9_-]*$/;
 
-/** A Base64url part holding a JSON object (a JOSE header or JWT claims), or undefined. */
+/** A Base64url part holding a JSON object (a JOSE header or JWT claims), or undefined (decodeJwt checks the alphabet). */
 export function jsonObjectPart(part: string): Record<string, unknown> | undefined {
-  if (!BASE64URL.test(part)) return undefined;
   try {
     const value: unknown = JSON.parse(new TextDecoder().decode(decodeBase64(part)));
     return value !== null && typeof value === "object" && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
