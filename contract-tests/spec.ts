@@ -5,7 +5,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { Ajv2020, type ErrorObject, type ValidateFunction } from "ajv/dist/2020.js";
 import ajvFormats from "ajv-formats";
-import { PROVENANCE_KEYWORDS } from "../scripts/provenance.ts";
+import { PROVENANCE_KEYWORDS } from "../lib/provenance.ts";
 
 export type Json = Record<string, unknown>;
 export type OperationKey = "login" | "token";
