@@ -12,25 +12,25 @@ export type RetryAfter =
  * around the value is not part of it (§5.5); `trim()` would also strip NBSP, a BOM, U+2028 or U+3000,
  * which make the value something else. `Date.parse` alone would read "1.5" or "5, 7" as dates in 2001.
  */
-function grammar(value: string, now: number): { seconds: number } | { epochMs: number } | undefined {
-  const text = value.replace(/^[ \t]+|[ \t]+$/g, "");
-  if (/^\d+$/.test(text)) return { seconds: Math.min(Number(text), Number.MAX_SAFE_INTEGER) };
-  const epochMs = parseHttpDate(text, now);
-  return epochMs === undefined ? undefined : { epochMs };
-}
+const withoutOws = (value: string) => value.replace(/^[ \t]+|[ \t]+$/g, "");
+const delaySeconds = (text: string) => (/^\d+$/.test(text) ? Math.min(Number(text), Number.MAX_SAFE_INTEGER) : undefined);
 
 /** Which form a `Retry-After` value has, or why it has neither (as a conformance finding needs it). */
 export function readRetryAfter(value: string, now = Date.now()): RetryAfter {
-  const parsed = grammar(value, now);
-  if (!parsed) return { kind: "invalid", reason: "neither delay-seconds (digits only) nor an HTTP-date (RFC 9110 §10.2.3)" };
-  return "seconds" in parsed ? { kind: "seconds", ...parsed } : { kind: "date", ...parsed };
+  const text = withoutOws(value);
+  const seconds = delaySeconds(text);
+  if (seconds !== undefined) return { kind: "seconds", seconds };
+  const epochMs = parseHttpDate(text, now);
+  if (epochMs !== undefined) return { kind: "date", epochMs };
+  return { kind: "invalid", reason: "neither delay-seconds (digits only) nor an HTTP-date (RFC 9110 §10.2.3)" };
 }
 
 /** Seconds to wait that a `Retry-After` value asks for (a past date: 0), or undefined when it is absent or invalid. */
 export function retryAfterSeconds(header: string | null | undefined, now = Date.now()): number | undefined {
-  const parsed = header === null || header === undefined ? undefined : grammar(header, now);
-  if (!parsed) return undefined;
-  return "seconds" in parsed ? parsed.seconds : Math.max(0, Math.ceil((parsed.epochMs - now) / 1000));
+  if (header === null || header === undefined) return undefined;
+  const text = withoutOws(header);
+  const date = parseHttpDate(text, now);
+  return delaySeconds(text) ?? (date === undefined ? undefined : Math.max(0, Math.ceil((date - now) / 1000)));
 }
 
 /** Seconds to wait before retrying. A missing or invalid Retry-After waits the fallback, never 0. */
