@@ -5,8 +5,9 @@ import ajvFormats from "ajv-formats";
 import ajvStandalone from "ajv/dist/standalone/index.js";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { PROVENANCE_KEYWORDS } from "./provenance.ts";
 import { HEADER, typesModule } from "./generate-types.ts";
+import { PROVENANCE_KEYWORDS } from "./provenance.ts";
+import { buildOperationsModel, operationsJson, operationsTypes, type OperationsModel } from "./generate-model.ts";
 
 export { typesModule, withProvenanceInDescriptions } from "./generate-types.ts";
 
@@ -184,36 +185,22 @@ export interface DocumentedResponse {
 
 /**
  * operationId -> status key (`"200"`, `"4XX"`, `"default"`, as the spec writes it) -> the documented
- * response, `$ref`s to components followed. Refuses a spec without one of CLIENT_OPERATIONS.
+ * response, read from the operations model. Refuses a spec without one of CLIENT_OPERATIONS.
  */
-export function documentedResponses(spec: Json): Record<string, Record<string, DocumentedResponse>> {
-  const resolve = (node: unknown): Json => {
-    let current = node as Json;
-    for (let hops = 0; typeof current?.$ref === "string" && hops < 16; hops++) {
-      const pointer = (current.$ref as string).replace(/^#\//, "").split("/").map((t) => t.replaceAll("~1", "/").replaceAll("~0", "~"));
-      current = pointer.reduce<unknown>((at, key) => (at as Json | undefined)?.[key], spec) as Json;
-    }
-    return current ?? {};
-  };
+export function documentedResponses(spec: Json, model: OperationsModel = buildOperationsModel(spec)): Record<string, Record<string, DocumentedResponse>> {
   const out: Record<string, Record<string, DocumentedResponse>> = {};
-  for (const item of Object.values((spec.paths ?? {}) as Json)) {
-    for (const operation of Object.values(resolve(item))) {
-      const { operationId, responses } = (operation ?? {}) as { operationId?: string; responses?: Json };
-      if (!operationId || !(CLIENT_OPERATIONS as readonly string[]).includes(operationId)) continue;
-      const table: Record<string, DocumentedResponse> = {};
-      for (const [status, ref] of Object.entries(responses ?? {})) {
-        const response = resolve(ref);
-        const content = (response.content ?? {}) as Record<string, Json>;
-        const mediaTypes = Object.keys(content).sort();
-        const schemaRef = mediaTypes.map((type) => (content[type]?.schema as Json | undefined)?.$ref).find((r) => typeof r === "string") as string | undefined;
-        table[status] = {
-          schema: schemaRef?.startsWith("#/components/schemas/") ? schemaRef.slice("#/components/schemas/".length) : null,
-          mediaTypes,
-          headers: Object.keys((response.headers ?? {}) as Json).map((name) => name.toLowerCase()).sort(),
-        };
-      }
-      out[operationId] = table;
-    }
+  for (const op of Object.values(model.operations)) {
+    if (!(CLIENT_OPERATIONS as readonly string[]).includes(op.operationId)) continue;
+    out[op.operationId] = Object.fromEntries(
+      op.responses.map((r) => [
+        r.status,
+        {
+          schema: r.content.map((m) => m.schemaName).find((name) => name !== null) ?? null,
+          mediaTypes: r.content.map((m) => m.mediaType).sort(),
+          headers: r.headers.map((h) => h.name.toLowerCase()).sort(),
+        },
+      ]),
+    );
   }
   const missing = CLIENT_OPERATIONS.filter((id) => !(id in out));
   if (missing.length > 0) throw new Error(`the spec has no operation ${missing.join(", ")}, which the client calls`);
@@ -221,8 +208,8 @@ export function documentedResponses(spec: Json): Record<string, Record<string, D
 }
 
 /** generated/client-responses.js: the documented responses of the operations the client calls. */
-function clientResponsesModule(spec: Json): { js: string; dts: string } {
-  const table = documentedResponses(spec);
+function clientResponsesModule(spec: Json, model: OperationsModel): { js: string; dts: string } {
+  const table = documentedResponses(spec, model);
   const js = [
     `// ${HEADER}`,
     "// The documented responses of the operations the client calls (CLIENT_OPERATIONS in scripts/generate-lib.ts):",
@@ -257,13 +244,16 @@ export async function generateAll(file = specPath()): Promise<Map<string, string
   const bundleSchema = withoutAnnotations(schemaBundle(spec)) as Json;
   const { js, dts } = validatorsModule(bundleSchema);
   const client = clientValidatorsModule(bundleSchema);
-  const responses = clientResponsesModule(spec);
+  const model = buildOperationsModel(spec);
+  const responses = clientResponsesModule(spec, model);
   return new Map([
     ["client-responses.js", responses.js],
     ["client-responses.d.ts", responses.dts],
     ["client-validators.js", client.js],
     ["client-validators.d.ts", client.dts],
     ["openapi.json", bundledJson(spec)],
+    ["operations.json", operationsJson(model)],
+    ["operations.d.ts", operationsTypes(model)],
     ["schema.d.ts", await typesModule(spec)],
     ["validators.js", js],
     ["validators.d.ts", dts],
