@@ -44,20 +44,14 @@ export function schemaBundle(spec: Json): Json {
   return { $id: "https://dintero-login-kit.local/schemas.json", $defs: rewritten };
 }
 
-/** ucs2length inlined: Ajv's standalone ESM output would otherwise `require()` it (Ajv 8.20 emits require("ajv/dist/runtime/ucs2length") even with esm: true). */
+/**
+ * ucs2length inlined: Ajv's standalone ESM output would otherwise `require()` it (Ajv 8.20 emits
+ * require("ajv/dist/runtime/ucs2length") even with esm: true). A string's iterator yields code points
+ * (a surrogate pair once, a lone surrogate once), which is what Ajv's helper counts, in fewer bytes.
+ */
 const UCS2LENGTH = `function ucs2length(str) {
-  const len = str.length;
   let length = 0;
-  let pos = 0;
-  let value;
-  while (pos < len) {
-    length++;
-    value = str.charCodeAt(pos++);
-    if (value >= 0xd800 && value <= 0xdbff && pos < len) {
-      value = str.charCodeAt(pos);
-      if ((value & 0xfc00) === 0xdc00) pos++;
-    }
-  }
+  for (const _ of str) length++;
   return length;
 }`;
 
@@ -95,15 +89,27 @@ export function withoutAnnotations(schema: unknown): unknown {
  * nothing else (our decision, for the browser bundle); test/client-validators.test.ts fails when src/
  * imports another or stops using one of these.
  */
-export const CLIENT_SCHEMAS = ["AccessToken", "AccountId", "ClientCredentialsTokenRequest", "Error", "LoginCredentials", "MfaError"] as const;
+export const CLIENT_SCHEMAS = ["AccessToken", "AccountId", "Error", "LoginCredentials", "MfaError"] as const;
+
+/**
+ * Properties the client checks on their own, before it has the body they go into (`audience` is an
+ * option of createLoginClient): each gets a standalone validator of the property's own schema,
+ * `validate<Schema><Property>` (validateLoginCredentialsAudience), so a new rule on another field of the
+ * body (a `pattern` on `email`) cannot make the option check fail.
+ */
+export const CLIENT_PROPERTIES = [
+  ["LoginCredentials", "audience"],
+  ["ClientCredentialsTokenRequest", "audience"],
+] as const;
+export const propertyValidatorName = ([schema, property]: readonly [string, string]) => `${schema}${property.charAt(0).toUpperCase()}${property.slice(1)}`;
 
 /**
  * Ajv standalone ESM code for `names` of the annotation-free schema bundle, with ucs2length inlined.
  * One set of options for every module, so the full and the client module report the same errors.
  */
-function standaloneValidators(bundleSchema: Json, names: readonly string[]): string {
-  const defs = (bundleSchema.$defs ?? {}) as Json;
-  const missing = names.filter((name) => !(name in defs));
+function standaloneValidators(bundleSchema: Json, names: readonly string[], properties: readonly (readonly [string, string])[] = []): string {
+  const defs = (bundleSchema.$defs ?? {}) as Record<string, Json>;
+  const missing = [...names.filter((name) => !(name in defs)), ...properties.filter(([schema, property]) => !(defs[schema]?.properties as Json | undefined)?.[property]).map((p) => p.join("."))];
   if (missing.length > 0) throw new Error(`the spec has no schema ${missing.join(", ")}`);
   const ajv = new Ajv2020({
     allErrors: true,
@@ -124,6 +130,7 @@ function standaloneValidators(bundleSchema: Json, names: readonly string[]): str
   ajv.addSchema(bundleSchema);
   const exports: Record<string, string> = {};
   for (const name of names) exports[`validate${name}`] = `${bundleSchema.$id}#/$defs/${name}`;
+  for (const p of properties) exports[`validate${propertyValidatorName(p)}`] = `${bundleSchema.$id}#/$defs/${p[0]}/properties/${p[1]}`;
   let js = standaloneCode(ajv, exports);
   const requireRe = /const (\w+) = require\("ajv\/dist\/runtime\/ucs2length"\)\.default;/g;
   js = js.replace(requireRe, (_m: string, id: string) => `const ${id} = ucs2length;`);
@@ -159,12 +166,13 @@ function validatorsModule(bundleSchema: Json): { js: string; dts: string } {
 
 /** generated/client-validators.js: the same validators as validators.js, for CLIENT_SCHEMAS only. */
 function clientValidatorsModule(bundleSchema: Json): { js: string; dts: string } {
-  const js = `// ${HEADER}\n// The validators the client uses (CLIENT_SCHEMAS in scripts/generate-lib.ts), without annotations.\n${standaloneValidators(bundleSchema, CLIENT_SCHEMAS)}`;
+  const js = `// ${HEADER}\n// The validators the client uses (CLIENT_SCHEMAS and CLIENT_PROPERTIES in scripts/generate-lib.ts), without annotations.\n${standaloneValidators(bundleSchema, CLIENT_SCHEMAS, CLIENT_PROPERTIES)}`;
   const dts = [
     `// ${HEADER}`,
     `import type { Validator } from "./validators.js";`,
     `export type { Validator, ValidationError } from "./validators.js";`,
     ...CLIENT_SCHEMAS.map((name) => `export declare const validate${name}: Validator;`),
+    ...CLIENT_PROPERTIES.map((p) => `export declare const validate${propertyValidatorName(p)}: Validator;`),
     "",
   ].join("\n");
   return { js, dts };
@@ -210,11 +218,26 @@ export function documentedResponses(spec: Json, model: OperationsModel = buildOp
 /** generated/client-responses.js: the documented responses of the operations the client calls. */
 function clientResponsesModule(spec: Json, model: OperationsModel): { js: string; dts: string } {
   const table = documentedResponses(spec, model);
+  // Each distinct list of media types or headers is written once and shared (the browser bundle carries this table).
+  const lists = new Map<string, string>();
+  const shared = (list: string[]) => {
+    const text = JSON.stringify(list);
+    if (!lists.has(text)) lists.set(text, `list${lists.size}`);
+    return lists.get(text)!;
+  };
+  const body = Object.entries(table).map(([operationId, statuses]) => {
+    const rows = Object.entries(statuses).map(([status, r]) => `    ${JSON.stringify(status)}: { schema: ${JSON.stringify(r.schema)}, mediaTypes: ${shared(r.mediaTypes)}, headers: ${shared(r.headers)} },`);
+    return [`  ${JSON.stringify(operationId)}: {`, ...rows, "  },"].join("\n");
+  });
   const js = [
     `// ${HEADER}`,
-    "// The documented responses of the operations the client calls (CLIENT_OPERATIONS in scripts/generate-lib.ts):",
-    "// operationId -> status as the spec writes it -> { schema, mediaTypes, headers }. src/http.ts maps them to kinds.",
-    `export const documentedResponses = ${JSON.stringify(table, null, 2)};`,
+    "// The documented responses of the operations the client calls (CLIENT_OPERATIONS in scripts/generate-lib.ts), read",
+    "// from the operations model: operationId -> status as the spec writes it -> { schema, mediaTypes, headers }.",
+    "// src/http.ts maps them to kinds.",
+    ...[...lists].map(([text, name]) => `const ${name} = ${text};`),
+    "export const documentedResponses = {",
+    ...body,
+    "};",
     "",
   ].join("\n");
   const dts = [
