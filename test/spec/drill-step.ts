@@ -1,14 +1,18 @@
-// One step of the spec drill (test/spec/drill.test.ts), run with tsx inside a scratch copy of the project
-// whose openapi/login.yaml carries one edit: generate; build the client (Node and browser entries) and
+// The steps of the spec drill (test/spec/drill.test.ts), run with tsx over scratch copies of the project,
+// each of whose openapi/login.yaml carries one edit (one process for all copies: Ajv, TypeScript and esbuild
+// load once; each copy's modules load from its own path, so each reads its own generated model). Per copy:
+// generate; build the client (Node and browser entries) and
 // construct a client with each; run the conformance suite at its strictest against the fake, which reads
 // the copy's generated model; compare the spec with the original by spec:diff's rules, compiling the copy's
-// src/ and examples/ against the new types. Prints one JSON line: what each step found.
+// src/ and examples/ against the new types. Prints one JSON line per copy: what each step found.
 import { mkdir, readdir, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { build } from "esbuild";
 
-const [root = process.cwd(), baseSpecFile = ""] = process.argv.slice(2);
+const [baseSpecFile = "", ...roots] = process.argv.slice(2);
+
+async function drill(root: string): Promise<Record<string, unknown>> {
 const at = (...p: string[]) => path.join(root, ...p);
 const load = <T>(file: string) => import(pathToFileURL(at(file)).href) as Promise<T>;
 const result: Record<string, unknown> = {};
@@ -68,4 +72,10 @@ const after = await lib.bundleSpec(at("openapi", "login.yaml"));
 const diff = await diffSpecs(before, after, { root });
 result.diff = { kind: diff.kind, summary: diff.summary, compileErrors: diff.typeLevel.compile.errors.slice(0, 5) };
 
-process.stdout.write(`${JSON.stringify(result)}\n`);
+return result;
+}
+
+for (const root of roots) {
+  const result = await drill(root).catch((error: unknown) => ({ error: error instanceof Error ? error.stack ?? error.message : String(error) }));
+  process.stdout.write(`${JSON.stringify({ root, ...result })}\n`);
+}

@@ -85,37 +85,50 @@ const FOLLOW_UPS: Record<string, [string, string]> = {
   [EDITS[2]!.name]: ["                ident: '+4799999999'\n                password: '1234'\n", "                ident: '+4799999999'\n                password: '12345678'\n"],
 };
 
-let copy: string;
+let work: string;
 let original: string;
+const results = new Map<string, Record<string, any>>();
+
+/** The spec with `edit` applied; a missing anchor fails, naming the edit to update. */
+function edited(edit: Edit): string {
+  if (!original.includes(edit.find)) throw new Error(`the drill edit "${edit.name}" no longer applies: openapi/login.yaml lost its anchor; update EDITS in test/spec/drill.test.ts`);
+  const text = original.replace(edit.find, edit.replace);
+  const followUp = FOLLOW_UPS[edit.name];
+  return followUp ? text.replace(...followUp) : text;
+}
 
 beforeAll(async () => {
   original = await readFile(specFile, "utf8");
-  copy = await mkdtemp(path.join(os.tmpdir(), "spec-drill-"));
-  for (const dir of ["src", "scripts", "generated", "contract-tests", "testing", "openapi", "lib"]) {
-    if (existsSync(path.join(projectRoot, dir))) await cp(path.join(projectRoot, dir), path.join(copy, dir), { recursive: true });
+  work = await mkdtemp(path.join(os.tmpdir(), "spec-drill-"));
+  // One copy per edit (the parts the steps read; node_modules linked), all drilled by one process.
+  const roots = await Promise.all(
+    EDITS.map(async (edit, i) => {
+      const root = path.join(work, `edit-${i}`);
+      for (const dir of ["src", "scripts", "generated", "contract-tests", "testing", "openapi", "lib"]) {
+        if (existsSync(path.join(projectRoot, dir))) await cp(path.join(projectRoot, dir), path.join(root, dir), { recursive: true });
+      }
+      for (const file of ["package.json", "tsconfig.json"]) await cp(path.join(projectRoot, file), path.join(root, file));
+      await symlink(path.join(projectRoot, "node_modules"), path.join(root, "node_modules"), "dir");
+      await writeFile(path.join(root, "openapi", "login.yaml"), edited(edit));
+      return root;
+    }),
+  );
+  const { stdout } = await run(path.join(projectRoot, "node_modules", ".bin", "tsx"), [path.join(projectRoot, "test", "spec", "drill-step.ts"), specFile, ...roots], { cwd: projectRoot, maxBuffer: 64 << 20 });
+  for (const line of stdout.trim().split("\n")) {
+    const r = JSON.parse(line) as Record<string, any>;
+    results.set(EDITS[roots.indexOf(r.root)]!.name, r);
   }
-  for (const file of ["package.json", "tsconfig.json"]) await cp(path.join(projectRoot, file), path.join(copy, file));
-  await symlink(path.join(projectRoot, "node_modules"), path.join(copy, "node_modules"), "dir");
-});
+}, 300_000);
 
 afterAll(async () => {
-  if (copy) await rm(copy, { recursive: true, force: true });
+  if (work) await rm(work, { recursive: true, force: true });
 });
 
-async function drill(edit: Edit): Promise<Record<string, any>> {
-  if (!original.includes(edit.find)) throw new Error(`the drill edit "${edit.name}" no longer applies: openapi/login.yaml lost its anchor; update EDITS in test/spec/drill.test.ts`);
-  let text = original.replace(edit.find, edit.replace);
-  const followUp = FOLLOW_UPS[edit.name];
-  if (followUp) text = text.replace(...followUp);
-  await writeFile(path.join(copy, "openapi", "login.yaml"), text);
-  const { stdout } = await run(path.join(projectRoot, "node_modules", ".bin", "tsx"), [path.join(projectRoot, "test", "spec", "drill-step.ts"), copy, specFile], { cwd: copy, maxBuffer: 16 << 20 });
-  return JSON.parse(stdout.trim().split("\n").at(-1)!) as Record<string, any>;
-}
-
 describe("the spec drill: each edit keeps the flow green unless it breaks consumers, and spec:diff says which", () => {
-  for (const edit of EDITS.filter((e) => !process.env.DRILL_ONLY || e.name.includes(process.env.DRILL_ONLY))) {
-    it(edit.name, async () => {
-      const r = await drill(edit);
+  for (const edit of EDITS) {
+    it(edit.name, () => {
+      const r = results.get(edit.name)!;
+      expect(r.error, "the drill ran").toBeUndefined();
       expect(r.generated, "generate").toBeGreaterThan(0);
       expect(r.constructed, "both builds construct a client").toEqual(["index", "browser"]);
       expect(r.suite.failures, "the suite, at its strictest, against the fake following the edited spec").toEqual([]);
