@@ -124,6 +124,14 @@ afterAll(async () => {
   if (work) await rm(work, { recursive: true, force: true });
 });
 
+describe("the drill's documentation", () => {
+  it("docs/spec.md lists every edit with its verdict", async () => {
+    const doc = await readFile(path.join(projectRoot, "docs", "spec.md"), "utf8");
+    const rows = [...doc.matchAll(/^\| (.+) \| (breaking|compatible) \|$/gm)].map((m) => `${m[1]}: ${m[2]}`);
+    expect(rows).toEqual(EDITS.map((e) => `${e.name}: ${e.verdict}`));
+  });
+});
+
 describe("the spec drill: each edit keeps the flow green unless it breaks consumers, and spec:diff says which", () => {
   for (const edit of EDITS) {
     it(edit.name, () => {
