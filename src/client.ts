@@ -35,10 +35,10 @@ export type LoginCredentials = DistributiveOmit<Schemas["LoginCredentials"], "au
 
 export type AccessToken = Schemas["AccessToken"];
 
-/** Client credentials (server side only), or a bearer you already have. */
+/** Client credentials (server side only), or a bearer you already have; never both (`never` makes the mix a type error). */
 export type LoginClientAuth =
-  | { clientId: string; clientSecret: string }
-  | { accessToken: string | (() => string | Promise<string>) };
+  | { clientId: string; clientSecret: string; accessToken?: never }
+  | { accessToken: string | (() => string | Promise<string>); clientId?: never; clientSecret?: never };
 
 export interface LoginClientOptions {
   /** The Dintero account, `^[PT]\d{8}$` (T: test, P: production). */
