@@ -84,7 +84,12 @@ export async function exchange(
       const details = [{ pointer: "", rule: "maxResponseBytes", message: `the body is larger than maxResponseBytes (${limits.maxResponseBytes} bytes); reading stopped there` }];
       throw contractViolation({ status, headers, body: { type: "not-json" } }, context, details);
     }
-    return { status, headers, body: parseText(text) };
+    const body = parseText(text);
+    if (body === tooManyValues) {
+      const details = [{ pointer: "", rule: "maxJsonValues", message: `the body holds more than ${maxJsonValues} JSON values; it was not read further (this client's bound)` }];
+      throw contractViolation({ status, headers, body: { type: "not-json" } }, context, details);
+    }
+    return { status, headers, body };
   } catch (error) {
     if (deadline.signal.aborted) cancel(reading.reader); // the deadline won: stop a body still streaming
     if (isLoginError(error)) throw error;
@@ -150,14 +155,33 @@ export async function unreadResponse(call: (fetch: FetchFunction) => Promise<unk
   return response;
 }
 
+/**
+ * The most JSON values (members, items and the root) a response body may hold: this client's bound,
+ * not Dintero's. Bytes read are bounded by maxResponseBytes, but what is built from them is not: a
+ * 1 MiB body of 500,000 items that each break the schema costs about a second of validation and
+ * redaction walks on the event loop. Every documented body is a small object; one past this bound
+ * is refused as a contract_violation without being validated or searched.
+ */
+export const maxJsonValues = 10_000;
+
+const tooManyValues: ResponseBody = { type: "not-json" };
+
 /** JSON.parse errors are swallowed here: their messages quote the body, which may hold a token. A
- * `__proto__` member is dropped: copied with Object.assign or a spread, it would set a prototype. */
+ * `__proto__` member is dropped: copied with Object.assign or a spread, it would set a prototype.
+ * Past `maxJsonValues` values the walk stops (the reviver throws) and `tooManyValues` is returned. */
 function parseText(text: string): ResponseBody {
   if (text.trim() === "") return { type: "empty" };
+  let values = 0;
   try {
-    return { type: "json", value: JSON.parse(text, (key, value: unknown) => (key === "__proto__" ? undefined : value)) as unknown };
-  } catch {
-    return { type: "not-json" };
+    return {
+      type: "json",
+      value: JSON.parse(text, (key, value: unknown) => {
+        if (++values > maxJsonValues) throw tooManyValues;
+        return key === "__proto__" ? undefined : value;
+      }) as unknown,
+    };
+  } catch (error) {
+    return error === tooManyValues ? tooManyValues : { type: "not-json" };
   }
 }
 

@@ -3,6 +3,7 @@ import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { inspect } from "node:util";
+import { maxJsonValues } from "../src/http.ts";
 import { createLoginClient, isLoginError, LoginError, type LoginClientOptions, type LoginErrorKind } from "../src/index.ts";
 import { customerToken, delay, errorBody, sendJson, sendRaw, startLoginServer, type LoginServer } from "./helpers/login-server.ts";
 import { loginError } from "./helpers/login-error.ts";
@@ -262,15 +263,25 @@ describe("client_token_failed", () => {
 });
 
 describe("what a hostile server or caller cannot do to an error (issue 23)", () => {
-  it("a 1 MiB 401 body of 500,000 schema breaks: the error keeps 5 details and a count, and prints small", async () => {
+  it("a 1 MiB 401 body of 480,000 schema breaks is refused unvalidated past maxJsonValues, and the error prints small", async () => {
     const body = JSON.stringify({ error: { message: "no", errors: Array(480_000).fill(1) } });
     server.login = (_req, res) => sendRaw(res, 401, body, { "content-type": "application/json" });
     const error = await loginError(client().login(email));
     expect(error.kind).toBe("contract_violation");
-    expect(error.details!.length).toBeLessThanOrEqual(5);
-    expect(error.detailsOmitted).toBeGreaterThan(400_000 - 5);
+    expect(error.details).toEqual([expect.objectContaining({ rule: "maxJsonValues" })]);
     expect(JSON.stringify(error).length).toBeLessThan(4096);
     expect(inspect(error).length).toBeLessThan(8192);
+  });
+
+  it(`a body within maxJsonValues (${maxJsonValues}) whose every item breaks the schema: 5 details kept, the rest counted`, async () => {
+    const body = JSON.stringify({ error: { message: "no", errors: Array(maxJsonValues - 10).fill(1) } });
+    server.login = (_req, res) => sendRaw(res, 401, body, { "content-type": "application/json" });
+    const error = await loginError(client().login(email));
+    expect(error.kind).toBe("contract_violation");
+    expect(error.details).toHaveLength(5);
+    expect(error.detailsOmitted).toBe(maxJsonValues - 10 - 5);
+    expect(error.message).toMatch(new RegExp(`\\(and ${maxJsonValues - 10 - 1} more\\)$`));
+    expect(JSON.stringify(error).length).toBeLessThan(4096);
   });
 
   it("a LoginError holds and prints a bounded amount whatever it is given", () => {
