@@ -314,8 +314,8 @@ describe("what a hostile server or caller cannot do to an error (issue 23)", () 
   }
 
   it("isLoginError recognises a LoginError of another copy of the package (the browser build next to the server build)", async () => {
-    const server = (await import("../dist/index.js")) as typeof import("../src/index.ts");
-    const browser = (await import("../dist/browser.js")) as typeof import("../src/index.ts");
+    const server = (await import("../dist/index.js")) as unknown as typeof import("../src/index.ts");
+    const browser = (await import("../dist/browser.js")) as unknown as typeof import("../src/index.ts");
     expect(server.LoginError).not.toBe(browser.LoginError);
     expect(server.isLoginError(new browser.LoginError("network", "x"))).toBe(true);
     expect(isLoginError(new server.LoginError("network", "x"))).toBe(true);
