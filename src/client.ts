@@ -162,10 +162,12 @@ function buildClient(settings: Settings): LoginClient {
           plainClient.POST("/accounts/{aid}/customers/login", {
             params: { path: { aid: accountId } },
             body: sent,
-            bodySerializer: () => serialized,
-            headers: { Authorization: `Bearer ${bearer}` },
-            // A custom fetch gets a Request that follows the deadline; the platform fetch gets it from sendJsonAsString.
-            ...(customFetch ? { signal: combined } : {}),
+            // A custom fetch gets a Request with the body that follows the deadline. For the platform
+            // fetch, openapi-fetch's Request carries neither (sendJsonAsString sends both): a
+            // bodySerializer that returns undefined leaves the Request without a body stream.
+            ...(customFetch
+              ? { bodySerializer: () => serialized, signal: combined, headers: { Authorization: `Bearer ${bearer}` } }
+              : { bodySerializer: () => undefined as unknown as string, headers: { Authorization: `Bearer ${bearer}`, "Content-Type": "application/json" } }),
             fetch,
           }),
         customFetch ?? sendJsonAsString(serialized, combined),

@@ -86,8 +86,10 @@ export async function exchange(
     }
     const body = parseText(text);
     if (body === tooManyValues) {
-      const details = [{ pointer: "", rule: "maxJsonValues", message: `the body holds more than ${maxJsonValues} JSON values; it was not read further (this client's bound)` }];
-      throw contractViolation({ status, headers, body: { type: "not-json" } }, context, details);
+      // Not searched for tokens, so none of the response's text (its request-id included) is repeated.
+      const message = `the body holds more than ${maxJsonValues} JSON values; it was not read further (this client's bound)`;
+      const details = [{ pointer: "", rule: "maxJsonValues", message }];
+      throw new LoginError("contract_violation", `${context.operation}: the ${status} response broke the API contract: ${message}`, { status, details });
     }
     return { status, headers, body };
   } catch (error) {
