@@ -300,3 +300,151 @@ export async function benchRedaction(loginsEach = 21): Promise<RedactionResult> 
     await server.stop();
   }
 }
+
+export interface OutageResult {
+  /** 10. Token requests while 1,000 logins hang up at 15 ms after a wrong password forced a refresh (the forced one included). */
+  aborted_logins: number;
+  token_requests_after_wrong_password: number;
+  token_requests_goal: number;
+  /** 11. Logins that succeed, with a valid cached bearer, while the token endpoint takes 1.5 s, at 600 ms deadlines. */
+  slow_endpoint_logins: number;
+  slow_endpoint_succeeded_pct: number;
+  /** 12. The longest the event loop was blocked during one failed login with a 977 KiB hostile body (median over logins). */
+  hostile_body_block_ms: number;
+  hostile_body_block_goal_ms: number;
+  /** The whole failed login, network and reading included (median). */
+  hostile_body_login_ms: number;
+  /** 13. Heap kept per LoginError from that body (50 errors held), and their JSON.stringify / util.inspect lengths. */
+  hostile_error_kept_bytes: number;
+  hostile_error_kept_goal_bytes: number;
+  hostile_error_json_chars: number;
+  hostile_error_inspect_chars: number;
+  /** 14. After one wrong password, while the token endpoint answers 429 Retry-After: 30: slowest login / median login. */
+  rate_limited_slowest_ms: number;
+  rate_limited_median_ms: number;
+  rate_limited_ratio: number;
+  /** The slowest of as many logins, interleaved, through a client whose token endpoint answers; and slowest / that. */
+  rate_limited_baseline_slowest_ms: number;
+  rate_limited_ratio_to_baseline: number;
+  rate_limited_ratio_goal: number;
+  within_goals: boolean;
+}
+
+/** 10-14. What a slow, aborted or hostile exchange costs (issue 23): counts and ratios in one run. */
+export async function benchOutages(abortedLogins = 1_000): Promise<OutageResult> {
+  const { createLoginClient } = await loadClient();
+  const { inspect } = await import("node:util");
+  const { setFlagsFromString } = await import("node:v8");
+  const { runInNewContext } = await import("node:vm");
+  setFlagsFromString("--expose-gc");
+  const gc = runInNewContext("gc") as () => void;
+  const server = await startChildServer(here("outage-server.mjs"));
+  const admin = `http://127.0.0.1:${server.port}`;
+  const configure = (query: string) => fetch(`${admin}/__config?${query}`).then((r) => r.json());
+  const stats = async () => (await (await fetch(`${admin}/__stats`)).json()) as { token: number; login: number };
+  const wrong = { ...credentials, password: "wrong-password" };
+  const newClient = () =>
+    createLoginClient({ accountId: "T12345678", auth: { clientId: "bench-client", clientSecret: "bench-client-secret" }, baseUrl: `${admin}/v1` });
+  const settle = (promise: Promise<unknown>) => promise.then(() => true, () => false);
+  const hangUp = (ms: number) => {
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(), ms);
+    return controller.signal;
+  };
+  try {
+    // 10. An abort storm after a wrong password, the token endpoint taking 200 ms: 10 at a time.
+    await configure("token=slow&tokenDelayMs=200");
+    const storm = newClient();
+    await storm.login(credentials);
+    await settle(storm.login(wrong));
+    let next = 0;
+    await Promise.all(Array.from({ length: 10 }, async () => {
+      while (next++ < abortedLogins) await settle(storm.login(credentials, { signal: hangUp(15) }));
+    }));
+    await new Promise((r) => setTimeout(r, 300)); // let a refresh under way be counted
+    const stormTokens = (await stats()).token - 1; // the first bearer is not caused by the storm
+
+    // 11. A valid cached bearer, a refresh forced, the token endpoint taking 1.5 s, logins with 600 ms deadlines.
+    await configure("token=slow&tokenDelayMs=1500");
+    const slow = newClient();
+    await slow.login(credentials);
+    await settle(slow.login(wrong));
+    let succeeded = 0;
+    const slowLogins = 12;
+    for (let i = 0; i < slowLogins; i++) if (await settle(slow.login(credentials, { signal: AbortSignal.timeout(600) }))) succeeded++;
+
+    // 12-13. Failed logins whose 401 body is 977 KiB of schema breaks.
+    await configure("login=hostile");
+    const hostile = createLoginClient({ accountId: "T12345678", auth: { accessToken: "bench-bearer" }, baseUrl: `${admin}/v1` });
+    const blocks: number[] = [];
+    const { monitorEventLoopDelay } = await import("node:perf_hooks");
+    const loginMs: number[] = [];
+    for (let i = 0; i < 7; i++) {
+      const histogram = monitorEventLoopDelay({ resolution: 1 });
+      histogram.enable();
+      const t0 = performance.now();
+      await settle(hostile.login(credentials));
+      loginMs.push(performance.now() - t0);
+      await new Promise((r) => setTimeout(r, 20)); // a block is recorded by the next timer after it
+      histogram.disable();
+      blocks.push(histogram.max / 1e6);
+    }
+    gc();
+    const before = process.memoryUsage().heapUsed;
+    const kept: unknown[] = [];
+    for (let i = 0; i < 50; i++) kept.push(await hostile.login(credentials).catch((e: unknown) => e));
+    gc();
+    const keptBytes = (process.memoryUsage().heapUsed - before) / kept.length;
+    const jsonChars = JSON.stringify(kept[0]).length;
+    const inspectChars = inspect(kept[0]).length;
+    kept.length = 0;
+
+    // 14. One wrong password while the token endpoint answers 429 Retry-After: 30 (retried by default):
+    // every login's time, interleaved with a client whose token endpoint is fine (the same machine noise).
+    await configure("token=ok");
+    const limited = newClient();
+    const baseline = newClient();
+    await limited.login(credentials);
+    await baseline.login(credentials);
+    await configure("token=429");
+    await settle(limited.login(wrong));
+    const times: number[] = [];
+    const baselineTimes: number[] = [];
+    for (let i = 0; i < 94; i++) {
+      for (const [client, into] of [[limited, times], [baseline, baselineTimes]] as const) {
+        const t0 = performance.now();
+        await settle(client.login(credentials));
+        into.push(performance.now() - t0);
+      }
+    }
+    const slowest = Math.max(...times);
+    const med = median(times);
+    const result = {
+      aborted_logins: abortedLogins,
+      token_requests_after_wrong_password: stormTokens,
+      token_requests_goal: 2,
+      slow_endpoint_logins: slowLogins,
+      slow_endpoint_succeeded_pct: (100 * succeeded) / slowLogins,
+      hostile_body_block_ms: median(blocks),
+      hostile_body_login_ms: median(loginMs),
+      hostile_body_block_goal_ms: 50,
+      hostile_error_kept_bytes: keptBytes,
+      hostile_error_kept_goal_bytes: 64 * 1024,
+      hostile_error_json_chars: jsonChars,
+      hostile_error_inspect_chars: inspectChars,
+      rate_limited_slowest_ms: slowest,
+      rate_limited_median_ms: med,
+      rate_limited_ratio: slowest / med,
+      rate_limited_baseline_slowest_ms: Math.max(...baselineTimes),
+      rate_limited_ratio_to_baseline: slowest / Math.max(...baselineTimes),
+      rate_limited_ratio_goal: 2,
+    };
+    return {
+      ...result,
+      within_goals:
+        stormTokens <= 2 && succeeded === slowLogins && result.hostile_body_block_ms <= 50 && keptBytes <= 64 * 1024 && result.rate_limited_ratio_to_baseline <= 2,
+    };
+  } finally {
+    await server.stop();
+  }
+}

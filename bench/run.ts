@@ -1,7 +1,7 @@
 // `npm run bench`: every benchmark in one process run; prints a table and writes bench/results.json.
 import { writeFile } from "node:fs/promises";
 import os from "node:os";
-import { benchBearerEconomy, benchColdStart, benchConcurrency, benchOverhead, benchRedaction } from "./client.ts";
+import { benchBearerEconomy, benchColdStart, benchConcurrency, benchOutages, benchOverhead, benchRedaction } from "./client.ts";
 import { benchContract } from "./contract.ts";
 import { benchSize } from "./size.ts";
 import { benchSpecDiff } from "./spec-diff.ts";
@@ -26,6 +26,7 @@ const size = await step("6 bundle size", () => benchSize());
 const economy = await step("7 bearer economy (waits out the 30 s budget)", () => benchBearerEconomy());
 const redaction = await step("8 redaction worst case", () => benchRedaction());
 const specDiff = await step("9 spec:diff", () => benchSpecDiff());
+const outages = await step("10-14 slow, aborted and hostile exchanges", () => benchOutages());
 
 const rows: Array<[string, string, string]> = [
   ["1 client overhead", `client ${fmt(overhead.client_us_per_call, 0)} µs/call vs hand fetch ${fmt(overhead.hand_fetch_us_per_call, 0)} µs/call (${overhead.calls_each} calls each)`, `ratio ${fmt(overhead.ratio)} (paired; ${fmt(overhead.ratio_of_medians)} of medians; budget ≤ ${overhead.budget})${overhead.within_budget ? "" : "  MISSED"}; fetch + same validation + timeout without openapi-fetch: ${fmt(overhead.validated_fetch_ratio)}`],
@@ -37,6 +38,11 @@ const rows: Array<[string, string, string]> = [
   ["7 bearer economy", `${economy.wrong_password_logins} wrong-password logins: ${economy.token_requests} token request(s), the first bearer included; a revoked bearer replaced after ${fmt(economy.recovery_s.with_sign, 2)} s with RFC 6750 invalid_token, ${fmt(economy.recovery_s.without_sign, 2)} s without, ${fmt(economy.recovery_s.without_sign_under_attack, 1)} s without while wrong passwords keep coming (worst case)`, `goals ≤ ${economy.token_requests_goal} token requests, ≤ ${economy.recovery_goal_s} s${economy.within_goals ? "" : "  MISSED"}`],
   ["8 redaction worst case", `failed login with a crafted 64 KiB error body: worst ${redaction.worst_case} ${fmt(redaction.worst_median_ms, 1)} ms (median of ${redaction.logins_each}; slowest single ${fmt(redaction.worst_single_ms, 1)} ms), an ordinary error body ${fmt(redaction.median_ms.small ?? 0, 1)} ms`, `goal ≤ ${redaction.goal_ms} ms${redaction.within_goal ? "" : "  MISSED"}`],
   ["9 spec:diff", `npm run spec:diff on this spec, a typical change: ${fmt(specDiff.changed_s, 1)} s; unchanged: ${fmt(specDiff.unchanged_s, 1)} s (median of ${specDiff.runs_each}; ${specDiff.changed_verdict}); tsc typecheck of the project ${fmt(specDiff.typecheck_s, 1)} s`, `ratio to typecheck ${fmt(specDiff.ratio_to_typecheck)}; budget ≤ ${specDiff.budget_s} s${specDiff.within_budget ? "" : "  MISSED"}`],
+  ["10 abort storm", `${outages.aborted_logins} logins hanging up at 15 ms after a wrong password: ${outages.token_requests_after_wrong_password} token request(s) caused`, `goal ≤ ${outages.token_requests_goal}${outages.token_requests_after_wrong_password <= outages.token_requests_goal ? "" : "  MISSED"}`],
+  ["11 slow token endpoint", `token endpoint taking 1.5 s, a valid bearer cached, ${outages.slow_endpoint_logins} logins at 600 ms deadlines: ${fmt(outages.slow_endpoint_succeeded_pct, 0)} % succeed`, `goal 100 %${outages.slow_endpoint_succeeded_pct === 100 ? "" : "  MISSED"}`],
+  ["12 hostile 1 MiB body: block", `event loop blocked ${fmt(outages.hostile_body_block_ms, 1)} ms per failed login (median; the whole login ${fmt(outages.hostile_body_login_ms, 1)} ms)`, `goal ≤ ${outages.hostile_body_block_goal_ms} ms${outages.hostile_body_block_ms <= outages.hostile_body_block_goal_ms ? "" : "  MISSED"}`],
+  ["13 hostile 1 MiB body: kept", `${fmt(Math.max(0, outages.hostile_error_kept_bytes) / 1024, 1)} KB heap per error kept (50 held; below 0 is GC noise); JSON.stringify ${outages.hostile_error_json_chars} chars, util.inspect ${outages.hostile_error_inspect_chars}`, `goal ≤ ${outages.hostile_error_kept_goal_bytes / 1024} KB${outages.hostile_error_kept_bytes <= outages.hostile_error_kept_goal_bytes ? "" : "  MISSED"}`],
+  ["14 429 on the forced refresh", `slowest of 94 logins ${fmt(outages.rate_limited_slowest_ms, 1)} ms, median ${fmt(outages.rate_limited_median_ms, 1)} ms; the slowest of 94 interleaved logins without the 429: ${fmt(outages.rate_limited_baseline_slowest_ms, 1)} ms`, `slowest / baseline slowest ${fmt(outages.rate_limited_ratio_to_baseline)} (goal ≤ ${outages.rate_limited_ratio_goal}${outages.rate_limited_ratio_to_baseline <= outages.rate_limited_ratio_goal ? "" : "  MISSED"}); slowest / median ${fmt(outages.rate_limited_ratio, 1)}`],
 ];
 const w0 = Math.max(...rows.map((r) => r[0].length));
 console.log(`\n${"benchmark".padEnd(w0)} | measured | verdict`);
@@ -56,6 +62,7 @@ const results = {
   bearer_economy: economy,
   redaction,
   spec_diff: specDiff,
+  outages,
 };
 await writeFile(new URL("./results.json", import.meta.url), `${JSON.stringify(results, null, 2)}\n`);
 console.log(`\nwrote bench/results.json (${fmt(results.total_s, 1)} s)`);

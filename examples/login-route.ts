@@ -2,7 +2,7 @@
 // customer in at Dintero and answers without ever handing out Dintero's token.
 // Its tests, against the fake Dintero of dintero-login-kit/testing: examples/login-route.test.ts.
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { LoginError, type LoginClient } from "dintero-login-kit";
+import { isLoginError, type LoginClient } from "dintero-login-kit";
 
 export function loginRoute(client: LoginClient) {
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
@@ -10,21 +10,23 @@ export function loginRoute(client: LoginClient) {
       res.writeHead(status, { "content-type": "application/json", ...headers });
       res.end(JSON.stringify(body));
     };
-    let input: { email?: unknown; password?: unknown };
+    let input: { email?: unknown; password?: unknown } | null;
     try {
       let text = "";
-      for await (const chunk of req) text += chunk;
+      for await (const chunk of req) if ((text += chunk).length > 10_000) return reply(413, { error: "too_large" });
       input = JSON.parse(text);
     } catch {
       return reply(400, { error: "invalid_json" });
     }
+    if (typeof input !== "object" || input === null) return reply(400, { error: "email_and_password_required" });
     if (typeof input.email !== "string" || typeof input.password !== "string") return reply(400, { error: "email_and_password_required" });
     try {
       const token = await client.login({ type: "customer", email: input.email, password: input.password });
       // Keep the token server side (your session store); the browser gets a session, not the token.
       return reply(200, { loggedIn: true, sessionSeconds: token.expires_in });
     } catch (error) {
-      if (!(error instanceof LoginError)) throw error;
+      // isLoginError, not instanceof: it knows the errors of any copy of this package.
+      if (!isLoginError(error)) return reply(500, { error: "internal_error" });
       switch (error.kind) {
         case "invalid_request":
         case "bad_request":

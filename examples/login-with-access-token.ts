@@ -3,7 +3,7 @@
 //
 //   DINTERO_ACCOUNT_ID=T12345678 DINTERO_ACCESS_TOKEN=... CUSTOMER_PIN=... \
 //     npx tsx examples/login-with-access-token.ts +4799999999
-import { createLoginClient, LoginError } from "dintero-login-kit";
+import { createLoginClient, isLoginError } from "dintero-login-kit";
 
 const accountId = process.env.DINTERO_ACCOUNT_ID ?? "T12345678";
 
@@ -31,7 +31,7 @@ try {
   );
   console.log(`logged in: token valid for ${token.expires_in} s${token.refresh_token ? ", with a refresh token" : ""}`);
 } catch (error) {
-  if (!(error instanceof LoginError)) throw error;
+  if (!isLoginError(error)) throw error; // isLoginError knows any copy of the package; instanceof only its own
   console.error(`login failed [${error.kind}]${error.requestId ? ` request-id ${error.requestId}` : ""}: ${error.message}`);
   if (error.details) for (const d of error.details) console.error(`  ${d.pointer || "(body)"}: ${d.rule}: ${d.message}`);
   process.exitCode = 1;

@@ -4,7 +4,7 @@
 //   DINTERO_ACCOUNT_ID=T12345678 DINTERO_CLIENT_ID=... DINTERO_CLIENT_SECRET=... \
 //     npx tsx examples/login-with-client-credentials.ts customer@example.com
 //   (the password is read from the CUSTOMER_PASSWORD environment variable, never from argv)
-import { createLoginClient, LoginError, type AccessToken } from "dintero-login-kit";
+import { createLoginClient, isLoginError, type AccessToken } from "dintero-login-kit";
 
 const env = (name: string): string => {
   const value = process.env[name];
@@ -27,7 +27,7 @@ try {
   // Hand the token to your session store; never log it.
   console.log(`logged in: a ${token.token_type} token valid for ${token.expires_in} s`);
 } catch (error) {
-  if (!(error instanceof LoginError)) throw error;
+  if (!isLoginError(error)) throw error; // isLoginError knows any copy of the package; instanceof only its own
   switch (error.kind) {
     case "unauthorized":
     case "forbidden":

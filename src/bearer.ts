@@ -1,6 +1,6 @@
 // The bearer for the login call, and the one every entry point has: an access token the caller provides.
 import { adoptOnce, startDeadline } from "./deadline.ts";
-import { isLoginError, LoginError, sanitizeCause } from "./errors.ts";
+import { isLoginError, LoginError, sanitizeCause, type LoginErrorDetail } from "./errors.ts";
 import { jwtScopes } from "../lib/jwt.ts";
 import type { BearerEvidence } from "./refusal.ts";
 
@@ -55,6 +55,26 @@ export function providedBearer(accessToken: string | (() => string | Promise<str
  */
 export function isUsableBearer(bearer: unknown): bearer is string {
   return typeof bearer === "string" && /^[A-Za-z0-9\-._~+/]+=*$/.test(bearer);
+}
+
+/**
+ * What makes an AccessToken unusable, the client's bearer and the customer's alike: an
+ * `access_token` that is not a b64token, or an `expires_in` that is not a positive safe integer.
+ * This project's rules, not Dintero's (Dintero sets no bounds on expires_in; see openapi/SOURCES.md):
+ * a token whose lifetime is not positive has expired on arrival, and one past 2^53 s is not a
+ * number JSON carries exactly (RFC 8259 §6).
+ */
+export function unusableTokenProblems(token: unknown): LoginErrorDetail[] {
+  if (typeof token !== "object" || token === null || Array.isArray(token)) {
+    return [{ pointer: "", rule: "type", message: "must be an object (an AccessToken)" }];
+  }
+  const { access_token: accessToken, expires_in: expiresIn } = token as { access_token?: unknown; expires_in?: unknown };
+  const problems: LoginErrorDetail[] = [];
+  if (!isUsableBearer(accessToken)) problems.push({ pointer: "/access_token", rule: "b64token", message: bearerRule });
+  if (!(Number.isSafeInteger(expiresIn) && (expiresIn as number) > 0)) {
+    problems.push({ pointer: "/expires_in", rule: "positive_lifetime", message: "must be a whole number of seconds from 1 to 2^53-1 (this client's rule: otherwise the token has expired on arrival, or its lifetime is not a number JSON carries exactly)" });
+  }
+  return problems;
 }
 
 export const bearerRule = "must be a non-empty RFC 6750 b64token (letters, digits, -._~+/, then = padding)";

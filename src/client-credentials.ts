@@ -20,7 +20,7 @@ export const clientCredentialsWiring: EntryWiring = {
       problems.push({ pointer: "/tokenRetry/maxDelayMs", rule: "range", message: "must not be below tokenRetry.baseDelayMs" });
     }
     return (credentials, settings, tokenClient, fetch) => ({
-      bearerSource: clientCredentialsBearer((signal) => fetchClientToken({ ...settings, tokenClient, fetch, credentials }, signal), tokenRetry),
+      bearerSource: clientCredentialsBearer(() => fetchClientToken({ ...settings, tokenClient, fetch, credentials }), tokenRetry),
       // The client secret and its Basic credentials, redacted from every exchange.
       secrets: basicSecrets(credentials),
     });

@@ -5,10 +5,11 @@ import type { components, paths } from "../generated/schema.js";
 import { escapePointerToken } from "../lib/json-pointer.ts";
 import { isLoopbackHost } from "../lib/loopback.ts";
 import { validateAccessToken, validateAccountId, validateError, validateLoginCredentials } from "../generated/client-validators.js";
-import { bearerRule, isUsableBearer, providedBearer, scopeRefusedInBrowser, type BearerSource } from "./bearer.ts";
+import { bearerRule, isUsableBearer, providedBearer, scopeRefusedInBrowser, unusableTokenProblems, type BearerSource } from "./bearer.ts";
 import { throwIfAborted } from "./deadline.ts";
 import { isLoginError, LoginError, sanitizeCause, type LoginErrorDetail } from "./errors.ts";
 import {
+  contractViolation,
   exchange,
   failureToError,
   isDocumentedSuccess,
@@ -36,10 +37,10 @@ export type LoginCredentials = DistributiveOmit<Schemas["LoginCredentials"], "au
 
 export type AccessToken = Schemas["AccessToken"];
 
-/** Client credentials (server side only), or a bearer you already have. */
+/** Client credentials (server side only), or a bearer you already have; never both (`never` makes the mix a type error). */
 export type LoginClientAuth =
-  | { clientId: string; clientSecret: string }
-  | { accessToken: string | (() => string | Promise<string>) };
+  | { clientId: string; clientSecret: string; accessToken?: never }
+  | { accessToken: string | (() => string | Promise<string>); clientId?: never; clientSecret?: never };
 
 export interface LoginClientOptions {
   /** The Dintero account, `^[PT]\d{8}$` (T: test, P: production). */
@@ -64,7 +65,10 @@ export interface LoginClientOptions {
 }
 
 export interface LoginOptions {
-  /** Aborting rejects the login with a LoginError of kind `aborted`. */
+  /**
+   * Aborting rejects the login with a LoginError of kind `aborted`; a signal that aborts with a
+   * `TimeoutError` (`AbortSignal.timeout(ms)`) rejects it with kind `timeout`.
+   */
   signal?: AbortSignal;
 }
 
@@ -82,6 +86,8 @@ export const defaultBaseUrl = "https://api.dintero.com/v1";
 /** The schemas the login's documented responses name (test/client-statuses.test.ts checks the list against the spec). */
 export const loginSchemaValidators = { AccessToken: validateAccessToken, Error: validateError };
 const defaultTimeoutMs = 10_000;
+/** Request Header Fields Too Large (RFC 6585 §5) and Content Too Large (RFC 9110 §15.5.14). */
+const headersTooLarge = new Set([431, 413]);
 const defaultMaxResponseBytes = 1024 * 1024;
 
 /** What an entry point (src/index.ts, src/browser.ts) adds to the core. */
@@ -152,26 +158,33 @@ function buildClient(settings: Settings): LoginClient {
       bearerAuth: true,
       target,
     };
-    const ex = await exchange(context, limits, signal, (combined) => {
-      const platform = customFetch ? undefined : sendJsonAsString(serialized, combined);
-      return unreadResponse(
+    const ex = await exchange(context, limits, signal, (combined) =>
+      unreadResponse(
         (fetch) =>
           plainClient.POST("/accounts/{aid}/customers/login", {
             params: { path: { aid: accountId } },
             body: sent,
-            bodySerializer: () => serialized,
-            headers: { Authorization: `Bearer ${bearer}` },
-            signal: combined,
+            // A custom fetch gets a Request with the body that follows the deadline. For the platform
+            // fetch, openapi-fetch's Request carries neither (sendJsonAsString sends both): a
+            // bodySerializer that returns undefined leaves the Request without a body stream.
+            ...(customFetch
+              ? { bodySerializer: () => serialized, signal: combined, headers: { Authorization: `Bearer ${bearer}` } }
+              : { bodySerializer: () => undefined as unknown as string, headers: { Authorization: `Bearer ${bearer}`, "Content-Type": "application/json" } }),
             fetch,
-            ...(platform ? { Request: platform.Request } : {}),
           }),
-        platform ? platform.fetch : fetchFunction,
-      );
-    });
-    const evidence = refusalOf(ex)?.evidence;
+        customFetch ?? sendJsonAsString(serialized, combined),
+      ),
+    );
+    const evidence = refusalOf(ex)?.evidence ?? (headersTooLarge.has(ex.status) ? "rejected" : undefined);
+    // A 431 or 413 to a login whose body is bounded by the spec: the bearer is what is too large
+    // (RFC 6585 §5, RFC 9110 §15.5.14). It is replaced once (the budget of a sign, see invalidate).
     if (evidence) bearerSource.invalidate(bearer, evidence);
     if (!isDocumentedSuccess(ex, context)) throw failureToError(ex, context);
     const token = readSuccessBody(ex, context) as AccessToken;
+    // The customer's token is judged by the rules the client's own bearer is (src/bearer.ts), with
+    // validateResponses on or off: a token that cannot be sent or has expired on arrival is not a login.
+    const problems = unusableTokenProblems(token);
+    if (problems.length > 0) throw contractViolation(ex, context, problems);
     if (settings.browser && !settings.allowRefreshTokenInBrowser && typeof token === "object" && token !== null) {
       // Dintero: "A Single-Page Application should not ever receive a Refresh Token". Removed at any
       // depth: an open object may nest one where page code would still find it (JSON.stringify, a copy).

@@ -61,9 +61,25 @@ export function throwIfAborted(operation: string, signal: AbortSignal | undefine
   if (signal?.aborted) throw abortedError(operation, signal);
 }
 
-/** The caller aborted: we reject with a LoginError too, keeping their reason as `cause`. */
+/**
+ * The caller aborted: we reject with a LoginError too, keeping their reason as `cause`. A signal
+ * whose reason is a `TimeoutError` (`AbortSignal.timeout(ms)`) is the caller's deadline passing,
+ * not a cancel: kind `timeout`.
+ */
 export function abortedError(operation: string, signal: AbortSignal): LoginError {
+  if (isTimeoutReason(signal.reason)) {
+    return new LoginError("timeout", `${operation} timed out: the caller's signal passed its deadline`, { cause: signal.reason });
+  }
   return new LoginError("aborted", `${operation} was aborted by the caller`, { cause: signal.reason });
+}
+
+/** A DOMException (or Error) named TimeoutError, as `AbortSignal.timeout()` aborts with; never throws. */
+function isTimeoutReason(reason: unknown): boolean {
+  try {
+    return typeof reason === "object" && reason !== null && (reason as { name?: unknown }).name === "TimeoutError";
+  } catch {
+    return false;
+  }
 }
 
 /**

@@ -37,11 +37,26 @@ export interface LoginErrorInit {
   retryAfterSeconds?: number | undefined;
   mfaToken?: string | undefined;
   refused?: "customer" | "unknown" | undefined;
+  detailsOmitted?: number | undefined;
   causeKind?: Exclude<LoginErrorKind, "client_token_failed"> | undefined;
   cause?: unknown;
 }
 
 const inspectCustom = Symbol.for("nodejs.util.inspect.custom");
+
+/**
+ * The brand every copy of this package puts on its LoginErrors (two installed versions, or the
+ * browser build next to the server build): `isLoginError` recognises any copy's errors by it.
+ * Documented in docs/client.md; its value is the kind list's version, 1.
+ */
+export const loginErrorBrand = Symbol.for("dintero-login-kit.LoginError");
+
+/**
+ * What one error holds and prints is bounded by these constants, whatever a server sends:
+ * at most `details` details (the rest counted in `detailsOmitted`), each field cut to its length.
+ * Our own numbers: a 1 MiB hostile body must not become megabytes per error.
+ */
+export const errorBounds = { details: 5, pointer: 200, rule: 40, message: 300, errorMessage: 1000 } as const;
 
 /**
  * Every LoginError this module made. A brand check that reads nothing from the value: `instanceof`
@@ -66,7 +81,12 @@ export class LoginError extends Error {
   declare readonly requestId?: string;
   /** For `invalid_request` and `contract_violation`: which rule failed where. */
   declare readonly details?: readonly LoginErrorDetail[];
-  /** For `rate_limited`: the response's `Retry-After`, in seconds. */
+  /** How many more details there were than `details` holds (at most 5 are kept). */
+  declare readonly detailsOmitted?: number;
+  /**
+   * For `rate_limited`: the response's `Retry-After`, in seconds, clamped to at most
+   * `maxRetryAfterSeconds` (3,600): a server cannot make a caller wait, or count, past an hour.
+   */
   declare readonly retryAfterSeconds?: number;
   /**
    * For `unauthorized` and `forbidden` from the login: `customer` when the response says the
@@ -88,13 +108,18 @@ export class LoginError extends Error {
   declare readonly mfaToken?: string;
 
   constructor(kind: LoginErrorKind, message: string, init: LoginErrorInit = {}) {
-    super(message);
+    super(cutText(message, errorBounds.errorMessage));
     branded.add(this);
     this.kind = kind;
     if (init.status !== undefined) this.status = init.status;
     if (init.code !== undefined) this.code = init.code;
     if (init.requestId !== undefined) this.requestId = init.requestId;
-    if (init.details !== undefined) this.details = Object.freeze([...init.details]);
+    if (init.details !== undefined) {
+      const kept = init.details.slice(0, errorBounds.details).map(boundDetail);
+      this.details = Object.freeze(kept);
+      const omitted = (init.detailsOmitted ?? 0) + init.details.length - kept.length;
+      if (omitted > 0) this.detailsOmitted = omitted;
+    }
     if (init.retryAfterSeconds !== undefined) this.retryAfterSeconds = init.retryAfterSeconds;
     if (init.refused !== undefined) this.refused = init.refused;
     if (init.causeKind !== undefined) this.causeKind = init.causeKind;
@@ -114,6 +139,7 @@ export class LoginError extends Error {
     if (this.code !== undefined) json.code = this.code;
     if (this.requestId !== undefined) json.requestId = this.requestId;
     if (this.details !== undefined) json.details = this.details;
+    if (this.detailsOmitted !== undefined) json.detailsOmitted = this.detailsOmitted;
     if (this.retryAfterSeconds !== undefined) json.retryAfterSeconds = this.retryAfterSeconds;
     if (this.refused !== undefined) json.refused = this.refused;
     if (this.causeKind !== undefined) json.causeKind = this.causeKind;
@@ -134,12 +160,59 @@ export class LoginError extends Error {
 }
 
 Object.defineProperty(LoginError.prototype, "name", { value: "LoginError", enumerable: false });
+Object.defineProperty(LoginError.prototype, loginErrorBrand, { value: 1, enumerable: false });
 // A minifier renames the class; `err.constructor.name` still says LoginError.
 Object.defineProperty(LoginError, "name", { value: "LoginError" });
 
-/** True for a LoginError made by this module; never throws, whatever `value` is (a Proxy included). */
+/**
+ * True for a LoginError made by this module or by any other copy of this package (its
+ * `Symbol.for("dintero-login-kit.LoginError")` brand); never throws, whatever `value` is (a Proxy included).
+ */
 export function isLoginError(value: unknown): value is LoginError {
-  return (typeof value === "object" || typeof value === "function") && value !== null && branded.has(value);
+  if ((typeof value !== "object" && typeof value !== "function") || value === null) return false;
+  if (branded.has(value)) return true;
+  try {
+    return (value as Record<symbol, unknown>)[loginErrorBrand] === 1 && value instanceof Error;
+  } catch {
+    return false; // a revoked Proxy, a throwing trap
+  }
+}
+
+/** A detail within `errorBounds`: each string cut (with "…") to its bound. */
+function boundDetail(detail: LoginErrorDetail): LoginErrorDetail {
+  return { pointer: cutText(detail.pointer, errorBounds.pointer), rule: cutText(detail.rule, errorBounds.rule), message: cutText(detail.message, errorBounds.message) };
+}
+
+/** `text` cut to `max` UTF-16 units, ending in "…" when cut (never in the middle of a surrogate pair). */
+function cutText(text: unknown, max: number): string {
+  const value = typeof text === "string" ? text : String(text);
+  if (value.length <= max) return value;
+  let end = max - 1;
+  if (/[\uD800-\uDBFF]/.test(value[end - 1] ?? "")) end--;
+  return `${value.slice(0, end)}…`;
+}
+
+/**
+ * A new LoginError with the same fields as `error` (its cause copied too when it is a LoginError):
+ * what a shared failure gives each caller, so that no two callers hold the same object.
+ */
+export function copyLoginError(error: unknown): unknown {
+  if (!isLoginError(error) || !(error instanceof LoginError)) return error;
+  const cause = error.cause instanceof LoginError ? copyLoginError(error.cause) : error.cause;
+  const copy = new LoginError(error.kind, error.message, {
+    status: error.status,
+    code: error.code,
+    requestId: error.requestId,
+    details: error.details,
+    detailsOmitted: error.detailsOmitted,
+    retryAfterSeconds: error.retryAfterSeconds,
+    mfaToken: error.mfaToken,
+    refused: error.refused,
+    causeKind: error.causeKind,
+    cause,
+  });
+  copy.stack = error.stack;
+  return copy;
 }
 
 /**

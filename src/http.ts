@@ -85,7 +85,14 @@ export async function exchange(
       const details = [{ pointer: "", rule: "maxResponseBytes", message: `the body is larger than maxResponseBytes (${limits.maxResponseBytes} bytes); reading stopped there` }];
       throw contractViolation({ status, headers, body: { type: "not-json" } }, context, details);
     }
-    return { status, headers, body: parseText(text) };
+    const body = parseText(text);
+    if (body === tooManyValues) {
+      // Not searched for tokens, so none of the response's text (its request-id included) is repeated.
+      const message = `the body holds more than ${maxJsonValues} JSON values; it was not read further (this client's bound)`;
+      const details = [{ pointer: "", rule: "maxJsonValues", message }];
+      throw new LoginError("contract_violation", `${context.operation}: the ${status} response broke the API contract: ${message}`, { status, details });
+    }
+    return { status, headers, body };
   } catch (error) {
     if (deadline.signal.aborted) cancel(reading.reader); // the deadline won: stop a body still streaming
     if (isLoginError(error)) throw error;
@@ -137,28 +144,47 @@ function cancel(reader: ReadableStreamDefaultReader | undefined): undefined {
 
 /**
  * Runs an openapi-fetch call and returns fetch's Response with its body unread, so that we read
- * it within the size limit (openapi-fetch reads an error body whole with `text()`). The Response
- * openapi-fetch sees is a 204 stand-in, which openapi-fetch 0.17 returns without reading.
+ * it within the size limit (openapi-fetch reads an error body whole with `text()`). Only
+ * openapi-fetch's public API is used: its `fetch` option is handed a function that keeps the real
+ * Response and returns an empty `Response` of its own, which openapi-fetch may read as it likes.
  */
 export async function unreadResponse(call: (fetch: FetchFunction) => Promise<unknown>, fetchFunction: FetchFunction): Promise<Response> {
   let response: Response | undefined;
   await call(async (request) => {
     response = await adoptOnce(fetchFunction(request));
-    return unreadStandIn;
+    return new Response(null, { status: 204 });
   });
-  return response as Response;
+  if (response === undefined) throw new TypeError("openapi-fetch did not call fetch");
+  return response;
 }
 
-const unreadStandIn = { status: 204, ok: true, headers: { get: () => null } } as unknown as Response;
+/**
+ * The most JSON values (members, items and the root) a response body may hold: this client's bound,
+ * not Dintero's. Bytes read are bounded by maxResponseBytes, but what is built from them is not: a
+ * 1 MiB body of 500,000 items that each break the schema costs about a second of validation and
+ * redaction walks on the event loop. Every documented body is a small object; one past this bound
+ * is refused as a contract_violation without being validated or searched.
+ */
+export const maxJsonValues = 10_000;
+
+const tooManyValues: ResponseBody = { type: "not-json" };
 
 /** JSON.parse errors are swallowed here: their messages quote the body, which may hold a token. A
- * `__proto__` member is dropped: copied with Object.assign or a spread, it would set a prototype. */
+ * `__proto__` member is dropped: copied with Object.assign or a spread, it would set a prototype.
+ * Past `maxJsonValues` values the walk stops (the reviver throws) and `tooManyValues` is returned. */
 function parseText(text: string): ResponseBody {
   if (text.trim() === "") return { type: "empty" };
+  let values = 0;
   try {
-    return { type: "json", value: JSON.parse(text, (key, value: unknown) => (key === "__proto__" ? undefined : value)) as unknown };
-  } catch {
-    return { type: "not-json" };
+    return {
+      type: "json",
+      value: JSON.parse(text, (key, value: unknown) => {
+        if (++values > maxJsonValues) throw tooManyValues;
+        return key === "__proto__" ? undefined : value;
+      }) as unknown,
+    };
+  } catch (error) {
+    return error === tooManyValues ? tooManyValues : { type: "not-json" };
   }
 }
 
@@ -197,6 +223,12 @@ export const statusMeanings: Readonly<Record<number, "bad_request" | "unauthoriz
   429: "rate_limited", // RFC 6585 §4 Too Many Requests
 };
 
+/**
+ * The largest `retryAfterSeconds` a LoginError carries (an hour; our own bound, documented in
+ * docs/client.md): a Retry-After of days or 2^53 s is read as "an hour".
+ */
+export const maxRetryAfterSeconds = 3600;
+
 /** The kind of an error status: its meaning, or `server_error` for any 5xx (RFC 9110 §15.6). */
 export function kindOfStatus(status: number): "bad_request" | "unauthorized" | "forbidden" | "rate_limited" | "server_error" | undefined {
   return status >= 500 && status <= 599 ? "server_error" : statusMeanings[status];
@@ -214,8 +246,8 @@ export function readSuccessBody(ex: Exchange, context: ExchangeContext): unknown
   }
   const validator = validatorFor(context, documentedResponse(context.operationId, ex.status));
   if (context.validateResponses && validator) {
-    const problems = check(validator, value);
-    if (problems.length > 0) throw contractViolation(ex, context, problems);
+    const { problems, omitted } = checkBounded(validator, value);
+    if (problems.length > 0) throw contractViolation(ex, context, problems, omitted);
   }
   return value;
 }
@@ -244,12 +276,39 @@ function problemsWithJson(ex: Exchange, what: string): LoginErrorDetail[] | unde
   return undefined;
 }
 
-export function contractViolation(ex: Exchange, context: ExchangeContext, details: LoginErrorDetail[]): LoginError {
+export function contractViolation(ex: Exchange, context: ExchangeContext, details: LoginErrorDetail[], omitted = 0): LoginError {
+  // The first problem, and how many more (LoginError keeps the first few and counts the rest).
+  const more = details.length - 1 + omitted;
   return new LoginError(
     "contract_violation",
-    `${context.operation}: the ${ex.status} response broke the API contract: ${summarize(details)}`,
-    { status: ex.status, requestId: shownServerText(ex, context).requestId, details },
+    `${context.operation}: the ${ex.status} response broke the API contract: ${summarize(details.slice(0, 1))}${more > 0 ? ` (and ${more} more)` : ""}`,
+    { status: ex.status, requestId: shownServerText(ex, context).requestId, details, detailsOmitted: omitted },
   );
+}
+
+/**
+ * At most this many validation errors are turned into details (the rest only counted): a hostile
+ * body of 500,000 failing items must not become 500,000 details. Our own number.
+ */
+const validationErrorsRead = 20;
+
+/**
+ * `check` of src/validation.ts, reading only the first `validationErrorsRead` of the validator's
+ * errors, and releasing the validator's error list (it is shared and would keep them all alive).
+ */
+function checkBounded(validator: Validator, value: unknown): { problems: LoginErrorDetail[]; omitted: number } {
+  let total = 0;
+  const bounded: Validator = (data) => {
+    const valid = validator(data);
+    const errors = validator.errors ?? [];
+    total = errors.length;
+    bounded.errors = errors.length > validationErrorsRead ? errors.slice(0, validationErrorsRead) : errors;
+    validator.errors = null;
+    return valid;
+  };
+  const problems = check(bounded, value);
+  bounded.errors = null;
+  return { problems, omitted: Math.max(0, total - validationErrorsRead) };
 }
 
 /**
@@ -282,8 +341,9 @@ export function failureToError(ex: Exchange, context: ExchangeContext): LoginErr
   const value = ex.body.type === "json" ? ex.body.value : undefined;
   if (context.validateResponses && documented.mediaTypes.some(isJsonMediaType)) {
     const validator = validatorFor(context, documented);
-    const problems = problemsWithJson(ex, "error") ?? (validator ? check(validator, value) : []);
-    if (problems.length > 0) return contractViolation(ex, context, problems);
+    const notJson = problemsWithJson(ex, "error");
+    const { problems, omitted } = notJson ? { problems: notJson, omitted: 0 } : validator ? checkBounded(validator, value) : { problems: [], omitted: 0 };
+    if (problems.length > 0) return contractViolation(ex, context, problems, omitted);
   }
   const init = { status, code, requestId };
   const refusal = context.bearerAuth ? refusalOf(ex) : undefined;
@@ -308,7 +368,10 @@ export function failureToError(ex: Exchange, context: ExchangeContext): LoginErr
     }
     case "rate_limited": {
       // Read where the spec documents it (RFC 9110 §10.2.3 grammar).
-      const retryAfterSeconds = documented.headers.includes("retry-after") ? parseRetryAfter(ex.headers.get("retry-after")) : undefined;
+      const parsed = documented.headers.includes("retry-after") ? parseRetryAfter(ex.headers.get("retry-after")) : undefined;
+      // Clamped here, where the field is produced: a server cannot make a caller wait (or a
+      // timer overflow) past `maxRetryAfterSeconds`.
+      const retryAfterSeconds = parsed === undefined ? undefined : Math.min(parsed, maxRetryAfterSeconds);
       const wait = retryAfterSeconds === undefined ? "" : `; retry after ${retryAfterSeconds} s`;
       return new LoginError(kind, `${context.operation} was rate limited (${status})${wait}${suffix}`, {
         ...init,
@@ -412,34 +475,18 @@ function readString(value: unknown, key: string): string | undefined {
 }
 
 /**
- * Per-request `Request` and `fetch` options for openapi-fetch that send a JSON body as the string
- * it already is. openapi-fetch builds a `Request` and calls `fetch(request)`; a Request holding a
- * body costs a ReadableStream that undici then streams, and one that follows a signal costs
- * listeners and weak references: together about 15% of a loopback login (bench/, "client
- * overhead"). So the Request openapi-fetch builds carries neither, and when that very Request
- * reaches fetch, the platform fetch gets its URL, method, headers and redirect mode with the
- * serialised string and `signal`. Any other Request is sent as it is. Used only for login(), on a
- * client without middleware, and only with the platform fetch: a custom `fetch` option gets the
- * Request it was promised.
+ * A `fetch` for openapi-fetch's `fetch` option that sends a JSON body as the string it already
+ * is. openapi-fetch builds a `Request` and calls `fetch(request)`; when that Request reaches the
+ * platform fetch as it is, undici streams its body (a ReadableStream) and follows its signal
+ * (listeners and weak references): together about 15% of a loopback login (bench/, "client
+ * overhead"). So the platform fetch gets the Request's URL, method, headers and redirect mode with
+ * the serialised string and `signal` instead. openapi-fetch is not given the signal: the deadline
+ * is this function's. Used only for login(), and only with the platform fetch: a custom `fetch`
+ * option gets the Request it was promised, following the deadline's signal.
  */
-export function sendJsonAsString(
-  serialized: string,
-  signal: AbortSignal,
-): { Request: typeof Request; fetch: (request: Request) => Promise<Response> } {
-  let built: Request | undefined;
-  function BodylessRequest(input: RequestInfo | URL, init: RequestInit = {}): Request {
-    const { body: _body, signal: _signal, ...rest } = init;
-    built = new Request(input, rest);
-    return built;
-  }
-  // openapi-fetch checks what middleware returns with `instanceof` this constructor.
-  BodylessRequest.prototype = Request.prototype;
-  return {
-    Request: BodylessRequest as unknown as typeof Request,
-    fetch(request: Request) {
-      if (request !== built) return fetch(request);
-      const { url, method, headers, redirect } = request;
-      return fetch(url, { method, headers, body: serialized, signal, redirect });
-    },
+export function sendJsonAsString(serialized: string, signal: AbortSignal): (request: Request) => Promise<Response> {
+  return (request) => {
+    const { url, method, headers, redirect } = request;
+    return fetch(url, { method, headers, body: serialized, signal, redirect });
   };
 }

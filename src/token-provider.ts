@@ -5,9 +5,9 @@ import type { Client } from "openapi-fetch";
 import type { components, paths } from "../generated/schema.js";
 import { validateAccessToken, validateError, validateMfaError } from "../generated/client-validators.js";
 import { encodeBasicCredentials } from "../lib/basic-auth.ts";
-import { bearerRule, isUsableBearer, operation, type BearerSource } from "./bearer.ts";
+import { operation, unusableTokenProblems, type BearerSource } from "./bearer.ts";
 import { raceAbort } from "./deadline.ts";
-import { isLoginError, LoginError, sanitizeCause, type LoginErrorDetail } from "./errors.ts";
+import { copyLoginError, isLoginError, LoginError, sanitizeCause } from "./errors.ts";
 import {
   contractViolation,
   exchange,
@@ -55,7 +55,7 @@ export const tokenSchemaValidators = { AccessToken: validateAccessToken, Error: 
 
 /**
  * One attempt at `POST /accounts/{oid}/auth/token` with HTTP Basic client credentials, for the
- * login's account (`oid` = `aid`); `signal` cancels it (nobody waits for it any more).
+ * login's account (`oid` = `aid`), under its own deadline (`timeoutMs`); `signal`, if given, ends it early.
  */
 export async function fetchClientToken(options: ClientTokenRequestOptions, signal?: AbortSignal): Promise<AccessToken> {
   const { tokenClient, accountId, audience, credentials, limits } = options;
@@ -86,13 +86,7 @@ export async function fetchClientToken(options: ClientTokenRequestOptions, signa
     throw failureToError(ex, { ...context, validateResponses: options.validateResponses });
   }
   const token = readSuccessBody(ex, context) as AccessToken;
-  const problems: LoginErrorDetail[] = [];
-  if (!isUsableBearer(token.access_token)) problems.push({ pointer: "/access_token", rule: "b64token", message: bearerRule });
-  // This project's rule, not Dintero's (Dintero sets no minimum on expires_in; see openapi/SOURCES.md):
-  // a bearer whose lifetime is not positive has expired on arrival and cannot authenticate the login.
-  if (!(token.expires_in > 0)) {
-    problems.push({ pointer: "/expires_in", rule: "positive_lifetime", message: "must be greater than 0 (this client's rule: the token would have expired on arrival)" });
-  }
+  const problems = unusableTokenProblems(token);
   if (problems.length > 0) throw contractViolation(ex, context, problems);
   return token;
 }
@@ -136,21 +130,27 @@ export const forcedRefreshBudget = { unsignedMs: 30_000 } as const;
 /**
  * Client-credentials bearer. One token request at a time however many callers wait (single
  * flight); the token is reused until half of `expires_in` has passed since it was requested,
- * as Dintero's own SDK does; a failed request is not cached. If the refresh fails while the
- * cached bearer is still valid (up to its expiry less a margin: the smaller of 60 s and a tenth
- * of its lifetime), the callers that waited for it get the cached bearer, and so do later callers
- * until a backoff has passed (1 s, doubling to 30 s, or the endpoint's Retry-After): a token outage
- * does not fail logins until the bearer itself runs out, and is not hammered once per login.
+ * as Dintero's own SDK does; a failed request is not cached. From then until it is no longer
+ * valid (its expiry less a margin: the smaller of 60 s and a tenth of its lifetime), callers get
+ * the cached bearer at once while a refresh runs in the background: a login never waits on the
+ * token endpoint while a valid bearer is cached. A failed refresh backs off (1 s, doubling to 30 s,
+ * or the endpoint's Retry-After) before the next is tried: a token outage does not fail logins
+ * until the bearer itself runs out, and is not hammered once per login.
+ *
+ * A token request is never cancelled by its callers: it runs under its own deadline (`timeoutMs`
+ * of each attempt) and its result is cached or recorded as a failure whoever still waits for it.
+ * Callers that give up (abort, deadline) only stop waiting; a caller aborting cannot start another
+ * request, so an abort storm costs no more token requests than patient callers would.
  */
 export function clientCredentialsBearer(
-  requestToken: (signal: AbortSignal) => Promise<AccessToken>,
+  requestToken: () => Promise<AccessToken>,
   retry: TokenRetryPolicy = defaultTokenRetryPolicy,
   now: () => number = elapsedClock(),
 ): BearerSource {
   /** `signed`: obtained because the server said the bearer before it was invalid. */
   let cached: { bearer: string; refreshAt: number; usableUntil: number; obtainedAt: number; signed: boolean } | undefined;
-  /** The refresh under way, and how many callers wait for it: when the last gives up, it is cancelled. */
-  let inflight: { promise: Promise<string>; controller: AbortController; waiters: number } | undefined;
+  /** The refresh under way, and how many callers wait for it (its backoff timer holds the process only while someone does). */
+  let inflight: Refresh | undefined;
   /** When a refusal last forced a refresh (any evidence), and whether the next refresh answers a sign. */
   let lastForcedAt = -Infinity;
   let nextIsSigned = false;
@@ -161,71 +161,67 @@ export function clientCredentialsBearer(
   let retryRefreshAt = -Infinity;
   let failedRefreshes = 0;
 
-  function startRefresh(): NonNullable<typeof inflight> {
-    const controller = new AbortController();
-    const entry = { controller, waiters: 0, promise: refresh(controller.signal) };
-    entry.promise = entry.promise.finally(() => {
-      if (inflight === entry) inflight = undefined;
-    });
-    return entry;
-  }
-
-  function refresh(signal: AbortSignal): Promise<string> {
+  function startRefresh(): Refresh {
     const requestedAt = now();
     const signed = nextIsSigned;
     nextIsSigned = false;
-    return withRetries(() => requestToken(signal), retry, signal).then(
-      (token) => {
-        const lifetimeMs = token.expires_in * 1000;
-        const marginMs = Math.min(60_000, lifetimeMs / 10);
-        cached = {
-          bearer: token.access_token,
-          refreshAt: requestedAt + lifetimeMs / 2,
-          usableUntil: requestedAt + lifetimeMs - marginMs,
-          obtainedAt: requestedAt,
-          signed,
-        };
-        failedRefreshes = 0;
-        retryRefreshAt = -Infinity;
-        return token.access_token;
-      },
-      (error: unknown) => {
-        if (!signal.aborted) {
+    const entry: Refresh = { waiters: 0, timer: undefined, promise: Promise.resolve("") };
+    entry.promise = withRetries(requestToken, retry, undefined, (timer) => {
+      entry.timer = timer;
+      holdProcess(timer, entry.waiters > 0);
+    })
+      .then(
+        (token) => {
+          const lifetimeMs = token.expires_in * 1000;
+          const marginMs = Math.min(60_000, lifetimeMs / 10);
+          cached = {
+            bearer: token.access_token,
+            refreshAt: requestedAt + lifetimeMs / 2,
+            usableUntil: requestedAt + lifetimeMs - marginMs,
+            obtainedAt: requestedAt,
+            signed,
+          };
+          failedRefreshes = 0;
+          retryRefreshAt = -Infinity;
+          return token.access_token;
+        },
+        (error: unknown) => {
           // 1 s, doubling to 30 s, or the token endpoint's Retry-After if longer (our numbers).
           const backoffMs = Math.min(30_000, 1000 * 2 ** failedRefreshes++);
           const askedMs = isLoginError(error) && error.retryAfterSeconds !== undefined ? error.retryAfterSeconds * 1000 : 0;
           retryRefreshAt = now() + Math.max(backoffMs, askedMs);
-        }
-        throw clientTokenFailed(error);
-      },
-    );
+          throw clientTokenFailed(error);
+        },
+      )
+      .finally(() => {
+        if (inflight === entry) inflight = undefined;
+      });
+    // A background refresh may have nobody waiting for it when it fails.
+    entry.promise.catch(() => undefined);
+    return entry;
   }
 
   return {
     get(signal) {
       const current = cached;
       const at = now();
-      // Fresh, or stale but usable while a failed refresh backs off.
-      if (current && (at < current.refreshAt || (at < retryRefreshAt && at < current.usableUntil))) {
+      if (current && at < current.usableUntil) {
+        // Due for refresh (half-life passed, or a refusal forced it): refreshed in the background,
+        // unless a failed refresh backs off; the caller gets the cached bearer now either way.
+        if (at >= current.refreshAt && !inflight && at >= retryRefreshAt) inflight = startRefresh();
         return raceAbort(operation, Promise.resolve(current.bearer), signal);
       }
+      // No valid bearer: wait for the refresh (started by the first caller to need it).
       const entry = (inflight ??= startRefresh());
-      entry.waiters++;
-      // Stale but still valid: a failed refresh falls back to it (unless the server rejected it meanwhile).
-      const result = current
-        ? entry.promise.catch((error: unknown) => {
-            if (cached === current && now() < current.usableUntil) return current.bearer;
-            throw error;
-          })
-        : entry.promise;
-      // Each caller may give up waiting; the shared request carries on for the others. When the
-      // last one gives up, nobody needs it: it is cancelled, its backoff timer cleared, and no
-      // retry is sent (nor does a timer keep the process alive).
+      if (entry.waiters++ === 0) holdProcess(entry.timer, true);
+      // Each caller gets its own error object: one shared instance would carry one caller's
+      // changes (or log fields) into another's.
+      const result = entry.promise.catch((error: unknown) => {
+        throw copyLoginError(error);
+      });
+      // A caller that gives up stops waiting; the shared request carries on under its own deadline.
       return raceAbort(operation, result, signal).finally(() => {
-        if (--entry.waiters === 0 && inflight === entry) {
-          inflight = undefined;
-          entry.controller.abort();
-        }
+        if (--entry.waiters === 0) holdProcess(entry.timer, false);
       });
     },
     /**
@@ -233,8 +229,9 @@ export function clientCredentialsBearer(
      * another and never falls back to it; unless the server also rejected the bearer that an
      * earlier sign fetched, within `unsignedMs` of fetching it (a server that rejects every bearer
      * would otherwise cost a token request per login). `suspect` (no sign either way) makes the
-     * bearer due for refresh, at most once per `unsignedMs` for all refusals together; it stays
-     * the fallback should that refresh fail. A refusal of a bearer already replaced changes nothing.
+     * bearer due for refresh, at most once per `unsignedMs` for all refusals together; it is still
+     * served while that refresh runs, and stays the fallback should it fail. A refusal of a bearer
+     * already replaced changes nothing.
      */
     invalidate(bearer, evidence) {
       const current = cached;
@@ -251,8 +248,30 @@ export function clientCredentialsBearer(
         cached = undefined;
         nextIsSigned = true;
       } else cached = { ...current, refreshAt: at };
+      // Forced (within the budget above): started now, not held back by an earlier failure's
+      // backoff, so the replacement is usually ready before the next login asks.
+      retryRefreshAt = -Infinity;
+      if (!inflight) inflight = startRefresh();
     },
   };
+}
+
+interface Refresh {
+  promise: Promise<string>;
+  waiters: number;
+  /** The backoff timer between attempts, if one is running. */
+  timer: ReturnType<typeof setTimeout> | undefined;
+}
+
+/**
+ * A backoff timer keeps a Node process alive only while a caller waits for it: a refresh that
+ * serves nobody (a background refresh, or one whose callers gave up) must not hold a CLI open.
+ */
+function holdProcess(timer: ReturnType<typeof setTimeout> | undefined, hold: boolean): void {
+  const handle = timer as { ref?: () => void; unref?: () => void } | undefined;
+  if (typeof handle !== "object" || handle === null) return; // browsers: a number
+  if (hold) handle.ref?.();
+  else handle.unref?.();
 }
 
 function clientTokenFailed(error: unknown): LoginError {
@@ -273,14 +292,19 @@ function clientTokenFailed(error: unknown): LoginError {
  * Retries 429 (waiting `Retry-After`, capped), 503 and network errors, with exponential backoff.
  * Once `signal` aborts, no attempt is started and the backoff timer is cleared.
  */
-export async function withRetries<T>(attempt: () => Promise<T>, policy: TokenRetryPolicy, signal?: AbortSignal): Promise<T> {
+export async function withRetries<T>(
+  attempt: () => Promise<T>,
+  policy: TokenRetryPolicy,
+  signal?: AbortSignal,
+  onTimer?: (timer: ReturnType<typeof setTimeout>) => void,
+): Promise<T> {
   const maxAttempts = Math.min(Math.max(1, Math.floor(policy.maxAttempts)), 3);
   for (let n = 1; ; n++) {
     try {
       return await attempt();
     } catch (error) {
       if (n >= maxAttempts || !isRetryable(error) || signal?.aborted) throw error;
-      await sleep(retryDelayMs(error as LoginError, n, policy), signal);
+      await sleep(retryDelayMs(error as LoginError, n, policy), signal, onTimer);
       if (signal?.aborted) throw error;
     }
   }
@@ -298,7 +322,7 @@ function retryDelayMs(error: LoginError, attempt: number, policy: TokenRetryPoli
 }
 
 /** Resolves after `ms`, or as soon as `signal` aborts (and then the timer is cleared). */
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+function sleep(ms: number, signal?: AbortSignal, onTimer?: (timer: ReturnType<typeof setTimeout>) => void): Promise<void> {
   return new Promise((resolve) => {
     const done = () => {
       clearTimeout(timer);
@@ -306,6 +330,7 @@ function sleep(ms: number, signal?: AbortSignal): Promise<void> {
       resolve();
     };
     const timer = setTimeout(done, ms);
+    onTimer?.(timer);
     signal?.addEventListener("abort", done, { once: true });
   });
 }

@@ -1,7 +1,7 @@
 // The token quota is not the attacker's to spend: a refused customer keeps the cached bearer, a
 // bearer the server rejects is replaced, and a refusal that says neither forces a bounded refresh.
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { createLoginClient, type LoginClientOptions } from "../src/index.ts";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { createLoginClient, type LoginClientOptions, type LoginError } from "../src/index.ts";
 import { bearerChallengeErrors, readRefusal } from "../src/refusal.ts";
 import { clientCredentialsBearer, forcedRefreshBudget } from "../src/token-provider.ts";
 import { delay, errorBody, sendJson, startLoginServer, type LoginServer } from "./helpers/login-server.ts";
@@ -37,6 +37,8 @@ function client(options: Partial<LoginClientOptions> = {}) {
 }
 
 const settle = (promise: Promise<unknown>) => promise.then(() => "ok", (error: { kind?: string }) => error.kind);
+/** Lets promises already settled run their callbacks (no time passes on any clock). */
+const settled = () => new Promise((resolve) => setImmediate(resolve));
 
 describe("a refusal that does not say whose credentials failed", () => {
   for (const status of [401, 403]) {
@@ -52,14 +54,16 @@ describe("a refusal that does not say whose credentials failed", () => {
     });
   }
 
-  it("a bearer revoked without a sign is replaced at the next login (no refresh was forced lately)", async () => {
+  it("a bearer revoked without a sign is replaced as soon as the refresh the refusal started returns (no refresh was forced lately)", async () => {
     const c = client();
     await c.login(good);
     server.revokeAll();
     expect(await settle(c.login(good))).toBe("unauthorized");
-    await expect(c.login(good)).resolves.toMatchObject({ token_type: "Bearer" });
+    // The refusal started the refresh at once; logins meanwhile keep the cached bearer (they never wait on the token endpoint).
+    await vi.waitFor(() => expect(server.issued).toEqual(["cc-token-2"]));
+    await vi.waitFor(() => expect(c.login(good)).resolves.toMatchObject({ token_type: "Bearer" }));
     expect(server.tokenRequests()).toHaveLength(2);
-    expect(server.loginRequests().map((r) => r.headers.authorization)).toEqual(["Bearer cc-token-1", "Bearer cc-token-1", "Bearer cc-token-2"]);
+    expect(server.loginRequests().at(-1)?.headers.authorization).toBe("Bearer cc-token-2");
   });
 
   it("the refreshed bearer is single-flight: 200 concurrent logins after a wrong password make one token request", async () => {
@@ -183,12 +187,15 @@ describe("the refresh budget over time (an injected clock)", () => {
     const { source, advance, minted } = harness();
     expect(await source.get()).toBe("t1");
     source.invalidate("t1", "suspect");
+    await settled();
     expect(await source.get()).toBe("t2");
     advance(forcedRefreshBudget.unsignedMs - 1);
     source.invalidate("t2", "suspect");
+    await settled();
     expect(await source.get()).toBe("t2");
     advance(1);
     source.invalidate("t2", "suspect");
+    await settled();
     expect(await source.get()).toBe("t3");
     expect(minted()).toBe(3);
   });
@@ -237,4 +244,90 @@ describe("reading the signs", () => {
     expect(readRefusal(headers(), "__proto__")).toEqual({ refused: "unknown", evidence: "suspect" });
     expect(readRefusal(headers("Bearer"), undefined)).toEqual({ refused: "unknown", evidence: "suspect" });
   });
+});
+
+describe("a slow, aborted or refused token request costs one request, never an outage (issue 23)", () => {
+  /** A signal its caller aborts after `ms` (a visitor hanging up). */
+  const hangUpAfter = (ms: number) => {
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(), ms);
+    return controller.signal;
+  };
+
+  it("logins that hang up while the bearer is fetched do not cancel the token request: 30 of them cost one", async () => {
+    server.token = async (_req, res) => {
+      await delay(100);
+      sendJson(res, 200, server.issueToken());
+    };
+    const c = client();
+    for (let i = 0; i < 30; i++) expect(await settle(c.login(good, { signal: hangUpAfter(10) }))).toMatch(/^(aborted|ok)$/);
+    await vi.waitFor(() => expect(server.issued).toHaveLength(1));
+    await vi.waitFor(() => expect(c.login(good)).resolves.toMatchObject({ token_type: "Bearer" }));
+    expect(server.tokenRequests()).toHaveLength(1);
+  });
+
+  it("after a wrong password, 50 logins one after another that hang up at 15 ms cost at most one token request", async () => {
+    const c = client();
+    await c.login(good);
+    server.token = async (_req, res) => {
+      await delay(200);
+      sendJson(res, 200, server.issueToken());
+    };
+    expect(await settle(c.login(wrong))).toBe("unauthorized");
+    for (let i = 0; i < 50; i++) expect(await settle(c.login(good, { signal: hangUpAfter(15) }))).toMatch(/^(aborted|ok)$/);
+    expect(server.tokenRequests().length).toBeLessThanOrEqual(2);
+    await expect(c.login(good)).resolves.toMatchObject({ token_type: "Bearer" });
+  });
+
+  it("a token endpoint slower than the logins' deadlines delays no login while a valid bearer is cached", async () => {
+    const c = client();
+    await c.login(good);
+    server.token = async (_req, res) => {
+      await delay(600);
+      sendJson(res, 200, server.issueToken());
+    };
+    expect(await settle(c.login(wrong))).toBe("unauthorized"); // forces a refresh
+    const results = [];
+    for (let i = 0; i < 12; i++) results.push(await settle(c.login(good, { signal: AbortSignal.timeout(150) })));
+    expect(results).toEqual(Array(12).fill("ok"));
+    expect(server.tokenRequests()).toHaveLength(2);
+  });
+
+  it("a forced refresh answered 429 Retry-After: 30 (retried by default, waiting up to 10 s) stalls no login: all meet a 2 s deadline", async () => {
+    const c = createLoginClient({ accountId, auth, baseUrl: server.baseUrl });
+    await c.login(good);
+    server.token = (_req, res) => sendJson(res, 429, errorBody("TOO_MANY_REQUESTS", "slow down"), { "retry-after": "30" });
+    expect(await settle(c.login(wrong))).toBe("unauthorized");
+    const results = [];
+    for (let i = 0; i < 10; i++) results.push(await settle(c.login(good, { signal: AbortSignal.timeout(2000) })));
+    expect(results).toEqual(Array(10).fill("ok"));
+  });
+
+  it("each concurrent caller gets its own error object", async () => {
+    server.token = async (_req, res) => {
+      await delay(30);
+      sendJson(res, 401, errorBody("UNAUTHORIZED", "bad client credentials"));
+    };
+    const c = client();
+    const errors = await Promise.all(Array.from({ length: 3 }, () => c.login(good).then(() => undefined, (e: unknown) => e as LoginError)));
+    expect(errors.map((e) => e?.kind)).toEqual(["client_token_failed", "client_token_failed", "client_token_failed"]);
+    expect(new Set(errors).size).toBe(3);
+    expect(new Set(errors.map((e) => e?.cause)).size).toBe(3);
+    (errors[0] as unknown as { kind: string }).kind = "changed";
+    expect(errors[1]?.kind).toBe("client_token_failed");
+    expect(server.tokenRequests()).toHaveLength(1);
+  });
+
+  for (const status of [431, 413]) {
+    it(`a ${status} to the login (the bearer is too large) replaces the bearer once, not once per login`, async () => {
+      const c = client();
+      await c.login(good);
+      server.login = (_req, res) => sendJson(res, status, errorBody("TOO_LARGE", "header fields too large"));
+      expect(await settle(c.login(good))).not.toBe("ok");
+      await vi.waitFor(() => expect(server.issued).toHaveLength(2));
+      for (let i = 0; i < 5; i++) await settle(c.login(good));
+      expect(server.tokenRequests()).toHaveLength(2);
+      expect(server.loginRequests().at(-1)?.headers.authorization).toBe("Bearer cc-token-2");
+    });
+  }
 });

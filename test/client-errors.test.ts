@@ -2,7 +2,9 @@
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { createLoginClient, LoginError, type LoginClientOptions, type LoginErrorKind } from "../src/index.ts";
+import { inspect } from "node:util";
+import { maxJsonValues } from "../src/http.ts";
+import { createLoginClient, isLoginError, LoginError, type LoginClientOptions, type LoginErrorKind } from "../src/index.ts";
 import { customerToken, delay, errorBody, sendJson, sendRaw, startLoginServer, type LoginServer } from "./helpers/login-server.ts";
 import { loginError } from "./helpers/login-error.ts";
 
@@ -160,7 +162,9 @@ describe("timeouts, aborts and the network", () => {
       sendJson(res, 200, { access_token: "cc-token-slow", token_type: "Bearer", expires_in: 60 });
     };
     const c = client({ auth: { clientId: "id", clientSecret: "fake-client-secret-for-tests" } });
-    const error = await loginError(c.login(email, { signal: AbortSignal.timeout(50) }));
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(), 50);
+    const error = await loginError(c.login(email, { signal: controller.signal }));
     expect(error.kind).toBe("aborted");
     expect(server.loginRequests()).toHaveLength(0);
   });
@@ -256,4 +260,92 @@ describe("client_token_failed", () => {
     expect((error.cause as LoginError).kind).toBe("timeout");
     expect(server.tokenRequests()).toHaveLength(1);
   });
+});
+
+describe("what a hostile server or caller cannot do to an error (issue 23)", () => {
+  it("a 1 MiB 401 body of 480,000 schema breaks is refused unvalidated past maxJsonValues, and the error prints small", async () => {
+    const body = JSON.stringify({ error: { message: "no", errors: Array(480_000).fill(1) } });
+    server.login = (_req, res) => sendRaw(res, 401, body, { "content-type": "application/json" });
+    const error = await loginError(client().login(email));
+    expect(error.kind).toBe("contract_violation");
+    expect(error.details).toEqual([expect.objectContaining({ rule: "maxJsonValues" })]);
+    expect(JSON.stringify(error).length).toBeLessThan(4096);
+    expect(inspect(error).length).toBeLessThan(8192);
+  });
+
+  it(`a body within maxJsonValues (${maxJsonValues}) whose every item breaks the schema: 5 details kept, the rest counted`, async () => {
+    const body = JSON.stringify({ error: { message: "no", errors: Array(maxJsonValues - 10).fill(1) } });
+    server.login = (_req, res) => sendRaw(res, 401, body, { "content-type": "application/json" });
+    const error = await loginError(client().login(email));
+    expect(error.kind).toBe("contract_violation");
+    expect(error.details).toHaveLength(5);
+    expect(error.detailsOmitted).toBe(maxJsonValues - 10 - 5);
+    expect(error.message).toMatch(new RegExp(`\\(and ${maxJsonValues - 10 - 1} more\\)$`));
+    expect(JSON.stringify(error).length).toBeLessThan(4096);
+  });
+
+  it("a LoginError holds and prints a bounded amount whatever it is given", () => {
+    const huge = "p".repeat(1_000_000);
+    const error = new LoginError("contract_violation", huge, { details: Array.from({ length: 10_000 }, () => ({ pointer: huge, rule: huge, message: huge })) });
+    expect(error.details).toHaveLength(5);
+    expect(error.detailsOmitted).toBe(9_995);
+    expect(error.message.length).toBeLessThanOrEqual(1000);
+    expect(JSON.stringify(error).length).toBeLessThan(8192);
+    expect(inspect(error).length).toBeLessThan(16_384);
+  });
+
+  it("a caller's AbortSignal.timeout is a deadline: kind timeout, and JSON.stringify says so", async () => {
+    server.login = async (_req, res) => {
+      await delay(500);
+      sendJson(res, 200, customerToken());
+    };
+    const error = await loginError(client().login(email, { signal: AbortSignal.timeout(50) }));
+    expect(error.kind).toBe("timeout");
+    expect(JSON.parse(JSON.stringify(error))).toMatchObject({ kind: "timeout" });
+  });
+
+  for (const retryAfter of ["9007199254740991", "86400", new Date(Date.now() + 30 * 86_400_000).toUTCString()]) {
+    it(`Retry-After: ${retryAfter} gives retryAfterSeconds of at most an hour`, async () => {
+      server.login = (_req, res) => sendJson(res, 429, errorBody("TOO_MANY_REQUESTS", "slow down"), { "retry-after": retryAfter });
+      const error = await loginError(client().login(email));
+      expect(error.kind).toBe("rate_limited");
+      expect(error.retryAfterSeconds).toBe(3600);
+    });
+  }
+
+  it("isLoginError recognises a LoginError of another copy of the package (the browser build next to the server build)", async () => {
+    const server = (await import("../dist/index.js")) as unknown as typeof import("../src/index.ts");
+    const browser = (await import("../dist/browser.js")) as unknown as typeof import("../src/index.ts");
+    expect(server.LoginError).not.toBe(browser.LoginError);
+    expect(server.isLoginError(new browser.LoginError("network", "x"))).toBe(true);
+    expect(isLoginError(new server.LoginError("network", "x"))).toBe(true);
+    expect(isLoginError(new Error("x"))).toBe(false);
+    expect(isLoginError({ [Symbol.for("dintero-login-kit.LoginError")]: 1 })).toBe(false); // not an Error
+  });
+});
+
+describe("the customer's token is judged by the rules the client's own bearer is (issue 23)", () => {
+  const unusable: [string, Record<string, unknown>][] = [
+    ["an empty access_token", { access_token: "" }],
+    ["an access_token with CR/LF", { access_token: "abc\r\nX-Injected: 1" }],
+    ["expires_in 0", { expires_in: 0 }],
+    ["expires_in -86400", { expires_in: -86400 }],
+    ["expires_in 1e308", { expires_in: 1e308 }],
+  ];
+  for (const validateResponses of [true, false]) {
+    for (const [name, fields] of unusable) {
+      it(`${name} is a contract_violation (validateResponses: ${validateResponses})`, async () => {
+        server.login = (_req, res) => sendJson(res, 200, customerToken(fields));
+        const error = await loginError(client({ validateResponses }).login(email));
+        expect(error.kind).toBe("contract_violation");
+      });
+    }
+    for (const body of ["null", '"a string"', JSON.stringify(errorBody("X", "an error body"))]) {
+      it(`a 200 whose body is ${body.slice(0, 12)} is a contract_violation (validateResponses: ${validateResponses})`, async () => {
+        server.login = (_req, res) => sendRaw(res, 200, body, { "content-type": "application/json" });
+        const error = await loginError(client({ validateResponses }).login(email));
+        expect(error.kind).toBe("contract_violation");
+      });
+    }
+  }
 });

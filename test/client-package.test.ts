@@ -14,6 +14,10 @@ import { startFakeDintero, type RunningFakeDintero } from "../testing/index.ts";
 import { sendJson, startLoginServer, type LoginServer } from "./helpers/login-server.ts";
 
 const run = promisify(execFile);
+/** The oldest TypeScript the packed types compile with, skipLibCheck off (README.md, Install): 5.3 fails in openapi-fetch's types. */
+const minimumTypeScript = "5.4.5";
+/** The newest TypeScript release when this was last checked. */
+const newestTypeScript = "7.0.2";
 const root = path.resolve(import.meta.dirname, "..");
 const npm = process.platform === "win32" ? "npm.cmd" : "npm";
 
@@ -78,7 +82,7 @@ describe("npm pack", () => {
     const [dry] = JSON.parse(stdout.slice(stdout.indexOf("["))) as { files: { path: string }[] }[];
     expect(dry!.files.map((f) => f.path).sort()).toEqual(packedFiles);
     for (const file of packedFiles) {
-      expect(file).toMatch(/^(dist\/(testing\/)?[\w-]+\.(js|d\.ts)|dist\/lib\/[\w-]+\.d\.ts|generated\/(schema|validators|client-responses)\.d\.ts|package\.json|README\.md|LICENSE)$/);
+      expect(file).toMatch(/^(dist\/(testing\/)?[\w-]+\.(js|d\.ts)|dist\/require\.cjs|dist\/lib\/[\w-]+\.d\.ts|generated\/(schema|validators|client-responses)\.d\.ts|package\.json|README\.md|LICENSE)$/);
     }
     expect(packedFiles).toContain("dist/index.js");
     expect(packedFiles).toContain("dist/index.d.ts");
@@ -99,6 +103,8 @@ describe("npm pack", () => {
         "edge-light": "./dist/index.js",
         browser: "./dist/browser.js",
         import: "./dist/index.js",
+        // require() gets a clear "ES modules only" error instead of Node's ERR_PACKAGE_PATH_NOT_EXPORTED.
+        require: "./dist/require.cjs",
       },
       // The fake for consumers' tests: Node only (node:http, node:crypto), its own bundle.
       "./testing": { types: "./dist/testing/index.d.ts", node: "./dist/testing.js" },
@@ -200,6 +206,8 @@ describe("the built package", () => {
       import { createLoginClient, LoginError, type AccessToken, type LoginClient, type LoginCredentials } from "dintero-login-kit";
       import { createFakeDintero, startFakeDintero, type FakeDintero, type RunningFakeDintero } from "dintero-login-kit/testing";
       const client: LoginClient = createLoginClient({ accountId: "T12345678", auth: { accessToken: async () => "bearer" } });
+      // @ts-expect-error client credentials and a bearer at once
+      createLoginClient({ accountId: "T12345678", auth: { clientId: "id", clientSecret: "secret", accessToken: "bearer" } });
       const ok: Promise<AccessToken> = client.login({ type: "customer", email: "a@example.com", password: "pw12" });
       const pin: LoginCredentials = { type: "customer", ident_type: "phone_number", ident: "+4799999999", password: "1234" };
       // @ts-expect-error neither email nor ident
@@ -217,11 +225,28 @@ describe("the built package", () => {
       void ok; void pin; void none; void withFake;
     `;
     await writeFile(path.join(consumer, "consumer.ts"), source);
-    const tsc = path.join(root, "node_modules", "typescript", "bin", "tsc");
     const compilerOptions = { strict: true, noEmit: true, module: "nodenext", moduleResolution: "nodenext", target: "es2022", lib: ["es2022", "dom"], types: [], skipLibCheck: false };
     await writeFile(path.join(consumer, "tsconfig.json"), JSON.stringify({ compilerOptions, files: ["consumer.ts"] }));
-    const result = await run(process.execPath, [tsc, "-p", "tsconfig.json"], { cwd: consumer }).catch((e: { stdout: string }) => e);
-    expect((result as { stdout: string }).stdout).toBe("");
+    // This project's TypeScript, the minimum README.md states, and the newest release (installed
+    // beside the consumer, not in this project: their `tsc` bins would collide).
+    const compilers = [path.join(root, "node_modules", "typescript", "bin", "tsc")];
+    for (const version of [minimumTypeScript, newestTypeScript]) {
+      const dir = path.join(scratch, `typescript-${version}`);
+      await mkdir(dir, { recursive: true });
+      await writeFile(path.join(dir, "package.json"), "{}");
+      await run(npm, ["install", "--prefer-offline", "--no-audit", "--no-fund", "--no-save", `typescript@${version}`], { cwd: dir });
+      compilers.push(path.join(dir, "node_modules", ".bin", "tsc"));
+    }
+    for (const tsc of compilers) {
+      const result = await run(tsc.endsWith(".bin/tsc") ? tsc : process.execPath, tsc.endsWith(".bin/tsc") ? ["-p", "tsconfig.json"] : [tsc, "-p", "tsconfig.json"], { cwd: consumer }).catch((e: { stdout: string }) => e);
+      const { stdout: version } = await run(tsc.endsWith(".bin/tsc") ? tsc : process.execPath, tsc.endsWith(".bin/tsc") ? ["--version"] : [tsc, "--version"]);
+      expect([version.trim(), (result as { stdout: string }).stdout]).toEqual([version.trim(), ""]);
+    }
+  }, 180_000);
+
+  it("require() gets a clear message: the package is ES modules only", async () => {
+    const result = await run(process.execPath, ["-e", 'require("dintero-login-kit")'], { cwd: consumer }).catch((e: { stderr: string }) => e);
+    expect((result as { stderr: string }).stderr).toMatch(/dintero-login-kit is ES modules only: use `import/);
   });
 });
 

@@ -52,6 +52,13 @@ function echo(status: number, extra: Record<string, unknown> = {}, headers: Reco
 }
 
 /** One scenario per kind (some kinds twice), each producing the error from a real exchange. */
+/** A signal its caller aborts (a cancel, not a deadline) after `ms`. */
+function abortAfter(ms: number): AbortSignal {
+  const controller = new AbortController();
+  setTimeout(() => controller.abort(), ms);
+  return controller.signal;
+}
+
 const scenarios: { kind: LoginErrorKind; name: string; run: () => Promise<unknown> }[] = [
   { kind: "invalid_request", name: "password too long with a bad type", run: () => clientCredentials().login({ ...withPassword, type: "admin", password: `${password}${"x".repeat(300)}` } as unknown as LoginCredentials) },
   { kind: "invalid_request", name: "PIN with a bad ident_type", run: () => clientCredentials().login({ ...withPin, ident_type: pin } as unknown as LoginCredentials) },
@@ -64,7 +71,8 @@ const scenarios: { kind: LoginErrorKind; name: string; run: () => Promise<unknow
   { kind: "server_error", name: "500 echoing everything", run: () => ((server.login = echo(500)), clientCredentials().login(withPassword)) },
   { kind: "server_error", name: "502 HTML page quoting everything", run: () => ((server.login = (_req, res) => sendRaw(res, 502, `<html>${echoed(_req)}</html>`, { "content-type": "text/html" })), clientCredentials().login(withPassword)) },
   { kind: "timeout", name: "a slow login", run: () => ((server.login = async (_req, res) => { await delay(500); sendJson(res, 200, {}); }), clientCredentials({ timeoutMs: 80 }).login(withPassword)) },
-  { kind: "aborted", name: "the caller aborts", run: () => ((server.login = async (_req, res) => { await delay(500); sendJson(res, 200, {}); }), clientCredentials().login(withPassword, { signal: AbortSignal.timeout(50) })) },
+  { kind: "aborted", name: "the caller aborts", run: () => ((server.login = async (_req, res) => { await delay(500); sendJson(res, 200, {}); }), clientCredentials().login(withPassword, { signal: abortAfter(50) })) },
+  { kind: "timeout", name: "the caller's AbortSignal.timeout passes", run: () => ((server.login = async (_req, res) => { await delay(500); sendJson(res, 200, {}); }), clientCredentials().login(withPassword, { signal: AbortSignal.timeout(50) })) },
   { kind: "network", name: "connection dropped mid-body", run: () => ((server.login = (_req, res) => { res.writeHead(200, { "content-length": "900" }); res.write(`{"access_token":"${customerAccess}","refresh_token":"${refreshToken}`); setTimeout(() => res.socket?.destroy(), 20); }), clientCredentials().login(withPassword)) },
   { kind: "contract_violation", name: "truncated JSON with tokens", run: () => ((server.login = (_req, res) => sendRaw(res, 200, `{"access_token":"${customerAccess}","refresh_token":"${refreshToken}","pw":"${password}`, { "content-type": "application/json" })), clientCredentials().login(withPassword)) },
   { kind: "contract_violation", name: "schema-invalid tokens", run: () => ((server.login = (_req, res) => sendJson(res, 200, { access_token: customerAccess, refresh_token: refreshToken, token_type: bearer, expires_in: password })), clientCredentials().login(withPassword)) },

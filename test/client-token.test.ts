@@ -1,5 +1,7 @@
 // The client-credentials bearer: single flight, half-life refresh, refreshed after a 401, retries.
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import createClient from "openapi-fetch";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { clientCredentialsBearer, fetchClientToken } from "../src/token-provider.ts";
 import { createLoginClient, LoginError, type LoginClientOptions } from "../src/index.ts";
 import { delay, errorBody, sendJson, startLoginServer, type LoginServer } from "./helpers/login-server.ts";
 
@@ -29,7 +31,8 @@ describe("single flight", () => {
       await delay(50); // keep the token request in flight while the others queue up
       issueToken(3600)(req, res);
     };
-    const c = client();
+    // A generous deadline: this counts requests; how fast 1,000 logins go is bench 4's question.
+    const c = client({ timeoutMs: 60_000 });
     const results = await Promise.all(Array.from({ length: 1000 }, (_, i) => c.login({ ...email, email: `u${i}@example.com` })));
     expect(results).toHaveLength(1000);
     expect(server.tokenRequests()).toHaveLength(1);
@@ -69,71 +72,80 @@ describe("single flight", () => {
   });
 });
 
-describe("half-life refresh", () => {
-  it("reuses the bearer before half of expires_in has passed, and fetches a new one after", async () => {
-    server.token = issueToken(1); // half-life: 500 ms
-    const c = client();
-    await c.login(email);
-    await c.login(email);
-    expect(server.tokenRequests()).toHaveLength(1);
-    await delay(650);
-    await c.login(email);
-    expect(server.tokenRequests()).toHaveLength(2);
-    expect(server.loginRequests().map((r) => r.headers.authorization)).toEqual([
-      "Bearer cc-token-1",
-      "Bearer cc-token-1",
-      "Bearer cc-token-2",
-    ]);
-  });
+/** The client's bearer cache over real token requests, on a clock the test moves. */
+function cache(expiresIn: number) {
+  let clock = 0;
+  let answered = 0;
+  server.token = issueToken(expiresIn);
+  const settings = { accountId, baseUrl: server.baseUrl, audience: `https://api.dintero.com/v1/accounts/${accountId}`, limits: { timeoutMs: 5000, maxResponseBytes: 1 << 20 }, validateResponses: true };
+  const tokenClient = createClient({ baseUrl: server.baseUrl });
+  const source = clientCredentialsBearer(
+    () => fetchClientToken({ ...settings, tokenClient, fetch: (r) => fetch(r), credentials: auth }).finally(() => answered++),
+    { maxAttempts: 1, baseDelayMs: 0, maxDelayMs: 0 },
+    () => clock,
+  );
+  /** Resolves once `n` token requests have been answered and the cache has taken in the answer. */
+  const answeredAll = async (n: number) => {
+    await vi.waitFor(() => expect(answered).toBe(n));
+    await new Promise((resolve) => setImmediate(resolve));
+  };
+  return { source, advance: (ms: number) => (clock += ms), answeredAll };
+}
 
-  it("the refresh is single-flight too", async () => {
-    server.token = issueToken(1);
-    const c = client();
-    await c.login(email);
-    await delay(650);
-    await Promise.all(Array.from({ length: 50 }, () => c.login(email)));
-    expect(server.tokenRequests()).toHaveLength(2);
-    expect(new Set(server.loginRequests().slice(1).map((r) => r.headers.authorization))).toEqual(new Set(["Bearer cc-token-2"]));
+describe("half-life refresh (an injected clock; the token endpoint is the real one)", () => {
+  it("reuses the bearer before half of expires_in has passed; after, serves it while one refresh runs, then the new one", async () => {
+    const { source, advance } = cache(1); // half-life 500 ms, usable until 900 ms
+    expect(await source.get()).toBe("cc-token-1");
+    advance(499);
+    expect(await source.get()).toBe("cc-token-1");
+    expect(server.tokenRequests()).toHaveLength(1);
+    advance(1);
+    const during = await Promise.all(Array.from({ length: 50 }, () => source.get()));
+    expect(new Set(during)).toEqual(new Set(["cc-token-1"])); // nobody waits on the token endpoint
+    await vi.waitFor(async () => expect(await source.get()).toBe("cc-token-2"));
+    expect(server.tokenRequests()).toHaveLength(2); // single flight
   });
 
   it("a long-lived bearer is not refreshed within its first half", async () => {
-    server.token = issueToken(3600);
-    const c = client();
-    await c.login(email);
-    await delay(650);
-    await c.login(email);
+    const { source, advance } = cache(3600);
+    await source.get();
+    advance(1_799_999);
+    await source.get();
     expect(server.tokenRequests()).toHaveLength(1);
+  });
+
+  it("past its usable end (expiry less the margin) nobody gets the old bearer: callers wait for the new one", async () => {
+    const { source, advance } = cache(10); // usable until 9 s
+    await source.get();
+    advance(9_000);
+    expect(await source.get()).toBe("cc-token-2");
   });
 });
 
 describe("a token outage (refresh fails while the cached bearer is still valid)", () => {
   // expires_in 2 s: refreshed after 1 s (half-life), usable until 1.8 s (margin: min(60 s, 2 s / 10)).
   it("logins keep the cached bearer, the refresh is single-flight and backs off, until the bearer runs out", async () => {
-    server.token = issueToken(2);
-    const c = client({ tokenRetry: { maxAttempts: 1 } });
-    await c.login(email);
+    const { source, advance, answeredAll } = cache(2);
+    await source.get();
     server.token = async (_req, res) => {
       await delay(30);
       sendJson(res, 503, errorBody("UNAVAILABLE", "token service down"));
     };
-    await delay(1050);
-    await Promise.all(Array.from({ length: 20 }, () => c.login(email)));
+    advance(1000);
+    const during = await Promise.all(Array.from({ length: 20 }, () => source.get()));
+    expect(new Set(during)).toEqual(new Set(["cc-token-1"])); // served at once, while the refresh runs
+    await answeredAll(2);
     expect(server.tokenRequests()).toHaveLength(2); // one refresh for 20 concurrent callers
-    for (let i = 0; i < 10; i++) await c.login(email);
+    for (let i = 0; i < 10; i++) expect(await source.get()).toBe("cc-token-1");
     expect(server.tokenRequests()).toHaveLength(2); // the failed refresh backs off 1 s: not once per login
-    expect(new Set(server.loginRequests().map((r) => r.headers.authorization))).toEqual(new Set(["Bearer cc-token-1"]));
-    expect(server.loginRequests()).toHaveLength(31);
 
-    await delay(800); // past expiry less the margin: the refresh is tried again, and the outage now fails logins
-    const error = await c.login(email).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(LoginError);
-    expect((error as LoginError).kind).toBe("client_token_failed");
+    advance(800); // past expiry less the margin: the refresh is tried again, and the outage now fails logins
+    await expect(source.get()).rejects.toMatchObject({ kind: "client_token_failed" });
     expect(server.tokenRequests()).toHaveLength(3);
-    expect(server.loginRequests()).toHaveLength(31);
 
     server.token = issueToken(3600); // the token service is back
-    await c.login(email);
-    expect(server.loginRequests().at(-1)?.headers.authorization).toBe("Bearer cc-token-2");
+    advance(1000); // past the backoff
+    expect(await source.get()).toBe("cc-token-2");
   });
 
   it("a bearer the server rejected (RFC 6750 invalid_token) is not used as a fallback", async () => {
@@ -142,15 +154,15 @@ describe("a token outage (refresh fails while the cached bearer is still valid)"
     await c.login(email);
     server.revokeAll();
     server.login = (_req, res) => sendJson(res, 401, errorBody("UNAUTHORIZED", "revoked"), { "www-authenticate": 'Bearer error="invalid_token"' });
-    await expect(c.login(email)).rejects.toMatchObject({ kind: "bearer_refused" });
     server.token = (_req, res) => sendJson(res, 503, errorBody("UNAVAILABLE", "down"));
+    await expect(c.login(email)).rejects.toMatchObject({ kind: "bearer_refused" });
     await expect(c.login(email)).rejects.toMatchObject({ kind: "client_token_failed" });
     expect(server.loginRequests()).toHaveLength(2);
   });
 });
 
 describe("401 on login (more in client-bearer-economy.test.ts)", () => {
-  it("a first 401 that does not say whose credentials failed refreshes the bearer: the login is sent once, the next call fetches a new bearer", async () => {
+  it("a first 401 that does not say whose credentials failed refreshes the bearer in the background: the login is sent once, later calls use the new bearer", async () => {
     const c = client();
     await c.login(email);
     server.revokeAll(); // revoke cc-token-1
@@ -158,9 +170,9 @@ describe("401 on login (more in client-bearer-economy.test.ts)", () => {
     expect(error).toBeInstanceOf(LoginError);
     expect((error as LoginError).kind).toBe("unauthorized");
     expect(server.loginRequests()).toHaveLength(2); // the rejected login was sent once, not resent
-    expect(server.tokenRequests()).toHaveLength(1);
 
-    await c.login(email);
+    await vi.waitFor(() => expect(server.issued).toEqual(["cc-token-2"]));
+    await vi.waitFor(() => expect(c.login(email)).resolves.toMatchObject({ token_type: "Bearer" }));
     expect(server.tokenRequests()).toHaveLength(2);
     expect(server.loginRequests().at(-1)?.headers.authorization).toBe("Bearer cc-token-2");
   });
