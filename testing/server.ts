@@ -1,24 +1,44 @@
 // startFakeDintero: the same fake on node:http, 127.0.0.1, a free port; `url` ends in /v1. For the
 // conformance suite, browsers and programs in other languages.
-import { createServer, type ServerResponse } from "node:http";
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
-import { createCore, type Plan } from "./fake.ts";
+import { createCore, type Answer, type FakeInternals, type Plan } from "./fake.ts";
 import { facadeOf, fetchOf } from "./fetch.ts";
+import { serverUrl } from "./spec.ts";
 import type { FakeDinteroOptions, RunningFakeDintero } from "./types.ts";
 
 /** Largest request body read (bytes); a larger one is answered as an invalid request. */
 const MAX_BODY_BYTES = 1024 * 1024;
 
+/** Internal: a test that must answer what no correct server sends (broken framing, a hand-written
+ * response) takes the node:http exchange here; `true`: it answered, the fake does not. */
+export type WireOverride = (req: IncomingMessage, res: ServerResponse, body: Buffer) => boolean;
+
+export interface InternalServer {
+  fake: RunningFakeDintero;
+  internals: FakeInternals;
+  /** Wire overrides, tried in order before the fake answers. */
+  wire: WireOverride[];
+  server: import("node:http").Server;
+}
+
 export async function startFakeDintero(options?: FakeDinteroOptions): Promise<RunningFakeDintero> {
+  return (await startFakeServer(options)).fake;
+}
+
+/** The fake on node:http with its internal controls (this project's tests only; not exported by the package). */
+export async function startFakeServer(options?: FakeDinteroOptions, serverOptions: { keepAliveTimeout?: number } = {}): Promise<InternalServer> {
   const core = createCore(options);
+  const wire: WireOverride[] = [];
   const sockets = new Set<Socket>();
   const timers = new Set<NodeJS.Timeout>();
-  const write = (res: ServerResponse, answer: { status: number; headers: Record<string, string>; body: string }) => {
+  const write = (res: ServerResponse, answer: Answer) => {
     if (res.destroyed) return;
-    res.writeHead(answer.status, { ...answer.headers, "content-length": Buffer.byteLength(answer.body) });
-    res.end(answer.body);
+    const bytes = typeof answer.body === "string" ? Buffer.from(answer.body, "utf8") : answer.body;
+    res.writeHead(answer.status, { ...answer.headers, "content-length": bytes.length });
+    res.end(bytes);
   };
-  const server = createServer((req, res) => {
+  const server = createServer(serverOptions, (req, res) => {
     const chunks: Buffer[] = [];
     let size = 0;
     req.on("data", (chunk: Buffer) => {
@@ -27,6 +47,10 @@ export async function startFakeDintero(options?: FakeDinteroOptions): Promise<Ru
     });
     req.on("end", () => {
       const tooLarge = size > MAX_BODY_BYTES;
+      if (wire.length) {
+        const raw = Buffer.concat(chunks);
+        for (const override of wire) if (override(req, res, raw)) return;
+      }
       let plan: Plan;
       try {
         plan = core.answer({
@@ -70,9 +94,10 @@ export async function startFakeDintero(options?: FakeDinteroOptions): Promise<Ru
   });
   const { port } = server.address() as AddressInfo;
   let closing: Promise<void> | undefined;
-  return facadeOf(core, {
+  const fake = facadeOf(core, {
     fetch: fetchOf(core),
-    url: `http://127.0.0.1:${port}/v1`,
+    // the spec's base path (/v1): the only one the fake serves
+    url: `http://127.0.0.1:${port}${new URL(serverUrl).pathname.replace(/\/+$/, "")}`,
     close: () =>
       (closing ??= new Promise<void>((resolve) => {
         for (const timer of timers) clearTimeout(timer);
@@ -81,4 +106,5 @@ export async function startFakeDintero(options?: FakeDinteroOptions): Promise<Ru
         for (const socket of sockets) socket.destroy();
       })),
   });
+  return { fake, internals: core.internals, wire, server };
 }
