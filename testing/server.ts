@@ -22,6 +22,14 @@ export interface InternalServer {
   server: import("node:http").Server;
 }
 
+/** Sends an answer of the fake on a node:http response (Content-Length from its bytes). */
+export function writeAnswer(res: ServerResponse, answer: Answer): void {
+  if (res.destroyed) return;
+  const bytes = typeof answer.body === "string" ? Buffer.from(answer.body, "utf8") : answer.body;
+  res.writeHead(answer.status, { ...answer.headers, "content-length": bytes.length });
+  res.end(bytes);
+}
+
 export async function startFakeDintero(options?: FakeDinteroOptions): Promise<RunningFakeDintero> {
   return (await startFakeServer(options)).fake;
 }
@@ -32,12 +40,7 @@ export async function startFakeServer(options?: FakeDinteroOptions, serverOption
   const wire: WireOverride[] = [];
   const sockets = new Set<Socket>();
   const timers = new Set<NodeJS.Timeout>();
-  const write = (res: ServerResponse, answer: Answer) => {
-    if (res.destroyed) return;
-    const bytes = typeof answer.body === "string" ? Buffer.from(answer.body, "utf8") : answer.body;
-    res.writeHead(answer.status, { ...answer.headers, "content-length": bytes.length });
-    res.end(bytes);
-  };
+  const write = writeAnswer;
   const server = createServer(serverOptions, (req, res) => {
     const chunks: Buffer[] = [];
     let size = 0;
