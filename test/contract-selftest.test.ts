@@ -153,6 +153,13 @@ const ADVISED_BY: Record<AdvisoryBreakage, string> = {
 const PASSES_WITH: Record<Variation, string[]> = {
   // an undocumented property is no finding unless --strict (the correct-server tests below show it is one then)
   undocumented_property: [],
+  rs256_with_kid: [],
+  short_lifetimes: [],
+  json_escapes: [],
+  media_type_capitalised: [],
+  quoted_charset: [],
+  chunked_with_trailers: [],
+  close_delimited: [],
   validates_identity_formats: [],
   // the unknown identity's 400 also differs from the wrong password's 403 (account_enumeration)
   rejects_made_up_identities: ["positive_data_acceptance", "account_enumeration"],
@@ -211,6 +218,15 @@ describe("the correct local server", () => {
     const failures = result.results.filter((r) => r.outcome === "fail");
     expect(failures.every((r) => r.severity === "advisory" && r.findings.every((f) => f.severity === "advisory"))).toBe(true);
     const statusOf = (id: string) => result.exchanges.find((e) => e.caseId === id)?.response?.status;
+    // each control reached the wire: the known-good login's answer shows it
+    const ok = result.exchanges.find((e) => e.caseId === "login.email.known_good")!.response!;
+    // (the RS256 header is checked on the wire below: reports keep only a token's prefix)
+    if (vary === "short_lifetimes") expect((JSON.parse(ok.bodyText) as { expires_in: number }).expires_in).toBe(60);
+    if (vary === "json_escapes") expect(ok.bodyText).toContain("\\u0074\\u006f\\u006b\\u0065\\u006e\\u005f\\u0074\\u0079\\u0070\\u0065"); // token_type
+    if (vary === "media_type_capitalised") expect(ok.headers["content-type"]).toBe("Application/JSON; charset=UTF-8");
+    if (vary === "quoted_charset") expect(ok.headers["content-type"]).toBe('application/json; charset="utf-8"');
+    if (vary === "chunked_with_trailers") expect([ok.headers["transfer-encoding"], ok.headers.trailer, ok.headers["content-length"]]).toEqual(["chunked", "x-selftest-trailer", undefined]);
+    if (vary === "close_delimited") expect([ok.headers.connection, ok.headers["content-length"], ok.headers["transfer-encoding"]]).toEqual(["close", undefined, undefined]);
     if (vary === "auth_400_for_malformed") {
       expect(["login.auth.empty_bearer", "login.auth.malformed", "login.auth.wrong_scheme", "login.auth.forged_jwt"].map(statusOf)).toEqual([400, 400, 400, 401]);
     }
@@ -230,6 +246,21 @@ describe("the correct local server", () => {
       const found = failures.filter((r) => r.check === "positive_data_acceptance").flatMap((r) => r.findings.map((f) => f.message));
       expect(found.some((m) => /only unusual values are made-up identities/.test(m))).toBe(true);
       expect(found.some((m) => /so was login\.generated\.valid\.control\.\w+/.test(m))).toBe(true);
+    }
+  });
+
+  it("the RS256 control issues RS256 JWTs with a kid, and its server accepts them", async () => {
+    const own = await startContractServer({ vary: "rs256_with_kid" });
+    try {
+      const o = own.options;
+      const audience = `https://api.dintero.com/v1/accounts/${o.accountId}`;
+      const res = await fetch(`${own.baseUrl}/accounts/${o.accountId}/auth/token`, { method: "POST", headers: { authorization: `Basic ${Buffer.from(`${o.clientId}:${o.clientSecret}`).toString("base64")}`, "content-type": "application/json" }, body: JSON.stringify({ grant_type: "client_credentials", audience }) });
+      const { access_token: bearer } = (await res.json()) as { access_token: string };
+      expect(JSON.parse(Buffer.from(bearer.split(".")[0]!, "base64url").toString())).toEqual({ alg: "RS256", typ: "JWT", kid: "selftest-key-1" });
+      const login = await fetch(`${own.baseUrl}/accounts/${o.accountId}/customers/login`, { method: "POST", headers: { authorization: `Bearer ${bearer}`, "content-type": "application/json" }, body: JSON.stringify({ audience, type: "customer", email: o.email, password: o.password }) });
+      expect(login.status).toBe(200);
+    } finally {
+      await own.close();
     }
   });
 

@@ -35,6 +35,9 @@ export interface Answer {
   headers: Record<string, string | string[]>;
   /** text is sent as UTF-8; bytes as they are (only overrides send bytes) */
   body: string | Uint8Array;
+  /** How node:http frames the body (only overrides choose): with Content-Length (the default), chunked
+   * with these trailer fields, or delimited by closing the connection. The Fetch transport ignores it. */
+  framing?: { trailers: Record<string, string> } | "close";
 }
 
 /** What to do with a request: answer after `delayMs`, or (answer null) never answer. */

@@ -1,6 +1,6 @@
 // startFakeDintero: the same fake on node:http, 127.0.0.1, a free port; `url` ends in /v1. For the
 // conformance suite, browsers and programs in other languages.
-import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import { createServer, STATUS_CODES, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
 import { createCore, type Answer, type FakeInternals, type Plan } from "./fake.ts";
 import { facadeOf, fetchOf } from "./fetch.ts";
@@ -26,6 +26,21 @@ export interface InternalServer {
 export function writeAnswer(res: ServerResponse, answer: Answer): void {
   if (res.destroyed) return;
   const bytes = typeof answer.body === "string" ? Buffer.from(answer.body, "utf8") : answer.body;
+  if (answer.framing === "close") {
+    // RFC 9112 §6.3: no Content-Length, no chunking: the body ends when the connection closes.
+    const lines = Object.entries(answer.headers).flatMap(([name, value]) => (Array.isArray(value) ? value : [value]).map((v) => `${name}: ${v}\r\n`));
+    const head = `HTTP/1.1 ${answer.status} ${STATUS_CODES[answer.status] ?? ""}\r\n${lines.join("")}connection: close\r\n\r\n`;
+    res.socket?.end(Buffer.concat([Buffer.from(head, "latin1"), Buffer.from(bytes)]));
+    return;
+  }
+  if (answer.framing?.trailers) {
+    // RFC 9112 §7.1.2: chunked, with the trailer fields announced in Trailer.
+    res.writeHead(answer.status, { ...answer.headers, trailer: Object.keys(answer.framing.trailers).join(", ") });
+    res.write(bytes);
+    res.addTrailers(answer.framing.trailers);
+    res.end();
+    return;
+  }
   res.writeHead(answer.status, { ...answer.headers, "content-length": bytes.length });
   res.end(bytes);
 }

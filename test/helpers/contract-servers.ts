@@ -2,7 +2,7 @@
 // internal overrides (testing/overrides.ts). A breakage is one small override that breaks exactly one
 // rule, to prove that one check fails on it; a variation is a correct but unusual answer the suite
 // must pass. The fake unbent is the reference: it passes the suite at its strictest.
-import { createHmac, randomBytes } from "node:crypto";
+import { createHmac, generateKeyPairSync, randomBytes, sign, type KeyObject } from "node:crypto";
 import { validateAccountId } from "../../generated/validators.js";
 import type { Answer } from "../../testing/fake.ts";
 import type { BearerRecord, Override, OverrideContext } from "../../testing/overrides.ts";
@@ -84,6 +84,13 @@ export type Breakage = keyof typeof BREAKAGES;
  * and must pass at --fail-on contract (some are reported as advisory findings). */
 export const VARIATIONS = {
   undocumented_property: "token responses carry a property the spec does not document, x_conformance_selftest_extra (a name no spec would add)",
+  rs256_with_kid: "access tokens are RS256 JWTs with a kid in their header (Dintero's own kind), verified by the server that issued them",
+  short_lifetimes: "tokens live 60 s (expires_in 60, exp - iat 60)",
+  json_escapes: "every character of every JSON string (keys included) is written as a \\uXXXX escape, and / as \\/ (RFC 8259 §7 allows both)",
+  media_type_capitalised: "responses say Content-Type: Application/JSON; charset=UTF-8 (media types and charset names are case-insensitive, RFC 9110 §8.3.1)",
+  quoted_charset: "responses say Content-Type: application/json; charset=\"utf-8\" (a quoted parameter value, RFC 9110 §5.6.6)",
+  chunked_with_trailers: "every body is sent chunked, with a trailer field (RFC 9112 §7.1.2)",
+  close_delimited: "every body is delimited by closing the connection, without Content-Length or chunking (RFC 9112 §6.3)",
   validates_identity_formats: "the ident and email are validated strictly (a Norwegian mobile number +47 4/9 and 7 digits; an email with a domain): 400 otherwise",
   rejects_made_up_identities: "an identity the server does not know is answered 400, as if invalid (its formats are prose at Dintero)",
   status_415_for_content_type: "a wrong request Content-Type is answered 415 Unsupported Media Type (undocumented 4xx)",
@@ -187,6 +194,12 @@ const filterErrors = (drop: (e: { keyword: string; instancePath: string }, c: Cr
 const afterValid = (refuse: (ctx: OverrideContext, c: Creds) => Answer | undefined): Override =>
   loginOnly("validation", (errors, ctx) => (errors.length ? errors : (refuse(ctx, creds(ctx)) ?? errors)));
 const notFound = (ctx: OverrideContext, message: string) => ctx.json(404, { error: { code: "NOT_FOUND", message } });
+/** Rewrites every JSON string of a body with escapes only: \\/ for /, \\uXXXX for every other character. */
+const escapeJsonStrings = (text: string) =>
+  text.replace(/"(?:[^"\\]|\\.)*"/g, (literal) => `"${[...(JSON.parse(literal) as string)].map((c) => (c === "/" ? "\\/" : [...c].map((_, i) => `\\u${c.charCodeAt(i).toString(16).padStart(4, "0")}`).join(""))).join("")}"`);
+let rsa: KeyObject | undefined;
+/** One RSA key for every RS256 server of this process (made on first use: it takes a while). */
+const rsaKey = () => (rsa ??= generateKeyPairSync("rsa", { modulusLength: 2048 }).privateKey);
 const createHmacSync = (key: Buffer | string, input: string): Buffer => createHmac("sha256", key).update(input).digest();
 
 /** Each breakage and variation as overrides of the fake: the one rule it bends. Made afresh for each
@@ -274,6 +287,16 @@ const bends = (): Record<Breakage | Variation, Bend[]> => ({
   conflicting_json_members: [{ answer: (a) => (a.status < 400 ? editText(a, (t) => t.replace(/"expires_in":(\d+)/, '"expires_in":60,"expires_in":$1')) : a) }],
 
   undocumented_property: [{ success: (body) => ({ ...body, x_conformance_selftest_extra: "a property no spec documents" }) }],
+  rs256_with_kid: [{ serialize: (_t, ctx) => {
+    const input = `${b64({ alg: "RS256", typ: "JWT", kid: "selftest-key-1" })}.${b64(ctx.claims)}`;
+    return `${input}.${sign("sha256", Buffer.from(input), rsaKey()).toString("base64url")}`;
+  } }],
+  short_lifetimes: [{ claims: (claims) => ({ ...claims, exp: (claims.iat as number) + 60 }), success: (body) => ({ ...body, expires_in: 60 }) }],
+  json_escapes: [{ answer: (a) => (String(a.headers["content-type"]).startsWith("application/json") ? editText(a, escapeJsonStrings) : a) }],
+  media_type_capitalised: [{ answer: (a) => withHeaders(a, (h) => ({ ...h, "content-type": "Application/JSON; charset=UTF-8" })) }],
+  quoted_charset: [{ answer: (a) => withHeaders(a, (h) => ({ ...h, "content-type": 'application/json; charset="utf-8"' })) }],
+  chunked_with_trailers: [{ answer: (a) => ({ ...a, framing: { trailers: { "x-selftest-trailer": "1" } } }) }],
+  close_delimited: [{ answer: (a) => ({ ...a, framing: "close" }) }],
   validates_identity_formats: [afterValid((ctx, c) => {
     if (c.ident_type === "phone_number" && !/^\+47[49]\d{7}$/.test(c.ident ?? "")) return ctx.invalid();
     const email = c.email ?? (c.ident_type === "email" ? c.ident : undefined);
