@@ -10,7 +10,7 @@ import { register } from "tsx/esm/api";
 
 register();
 const { createCore } = await import("../testing/fake.ts");
-const { writeAnswer } = await import("../testing/server.ts");
+const { writeAnswer } = await import("../testing/internal.ts");
 
 const fake = createCore({
   accountId: "T12345678",

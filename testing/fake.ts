@@ -15,7 +15,7 @@ import {
   type Validator,
 } from "../generated/validators.js";
 import { createSigner, decodePart, sameSecret, type Claims } from "./jwt.ts";
-import { isAnswer, type BearerRecord, type Override, type OverrideContext, type ResolvedClient } from "./overrides.ts";
+import { isAnswer, type BearerRecord, type Override, type OverrideContext, type ResolvedClient, type SchemaError } from "./overrides.ts";
 import { exampleAccountId, exampleBody, exampleLifetime, identTypes, methodsOf, mfaExample, operations, retryAfterExample, serverUrl, STATUS, type OperationModel } from "./spec.ts";
 import type { ActiveScenario, FakeClient, FakeDintero, FakeDinteroOptions, FakeExchange, FakeOperation, FakeUser, ScenarioName } from "./types.ts";
 
@@ -225,7 +225,7 @@ export function createCore(options?: FakeDinteroOptions): FakeCore {
   const fail = (op: OperationModel, status: number, headers: Record<string, string> = {}) => send(status, exampleBody(op, status), headers);
   /** 400 with the spec's example code and message, and where the request broke which rule (`at`: the
    * path parameter the errors are about; else they are the body's). Never a value that was sent. */
-  const invalid = (op: OperationModel, errors: ValidationError[] = [], at?: string) => {
+  const invalid = (op: OperationModel, errors: SchemaError[] = [], at?: string) => {
     const status = STATUS.invalid(op);
     const example = exampleBody(op, status) as { error: Json };
     const list = errors.map((e) => {

@@ -3,11 +3,17 @@
 // server. Each hook receives the fake's own verdict at one decision and returns it, bent or not, or an
 // Answer that ends the request there. The conformance suite's self-test builds every broken server
 // from these (test/helpers/contract-servers.ts); a breakage is one small Override.
-import type { ValidationError } from "../generated/validators.js";
 import type { Answer, IncomingRequest, Plan } from "./fake.ts";
 import type { FakeOperation, FakeUser } from "./types.ts";
 
 type Json = Record<string, unknown>;
+
+/** A schema error as Ajv reports it (the fields the fake reads). */
+export interface SchemaError {
+  keyword: string;
+  instancePath: string;
+  message?: string;
+}
 
 /** A client as the fake holds it (defaults filled in). */
 export interface ResolvedClient {
@@ -43,11 +49,11 @@ export interface OverrideContext {
   /** The spec's example answer of this operation for `status`, its error object patched. */
   fail(status: number, patch?: Json): Answer;
   /** The fake's 400 for these schema errors. */
-  invalid(errors?: ValidationError[]): Answer;
+  invalid(errors?: SchemaError[]): Answer;
   /** JSON as the fake sends it (content type, request id, no-store), not checked against the spec. */
   json(status: number, body: unknown, headers?: Record<string, string>): Answer;
   /** HMAC-SHA256 under the fake's signing key. */
-  mac(input: string): Buffer;
+  mac(input: string): Uint8Array;
   /** A compact JWS's header and payload, or undefined when it is not one. */
   decode(jwt: string): { header: Json; payload: Json; parts: [string, string, string] } | undefined;
   /** What a bearer with these claims opens when taken at its word (unexpired; its jti's record, or the
@@ -78,7 +84,7 @@ export interface Override {
   /** The parsed JSON body, before it is validated. */
   body?(body: unknown, ctx: OverrideContext): unknown;
   /** The body's schema errors (none: valid). */
-  validation?(errors: ValidationError[], ctx: OverrideContext): ValidationError[] | Answer;
+  validation?(errors: SchemaError[], ctx: OverrideContext): SchemaError[] | Answer;
   /** Whether the audience is one of the client's grants. */
   audienceGranted?(granted: boolean, ctx: OverrideContext): boolean | Answer;
   /** The user the login's credentials match, or undefined: 403. */

@@ -6,7 +6,7 @@ import { createHmac, generateKeyPairSync, randomBytes, sign, type KeyObject } fr
 import { validateAccountId } from "../../generated/validators.js";
 import type { Answer } from "../../testing/fake.ts";
 import type { BearerRecord, Override, OverrideContext } from "../../testing/overrides.ts";
-import { startFakeServer } from "../../testing/server.ts";
+import { startFakeServer } from "../../testing/internal.ts";
 import type { RunningFakeDintero } from "../../testing/types.ts";
 
 export const BREAKAGES = {
@@ -221,7 +221,7 @@ const bends = (): Record<Breakage | Variation, Bend[]> => ({
   accepts_any_password: [userAlso((ctx, c) => { const u = knownUser(ctx); return u?.type === c.type ? u : undefined; })],
   exp_mismatch: [{ claims: (claims) => ({ ...claims, exp: (claims.exp as number) + 86400 }) }],
   echoes_password: [refuseCredentials((ctx) => ctx.fail(403, { message: `Wrong password "${creds(ctx).password}"` }))],
-  signature_compared_as_prefix: [bearerAlso((ctx, jwt) => (ctx.mac(`${jwt.parts[0]}.${jwt.parts[1]}`).toString("base64url").startsWith(jwt.parts[2]) ? ctx.trust(jwt.payload) : undefined))],
+  signature_compared_as_prefix: [bearerAlso((ctx, jwt) => (Buffer.from(ctx.mac(`${jwt.parts[0]}.${jwt.parts[1]}`)).toString("base64url").startsWith(jwt.parts[2]) ? ctx.trust(jwt.payload) : undefined))],
   payload_unchecked_under_known_signature: [bearerAlso((ctx, jwt) => (jwt.parts[2] !== "" && ctx.issuedTokens.some((t) => t.endsWith(`.${jwt.parts[2]}`)) ? ctx.trust(jwt.payload) : undefined))],
   trusts_embedded_jwk: [bearerAlso((ctx, jwt) => { const k = (jwt.header.jwk as { k?: unknown } | undefined)?.k; return typeof k === "string" ? signedWith(ctx, Buffer.from(k, "base64url")) : undefined; })],
   token_endpoint_accepts_bearer: [{ clientAuth: (client, ctx) => {

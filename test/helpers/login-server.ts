@@ -7,7 +7,7 @@ import type { IncomingHttpHeaders, ServerResponse } from "node:http";
 import { afterAll, afterEach, beforeAll } from "vitest";
 import { createCore } from "../../testing/fake.ts";
 import type { BearerRecord, OverrideContext } from "../../testing/overrides.ts";
-import { writeAnswer } from "../../testing/server.ts";
+import { writeAnswer } from "../../testing/internal.ts";
 import { startHttpServer } from "./http-server.ts";
 
 export interface RecordedRequest {
