@@ -77,7 +77,7 @@ export async function startLoginServer(handlers: Partial<Pick<LoginServer, "toke
     },
     user: (user, ctx) => user ?? ctx.users[0],
     // bearers are `cc-token-<n>`, as issueToken makes them
-    serialize: (_token, ctx) => (ctx.op === "token" ? state.issueToken(lifetime).access_token : undefined),
+    serialize: (_token, ctx) => (ctx.op === "token" ? state.issueToken(lifetime).access_token : String(customerToken().access_token)),
     success: (body, ctx) => (ctx.op === "token" ? { ...body, access_token: issued.at(-1)!, expires_in: lifetime } : customerToken()),
     answer: (answer) => ({ ...answer, headers: { ...answer.headers, "request-id": REQUEST_ID } }),
   });
