@@ -14,6 +14,8 @@ import {
   type ValidationError,
   type Validator,
 } from "../generated/validators.js";
+import { readBasicAuthorization } from "../lib/basic-auth.ts";
+import { mediaTypeOf } from "../lib/media-type.ts";
 import { createSigner, decodePart, sameSecret, type Claims } from "./jwt.ts";
 import { isAnswer, type BearerRecord, type Override, type OverrideContext, type ResolvedClient, type SchemaError } from "./overrides.ts";
 import { exampleAccountId, exampleBody, exampleLifetime, identTypes, methodsOf, mfaExample, operations, retryAfterExample, serverUrl, STATUS, type OperationModel } from "./spec.ts";
@@ -317,8 +319,8 @@ export function createCore(options?: FakeDinteroOptions): FakeCore {
 
   /** The request's JSON body if its media type and syntax are right, else the 400 to send. */
   const jsonBody = (op: OperationModel, request: IncomingRequest, ctx: OverrideContext): { value: unknown } | Answer => {
-    const type = (request.header("content-type") ?? "").split(";")[0]!.trim().toLowerCase();
-    const accepted = bend("mediaType", op.requestMediaTypes.includes(type), ctx);
+    const type = mediaTypeOf(request.header("content-type"));
+    const accepted = bend("mediaType", type !== undefined && op.requestMediaTypes.includes(type), ctx);
     if (isAnswer(accepted)) return accepted;
     if (!accepted) return invalid(op);
     try {
@@ -340,12 +342,10 @@ export function createCore(options?: FakeDinteroOptions): FakeCore {
     const idValid = bend("pathIdValid", validateOwnerId(oid), ctx);
     if (isAnswer(idValid)) return idValid;
     if (!idValid) return invalid(token, validateOwnerId.errors ?? [], "oid");
-    const basic = /^basic +([A-Za-z0-9+/]+={0,2}) *$/i.exec(request.header("authorization") ?? "")?.[1];
-    const pair = basic === undefined ? undefined : Buffer.from(basic, "base64").toString("utf8");
-    const colon = pair?.indexOf(":") ?? -1;
-    const named = colon > 0 ? config.clients.find((c) => c.clientId === pair!.slice(0, colon)) : undefined;
+    const basic = readBasicAuthorization(request.header("authorization"));
+    const named = basic?.userId ? config.clients.find((c) => c.clientId === basic.userId) : undefined;
     // Compare with every client's secret, so the time taken does not tell which ids exist.
-    const secretMatches = colon > 0 && config.clients.map((c) => sameSecret(pair!.slice(colon + 1), c.clientSecret) && c === named).some(Boolean);
+    const secretMatches = !!basic?.userId && config.clients.map((c) => sameSecret(basic.password, c.clientSecret) && c === named).some(Boolean);
     const client = bend("clientAuth", named && secretMatches ? (named as ResolvedClient) : undefined, { ...ctx, bearerOf: verifyBearer });
     if (isAnswer(client)) return client;
     if (!client) return unauthorized(token, "Basic", basic !== undefined);

@@ -1,10 +1,12 @@
 // The fake's tokens: compact JWS (RFC 7515) signed HS256 with a key made per fake, so a token from one
 // fake, or a forged or unsigned one (alg none), is refused by every other.
 import { createHash, createHmac, randomBytes, timingSafeEqual } from "node:crypto";
+import { encodeBase64url } from "../lib/base64.ts";
+import { jsonObjectPart } from "../lib/jwt.ts";
 
 export type Claims = Record<string, unknown> & { iat: number; exp: number; jti: string };
 
-const b64 = (value: unknown) => Buffer.from(JSON.stringify(value)).toString("base64url");
+const b64 = (value: unknown) => encodeBase64url(JSON.stringify(value));
 const HEADER = b64({ alg: "HS256", typ: "JWT" });
 
 export interface Signer {
@@ -45,15 +47,8 @@ export function createSigner(): Signer {
   };
 }
 
-/** A base64url JSON object, or undefined. */
-export function decodePart(part: string): Record<string, unknown> | undefined {
-  try {
-    const value = JSON.parse(Buffer.from(part, "base64url").toString("utf8")) as unknown;
-    return value && typeof value === "object" && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
-  } catch {
-    return undefined;
-  }
-}
+/** A base64url JSON object, or undefined (lib/jwt.ts). */
+export const decodePart = jsonObjectPart;
 
 /** Compares two secrets in constant time for their digests (the lengths are not revealed either). */
 export function sameSecret(given: string, expected: string): boolean {

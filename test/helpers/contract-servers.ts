@@ -4,6 +4,7 @@
 // must pass. The fake unbent is the reference: it passes the suite at its strictest.
 import { createHmac, generateKeyPairSync, randomBytes, sign, type KeyObject } from "node:crypto";
 import { validateAccountId } from "../../generated/validators.js";
+import { encodeBase64url } from "../../lib/base64.ts";
 import type { Answer } from "../../testing/fake.ts";
 import type { BearerRecord, Override, OverrideContext } from "../../testing/overrides.ts";
 import { startFakeServer } from "../../testing/internal.ts";
@@ -137,7 +138,7 @@ type Json = Record<string, unknown>;
 type Creds = { type?: string; email?: string; ident_type?: string; ident?: string; password?: string };
 type Bend = Override & { setup?(fake: RunningFakeDintero): void };
 
-const b64 = (v: unknown) => Buffer.from(JSON.stringify(v)).toString("base64url");
+const b64 = (v: unknown) => encodeBase64url(JSON.stringify(v));
 const creds = (ctx: OverrideContext) => (ctx.body ?? {}) as Creds;
 /** The login's identity field and value (email, or the ident under its ident_type). */
 const identityOf = (c: Creds): ["email" | "phone", string | undefined] => (c.email !== undefined ? ["email", c.email] : [c.ident_type === "email" ? "email" : "phone", c.ident]);
