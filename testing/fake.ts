@@ -17,36 +17,14 @@ import {
 import { readBasicAuthorization } from "../lib/basic-auth.ts";
 import { mediaTypeOf } from "../lib/media-type.ts";
 import { createSigner, decodePart, sameSecret, type Claims } from "./jwt.ts";
-import { isAnswer, type BearerRecord, type Override, type OverrideContext, type ResolvedClient, type SchemaError } from "./overrides.ts";
+import { isAnswer, type Answer, type BearerRecord, type IncomingRequest, type Override, type OverrideContext, type Plan, type ResolvedClient, type SchemaError } from "./overrides.ts";
 import { exampleAccountId, exampleBody, exampleLifetime, identTypes, methodsOf, mfaExample, operations, retryAfterExample, serverUrl, STATUS, type OperationModel } from "./spec.ts";
 import type { ActiveScenario, FakeClient, FakeDintero, FakeDinteroOptions, FakeExchange, FakeOperation, FakeUser, ScenarioName } from "./types.ts";
 
 type Json = Record<string, unknown>;
 
-export interface IncomingRequest {
-  method: string;
-  /** the URL's path, without query */
-  pathname: string;
-  header(name: string): string | undefined;
-  body: string;
-}
-
-export interface Answer {
-  status: number;
-  /** an array value is sent as repeated header lines (only overrides do that) */
-  headers: Record<string, string | string[]>;
-  /** text is sent as UTF-8; bytes as they are (only overrides send bytes) */
-  body: string | Uint8Array;
-  /** How node:http frames the body (only overrides choose): with Content-Length (the default), chunked
-   * with these trailer fields, or delimited by closing the connection. The Fetch transport ignores it. */
-  framing?: { trailers: Record<string, string> } | "close";
-}
-
-/** What to do with a request: answer after `delayMs`, or (answer null) never answer. */
-export interface Plan {
-  delayMs: number;
-  answer: Answer | null;
-}
+// The request and answer vocabulary lives with the override points (one direction of imports).
+export type { Answer, IncomingRequest, Plan } from "./overrides.ts";
 
 export interface FakeCore extends Omit<FakeDintero, "fetch"> {
   answer(request: IncomingRequest): Plan;

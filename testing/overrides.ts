@@ -3,10 +3,35 @@
 // server. Each hook receives the fake's own verdict at one decision and returns it, bent or not, or an
 // Answer that ends the request there. The conformance suite's self-test builds every broken server
 // from these (test/helpers/contract-servers.ts); a breakage is one small Override.
-import type { Answer, IncomingRequest, Plan } from "./fake.ts";
 import type { FakeOperation, FakeUser } from "./types.ts";
 
 type Json = Record<string, unknown>;
+
+export interface IncomingRequest {
+  method: string;
+  /** the URL's path, without query */
+  pathname: string;
+  header(name: string): string | undefined;
+  body: string;
+}
+
+export interface Answer {
+  status: number;
+  /** an array value is sent as repeated header lines (only overrides do that) */
+  headers: Record<string, string | string[]>;
+  /** text is sent as UTF-8; bytes as they are (only overrides send bytes) */
+  body: string | Uint8Array;
+  /** How node:http frames the body (only overrides choose): with Content-Length (the default), chunked
+   * with these trailer fields, or delimited by closing the connection. The Fetch transport ignores it. */
+  framing?: { trailers: Record<string, string> } | "close";
+}
+
+/** What to do with a request: answer after `delayMs`, or (answer null) never answer. */
+export interface Plan {
+  delayMs: number;
+  answer: Answer | null;
+}
+
 
 /** A schema error as Ajv reports it (the fields the fake reads). */
 export interface SchemaError {
