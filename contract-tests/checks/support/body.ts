@@ -1,4 +1,4 @@
-// Reading a response body as its JSON, and JSON-pointer helpers for findings.
+// Reading a response body as its JSON; JSON Pointer (lib/json-pointer.ts) under the names the checks use.
 import type { Exchange } from "../../http.ts";
 import { isJsonMediaType, mediaTypeOf } from "../../spec.ts";
 
@@ -15,13 +15,4 @@ export function parseBody(exchange: Exchange): Parsed | undefined {
   }
 }
 
-export function valueAt(value: unknown, pointer: string): unknown {
-  let node = value;
-  for (const raw of pointer.split("/").slice(1)) {
-    const key = raw.replaceAll("~1", "/").replaceAll("~0", "~");
-    node = node !== null && typeof node === "object" ? (node as Record<string, unknown>)[key] : undefined;
-  }
-  return node;
-}
-
-export const escapePointer = (key: string) => key.replaceAll("~", "~0").replaceAll("/", "~1");
+export { resolvePointer as valueAt, escapePointerToken as escapePointer } from "../../../lib/json-pointer.ts";

@@ -1,16 +1,6 @@
 // Bytes and media types as a Fetch client reads them: UTF-8 validity, a combined Content-Type.
 
-/** The media type a Fetch-standard client extracts from a (possibly combined) Content-Type value: the
- * last comma-separated part that is a type/subtype (Fetch standard, "extract a MIME type"; simplified:
- * commas inside quoted parameters are not handled). */
-export function fetchMediaType(value: string): string | undefined {
-  let found: string | undefined;
-  for (const part of value.split(",")) {
-    const essence = part.split(";")[0]!.trim().toLowerCase();
-    if (/^[!#$%&'*+.^_`|~0-9a-z-]+\/[!#$%&'*+.^_`|~0-9a-z-]+$/.test(essence)) found = essence;
-  }
-  return found;
-}
+export { fetchMediaType } from "../../../lib/media-type.ts";
 
 /** Offset of the first byte that is not part of a well-formed UTF-8 sequence, or -1. */
 export function firstInvalidUtf8(bytes: Uint8Array): number {

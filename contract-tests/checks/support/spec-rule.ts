@@ -1,5 +1,5 @@
 // The source (and severity) of a spec rule at a JSON pointer, from the spec's provenance.
-import { curatedOnlyAlong, provenanceAt } from "../../../scripts/provenance.ts";
+import { curatedOnlyAlong, provenanceAt } from "../../../lib/provenance.ts";
 import type { Json } from "../../spec.ts";
 import type { Finding } from "../check.ts";
 
@@ -8,7 +8,7 @@ export const CURATED_ONLY_REASON = "this project's rule alone (x-curated, no Din
 
 /**
  * The source of a spec rule at a JSON pointer (a schema path appended works too): the pointer, and the
- * x-source pages / x-curated reason of its nearest annotated node (scripts/provenance.ts follows $refs).
+ * x-source pages / x-curated reason of its nearest annotated node (lib/provenance.ts follows $refs).
  * A rule under a node that is this project's decision alone (x-curated, no x-source: e.g. the login's 429
  * and its headers) is not Dintero's contract: such a finding is advisory, whatever its check's severity.
  */
