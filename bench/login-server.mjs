@@ -1,18 +1,24 @@
-// A minimal, correct login + token server for benchmarks, run in its own process so that its
-// CPU time is not charged to the client being measured. Prints {"port": N} once listening.
-// For the bearer-economy bench it also refuses the password "wrong-password" (401, no sign of
-// whose credentials failed) and revokes bearers on request (GET /__revoke, ?sign=1 to answer the
-// revoked bearers with RFC 6750's `WWW-Authenticate: Bearer error="invalid_token"`).
+// The benchmarks' login + token server: the project's fake Dintero (testing/), run in its own process
+// so that its CPU time is not charged to the client being measured. Prints {"port": N} once listening.
+// Bent for the benchmarks (testing/overrides.ts): any bearer the fake did not revoke opens the login
+// (the benches pass "bench-bearer"); a wrong password is refused 401 with no sign of whose credentials
+// failed (bench 7's ambiguous refusal); /__crafted makes every login a 400 with a crafted body (bench 8).
+// Admin paths: /__stats, /__reset, /__crafted?case=, /__revoke (revokes the bearers issued so far;
+// ?sign=1 puts the fake's invalid_token_challenge scenario in force, RFC 6750's challenge).
 import http from "node:http";
+import { register } from "tsx/esm/api";
 
-const b64url = (o) => Buffer.from(JSON.stringify(o)).toString("base64url");
-let minted = 0;
-function jwt(lifetime) {
-  const iat = Math.floor(Date.now() / 1000);
-  return `${b64url({ alg: "RS256", typ: "JWT" })}.${b64url({ iat, exp: iat + lifetime, sub: "bench", jti: String(++minted) })}.c2lnbmF0dXJl`;
-}
+register();
+const { createCore } = await import("../testing/fake.ts");
+const { writeAnswer } = await import("../testing/internal.ts");
+
+const fake = createCore({
+  accountId: "T12345678",
+  clients: [{ clientId: "bench-client", clientSecret: "bench-client-secret" }],
+  users: [{ type: "customer", email: "bench@example.com", password: "bench-password" }],
+});
 const counts = { token: 0, login: 0 };
-const loginBody = JSON.stringify({ access_token: jwt(86400), token_type: "Bearer", expires_in: 86400 });
+const revoked = new Set();
 // Error bodies crafted against the client's redaction (bench 8): 64 KiB, within its token caps
 // (32 strings under "token" keys, 64 KiB of UTF-8), each built for another costly path.
 const random = (n, alphabet) => { const a = [...alphabet]; let s = ""; for (let i = 0; i < n; i++) s += a[Math.floor(Math.random() * a.length)]; return s; };
@@ -35,17 +41,20 @@ const craftedBodies = {
   echoed_windows: () => { const m = random(300, "abcdefghijklmnopqrstuvwxyz"); return crafted(m, m + "%"); },
 };
 let craftedBody;
-const issued = new Set();
-const revoked = new Set();
-let signRevoked = false;
+
+fake.internals.use({
+  bearer: (record, ctx) => record ?? (ctx.bearer === undefined || revoked.has(ctx.bearer) ? undefined : { kind: "client", clientId: "bench-client", aud: ctx.audienceOf(ctx.accountId), revoked: false }),
+  user: (user, ctx) => user ?? ctx.fail(401, { message: "Invalid credentials" }),
+  intercept: (_req, ctx) => (ctx.operation === "login" && craftedBody ? { delayMs: 0, answer: { status: 400, headers: { "content-type": "application/json; charset=utf-8", "request-id": "bench" }, body: craftedBody } } : undefined),
+});
 
 const server = http.createServer((req, res) => {
   const chunks = [];
   req.on("data", (c) => chunks.push(c));
   req.on("end", () => {
     const url = req.url ?? "";
-    const send = (status, body, headers = {}) => {
-      res.writeHead(status, { "content-type": "application/json; charset=utf-8", "request-id": "bench", ...headers });
+    const send = (status, body) => {
+      res.writeHead(status, { "content-type": "application/json; charset=utf-8", "request-id": "bench" });
       res.end(body);
     };
     if (url === "/__stats") return send(200, JSON.stringify(counts));
@@ -60,30 +69,24 @@ const server = http.createServer((req, res) => {
       return send(200, JSON.stringify({ cases: Object.keys(craftedBodies), bytes: craftedBody?.length ?? 0 }));
     }
     if (url.startsWith("/__revoke")) {
-      for (const bearer of issued) revoked.add(bearer);
-      issued.clear();
-      signRevoked = url.includes("sign=1");
+      for (const token of fake.internals.issuedTokens) revoked.add(token);
+      fake.revokeClientBearers();
+      fake.scenario(url.includes("sign=1") ? "invalid_token_challenge" : "normal");
       return send(200, "{}");
     }
-    if (/\/accounts\/[PT]\d{8}\/auth\/token$/.test(url)) {
-      counts.token++;
-      const token = jwt(14400);
-      issued.add(token);
-      return send(200, JSON.stringify({ access_token: token, token_type: "Bearer", expires_in: 14400 }));
-    }
-    if (/\/accounts\/[PT]\d{8}\/customers\/login$/.test(url)) {
-      counts.login++;
-      const body = JSON.parse(Buffer.concat(chunks).toString("utf8"));
-      const bearer = (req.headers.authorization ?? "").slice("Bearer ".length);
-      if (craftedBody) return send(400, craftedBody);
-      if (revoked.has(bearer)) {
-        const sign = signRevoked ? { "www-authenticate": 'Bearer error="invalid_token"' } : {};
-        return send(401, JSON.stringify({ error: { code: "UNAUTHORIZED", message: "Access forbidden, invalid JWT token was used" } }), sign);
-      }
-      if (body.password === "wrong-password") return send(401, JSON.stringify({ error: { code: "UNAUTHORIZED", message: "Invalid credentials" } }));
-      return send(200, loginBody);
-    }
-    send(404, JSON.stringify({ error: { message: "not found" } }));
+    if (/\/auth\/token$/.test(url)) counts.token++;
+    if (/\/customers\/login$/.test(url)) counts.login++;
+    const plan = fake.answer({
+      method: req.method ?? "GET",
+      pathname: new URL(url, "http://127.0.0.1").pathname,
+      header: (name) => {
+        const value = req.headers[name.toLowerCase()];
+        return Array.isArray(value) ? value.join(", ") : value;
+      },
+      body: Buffer.concat(chunks).toString("utf8"),
+    });
+    if (plan.answer) writeAnswer(res, plan.answer);
+    fake.exchanges.length = 0; // the record is not needed, and would grow over millions of requests
   });
 });
 server.keepAliveTimeout = 60_000;

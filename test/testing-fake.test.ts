@@ -7,6 +7,7 @@ import { createLoginClient, LoginError } from "../src/index.ts";
 import { createFakeDintero, startFakeDintero, type FakeDinteroOptions, type RunningFakeDintero } from "../testing/index.ts";
 
 const spec = (await import("../generated/openapi.json", { with: { type: "json" } })).default as {
+  servers: Array<{ url: string }>;
   components: { requestBodies: { LoginCredentials: { content: { "application/json": { examples: Record<string, { value: Record<string, string> }> } } } } };
 };
 const examples = spec.components.requestBodies.LoginCredentials.content["application/json"].examples;
@@ -101,8 +102,13 @@ describe("the fake's rules", () => {
     const foreign = await createLoginClient({ accountId: other.accountId, auth, fetch: other.fetch }).raw.POST("/accounts/{oid}/auth/token", { params: { path: { oid: other.accountId } }, body: { grant_type: "client_credentials", audience: other.audience }, headers: { authorization: `Basic ${Buffer.from(`shop-backend:${secret}`).toString("base64")}` } });
     const bearer = (foreign.data as { access_token: string }).access_token;
     const refused = await fail(createLoginClient({ accountId: fake.accountId, auth: { accessToken: bearer }, fetch: fake.fetch }).login(ada));
-    // the fake says so the RFC 6750 way (WWW-Authenticate: Bearer error="invalid_token"): the client's kind for it
-    expect([refused.kind, refused.status]).toEqual(["bearer_refused", 401]);
+    // by default a 401 says only what the spec documents: the client cannot tell whose credentials failed
+    expect([refused.kind, refused.status]).toEqual(["unauthorized", 401]);
+    // with the invalid_token_challenge scenario it says so the RFC 6750 way: the client's kind for it
+    fake.scenario("invalid_token_challenge");
+    const signed = await fail(createLoginClient({ accountId: fake.accountId, auth: { accessToken: bearer }, fetch: fake.fetch }).login(ada));
+    expect([signed.kind, signed.status]).toEqual(["bearer_refused", 401]);
+    fake.scenario("normal");
     // A customer's own token is no client bearer (insufficient scope).
     const customer = await createLoginClient({ accountId: fake.accountId, auth, fetch: fake.fetch }).login(ada);
     const scope = await fail(createLoginClient({ accountId: fake.accountId, auth: { accessToken: customer.access_token }, fetch: fake.fetch }).login(ada));
@@ -130,13 +136,24 @@ describe("the fake's rules", () => {
     expect(fake.exchanges.map((e) => [e.operation, e.method, e.status])).toEqual([["login", "PUT", 405], [null, "GET", 404]]);
   });
 
-  it("answers for any base URL: the token endpoint on checkout.dintero.com, a base path of its own", async () => {
+  it("serves only under the spec's base path (/v1), on any origin: a baseUrl without /v1, with /v2 or with /v1 twice gets 404", async () => {
     const fake = createFakeDintero();
-    const client = createLoginClient({ accountId: fake.accountId, auth: defaultsAuth, baseUrl: "https://checkout.dintero.com/v1", fetch: fake.fetch });
-    await client.login({ type: "customer", email: "john.doe@example.com", password: "correct-horse-battery-staple" });
-    const proxied = createLoginClient({ accountId: fake.accountId, auth: defaultsAuth, baseUrl: "https://gateway.example/dintero/v1", fetch: fake.fetch });
-    await proxied.login({ type: "customer", email: "john.doe@example.com", password: "correct-horse-battery-staple" });
-    expect(fake.exchanges.map((e) => e.status)).toEqual([200, 200, 200, 200]);
+    const john = { type: "customer", email: "john.doe@example.com", password: "correct-horse-battery-staple" } as const;
+    const at = (baseUrl: string) => createLoginClient({ accountId: fake.accountId, auth: defaultsAuth, baseUrl, fetch: fake.fetch, tokenRetry: { maxAttempts: 1 } });
+    await at("https://checkout.dintero.com/v1").login(john);
+    expect(fake.exchanges.map((e) => e.status)).toEqual([200, 200]);
+    // the base path comes from the spec's servers[0].url, not from this test
+    expect(new URL(spec.servers[0]!.url).pathname).toBe("/v1");
+    for (const wrong of ["https://api.dintero.com", "https://api.dintero.com/v2", "https://api.dintero.com/v1/v1", "https://gateway.example/dintero/v1"]) {
+      fake.reset();
+      const error = await fail(at(wrong).login(john));
+      // a consumer's test against a wrong base path fails, as the login would on deploy
+      expect([wrong, error.kind, (error.cause as LoginError).status]).toEqual([wrong, "client_token_failed", 404]);
+      expect(fake.exchanges.map((e) => [e.operation, e.status])).toEqual([[null, 404]]);
+    }
+    // the login path alone, under a wrong base path, is 404 too
+    const res = await fake.fetch("https://api.dintero.com/v2/accounts/T12345678/customers/login", { method: "POST" });
+    expect(res.status).toBe(404);
   });
 });
 
@@ -232,11 +249,23 @@ describe("scenarios", () => {
     expect(fake.exchanges.map((e) => [e.operation, e.status])).toEqual([["token", 200], ["login", 500], ["login", 200]]);
   });
 
-  it("revokeClientBearers: the cached bearer is refused 401; the client drops it and the next login gets a new one", async () => {
+  it("revokeClientBearers: the cached bearer is refused 401 with the spec's body only; the client cannot tell it from a refused customer", async () => {
     const fake = createFakeDintero(options);
     const client = createLoginClient({ accountId: fake.accountId, auth, fetch: fake.fetch });
     await client.login(ada);
     fake.revokeClientBearers();
+    const refused = await fail(client.login(ada));
+    expect([refused.kind, refused.status]).toEqual(["unauthorized", 401]);
+    const res = await fake.fetch(`https://api.dintero.com/v1/accounts/${fake.accountId}/customers/login`, { method: "POST", headers: { authorization: "Bearer not-a-token" } });
+    expect([res.status, res.headers.get("www-authenticate")]).toEqual([401, 'Bearer realm="dintero"']);
+  });
+
+  it("invalid_token_challenge: the revoked bearer's 401 says invalid_token (RFC 6750); the client drops it and the next login gets a new one", async () => {
+    const fake = createFakeDintero(options);
+    const client = createLoginClient({ accountId: fake.accountId, auth, fetch: fake.fetch });
+    await client.login(ada);
+    fake.revokeClientBearers();
+    fake.scenario("invalid_token_challenge", { times: 1 });
     expect((await fail(client.login(ada))).kind).toBe("bearer_refused");
     await client.login(ada);
     expect(fake.exchanges.map((e) => [e.operation, e.status])).toEqual([["token", 200], ["login", 200], ["login", 401], ["token", 200], ["login", 200]]);
@@ -244,7 +273,7 @@ describe("scenarios", () => {
 
   it("refuses unknown scenarios and options, naming them", () => {
     const fake = createFakeDintero();
-    expect(() => fake.scenario("down" as never)).toThrow(/unknown scenario "down" \(known: normal, rate_limited, token_outage, slow, mfa_required, login_server_error\)/);
+    expect(() => fake.scenario("down" as never)).toThrow(/unknown scenario "down" \(known: normal, rate_limited, token_outage, slow, mfa_required, login_server_error, invalid_token_challenge\)/);
     expect(() => fake.scenario("rate_limited", { retryAfter: 3 } as never)).toThrow(/unknown option "retryAfter"/);
     expect(() => fake.scenario("slow", {} as never)).toThrow(/delayMs is required/);
     expect(() => fake.scenario("rate_limited", { times: 0 })).toThrow(/times must be a whole number of at least 1/);

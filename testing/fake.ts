@@ -16,34 +16,32 @@ import {
 } from "../generated/validators.js";
 import { readBasicAuthorization } from "../lib/basic-auth.ts";
 import { mediaTypeOf } from "../lib/media-type.ts";
-import { createSigner, sameSecret } from "./jwt.ts";
+import { createSigner, decodePart, sameSecret, type Claims } from "./jwt.ts";
+import { isAnswer, type Answer, type BearerRecord, type IncomingRequest, type Override, type OverrideContext, type Plan, type ResolvedClient, type SchemaError } from "./overrides.ts";
 import { exampleAccountId, exampleBody, exampleLifetime, identTypes, methodsOf, mfaExample, operations, retryAfterExample, serverUrl, STATUS, type OperationModel } from "./spec.ts";
 import type { ActiveScenario, FakeClient, FakeDintero, FakeDinteroOptions, FakeExchange, FakeOperation, FakeUser, ScenarioName } from "./types.ts";
 
 type Json = Record<string, unknown>;
 
-export interface IncomingRequest {
-  method: string;
-  /** the URL's path, without query */
-  pathname: string;
-  header(name: string): string | undefined;
-  body: string;
-}
-
-export interface Answer {
-  status: number;
-  headers: Record<string, string>;
-  body: string;
-}
-
-/** What to do with a request: answer after `delayMs`, or (answer null) never answer. */
-export interface Plan {
-  delayMs: number;
-  answer: Answer | null;
-}
+// The request and answer vocabulary lives with the override points (one direction of imports).
+export type { Answer, IncomingRequest, Plan } from "./overrides.ts";
 
 export interface FakeCore extends Omit<FakeDintero, "fetch"> {
   answer(request: IncomingRequest): Plan;
+  /** Internal (not exported by the package): bends rules of this fake for the suite's self-test. */
+  readonly internals: FakeInternals;
+}
+
+/** Internal controls for this project's own tests; never part of dintero-login-kit/testing. */
+export interface FakeInternals {
+  /** Adds overrides (applied in order, after those already in use). */
+  use(...overrides: Override[]): void;
+  /** Removes every override. */
+  resetOverrides(): void;
+  /** Every access token issued so far, oldest first. */
+  readonly issuedTokens: readonly string[];
+  /** How many requests were answered (or left unanswered). */
+  requestCount(): number;
 }
 
 const login = operations.login;
@@ -126,6 +124,7 @@ const SCENARIO_KEYS: Record<ScenarioName, string[]> = {
   slow: ["delayMs", "operation", "times"],
   mfa_required: ["operation", "times"],
   login_server_error: ["times"],
+  invalid_token_challenge: ["times"],
 };
 
 function scenarioError(message: string): never {
@@ -158,6 +157,7 @@ function scenarioApplies(s: ActiveScenario, op: FakeOperation): boolean {
     case "mfa_required": return (s.operation ?? "login") === op;
     case "token_outage": return op === "token";
     case "login_server_error": return op === "login";
+    case "invalid_token_challenge": return op === "login";
   }
 }
 
@@ -172,14 +172,21 @@ export function createCore(options?: FakeDinteroOptions): FakeCore {
   const config = resolveOptions(options);
   const signer = createSigner();
   /** what the fake issued, by jti: a client's bearer (live until revoked) or a customer's token */
-  const issued = new Map<string, { kind: "client"; clientId: string; aud: string; revoked: boolean } | { kind: "customer" }>();
+  const issued = new Map<string, BearerRecord>();
+  /** tokens whose serialization an override chose (not this signer's JWS): their jti by the token */
+  const serializedByOverride = new Map<string, string>();
+  const issuedTokens: string[] = [];
   const exchanges: FakeExchange[] = [];
+  let overrides: Override[] = [];
+  let requests = 0;
   let active: Array<ActiveScenario & { remaining?: number }> = [];
   const clientLifetime = exampleLifetime(token);
   const customerLifetime = exampleLifetime(login);
   const clientScope = login.scopes[0] ?? (() => { throw new Error("dintero-login-kit/testing: the login documents no scope"); })();
   const mfa = mfaExample();
   const issuer = `${audienceOf(config.accountId)}/auth/token`;
+  /** The spec's server base path (/v1): the fake serves its operations only under it, as Dintero does. */
+  const basePath = new URL(serverUrl).pathname.replace(/\/+$/, "");
 
   /** The scenario in force for this operation, counting one use of it. */
   const take = (name: ScenarioName, op: FakeOperation): ActiveScenario | undefined => {
@@ -198,7 +205,7 @@ export function createCore(options?: FakeDinteroOptions): FakeCore {
   const fail = (op: OperationModel, status: number, headers: Record<string, string> = {}) => send(status, exampleBody(op, status), headers);
   /** 400 with the spec's example code and message, and where the request broke which rule (`at`: the
    * path parameter the errors are about; else they are the body's). Never a value that was sent. */
-  const invalid = (op: OperationModel, errors: ValidationError[] = [], at?: string) => {
+  const invalid = (op: OperationModel, errors: SchemaError[] = [], at?: string) => {
     const status = STATUS.invalid(op);
     const example = exampleBody(op, status) as { error: Json };
     const list = errors.map((e) => {
@@ -208,40 +215,136 @@ export function createCore(options?: FakeDinteroOptions): FakeCore {
     const { errors: _example, ...error } = example.error;
     return send(status, { error: list.length ? { ...error, errors: list } : error });
   };
-  const unauthorized = (op: OperationModel, scheme: "Bearer" | "Basic", presented: boolean) =>
-    fail(op, STATUS.unauthorized(op), { "www-authenticate": scheme === "Bearer" && presented ? 'Bearer realm="dintero", error="invalid_token"' : `${scheme} realm="dintero"` });
+  /** 401 with the challenge RFC 9110 §11.6.1 requires (the scheme alone). RFC 6750's `error="invalid_token"`
+   * is not documented by the spec: only the invalid_token_challenge scenario adds it. */
+  const unauthorized = (op: OperationModel, scheme: "Bearer" | "Basic", presented: boolean) => {
+    const signed = scheme === "Bearer" && presented && take("invalid_token_challenge", "login") !== undefined;
+    return fail(op, STATUS.unauthorized(op), { "www-authenticate": signed ? 'Bearer realm="dintero", error="invalid_token"' : `${scheme} realm="dintero"` });
+  };
+
+  /** Passes a verdict of the fake through every override of that decision, in order. An override may
+   * answer instead (an Answer), which ends the request. */
+  function bend<K extends keyof Override, V>(point: K, verdict: V, ctx: OverrideContext): V | Answer {
+    let current: V | Answer = verdict;
+    for (const o of overrides) {
+      const hook = o[point] as ((v: unknown, c: OverrideContext) => unknown) | undefined;
+      if (!hook || isAnswer(current)) continue;
+      current = hook(current, ctx) as V | Answer;
+    }
+    return current;
+  }
+
+  /** The record of a bearer's claims taken at their word (the claims of a token that no verification
+   * vouched for): what a bent verification lets in. */
+  const trust = (claims: Record<string, unknown> | undefined): BearerRecord | undefined => {
+    if (!claims) return undefined;
+    if (typeof claims.exp === "number" && claims.exp <= Date.now() / 1000) return undefined;
+    const known = typeof claims.jti === "string" ? issued.get(claims.jti) : undefined;
+    if (known) return known;
+    const scopes = typeof claims.scope === "string" ? claims.scope.split(" ") : [];
+    if (!scopes.includes(clientScope)) return typeof claims.sub === "string" ? { kind: "customer" } : undefined;
+    return { kind: "client", clientId: config.clients[0]!.clientId, aud: typeof claims.aud === "string" ? claims.aud : config.clients[0]!.audiences[0]!, revoked: false };
+  };
+
+  function context(request: IncomingRequest, op: OperationModel, id: string): OverrideContext {
+    return {
+      request,
+      op: op.key,
+      id,
+      accountId: config.accountId,
+      clientScope,
+      users: config.users,
+      clients: config.clients,
+      audienceOf,
+      fail: (status, patch) => {
+        const body = exampleBody(op, status) as { error: Json };
+        return send(status, patch ? { ...body, error: { ...body.error, ...patch } } : body);
+      },
+      invalid: (errors) => invalid(op, errors ?? []),
+      json: (status, body, headers) => ({ status, headers: { "content-type": JSON_TYPE, "cache-control": "no-store", "request-id": randomBytes(8).toString("hex"), ...headers }, body: JSON.stringify(body) }),
+      mac: (input) => signer.mac(input),
+      decode: (jwt) => {
+        const parts = jwt.split(".");
+        if (parts.length !== 3 || !parts.slice(0, 2).every((p) => /^[A-Za-z0-9_-]+$/.test(p)) || !/^[A-Za-z0-9_-]*$/.test(parts[2]!)) return undefined;
+        const header = decodePart(parts[0]!);
+        const payload = decodePart(parts[1]!);
+        return header && payload ? { header, payload, parts: parts as [string, string, string] } : undefined;
+      },
+      trust,
+      issuedTokens,
+      customerToken: (sub) => issueToken(context(request, login, id), login, { iss: issuer, sub, aud: audienceOf(config.accountId), scope: "read:accounts:/customers" }, customerLifetime, { kind: "customer" }),
+    };
+  }
+
+  /** Signs and records a token, and builds the 2xx body (each step an override may bend). */
+  function issueToken(ctx: OverrideContext, op: OperationModel, claims: Record<string, unknown>, lifetime: number, record: BearerRecord): Json {
+    const full = bend("claims", signer.claims(claims, lifetime, Date.now()), ctx) as Claims;
+    const serialized = bend("serialize", undefined as string | undefined, { ...ctx, claims: full });
+    const accessToken = typeof serialized === "string" ? serialized : signer.serialize(full);
+    if (typeof serialized === "string") serializedByOverride.set(serialized, full.jti);
+    issued.set(full.jti, record);
+    issuedTokens.push(accessToken);
+    return { access_token: accessToken, token_type: "Bearer", expires_in: lifetime };
+  }
+
+  /** The 2xx answer: the fake's body checked against the spec, then as overrides bend it. */
+  function success(ctx: OverrideContext, op: OperationModel, body: Json): Answer {
+    conform(validateAccessToken, body, `${STATUS.success(op)} token`);
+    const bent = bend("success", body, ctx);
+    if (isAnswer(bent)) return bent;
+    return { ...send(STATUS.success(op), body), body: JSON.stringify(bent) };
+  }
 
   /** The request's JSON body if its media type and syntax are right, else the 400 to send. */
-  const jsonBody = (op: OperationModel, request: IncomingRequest): { value: unknown } | Answer => {
+  const jsonBody = (op: OperationModel, request: IncomingRequest, ctx: OverrideContext): { value: unknown } | Answer => {
     const type = mediaTypeOf(request.header("content-type"));
-    if (type === undefined || !op.requestMediaTypes.includes(type)) return invalid(op);
+    const accepted = bend("mediaType", type !== undefined && op.requestMediaTypes.includes(type), ctx);
+    if (isAnswer(accepted)) return accepted;
+    if (!accepted) return invalid(op);
     try {
-      return { value: JSON.parse(request.body) };
+      const value = bend("body", JSON.parse(request.body) as unknown, ctx);
+      return isAnswer(value) ? value : { value };
     } catch {
       return invalid(op);
     }
   };
 
+  /** The body's schema errors after overrides (an empty list: valid). */
+  const schemaErrors = (validator: Validator, body: unknown, ctx: OverrideContext): ValidationError[] | Answer => {
+    const errors = validator(body) ? [] : [...(validator.errors ?? [])];
+    return bend("validation", errors, { ...ctx, body });
+  };
+
   function answerToken(request: IncomingRequest, oid: string, record: FakeExchange): Answer {
-    if (!validateOwnerId(oid)) return invalid(token, validateOwnerId.errors ?? [], "oid");
+    const ctx = context(request, token, oid);
+    const idValid = bend("pathIdValid", validateOwnerId(oid), ctx);
+    if (isAnswer(idValid)) return idValid;
+    if (!idValid) return invalid(token, validateOwnerId.errors ?? [], "oid");
     const basic = readBasicAuthorization(request.header("authorization"));
-    const client = basic?.userId ? config.clients.find((c) => c.clientId === basic.userId) : undefined;
+    const named = basic?.userId ? config.clients.find((c) => c.clientId === basic.userId) : undefined;
     // Compare with every client's secret, so the time taken does not tell which ids exist.
-    const secretMatches = !!basic?.userId && config.clients.map((c) => sameSecret(basic.password, c.clientSecret) && c === client).some(Boolean);
-    if (!client || !secretMatches) return unauthorized(token, "Basic", basic !== undefined);
+    const secretMatches = !!basic?.userId && config.clients.map((c) => sameSecret(basic.password, c.clientSecret) && c === named).some(Boolean);
+    const client = bend("clientAuth", named && secretMatches ? (named as ResolvedClient) : undefined, { ...ctx, bearerOf: verifyBearer });
+    if (isAnswer(client)) return client;
+    if (!client) return unauthorized(token, "Basic", basic !== undefined);
     record.clientId = client.clientId;
-    if (oid !== config.accountId) return fail(token, STATUS.forbidden(token));
-    const parsed = jsonBody(token, request);
+    const served = bend("accountServed", oid === config.accountId, ctx);
+    if (isAnswer(served)) return served;
+    if (!served) return fail(token, STATUS.forbidden(token));
+    const parsed = jsonBody(token, request, ctx);
     if (!("value" in parsed)) return parsed;
-    if (!validateClientCredentialsTokenRequest(parsed.value)) return invalid(token, validateClientCredentialsTokenRequest.errors ?? []);
+    const errors = schemaErrors(validateClientCredentialsTokenRequest, parsed.value, ctx);
+    if (isAnswer(errors)) return errors;
+    if (errors.length) return invalid(token, errors);
     // "The audience must be a grant associated with the client."
     const { audience } = parsed.value as { audience: string };
-    if (!client.audiences.includes(audience)) return fail(token, STATUS.forbidden(token));
+    const granted = bend("audienceGranted", client.audiences.includes(audience), { ...ctx, audience });
+    if (isAnswer(granted)) return granted;
+    if (!granted) return fail(token, STATUS.forbidden(token));
     const mfaScenario = take("mfa_required", "token");
     if (mfaScenario) return mfaAnswer(token, record, mfaScenario);
-    const issuedToken = signer.sign({ iss: issuer, sub: `${client.clientId}@clients`, aud: audience, scope: clientScope }, clientLifetime, Date.now());
-    issued.set(issuedToken.claims.jti, { kind: "client", clientId: client.clientId, aud: audience, revoked: false });
-    return send(STATUS.success(token), { access_token: issuedToken.token, token_type: "Bearer", expires_in: clientLifetime });
+    const body = issueToken(ctx, token, { iss: issuer, sub: `${client.clientId}@clients`, aud: audience, scope: clientScope }, clientLifetime, { kind: "client", clientId: client.clientId, aud: audience, revoked: false });
+    return success(ctx, token, body);
   }
 
   function mfaAnswer(op: OperationModel, record: FakeExchange, scenario: ActiveScenario): Answer {
@@ -252,20 +355,35 @@ export function createCore(options?: FakeDinteroOptions): FakeCore {
     return send(op.responses.has(mfa.status) ? mfa.status : STATUS.forbidden(op), body);
   }
 
+  /** What a bearer opens: a live record of a token this fake issued, or undefined. */
+  function verifyBearer(bearer: string | undefined): BearerRecord | undefined {
+    if (bearer === undefined) return undefined;
+    const jti = signer.verify(bearer)?.jti ?? serializedByOverride.get(bearer);
+    const claims = signer.verify(bearer) ?? (jti ? { exp: Infinity } : undefined);
+    const known = typeof jti === "string" ? issued.get(jti) : undefined;
+    if (!claims || !known || (typeof claims.exp === "number" && claims.exp <= Date.now() / 1000) || (known.kind === "client" && known.revoked)) return undefined;
+    return known;
+  }
+
   function answerLogin(request: IncomingRequest, aid: string, record: FakeExchange): Answer {
+    const ctx = context(request, login, aid);
     const authorization = request.header("authorization");
     const bearer = /^bearer +([^\s]+) *$/i.exec(authorization ?? "")?.[1];
-    const claims = bearer === undefined ? undefined : signer.verify(bearer);
-    const known = claims ? issued.get(claims.jti) : undefined;
-    if (!claims || !known || claims.exp <= Date.now() / 1000 || (known.kind === "client" && known.revoked)) return unauthorized(login, "Bearer", authorization !== undefined);
+    const known = bend("bearer", verifyBearer(bearer), { ...ctx, bearer });
+    if (isAnswer(known)) return known;
+    if (!known) return unauthorized(login, "Bearer", authorization !== undefined);
     // A customer's own token lacks the client scope: 403 (RFC 6750 §3.1 insufficient_scope).
     if (known.kind !== "client") return fail(login, STATUS.forbidden(login));
     record.clientId = known.clientId;
     const client = config.clients.find((c) => c.clientId === known.clientId)!;
-    if (!validateAccountId(aid)) return invalid(login, validateAccountId.errors ?? [], "aid");
+    const idValid = bend("pathIdValid", validateAccountId(aid), ctx);
+    if (isAnswer(idValid)) return idValid;
+    if (!idValid) return invalid(login, validateAccountId.errors ?? [], "aid");
     // The fake holds one account: a bearer opens no other.
-    if (aid !== config.accountId) return fail(login, STATUS.forbidden(login));
-    const parsed = jsonBody(login, request);
+    const served = bend("accountServed", aid === config.accountId, ctx);
+    if (isAnswer(served)) return served;
+    if (!served) return fail(login, STATUS.forbidden(login));
+    const parsed = jsonBody(login, request, ctx);
     if (!("value" in parsed)) return parsed;
     const body = parsed.value as Record<string, unknown>;
     if (body && typeof body === "object" && !Array.isArray(body)) {
@@ -275,41 +393,72 @@ export function createCore(options?: FakeDinteroOptions): FakeCore {
       }
       record.identity = identity;
     }
-    if (!validateLoginCredentials(body)) return invalid(login, validateLoginCredentials.errors ?? []);
+    const errors = schemaErrors(validateLoginCredentials, body, ctx);
+    if (isAnswer(errors)) return errors;
+    if (errors.length) return invalid(login, errors);
     const creds = body as { audience: string; type: string; password: string; email?: string; ident_type?: string; ident?: string };
+    const credsCtx = { ...ctx, body: creds };
     // "The audience must be a grant associated with the client used when calling this resource."
-    if (!client.audiences.includes(creds.audience)) return fail(login, STATUS.forbidden(login));
+    const granted = bend("audienceGranted", client.audiences.includes(creds.audience), { ...credsCtx, audience: creds.audience });
+    if (isAnswer(granted)) return granted;
+    if (!granted) return fail(login, STATUS.forbidden(login));
     const field = creds.email !== undefined ? "email" : IDENT_FIELDS[creds.ident_type!]!;
     const value = creds.email ?? creds.ident!;
     // Every user's password is compared, so the time taken does not tell which identities exist.
-    const user = config.users.map((u) => (sameSecret(creds.password, u.password) && u.type === creds.type && u[field] === value ? u : undefined)).find(Boolean);
+    const found = config.users.map((u) => (sameSecret(creds.password, u.password) && u.type === creds.type && u[field] === value ? u : undefined)).find(Boolean);
+    const user = bend("user", found, credsCtx);
+    if (isAnswer(user)) return user;
     // One answer for an unknown identity and a wrong password (no account enumeration).
     if (!user) return fail(login, STATUS.forbidden(login));
     const mfaScenario = take("mfa_required", "login");
     if (mfaScenario) return mfaAnswer(login, record, mfaScenario);
-    const issuedToken = signer.sign({ iss: issuer, sub: user.id, aud: creds.audience, scope: `read:accounts:/customers/${user.id}` }, customerLifetime, Date.now());
-    issued.set(issuedToken.claims.jti, { kind: "customer" });
-    return send(STATUS.success(login), { access_token: issuedToken.token, token_type: "Bearer", expires_in: customerLifetime });
+    const id = (user as { id?: string }).id ?? randomUUID();
+    const issuedBody = issueToken(credsCtx, login, { iss: issuer, sub: id, aud: creds.audience, scope: `read:accounts:/customers/${id}` }, customerLifetime, { kind: "customer" });
+    return success(credsCtx, login, issuedBody);
   }
 
-  function answer(request: IncomingRequest): Plan {
+  /** The operation a path names, under the spec's base path only (a baseUrl without /v1, with /v2, or
+   * with /v1 twice gets 404, as at Dintero). */
+  function route(pathname: string): { op: OperationModel; id: string } | undefined {
+    if (!pathname.startsWith(`${basePath}/`)) return undefined;
+    const rest = pathname.slice(basePath.length);
+    for (const op of Object.values(operations) as OperationModel[]) {
+      const m = op.pathPattern.exec(rest);
+      if (m && m.index === 0) return { op, id: m[1]! };
+    }
+    return undefined;
+  }
+
+  function answer(incoming: IncomingRequest): Plan {
+    requests++;
+    let request = incoming;
+    for (const o of overrides) if (o.rewrite) request = o.rewrite(request);
     const method = request.method.toUpperCase();
-    const match = (Object.values(operations) as OperationModel[]).map((op) => ({ op, m: op.pathPattern.exec(request.pathname) })).find((x): x is { op: OperationModel; m: RegExpExecArray } => x.m !== null);
+    const match = route(request.pathname);
     const record: FakeExchange = { operation: match?.op.key ?? null, method, status: null };
     exchanges.push(record);
-    let plan: Plan;
-    if (!match) {
+    let plan: Plan | undefined;
+    for (const o of overrides) {
+      plan = o.intercept?.(request, { operation: match?.op.key ?? null, answers: (op, status, headers) => fail(operations[op], status, headers) });
+      if (plan) break;
+    }
+    if (plan) {
+      // an override answered in the fake's place
+    } else if (!match) {
       plan = { delayMs: 0, answer: { status: 404, headers: { "content-type": JSON_TYPE, "request-id": randomBytes(8).toString("hex") }, body: JSON.stringify({ error: { code: "NOT_FOUND", message: "Not Found" } }) } };
     } else {
-      const { op, m } = match;
-      let id = m[1]!;
+      const { op } = match;
+      let id = match.id;
       try {
         id = decodeURIComponent(id);
       } catch {
         // left as sent: it fails the id's pattern
       }
       record.accountId = id;
-      if (method !== op.method) {
+      const allowed = bend("methodAllowed", method === op.method, context(request, op, id));
+      if (isAnswer(allowed)) {
+        plan = { delayMs: 0, answer: allowed };
+      } else if (!allowed) {
         // RFC 9110 §15.5.6: 405 lists the path's methods in Allow. Not documented by the spec (a refusal).
         const allow = methodsOf(op).join(", ");
         plan = { delayMs: 0, answer: { status: 405, headers: { "content-type": JSON_TYPE, allow, "request-id": randomBytes(8).toString("hex") }, body: JSON.stringify({ error: { code: "METHOD_NOT_ALLOWED", message: "Method Not Allowed" } }) } };
@@ -331,9 +480,26 @@ export function createCore(options?: FakeDinteroOptions): FakeCore {
         }
       }
     }
+    // Overrides see every answer last (wire-level bends: headers, bytes, encodings).
+    if (plan.answer) {
+      let final = plan.answer;
+      for (const o of overrides) if (o.answer) final = o.answer(final, { request, operation: match?.op.key ?? null, users: config.users });
+      plan = { ...plan, answer: final };
+    }
     record.status = plan.answer?.status ?? null;
     return plan;
   }
+
+  const internals: FakeInternals = {
+    use: (...more) => {
+      overrides = [...overrides, ...more];
+    },
+    resetOverrides: () => {
+      overrides = [];
+    },
+    issuedTokens,
+    requestCount: () => requests,
+  };
 
   return {
     accountId: config.accountId,
@@ -361,6 +527,6 @@ export function createCore(options?: FakeDinteroOptions): FakeCore {
       exchanges.length = 0;
     },
     answer,
+    internals,
   } as FakeCore;
 }
-

@@ -1,5 +1,5 @@
-// createFakeDintero: the fake behind a Fetch API function. No socket is opened; any base URL is
-// answered by its path (the default https://api.dintero.com/v1 included).
+// createFakeDintero: the fake behind a Fetch API function. No socket is opened; any origin is answered
+// by its path, which must start with the spec's base path (/v1), as at Dintero.
 import { createCore, type FakeCore, type Plan } from "./fake.ts";
 import type { FakeDintero, FakeDinteroOptions, FetchFunction } from "./types.ts";
 
@@ -25,8 +25,10 @@ export function fetchOf(core: FakeCore): FetchFunction {
     // No answer: pending until the caller's signal aborts (like a server that holds the connection).
     if (plan.answer === null) await wait(Infinity, request.signal);
     else if (plan.delayMs > 0) await wait(plan.delayMs, request.signal);
-    const { status, headers, body: text } = plan.answer!;
-    return new Response(text, { status, headers });
+    const { status, headers, body: payload } = plan.answer!;
+    const list = new Headers();
+    for (const [name, value] of Object.entries(headers)) for (const v of Array.isArray(value) ? value : [value]) list.append(name, v);
+    return new Response(payload as BodyInit, { status, headers: list });
   };
 }
 

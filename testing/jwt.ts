@@ -2,7 +2,7 @@
 // fake, or a forged or unsigned one (alg none), is refused by every other.
 import { createHash, createHmac, randomBytes, timingSafeEqual } from "node:crypto";
 import { encodeBase64url } from "../lib/base64.ts";
-import { jwtClaims } from "../lib/jwt.ts";
+import { jsonObjectPart } from "../lib/jwt.ts";
 
 export type Claims = Record<string, unknown> & { iat: number; exp: number; jti: string };
 
@@ -10,21 +10,28 @@ const b64 = (value: unknown) => encodeBase64url(JSON.stringify(value));
 const HEADER = b64({ alg: "HS256", typ: "JWT" });
 
 export interface Signer {
-  sign(claims: Record<string, unknown>, lifetimeS: number, now: number): { token: string; claims: Claims };
+  /** The registered claims a token issued now gets (iat, exp = iat + lifetime, a fresh jti), added to `claims`. */
+  claims(claims: Record<string, unknown>, lifetimeS: number, now: number): Claims;
+  /** The compact JWS of these claims, signed with this signer's key. */
+  serialize(claims: Record<string, unknown>): string;
   /** The claims of a token this signer issued, or undefined (any other string, whatever its claims say). */
   verify(token: string): Claims | undefined;
+  /** HMAC-SHA256 of `input` under this signer's key. */
+  mac(input: string): Buffer;
 }
 
 export function createSigner(): Signer {
   const key = randomBytes(32);
   const mac = (input: string) => createHmac("sha256", key).update(input).digest();
   return {
-    sign(claims, lifetimeS, now) {
+    claims(claims, lifetimeS, now) {
       const iat = Math.floor(now / 1000);
       // exp - iat = expires_in exactly (RFC 7519 §4.1.4, §4.1.6)
-      const full: Claims = { ...claims, iat, exp: iat + lifetimeS, jti: randomBytes(12).toString("base64url") };
-      const body = `${HEADER}.${b64(full)}`;
-      return { token: `${body}.${mac(body).toString("base64url")}`, claims: full };
+      return { ...claims, iat, exp: iat + lifetimeS, jti: randomBytes(12).toString("base64url") };
+    },
+    serialize(claims) {
+      const body = `${HEADER}.${b64(claims)}`;
+      return `${body}.${mac(body).toString("base64url")}`;
     },
     verify(token) {
       const parts = token.split(".");
@@ -34,10 +41,14 @@ export function createSigner(): Signer {
       const given = Buffer.from(parts[2]!, "base64url");
       const expected = mac(`${parts[0]}.${parts[1]}`);
       if (given.length !== expected.length || !timingSafeEqual(given, expected)) return undefined;
-      return jwtClaims(token) as Claims | undefined;
+      return decodePart(parts[1]!) as Claims | undefined;
     },
+    mac,
   };
 }
+
+/** A base64url JSON object, or undefined (lib/jwt.ts). */
+export const decodePart = jsonObjectPart;
 
 /** Compares two secrets in constant time for their digests (the lengths are not revealed either). */
 export function sameSecret(given: string, expected: string): boolean {

@@ -1,84 +1,8 @@
 // startFakeDintero: the same fake on node:http, 127.0.0.1, a free port; `url` ends in /v1. For the
 // conformance suite, browsers and programs in other languages.
-import { createServer, type ServerResponse } from "node:http";
-import type { AddressInfo, Socket } from "node:net";
-import { createCore, type Plan } from "./fake.ts";
-import { facadeOf, fetchOf } from "./fetch.ts";
+import { startFakeServer } from "./internal.ts";
 import type { FakeDinteroOptions, RunningFakeDintero } from "./types.ts";
 
-/** Largest request body read (bytes); a larger one is answered as an invalid request. */
-const MAX_BODY_BYTES = 1024 * 1024;
-
 export async function startFakeDintero(options?: FakeDinteroOptions): Promise<RunningFakeDintero> {
-  const core = createCore(options);
-  const sockets = new Set<Socket>();
-  const timers = new Set<NodeJS.Timeout>();
-  const write = (res: ServerResponse, answer: { status: number; headers: Record<string, string>; body: string }) => {
-    if (res.destroyed) return;
-    res.writeHead(answer.status, { ...answer.headers, "content-length": Buffer.byteLength(answer.body) });
-    res.end(answer.body);
-  };
-  const server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on("data", (chunk: Buffer) => {
-      size += chunk.length;
-      if (size <= MAX_BODY_BYTES) chunks.push(chunk);
-    });
-    req.on("end", () => {
-      const tooLarge = size > MAX_BODY_BYTES;
-      let plan: Plan;
-      try {
-        plan = core.answer({
-          method: req.method ?? "GET",
-          pathname: new URL(req.url ?? "/", "http://127.0.0.1").pathname,
-          // A repeated header is read as a Fetch client would: joined with ", ".
-          header: (name) => {
-            const value = req.headers[name.toLowerCase()];
-            return Array.isArray(value) ? value.join(", ") : value;
-          },
-          // Too large: the body is cut, so it no longer parses and is answered 400.
-          body: tooLarge ? "\u0000" : Buffer.concat(chunks).toString("utf8"),
-        });
-      } catch (error) {
-        // Only a fake that cannot follow the spec gets here (an answer it built breaks a schema): say so
-        // in a 500 the test sees, rather than crash the test process from an event handler.
-        const message = error instanceof Error ? error.message : String(error);
-        return write(res, { status: 500, headers: { "content-type": "application/json; charset=utf-8" }, body: JSON.stringify({ error: { code: "FAKE_DINTERO_ERROR", message } }) });
-      }
-      if (plan.answer === null) return; // held open until the client gives up or close() ends it
-      const answer = plan.answer;
-      if (plan.delayMs <= 0) return write(res, answer);
-      const timer = setTimeout(() => {
-        timers.delete(timer);
-        write(res, answer);
-      }, plan.delayMs);
-      timers.add(timer);
-      res.on("close", () => {
-        clearTimeout(timer);
-        timers.delete(timer);
-      });
-    });
-  });
-  server.on("connection", (socket) => {
-    sockets.add(socket);
-    socket.on("close", () => sockets.delete(socket));
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => resolve());
-  });
-  const { port } = server.address() as AddressInfo;
-  let closing: Promise<void> | undefined;
-  return facadeOf(core, {
-    fetch: fetchOf(core),
-    url: `http://127.0.0.1:${port}/v1`,
-    close: () =>
-      (closing ??= new Promise<void>((resolve) => {
-        for (const timer of timers) clearTimeout(timer);
-        timers.clear();
-        server.close(() => resolve());
-        for (const socket of sockets) socket.destroy();
-      })),
-  });
+  return (await startFakeServer(options)).fake;
 }

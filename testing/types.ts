@@ -44,6 +44,10 @@ export interface ScenarioOptions {
   mfa_required: { operation?: FakeOperation; times?: number };
   /** the login answers 500, whatever it is sent */
   login_server_error: { times?: number };
+  /** a login's 401 to a bearer that was sent but is not valid (forged, expired, revoked) also says why,
+   * RFC 6750's way: `WWW-Authenticate: Bearer realm="dintero", error="invalid_token"`. The spec does not
+   * document it (Dintero may not send it), so by default the 401 carries only `Bearer realm="dintero"` */
+  invalid_token_challenge: { times?: number };
 }
 
 export type ScenarioName = keyof ScenarioOptions;
@@ -82,8 +86,9 @@ export interface FakeDintero {
   /** Puts a scenario in force (replacing one of the same name); `"normal"` ends them all. */
   scenario<N extends ScenarioName>(name: N, ...options: object extends ScenarioOptions[N] ? [ScenarioOptions[N]?] : [ScenarioOptions[N]]): void;
   scenario(name: "normal"): void;
-  /** Revokes every client bearer issued so far: a login with one is answered 401; a new token request
-   * gets a bearer that works. */
+  /** Revokes every client bearer issued so far: a login with one is answered 401 (with the spec's body
+   * only; the invalid_token_challenge scenario adds RFC 6750's challenge); a new token request gets a
+   * bearer that works. */
   revokeClientBearers(): void;
   /** Ends every scenario and empties the record. Issued bearers stay valid. */
   reset(): void;

@@ -1,13 +1,14 @@
-// Self-test targets for the conformance suite: ONE correct node:http implementation of the login
-// contract (token endpoint, login endpoint, a real user store, its own HS256 JWTs bound to a scope and
-// an account, 405 with Allow for other methods, Cache-Control: no-store), which answers
-// `application/json; charset=utf-8` and adds an undocumented `scope` property, plus single-rule
-// breakages selected by `break`. Each breakage exists to prove that one check fails on it.
-import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
-import type { IncomingMessage, ServerResponse } from "node:http";
-import { startHttpServer } from "./http-server.ts";
-import { basicAuthorization } from "../../lib/basic-auth.ts";
-import { validateAccountId, validateClientCredentialsTokenRequest, validateLoginCredentials, type ValidationError } from "../../generated/validators.js";
+// Self-test targets for the conformance suite: the project's one fake Dintero (testing/), bent by
+// internal overrides (testing/overrides.ts). A breakage is one small override that breaks exactly one
+// rule, to prove that one check fails on it; a variation is a correct but unusual answer the suite
+// must pass. The fake unbent is the reference: it passes the suite at its strictest.
+import { createHmac, generateKeyPairSync, randomBytes, sign, type KeyObject } from "node:crypto";
+import { validateAccountId } from "../../generated/validators.js";
+import { encodeBase64url } from "../../lib/base64.ts";
+import type { Answer } from "../../testing/fake.ts";
+import type { BearerRecord, Override, OverrideContext } from "../../testing/overrides.ts";
+import { startFakeServer } from "../../testing/internal.ts";
+import type { RunningFakeDintero } from "../../testing/types.ts";
 
 export const BREAKAGES = {
   expires_in_as_string: "login 200 carries expires_in as a string",
@@ -80,9 +81,17 @@ export const BREAKAGES = {
 } as const;
 export type Breakage = keyof typeof BREAKAGES;
 
-/** Correct but different servers: each answers in a way the contract allows though the reference server
- * does not, and must pass at --fail-on contract (some are reported as advisory findings). */
+/** Correct but different servers: each answers in a way the contract allows though the fake does not,
+ * and must pass at --fail-on contract (some are reported as advisory findings). */
 export const VARIATIONS = {
+  undocumented_property: "token responses carry a property the spec does not document, x_conformance_selftest_extra (a name no spec would add)",
+  rs256_with_kid: "access tokens are RS256 JWTs with a kid in their header (Dintero's own kind), verified by the server that issued them",
+  short_lifetimes: "tokens live 60 s (expires_in 60, exp - iat 60)",
+  json_escapes: "every character of every JSON string (keys included) is written as a \\uXXXX escape, and / as \\/ (RFC 8259 §7 allows both)",
+  media_type_capitalised: "responses say Content-Type: Application/JSON; charset=UTF-8 (media types and charset names are case-insensitive, RFC 9110 §8.3.1)",
+  quoted_charset: "responses say Content-Type: application/json; charset=\"utf-8\" (a quoted parameter value, RFC 9110 §5.6.6)",
+  chunked_with_trailers: "every body is sent chunked, with a trailer field (RFC 9112 §7.1.2)",
+  close_delimited: "every body is delimited by closing the connection, without Content-Length or chunking (RFC 9112 §6.3)",
   validates_identity_formats: "the ident and email are validated strictly (a Norwegian mobile number +47 4/9 and 7 digits; an email with a domain): 400 otherwise",
   rejects_made_up_identities: "an identity the server does not know is answered 400, as if invalid (its formats are prose at Dintero)",
   status_415_for_content_type: "a wrong request Content-Type is answered 415 Unsupported Media Type (undocumented 4xx)",
@@ -120,23 +129,204 @@ export interface ContractServer {
   baseUrl: string;
   options: Required<Omit<ContractServerOptions, "break" | "vary">> & { break?: Breakage; vary?: Variation };
   /** every token the server issued (to prove none leaks) */
-  issuedTokens: string[];
+  issuedTokens: readonly string[];
   requestCount(): number;
   close(): Promise<void>;
 }
 
-const b64 = (v: unknown) => Buffer.from(JSON.stringify(v)).toString("base64url");
+type Json = Record<string, unknown>;
+type Creds = { type?: string; email?: string; ident_type?: string; ident?: string; password?: string };
+type Bend = Override & { setup?(fake: RunningFakeDintero): void };
 
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    let data = "";
-    req.setEncoding("utf8");
-    req.on("data", (c: string) => (data += c));
-    req.on("end", () => resolve(data));
-    req.on("error", reject);
-  });
-}
+const b64 = (v: unknown) => encodeBase64url(JSON.stringify(v));
+const creds = (ctx: OverrideContext) => (ctx.body ?? {}) as Creds;
+/** The login's identity field and value (email, or the ident under its ident_type). */
+const identityOf = (c: Creds): ["email" | "phone", string | undefined] => (c.email !== undefined ? ["email", c.email] : [c.ident_type === "email" ? "email" : "phone", c.ident]);
+/** A user with the login's identity, whatever the password or type. */
+const knownUser = (ctx: OverrideContext) => {
+  const [field, value] = identityOf(creds(ctx));
+  return ctx.users.find((u) => value !== undefined && u[field] === value);
+};
+/** The client bearer a bent verification lets in: the first client's, for this account. */
+const clientBearer = (ctx: OverrideContext): BearerRecord => ({ kind: "client", clientId: ctx.clients[0]!.clientId, aud: ctx.audienceOf(ctx.accountId), revoked: false });
+/** Verifies a bearer with a key of the breakage's choosing; trusts its claims when the signature holds. */
+const signedWith = (ctx: OverrideContext, key: Buffer | string): BearerRecord | undefined => {
+  const jwt = ctx.decode(ctx.bearer ?? "");
+  if (!jwt) return undefined;
+  const expected = createHmacSync(key, `${jwt.parts[0]}.${jwt.parts[1]}`);
+  const given = Buffer.from(jwt.parts[2], "base64url");
+  return given.length === expected.length && given.equals(expected) ? ctx.trust(jwt.payload) : undefined;
+};
+/** A bent bearer verification: the fake's verdict, else what `lenient` lets in. */
+const bearerAlso = (lenient: (ctx: OverrideContext, jwt: NonNullable<ReturnType<OverrideContext["decode"]>>) => BearerRecord | undefined): Override => ({
+  bearer: (record, ctx) => {
+    if (record || ctx.op !== "login") return record;
+    const jwt = ctx.decode(ctx.bearer ?? "");
+    return jwt ? lenient(ctx, jwt) : undefined;
+  },
+});
+/** Rewrites a text answer's JSON. */
+const editJson = (answer: Answer, edit: (body: Json) => Json): Answer => (typeof answer.body === "string" ? { ...answer, body: JSON.stringify(edit(JSON.parse(answer.body) as Json)) } : answer);
+const editText = (answer: Answer, edit: (text: string) => string | Uint8Array): Answer => (typeof answer.body === "string" ? { ...answer, body: edit(answer.body) } : answer);
+const withHeaders = (answer: Answer, edit: (headers: Answer["headers"]) => Answer["headers"]): Answer => ({ ...answer, headers: edit({ ...answer.headers }) });
+const without = (name: string) => (headers: Answer["headers"]) => {
+  delete headers[name];
+  return headers;
+};
+/** The first request of an operation is answered 429 with this Retry-After; the rest as usual. */
+const firstAnswered429 = (op: "login" | "token", retryAfter: string): Override => {
+  let seen = 0;
+  return { intercept: (_req, ctx) => (ctx.operation === op && ++seen === 1 ? { delayMs: 0, answer: ctx.answers(op, 429, { "retry-after": retryAfter }) } : undefined) };
+};
+const rateLimited = (options: { operation?: "login" | "token"; retryAfterSeconds: number; times?: number }): Bend => ({ setup: (fake) => fake.scenario("rate_limited", options) });
+/** A wrong-credentials refusal of the breakage's making (the fake's: its 403 example). */
+const refuseCredentials = (refuse: (ctx: OverrideContext) => Answer | undefined): Override => ({ user: (user, ctx) => user ?? refuse(ctx) });
+/** A user the bent comparison lets in when the fake's found none. */
+const userAlso = (lenient: (ctx: OverrideContext, c: Creds) => ReturnType<typeof knownUser>): Override => ({ user: (user, ctx) => user ?? lenient(ctx, creds(ctx)) });
+const loginOnly = <K extends keyof Override>(point: K, hook: NonNullable<Override[K]>): Override => ({
+  [point]: (verdict: unknown, ctx: OverrideContext) => (ctx.op === "login" ? (hook as (v: unknown, c: OverrideContext) => unknown)(verdict, ctx) : verdict),
+}) as Override;
+const tokenOnly = <K extends keyof Override>(point: K, hook: NonNullable<Override[K]>): Override => ({
+  [point]: (verdict: unknown, ctx: OverrideContext) => (ctx.op === "token" ? (hook as (v: unknown, c: OverrideContext) => unknown)(verdict, ctx) : verdict),
+}) as Override;
+const filterErrors = (drop: (e: { keyword: string; instancePath: string }, c: Creds) => boolean): Override =>
+  loginOnly("validation", (errors, ctx) => errors.filter((e) => !drop(e, creds(ctx))));
+/** After the schema passed: a refusal of the breakage's making. */
+const afterValid = (refuse: (ctx: OverrideContext, c: Creds) => Answer | undefined): Override =>
+  loginOnly("validation", (errors, ctx) => (errors.length ? errors : (refuse(ctx, creds(ctx)) ?? errors)));
+const notFound = (ctx: OverrideContext, message: string) => ctx.json(404, { error: { code: "NOT_FOUND", message } });
+/** Rewrites every JSON string of a body with escapes only: \\/ for /, \\uXXXX for every other character. */
+const escapeJsonStrings = (text: string) =>
+  text.replace(/"(?:[^"\\]|\\.)*"/g, (literal) => `"${[...(JSON.parse(literal) as string)].map((c) => (c === "/" ? "\\/" : [...c].map((_, i) => `\\u${c.charCodeAt(i).toString(16).padStart(4, "0")}`).join(""))).join("")}"`);
+let rsa: KeyObject | undefined;
+/** One RSA key for every RS256 server of this process (made on first use: it takes a while). */
+const rsaKey = () => (rsa ??= generateKeyPairSync("rsa", { modulusLength: 2048 }).privateKey);
+const createHmacSync = (key: Buffer | string, input: string): Buffer => createHmac("sha256", key).update(input).digest();
 
+/** Each breakage and variation as overrides of the fake: the one rule it bends. Made afresh for each
+ * server (some count requests). */
+const bends = (): Record<Breakage | Variation, Bend[]> => ({
+  expires_in_as_string: [loginOnly("success", (body) => ({ ...body, expires_in: String(body.expires_in) }))],
+  token_expires_in_zero: [tokenOnly("claims", (claims) => ({ ...claims, exp: claims.iat })), tokenOnly("success", (body) => ({ ...body, expires_in: 0 }))],
+  validation_422: [{ answer: (a) => (a.status === 400 ? { ...a, status: 422 } : a) }],
+  token_201_created: [{ answer: (a, ctx) => (ctx.operation === "token" && a.status === 200 ? { ...a, status: 201 } : a) }],
+  content_type_text_plain: [{ answer: (a) => withHeaders(a, (h) => ({ ...h, "content-type": "text/plain" })) }],
+  truncated_json_errors: [{ answer: (a) => (a.status >= 400 ? editText(a, (t) => t.slice(0, -3)) : a) }],
+  crash_on_non_ascii: [afterValid((ctx, c) => (/[^\x00-\x7f]/.test(`${c.password ?? ""}${c.email ?? ""}${c.ident ?? ""}`) ? ctx.fail(500) : undefined))],
+  rejects_max_length_password: [afterValid((ctx, c) => ([...(c.password ?? "")].length >= 255 ? ctx.invalid() : undefined))],
+  accepts_short_password: [filterErrors((e) => e.keyword === "minLength" && e.instancePath === "/password")],
+  ignores_type_enum: [filterErrors((e) => e.keyword === "enum" && e.instancePath === "/type")],
+  ignores_content_type: [{ mediaType: () => true }],
+  accepts_any_bearer: [bearerAlso((ctx) => clientBearer(ctx))],
+  no_auth_required: [loginOnly("bearer", (record, ctx) => record ?? clientBearer(ctx))],
+  accepts_any_password: [userAlso((ctx, c) => { const u = knownUser(ctx); return u?.type === c.type ? u : undefined; })],
+  exp_mismatch: [{ claims: (claims) => ({ ...claims, exp: (claims.exp as number) + 86400 }) }],
+  echoes_password: [refuseCredentials((ctx) => ctx.fail(403, { message: `Wrong password "${creds(ctx).password}"` }))],
+  signature_compared_as_prefix: [bearerAlso((ctx, jwt) => (Buffer.from(ctx.mac(`${jwt.parts[0]}.${jwt.parts[1]}`)).toString("base64url").startsWith(jwt.parts[2]) ? ctx.trust(jwt.payload) : undefined))],
+  payload_unchecked_under_known_signature: [bearerAlso((ctx, jwt) => (jwt.parts[2] !== "" && ctx.issuedTokens.some((t) => t.endsWith(`.${jwt.parts[2]}`)) ? ctx.trust(jwt.payload) : undefined))],
+  trusts_embedded_jwk: [bearerAlso((ctx, jwt) => { const k = (jwt.header.jwk as { k?: unknown } | undefined)?.k; return typeof k === "string" ? signedWith(ctx, Buffer.from(k, "base64url")) : undefined; })],
+  token_endpoint_accepts_bearer: [{ clientAuth: (client, ctx) => {
+    if (client) return client;
+    const bearer = /^Bearer (\S+)$/.exec(ctx.request.header("authorization") ?? "")?.[1];
+    const record = ctx.bearerOf?.(bearer);
+    return record?.kind === "client" ? ctx.clients.find((c) => c.clientId === record.clientId) : undefined;
+  } }],
+  issues_unsigned_tokens: [{ serialize: (_t, ctx) => `${b64({ alg: "none", typ: "JWT" })}.${b64(ctx.claims)}.` }, bearerAlso((ctx, jwt) => (jwt.header.alg === "none" && jwt.parts[2] === "" ? ctx.trust(jwt.payload) : undefined))],
+  token_on_wrong_password: [refuseCredentials((ctx) => (knownUser(ctx) ? ctx.json(403, { error: { code: "FORBIDDEN", message: "Forbidden" }, ...ctx.customerToken(`customer:${knownUser(ctx)!.id}`) }) : undefined))],
+  identity_in_errors: [{ answer: (a, ctx) => (a.status === 403 ? editJson(a, (b) => ({ ...b, error: { ...(b.error as Json), user: { email: ctx.users.find((u) => u.email)?.email, phone_number: ctx.users.find((u) => u.phone)?.phone } } })) : a) }],
+  stack_in_errors: [{ answer: (a) => (a.status === 400 ? editJson(a, (b) => ({ ...b, error: { ...(b.error as Json), stack: "ValidationError: invalid body\n    at validate (/srv/auth-svc/src/login.js:42:11)", upstream: "postgres://auth-db.internal:5432/users" } })) : a) }],
+  bom_json: [{ answer: (a) => ({ ...a, body: Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(a.body)]) }) }],
+  rejects_charset_param: [loginOnly("mediaType", (accepted, ctx) => accepted && !(ctx.request.header("content-type") ?? "").includes(";"))],
+  jwt_carries_password: [loginOnly("claims", (claims, ctx) => ({ ...claims, pwd: creds(ctx).password }))],
+  echoes_bearer: [refuseCredentials((ctx) => ctx.fail(403, { message: `Forbidden for ${ctx.request.header("authorization") ?? ""}` }))],
+  no_www_authenticate: [{ answer: (a) => withHeaders(a, without("www-authenticate")) }],
+  cdn_cacheable_token: [{ answer: (a) => (a.status < 400 ? withHeaders(a, (h) => ({ ...h, "cdn-cache-control": "public, max-age=600" })) : a) }],
+  refresh_token_on_login: [loginOnly("success", (body) => ({ ...body, refresh_token: `rt_${randomBytes(12).toString("hex")}` }))],
+  echoes_basic_header: [{ answer: (a, ctx) => { const auth = ctx.request.header("authorization"); return ctx.operation === "token" && auth ? withHeaders(a, (h) => ({ ...h, "x-debug-authorization": auth })) : a; } }],
+  echoes_password_encoded: [refuseCredentials((ctx) => { const p = creds(ctx).password ?? ""; return ctx.fail(403, { message: `Wrong password ${encodeURIComponent(p)} (${[...p].map((c) => `\\u${c.codePointAt(0)!.toString(16).padStart(4, "0")}`).join("")})` }); })],
+  never_answers: [{ intercept: (_req, ctx) => (ctx.operation === "login" ? { delayMs: 0, answer: null } : undefined) }],
+  rate_limits_once: [rateLimited({ operation: "login", retryAfterSeconds: 0, times: 1 })],
+  customer_token_opens_login: [loginOnly("bearer", (record, ctx) => (record?.kind === "customer" ? clientBearer(ctx) : record))],
+  serves_other_account: [loginOnly("accountServed", () => true), loginOnly("audienceGranted", (granted, ctx) => granted || ctx.audience === ctx.audienceOf(ctx.id))],
+  ignores_path_account: [loginOnly("accountServed", () => true)],
+  token_serves_other_account: [tokenOnly("accountServed", (served, ctx) => served || validateAccountId(ctx.id)), tokenOnly("audienceGranted", (granted, ctx) => granted || ctx.audience === ctx.audienceOf(ctx.id))],
+  ignores_audience: [loginOnly("audienceGranted", () => true)],
+  ignores_ident_type: [userAlso((ctx, c) => ctx.users.find((u) => u.type === c.type && u.password === c.password && c.email === undefined && c.ident !== undefined && (u.email === c.ident || u.phone === c.ident)))],
+  serves_any_method: [{ methodAllowed: () => true }],
+  retry_after_not_a_number: [firstAnswered429("login", "1.5")],
+  token_retry_after_not_a_number: [firstAnswered429("token", "1.5")],
+  latin1_error_body: [{ answer: (a) => (a.status >= 400 ? editText(a, (t) => Buffer.from(t.replace('"message":"', '"message":"Ugyldig forespørsel: '), "latin1")) : a) }],
+  duplicate_content_type: [{ answer: (a) => withHeaders(a, (h) => ({ ...h, "content-type": [String(h["content-type"]), "text/plain"] })) }],
+  method_405_without_allow: [{ answer: (a) => (a.status === 405 ? withHeaders(a, without("allow")) : a) }],
+  enumeration_leak: [refuseCredentials((ctx) => (knownUser(ctx) ? undefined : ctx.fail(403, { message: "No user with this identity" })))],
+  token_cacheable: [{ answer: (a) => withHeaders(a, without("cache-control")) }],
+  refresh_token_on_client_credentials: [tokenOnly("success", (body) => ({ ...body, refresh_token: `rt_${randomBytes(12).toString("hex")}` }))],
+  duplicate_json_members: [{ answer: (a) => (a.status < 400 ? editText(a, (t) => t.replace(/"token_type":"Bearer",/, '"token_type":"Bearer","token_type":"Bearer",')) : a) }],
+  accepts_lower_case_aid: [{ pathIdValid: (valid, ctx) => valid || validateAccountId(ctx.id.toUpperCase()), accountServed: (served, ctx) => served || ctx.id.toUpperCase() === ctx.accountId }],
+  accepts_alg_none: [bearerAlso((ctx, jwt) => (jwt.header.alg === "none" ? ctx.trust(jwt.payload) : undefined))],
+  alg_none_case_insensitive: [bearerAlso((ctx, jwt) => (typeof jwt.header.alg === "string" && jwt.header.alg !== "none" && jwt.header.alg.toLowerCase() === "none" ? ctx.trust(jwt.payload) : undefined))],
+  weak_hmac_key: [bearerAlso((ctx) => signedWith(ctx, "your-256-bit-secret"))],
+  ident_password_not_checked: [userAlso((ctx, c) => { const u = knownUser(ctx); return c.email === undefined && u?.type === c.type ? u : undefined; })],
+  token_any_audience: [tokenOnly("audienceGranted", () => true)],
+  counts_password_bytes: [filterErrors((e, c) => e.keyword === "minLength" && e.instancePath === "/password" && typeof c.password === "string" && Buffer.byteLength(c.password) >= 4)],
+  counts_password_utf16_units: [afterValid((ctx, c) => ((c.password ?? "").length > 255 ? ctx.invalid() : undefined))],
+  ident_without_ident_type: [loginOnly("body", (body) => {
+    const b = body as Creds;
+    return b && typeof b === "object" && typeof b.ident === "string" && b.ident_type === undefined && b.email === undefined ? { ...b, ident_type: b.ident.includes("@") ? "email" : "phone_number" } : body;
+  })],
+  login_always_429: [rateLimited({ operation: "login", retryAfterSeconds: 3600 })],
+  enum_case_insensitive: [{ body: (body) => {
+    if (!body || typeof body !== "object" || Array.isArray(body)) return body;
+    const b = { ...(body as Json) };
+    for (const k of ["type", "ident_type", "grant_type"]) if (typeof b[k] === "string") b[k] = (b[k] as string).toLowerCase();
+    return b;
+  } }],
+  token_ignores_oid: [tokenOnly("pathIdValid", () => true), tokenOnly("accountServed", () => true)],
+  token_ignores_content_type: [tokenOnly("mediaType", () => true)],
+  token_429_long_once: [rateLimited({ operation: "token", retryAfterSeconds: 90, times: 1 })],
+  ignores_user_type: [userAlso((ctx, c) => { const u = knownUser(ctx); return u && u.password === c.password ? u : undefined; })],
+  conflicting_json_members: [{ answer: (a) => (a.status < 400 ? editText(a, (t) => t.replace(/"expires_in":(\d+)/, '"expires_in":60,"expires_in":$1')) : a) }],
+
+  undocumented_property: [{ success: (body) => ({ ...body, x_conformance_selftest_extra: "a property no spec documents" }) }],
+  rs256_with_kid: [{ serialize: (_t, ctx) => {
+    const input = `${b64({ alg: "RS256", typ: "JWT", kid: "selftest-key-1" })}.${b64(ctx.claims)}`;
+    return `${input}.${sign("sha256", Buffer.from(input), rsaKey()).toString("base64url")}`;
+  } }],
+  short_lifetimes: [{ claims: (claims) => ({ ...claims, exp: (claims.iat as number) + 60 }), success: (body) => ({ ...body, expires_in: 60 }) }],
+  json_escapes: [{ answer: (a) => (String(a.headers["content-type"]).startsWith("application/json") ? editText(a, escapeJsonStrings) : a) }],
+  media_type_capitalised: [{ answer: (a) => withHeaders(a, (h) => ({ ...h, "content-type": "Application/JSON; charset=UTF-8" })) }],
+  quoted_charset: [{ answer: (a) => withHeaders(a, (h) => ({ ...h, "content-type": 'application/json; charset="utf-8"' })) }],
+  chunked_with_trailers: [{ answer: (a) => ({ ...a, framing: { trailers: { "x-selftest-trailer": "1" } } }) }],
+  close_delimited: [{ answer: (a) => ({ ...a, framing: "close" }) }],
+  validates_identity_formats: [afterValid((ctx, c) => {
+    if (c.ident_type === "phone_number" && !/^\+47[49]\d{7}$/.test(c.ident ?? "")) return ctx.invalid();
+    const email = c.email ?? (c.ident_type === "email" ? c.ident : undefined);
+    return email !== undefined && !/^[^@\s]+@[^@\s]+\.[a-z]{2,}$/.test(email) ? ctx.invalid() : undefined;
+  })],
+  rejects_made_up_identities: [refuseCredentials((ctx) => (knownUser(ctx) ? undefined : ctx.invalid()))],
+  status_415_for_content_type: [{ mediaType: (accepted, ctx) => accepted || ctx.json(415, { error: { code: "UNSUPPORTED_MEDIA_TYPE", message: "Content-Type must be application/json" } }) }],
+  status_404_for_bad_aid: [loginOnly("pathIdValid", (valid, ctx) => valid || notFound(ctx, "No such account"))],
+  status_404_for_other_account: [loginOnly("accountServed", (served, ctx) => served || (validateAccountId(ctx.id) ? notFound(ctx, "No such account") : served))],
+  jwt_without_exp: [{ claims: ({ exp: _exp, ...claims }) => claims }],
+  jwe_tokens: [{ serialize: () => `${b64({ alg: "dir", enc: "A256GCM", typ: "JWT" })}..${randomBytes(12).toString("base64url")}.${randomBytes(96).toString("base64url")}.${randomBytes(16).toString("base64url")}` }],
+  exp_with_leeway: [{ claims: (claims) => ({ ...claims, exp: (claims.exp as number) + 300 }) }],
+  status_501_for_patch: [{ methodAllowed: (allowed, ctx) => (ctx.request.method.toUpperCase() === "PATCH" ? ctx.json(501, { error: { code: "NOT_IMPLEMENTED", message: "Not Implemented" } }) : allowed) }],
+  duplicate_identical_content_type: [{ answer: (a) => withHeaders(a, (h) => ({ ...h, "content-type": [String(h["content-type"]), String(h["content-type"])] })) }],
+  token_400_without_credentials: [{ clientAuth: (client, ctx) => (client ?? (ctx.request.header("authorization") === undefined ? ctx.json(400, { error: { code: "invalid_client", message: "Client authentication missing" } }) : undefined)) }],
+  auth_400_for_malformed: [loginOnly("bearer", (record, ctx) => {
+    const authorization = ctx.request.header("authorization");
+    return authorization !== undefined && !/^Bearer [A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/.test(authorization) ? ctx.json(400, { error: { code: "invalid_request", message: "Malformed Authorization header" } }) : record;
+  })],
+  login_429_long_once: [rateLimited({ operation: "login", retryAfterSeconds: 90, times: 1 })],
+  unknown_identity_404: [refuseCredentials((ctx) => (knownUser(ctx) ? undefined : notFound(ctx, "No such user")))],
+  company_twin: [userAlso((ctx, c) => { const u = knownUser(ctx); return c.type === "company" && c.email !== undefined && u?.email === c.email && u.password === c.password ? u : undefined; })],
+  framework_refusals: [
+    loginOnly("pathIdValid", (valid) => valid || { status: 404, headers: { "content-type": "text/html; charset=utf-8" }, body: "<!DOCTYPE html><html><body><pre>Cannot POST</pre></body></html>" }),
+    { mediaType: (accepted) => accepted || { status: 415, headers: { "content-type": "application/problem+json; charset=utf-8" }, body: JSON.stringify({ type: "about:blank", title: "Unsupported Media Type", status: 415 }) } },
+  ],
+});
+
+/** Starts the fake with the options' client and users, bent by the breakage and the variation given. */
 export async function startContractServer(opts: ContractServerOptions = {}): Promise<ContractServer> {
   const options = {
     accountId: "T87654321",
@@ -149,266 +339,27 @@ export async function startContractServer(opts: ContractServerOptions = {}): Pro
     identPassword: `ident-password-${randomBytes(8).toString("hex")}`,
     ...opts,
   };
-  const broken = options.break;
-  const vary = options.vary;
-  /** JWE tokens are opaque to their holder: the server remembers what it issued */
-  const jweClaims = new Map<string, { aud: string; scope: string; exp: number }>();
-  const key = randomBytes(32);
-  const audience = `https://api.dintero.com/v1/accounts/${options.accountId}`;
-  const issuedTokens: string[] = [];
-  let requests = 0;
-  let loginRequests = 0;
-  let tokenRequests = 0;
-
-  const issuedSignatures = new Set<string>();
-  const sign = (payload: Record<string, unknown>) => {
-    const head = b64({ alg: broken === "issues_unsigned_tokens" ? "none" : "HS256", typ: "JWT" });
-    const body = b64(payload);
-    const signature = broken === "issues_unsigned_tokens" ? "" : createHmac("sha256", key).update(`${head}.${body}`).digest("base64url");
-    issuedSignatures.add(signature);
-    const token = `${head}.${body}.${signature}`;
-    issuedTokens.push(token);
-    return token;
-  };
-  const issue = (sub: string, expiresIn: number, scope: string, aud = audience, extra: Record<string, unknown> = {}) => {
-    const iat = Math.floor(Date.now() / 1000);
-    const exp = iat + expiresIn + (broken === "exp_mismatch" ? 86400 : 0) + (vary === "exp_with_leeway" ? 300 : 0);
-    if (vary === "jwe_tokens") {
-      const r = (n: number) => randomBytes(n).toString("base64url");
-      const token = `${b64({ alg: "dir", enc: "A256GCM", typ: "JWT" })}..${r(12)}.${r(96)}.${r(16)}`;
-      jweClaims.set(token, { aud, scope, exp });
-      issuedTokens.push(token);
-      return { access_token: token, token_type: "Bearer", expires_in: expiresIn, scope };
-    }
-    const claims = { iss: `${aud}/auth/token`, aud, sub, iat, ...(vary === "jwt_without_exp" ? {} : { exp }), scope, ...extra };
-    return { access_token: sign(claims), token_type: "Bearer", expires_in: expiresIn, scope };
-  };
-  const CLIENT_SCOPE = "write:accounts:/auth/users";
-  const audienceOf = (aid: string) => `https://api.dintero.com/v1/accounts/${aid}`;
-  /** The verified claims of the bearer, or undefined when it is not one this server issued to a client. */
-  const bearerClaims = (header: string | undefined): { aud?: string; scope?: string } | undefined => {
-    if (vary === "jwe_tokens") {
-      const claims = jweClaims.get(/^Bearer (\S+)$/.exec(header ?? "")?.[1] ?? "");
-      return claims && claims.exp > Date.now() / 1000 && claims.scope.split(" ").includes(CLIENT_SCOPE) ? claims : undefined;
-    }
-    const m = /^Bearer ([A-Za-z0-9_-]+)\.([A-Za-z0-9_-]+)\.([A-Za-z0-9_-]*)$/.exec(header ?? "");
-    if (!m) return undefined;
-    let head: { alg?: unknown };
-    let payload: { exp?: number; iat?: number; aud?: string; scope?: string };
-    try {
-      head = JSON.parse(Buffer.from(m[1]!, "base64url").toString());
-      payload = JSON.parse(Buffer.from(m[2]!, "base64url").toString());
-    } catch {
-      return undefined;
-    }
-    if (broken === "accepts_any_bearer") return { aud: audience, scope: CLIENT_SCOPE };
-    // broken: the classic JWT flaw, an unsigned token (alg none) taken at its word
-    const unsignedAccepted = (broken === "accepts_alg_none" && head.alg === "none") || (broken === "alg_none_case_insensitive" && typeof head.alg === "string" && head.alg !== "none" && head.alg.toLowerCase() === "none");
-    const given = Buffer.from(m[3]!, "base64url");
-    const signedWith = (k: string | Buffer) => {
-      const expected = createHmac("sha256", k).update(`${m[1]}.${m[2]}`).digest();
-      return given.length === expected.length && timingSafeEqual(given, expected);
-    };
-    const expected = createHmac("sha256", key).update(`${m[1]}.${m[2]}`).digest("base64url");
-    const lenient =
-      (broken === "signature_compared_as_prefix" && expected.startsWith(m[3]!)) ||
-      (broken === "payload_unchecked_under_known_signature" && issuedSignatures.has(m[3]!)) ||
-      (broken === "trusts_embedded_jwk" && typeof (head as { jwk?: { k?: unknown } }).jwk?.k === "string" && signedWith(Buffer.from(String((head as { jwk: { k: string } }).jwk.k), "base64url"))) ||
-      (broken === "issues_unsigned_tokens" && head.alg === "none" && m[3] === "" && issuedSignatures.has(""));
-    if (!unsignedAccepted && !lenient && !signedWith(key) && !(broken === "weak_hmac_key" && signedWith("your-256-bit-secret"))) return undefined;
-    // Without exp (a variation), the server's own lifetime from iat applies.
-    const expiry = vary === "jwt_without_exp" ? (payload.iat ?? 0) + 14400 : payload.exp;
-    if (typeof expiry !== "number" || expiry <= Date.now() / 1000) return undefined;
-    // Only a client token opens the login: a customer's own token has another scope.
-    if (broken !== "customer_token_opens_login" && !(payload.scope ?? "").split(" ").includes(CLIENT_SCOPE)) return undefined;
-    return payload;
-  };
-
-  function send(res: ServerResponse, status: number, body: unknown, extraHeaders: Record<string, string> = {}) {
-    const isError = status >= 400;
-    const type = broken === "content_type_text_plain" ? "text/plain" : "application/json; charset=utf-8";
-    let text = JSON.stringify(body);
-    if (isError && broken === "truncated_json_errors") text = text.slice(0, -3);
-    if (!isError && broken === "duplicate_json_members") text = text.replace(/"token_type":"Bearer",/, '"token_type":"Bearer","token_type":"Bearer",');
-    if (!isError && broken === "conflicting_json_members") text = text.replace(/"expires_in":(\d+)/, '"expires_in":60,"expires_in":$1');
-    const headers: Array<[string, string]> = [["Content-Type", type], ["request-id", randomBytes(8).toString("hex")], ...Object.entries(extraHeaders)];
-    if (broken === "duplicate_content_type") headers.push(["Content-Type", "text/plain"]);
-    if (vary === "duplicate_identical_content_type") headers.push(["Content-Type", type]);
-    // RFC 6749 §5.1: a response that carries a token must not be stored by a cache.
-    if (broken !== "token_cacheable") headers.push(["Cache-Control", "no-store"]);
-    if (broken === "cdn_cacheable_token" && !isError) headers.push(["CDN-Cache-Control", "public, max-age=600"]);
-    if (isError && broken === "stack_in_errors" && status === 400) text = text.replace(/}}$/, ',"stack":"ValidationError: invalid body\\n    at validate (/srv/auth-svc/src/login.js:42:11)","upstream":"postgres://auth-db.internal:5432/users"}}');
-    if (broken === "identity_in_errors" && status === 403) text = text.replace(/}}$/, `,"user":{"email":"${options.email}","phone_number":"${options.ident}"}}}`);
-    const body0 = isError && broken === "latin1_error_body" ? Buffer.from(text.replace('"message":"', '"message":"Ugyldig forespørsel: '), "latin1") : Buffer.from(text);
-    const bytes = broken === "bom_json" ? Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), body0]) : body0;
-    headers.push(["Content-Length", String(bytes.length)]);
-    res.writeHead(status, headers.flat());
-    res.end(bytes);
-  }
-  // RFC 9110 §11.6.1: every 401 carries a challenge (broken: none)
-  const challenge = (status: number, message: string): Record<string, string> =>
-    status !== 401 || broken === "no_www_authenticate" ? {} : { "WWW-Authenticate": /client credentials/.test(message) ? 'Basic realm="dintero"' : 'Bearer realm="dintero", error="invalid_token"' };
-  const error = (res: ServerResponse, status: number, code: string, message: string, errors?: ValidationError[]) =>
-    send(res, status, { error: { code, message, ...(errors ? { errors: errors.map((e) => ({ path: e.instancePath, message: e.message })) } : {}) } }, challenge(status, message));
-  const invalid = (res: ServerResponse, message: string, errors?: ValidationError[]) =>
-    error(res, broken === "validation_422" ? 422 : 400, "INVALID_REQUEST_PARAMETERS", message, errors);
-
-  /** Shared request parsing: media type, JSON, aid. Returns the body or undefined (answered). */
-  async function parse(req: IncomingMessage, res: ServerResponse, aid: string, op: "token" | "login" = "login"): Promise<unknown> {
-    const raw = await readBody(req);
-    if (broken === "rejects_charset_param" && op === "login" && (req.headers["content-type"] ?? "").includes(";")) return void invalid(res, "Content-Type must be application/json");
-    const type = (req.headers["content-type"] ?? "").split(";")[0]!.trim().toLowerCase();
-    const anyType = broken === "ignores_content_type" || (op === "token" && broken === "token_ignores_content_type");
-    if (type !== "application/json" && !anyType && vary === "framework_refusals") {
-      res.writeHead(415, { "content-type": "application/problem+json; charset=utf-8" });
-      return void res.end(JSON.stringify({ type: "about:blank", title: "Unsupported Media Type", status: 415 }));
-    }
-    if (type !== "application/json" && !anyType) {
-      return vary === "status_415_for_content_type" ? error(res, 415, "UNSUPPORTED_MEDIA_TYPE", "Content-Type must be application/json") : invalid(res, "Content-Type must be application/json");
-    }
-    let body: unknown;
-    try {
-      body = JSON.parse(raw);
-    } catch {
-      return invalid(res, "Invalid JSON");
-    }
-    // broken: the account id is upper-cased before it is checked (and served)
-    if (!(op === "token" && broken === "token_ignores_oid") && !validateAccountId(broken === "accepts_lower_case_aid" ? aid.toUpperCase() : aid)) return invalid(res, "Invalid account id", validateAccountId.errors ?? []);
-    // broken: enum values folded to lower case before validation
-    if (broken === "enum_case_insensitive" && body && typeof body === "object" && !Array.isArray(body)) {
-      const b = body as Record<string, unknown>;
-      for (const k of ["type", "ident_type", "grant_type"]) if (typeof b[k] === "string") b[k] = (b[k] as string).toLowerCase();
-    }
-    return body;
-  }
-
-  async function token(req: IncomingMessage, res: ServerResponse, aid: string) {
-    tokenRequests++;
-    // broken: a debugging aid left on, echoing the Authorization header (HTTP Basic: the client secret, base64)
-    if (broken === "echoes_basic_header" && req.headers.authorization) res.setHeader("x-debug-authorization", req.headers.authorization);
-    if (broken === "token_retry_after_not_a_number" && tokenRequests === 1) {
-      res.writeHead(429, { "content-type": "application/json; charset=utf-8", "retry-after": "1.5" });
-      return res.end(JSON.stringify({ error: { code: "TOO_MANY_REQUESTS", message: "Too Many Requests" } }));
-    }
-    if (broken === "token_429_long_once" && tokenRequests === 1) {
-      res.writeHead(429, { "content-type": "application/json; charset=utf-8", "retry-after": "90" });
-      return res.end(JSON.stringify({ error: { code: "TOO_MANY_REQUESTS", message: "Too Many Requests" } }));
-    }
-    const expected = basicAuthorization(options.clientId, options.clientSecret);
-    if (vary === "token_400_without_credentials" && !req.headers.authorization) return error(res, 400, "invalid_client", "Client authentication missing");
-    const bearerInstead = broken === "token_endpoint_accepts_bearer" && bearerClaims(req.headers.authorization) !== undefined;
-    if (req.headers.authorization !== expected && !bearerInstead) return error(res, 401, "UNAUTHORIZED", "Invalid client credentials");
-    const body = await parse(req, res, aid, "token");
-    if (body === undefined) return;
-    if (!validateClientCredentialsTokenRequest(body)) return invalid(res, "Invalid request body", validateClientCredentialsTokenRequest.errors ?? []);
-    // "The audience must be a grant associated with the client" (broken: any audience gets a token for it).
-    const requested = (body as { audience: string }).audience;
-    // broken token_serves_other_account: any valid account on the path is served, the audience may be its own
-    const pathServed = broken === "token_serves_other_account" && validateAccountId(aid);
-    if ((broken !== "token_any_audience" && requested !== audience && !(pathServed && requested === audienceOf(aid))) || (aid !== options.accountId && broken !== "token_ignores_oid" && !pathServed)) return error(res, 403, "FORBIDDEN", "Forbidden");
-    const tok = issue(`${options.clientId}@clients`, broken === "token_expires_in_zero" ? 0 : 14400, CLIENT_SCOPE, requested);
-    send(res, broken === "token_201_created" ? 201 : 200, broken === "refresh_token_on_client_credentials" ? { ...tok, refresh_token: `rt_${randomBytes(12).toString("hex")}` } : tok);
-  }
-
-  async function login(req: IncomingMessage, res: ServerResponse, aid: string) {
-    loginRequests++;
-    if (broken === "never_answers") return; // leave the request hanging
-    if (broken === "login_always_429") {
-      res.writeHead(429, { "content-type": "application/json; charset=utf-8", "retry-after": "3600" });
-      return res.end(JSON.stringify({ error: { code: "TOO_MANY_REQUESTS", message: "Too Many Requests" } }));
-    }
-    if (vary === "login_429_long_once" && loginRequests === 1) {
-      res.writeHead(429, { "content-type": "application/json; charset=utf-8", "retry-after": "90" });
-      return res.end(JSON.stringify({ error: { code: "TOO_MANY_REQUESTS", message: "Too Many Requests" } }));
-    }
-    if ((broken === "rate_limits_once" || broken === "retry_after_not_a_number") && loginRequests === 1) {
-      res.writeHead(429, { "content-type": "application/json; charset=utf-8", "retry-after": broken === "rate_limits_once" ? "0" : "1.5" });
-      return res.end(JSON.stringify({ error: { code: "TOO_MANY_REQUESTS", message: "Too Many Requests" } }));
-    }
-    // RFC 6750 §3.1: a malformed request (here: an Authorization header that is no Bearer JWT) is invalid_request, 400.
-    const authorization = req.headers.authorization;
-    if (vary === "auth_400_for_malformed" && authorization !== undefined && !/^Bearer [A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/.test(authorization)) return error(res, 400, "invalid_request", "Malformed Authorization header");
-    const claims = bearerClaims(req.headers.authorization);
-    if (broken !== "no_auth_required" && !claims) {
-      return error(res, 401, "UNAUTHORIZED", "Access forbidden, invalid JWT token was used");
-    }
-    // A client's bearer opens its own account only (broken: any account is served from one user store).
-    const servedAccount = broken === "serves_other_account" ? aid : options.accountId;
-    if (vary === "status_404_for_bad_aid" && !validateAccountId(aid)) return error(res, 404, "NOT_FOUND", "No such account");
-    if (vary === "framework_refusals" && !validateAccountId(aid)) {
-      res.writeHead(404, { "content-type": "text/html; charset=utf-8" });
-      return res.end("<!DOCTYPE html><html><body><pre>Cannot POST</pre></body></html>");
-    }
-    const pathAccount = broken === "accepts_lower_case_aid" ? aid.toUpperCase() : aid;
-    if (broken !== "no_auth_required" && broken !== "serves_other_account" && broken !== "ignores_path_account" && claims?.aud !== audienceOf(pathAccount)) {
-      return vary === "status_404_for_other_account" && validateAccountId(aid) ? error(res, 404, "NOT_FOUND", "No such account") : error(res, 403, "FORBIDDEN", "Forbidden");
-    }
-    let body = await parse(req, res, aid);
-    if (body === undefined) return;
-    const b = body as Record<string, unknown>;
-    // broken: the missing ident_type is guessed from the ident
-    if (broken === "ident_without_ident_type" && b && typeof b === "object" && typeof b.ident === "string" && b.ident_type === undefined && b.email === undefined) {
-      body = { ...b, ident_type: b.ident.includes("@") ? "email" : "phone_number" };
-    }
-    const valid = validateLoginCredentials(body);
-    const password = (body as { password?: unknown })?.password;
-    const errors = (validateLoginCredentials.errors ?? []).filter(
-      (e) =>
-        !(broken === "accepts_short_password" && e.keyword === "minLength" && e.instancePath === "/password") &&
-        !(broken === "counts_password_bytes" && e.keyword === "minLength" && e.instancePath === "/password" && typeof password === "string" && Buffer.byteLength(password) >= 4) &&
-        !(broken === "ignores_type_enum" && e.keyword === "enum" && e.instancePath === "/type"),
-    );
-    if (!valid && errors.length) return invalid(res, "Invalid request body", errors);
-    const creds = body as Record<string, string>;
-    if (vary === "validates_identity_formats") {
-      if (creds.ident_type === "phone_number" && !/^\+47[49]\d{7}$/.test(creds.ident!)) return invalid(res, "ident is not a valid phone number");
-      const email = creds.email ?? (creds.ident_type === "email" ? creds.ident : undefined);
-      if (email !== undefined && !/^[^@\s]+@[^@\s]+\.[a-z]{2,}$/.test(email)) return invalid(res, "not a valid email address");
-    }
-    if (broken === "rejects_max_length_password" && [...creds.password!].length >= 255) return invalid(res, "password too long");
-    if (broken === "counts_password_utf16_units" && creds.password!.length > 255) return invalid(res, "password too long");
-    if (broken === "crash_on_non_ascii" && /[^\x00-\x7f]/.test(creds.password! + (creds.email ?? "") + (creds.ident ?? ""))) {
-      return error(res, 500, "INTERNAL_SERVER_ERROR", "Unexpected Error");
-    }
-    // "The audience must be a grant associated with the client" (broken: not compared).
-    if ((broken !== "ignores_audience" && creds.audience !== audienceOf(servedAccount)) || (pathAccount !== servedAccount && broken !== "ignores_path_account")) return error(res, 403, "FORBIDDEN", "Forbidden");
-    const byEmail = creds.email !== undefined && creds.email === options.email && creds.password === options.password;
-    const identMatches = broken === "ignores_ident_type"
-      ? (creds.ident === options.ident && creds.password === options.identPassword) || (creds.ident === options.email && creds.password === options.password)
-      : creds.ident_type === options.identType && creds.ident === options.ident && (creds.password === options.identPassword || broken === "ident_password_not_checked");
-    const byIdent = creds.email === undefined && identMatches;
-    const knownIdentity = creds.email === options.email || (creds.ident_type === options.identType && creds.ident === options.ident);
-    if (vary === "rejects_made_up_identities" && !knownIdentity) return invalid(res, "No such user");
-    if (vary === "unknown_identity_404" && !knownIdentity) return error(res, 404, "NOT_FOUND", "No such user");
-    const twin = vary === "company_twin" && creds.type === "company" && creds.email === options.email;
-    const ok = (creds.type === "customer" || broken === "ignores_user_type" || twin) && (byEmail || byIdent || (broken === "accepts_any_password" && knownIdentity));
-    const unknownMessage = broken === "enumeration_leak" && !knownIdentity ? "No user with this identity" : "Forbidden";
-    if (!ok && broken === "token_on_wrong_password" && knownIdentity) return send(res, 403, { error: { code: "FORBIDDEN", message: "Forbidden" }, ...issue(`customer:${creds.email ?? creds.ident}`, 3600, "read:accounts:/customers") });
-    if (!ok && broken === "echoes_bearer") return error(res, 403, "FORBIDDEN", `Forbidden for ${req.headers.authorization ?? ""}`);
-    if (!ok) return error(res, 403, "FORBIDDEN", broken === "echoes_password" ? `Wrong password "${creds.password}"` : broken === "echoes_password_encoded" ? `Wrong password ${encodeURIComponent(creds.password!)} (${[...creds.password!].map((c) => `\\u${c.codePointAt(0)!.toString(16).padStart(4, "0")}`).join("")})` : unknownMessage);
-    const tok = issue(`customer:${creds.email ?? creds.ident}`, 3600, "read:accounts:/customers", undefined, broken === "jwt_carries_password" ? { pwd: creds.password } : {});
-    send(res, 200, broken === "expires_in_as_string" ? { ...tok, expires_in: String(tok.expires_in) } : broken === "refresh_token_on_login" ? { ...tok, refresh_token: `rt_${randomBytes(12).toString("hex")}` } : tok);
-  }
-
-  const local = await startHttpServer((req, res) => {
-    requests++;
-    const m = /^\/v1\/accounts\/([^/]*)\/(customers\/login|auth\/token)$/.exec(new URL(req.url ?? "/", "http://x").pathname);
-    if (m && req.method === "PATCH" && vary === "status_501_for_patch") return error(res, 501, "NOT_IMPLEMENTED", "Not Implemented");
-    if (m && req.method !== "POST" && broken !== "serves_any_method") {
-      // RFC 9110 §15.5.6: a 405 lists the methods the path serves (broken: without Allow).
-      return send(res, 405, { error: { code: "METHOD_NOT_ALLOWED", message: "Method Not Allowed" } }, broken === "method_405_without_allow" ? {} : { Allow: "POST" });
-    }
-    const handler = m ? (m[2] === "auth/token" ? token : login) : undefined;
-    if (!handler) return error(res, 404, "NOT_FOUND", "No such endpoint");
-    handler(req, res, decodeURIComponent(m![1]!)).catch(() => error(res, 500, "INTERNAL_SERVER_ERROR", "Unexpected Error"));
+  const identField = options.identType === "email" ? "email" : "phone";
+  const { fake, internals } = await startFakeServer({
+    accountId: options.accountId,
+    clients: [{ clientId: options.clientId, clientSecret: options.clientSecret }],
+    users: [
+      { type: "customer", email: options.email, password: options.password },
+      { type: "customer", [identField]: options.ident, password: options.identPassword },
+    ],
   });
-  return {
-    baseUrl: `${local.origin}/v1`,
-    options,
-    issuedTokens,
-    requestCount: () => requests,
-    close: local.close,
-  };
+  const table = bends();
+  // the variation first: it shapes the correct server that the breakage then breaks
+  for (const name of [options.vary, options.break]) {
+    if (name === undefined) continue;
+    const chosen = table[name];
+    if (!chosen) throw new Error(`no such breakage or variation: ${name}`);
+    for (const bend of chosen) {
+      bend.setup?.(fake);
+      internals.use(bend);
+    }
+  }
+  return { baseUrl: fake.url, options, issuedTokens: internals.issuedTokens, requestCount: internals.requestCount, close: fake.close };
 }
 
 /** The environment that points the suite at a contract server. */

@@ -1,9 +1,13 @@
-// A real node:http server on 127.0.0.1 that plays Dintero's token and login endpoints and records
-// every request. Handlers can be swapped per test, to answer what no correct server would (broken
-// bodies, odd statuses, hangs); nothing patches fetch. Tests that need a correct Dintero use the fake
-// (dintero-login-kit/testing) instead.
+// A real node:http server on 127.0.0.1 that records every request, for client tests that read the
+// wire. Its token and login endpoints are the project's fake (testing/), bent to let every caller in
+// (any client, any audience, bearers `cc-token-<n>` it issued or `provided-…`, any customer
+// credentials, answered with customerToken()); a test swaps a handler to answer what no correct server
+// would (broken bodies, odd statuses, hangs). Nothing patches fetch.
 import type { IncomingHttpHeaders, ServerResponse } from "node:http";
 import { afterAll, afterEach, beforeAll } from "vitest";
+import { createCore } from "../../testing/fake.ts";
+import type { BearerRecord, OverrideContext } from "../../testing/overrides.ts";
+import { writeAnswer } from "../../testing/internal.ts";
 import { startHttpServer } from "./http-server.ts";
 
 export interface RecordedRequest {
@@ -30,11 +34,12 @@ export interface LoginServer {
   tokenRequests(): RecordedRequest[];
   /** Requests to the login endpoint. */
   loginRequests(): RecordedRequest[];
-  /** Answers `POST .../auth/token`; default: a fresh bearer `cc-token-<n>` valid for 3600 s. */
+  /** Answers `POST .../auth/token`; default: the fake, issuing a fresh bearer `cc-token-<n>` valid for 3600 s. */
   token: Handler;
-  /** Answers `POST .../customers/login`; default: 401 unless the bearer was issued here, else a customer token. */
+  /** Answers `POST .../customers/login`; default: the fake, 401 unless the bearer was issued here (or
+   * starts with `provided-`), else customerToken(). */
   login: Handler;
-  /** Anything else; default 404. */
+  /** Anything else; default: the fake (404). */
   other: Handler;
   /** Bearers issued (by `issueToken`) and not revoked, in order. */
   readonly issued: string[];
@@ -48,10 +53,45 @@ export interface LoginServer {
 export const tokenPath = /\/accounts\/[^/]+\/auth\/token$/;
 export const loginPath = /\/accounts\/[^/]+\/customers\/login$/;
 
+/** The request id every answer of this server carries (tests pin it). */
+const REQUEST_ID = "req-0123456789abcdef";
+
 export async function startLoginServer(handlers: Partial<Pick<LoginServer, "token" | "login" | "other">> = {}): Promise<LoginServer> {
   const requests: RecordedRequest[] = [];
   const issued: string[] = [];
   let minted = 0;
+  /** After a test of useLoginServer: any login is answered, with or without a bearer. */
+  let anyBearer = false;
+  /** The lifetime the next bearer the fake issues gets (issueToken's default). */
+  const lifetime = 3600;
+  const fake = createCore();
+  const letIn = (ctx: OverrideContext): BearerRecord => ({ kind: "client", clientId: ctx.clients[0]!.clientId, aud: ctx.audienceOf(ctx.accountId), revoked: false });
+  fake.internals.use({
+    pathIdValid: () => true,
+    accountServed: () => true,
+    clientAuth: (client, ctx) => client ?? ctx.clients[0],
+    audienceGranted: () => true,
+    bearer: (record, ctx) => {
+      const bearer = ctx.bearer ?? "";
+      return anyBearer || issued.includes(bearer) || bearer.startsWith("provided-") ? letIn(ctx) : record;
+    },
+    user: (user, ctx) => user ?? ctx.users[0],
+    // bearers are `cc-token-<n>`, as issueToken makes them
+    serialize: (_token, ctx) => (ctx.op === "token" ? state.issueToken(lifetime).access_token : String(customerToken().access_token)),
+    success: (body, ctx) => (ctx.op === "token" ? { ...body, access_token: issued.at(-1)!, expires_in: lifetime } : customerToken()),
+    answer: (answer) => ({ ...answer, headers: { ...answer.headers, "request-id": REQUEST_ID } }),
+  });
+  /** The fake answers (the default of every handler). */
+  const fakeAnswers: Handler = (req, res) => {
+    const plan = fake.answer({ method: req.method, pathname: req.path.split("?")[0] ?? "", header: (name) => {
+      const value = req.headers[name.toLowerCase()];
+      return Array.isArray(value) ? value.join(", ") : value;
+    }, body: req.body });
+    if (plan.answer === null) return; // held open
+    const answer = plan.answer;
+    if (plan.delayMs > 0) setTimeout(() => writeAnswer(res, answer), plan.delayMs);
+    else writeAnswer(res, answer);
+  };
   const local = await startHttpServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on("data", (chunk: Buffer) => chunks.push(chunk));
@@ -77,7 +117,7 @@ export async function startLoginServer(handlers: Partial<Pick<LoginServer, "toke
   local.server.maxConnections = 5000;
   const origin = local.origin;
 
-  const state: LoginServer = {
+  const state: LoginServer & { anyBearer(on: boolean): void } = {
     baseUrl: `${origin}/v1`,
     origin,
     requests,
@@ -91,22 +131,23 @@ export async function startLoginServer(handlers: Partial<Pick<LoginServer, "toke
     },
     revokeAll: () => {
       issued.length = 0;
+      fake.revokeClientBearers();
     },
-    token: (_req, res) => sendJson(res, 200, state.issueToken()),
-    login: (req, res) => {
-      const bearer = /^Bearer (.+)$/.exec(req.headers.authorization ?? "")?.[1];
-      if (!bearer || (!issued.includes(bearer) && !bearer.startsWith("provided-"))) {
-        sendJson(res, 401, { error: { code: "UNAUTHORIZED", message: "Access forbidden, invalid JWT token was used" } });
-        return;
-      }
-      sendJson(res, 200, customerToken());
-    },
-    other: (_req, res) => sendJson(res, 404, { error: { message: "Not found" } }),
+    token: fakeAnswers,
+    login: fakeAnswers,
+    other: fakeAnswers,
     close: local.close,
+    anyBearer: (on) => {
+      anyBearer = on;
+    },
     ...handlers,
   };
+  defaults.set(state, fakeAnswers);
   return state;
 }
+
+/** Each server's default handler (the fake), to put back after a test. */
+const defaults = new WeakMap<LoginServer, Handler>();
 
 function parseJson(text: string): unknown {
   try {
@@ -171,7 +212,11 @@ export function useLoginServer(assign: (server: LoginServer) => void): void {
   afterEach(() => {
     if (!server) return;
     server.requests.length = 0;
-    server.token = (_req, res) => sendJson(res, 200, server!.issueToken());
-    server.login = (_req, res) => sendJson(res, 200, customerToken());
+    const fake = defaults.get(server)!;
+    server.token = fake;
+    server.login = fake;
+    server.other = fake;
+    // from now on the fake answers any login, with or without a bearer
+    (server as LoginServer & { anyBearer(on: boolean): void }).anyBearer(true);
   });
 }
