@@ -2,9 +2,10 @@
 // from the spec's schemas (mutations.ts), auth and credential cases, then the cases across exchanges and
 // methods (semantic-cases.ts). Generated (property-based) cases: generated-cases.ts.
 import { randomBytes } from "node:crypto";
+import { basicAuthorization } from "../lib/basic-auth.ts";
 import type { Case, Tamper } from "./case-types.ts";
 import { loginBody, madeUpFields, MOCK_NO_TOKEN_CHECK, MOCK_NO_USER_STORE, tokenBody } from "./case-bodies.ts";
-import { forgedJwt, unsignedJwt, WELL_KNOWN_HMAC_KEYS } from "./forged-tokens.ts";
+import { algorithmForgeries, forgedJwt, unsignedJwt, WELL_KNOWN_HMAC_KEYS } from "./forged-tokens.ts";
 import { bodyMutations, pathParamMutations, type Schema } from "./mutations.ts";
 import { identityFieldNames, secretFieldNames } from "./request-fields.ts";
 import { methodCases, semanticCases } from "./semantic-cases.ts";
@@ -61,7 +62,7 @@ export function fixedCases(spec: SpecModel, config: SuiteConfig): Case[] {
       expect: { kind: "auth_rejection", rule: "the token endpoint takes the client's Basic credentials, not a bearer", anyDocumented4xx: true },
       ...(mock ? { notApplicable: MOCK_NO_TOKEN_CHECK } : {}),
     });
-    const wrongSecret = `Basic ${Buffer.from(`${config.auth.clientId}:wrong-${randomBytes(6).toString("hex")}`).toString("base64")}`;
+    const wrongSecret = basicAuthorization(config.auth.clientId, `wrong-${randomBytes(6).toString("hex")}`);
     cases.push({
       id: "token.auth.wrong_secret",
       group: "auth",
@@ -204,7 +205,7 @@ export function fixedCases(spec: SpecModel, config: SuiteConfig): Case[] {
     expect: { kind: "auth_rejection", rule: "empty bearer", anyDocumented4xx: true },
   });
   if (config.auth.kind === "client_credentials") {
-    const basic = `Basic ${Buffer.from(`${config.auth.clientId}:${config.auth.clientSecret}`).toString("base64")}`;
+    const basic = basicAuthorization(config.auth.clientId, config.auth.clientSecret);
     cases.push({
       id: "login.auth.wrong_scheme",
       group: "auth",
@@ -297,6 +298,20 @@ export function fixedCases(spec: SpecModel, config: SuiteConfig): Case[] {
       auth: { authorization: `Bearer ${forgedJwt(config, scopes, weak.key)}` },
       body: good,
       expect: { kind: "auth_rejection", rule: "a JWT signed with a well-known key is no credential (RFC 8725 §3.5)" },
+      ...(mock ? { notApplicable: MOCK_NO_TOKEN_CHECK } : {}),
+    });
+  }
+  // Other algorithm families, a psychic ECDSA signature, a key the token brings or names elsewhere: a
+  // server that verifies only its own alg and waves the rest through lets these in (RFC 8725 §2.1, §3.1).
+  for (const forgery of algorithmForgeries(config, scopes)) {
+    cases.push({
+      id: `login.auth.${forgery.id}`,
+      group: "auth",
+      operation: "login",
+      title: `${forgery.what}, with the right audience and scope`,
+      auth: { authorization: `Bearer ${forgery.token}` },
+      body: good,
+      expect: { kind: "auth_rejection", rule: forgery.rule },
       ...(mock ? { notApplicable: MOCK_NO_TOKEN_CHECK } : {}),
     });
   }

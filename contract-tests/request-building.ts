@@ -1,4 +1,6 @@
 // The request a case sends (spec-derived headers, the bearer it needs, its body) and the values its answer yields.
+import { basicAuthorization } from "../lib/basic-auth.ts";
+import { resolvePointer } from "../lib/json-pointer.ts";
 import type { Capture, Case } from "./case-types.ts";
 import { tamperedJws } from "./forged-tokens.ts";
 import type { Exchange } from "./http.ts";
@@ -18,7 +20,7 @@ export function buildRequest(kase: Case, config: SuiteConfig, spec: SpecModel, b
   const bearer = kase.auth === "bearer" ? captured.get("clientBearer") : tampered && "value" in tampered ? tampered.value : taken;
   if (bearer) headers.authorization = `Bearer ${bearer}`;
   else if (kase.auth === "basic" && config.auth.kind === "client_credentials") {
-    headers.authorization = `Basic ${Buffer.from(`${config.auth.clientId}:${config.auth.clientSecret}`).toString("base64")}`;
+    headers.authorization = basicAuthorization(config.auth.clientId, config.auth.clientSecret);
   } else if (typeof kase.auth === "object" && "authorization" in kase.auth) headers.authorization = kase.auth.authorization;
   return {
     method: kase.method ?? op.method,
@@ -35,9 +37,7 @@ export function captureFrom(ex: Exchange, pointer: string): { value: string } | 
   if (status === undefined) return { missing: `got no answer (${ex.error?.message ?? "no response"})` };
   if (status < 200 || status >= 300) return { missing: `was answered ${status}` };
   try {
-    let node: unknown = JSON.parse(ex.response!.bodyText);
-    for (const raw of pointer.split("/").slice(1))
-      node = node && typeof node === "object" ? (node as Record<string, unknown>)[raw.replaceAll("~1", "/").replaceAll("~0", "~")] : undefined;
+    const node = resolvePointer(JSON.parse(ex.response!.bodyText), pointer);
     return typeof node === "string" && node ? { value: node } : { missing: `had no string at ${pointer}` };
   } catch {
     return { missing: "did not answer JSON" };

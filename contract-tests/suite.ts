@@ -7,6 +7,7 @@ import { CHECKS } from "./checks/index.ts";
 import { rateLimitedThroughout } from "./checks/server_answers.ts";
 import { isRefusal, unwaitedRateLimit, unwaitedReason } from "./checks/support/exchange.ts";
 import { learnTokens, redactExchange, submittedSecrets } from "./exchange-redaction.ts";
+import { encodeBase64, encodeBase64url } from "../lib/base64.ts";
 import { tamperedJws } from "./forged-tokens.ts";
 import { generatedCases } from "./generated-cases.ts";
 import { createTransport, IDENTITY_BUDGET, RunAborted, type AbortReason, type Exchange } from "./http.ts";
@@ -127,7 +128,7 @@ export async function runSuite(config: SuiteConfig, options: RunOptions = {}): P
   const secretProps = new Set([...secretFieldNames(spec.operations.login.requestSchema)]);
   // The client credentials also travel base64-encoded in `Authorization: Basic`: a server that echoes that
   // header (a debug header, an error body) echoes the secret, and reports must not carry it either.
-  const encodedForms = (v: string) => [Buffer.from(v).toString("base64").replace(/=+$/, ""), Buffer.from(v).toString("base64url")];
+  const encodedForms = (v: string) => [encodeBase64(v).replace(/=+$/, ""), encodeBase64url(v)];
   const basicForms =
     config.auth.kind === "client_credentials"
       ? [...encodedForms(`${config.auth.clientId}:${config.auth.clientSecret}`), ...encodedForms(config.auth.clientSecret)]

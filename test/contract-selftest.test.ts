@@ -7,7 +7,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { CHECKS, failsRun, type Severity } from "../contract-tests/checks.ts";
 import { resolveConfig } from "../contract-tests/config.ts";
 import { runSuite, type RunResult } from "../contract-tests/suite.ts";
-import { BREAKAGES, contractEnv, startContractServer, VARIATIONS, type Breakage, type ContractServer, type Variation } from "./helpers/contract-servers.ts";
+import { BREAKAGES, contractEnv, DISCLOSURE_LEAKS, startContractServer, VARIATIONS, type Breakage, type ContractServer, type Variation } from "./helpers/contract-servers.ts";
 
 let server: ContractServer | undefined;
 afterEach(async () => {
@@ -99,6 +99,17 @@ const CAUGHT_BY: Record<Exclude<Breakage, "rate_limits_once" | "token_429_long_o
   // the login's 429 is curated (its integer schema: advisory), but RFC 9110's grammar is a standard's
   retry_after_not_a_number: ["response_headers", "standard"],
   conflicting_json_members: ["duplicate_json_members", "standard"],
+  // #24 item 1: forgeries across algorithm families and keys a token brings or names
+  fail_open_algorithms: ["ignored_auth", "contract"],
+  psychic_signatures: ["ignored_auth", "contract"],
+  trusts_embedded_rsa_jwk: ["ignored_auth", "contract"],
+  key_lookup_fails_open: ["ignored_auth", "contract"],
+  // #24 item 2: a clock that lies (RFC 7519 §4.1.4–§4.1.6; this project's claim rules)
+  clock_an_hour_ahead: ["token_semantics", "standard"],
+  wrong_iat_hides_wrong_exp: ["token_semantics", "standard"],
+  iat_disagrees_with_expires_in: ["token_semantics", "standard"],
+  // #24 item 3: a token a shared cache may store is exposed to the cache's next client
+  token_storable_by_shared_caches: ["token_caching", "standard"],
 };
 
 /** Standard breaks that do not pass at --fail-on contract either, and why: a contract rule breaks as well. */
@@ -129,11 +140,19 @@ const CAUGHT_AT: Partial<Record<Breakage, string>> = {
   enum_case_insensitive: "token.negative.enum.case.grant_type",
   token_ignores_oid: "token.negative.oid.pattern.case",
   token_ignores_content_type: "token.negative.content_type",
+  fail_open_algorithms: "login.auth.alg.RS256",
+  psychic_signatures: "login.auth.es256_zero_signature",
+  trusts_embedded_rsa_jwk: "login.auth.embedded_rsa_jwk",
+  key_lookup_fails_open: "login.auth.jku_elsewhere",
+  clock_an_hour_ahead: "token.known_good",
+  wrong_iat_hides_wrong_exp: "login.email.known_good",
+  iat_disagrees_with_expires_in: "token.known_good",
+  token_storable_by_shared_caches: "token.known_good",
 };
 
 /** Broken servers whose break harms no one on its own: an advisory finding, reported in every run, that
  * fails the run only with --fail-on advisory. */
-type AdvisoryBreakage = "method_405_without_allow" | "enumeration_leak" | "token_cacheable" | "refresh_token_on_client_credentials" | "duplicate_json_members" | "ignores_user_type" | "no_www_authenticate" | "cdn_cacheable_token" | "stack_in_errors";
+type AdvisoryBreakage = "method_405_without_allow" | "enumeration_leak" | "token_cacheable" | "refresh_token_on_client_credentials" | "duplicate_json_members" | "ignores_user_type" | "no_www_authenticate" | "cdn_cacheable_token" | "stack_in_errors" | keyof typeof DISCLOSURE_LEAKS;
 const ADVISED_BY: Record<AdvisoryBreakage, string> = {
   method_405_without_allow: "allow_header",
   enumeration_leak: "account_enumeration",
@@ -146,6 +165,8 @@ const ADVISED_BY: Record<AdvisoryBreakage, string> = {
   duplicate_json_members: "duplicate_json_members",
   // "users with different type can share email" (Dintero): a 200 under another user type may be a twin
   ignores_user_type: "identity_binding",
+  // one server per pattern of error_disclosure, each leaking only that (DISCLOSURE_LEAKS)
+  ...(Object.fromEntries(Object.keys(DISCLOSURE_LEAKS).map((b) => [b, "error_disclosure"])) as Record<keyof typeof DISCLOSURE_LEAKS, string>),
 };
 
 /** Correct but different servers, and the advisory checks that report them: each must pass at --fail-on
@@ -181,6 +202,8 @@ const PASSES_WITH: Record<Variation, string[]> = {
   auth_400_for_malformed: [],
   // an undocumented status has no documented media type: the HTML 404 and problem+json 415 are advisory
   framework_refusals: ["status_code_conformance", "content_type_conformance"],
+  small_clock_skew: [],
+  content_location_no_store: [],
 };
 
 describe("the correct local server", () => {

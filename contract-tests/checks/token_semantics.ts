@@ -40,9 +40,10 @@ export const tokenSemantics = defineCheck({
   source: dintero(DINTERO_TOKEN_DOCS, 'access_token "A JWT access token", expires_in "The lifetime in seconds of the access token"'),
   catches:
     `an access_token that is not a JWT (JWS or JWE compact form); standard: an expires_in that is not ` +
-    `positive, a JWS whose exp differs from iat + expires_in and from response time + expires_in by more ` +
-    `than ${EXP_CONTRADICTION_S} s, or (live) has passed; advisory: a JWS without exp, or whose exp ` +
-    `differs by more than ${EXP_TOLERANCE_S} s`,
+    `positive, a JWS whose exp − iat differs from expires_in, or (live) whose exp differs from the response ` +
+    `time + expires_in, by more than ${EXP_CONTRADICTION_S} s of clock skew, whose iat or nbf (live) lies ` +
+    `more than ${EXP_CONTRADICTION_S} s in the future, or whose exp has passed; advisory: a JWS without exp, or ` +
+    `any of these beyond ${EXP_TOLERANCE_S} s but within clock skew`,
   judges: [],
   appliesTo(ex) {
     const parsed = parseBody(ex);
@@ -114,28 +115,52 @@ export const tokenSemantics = defineCheck({
         "the JWT has no numeric exp claim, so its holder learns its expiry only from expires_in",
       );
     const receivedS = ex.response!.receivedAt / 1000;
-    const byIat = typeof iat === "number" ? Math.abs(exp - (iat + expiresIn)) : Infinity;
-    const byResponse = Math.abs(exp - (receivedS + expiresIn));
-    const off = Math.min(byIat, byResponse);
-    if (off > EXP_TOLERANCE_S) {
-      const expected = `exp ≈ ${typeof iat === "number" ? iat + expiresIn : Math.round(receivedS + expiresIn)}`;
-      const message = `exp ${exp} disagrees with expires_in ${expiresIn} by ${Math.round(off)} s`;
-      return (off > EXP_CONTRADICTION_S ? contradict : advise)(
-        `exp = iat + expires_in or response time + expires_in (±${off > EXP_CONTRADICTION_S ? EXP_CONTRADICTION_S : EXP_TOLERANCE_S} s)`,
-        expected,
-        String(exp),
-        message,
-      );
+    // A mock replays the spec's example token, issued at a fixed time: the claims are judged against the
+    // response time on live targets only; what the token says of itself (exp − iat) everywhere.
+    const live = ctx.config.target.kind === "live";
+    const found: Found[] = [];
+    /** A disagreement of `off` seconds: nothing within EXP_TOLERANCE_S, advisory within clock skew, standard beyond. */
+    const judge = (off: number, rule: string, expected: string, actual: string, message: string) => {
+      if (off <= EXP_TOLERANCE_S) return;
+      const contradicts = off > EXP_CONTRADICTION_S;
+      found.push(...(contradicts ? contradict : advise)(`${rule} (±${contradicts ? EXP_CONTRADICTION_S : EXP_TOLERANCE_S} s)`, expected, actual, message));
+    };
+    // exp − iat is the lifetime the token declares; expires_in is the one the response declares (RFC 6749 §5.1).
+    if (typeof iat === "number")
+      judge(Math.abs(exp - iat - expiresIn), "exp − iat = expires_in", `exp − iat = ${expiresIn}`, `exp − iat = ${exp - iat}`, `exp − iat is ${exp - iat} s, expires_in ${expiresIn} s`);
+    if (live) {
+      // Judged on its own: a wrong iat must not hide a wrong exp.
+      const byResponse = exp - (receivedS + expiresIn);
+      judge(Math.abs(byResponse), "exp = response time + expires_in", `exp ≈ ${Math.round(receivedS + expiresIn)}`, String(exp), `exp ${exp} lies ${Math.round(Math.abs(byResponse))} s ${byResponse > 0 ? "after" : "before"} the response time + expires_in ${expiresIn}`);
+      // A token issued or valid only in the future (RFC 7519 §4.1.5: it MUST NOT be accepted before nbf;
+      // validators refuse an iat in the future too): a consumer's first use of it is refused.
+      for (const name of ["nbf", "iat"] as const) {
+        const value = jwt.payload[name];
+        if (typeof value !== "number" || value - receivedS <= EXP_TOLERANCE_S) continue;
+        const ahead = Math.round(value - receivedS);
+        const future = value - receivedS > EXP_CONTRADICTION_S;
+        found.push({
+          severity: future ? "standard" : "advisory",
+          severityReason: future
+            ? `a token whose ${name} lies more than ${EXP_CONTRADICTION_S} s of clock skew ahead is refused by a validator that checks it, so a correct consumer holds a token that does not work yet`
+            : `within ${EXP_CONTRADICTION_S} s of clock skew a validator still accepts it`,
+          source: rfc(7519, name === "nbf" ? "4.1.5" : "4.1.6", name === "nbf" ? "the JWT MUST NOT be accepted for processing before nbf" : "iat: the time at which the JWT was issued"),
+          rule: `${name} is not in the future (±${future ? EXP_CONTRADICTION_S : EXP_TOLERANCE_S} s of clock skew)`,
+          pointer: "/access_token",
+          expected: `${name} ≤ ${Math.round(receivedS)}`,
+          actual: String(value),
+          message: `the token's ${name} lies ${ahead} s after the response time`,
+        });
+      }
+      if (!found.length && exp <= receivedS) {
+        return contradict(
+          "the token has not expired when it is issued",
+          `exp > ${Math.round(receivedS)}`,
+          String(exp),
+          "the issued token has already expired by its exp claim",
+        );
+      }
     }
-    // A mock replays the spec's example token, issued at a fixed time: freshness is judged on live targets only.
-    if (ctx.config.target.kind === "live" && exp <= receivedS) {
-      return contradict(
-        "the token has not expired when it is issued",
-        `exp > ${Math.round(receivedS)}`,
-        String(exp),
-        "the issued token has already expired by its exp claim",
-      );
-    }
-    return [];
+    return found;
   },
 });

@@ -2,7 +2,7 @@
 // internal overrides (testing/overrides.ts). A breakage is one small override that breaks exactly one
 // rule, to prove that one check fails on it; a variation is a correct but unusual answer the suite
 // must pass. The fake unbent is the reference: it passes the suite at its strictest.
-import { createHmac, generateKeyPairSync, randomBytes, sign, type KeyObject } from "node:crypto";
+import { createHmac, createPublicKey, generateKeyPairSync, randomBytes, sign, verify, type JsonWebKey, type KeyObject } from "node:crypto";
 import { validateAccountId } from "../../generated/validators.js";
 import { encodeBase64url } from "../../lib/base64.ts";
 import type { Answer } from "../../testing/fake.ts";
@@ -78,8 +78,37 @@ export const BREAKAGES = {
   token_429_long_once: "the first token request is answered 429 with Retry-After: 90 (longer than the suite waits): the run cannot get a bearer",
   ignores_user_type: "a login matches whatever the body's type (a customer logs in as a company)",
   conflicting_json_members: "token responses name expires_in twice, with different values (first-wins and last-wins parsers read different lifetimes)",
+  fail_open_algorithms: "the bearer is verified only when its alg is the server's own (HS256): a JWT of any other algorithm is taken at its word",
+  psychic_signatures: "ES256 bearers are checked by a verifier that accepts the signature r = s = 0 (CVE-2022-21449)",
+  trusts_embedded_rsa_jwk: "an RS256 bearer carrying an RSA jwk in its header is verified with that key (CVE-2018-0114)",
+  key_lookup_fails_open: "a bearer whose kid, jku or x5u names a key the server cannot find is accepted: the failed key lookup fails open",
+  clock_an_hour_ahead: "issued tokens say iat, nbf and exp an hour ahead of the server's answer (exp - iat still equals expires_in)",
+  wrong_iat_hides_wrong_exp: "issued tokens' exp lies a day late, and iat a day late with it, so exp - iat still equals expires_in",
+  iat_disagrees_with_expires_in: "issued tokens' iat lies a day early while exp is right: exp - iat is a day longer than expires_in",
+  token_storable_by_shared_caches: "token responses say Cache-Control: public, max-age=3600 and a Content-Location equal to the request URI (storable by a shared cache, RFC 9110 §9.3.3)",
+  leaks_node_frame: "400 bodies carry a Node stack frame, and nothing else of the server's insides (advisory)",
+  leaks_python_traceback: "400 bodies carry a Python traceback header, and nothing else of the server's insides (advisory)",
+  leaks_jvm_frame: "400 bodies carry a JVM stack frame, and nothing else of the server's insides (advisory)",
+  leaks_python_frame: "400 bodies carry a Python stack frame, and nothing else of the server's insides (advisory)",
+  leaks_database_url: "400 bodies carry a database URL, and nothing else of the server's insides (advisory)",
+  leaks_internal_host: "400 bodies carry an internal host name, and nothing else of the server's insides (advisory)",
+  leaks_private_ip: "400 bodies carry a private IP address, and nothing else of the server's insides (advisory)",
+  leaks_sql: "400 bodies carry SQL, and nothing else of the server's insides (advisory)",
 } as const;
 export type Breakage = keyof typeof BREAKAGES;
+
+/** What each error_disclosure breakage leaks: one text per pattern of the check, each matching only that
+ * pattern (a server leaking two at once hid a pattern that never matched). */
+export const DISCLOSURE_LEAKS = {
+  leaks_node_frame: "ValidationError: invalid body\n    at validate (/srv/auth-svc/src/login.js:42:11)",
+  leaks_python_traceback: "Traceback (most recent call last):",
+  leaks_jvm_frame: "java.lang.IllegalStateException: bad body\n\tat com.example.auth.Login.check(Login.java:42)",
+  leaks_python_frame: '  File "/srv/auth/login.py", line 42, in check',
+  leaks_database_url: "postgres://auth:hunter@db-primary:5432/users",
+  leaks_internal_host: "upstream auth-db.internal refused the connection",
+  leaks_private_ip: "upstream 10.20.30.40 refused the connection",
+  leaks_sql: "SELECT id, password_hash FROM users WHERE email = $1",
+} as const satisfies Partial<Record<Breakage, string>>;
 
 /** Correct but different servers: each answers in a way the contract allows though the fake does not,
  * and must pass at --fail-on contract (some are reported as advisory findings). */
@@ -108,6 +137,8 @@ export const VARIATIONS = {
   unknown_identity_404: "an identity the server does not know is answered 404 Not Found with an Error body (undocumented 4xx); a wrong password 403",
   company_twin: "the known email also exists as a company user with the same password (Dintero: \"users with different type can share email\"): type company logs in too",
   framework_refusals: "undocumented refusals as web frameworks send them: a malformed account id is answered 404 text/html, a wrong request Content-Type 415 application/problem+json (RFC 9457)",
+  small_clock_skew: "the server's clock runs 60 s ahead: iat, nbf and exp of issued tokens are 60 s later than the suite's clock (within the skew validators allow)",
+  content_location_no_store: "token responses carry a Content-Location equal to the request URI beside Cache-Control: no-store (no cache may store them)",
 } as const;
 export type Variation = keyof typeof VARIATIONS;
 
@@ -194,6 +225,8 @@ const filterErrors = (drop: (e: { keyword: string; instancePath: string }, c: Cr
 /** After the schema passed: a refusal of the breakage's making. */
 const afterValid = (refuse: (ctx: OverrideContext, c: Creds) => Answer | undefined): Override =>
   loginOnly("validation", (errors, ctx) => (errors.length ? errors : (refuse(ctx, creds(ctx)) ?? errors)));
+/** 400 bodies carry `leak` in their error object, beside the fake's own message. */
+const leaking = (leak: string): Override => ({ answer: (a) => (a.status === 400 ? editJson(a, (b) => ({ ...b, error: { ...(b.error as Json), detail: leak } })) : a) });
 const notFound = (ctx: OverrideContext, message: string) => ctx.json(404, { error: { code: "NOT_FOUND", message } });
 /** Rewrites every JSON string of a body with escapes only: \\/ for /, \\uXXXX for every other character. */
 const escapeJsonStrings = (text: string) =>
@@ -286,6 +319,27 @@ const bends = (): Record<Breakage | Variation, Bend[]> => ({
   token_429_long_once: [rateLimited({ operation: "token", retryAfterSeconds: 90, times: 1 })],
   ignores_user_type: [userAlso((ctx, c) => { const u = knownUser(ctx); return u && u.password === c.password ? u : undefined; })],
   conflicting_json_members: [{ answer: (a) => (a.status < 400 ? editText(a, (t) => t.replace(/"expires_in":(\d+)/, '"expires_in":60,"expires_in":$1')) : a) }],
+  fail_open_algorithms: [bearerAlso((ctx, jwt) => (typeof jwt.header.alg === "string" && jwt.header.alg !== "HS256" && jwt.header.alg.toLowerCase() !== "none" ? ctx.trust(jwt.payload) : undefined))],
+  psychic_signatures: [bearerAlso((ctx, jwt) => (jwt.header.alg === "ES256" && /^A+$/.test(jwt.parts[2]) && Buffer.from(jwt.parts[2], "base64url").length === 64 ? ctx.trust(jwt.payload) : undefined))],
+  trusts_embedded_rsa_jwk: [bearerAlso((ctx, jwt) => {
+    const jwk = jwt.header.jwk as JsonWebKey | undefined;
+    if (jwt.header.alg !== "RS256" || jwk?.kty !== "RSA") return undefined;
+    const key = createPublicKey({ key: jwk, format: "jwk" });
+    return verify("sha256", Buffer.from(`${jwt.parts[0]}.${jwt.parts[1]}`), key, Buffer.from(jwt.parts[2], "base64url")) ? ctx.trust(jwt.payload) : undefined;
+  })],
+  key_lookup_fails_open: [bearerAlso((ctx, jwt) => (["kid", "jku", "x5u"].some((name) => typeof jwt.header[name] === "string") ? ctx.trust(jwt.payload) : undefined))],
+  clock_an_hour_ahead: [{ claims: (claims) => ({ ...claims, iat: (claims.iat as number) + 3600, nbf: (claims.iat as number) + 3600, exp: (claims.exp as number) + 3600 }) }],
+  wrong_iat_hides_wrong_exp: [{ claims: (claims) => ({ ...claims, iat: (claims.iat as number) + 86400, exp: (claims.exp as number) + 86400 }) }],
+  iat_disagrees_with_expires_in: [{ claims: (claims) => ({ ...claims, iat: (claims.iat as number) - 86400 }) }],
+  token_storable_by_shared_caches: [{ answer: (a, ctx) => (a.status < 300 && ctx.operation ? withHeaders(a, (h) => ({ ...h, "cache-control": "public, max-age=3600", "content-location": ctx.request.pathname })) : a) }],
+  leaks_node_frame: [leaking(DISCLOSURE_LEAKS.leaks_node_frame)],
+  leaks_python_traceback: [leaking(DISCLOSURE_LEAKS.leaks_python_traceback)],
+  leaks_jvm_frame: [leaking(DISCLOSURE_LEAKS.leaks_jvm_frame)],
+  leaks_python_frame: [leaking(DISCLOSURE_LEAKS.leaks_python_frame)],
+  leaks_database_url: [leaking(DISCLOSURE_LEAKS.leaks_database_url)],
+  leaks_internal_host: [leaking(DISCLOSURE_LEAKS.leaks_internal_host)],
+  leaks_private_ip: [leaking(DISCLOSURE_LEAKS.leaks_private_ip)],
+  leaks_sql: [leaking(DISCLOSURE_LEAKS.leaks_sql)],
 
   undocumented_property: [{ success: (body) => ({ ...body, x_conformance_selftest_extra: "a property no spec documents" }) }],
   rs256_with_kid: [{ serialize: (_t, ctx) => {
@@ -324,6 +378,8 @@ const bends = (): Record<Breakage | Variation, Bend[]> => ({
     loginOnly("pathIdValid", (valid) => valid || { status: 404, headers: { "content-type": "text/html; charset=utf-8" }, body: "<!DOCTYPE html><html><body><pre>Cannot POST</pre></body></html>" }),
     { mediaType: (accepted) => accepted || { status: 415, headers: { "content-type": "application/problem+json; charset=utf-8" }, body: JSON.stringify({ type: "about:blank", title: "Unsupported Media Type", status: 415 }) } },
   ],
+  small_clock_skew: [{ claims: (claims) => ({ ...claims, iat: (claims.iat as number) + 60, nbf: (claims.iat as number) + 60, exp: (claims.exp as number) + 60 }) }],
+  content_location_no_store: [{ answer: (a, ctx) => (a.status < 300 && ctx.operation ? withHeaders(a, (h) => ({ ...h, "content-location": ctx.request.pathname })) : a) }],
 });
 
 /** Starts the fake with the options' client and users, bent by the breakage and the variation given. */
