@@ -2,6 +2,7 @@
 // request is sent. A problem is a ConfigError (exit 2) naming the variable or option.
 import { randomBytes } from "node:crypto";
 import { closest } from "fastest-levenshtein";
+import { isLoopbackHost } from "../lib/loopback.ts";
 import { CHECK_NAMES } from "./checks/names.ts";
 import { identityFieldNames, secretFieldNames } from "./request-fields.ts";
 import { SEVERITIES, type Severity } from "./severity.ts";
@@ -294,6 +295,14 @@ export function resolveConfig(env: Record<string, string | undefined>, args: Rec
     throw new ConfigError(
       "DINTERO_BASE_URL must not carry a query or a fragment (its value is not shown): the suite appends " +
         "the operations' paths to it, e.g. https://api.dintero.com/v1",
+    );
+  // The client refuses plain http: off this machine; so does the suite: the client secret and the test
+  // password would cross the network in clear (the host is shown: it carries no credentials).
+  if (url.protocol === "http:" && !isLoopbackHost(url.hostname))
+    throw new ConfigError(
+      `DINTERO_BASE_URL uses plain http: to ${url.hostname}, which is not this machine: the client secret and ` +
+        `the test password would cross the network in clear. Use https://${url.host}${url.pathname}; plain ` +
+        "http: is allowed for loopback only (localhost, 127.0.0.0/8, ::1)",
     );
   const need = (name: string) => {
     const v = get(name);

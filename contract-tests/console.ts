@@ -50,6 +50,9 @@ function groupLines(g: FindingGroup): string[] {
 }
 
 export function summaryTable(result: RunResult): string {
+  // Nothing was judged: one line says why, not a "not run" row per check.
+  if (result.aborted?.reason === "unreachable" && !result.results.length)
+    return [`no check was run: ${result.aborted.message} (target ${result.target.kind} ${result.target.baseUrl})`, "RESULT: COULD NOT RUN"].join("\n");
   const rows = totalsByCheck(result);
   const width = Math.max(...rows.map((r) => r.check.length), 5);
   const line = (a: string, l: string, b: string, c: string, d: string, e: string) => `${a.padEnd(width)}  ${l.padEnd(8)}  ${b.padStart(5)}  ${c.padStart(5)}  ${d.padStart(5)}  ${e}`;

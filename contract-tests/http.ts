@@ -35,7 +35,9 @@ export interface Exchange {
   caseId: string;
   request: RecordedRequest;
   response?: RecordedResponse;
-  error?: { kind: "timeout" | "network"; message: string };
+  /** `lengthMismatch`: the headers came, but fewer body bytes than their Content-Length announces before
+   * the connection closed or the timeout passed (RFC 9112 §6.2, §8) */
+  error?: { kind: "timeout" | "network"; message: string; lengthMismatch?: { announced: number; received: number } };
   durationMs: number;
   /** set on a 429 that was waited out and retried (its case's final exchange follows it) */
   retried?: true;
@@ -152,7 +154,10 @@ function decodeContent(bytes: Buffer, encoding: string | undefined, status: numb
 
 interface RawResponse { status: number; rawHeaders: Array<[string, string]>; body: Buffer; receivedAt: number }
 
-function rawSend(request: RecordedRequest, signal: AbortSignal): Promise<RawResponse> {
+/** How far an answer got: its Content-Length and the body bytes read so far, once the headers came. */
+interface Progress { announced?: number; received: number }
+
+function rawSend(request: RecordedRequest, signal: AbortSignal, progress: Progress = { received: 0 }): Promise<RawResponse> {
   return new Promise((resolve, reject) => {
     const url = new URL(request.url);
     const send = url.protocol === "https:" ? httpsRequest : httpRequest;
@@ -162,8 +167,11 @@ function rawSend(request: RecordedRequest, signal: AbortSignal): Promise<RawResp
       const receivedAt = Date.now();
       const chunks: Buffer[] = [];
       let size = 0;
+      const length = res.headers["content-length"];
+      if (length !== undefined && /^\d+$/.test(length)) progress.announced = Number(length);
       res.on("data", (c: Buffer) => {
         size += c.length;
+        progress.received = size;
         // A body without end must not exhaust memory before the timeout: stop reading it.
         if (size > MAX_BODY_BYTES) {
           req.destroy();
@@ -186,6 +194,12 @@ function rawSend(request: RecordedRequest, signal: AbortSignal): Promise<RawResp
     req.on("error", reject);
     req.end(request.body);
   });
+}
+
+/** An https: URL whose server answered in plain HTTP (OpenSSL's "wrong version number", EPROTO): say so. */
+function tlsHint(url: string, code: string | undefined): string | undefined {
+  if (!url.startsWith("https:") || (code !== "EPROTO" && code !== "ERR_SSL_WRONG_VERSION_NUMBER")) return undefined;
+  return `the server does not speak TLS (${code}); use http:// for loopback`;
 }
 
 export function createTransport(options: TransportOptions): Transport {
@@ -222,8 +236,9 @@ export function createTransport(options: TransportOptions): Transport {
     const started = performance.now();
     const timeout = AbortSignal.timeout(Math.max(1, Math.min(options.timeoutMs, options.deadlineAt - Date.now())));
     const signal = options.signal ? AbortSignal.any([timeout, options.signal]) : timeout;
+    const progress: Progress = { received: 0 };
     try {
-      const res = await rawSend(request, signal);
+      const res = await rawSend(request, signal, progress);
       answered = true;
       consecutiveTimeouts = 0;
       const response: RecordedResponse = { status: res.status, headers: fetchView(res.rawHeaders), rawHeaders: res.rawHeaders, bodyText: utf8Lossy.decode(res.body), bodyBytes: new Uint8Array(res.body), receivedAt: res.receivedAt };
@@ -231,8 +246,16 @@ export function createTransport(options: TransportOptions): Transport {
     } catch (err) {
       if (options.signal?.aborted) throw new RunAborted("interrupted", "interrupted");
       const durationMs = performance.now() - started;
+      // The headers came, the body fell short of their Content-Length: name the length mismatch, not "no answer".
+      const { announced, received } = progress;
+      const lengthMismatch = announced !== undefined && received < announced ? { announced, received } : undefined;
+      const mismatch = lengthMismatch
+        ? `length mismatch: Content-Length says ${announced} bytes, ${received} came before ${timeout.aborted ? `the timeout (${Math.round(durationMs)} ms)` : "the connection closed"} (RFC 9112 §6.2)`
+        : undefined;
+      if (lengthMismatch) answered = true;
       if (timeout.aborted) {
         consecutiveTimeouts++;
+        if (mismatch) return { request, error: { kind: "timeout", message: mismatch, lengthMismatch }, durationMs };
         return { request, error: { kind: "timeout", message: `no answer within ${Math.round(durationMs)} ms` }, durationMs };
       }
       const e = err as { code?: string; message?: string; cause?: { code?: string; message?: string } };
@@ -243,9 +266,9 @@ export function createTransport(options: TransportOptions): Transport {
       const badAnswer = code === "EBODYTOOLARGE" || code === "EBADENCODING" || code?.startsWith("HPE_") === true;
       const message = code === "EBODYTOOLARGE" || code === "EBADENCODING" ? e.message! : code?.startsWith("HPE_") ? `the answer breaks HTTP/1.1 framing (${code}: ${e.message ?? ""})` : code ?? e.cause?.message ?? e.message ?? String(err);
       if (badAnswer) answered = true;
-      if (!answered) throw new RunAborted("unreachable", `target unreachable: ${message}`);
+      if (!answered) throw new RunAborted("unreachable", `target unreachable: ${tlsHint(request.url, code) ?? message}`);
       consecutiveTimeouts = 0;
-      return { request, error: { kind: "network", message }, durationMs };
+      return { request, error: { kind: "network", message: mismatch ?? message, ...(lengthMismatch ? { lengthMismatch } : {}) }, durationMs };
     }
   }
 

@@ -60,6 +60,17 @@ export const serverAnswers = defineCheck({
     // run, when the runner turns this into a rateLimitedThroughout finding if it never got another answer.
     if (unwaitedRateLimit(ex, ctx.kase)) return { notApplicable: unwaitedReason(ex) };
     if (!ex.error) return [];
+    const mismatch = ex.error.lengthMismatch;
+    if (mismatch)
+      return [
+        {
+          rule: "a body as long as its Content-Length (RFC 9112 §6.2: a shorter one is an incomplete message)",
+          pointer: "content-length (header)",
+          expected: `${mismatch.announced} bytes`,
+          actual: `${mismatch.received} bytes`,
+          message: ex.error.message,
+        },
+      ];
     return [
       {
         rule: ex.error.kind === "timeout" ? "answer within the per-request timeout" : "answer the request",
