@@ -1,4 +1,5 @@
 // secret_reflection: no response echoes a submitted secret or a live bearer.
+import { escapePointerToken } from "../../lib/json-pointer.ts";
 import { canonicalize } from "../../src/redact.ts";
 import { secretFieldNames } from "../request-fields.ts";
 import { defineCheck, type Found } from "./check.ts";
@@ -13,13 +14,6 @@ const MIN_SUBSTRING_SECRET = 6;
  * string turns up by chance in any longer text, and a false alarm here fails a correct server's run. */
 const MIN_SUBSTRING_DISTINCT = 4;
 const searchableInside = (secret: string) => secret.length >= MIN_SUBSTRING_SECRET && new Set(secret).size >= MIN_SUBSTRING_DISTINCT;
-
-function stringsIn(value: unknown, out: string[] = []): string[] {
-  if (typeof value === "string") out.push(value);
-  else if (Array.isArray(value)) value.forEach((v) => stringsIn(v, out));
-  else if (value && typeof value === "object") Object.entries(value).forEach(([k, v]) => (out.push(k), stringsIn(v, out)));
-  return out;
-}
 
 export const secretReflection = defineCheck({
   name: "secret_reflection",
@@ -42,49 +36,87 @@ export const secretReflection = defineCheck({
   appliesTo: answered,
   run(ex, ctx) {
     const res = ex.response!;
-    const submitted = new Set(ctx.secrets);
+    // Each secret with what it is, most serious first: a finding names the kind, never the value.
+    const kinds = new Map<string, SecretKind>();
+    const add = (secret: string | undefined, kind: SecretKind) => {
+      if (secret && !kinds.has(secret)) kinds.set(secret, kind);
+    };
+    for (const identity of ctx.config.identities) add(identity.password, "the test user's password");
+    if (ctx.config.auth.kind === "client_credentials") add(ctx.config.auth.clientSecret, "the client secret");
+    else add(ctx.config.auth.token, "the configured bearer");
+    // The live bearers (the client's, the customer's) are secrets too, anywhere but where they are issued.
+    const issuedHere = new Set(parsedTokens(ex));
+    for (const token of ctx.tokens ?? []) if (!issuedHere.has(token)) add(token, "a live bearer (the client's or a customer's)");
     const body = ctx.kase.body as Record<string, unknown> | undefined;
     for (const name of secretFieldNames(ctx.op.requestSchema)) {
       const v = body && typeof body === "object" ? body[name] : undefined;
-      if (typeof v === "string") submitted.add(v);
+      if (typeof v === "string") add(v, `the submitted ${name}`);
     }
-    // The live bearers (the client's, the customer's) are secrets too, anywhere but where they are issued.
-    const issuedHere = new Set(parsedTokens(ex));
-    for (const token of ctx.tokens ?? []) if (!issuedHere.has(token)) submitted.add(token);
+    // What remains of the configured secrets: the client secret base64-encoded, as in Basic.
+    for (const secret of ctx.secrets) add(secret, "the client secret (base64, as in Basic)");
     const parsed = parseBody(ex);
-    const bodyStrings = parsed?.ok ? stringsIn(parsed.value) : [];
-    const findings: Found[] = [];
-    // A JWS payload is only base64url: what it carries is readable by everyone who holds the token.
-    const jwsPayloads = (text: string) =>
-      [...text.matchAll(JWS_SHAPE)].map((m) => {
-        try {
-          return Buffer.from(m[2]!, "base64url").toString("utf8");
-        } catch {
-          return "";
-        }
-      });
+    const members = parsed?.ok ? stringMembers(parsed.value) : [];
+    const findings: Array<Found & { rank: number }> = [];
+    const contains = (secret: string, texts: string[], whole: boolean) =>
+      whole ? texts.some((t) => t === secret) : texts.some((t) => t.includes(secret) || t.includes(JSON.stringify(secret).slice(1, -1)));
     // The body also decoded as the client decodes server text (JSON escapes of any style, percent-encoding):
     // decoded once per response, then searched for every secret.
-    const places: Array<[string, string[]]> = [
-      ["body", [res.bodyText, ...bodyStrings, canonicalize(res.bodyText), ...jwsPayloads(res.bodyText)]],
-      ...Object.entries(res.headers).map(([k, v]): [string, string[]] => [`${k} (header)`, [v, canonicalize(v), ...jwsPayloads(v)]]),
-    ];
-    for (const secret of submitted) {
-      if (!secret) continue;
-      for (const [where, texts] of places) {
-        const hit = searchableInside(secret)
-          ? texts.some((t) => t.includes(secret) || t.includes(JSON.stringify(secret).slice(1, -1)))
-          : texts.slice(where === "body" ? 1 : 0).some((t) => t === secret);
-        if (hit)
-          findings.push({
-            rule: "never echo a submitted secret",
-            pointer: where,
-            expected: "no secret",
-            actual: "[REDACTED]",
-            message: `the response ${where} echoes a submitted secret`,
-          });
-      }
+    const bodyTexts = [res.bodyText, canonicalize(res.bodyText), ...jwsPayloads(res.bodyText)];
+    const headers = Object.entries(res.headers).map(([k, v]): [string, string[]] => [`${k} (header)`, [v, canonicalize(v), ...jwsPayloads(v)]]);
+    for (const [secret, kind] of kinds) {
+      const inside = searchableInside(secret);
+      const where: string[] = [];
+      // The body: the member that carries it (a JSON pointer), else the body as a whole.
+      const member = members.find(({ texts }) => contains(secret, texts, !inside));
+      if (member) where.push(member.pointer === "" ? "body" : `body member ${member.pointer}`);
+      else if (inside && contains(secret, bodyTexts, false)) where.push("body");
+      for (const [name, texts] of headers) if (contains(secret, texts, !inside)) where.push(name);
+      for (const place of where)
+        findings.push({
+          rank: SECRET_KINDS.indexOf(kind.startsWith("the submitted") ? "the submitted" : kind),
+          rule: `never echo ${kind}`,
+          pointer: place.replace(/^body member /, ""),
+          expected: "no secret",
+          actual: `[REDACTED] (${kind})`,
+          message: `the response ${place} echoes ${kind}`,
+        });
     }
-    return findings;
+    // The most serious first: a console card shows the first finding of its case.
+    return findings.sort((a, b) => a.rank - b.rank).map(({ rank: _rank, ...f }) => f);
   },
 });
+
+/** The JWS payloads in a text: only base64url, so what they carry is readable by everyone who holds the token. */
+const jwsPayloads = (text: string) =>
+  [...text.matchAll(JWS_SHAPE)].map((m) => {
+    try {
+      return Buffer.from(m[2]!, "base64url").toString("utf8");
+    } catch {
+      return "";
+    }
+  });
+
+/** What an echoed secret is, most serious first ("the submitted …": a password the case sent, maybe made up). */
+type SecretKind = string;
+const SECRET_KINDS = [
+  "the test user's password",
+  "the client secret",
+  "the configured bearer",
+  "a live bearer (the client's or a customer's)",
+  "the client secret (base64, as in Basic)",
+  "the submitted",
+];
+
+/** Every string of a JSON value (member names too) with the pointer of the member that holds it, and the
+ * string as a client decodes it and any JWS payload in it. */
+function stringMembers(value: unknown, pointer = "", out: Array<{ pointer: string; texts: string[] }> = []) {
+  if (typeof value === "string") out.push({ pointer, texts: [value, canonicalize(value), ...jwsPayloads(value)] });
+  else if (Array.isArray(value)) value.forEach((v, i) => stringMembers(v, `${pointer}/${i}`, out));
+  else if (value && typeof value === "object")
+    for (const [k, v] of Object.entries(value)) {
+      const at = `${pointer}/${escapePointerToken(k)}`;
+      out.push({ pointer: at, texts: [k] });
+      stringMembers(v, at, out);
+    }
+  return out;
+}
