@@ -1,9 +1,11 @@
 // A curl command that reproduces a request of the run, for a person acting on a finding. Secrets never
 // appear in it, neither as values nor as lengths: each is a shell variable ("$DINTERO_LOGIN_PASSWORD"),
-// and so is every made-up credential (a wrong or generated password, a forged bearer); a JSON body that
-// holds one is built with `jq --arg`, so any character of the secret survives the shell and the JSON.
+// and so is a bearer the run made up (it may be built from the real one) and any value derived from a
+// secret; a JSON body that holds one is built with `jq --arg`, so any character of the secret survives
+// the shell and the JSON. A password or client secret the run made up is no secret: it is printed as sent.
 import { readBasicAuthorization } from "../lib/basic-auth.ts";
 import type { RecordedRequest } from "./http.ts";
+import { isMadeUp } from "./made-up.ts";
 
 /** A value of the run that appears in a command only as a shell variable. */
 export interface SecretVariable {
@@ -21,8 +23,7 @@ export const VARIABLES: Record<string, string> = {
   DINTERO_LOGIN_IDENT_PASSWORD: "the known-good user's password (ident form)",
   CLIENT_BEARER: "an access token of the client: the access_token of the known-good token request",
   CUSTOMER_TOKEN: "a customer's access token: the access_token of the known-good login",
-  MADE_UP_PASSWORD: "a password the server does not know for that identity (the run made one up; where a finding names its input, make one like it)",
-  MADE_UP_CLIENT_SECRET: "a client secret that is not the client's (the run made one up)",
+  DERIVED_SECRET: "a value the run derived from a configured secret (a prefix, a changed character, another case), as the case's title describes it: withheld, since it would tell part of the secret",
   MADE_UP_BEARER: "a bearer the server never issued, as the case's title describes it (the run made one up)",
 };
 
@@ -66,7 +67,9 @@ function authorization(value: string, secrets: readonly SecretVariable[], client
   if (basic) {
     const { userId: id, password: secret } = basic;
     const idWord = clientId !== undefined && id === clientId ? "$DINTERO_CLIENT_ID" : id;
-    return ["-u", `"${idWord.replace(/[`"\\]/g, (c) => `\\${c}`)}:$${known(secret) ?? "MADE_UP_CLIENT_SECRET"}"`];
+    const escape = (t: string) => t.replace(/[$`"\\]/g, (c) => `\\${c}`);
+    const secretWord = known(secret) ? `$${known(secret)}` : isMadeUp(secret, secrets.map((x) => x.value)) ? escape(secret) : "$DERIVED_SECRET";
+    return ["-u", `"${idWord === "$DINTERO_CLIENT_ID" ? idWord : escape(idWord)}:${secretWord}"`];
   }
   if (scheme.toLowerCase() === "bearer" && credential) return ["-H", `"Authorization: Bearer $${known(credential) ?? "MADE_UP_BEARER"}"`];
   return ["-H", headerWord("Authorization", value, secrets)];
@@ -74,8 +77,8 @@ function authorization(value: string, secrets: readonly SecretVariable[], client
 
 /**
  * A JSON body as a jq program that builds it, every secret a jq variable: a string that is a known secret
- * becomes `$name`, one under a secret property (the password) that the run does not know becomes
- * `$made_up_password`, and one that holds a known secret inside it an interpolated string. A JSON text is
+ * becomes `$name`, one under a secret property (the password) derived from a secret becomes
+ * `$derived_secret` (one the run made up stays as sent), and one that holds a known secret inside it an interpolated string. A JSON text is
  * itself a jq program, so everything else stays as the run sent it. `used` collects the variables.
  */
 function jqProgram(value: unknown, secrets: readonly SecretVariable[], secretProps: ReadonlySet<string>, used: Set<string>): string {
@@ -85,7 +88,9 @@ function jqProgram(value: unknown, secrets: readonly SecretVariable[], secretPro
   const walk = (v: unknown, key?: string): unknown => {
     if (typeof v === "string") {
       const parts = splitSecrets(v, secrets);
-      const whole = parts.length === 1 && typeof parts[0] !== "string" ? parts[0]!.variable : key !== undefined && secretProps.has(key) ? "MADE_UP_PASSWORD" : undefined;
+      // A password the run made up is printed as sent; one derived from a secret is withheld.
+      const derived = key !== undefined && secretProps.has(key) && !isMadeUp(v, secrets.map((x) => x.value));
+      const whole = parts.length === 1 && typeof parts[0] !== "string" ? parts[0]!.variable : derived ? "DERIVED_SECRET" : undefined;
       if (whole) return used.add(whole), mark(`$${whole.toLowerCase()}`);
       if (parts.every((p) => typeof p === "string")) return v;
       return mark(`"${parts.map((p) => (typeof p === "string" ? JSON.stringify(p).slice(1, -1) : (used.add(p.variable), `\\($${p.variable.toLowerCase()})`))).join("")}"`);
