@@ -90,7 +90,12 @@ export function algorithmForgeries(config: SuiteConfig, scopes: string[]): Algor
   const payload = part(forgedClaims(config, scopes, "contract-suite-forged"));
   const junk = (alg: string, bytes: number): AlgorithmForgery => {
     const head = part({ alg, typ: "JWT" });
-    return { id: `alg.${alg}`, what: `${alg} JWT with a junk signature`, token: `${head}.${payload}.${randomBytes(bytes).toString("base64url")}`, rule: `a JWT of another algorithm (${alg}) is verified, not waved through (RFC 8725 §2.1, §3.1)` };
+    return {
+      id: `alg.${alg}`,
+      what: `${alg} JWT with a junk signature`,
+      token: `${head}.${payload}.${randomBytes(bytes).toString("base64url")}`,
+      rule: `a JWT of another algorithm (${alg}) is verified, not waved through (RFC 8725 §2.1, §3.1)`,
+    };
   };
   const rs256 = (header: Record<string, unknown>) => {
     const input = `${part({ alg: "RS256", typ: "JWT", ...header })}.${payload}`;
@@ -116,8 +121,18 @@ export function algorithmForgeries(config: SuiteConfig, scopes: string[]): Algor
       token: rs256({ jwk: { kty: "RSA", n, e } }),
       rule: "a token that brings its own key is no credential (RFC 8725 §3.1; CVE-2018-0114)",
     },
-    { id: "kid_elsewhere", what: `RS256 JWT whose kid names a key at ${FORGED_KEY_HOST}`, token: rs256({ kid: `${elsewhere}/keys/contract-suite-forged` }), rule: pointsAt },
-    { id: "jku_elsewhere", what: `RS256 JWT whose jku names a key set at ${FORGED_KEY_HOST}`, token: rs256({ jku: `${elsewhere}/jwks.json`, kid: "contract-suite-forged" }), rule: pointsAt },
-    { id: "x5u_elsewhere", what: `RS256 JWT whose x5u names a certificate at ${FORGED_KEY_HOST}`, token: rs256({ x5u: `${elsewhere}/cert.pem` }), rule: pointsAt },
+    { id: "kid_elsewhere", what: `RS256 JWT whose kid names a key at ${FORGED_KEY_HOST}`, rule: pointsAt, token: rs256({ kid: `${elsewhere}/keys/forged` }) },
+    {
+      id: "jku_elsewhere",
+      what: `RS256 JWT whose jku names a key set at ${FORGED_KEY_HOST}`,
+      rule: pointsAt,
+      token: rs256({ jku: `${elsewhere}/jwks.json`, kid: "forged" }),
+    },
+    {
+      id: "x5u_elsewhere",
+      what: `RS256 JWT whose x5u names a certificate at ${FORGED_KEY_HOST}`,
+      rule: pointsAt,
+      token: rs256({ x5u: `${elsewhere}/cert.pem` }),
+    },
   ];
 }

@@ -86,7 +86,7 @@ describe("secret_reflection (standard: it fails the default run, so it must not 
     return check.run(ex, ctx);
   };
   it("finds a password echoed inside a message", () => {
-    expect(judge("Wr0ng-Pass", "Wrong password Wr0ng-Pass")).toEqual([expect.objectContaining({ check: "secret_reflection", pointer: "body" })]);
+    expect(judge("Wr0ng-Pass", "Wrong password Wr0ng-Pass")).toEqual([expect.objectContaining({ check: "secret_reflection", pointer: "/error/message" })]);
   });
   it("does not find a repetitive made-up password inside other text, only as a whole value", () => {
     expect(judge("      ", "Invalid      request")).toEqual([]);

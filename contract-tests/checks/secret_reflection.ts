@@ -2,6 +2,7 @@
 import { escapePointerToken } from "../../lib/json-pointer.ts";
 import { canonicalize } from "../../src/redact.ts";
 import { secretFieldNames } from "../request-fields.ts";
+import type { SuiteConfig } from "../types.ts";
 import { defineCheck, type Found } from "./check.ts";
 import { parseBody } from "./support/body.ts";
 import { answered } from "./support/exchange.ts";
@@ -41,9 +42,10 @@ export const secretReflection = defineCheck({
     const add = (secret: string | undefined, kind: SecretKind) => {
       if (secret && !kinds.has(secret)) kinds.set(secret, kind);
     };
-    for (const identity of ctx.config.identities) add(identity.password, "the test user's password");
-    if (ctx.config.auth.kind === "client_credentials") add(ctx.config.auth.clientSecret, "the client secret");
-    else add(ctx.config.auth.token, "the configured bearer");
+    for (const identity of ctx.config.identities ?? []) add(identity.password, "the test user's password");
+    const auth = ctx.config.auth as SuiteConfig["auth"] | undefined;
+    if (auth?.kind === "client_credentials") add(auth.clientSecret, "the client secret");
+    else if (auth) add(auth.token, "the configured bearer");
     // The live bearers (the client's, the customer's) are secrets too, anywhere but where they are issued.
     const issuedHere = new Set(parsedTokens(ex));
     for (const token of ctx.tokens ?? []) if (!issuedHere.has(token)) add(token, "a live bearer (the client's or a customer's)");

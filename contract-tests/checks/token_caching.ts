@@ -40,7 +40,9 @@ export const tokenCaching = defineCheck({
         pointer: `${storable.field} (header)`,
         expected: "no-store (or private), or no Content-Location equal to the request URI",
         actual: `${storable.field}: ${storable.policy}; Content-Location: ${headers["content-location"]}`,
-        message: `a ${ex.response!.status} carrying a token says ${storable.field}: ${storable.policy} and Content-Location: ${headers["content-location"]} (the request URI), so a shared cache may store it and hand the token to its next caller`,
+        message:
+          `a ${ex.response!.status} carrying a token says ${storable.field}: ${storable.policy} and Content-Location: ` +
+          `${headers["content-location"]} (the request URI), so a shared cache may store it and hand the token to its next caller`,
       });
     }
     if (!directives(value).has("no-store"))

@@ -127,11 +127,24 @@ export const tokenSemantics = defineCheck({
     };
     // exp − iat is the lifetime the token declares; expires_in is the one the response declares (RFC 6749 §5.1).
     if (typeof iat === "number")
-      judge(Math.abs(exp - iat - expiresIn), "exp − iat = expires_in", `exp − iat = ${expiresIn}`, `exp − iat = ${exp - iat}`, `exp − iat is ${exp - iat} s, expires_in ${expiresIn} s`);
+      judge(
+        Math.abs(exp - iat - expiresIn),
+        "exp − iat = expires_in",
+        `exp − iat = ${expiresIn}`,
+        `exp − iat = ${exp - iat}`,
+        `exp − iat is ${exp - iat} s, expires_in ${expiresIn} s`,
+      );
     if (live) {
       // Judged on its own: a wrong iat must not hide a wrong exp.
       const byResponse = exp - (receivedS + expiresIn);
-      judge(Math.abs(byResponse), "exp = response time + expires_in", `exp ≈ ${Math.round(receivedS + expiresIn)}`, String(exp), `exp ${exp} lies ${Math.round(Math.abs(byResponse))} s ${byResponse > 0 ? "after" : "before"} the response time + expires_in ${expiresIn}`);
+      const side = byResponse > 0 ? "after" : "before";
+      judge(
+        Math.abs(byResponse),
+        "exp = response time + expires_in",
+        `exp ≈ ${Math.round(receivedS + expiresIn)}`,
+        String(exp),
+        `exp ${exp} lies ${Math.round(Math.abs(byResponse))} s ${side} the response time + expires_in ${expiresIn}`,
+      );
       // A token issued or valid only in the future (RFC 7519 §4.1.5: it MUST NOT be accepted before nbf;
       // validators refuse an iat in the future too): a consumer's first use of it is refused.
       for (const name of ["nbf", "iat"] as const) {
@@ -142,9 +155,13 @@ export const tokenSemantics = defineCheck({
         found.push({
           severity: future ? "standard" : "advisory",
           severityReason: future
-            ? `a token whose ${name} lies more than ${EXP_CONTRADICTION_S} s of clock skew ahead is refused by a validator that checks it, so a correct consumer holds a token that does not work yet`
+            ? `a token whose ${name} lies more than ${EXP_CONTRADICTION_S} s of clock skew ahead is refused by a ` +
+              "validator that checks it, so a correct consumer holds a token that does not work yet"
             : `within ${EXP_CONTRADICTION_S} s of clock skew a validator still accepts it`,
-          source: rfc(7519, name === "nbf" ? "4.1.5" : "4.1.6", name === "nbf" ? "the JWT MUST NOT be accepted for processing before nbf" : "iat: the time at which the JWT was issued"),
+          source:
+            name === "nbf"
+              ? rfc(7519, "4.1.5", "the JWT MUST NOT be accepted for processing before nbf")
+              : rfc(7519, "4.1.6", "iat: the time at which the JWT was issued"),
           rule: `${name} is not in the future (±${future ? EXP_CONTRADICTION_S : EXP_TOLERANCE_S} s of clock skew)`,
           pointer: "/access_token",
           expected: `${name} ≤ ${Math.round(receivedS)}`,
