@@ -8,6 +8,8 @@ import { ConfigError, LIVE_VARIABLES, OPTIONS, parseArgs, resolveConfig } from "
 import { summaryTable } from "./console.ts";
 import { writeReports } from "./reports/index.ts";
 import { runSuite } from "./suite.ts";
+import { passiveMode, resolvePassiveConfig } from "./passive/config.ts";
+import { runHar, runProxy } from "./passive/run.ts";
 
 export interface Io {
   out(text: string): void;
@@ -54,6 +56,11 @@ export async function main(argv: string[], env: Record<string, string | undefine
     if (args === "help") {
       io.out(`${helpText()}\n`);
       return 0;
+    }
+    // --har / --proxy judge traffic that already flows: the same checks, reports and exit codes, nothing sent.
+    if (passiveMode(env, args)) {
+      const passive = resolvePassiveConfig(env, args);
+      return await (passive.mode === "har" ? runHar(passive, io, undefined, signal) : runProxy(passive, io, undefined, signal));
     }
     config = resolveConfig(env, args);
   } catch (err) {

@@ -99,7 +99,7 @@ export function effectiveSeverities(overrides: readonly CheckOverride[]): Map<st
 
 /** A finding as the run records it: its check's severity (lowered by the check, with the check's reason for
  * it, or set by the user), and its check's source unless it names a more precise one. */
-function settle(f: Finding, check: Check, override: CheckOverride | undefined): Finding & { severity: Severity; severityReason: string } {
+export function settle(f: Finding, check: Check, override: CheckOverride | undefined): Finding & { severity: Severity; severityReason: string } {
   const own = lowerOf(f.severity ?? check.severity, check.severity);
   const ownReason = f.severity !== undefined && own !== check.severity ? f.severityReason ?? check.severityReason : check.severityReason;
   if (override && override.severity !== "off") {
@@ -137,7 +137,7 @@ function buildRequest(kase: Case, config: SuiteConfig, spec: SpecModel, baseUrl:
  * the response kept as received (its text, or its bytes when they are not UTF-8; its header lines with
  * repeats) with known secrets and tokens replaced in place, never re-serialised. `caseSecrets` are the
  * passwords this case submitted (made-up ones included), redacted in this exchange only. */
-function redactExchange(ex: Exchange, redactor: Redactor, secretProps: Set<string>, caseSecrets: string[]): Exchange {
+export function redactExchange(ex: Exchange, redactor: Redactor, secretProps: Set<string>, caseSecrets: string[]): Exchange {
   const local = createRedactor(caseSecrets);
   const text = (t: string) => local.text(redactor.text(t));
   let body = ex.request.body;
