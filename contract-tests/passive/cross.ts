@@ -20,7 +20,7 @@ export const CREDENTIALS_ANSWERED_BOTH: CrossCheck = {
   severity: "standard",
   severityReason: "a login that succeeded with these credentials before and after was refused in between: a correct consumer is told its user's password is wrong when it is not; advisory when the answer changed only once (the password may have changed, or the account been created or locked, in between)",
   source: { ref: "this project's rule: a server answers the same credentials alike while they do not change (RFC 9110 §15.5.2: 401 means the request lacks valid credentials)", url: "https://www.rfc-editor.org/rfc/rfc9110#section-15.5.2" },
-  catches: "recorded traffic only: the same identity and password (compared as salted hashes, in memory) answered both 2xx and 401/403 by one login operation",
+  catches: "recorded traffic only: the same identity and password, with the same bearer (compared as salted hashes, in memory), answered both 2xx and 401/403 by one login operation",
 };
 
 export const BEARER_REFUSED_THEN_ACCEPTED: CrossCheck = {
@@ -67,7 +67,9 @@ export function createCrossJudge() {
     const out: CrossFinding[] = [];
     // A refusal of the bearer (its challenge says so) says nothing of the password: only credential answers count.
     if (input.credentials !== undefined && input.op.key === "login" && (ok || (REFUSED.has(status) && !bearerChallengeError(input.ex)))) {
-      const key = hash(`${input.op.key}:${new URL(input.ex.request.url).pathname}`, input.credentials);
+      // The bearer is part of the key: a login refused for its bearer (none, or one that expired) is not an
+      // answer about the password, and a 401 does not always say which of the two it refused.
+      const key = hash(`${input.op.key}:${new URL(input.ex.request.url).pathname}`, `${input.credentials}\0${input.bearer ?? ""}`);
       const seen = logins.get(key) ?? { history: [] };
       const now = ok ? "ok" : "refused";
       const last = seen.history.at(-1);
