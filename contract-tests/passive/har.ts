@@ -116,14 +116,18 @@ function responseBody(content: NonNullable<HarEntry["response"]>["content"], hea
   if (typeof content.text !== "string") return "content.text is not a string";
   if (content.text.length > MAX_BODY_BYTES * 2) return `the response body is larger than the ${MAX_BODY_BYTES}-byte limit of a body the suite reads`;
   let bytes: Buffer;
+  /** the length of the body as recorded, when a tool kept it compressed (content.size may give either) */
+  let recordedLength: number | undefined;
   if (content.encoding === "base64") {
     const compact = content.text.replace(/\s+/g, "");
     if (!strictBase64.test(compact)) return "content.encoding says base64, but content.text is not base64";
     bytes = Buffer.from(compact, "base64");
-    // Some tools keep the body as it travelled: undo its Content-Encoding as a Fetch client does.
+    // Some tools keep the body as it travelled: undo its Content-Encoding as a Fetch client does. A gzip
+    // stream starts with 1f 8b, which no JSON or text body does; br and deflate have no such mark.
     const coding = (headers["content-encoding"] ?? "").trim().toLowerCase();
-    const looksCompressed = (coding === "gzip" || coding === "x-gzip") ? bytes[0] === 0x1f && bytes[1] === 0x8b : coding === "br" || coding === "deflate";
-    if (looksCompressed && size !== bytes.length) {
+    const compressed = coding === "gzip" || coding === "x-gzip" ? bytes[0] === 0x1f && bytes[1] === 0x8b : (coding === "br" || coding === "deflate") && !/^\s*[[{"]/.test(bytes.subarray(0, 8).toString("latin1"));
+    if (compressed) {
+      recordedLength = bytes.length;
       try {
         bytes = decodeContent(bytes, coding, status);
       } catch {
@@ -135,7 +139,7 @@ function responseBody(content: NonNullable<HarEntry["response"]>["content"], hea
   } else bytes = Buffer.from(content.text, "utf8");
   if (bytes.length > MAX_BODY_BYTES) return `the response body is larger than the ${MAX_BODY_BYTES}-byte limit of a body the suite reads`;
   // content.size is the decoded body's length: a text that disagrees is a body cut or re-encoded by the tool.
-  if (size !== undefined && size >= 0 && size !== bytes.length) {
+  if (size !== undefined && size >= 0 && size !== bytes.length && size !== recordedLength) {
     return `content.text holds ${bytes.length} bytes but content.size says ${size}: the recording does not hold the body as the client read it (cut or re-encoded)`;
   }
   return bytes;
