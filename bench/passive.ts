@@ -1,0 +1,109 @@
+// Benchmark 10: the passive modes. (a) `npm run contract -- --har` on a 10,000-entry recording of a
+// correct server, run as a user runs it (a child process): wall time, entries per second, peak memory
+// (maximum resident set size); (b) the proxy's added latency per exchange: median of token requests sent
+// through it against the median sent directly, interleaved, as a ratio. `tsx bench/passive.ts` runs it alone.
+import { spawn } from "node:child_process";
+import { mkdtemp, readFile, rm, stat } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { resolvePassiveConfig } from "../contract-tests/passive/config.ts";
+import { runProxy } from "../contract-tests/passive/run.ts";
+import { contractEnv, startContractServer } from "../test/helpers/contract-servers.ts";
+import { consumerJourney, writeHar } from "../test/passive/recorder.ts";
+import { interleave, median } from "./stats.ts";
+
+const root = fileURLToPath(new URL("..", import.meta.url));
+export const HAR_ENTRIES = 10_000;
+/** the issue's goal for one 10,000-entry file */
+export const HAR_GOAL_S = 10;
+
+export interface PassiveBench {
+  har_entries: number;
+  har_file_mib: number;
+  har_wall_s: number;
+  har_entries_per_s: number;
+  har_peak_rss_mib: number;
+  har_exit_code: number;
+  within_goal: boolean;
+  proxy_exchanges_each: number;
+  direct_median_ms: number;
+  proxied_median_ms: number;
+  proxy_added_ms: number;
+  proxy_latency_ratio: number;
+}
+
+/** `npm run contract -- --har FILE` under /usr/bin/time: wall seconds, exit code, peak RSS in KiB. */
+function runHarCli(file: string, reportDir: string): Promise<{ wall_s: number; code: number; rss_kib: number }> {
+  return new Promise((resolve, reject) => {
+    const t0 = performance.now();
+    let err = "";
+    const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith("DINTERO_") && !k.startsWith("CONTRACT_")));
+    const child = spawn("/usr/bin/time", ["-f", "maxrss_kib=%M", "npm", "run", "--silent", "contract", "--", "--har", file, "--report-dir", reportDir], { cwd: root, env, stdio: ["ignore", "ignore", "pipe"] });
+    child.stderr.on("data", (c: Buffer) => (err += c.toString()));
+    child.once("error", reject);
+    child.once("close", (code) => resolve({ wall_s: (performance.now() - t0) / 1000, code: code ?? -1, rss_kib: Number(/maxrss_kib=(\d+)/.exec(err)?.[1] ?? Number.NaN) }));
+  });
+}
+
+export async function benchPassive(): Promise<PassiveBench> {
+  const dir = await mkdtemp(path.join(tmpdir(), "dlk-bench-passive-"));
+  const server = await startContractServer();
+  try {
+    const env = contractEnv(server);
+    // (a) one consumer session of the correct server, repeated to 10,000 entries
+    const session = await consumerJourney(env);
+    const entries = Array.from({ length: HAR_ENTRIES }, (_, i) => session.log.entries[i % session.log.entries.length]);
+    const file = await writeHar(path.join(dir, "10k.har"), { log: { ...session.log, entries } });
+    const har = await runHarCli(file, path.join(dir, "reports"));
+    const report = JSON.parse(await readFile(path.join(dir, "reports", "report.json"), "utf8")) as { passive: { entries: number } };
+    if (report.passive.entries !== HAR_ENTRIES) throw new Error(`the run saw ${report.passive.entries} entries, not ${HAR_ENTRIES}`);
+
+    // (b) the proxy, in this process as the CLI runs it, stopped by its signal
+    const controller = new AbortController();
+    let proxyUrl = "";
+    let ready!: () => void;
+    const listening = new Promise<void>((r) => (ready = r));
+    const config = resolvePassiveConfig({ DINTERO_BASE_URL: server.baseUrl }, { CONTRACT_PROXY: "1", CONTRACT_LISTEN: "127.0.0.1:0", CONTRACT_REPORT_DIR: path.join(dir, "proxy-reports") });
+    const exit = runProxy(config, { out: () => {}, err: (t) => { const m = /proxy listening on (\S+)/.exec(t); if (m) (proxyUrl = m[1]!), ready(); } }, undefined, controller.signal);
+    await listening;
+    const o = server.options;
+    const tokenPath = new URL(server.baseUrl).pathname + `/accounts/${o.accountId}/auth/token`;
+    const init = { method: "POST", headers: { "content-type": "application/json", authorization: `Basic ${Buffer.from(`${o.clientId}:${o.clientSecret}`).toString("base64")}` }, body: JSON.stringify({ grant_type: "client_credentials", audience: `https://api.dintero.com/v1/accounts/${o.accountId}` }) };
+    const timed = (origin: string) => async () => {
+      const t0 = performance.now();
+      const res = await fetch(`${origin}${tokenPath}`, init);
+      await res.arrayBuffer();
+      if (res.status !== 200) throw new Error(`token request answered ${res.status}`);
+      return performance.now() - t0;
+    };
+    const rounds = 300;
+    await interleave(20, timed(new URL(server.baseUrl).origin), timed(proxyUrl)); // warm-up
+    const [direct, proxied] = await interleave(rounds, timed(new URL(server.baseUrl).origin), timed(proxyUrl));
+    controller.abort();
+    await exit;
+    const directMs = median(direct!);
+    const proxiedMs = median(proxied!);
+    return {
+      har_entries: HAR_ENTRIES,
+      har_file_mib: (await stat(file)).size / 1024 / 1024,
+      har_wall_s: har.wall_s,
+      har_entries_per_s: HAR_ENTRIES / har.wall_s,
+      har_peak_rss_mib: har.rss_kib / 1024,
+      har_exit_code: har.code,
+      within_goal: har.wall_s < HAR_GOAL_S && har.code === 0,
+      proxy_exchanges_each: rounds,
+      direct_median_ms: directMs,
+      proxied_median_ms: proxiedMs,
+      proxy_added_ms: proxiedMs - directMs,
+      proxy_latency_ratio: proxiedMs / directMs,
+    };
+  } finally {
+    await server.close();
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.argv[1])) {
+  console.log(JSON.stringify(await benchPassive(), null, 2));
+}
