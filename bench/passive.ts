@@ -4,7 +4,7 @@
 // through it against the median sent directly, interleaved, as a ratio. `tsx bench/passive.ts` runs it alone.
 import { spawn } from "node:child_process";
 import { mkdtemp, readFile, rm, stat } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { loadavg, tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { resolvePassiveConfig } from "../contract-tests/passive/config.ts";
@@ -22,7 +22,12 @@ export interface PassiveBench {
   har_entries: number;
   har_file_mib: number;
   har_wall_s: number;
+  /** CPU seconds (user + system) of the whole command, npm and tsx start included */
+  har_cpu_s: number;
   har_entries_per_s: number;
+  har_entries_per_cpu_s: number;
+  /** the machine's 1-minute load average when the run ended (2 cores here; other work slows wall time) */
+  load_average: number;
   har_peak_rss_mib: number;
   har_exit_code: number;
   within_goal: boolean;
@@ -33,16 +38,22 @@ export interface PassiveBench {
   proxy_latency_ratio: number;
 }
 
+/** user + system CPU seconds from /usr/bin/time's "cpu_s=U+S": the work done, whatever else the machine runs */
+const cpuSeconds = (text: string) => {
+  const m = /cpu_s=([\d.]+)\+([\d.]+)/.exec(text);
+  return m ? Number(m[1]) + Number(m[2]) : Number.NaN;
+};
+
 /** `npm run contract -- --har FILE` under /usr/bin/time: wall seconds, exit code, peak RSS in KiB. */
-function runHarCli(file: string, reportDir: string): Promise<{ wall_s: number; code: number; rss_kib: number }> {
+function runHarCli(file: string, reportDir: string): Promise<{ wall_s: number; cpu_s: number; code: number; rss_kib: number }> {
   return new Promise((resolve, reject) => {
     const t0 = performance.now();
     let err = "";
     const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith("DINTERO_") && !k.startsWith("CONTRACT_")));
-    const child = spawn("/usr/bin/time", ["-f", "maxrss_kib=%M", "npm", "run", "--silent", "contract", "--", "--har", file, "--report-dir", reportDir], { cwd: root, env, stdio: ["ignore", "ignore", "pipe"] });
+    const child = spawn("/usr/bin/time", ["-f", "maxrss_kib=%M cpu_s=%U+%S", "npm", "run", "--silent", "contract", "--", "--har", file, "--report-dir", reportDir], { cwd: root, env, stdio: ["ignore", "ignore", "pipe"] });
     child.stderr.on("data", (c: Buffer) => (err += c.toString()));
     child.once("error", reject);
-    child.once("close", (code) => resolve({ wall_s: (performance.now() - t0) / 1000, code: code ?? -1, rss_kib: Number(/maxrss_kib=(\d+)/.exec(err)?.[1] ?? Number.NaN) }));
+    child.once("close", (code) => resolve({ wall_s: (performance.now() - t0) / 1000, code: code ?? -1, rss_kib: Number(/maxrss_kib=(\d+)/.exec(err)?.[1] ?? Number.NaN), cpu_s: cpuSeconds(err) }));
   });
 }
 
@@ -88,7 +99,10 @@ export async function benchPassive(): Promise<PassiveBench> {
       har_entries: HAR_ENTRIES,
       har_file_mib: (await stat(file)).size / 1024 / 1024,
       har_wall_s: har.wall_s,
+      har_cpu_s: har.cpu_s,
       har_entries_per_s: HAR_ENTRIES / har.wall_s,
+      har_entries_per_cpu_s: HAR_ENTRIES / har.cpu_s,
+      load_average: loadavg()[0]!,
       har_peak_rss_mib: har.rss_kib / 1024,
       har_exit_code: har.code,
       within_goal: har.wall_s < HAR_GOAL_S && har.code === 0,

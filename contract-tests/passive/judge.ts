@@ -9,7 +9,7 @@ import { CHECKS, failsRun, SEVERITIES, type Check, type CheckContext, type Findi
 import { secretFieldNames, identityFieldNames, type SuiteConfig } from "../config.ts";
 import { IDENTITY_BUDGET, type Exchange } from "../http.ts";
 import { stringMembers } from "../json-members.ts";
-import { createRedactor, REDACTED } from "../redact.ts";
+import { createRedactor, REDACTED, shortenToken, type Redactor } from "../redact.ts";
 import { curlCommand, type SecretVariable } from "../reproduce.ts";
 import type { OperationSpec, SpecModel } from "../spec.ts";
 import { effectiveSeverities, MAX_ACTUAL_CHARS, redactExchange, settle, type CheckResult, type RunResult } from "../suite.ts";
@@ -17,6 +17,7 @@ import { passiveNotApplicable } from "./applicability.ts";
 import { createCrossJudge, CROSS_CHECKS, type CrossCheck } from "./cross.ts";
 import type { HarEntry } from "./har.ts";
 import { createMatcher } from "./match.ts";
+import { createSecretIndex } from "./secret-index.ts";
 
 /** What a passive run adds to a RunResult: where the traffic came from, and what of it was judged. */
 export interface PassiveSummary {
@@ -38,8 +39,10 @@ export interface PassiveSummary {
 export type PassiveRunResult = RunResult & { passive: PassiveSummary };
 
 /** Evidence (the redacted exchange) kept for at most this many exchanges without findings; exchanges with
- * findings are always kept. Bounds a long proxy session's memory. */
-export const MAX_KEPT_EXCHANGES = 20_000;
+ * findings are always kept. Bounds memory and report size for long recordings and proxy sessions. */
+export const MAX_KEPT_EXCHANGES = 1000;
+/** Identities of the recording that identity_disclosure looks for in every answer (the first ones seen). */
+export const MAX_IDENTITIES = 200;
 
 const TOKEN_MEMBERS = new Set(["access_token", "refresh_token", "id_token", "mfa_token"]);
 const CREDENTIAL_PARAMS = ["client_secret", "password", "refresh_token", "code", "assertion", "client_assertion"];
@@ -144,7 +147,10 @@ export function createPassiveJudge(config: SuiteConfig, spec: SpecModel, options
   const match = createMatcher(spec, options.base);
   const secretProps = new Set([...secretFieldNames(spec.operations.login.requestSchema)]);
   const identityFields = identityFieldNames(spec);
-  const redactor = createRedactor();
+  // Every secret and token of the traffic, for the redaction of every exchange's evidence (an answer may echo
+  // another exchange's secret); each exchange's own are also redacted by the suite's redactor, decoded forms too.
+  const everySecret = createSecretIndex();
+  const everyToken = createSecretIndex();
   const severities = effectiveSeverities(config.checkOverrides);
   const crossOverrides = new Map(config.checkOverrides.filter((o) => CROSS_CHECKS.some((c) => c.name === o.check)).map((o) => [o.check, o]));
   const isOn = (name: string) => (severities.get(name)?.severity ?? crossOverrides.get(name)?.severity) !== "off";
@@ -154,16 +160,15 @@ export function createPassiveJudge(config: SuiteConfig, spec: SpecModel, options
   };
   const observeCross = createCrossJudge();
   const results: CheckResult[] = [];
-  const kept: Array<{ ex: Exchange; kase: Case; curl: string; secrets: string[] }> = [];
+  /** an exchange whose evidence goes into the reports, with what its redaction and curl command need */
+  const kept: Array<{ ex: Exchange; kase: Case; secrets: string[]; tokens: string[]; variables: SecretVariable[]; baseUrl: string; clientId?: string }> = [];
   const caseList: RunResult["caseList"] = [];
   const summary: PassiveSummary = { mode: options.mode, files: [], entries: 0, judged: 0, skipped: { other_host: 0, other_path: 0, preflight: 0, bad_url: 0 }, unjudged: [], notes: [], evidenceDropped: 0, observedStatuses: {} };
-  /** tokens issued in the recording (hashed by value in the redactor), and the scope each was issued with */
-  const issuedTokens = new Set<string>();
+  /** the scope each token was issued with, when its token response stated one */
   const scopeOfIssued = new Map<string, { scope: string; label: string }>();
   /** identities the recording's logins named: identity_disclosure looks for them in other answers */
   const identities: SuiteConfig["identities"] = [];
   const identityKeys = new Set<string>();
-  const MAX_IDENTITIES = 1000;
   let keptWithoutFindings = 0;
 
   // Checks that need controlled input: one not-applicable result each, with the reason.
@@ -172,7 +177,14 @@ export function createPassiveJudge(config: SuiteConfig, spec: SpecModel, options
     if (why && isOn(check.name)) results.push({ check: check.name, severity: severityOf(check), caseId: "(recorded traffic)", outcome: "not_applicable", findings: [], reason: why });
   }
 
-  const finish = (f: Finding): Finding => ({ ...f, ...(f.actual !== undefined ? { actual: clip(redactor.text(f.actual)) } : {}), message: redactor.text(f.message) });
+  /** Text as reports may show it: the exchange's own secrets (the suite's redactor), then every other's. */
+  const everywhere = (text: string) => everyToken.replaceIn(everySecret.replaceIn(text, () => REDACTED), shortenToken);
+  const redactorFor = (secrets: string[], tokens: string[]): Redactor => {
+    const r = createRedactor(secrets);
+    for (const t of tokens) r.addSecret(t, "token");
+    return r;
+  };
+  const finish = (f: Finding, r: Redactor): Finding => ({ ...f, ...(f.actual !== undefined ? { actual: clip(everywhere(r.text(f.actual))) } : {}), message: everywhere(r.text(f.message)) });
   const clip = (t: string) => (t.length > MAX_ACTUAL_CHARS ? `${t.slice(0, MAX_ACTUAL_CHARS)}… (cut)` : t);
 
   function record(check: { name: string }, severity: Severity, kase: Case, ex: Exchange, findings: Finding[]): Array<{ check: string; severity: Severity; finding: Finding }> {
@@ -209,10 +221,14 @@ export function createPassiveJudge(config: SuiteConfig, spec: SpecModel, options
     const op: OperationSpec = m.op;
     const body = parseRequestBody(ex);
     const { secrets, variables, bearer, clientId } = requestSecrets(ex, body, secretProps);
-    for (const s of secrets) redactor.addSecret(s);
-    for (const c of cookieValues(ex)) redactor.addSecret(c);
+    const cookies = cookieValues(ex);
     const issuedHere = stringMembers(ex.response?.bodyText ?? "", TOKEN_MEMBERS).filter(Boolean);
-    for (const t of issuedHere) redactor.addSecret(t, "token");
+    const ownSecrets = [...secrets, ...cookies].filter(Boolean);
+    const local = redactorFor(ownSecrets, issuedHere);
+    // Tokens issued earlier that this answer carries (found in time linear in the answer, not in the
+    // number of tokens): secret_reflection judges them as a live run judges its bearers.
+    const answer = ex.response ? [ex.response.bodyText, ...Object.values(ex.response.headers)].join("\n") : "";
+    const earlierTokens = everyToken.findIn(answer);
     const kase: Case = {
       id: label,
       group: "known_good",
@@ -233,12 +249,12 @@ export function createPassiveJudge(config: SuiteConfig, spec: SpecModel, options
       const fields: Record<string, string> = {};
       for (const f of identityFields) if (typeof body[f] === "string") fields[f] = body[f] as string;
       const key = JSON.stringify(fields);
-      if (Object.keys(fields).length && !identityKeys.has(key) && identities.length < MAX_IDENTITIES) {
+      if (Object.keys(fields).length && identities.length < MAX_IDENTITIES && !identityKeys.has(key)) {
         identityKeys.add(key);
         identities.push({ fields, password: "", label: "email" });
       }
     }
-    const ctx: CheckContext = { spec, config: { ...config, identities }, kase, op, secrets, tokens: [...(bearer ? [bearer] : []), ...issuedTokens], earlier: () => undefined };
+    const ctx: CheckContext = { spec, config: { ...config, identities }, kase, op, secrets, tokens: [...(bearer ? [bearer] : []), ...earlierTokens], earlier: () => undefined };
     const found: Array<{ check: string; severity: Severity; finding: Finding }> = [];
     for (const check of CHECKS) {
       const { severity: set, override } = severities.get(check.name)!;
@@ -261,7 +277,7 @@ export function createPassiveJudge(config: SuiteConfig, spec: SpecModel, options
         results.push({ check: check.name, severity: severityOf(check), caseId: kase.id, outcome: "not_applicable", findings: [], exchangeId: ex.id, reason: verdict.notApplicable });
         continue;
       }
-      found.push(...record(check, severityOf(check), kase, ex, verdict.map((f) => finish(settle(f, check, override)))));
+      found.push(...record(check, severityOf(check), kase, ex, verdict.map((f) => finish(settle(f, check, override), local))));
     }
     // Across exchanges: the credentials of a login body (identity and password), and the bearer.
     const password = body ? [...secretProps].map((p) => body[p]).find((v) => typeof v === "string") : undefined;
@@ -269,10 +285,12 @@ export function createPassiveJudge(config: SuiteConfig, spec: SpecModel, options
     for (const { check, finding } of observeCross({ ex, op, label, ...(credentials ? { credentials } : {}), ...(bearer ? { bearer } : {}) })) {
       if (!isOn(check.name)) continue;
       const asCheck: Check = { ...(check as CrossCheck), appliesTo: () => true, run: () => [] };
-      found.push(...record(check, severityOf(check), kase, ex, [finish(settle(finding, asCheck, crossOverrides.get(check.name)))]));
+      found.push(...record(check, severityOf(check), kase, ex, [finish(settle(finding, asCheck, crossOverrides.get(check.name)), local)]));
     }
     // What later exchanges compare with: tokens issued here, and the scope a token response stated.
-    for (const t of issuedHere) issuedTokens.add(t);
+    for (const t of issuedHere) everyToken.add(t);
+    if (bearer) everyToken.add(bearer);
+    for (const s of ownSecrets) if (s !== bearer) everySecret.add(s);
     if (ex.response && ex.response.status >= 200 && ex.response.status < 300) {
       try {
         const parsed = JSON.parse(ex.response.bodyText) as { access_token?: unknown; scope?: unknown };
@@ -281,10 +299,9 @@ export function createPassiveJudge(config: SuiteConfig, spec: SpecModel, options
         // not JSON: nothing issued to remember
       }
     }
-    const curl = curlCommand(withoutCookies({ ...ex, request: { ...ex.request, headers: Object.fromEntries(Object.entries(ex.request.headers).filter(([k]) => k !== "cookie")) } }).request, variables, { baseUrl: m.baseUrl, secretProps, ...(clientId !== undefined ? { clientId } : {}) });
     if (found.length || keptWithoutFindings < MAX_KEPT_EXCHANGES) {
       if (!found.length) keptWithoutFindings++;
-      kept.push({ ex, kase, curl, secrets: secrets.filter((s) => s) });
+      kept.push({ ex, kase, secrets: ownSecrets, tokens: [...issuedHere, ...(bearer ? [bearer] : []), ...earlierTokens], variables, baseUrl: m.baseUrl, ...(clientId !== undefined ? { clientId } : {}) });
     } else summary.evidenceDropped++;
     const failing = found.filter((f) => failsRun(f.severity, config.failOn));
     for (const f of found) {
@@ -292,6 +309,26 @@ export function createPassiveJudge(config: SuiteConfig, spec: SpecModel, options
       options.onFinding?.(`${failsRun(f.severity, config.failOn) ? "FAIL" : f.severity.toUpperCase()} ${f.check} [${f.severity}] ${label} ${ex.request.method} ${new URL(ex.request.url).pathname} → ${status}: ${f.finding.message}`);
     }
     return failing.length;
+  }
+
+  /** A redacted exchange with every other exchange's secrets and tokens replaced too; a body changed by
+   * that does not show its Content-Length, which would tell the replaced value's length. */
+  function everywhereIn(ex: Exchange): Exchange {
+    const headers = (h: Record<string, string>) => Object.fromEntries(Object.entries(h).map(([k, v]) => [k, everywhere(v)]));
+    const req = { ...ex.request, url: everywhere(ex.request.url), headers: headers(ex.request.headers), ...(ex.request.body !== undefined ? { body: everywhere(ex.request.body) } : {}) };
+    const res = ex.response;
+    if (!res) return { ...ex, request: req };
+    const bytes = Buffer.from(res.bodyBytes);
+    const utf8 = bytes.equals(Buffer.from(res.bodyText, "utf8"));
+    const bodyText = everywhere(res.bodyText);
+    const bodyBytes = utf8 ? Buffer.from(bodyText, "utf8") : Buffer.from(everywhere(bytes.toString("latin1")), "latin1");
+    const altered = !bodyBytes.equals(bytes);
+    const value = (k: string, v: string) => (altered && k.toLowerCase() === "content-length" ? `${REDACTED} (the body held a secret or a token)` : everywhere(v));
+    return {
+      ...ex,
+      request: req,
+      response: { ...res, bodyText, bodyBytes: new Uint8Array(bodyBytes), headers: Object.fromEntries(Object.entries(res.headers).map(([k, v]) => [k, value(k, v)])), rawHeaders: res.rawHeaders.map(([k, v]): [string, string] => [k, value(k, v)]) },
+    };
   }
 
   function result(aborted?: RunResult["aborted"]): PassiveRunResult {
@@ -312,7 +349,13 @@ export function createPassiveJudge(config: SuiteConfig, spec: SpecModel, options
       identityBudget: IDENTITY_BUDGET,
       caseList,
       // Redacted at the end, when every secret and token of the recording is known.
-      exchanges: kept.map(({ ex, kase, curl, secrets }) => ({ ...redactExchange(withoutCookies({ ...ex, request: { ...ex.request, url: redactor.known(ex.request.url) } }), redactor, secretProps, secrets.length ? secrets : []), caseId: kase.id, curl: redactor.known(curl) })),
+      exchanges: kept.map((k) => {
+        const local = redactorFor(k.secrets, k.tokens);
+        // The curl command holds no secret by construction (reproduce.ts); the redaction is the safety net.
+        const request = { ...k.ex.request, headers: Object.fromEntries(Object.entries(k.ex.request.headers).filter(([name]) => name !== "cookie")) };
+        const curl = curlCommand(request, k.variables, { baseUrl: k.baseUrl, secretProps, ...(k.clientId !== undefined ? { clientId: k.clientId } : {}) });
+        return { ...everywhereIn(redactExchange(withoutCookies({ ...k.ex, request: { ...k.ex.request, url: local.known(k.ex.request.url) } }), local, secretProps, k.secrets)), caseId: k.kase.id, curl: everywhere(local.known(curl)) };
+      }),
       results,
       ...(aborted ? { aborted } : {}),
       exitCode,
