@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CHECKS, type Severity } from "../../contract-tests/checks.ts";
 import { main } from "../../contract-tests/cli.ts";
 import { NEEDS_CONTROLLED_INPUT } from "../../contract-tests/passive/applicability.ts";
+import { PROGRESS_EVERY } from "../../contract-tests/passive/run.ts";
 import { startFakeDintero } from "../../testing/index.ts";
 import { BREAKAGES, contractEnv, startContractServer, type Breakage } from "../helpers/contract-servers.ts";
 import { consumerJourney, writeHar, type Har } from "./recorder.ts";
@@ -165,6 +166,15 @@ describe("the command line, as a live run", () => {
     expect(twin.json!.passive.entries).toBe(entries.length + 3);
   });
 
+  it("a long file shows a progress line every PROGRESS_EVERY entries", async () => {
+    const har: Har = JSON.parse(await readFile(file, "utf8"));
+    const long = path.join(dir, "long.har");
+    await writeHar(long, { log: { ...har.log, entries: Array.from({ length: PROGRESS_EVERY + 5 }, (_, i) => har.log.entries[i % har.log.entries.length]) } });
+    const run = await runCli(["--har", long]);
+    expect(run.err).toMatch(new RegExp(`long\\.har: ${PROGRESS_EVERY}/${PROGRESS_EVERY + 5} entries, ${PROGRESS_EVERY} judged, \\d+ failing finding\\(s\\)`));
+    expect(run.err).toMatch(new RegExp(`long\\.har: ${PROGRESS_EVERY + 5}/${PROGRESS_EVERY + 5} entries`));
+  });
+
   it("DINTERO_BASE_URL limits the judged entries to its origin and base path", async () => {
     const run = await runCli(["--har", file], { DINTERO_BASE_URL: "https://api.example.invalid/v1" });
     expect(run.json!.passive.judged).toBe(0);
@@ -200,5 +210,40 @@ describe("across exchanges", () => {
     } finally {
       await server.close();
     }
+  });
+});
+
+describe("secrets of the recording appear in no output, not even their length", () => {
+  it("passwords, client secret, Basic, bearer, issued tokens and cookies, also where another exchange echoes them", async () => {
+    const server = await startContractServer();
+    let har: Har;
+    const env = contractEnv(server);
+    try {
+      har = await consumerJourney(env);
+    } finally {
+      await server.close();
+    }
+    type E = { request: { headers: Array<{ name: string; value: string }> }; response: { status: number; headers: Array<{ name: string; value: string }>; content: { text: string; size: number } } };
+    const entries = har.log.entries as E[];
+    const cookie = "sess-7f3a9c1e5b2d4f60";
+    const token = (JSON.parse(entries[0]!.response.content.text) as { access_token: string }).access_token;
+    const password = env.DINTERO_LOGIN_PASSWORD!;
+    // the browser's cookies on the login, a Set-Cookie answer, and a later answer echoing the first login's secrets
+    entries[1]!.request.headers.push({ name: "Cookie", value: `session=${cookie}; theme=dark` });
+    entries[1]!.response.headers.push({ name: "Set-Cookie", value: `session=${cookie}; HttpOnly; Secure` });
+    const echo = JSON.stringify({ error: { message: `debug: ${password} ${cookie} ${token}` } });
+    const last = entries.at(-1)!;
+    last.response = { ...last.response, status: 400, headers: [{ name: "Content-Type", value: "application/json" }, { name: "Content-Length", value: String(Buffer.byteLength(echo)) }], content: { ...last.response.content, text: echo, size: Buffer.byteLength(echo) } };
+    const file = await writeHar(path.join(dir, "secrets.har"), har);
+    const run = await runCli(["--har", file, "--fail-on", "advisory"]);
+    const everything = `${run.out}\n${run.err}\n${run.reports}`;
+    const secrets = [password, env.DINTERO_CLIENT_SECRET!, env.DINTERO_LOGIN_IDENT_PASSWORD!, cookie, token, Buffer.from(`${env.DINTERO_CLIENT_ID}:${env.DINTERO_CLIENT_SECRET}`).toString("base64")];
+    for (const secret of secrets) expect(everything.includes(secret), `a secret of length ${secret.length} leaked`).toBe(false);
+    // the echoing answer is shown with the secrets replaced, and without the Content-Length that would tell their length
+    expect(run.reports).toContain("debug: [REDACTED] [REDACTED]");
+    expect(run.reports).toMatch(/"content-length",\s*"\d+"/i); // other answers show theirs
+    expect(run.reports).not.toMatch(new RegExp(`"content-length",\\s*"${Buffer.byteLength(echo)}"`, "i"));
+    expect(run.reports).toMatch(/the body held a secret or a token/);
+    expect(run.reports).toContain("session=[REDACTED]");
   });
 });
