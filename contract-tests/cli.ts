@@ -97,7 +97,7 @@ if (isEntryPoint()) {
   let interrupts = 0;
   const onSignal = (sig: NodeJS.Signals) => {
     interrupts++;
-    process.stderr.write(`\n${sig}: stopping (the mock is stopped and reports are written) …\n`);
+    process.stderr.write(`\n${sig}: stopping (a mock or proxy is stopped and reports are written) …\n`);
     controller.abort();
     if (interrupts > 1) process.exit(1); // the exit hook still kills a running Prism
   };

@@ -41,7 +41,7 @@ async function finish(result: PassiveRunResult, config: PassiveConfig, io: Io): 
 function nothingJudged(p: PassiveSummary, config: PassiveConfig): PassiveRunResult["aborted"] {
   if (p.judged > 0) return undefined;
   const filter = config.base ? "under DINTERO_BASE_URL" : "under the spec's server base path (any host)";
-  return { reason: "unreachable", message: `nothing was judged: of ${p.entries} ${config.mode === "har" ? "entries" : "exchanges"}, none was an operation of the spec ${filter} with a judgeable response; check the recording and DINTERO_BASE_URL` };
+  return { reason: "unreachable", message: `nothing was judged: of ${p.entries} ${config.mode === "har" ? "entries" : "exchanges"}, none was an operation of the spec ${filter} with a judgeable response; check ${config.mode === "har" ? "the recording" : "where the app sends its requests (the proxy's URL with the base path)"} and DINTERO_BASE_URL` };
 }
 
 export async function runHar(config: PassiveConfig, io: Io, spec: SpecModel = loadSpec(), signal?: AbortSignal): Promise<number> {

@@ -191,6 +191,50 @@ describe("the command line, as a live run", () => {
 });
 
 describe("across exchanges", () => {
+  type E = { request: { headers: Array<{ name: string; value: string }> }; response: { status: number; headers: Array<{ name: string; value: string }>; content: { text: string; size: number } } };
+  const withBody = (e: E, status: number, body: unknown, headers = e.response.headers): E => {
+    const text = JSON.stringify(body);
+    return { ...e, response: { ...e.response, status, headers, content: { ...e.response.content, text, size: Buffer.byteLength(text) } } };
+  };
+  async function correctSession(): Promise<Har> {
+    const server = await startContractServer();
+    try {
+      return await consumerJourney(contractEnv(server));
+    } finally {
+      await server.close();
+    }
+  }
+
+  it("a bearer refused with invalid_token and then accepted fails the run; without the error it is advisory", async () => {
+    const har = await correctSession();
+    const good = har.log.entries[1] as E;
+    const json = { name: "Content-Type", value: "application/json" };
+    const refused = (challenge: string) => withBody(good, 401, { error: { code: "unauthorized", message: "the bearer is not valid" } }, [json, { name: "WWW-Authenticate", value: challenge }]);
+    const severities = async (challenge: string) => {
+      const file = await writeHar(path.join(dir, "bearer-flip.har"), { log: { ...har.log, entries: [refused(challenge), good] } });
+      const run = await runCli(["--har", file]);
+      return { found: run.json!.violations.filter((v) => v.check === "bearer_refused_then_accepted").map((v) => v.severity), code: run.code };
+    };
+    expect(await severities('Bearer error="invalid_token"')).toEqual({ found: ["standard"], code: 1 });
+    expect(await severities("Bearer")).toEqual({ found: ["advisory"], code: 0 });
+  });
+
+  it("a refresh_token answered to an opaque bearer whose token response stated a scope without the refresh scope", async () => {
+    const har = await correctSession();
+    const [token, login] = har.log.entries as E[];
+    const opaque = "opaque-bearer-5d1c9e0b7a3f";
+    const issue = (scope: string) => withBody(token!, 200, { ...JSON.parse(token!.response.content.text), access_token: opaque, scope });
+    const withRefresh = withBody({ ...login!, request: { ...login!.request, headers: [...login!.request.headers.filter((h) => h.name.toLowerCase() !== "authorization"), { name: "Authorization", value: `Bearer ${opaque}` }] } }, 200, { ...JSON.parse(login!.response.content.text), refresh_token: "refresh-9a8b7c6d5e4f" });
+    const found = async (scope: string) => {
+      const file = await writeHar(path.join(dir, "refresh.har"), { log: { ...har.log, entries: [issue(scope), withRefresh] } });
+      const run = await runCli(["--har", file]);
+      expect(run.reports).not.toContain("refresh-9a8b7c6d5e4f");
+      return run.json!.violations.filter((v) => v.check === "refresh_token_without_scope").map((v) => `${v.severity}: ${v.message}`);
+    };
+    expect(await found("write:accounts:/auth/users")).toEqual([expect.stringMatching(/^contract: .*lacks create:accounts:auth:refresh_token \(its scope as the token response of .*#1 stated it\)/)]);
+    expect(await found("write:accounts:/auth/users create:accounts:auth:refresh_token")).toEqual([]);
+  });
+
   it("a credentials answer that flips is found; flipped back, it fails the run", async () => {
     const server = await startContractServer();
     try {

@@ -1,5 +1,6 @@
 // `--proxy`: forwards traffic unchanged, answers only 502 itself, judges each exchange live, and reports
 // what the HAR of the same session reports.
+import { spawn } from "node:child_process";
 import { mkdtemp, readFile } from "node:fs/promises";
 import { createServer, request, type IncomingMessage } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -133,6 +134,32 @@ describe("forwarding", () => {
     expect(JSON.parse(await readFile(path.join(reportDir, "report.json"), "utf8")).passive.judged).toBe(1);
     expect(err).not.toContain(o.clientSecret);
   });
+});
+
+describe("as docs/conformance.md's CI example runs it", () => {
+  it("the suite's CLI as a background proxy: SIGTERM writes the reports and exits with the run's code", async () => {
+    const server = await startContractServer({ break: "token_cacheable" });
+    closers.push(server.close);
+    const reportDir = await mkdtemp(path.join(dir, "reports-"));
+    const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith("DINTERO_") && !k.startsWith("CONTRACT_")));
+    const child = spawn("./node_modules/.bin/tsx", ["contract-tests/cli.ts", "--proxy", "--listen", "127.0.0.1:0", "--report-dir", reportDir], { cwd: path.resolve(import.meta.dirname, "../.."), env: { ...env, DINTERO_BASE_URL: server.baseUrl }, stdio: ["ignore", "pipe", "pipe"] });
+    let err = "";
+    child.stderr.on("data", (c: Buffer) => (err += c.toString()));
+    const exited = new Promise<number | null>((r) => child.once("close", (code) => r(code)));
+    for (let i = 0; i < 300 && !/proxy listening on/.test(err); i++) await new Promise((r) => setTimeout(r, 50));
+    const url = /proxy listening on (\S+)/.exec(err)![1]!;
+    const o = server.options;
+    const res = await raw(`${url}/v1/accounts/${o.accountId}/auth/token`, "POST", [["content-type", "application/json"], ["authorization", `Basic ${Buffer.from(`${o.clientId}:${o.clientSecret}`).toString("base64")}`]], Buffer.from(JSON.stringify({ grant_type: "client_credentials", audience: `https://api.dintero.com/v1/accounts/${o.accountId}` })));
+    expect(res.status).toBe(200);
+    for (let i = 0; i < 100 && !/ADVISORY token_caching/.test(err); i++) await new Promise((r) => setTimeout(r, 50));
+    process.kill(child.pid!, "SIGTERM"); // as the CI example does (tsx passes it on to the suite)
+    expect(await exited).toBe(0); // an advisory finding does not fail the default run
+    const report = JSON.parse(await readFile(path.join(reportDir, "report.json"), "utf8")) as { exitCode: number; passive: { judged: number }; violations: Array<{ check: string }> };
+    expect(report.passive.judged).toBe(1);
+    expect(report.violations.map((v) => v.check)).toEqual(["token_caching"]);
+    expect(err).toMatch(/ADVISORY token_caching \[advisory\] exchange 1 POST/);
+    expect(err).not.toContain(o.clientSecret);
+  }, 60_000);
 });
 
 /** A fetch for the client that records each exchange as a HAR entry: the session's own recording. */
