@@ -10,6 +10,7 @@ import { writeReports } from "./reports/index.ts";
 import { runSuite } from "./suite.ts";
 import { passiveMode, resolvePassiveConfig } from "./passive/config.ts";
 import { runHar, runProxy } from "./passive/run.ts";
+import { CROSS_CHECKS } from "./passive/cross.ts";
 
 export interface Io {
   out(text: string): void;
@@ -22,6 +23,7 @@ export function helpText(): string {
   const pad = "".padEnd(36 + 1 + 9);
   const checks = CHECKS.map((c) => `  ${c.name.padEnd(36)} ${c.severity.padEnd(9)} ${c.catches}\n  ${pad} why ${c.severity}: ${c.severityReason}\n  ${pad} source: ${c.source.ref}${c.source.url && !c.source.ref.includes(c.source.url) ? ` <${c.source.url}>` : ""}`);
   const severities = SEVERITIES.map((s) => `  ${s.padEnd(9)} ${SEVERITY_MEANING[s]}`);
+  const across = CROSS_CHECKS.map((c) => `  ${c.name.padEnd(36)} ${c.severity.padEnd(9)} ${c.catches}\n  ${pad} why ${c.severity}: ${c.severityReason}\n  ${pad} source: ${c.source.ref}`);
   return [
     "Usage: npm run contract -- [options]",
     "",
@@ -42,6 +44,9 @@ export function helpText(): string {
     "",
     "Checks, with their severity (--check NAME=off|advisory|standard|contract sets another):",
     ...checks,
+    "",
+    "Rules judged across exchanges of recorded traffic (--har, --proxy; --check sets them too):",
+    ...across,
     "",
     "Exit codes: 0 every check passed; 1 a check failed, or the run was stopped (target not",
     "answering, deadline, budget, Ctrl-C); 2 cannot run (bad configuration, target unreachable).",

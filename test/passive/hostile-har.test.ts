@@ -35,12 +35,14 @@ async function run(name: string, content: string | Buffer) {
   const reportDir = path.join(dir, `reports-${name}`);
   const code = await main(["--har", file, "--report-dir", reportDir], {}, { out: (t) => (out += t), err: (t) => (err += t) });
   let report: { passive: { judged: number; unjudged: Array<{ reason: string; count: number }> } } | undefined;
+  let html = "";
   try {
     report = JSON.parse(await readFile(path.join(reportDir, "report.json"), "utf8"));
+    html = await readFile(path.join(reportDir, "report.html"), "utf8");
   } catch {
     report = undefined;
   }
-  return { code, out, err, report };
+  return { code, out, err, report, html };
 }
 
 const withEntries = (...entries: unknown[]) => JSON.stringify({ log: { ...session.log, entries: [login, ...entries] } });
@@ -113,6 +115,9 @@ describe("entries that cannot be judged are counted with their reason", () => {
     expect(why).toMatch(/the entry has no request method and URL|the entry is not an object/);
     expect(r.report!.passive.unjudged.reduce((n, u) => n + u.count, 0)).toBe(8);
     expect(r.out).toMatch(/recorded traffic: 9 entries, 1 judged, 0 skipped, 8 not judgeable/);
+    // report.html says the same, with each reason
+    expect(r.html).toMatch(/<h2 id="traffic">Recorded traffic<\/h2>\s*<p>9 entries: 1 judged, 0 skipped, 8 not judgeable/);
+    expect(r.html).toContain("startedDateTime is missing or not a date");
   });
 
   it("base64 bodies are decoded, and a body kept compressed is decompressed as a client would", async () => {
