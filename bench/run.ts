@@ -3,6 +3,7 @@ import { writeFile } from "node:fs/promises";
 import os from "node:os";
 import { benchBearerEconomy, benchColdStart, benchConcurrency, benchOverhead, benchRedaction } from "./client.ts";
 import { benchContract } from "./contract.ts";
+import { benchPassive, HAR_GOAL_S } from "./passive.ts";
 import { benchSize } from "./size.ts";
 import { benchSpecDiff } from "./spec-diff.ts";
 import { fmt } from "./stats.ts";
@@ -26,6 +27,7 @@ const size = await step("6 bundle size", () => benchSize());
 const economy = await step("7 bearer economy (waits out the 30 s budget)", () => benchBearerEconomy());
 const redaction = await step("8 redaction worst case", () => benchRedaction());
 const specDiff = await step("9 spec:diff", () => benchSpecDiff());
+const passive = await step("10 recorded traffic and proxy", () => benchPassive());
 
 const rows: Array<[string, string, string]> = [
   ["1 client overhead", `client ${fmt(overhead.client_us_per_call, 0)} µs/call vs hand fetch ${fmt(overhead.hand_fetch_us_per_call, 0)} µs/call (${overhead.calls_each} calls each)`, `ratio ${fmt(overhead.ratio)} (paired; ${fmt(overhead.ratio_of_medians)} of medians; budget ≤ ${overhead.budget})${overhead.within_budget ? "" : "  MISSED"}; fetch + same validation + timeout without openapi-fetch: ${fmt(overhead.validated_fetch_ratio)}`],
@@ -37,6 +39,7 @@ const rows: Array<[string, string, string]> = [
   ["7 bearer economy", `${economy.wrong_password_logins} wrong-password logins: ${economy.token_requests} token request(s), the first bearer included; a revoked bearer replaced after ${fmt(economy.recovery_s.with_sign, 2)} s with RFC 6750 invalid_token, ${fmt(economy.recovery_s.without_sign, 2)} s without, ${fmt(economy.recovery_s.without_sign_under_attack, 1)} s without while wrong passwords keep coming (worst case)`, `goals ≤ ${economy.token_requests_goal} token requests, ≤ ${economy.recovery_goal_s} s${economy.within_goals ? "" : "  MISSED"}`],
   ["8 redaction worst case", `failed login with a crafted 64 KiB error body: worst ${redaction.worst_case} ${fmt(redaction.worst_median_ms, 1)} ms (median of ${redaction.logins_each}; slowest single ${fmt(redaction.worst_single_ms, 1)} ms), an ordinary error body ${fmt(redaction.median_ms.small ?? 0, 1)} ms`, `goal ≤ ${redaction.goal_ms} ms${redaction.within_goal ? "" : "  MISSED"}`],
   ["9 spec:diff", `npm run spec:diff on this spec, a typical change: ${fmt(specDiff.changed_s, 1)} s; unchanged: ${fmt(specDiff.unchanged_s, 1)} s (median of ${specDiff.runs_each}; ${specDiff.changed_verdict}); tsc typecheck of the project ${fmt(specDiff.typecheck_s, 1)} s`, `ratio to typecheck ${fmt(specDiff.ratio_to_typecheck)}; budget ≤ ${specDiff.budget_s} s${specDiff.within_budget ? "" : "  MISSED"}`],
+  ["10 recorded traffic", `--har on ${passive.har_entries} entries (${fmt(passive.har_file_mib, 1)} MiB): ${fmt(passive.har_wall_s, 1)} s wall, ${fmt(passive.har_cpu_s, 1)} s CPU (${fmt(passive.har_entries_per_s, 0)} entries/s; ${fmt(passive.har_entries_per_cpu_s, 0)} per CPU s; load ${fmt(passive.load_average, 1)}), peak ${fmt(passive.har_peak_rss_mib, 0)} MiB; proxy ${fmt(passive.proxied_median_ms, 2)} ms vs direct ${fmt(passive.direct_median_ms, 2)} ms per exchange (median of ${passive.proxy_exchanges_each})`, `proxy latency ratio ${fmt(passive.proxy_latency_ratio)}; goal < ${HAR_GOAL_S} s${passive.within_goal ? "" : "  MISSED"}`],
 ];
 const w0 = Math.max(...rows.map((r) => r[0].length));
 console.log(`\n${"benchmark".padEnd(w0)} | measured | verdict`);
@@ -56,6 +59,7 @@ const results = {
   bearer_economy: economy,
   redaction,
   spec_diff: specDiff,
+  passive,
 };
 await writeFile(new URL("./results.json", import.meta.url), `${JSON.stringify(results, null, 2)}\n`);
 console.log(`\nwrote bench/results.json (${fmt(results.total_s, 1)} s)`);
