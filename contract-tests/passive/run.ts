@@ -11,7 +11,7 @@ import { HarError, readHar, toExchange } from "./har.ts";
 import { createPassiveJudge, type PassiveRunResult, type PassiveSummary } from "./judge.ts";
 import { startProxy } from "./proxy.ts";
 
-/** A progress line is printed every this many entries of a file that has more. */
+/** A file of more than this many entries prints a progress line every this many. */
 export const PROGRESS_EVERY = 1000;
 
 /** The passive section of the console output: what the traffic held and what of it was judged. */
@@ -69,7 +69,7 @@ export async function runHar(config: PassiveConfig, io: Io, spec: SpecModel = lo
       const converted = toExchange(har.entries[i]!, ++id, label);
       if ("exchange" in converted) failing += judge.judge(converted.exchange, label);
       else judge.classify(har.entries[i]!, label, converted.unjudgeable);
-      if (total >= PROGRESS_EVERY && ((i + 1) % PROGRESS_EVERY === 0 || i + 1 === total)) io.err(`  ${file}: ${i + 1}/${total} entries, ${judge.summary.judged} judged, ${failing} failing finding(s)\n`);
+      if (total > PROGRESS_EVERY && ((i + 1) % PROGRESS_EVERY === 0 || i + 1 === total)) io.err(`  ${file}: ${i + 1}/${total} entries, ${judge.summary.judged} judged, ${failing} failing finding(s)\n`);
     }
     // The parsed file is dropped before the next is read: memory holds one file and the kept evidence.
     har = undefined;

@@ -291,3 +291,18 @@ describe("secrets of the recording appear in no output, not even their length", 
     expect(run.reports).toContain("session=[REDACTED]");
   });
 });
+
+describe("docs/conformance.md states the limits the code enforces", () => {
+  it("the HAR size limit, the body limit, the evidence kept and the progress interval", async () => {
+    const { MAX_HAR_BYTES } = await import("../../contract-tests/passive/har.ts");
+    const { MAX_KEPT_EXCHANGES } = await import("../../contract-tests/passive/judge.ts");
+    const { MAX_BODY_BYTES } = await import("../../contract-tests/http.ts");
+    const docs = await readFile(path.resolve(import.meta.dirname, "../../docs/conformance.md"), "utf8");
+    const section = docs.slice(docs.indexOf("## Judge recorded traffic"), docs.indexOf("## Reports"));
+    expect(section).toContain(`limited to ${MAX_HAR_BYTES / 2 ** 20} MiB`);
+    expect(section).toContain(`over the ${MAX_BODY_BYTES / 2 ** 20} MiB limit`);
+    expect(section).toContain(`first ${MAX_KEPT_EXCHANGES} exchanges without findings`);
+    expect(section).toContain(`more than ${PROGRESS_EVERY} entries prints a progress line every ${PROGRESS_EVERY}`);
+    for (const name of Object.keys(NEEDS_CONTROLLED_INPUT)) expect(section).toContain(`\`${name}\``);
+  });
+});
