@@ -71,8 +71,11 @@ export function parseHar(bytes: Buffer, file = "(HAR)"): HarFile {
   try {
     doc = JSON.parse(text);
   } catch (err) {
-    const truncated = /Unexpected end|unterminated|end of JSON/i.test((err as Error).message);
-    throw new HarError(`${shown(file)} is not JSON${truncated ? " (it ends early: a truncated file?)" : ""}: ${(err as Error).message.slice(0, 120)}`);
+    // V8's message quotes the text around the error, which may be a recorded password: only its position is kept.
+    const message = (err as Error).message;
+    const truncated = /Unexpected end|unterminated|end of JSON/i.test(message);
+    const position = /position (\d+)/.exec(message)?.[1];
+    throw new HarError(`${shown(file)} is not JSON${truncated ? " (it ends early: a truncated file?)" : ""}${position ? `: the error is at byte offset ${Buffer.byteLength(text.slice(0, Number(position)))}` : ""}`);
   }
   const log = (doc as { log?: unknown })?.log as { version?: unknown; creator?: { name?: unknown; version?: unknown }; entries?: unknown } | undefined;
   if (!log || typeof log !== "object") throw new HarError(`${shown(file)} is JSON but not a HAR file: it has no "log" object (HAR 1.2: {"log": {"version": "1.2", "entries": [...]}})`);
