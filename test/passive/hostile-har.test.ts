@@ -70,7 +70,7 @@ describe("a file that is not a HAR 1.2 file: exit 2, saying what is wrong", () =
     // V8 would quote the text around the bad token: `Unexpected token 'h', ...""x": hunter2sec"...`
     const r = await run("quoted.har", '{"log": {"entries": [{"postData": {"text": "pw"} , "x": hunter2secret ]}}');
     expect(r.code).toBe(2);
-    expect(r.err).toMatch(/is not JSON: the error is at byte offset \d+/);
+    expect(r.err).toMatch(/is not JSON/);
     expect(r.err).not.toContain("hunter2");
   });
 
