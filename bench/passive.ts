@@ -1,14 +1,13 @@
 // Benchmark 10: the passive modes. (a) `npm run contract -- --har` on a 10,000-entry recording of a
 // correct server, run as a user runs it (a child process): wall time, entries per second, peak memory
-// (maximum resident set size); (b) the proxy's added latency per exchange: median of token requests sent
-// through it against the median sent directly, interleaved, as a ratio. `tsx bench/passive.ts` runs it alone.
+// (maximum resident set size); (b) the proxy's added latency per exchange (the CLI in its own process):
+// median of token requests sent through it against the median sent directly, interleaved, as a ratio.
+// `tsx bench/passive.ts` runs it alone.
 import { spawn } from "node:child_process";
 import { mkdtemp, readFile, rm, stat } from "node:fs/promises";
 import { loadavg, tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { resolvePassiveConfig } from "../contract-tests/passive/config.ts";
-import { runProxy } from "../contract-tests/passive/run.ts";
 import { contractEnv, startContractServer } from "../test/helpers/contract-servers.ts";
 import { consumerJourney, writeHar } from "../test/passive/recorder.ts";
 import { interleave, median } from "./stats.ts";
@@ -70,14 +69,16 @@ export async function benchPassive(): Promise<PassiveBench> {
     const report = JSON.parse(await readFile(path.join(dir, "reports", "report.json"), "utf8")) as { passive: { entries: number } };
     if (report.passive.entries !== HAR_ENTRIES) throw new Error(`the run saw ${report.passive.entries} entries, not ${HAR_ENTRIES}`);
 
-    // (b) the proxy, in this process as the CLI runs it, stopped by its signal
-    const controller = new AbortController();
-    let proxyUrl = "";
-    let ready!: () => void;
-    const listening = new Promise<void>((r) => (ready = r));
-    const config = resolvePassiveConfig({ DINTERO_BASE_URL: server.baseUrl }, { CONTRACT_PROXY: "1", CONTRACT_LISTEN: "127.0.0.1:0", CONTRACT_REPORT_DIR: path.join(dir, "proxy-reports") });
-    const exit = runProxy(config, { out: () => {}, err: (t) => { const m = /proxy listening on (\S+)/.exec(t); if (m) (proxyUrl = m[1]!), ready(); } }, undefined, controller.signal);
-    await listening;
+    // (b) the proxy as a user runs it: the CLI in a process of its own (judging there does not delay this
+    // process's client), stopped by SIGTERM
+    const proxyEnv = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith("DINTERO_") && !k.startsWith("CONTRACT_")));
+    const proxy = spawn("./node_modules/.bin/tsx", ["contract-tests/cli.ts", "--proxy", "--listen", "127.0.0.1:0", "--report-dir", path.join(dir, "proxy-reports")], { cwd: root, env: { ...proxyEnv, DINTERO_BASE_URL: server.baseUrl }, stdio: ["ignore", "ignore", "pipe"] });
+    let proxyErr = "";
+    proxy.stderr.on("data", (c: Buffer) => (proxyErr += c.toString()));
+    const proxyExit = new Promise<number | null>((r) => proxy.once("close", (code) => r(code)));
+    for (let i = 0; i < 600 && !/proxy listening on/.test(proxyErr); i++) await new Promise((r) => setTimeout(r, 50));
+    const proxyUrl = /proxy listening on (\S+)/.exec(proxyErr)?.[1];
+    if (!proxyUrl) throw new Error("the proxy did not start");
     const o = server.options;
     const tokenPath = new URL(server.baseUrl).pathname + `/accounts/${o.accountId}/auth/token`;
     const init = { method: "POST", headers: { "content-type": "application/json", authorization: `Basic ${Buffer.from(`${o.clientId}:${o.clientSecret}`).toString("base64")}` }, body: JSON.stringify({ grant_type: "client_credentials", audience: `https://api.dintero.com/v1/accounts/${o.accountId}` }) };
@@ -91,8 +92,9 @@ export async function benchPassive(): Promise<PassiveBench> {
     const rounds = 300;
     await interleave(20, timed(new URL(server.baseUrl).origin), timed(proxyUrl)); // warm-up
     const [direct, proxied] = await interleave(rounds, timed(new URL(server.baseUrl).origin), timed(proxyUrl));
-    controller.abort();
-    await exit;
+    proxy.kill("SIGTERM");
+    const proxyCode = await proxyExit;
+    if (proxyCode !== 0) throw new Error(`the proxy exited ${proxyCode}: it judged the token answers of a correct server as failing`);
     const directMs = median(direct!);
     const proxiedMs = median(proxied!);
     return {
