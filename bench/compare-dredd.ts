@@ -33,6 +33,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { BREAKAGES, contractEnv, startContractServer, type Breakage, type ContractServer } from "../test/helpers/contract-servers.ts";
+import { encodeBasicCredentials } from "../lib/basic-auth.ts";
 
 const DREDD_VERSION = "14.1.0";
 const root = fileURLToPath(new URL("..", import.meta.url));
@@ -363,7 +364,7 @@ function parseXunit(xml: string): DreddTransaction[] {
 
 function redactor(server: ContractServer): (text: string) => string {
   const o = server.options;
-  const secrets = [o.clientSecret, o.password, o.identPassword, Buffer.from(`${o.clientId}:${o.clientSecret}`).toString("base64"), ...server.issuedTokens].filter((s) => s.length >= 6);
+  const secrets = [o.clientSecret, o.password, o.identPassword, encodeBasicCredentials(o.clientId, o.clientSecret), ...server.issuedTokens].filter((s) => s.length >= 6);
   return (text) => secrets.reduce((t, s) => t.split(s).join("[REDACTED]"), text);
 }
 

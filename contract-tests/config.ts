@@ -2,56 +2,22 @@
 // request is sent. A problem is a ConfigError (exit 2) naming the variable or option.
 import { randomBytes } from "node:crypto";
 import { closest } from "fastest-levenshtein";
-// checks.ts imports this module too: its values are read inside functions only, never while modules load.
-import { CHECKS, SEVERITIES, type Severity } from "./checks.ts";
+import { CHECK_NAMES } from "./checks/names.ts";
+import { identityFieldNames, secretFieldNames } from "./request-fields.ts";
+import { SEVERITIES, type Severity } from "./severity.ts";
 import { loadSpec, type SpecModel } from "./spec.ts";
+import type { CheckOverride, Identity, SuiteConfig } from "./types.ts";
 // Only names and metadata: the rules recorded traffic is judged by across exchanges (--check sets them too).
 import { CROSS_CHECKS } from "./passive/cross.ts";
 
-export interface Identity {
-  /** the known-good request body's identifying fields, e.g. { email } or { ident_type, ident } */
-  fields: Record<string, string>;
-  password: string;
-  label: "email" | "ident";
-}
-
-export interface SuiteConfig {
-  /** `why`: the variable (or its absence) that chose this target, printed first in every run */
-  target: { kind: "mock" | "live"; baseUrl: string; why: string };
-  accountId: string;
-  /** another account, for the account-isolation cases (DINTERO_OTHER_ACCOUNT_ID or derived) */
-  otherAccountId: string;
-  audience: string;
-  loginType: string;
-  auth: { kind: "client_credentials"; clientId: string; clientSecret: string } | { kind: "access_token"; token: string };
-  identities: Identity[];
-  strict: boolean;
-  /** the lowest severity whose findings fail the run */
-  failOn: Severity;
-  /** per-check severities set by --check / CONTRACT_CHECKS, in the order given (the last one of a check wins) */
-  checkOverrides: CheckOverride[];
-  seed: number;
-  cases: number;
-  timeoutMs: number;
-  rate: number;
-  budget: number;
-  deadlineMs: number;
-  reportDir: string;
-}
+export type { CheckOverride, Identity, SuiteConfig } from "./types.ts";
+export { identityFieldNames, secretFieldNames } from "./request-fields.ts";
 
 export class ConfigError extends Error {
   constructor(message: string) {
     super(message);
     this.name = "ConfigError";
   }
-}
-
-/** A check's severity set by the user: "off" does not run it at all. */
-export interface CheckOverride {
-  check: string;
-  severity: Severity | "off";
-  /** where it was set: "--check" or "CONTRACT_CHECKS" */
-  from: string;
 }
 
 /** The default `--fail-on`: what breaks a correct consumer or exposes a secret fails the run. */
@@ -72,17 +38,53 @@ export interface Option {
 
 /** Every option, with its environment variable: the one list --help and the README are made from. */
 export const OPTIONS: Option[] = [
-  { flag: "--timeout", env: "CONTRACT_TIMEOUT_MS", arg: "MS", default: "10000", description: "per-request timeout; a request that gets no answer in time fails its case" },
+  {
+    flag: "--timeout",
+    env: "CONTRACT_TIMEOUT_MS",
+    arg: "MS",
+    default: "10000",
+    description: "per-request timeout; a request that gets no answer in time fails its case",
+  },
   { flag: "--deadline", env: "CONTRACT_DEADLINE_S", arg: "S", default: "300", description: "whole-run deadline; the run always ends by then" },
   { flag: "--rate", env: "CONTRACT_RATE", arg: "N", default: "5", description: "at most N requests per second to a non-loopback host" },
   { flag: "--budget", env: "CONTRACT_BUDGET", arg: "N", default: "300", description: "at most N requests in the whole run" },
   { flag: "--cases", env: "CONTRACT_CASES", arg: "N", default: "10", description: "generated cases per kind (valid bodies, invalid bodies)" },
   { flag: "--seed", env: "CONTRACT_SEED", arg: "N", default: "20260101", description: "seed of the generated cases (printed on every run)" },
   { flag: "--strict", env: "CONTRACT_STRICT", default: "off", description: "responses may not carry undocumented properties" },
-  { flag: "--fail-on", env: "CONTRACT_FAIL_ON", arg: "SEVERITY", default: DEFAULT_FAIL_ON, description: "the lowest severity that fails the run: contract (Dintero's published rules only), standard (also standards and security rules whose break harms a correct consumer or exposes a secret), advisory (every finding)" },
-  { flag: "--check", env: "CONTRACT_CHECKS", arg: "NAME=SEVERITY", repeatable: true, default: "none", description: "set one check's severity: off (not run), advisory, standard or contract; repeatable, comma-separated in the variable (--check wins over it); recorded in the reports" },
-  { flag: "--har", env: "CONTRACT_HAR", arg: "FILE...", variadic: true, default: "none", description: "judge the exchanges recorded in these HAR 1.2 files instead of sending requests (at most 256 MiB each); nothing is sent" },
-  { flag: "--proxy", env: "CONTRACT_PROXY", default: "off", description: "run as a forwarding proxy to DINTERO_BASE_URL and judge the traffic that passes; reports are written on Ctrl-C/SIGTERM or after --max-exchanges" },
+  {
+    flag: "--fail-on",
+    env: "CONTRACT_FAIL_ON",
+    arg: "SEVERITY",
+    default: DEFAULT_FAIL_ON,
+    description:
+      "the lowest severity that fails the run: contract (Dintero's published rules only), standard (also " +
+      "standards and security rules whose break harms a correct consumer or exposes a secret), advisory " +
+      "(every finding)",
+  },
+  {
+    flag: "--check",
+    env: "CONTRACT_CHECKS",
+    arg: "NAME=SEVERITY",
+    repeatable: true,
+    default: "none",
+    description:
+      "set one check's severity: off (not run), advisory, standard or contract; repeatable, " +
+      "comma-separated in the variable (--check wins over it); recorded in the reports",
+  },
+  {
+    flag: "--har",
+    env: "CONTRACT_HAR",
+    arg: "FILE...",
+    variadic: true,
+    default: "none",
+    description: "judge the exchanges recorded in these HAR 1.2 files instead of sending requests (at most 256 MiB each); nothing is sent",
+  },
+  {
+    flag: "--proxy",
+    env: "CONTRACT_PROXY",
+    default: "off",
+    description: "run as a forwarding proxy to DINTERO_BASE_URL and judge the traffic that passes; reports are written on Ctrl-C/SIGTERM or after --max-exchanges",
+  },
   { flag: "--listen", env: "CONTRACT_LISTEN", arg: "HOST:PORT", default: "127.0.0.1:8787", description: "where the proxy listens; a host other than loopback is warned about" },
   { flag: "--max-exchanges", env: "CONTRACT_MAX_EXCHANGES", arg: "N", default: "none", description: "the proxy stops, writes the reports and exits after N exchanges" },
   { flag: "--report-dir", env: "CONTRACT_REPORT_DIR", arg: "DIR", default: "reports/", description: "where junit.xml, report.json and report.html go" },
@@ -91,7 +93,10 @@ export const OPTIONS: Option[] = [
 export const LIVE_VARIABLES: Array<{ name: string; meaning: string }> = [
   { name: "DINTERO_BASE_URL", meaning: "base URL including /v1; unset: start a Prism mock of the spec" },
   { name: "DINTERO_ACCOUNT_ID", meaning: "account id, e.g. T12345678 (required for a live target)" },
-  { name: "DINTERO_OTHER_ACCOUNT_ID", meaning: "another account for the account-isolation cases (one request each); default: the account id's number + 1, same T/P prefix" },
+  {
+    name: "DINTERO_OTHER_ACCOUNT_ID",
+    meaning: "another account for the account-isolation cases (one request each); default: the account id's number + 1, same T/P prefix",
+  },
   { name: "DINTERO_AUDIENCE", meaning: "default https://api.dintero.com/v1/accounts/{DINTERO_ACCOUNT_ID}" },
   { name: "DINTERO_CLIENT_ID", meaning: "with DINTERO_CLIENT_SECRET: the bearer comes from POST {base}/accounts/{aid}/auth/token" },
   { name: "DINTERO_CLIENT_SECRET", meaning: "client secret (never printed)" },
@@ -124,18 +129,29 @@ function parseSeverity(raw: string): Severity {
  * --check wins over the variable. An unknown check or severity is a ConfigError naming the closest known one.
  */
 export function parseCheckOverrides(fromEnv: string | undefined, fromArgs: string | undefined): CheckOverride[] {
-  const names = [...CHECKS.map((c) => c.name), ...CROSS_CHECKS.map((c) => c.name)];
+  const names: string[] = [...CHECK_NAMES, ...CROSS_CHECKS.map((c) => c.name)];
   const severities = ["off", ...SEVERITIES];
   const parse = (list: string | undefined, from: string): CheckOverride[] =>
-    (list ?? "").split(",").map((e) => e.trim()).filter(Boolean).map((entry) => {
-      const at = entry.indexOf("=");
-      if (at < 0) throw new ConfigError(`${from} "${entry}" must be NAME=SEVERITY, e.g. ${names[0]}=advisory (severities: ${severities.join(", ")})`);
-      const check = entry.slice(0, at).trim();
-      const severity = entry.slice(at + 1).trim().toLowerCase();
-      if (!names.includes(check)) throw new ConfigError(`${from} "${entry}": no check is named "${check}"; did you mean ${closest(check, names)}? (--help lists the checks)`);
-      if (!severities.includes(severity)) throw new ConfigError(`${from} "${entry}": "${severity}" is not a severity; did you mean ${closest(severity, severities)}? (one of ${severities.join(", ")})`);
-      return { check, severity: severity as CheckOverride["severity"], from };
-    });
+    (list ?? "")
+      .split(",")
+      .map((e) => e.trim())
+      .filter(Boolean)
+      .map((entry) => {
+        const at = entry.indexOf("=");
+        if (at < 0) throw new ConfigError(`${from} "${entry}" must be NAME=SEVERITY, e.g. ${names[0]}=advisory (severities: ${severities.join(", ")})`);
+        const check = entry.slice(0, at).trim();
+        const severity = entry
+          .slice(at + 1)
+          .trim()
+          .toLowerCase();
+        if (!names.includes(check))
+          throw new ConfigError(`${from} "${entry}": no check is named "${check}"; did you mean ${closest(check, names)}? (--help lists the checks)`);
+        if (!severities.includes(severity))
+          throw new ConfigError(
+            `${from} "${entry}": "${severity}" is not a severity; did you mean ${closest(severity, severities)}? (one of ${severities.join(", ")})`,
+          );
+        return { check, severity: severity as CheckOverride["severity"], from };
+      });
   return [...parse(fromEnv, "CONTRACT_CHECKS"), ...parse(fromArgs, "--check")];
 }
 
@@ -171,32 +187,6 @@ function exampleField(spec: SpecModel, name: string): Record<string, unknown> {
   const ex = spec.operations.login.requestExamples[name];
   if (!ex || typeof ex !== "object") throw new Error(`the spec has no "${name}" login example`);
   return ex as Record<string, unknown>;
-}
-
-/** The identity fields of a body: those the spec's either/or rule (anyOf) requires. */
-export function identityFieldNames(spec: SpecModel): string[] {
-  const names = new Set<string>();
-  const walk = (s: unknown) => {
-    if (!s || typeof s !== "object") return;
-    const o = s as Record<string, unknown>;
-    if (Array.isArray(o.anyOf)) for (const b of o.anyOf) for (const r of ((b as { required?: string[] }).required ?? [])) names.add(r);
-    if (Array.isArray(o.allOf)) o.allOf.forEach(walk);
-  };
-  walk(spec.operations.login.requestSchema);
-  return [...names];
-}
-
-/** The property the spec marks writeOnly: the secret of the login body (password). */
-export function secretFieldNames(schema: unknown): Set<string> {
-  const out = new Set<string>();
-  const walk = (s: unknown) => {
-    if (!s || typeof s !== "object") return;
-    const o = s as Record<string, unknown>;
-    for (const [k, v] of Object.entries((o.properties ?? {}) as Record<string, { writeOnly?: boolean }>)) if (v?.writeOnly) out.add(k);
-    for (const key of ["allOf", "anyOf", "oneOf"]) if (Array.isArray(o[key])) (o[key] as unknown[]).forEach(walk);
-  };
-  walk(schema);
-  return out;
 }
 
 /** Another account id of the same kind: the same prefix (T test, P production), the number + 1 (wrapping),
@@ -250,15 +240,23 @@ export function checkEnvironment(env: Record<string, string | undefined>): void 
   const present = Object.keys(env).filter((name) => env[name] !== undefined);
   for (const name of present) {
     if (!OWNED_PREFIXES.some((p) => name.startsWith(p)) || known.includes(name)) continue;
-    throw new ConfigError(`unknown variable ${name}: did you mean ${closest(name, known)}? (the suite reads only the variables listed by --help; unset ${name} or fix its name)`);
+    throw new ConfigError(
+      `unknown variable ${name}: did you mean ${closest(name, known)}? (the suite reads only the variables listed by --help; unset ${name} or fix its name)`,
+    );
   }
   const baseUrl = env.DINTERO_BASE_URL;
   const live = LIVE_VARIABLES.map((v) => v.name).filter((n) => n !== "DINTERO_BASE_URL" && present.includes(n));
   if (baseUrl !== undefined && baseUrl.trim() === "") {
-    throw new ConfigError("DINTERO_BASE_URL is set but empty (a missing CI secret?): set it to the live target's base URL, or unset it to judge the Prism mock");
+    throw new ConfigError(
+      "DINTERO_BASE_URL is set but empty (a missing CI secret?): set it to the live target's base URL, or unset it to judge the Prism mock",
+    );
   }
   if (baseUrl === undefined && live.length) {
-    throw new ConfigError(`${live.join(", ")} ${live.length === 1 ? "is" : "are"} set but DINTERO_BASE_URL is not: set DINTERO_BASE_URL to judge a live target, or unset ${live.join(", ")} to judge the Prism mock (the suite never falls back to the mock on its own)`);
+    throw new ConfigError(
+      `${live.join(", ")} ${live.length === 1 ? "is" : "are"} set but DINTERO_BASE_URL is not: set ` +
+        `DINTERO_BASE_URL to judge a live target, or unset ${live.join(", ")} to judge the Prism mock (the ` +
+        `suite never falls back to the mock on its own)`,
+    );
   }
 }
 
@@ -285,7 +283,7 @@ export function resolveConfig(env: Record<string, string | undefined>, args: Rec
   const [secretField] = [...secretFieldNames(login.requestSchema)];
   if (!secretField) throw new Error("the login body schema marks no property writeOnly (the password)");
   const identityFields = identityFieldNames(spec);
-  const typeEnum = ((login.requestSchema.properties as Record<string, { enum?: string[] }>).type?.enum ?? []);
+  const typeEnum = (login.requestSchema.properties as Record<string, { enum?: string[] }>).type?.enum ?? [];
   const baseUrl = get("DINTERO_BASE_URL");
 
   if (!baseUrl) {
@@ -313,8 +311,16 @@ export function resolveConfig(env: Record<string, string | undefined>, args: Rec
   }
   if (url.protocol !== "http:" && url.protocol !== "https:") throw new ConfigError("DINTERO_BASE_URL must be http(s)");
   // Credentials in the URL would be printed on the first line and in every report; the client refuses them too.
-  if (url.username || url.password) throw new ConfigError("DINTERO_BASE_URL must not carry user:password@ (its value is not shown); the suite authenticates with DINTERO_CLIENT_ID/DINTERO_CLIENT_SECRET or DINTERO_ACCESS_TOKEN");
-  if (url.search || url.hash) throw new ConfigError("DINTERO_BASE_URL must not carry a query or a fragment (its value is not shown): the suite appends the operations' paths to it, e.g. https://api.dintero.com/v1");
+  if (url.username || url.password)
+    throw new ConfigError(
+      "DINTERO_BASE_URL must not carry user:password@ (its value is not shown); the suite authenticates " +
+        "with DINTERO_CLIENT_ID/DINTERO_CLIENT_SECRET or DINTERO_ACCESS_TOKEN",
+    );
+  if (url.search || url.hash)
+    throw new ConfigError(
+      "DINTERO_BASE_URL must not carry a query or a fragment (its value is not shown): the suite appends " +
+        "the operations' paths to it, e.g. https://api.dintero.com/v1",
+    );
   const need = (name: string) => {
     const v = get(name);
     if (v === undefined) throw new ConfigError(`${name} is required when DINTERO_BASE_URL is set`);
@@ -336,9 +342,7 @@ export function resolveConfig(env: Record<string, string | undefined>, args: Rec
     throw new ConfigError(`DINTERO_LOGIN_TYPE must be one of ${typeEnum.join(", ")}, got "${loginType}"`);
   }
   const emailField = identityFields.find((f) => f === "email") ?? "email";
-  const identities: Identity[] = [
-    { fields: { [emailField]: need("DINTERO_LOGIN_EMAIL") }, password: need("DINTERO_LOGIN_PASSWORD"), label: "email" },
-  ];
+  const identities: Identity[] = [{ fields: { [emailField]: need("DINTERO_LOGIN_EMAIL") }, password: need("DINTERO_LOGIN_PASSWORD"), label: "email" }];
   const identVars = ["DINTERO_LOGIN_IDENT_TYPE", "DINTERO_LOGIN_IDENT", "DINTERO_LOGIN_IDENT_PASSWORD"];
   if (identVars.some((v) => get(v) !== undefined)) {
     for (const v of identVars) if (get(v) === undefined) throw new ConfigError(`${v} is required when any of ${identVars.join(", ")} is set`);

@@ -2,17 +2,22 @@
 // either/or form with boundary-length and unusual passwords; bodies with unusual identity values;
 // invalid bodies made by one mutation of a valid one.
 import fc from "fast-check";
-import type { Identity, SuiteConfig } from "./config.ts";
-import { secretFieldNames } from "./config.ts";
-import { anyOfGroups, bodyMutations, collectProperties, type Case } from "./cases.ts";
+import type { Case } from "./case-types.ts";
+import { anyOfGroups, bodyMutations, collectProperties } from "./mutations.ts";
+import { secretFieldNames } from "./request-fields.ts";
+import { shapedLike } from "./shaped-like.ts";
+import type { Identity, SuiteConfig } from "./types.ts";
 import { describeInput, unusualFeatures } from "./describe-input.ts";
 import type { Json, SpecModel } from "./spec.ts";
 
 type Schema = Json & { properties?: Record<string, Json>; required?: string[]; enum?: unknown[]; minLength?: number; maxLength?: number };
 
 /** Characters real users type and servers trip over: accents, CJK, emoji, quotes, zero-width, NUL. */
-const UNUSUAL = ["é", "ø", "Å", "ß", "漢", "字", "😀", "👩‍💻", "\"", "\\", "'", "<", "&", " ", "\u200b", "\u0000", "\n", "%", "+"];
-const unitArb = fc.oneof({ weight: 3, arbitrary: fc.string({ unit: "grapheme-ascii", minLength: 1, maxLength: 1 }) }, { weight: 1, arbitrary: fc.constantFrom(...UNUSUAL) });
+const UNUSUAL = ["é", "ø", "Å", "ß", "漢", "字", "😀", "👩‍💻", '"', "\\", "'", "<", "&", " ", "\u200b", "\u0000", "\n", "%", "+"];
+const unitArb = fc.oneof(
+  { weight: 3, arbitrary: fc.string({ unit: "grapheme-ascii", minLength: 1, maxLength: 1 }) },
+  { weight: 1, arbitrary: fc.constantFrom(...UNUSUAL) },
+);
 
 /** A string whose length in code points (what JSON Schema counts) lies in [min, max]. */
 function stringArb(min: number, max: number): fc.Arbitrary<string> {
@@ -32,37 +37,13 @@ function propertyArb(schema: Schema): fc.Arbitrary<unknown> {
   if (Array.isArray(schema.enum)) return fc.constantFrom(...schema.enum);
   const min = schema.minLength ?? 1;
   const max = schema.maxLength ?? 64;
-  return fc.oneof({ weight: 4, arbitrary: stringArb(min, max) }, { weight: 1, arbitrary: fc.constantFrom(...new Set([min, max])).chain((n) => stringArb(n, n)) });
+  return fc.oneof(
+    { weight: 4, arbitrary: stringArb(min, max) },
+    { weight: 1, arbitrary: fc.constantFrom(...new Set([min, max])).chain((n) => stringArb(n, n)) },
+  );
 }
 
-/** How many of a made-up identity's last letters or digits are varied: enough to make it nobody's
- * (almost surely), few enough that it keeps the known one's shape (prefix, country code, length). */
-const VARIED_TAIL = 4;
-
-const sameClass = (ch: string): fc.Arbitrary<string> =>
-  /[a-z]/.test(ch) ? fc.constantFrom(..."abcdefghijklmnopqrstuvwxyz") : /[A-Z]/.test(ch) ? fc.constantFrom(..."ABCDEFGHIJKLMNOPQRSTUVWXYZ") : /\d/.test(ch) ? fc.constantFrom(..."0123456789") : fc.constant(ch);
-
-/** A made-up value shaped exactly like a known one, so that a server validating identities more
- * strictly than the schema (Dintero states their formats in prose) still sees a plausible one: an
- * email keeps its domain and gets a local part of the same shape (ASCII letters for letters, digits for
- * digits, punctuation kept); anything else (a phone number) keeps all but its last few letters or
- * digits (its + and country code, its length). Never the known value itself: that would be a
- * wrong-password attempt on the known user. */
-export function shapedLike(value: string): fc.Arbitrary<string> {
-  const chars = [...value];
-  const at = value.lastIndexOf("@");
-  const alnum = chars.map((ch, i) => (/[A-Za-z0-9]/.test(ch) ? i : -1)).filter((i) => i >= 0);
-  const varied = new Set(at > 0 ? alnum.filter((i) => i < [...value.slice(0, at)].length) : alnum.slice(-Math.min(VARIED_TAIL, Math.max(1, Math.floor(alnum.length / 2)))));
-  const parts = chars.map((ch, i) => (varied.has(i) ? sameClass(ch) : fc.constant(ch)));
-  return fc.tuple(...parts).map((a) => {
-    if (a.join("") !== value || varied.size === 0) return a.join("");
-    // the one draw that equals the known value: step its last varied character within its class
-    const last = Math.max(...varied);
-    const ch = a[last]!;
-    a[last] = /\d/.test(ch) ? String((Number(ch) + 1) % 10) : ch === "z" ? "a" : ch === "Z" ? "A" : String.fromCharCode(ch.charCodeAt(0) + 1);
-    return a.join("");
-  });
-}
+export { shapedLike } from "./shaped-like.ts";
 
 /** The fields of a schema-valid body whose schema-stated rules it tests: a value at a length bound, or
  * with characters a server may trip over. Fields without such rules (email, ident: prose) are not counted. */
@@ -74,7 +55,10 @@ export function unusualSchemaFields(body: Record<string, unknown>, props: Map<st
     const ruled = ["minLength", "maxLength", "pattern", "format"].some((k) => schema[k] !== undefined);
     if (!ruled) continue;
     const n = [...value].length;
-    const reasons = [...(n === schema.minLength || n === schema.maxLength ? [`${name} at a length bound`] : []), ...unusualFeatures(value).map((f) => `${name} ${f}`)];
+    const reasons = [
+      ...(n === schema.minLength || n === schema.maxLength ? [`${name} at a length bound`] : []),
+      ...unusualFeatures(value).map((f) => `${name} ${f}`),
+    ];
     out.push(...reasons);
   }
   return out;
@@ -116,8 +100,12 @@ function boundaryArbs(spec: SpecModel, config: SuiteConfig): Array<fc.Arbitrary<
   // Each bound with a non-ASCII start; the maximum also in characters outside the BMP, which a server
   // counting UTF-16 units (JavaScript's .length) or bytes counts twice or four times (JSON Schema: code points).
   const values = [
-    ...(typeof sp.minLength === "number" ? [(n: number) => "é".repeat(Math.min(n, 2)) + "p".repeat(Math.max(0, n - 2))].map((f) => f(sp.minLength as number)) : []),
-    ...(typeof sp.maxLength === "number" ? [(n: number) => "é".repeat(Math.min(n, 2)) + "p".repeat(Math.max(0, n - 2)), (n: number) => "😀".repeat(n)].map((f) => f(sp.maxLength as number)) : []),
+    ...(typeof sp.minLength === "number"
+      ? [(n: number) => "é".repeat(Math.min(n, 2)) + "p".repeat(Math.max(0, n - 2))].map((f) => f(sp.minLength as number))
+      : []),
+    ...(typeof sp.maxLength === "number"
+      ? [(n: number) => "é".repeat(Math.min(n, 2)) + "p".repeat(Math.max(0, n - 2)), (n: number) => "😀".repeat(n)].map((f) => f(sp.maxLength as number))
+      : []),
   ];
   return config.identities.flatMap((identity) => values.map((value) => plausibleBodyArb(spec, config, identity).map((b) => ({ ...b, [secret]: value }))));
 }
@@ -145,25 +133,73 @@ export function generatedCases(spec: SpecModel, config: SuiteConfig): Case[] {
   const sp = props.get(secret) ?? {};
   const plainLength = Math.max(Number(sp.minLength ?? 1), Math.min(Number(sp.maxLength ?? 64), 12));
   config.identities.forEach((identity, k) => {
-    const body = { ...sample(plausibleBodyArb(spec, config, identity), 200 + k, 1)[0]!, [secret]: sample(fc.string({ unit: fc.constantFrom(..."abcdefghijklmnopqrstuvwxyz0123456789"), minLength: plainLength, maxLength: plainLength }), 300 + k, 1)[0]! };
+    const body = {
+      ...sample(plausibleBodyArb(spec, config, identity), 200 + k, 1)[0]!,
+      [secret]: sample(
+        fc.string({ unit: fc.constantFrom(..."abcdefghijklmnopqrstuvwxyz0123456789"), minLength: plainLength, maxLength: plainLength }),
+        300 + k,
+        1,
+      )[0]!,
+    };
     if (isValid(body)) {
-      cases.push({ id: controlId(identity), group: "generated_valid", operation: "login", title: `control: a made-up ${identity.label} identity with a plain password`, auth: "bearer", body, expect: { kind: "valid_input", unusual: unusualSchemaFields(body, props) }, describeInput: describe(body) });
+      cases.push({
+        id: controlId(identity),
+        group: "generated_valid",
+        operation: "login",
+        title: `control: a made-up ${identity.label} identity with a plain password`,
+        auth: "bearer",
+        body,
+        expect: { kind: "valid_input", unusual: unusualSchemaFields(body, props) },
+        describeInput: describe(body),
+      });
       // The same body labelled with a charset parameter, as many HTTP clients send it: media type
       // parameters do not change the media type (RFC 9110 §8.3.1), so it must not be refused as invalid.
       const mediaType = spec.operations.login.requestMediaTypes[0]!;
-      cases.push({ id: `${controlId(identity)}.charset`, group: "generated_valid", operation: "login", title: `control with Content-Type "${mediaType}; charset=utf-8"`, auth: "bearer", contentType: `${mediaType}; charset=utf-8`, body, expect: { kind: "valid_input", unusual: ["Content-Type: a charset parameter"], control: controlId(identity) }, describeInput: `${describe(body)}; Content-Type with charset=utf-8` });
+      cases.push({
+        id: `${controlId(identity)}.charset`,
+        group: "generated_valid",
+        operation: "login",
+        title: `control with Content-Type "${mediaType}; charset=utf-8"`,
+        auth: "bearer",
+        contentType: `${mediaType}; charset=utf-8`,
+        body,
+        expect: { kind: "valid_input", unusual: ["Content-Type: a charset parameter"], control: controlId(identity) },
+        describeInput: `${describe(body)}; Content-Type with charset=utf-8`,
+      });
     }
   });
   const hasControl = new Set(cases.map((c) => c.id));
-  [...boundaries, ...plausible].filter((b) => isValid(b)).forEach((body, i) => {
-    const form = formOf(body);
-    const control = form && hasControl.has(controlId(form)) ? { control: controlId(form) } : {};
-    cases.push({ id: `login.generated.valid.${i + 1}`, group: "generated_valid", operation: "login", title: `generated valid body #${i + 1}`, auth: "bearer", body, expect: { kind: "valid_input", unusual: unusualSchemaFields(body, props), ...control }, describeInput: describe(body) });
-  });
+  [...boundaries, ...plausible]
+    .filter((b) => isValid(b))
+    .forEach((body, i) => {
+      const form = formOf(body);
+      const control = form && hasControl.has(controlId(form)) ? { control: controlId(form) } : {};
+      cases.push({
+        id: `login.generated.valid.${i + 1}`,
+        group: "generated_valid",
+        operation: "login",
+        title: `generated valid body #${i + 1}`,
+        auth: "bearer",
+        body,
+        expect: { kind: "valid_input", unusual: unusualSchemaFields(body, props), ...control },
+        describeInput: describe(body),
+      });
+    });
 
-  sample(schemaBodyArb(spec, config), 1).filter((b) => isValid(b)).forEach((body, i) => {
-    cases.push({ id: `login.generated.unusual.${i + 1}`, group: "generated_unusual", operation: "login", title: `generated body with unusual identity values #${i + 1}`, auth: "bearer", body, expect: { kind: "well_formed" }, describeInput: describe(body) });
-  });
+  sample(schemaBodyArb(spec, config), 1)
+    .filter((b) => isValid(b))
+    .forEach((body, i) => {
+      cases.push({
+        id: `login.generated.unusual.${i + 1}`,
+        group: "generated_unusual",
+        operation: "login",
+        title: `generated body with unusual identity values #${i + 1}`,
+        auth: "bearer",
+        body,
+        expect: { kind: "well_formed" },
+        describeInput: describe(body),
+      });
+    });
 
   const invalidArb = fc.tuple(schemaBodyArb(spec, config), fc.nat()).map(([body, pick]) => {
     const mutations = bodyMutations(schema, body, isValid);

@@ -6,6 +6,7 @@
 import { request as httpRequest, type IncomingMessage } from "node:http";
 import { request as httpsRequest } from "node:https";
 import { brotliDecompressSync, gunzipSync, inflateSync } from "node:zlib";
+import { isLoopbackUrl } from "../lib/loopback.ts";
 import { retryDelaySeconds } from "./retry-after.ts";
 
 export interface RecordedRequest {
@@ -98,10 +99,8 @@ export interface Transport {
   readonly rateLimitedCount: number;
 }
 
-export function isLoopback(url: string): boolean {
-  const host = new URL(url).hostname.replace(/^\[|\]$/g, "");
-  return host === "localhost" || host === "::1" || /^127\./.test(host);
-}
+/** Whether a request's URL is on this machine (lib/loopback.ts): such a target is not throttled by default. */
+export const isLoopback = isLoopbackUrl;
 
 function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve) => {

@@ -1,6 +1,7 @@
 // What JSON.parse hides: an object that names a member twice (RFC 8259 §4: first-wins and last-wins
 // parsers then read different values). Read with momoa's AST, which keeps every member as written.
 import { evaluate, parse, type AnyNode } from "@humanwhocodes/momoa";
+import { escapePointerToken } from "../lib/json-pointer.ts";
 
 export interface DuplicateMember {
   /** JSON pointer of the object holding the repeated name */
@@ -13,12 +14,11 @@ export interface DuplicateMember {
 
 /** JSON member names are strings (momoa's JSON5 mode would also allow identifiers). */
 const nameOf = (m: { name: object }): string => ("value" in m.name ? String(m.name.value) : String((m.name as { name?: unknown }).name));
-const escapePointer = (key: string) => key.replaceAll("~", "~0").replaceAll("/", "~1");
 
 function walk(node: AnyNode, pointer: string, visit: (node: AnyNode, pointer: string) => void) {
   visit(node, pointer);
   if (node.type === "Document") walk(node.body, pointer, visit);
-  else if (node.type === "Object") for (const m of node.members) walk(m.value, `${pointer}/${escapePointer(nameOf(m))}`, visit);
+  else if (node.type === "Object") for (const m of node.members) walk(m.value, `${pointer}/${escapePointerToken(nameOf(m))}`, visit);
   else if (node.type === "Array") node.elements.forEach((e, i) => walk(e.value, `${pointer}/${i}`, visit));
 }
 

@@ -1,5 +1,5 @@
 // Keeps secrets out of every output: known secrets are replaced, tokens shortened to a short prefix.
-import { canonicalize, redactServerText, windowLength } from "../src/redact.ts";
+import { canonicalize, redactServerText, revealsSecret, windowLength } from "../lib/redact.ts";
 export const REDACTED = "[REDACTED]";
 /** Characters of a token kept in reports: enough to recognise it, far too few to use it. */
 export const TOKEN_PREFIX_LENGTH = 10;
@@ -50,21 +50,18 @@ export function createRedactor(initial: Array<string | undefined> = []): Redacto
    * secret's raw and JSON-escaped forms: if the text, decoded the way the client decodes server text
    * (JSON escapes of any style, percent-encoding, nested), still shares 8 characters with a secret
    * (a percent-encoded echo, a clipped or split one), the report shows the client's redaction of the
-   * decoded text instead, and says so. Linear in the text (src/redact.ts), so a hostile body cannot
+   * decoded text instead, and says so. Linear in the text (lib/redact.ts), so a hostile body cannot
    * stall a run. Tokens are left out: the report shows their prefix on purpose.
    */
   const withoutHiddenSecrets = (text: string): string => {
     const long = [...secrets].filter((s) => s.length >= windowLength);
     if (long.length === 0 || text.length < windowLength) return text;
-    const windows = new Set<string>();
-    for (const s of long) for (let i = 0; i + windowLength <= s.length; i++) windows.add(s.slice(i, i + windowLength));
-    const canonical = canonicalize(text);
-    // Nothing encoded: the replacements above saw the secrets as they stand (and the suite's own
-    // messages, which may share words with a password, are left alone).
-    if (canonical === text) return text;
-    let hidden = false;
-    for (let i = 0; i + windowLength <= canonical.length && !hidden; i++) hidden = windows.has(canonical.slice(i, i + windowLength));
-    return hidden ? `${redactServerText(text, text.length, long)} [decoded to redact a secret]` : text;
+    // The client's search (lib/redact.ts): every encoded form of each secret, in the decoded text.
+    // When nothing decodes, the replacements above saw the secrets as they stand and only a Base64
+    // form can still hide one (the suite's own messages, which may share words with a password,
+    // are otherwise left alone).
+    const decodes = canonicalize(text) !== text;
+    return revealsSecret(text, long, !decodes) ? `${redactServerText(text, text.length, long)} [decoded to redact a secret]` : text;
   };
   const redactor: Redactor = {
     addSecret(secret, kind = "secret") {

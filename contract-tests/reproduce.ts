@@ -2,6 +2,7 @@
 // appear in it, neither as values nor as lengths: each is a shell variable ("$DINTERO_LOGIN_PASSWORD"),
 // and so is every made-up credential (a wrong or generated password, a forged bearer); a JSON body that
 // holds one is built with `jq --arg`, so any character of the secret survives the shell and the JSON.
+import { readBasicAuthorization } from "../lib/basic-auth.ts";
 import type { RecordedRequest } from "./http.ts";
 
 /** A value of the run that appears in a command only as a shell variable. */
@@ -61,10 +62,9 @@ function authorization(value: string, secrets: readonly SecretVariable[], client
   const [scheme = "", ...rest] = value.split(" ");
   const credential = rest.join(" ");
   const known = (v: string) => secrets.find((s) => s.value === v)?.name;
-  if (scheme.toLowerCase() === "basic" && credential) {
-    const decoded = Buffer.from(credential, "base64").toString("utf8");
-    const colon = decoded.indexOf(":");
-    const [id, secret] = colon < 0 ? [decoded, ""] : [decoded.slice(0, colon), decoded.slice(colon + 1)];
+  const basic = readBasicAuthorization(value);
+  if (basic) {
+    const { userId: id, password: secret } = basic;
     const idWord = clientId !== undefined && id === clientId ? "$DINTERO_CLIENT_ID" : id;
     return ["-u", `"${idWord.replace(/[`"\\]/g, (c) => `\\${c}`)}:$${known(secret) ?? "MADE_UP_CLIENT_SECRET"}"`];
   }

@@ -5,7 +5,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { Ajv2020, type ErrorObject, type ValidateFunction } from "ajv/dist/2020.js";
 import ajvFormats from "ajv-formats";
-import { PROVENANCE_KEYWORDS } from "../scripts/provenance.ts";
+import { PROVENANCE_KEYWORDS } from "../lib/provenance.ts";
 
 export type Json = Record<string, unknown>;
 export type OperationKey = "login" | "token";
@@ -108,16 +108,8 @@ export function closeObjects(schema: unknown, isBranch = false): unknown {
   return s;
 }
 
-/** "application/json; charset=utf-8" → "application/json" */
-export function mediaTypeOf(header: string | undefined | null): string | undefined {
-  if (!header) return undefined;
-  const type = header.split(";")[0]?.trim().toLowerCase();
-  return type || undefined;
-}
-
-export function isJsonMediaType(type: string): boolean {
-  return type === "application/json" || type.endsWith("+json");
-}
+/** Media types are read by lib/media-type.ts (kept exported here for the checks). */
+export { isJsonMediaType, mediaTypeOf } from "../lib/media-type.ts";
 
 function buildOperation(doc: Json, key: OperationKey): OperationSpec {
   const operationId = OPERATION_IDS[key];

@@ -5,7 +5,7 @@ import ajvFormats from "ajv-formats";
 import ajvStandalone from "ajv/dist/standalone/index.js";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { PROVENANCE_KEYWORDS } from "./provenance.ts";
+import { PROVENANCE_KEYWORDS } from "../lib/provenance.ts";
 import { HEADER, typesModule } from "./generate-types.ts";
 
 export { typesModule, withProvenanceInDescriptions } from "./generate-types.ts";

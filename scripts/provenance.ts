@@ -1,19 +1,11 @@
-// Provenance of the spec's rules: which nodes must say where they come from (x-source / x-curated), and where a pointer's rule comes from.
-// Pure functions over the bundled spec (generated/openapi.json); no I/O, so contract-tests and tests may import them.
+// Provenance lint of the spec: which nodes must say where their rule comes from (x-source / x-curated), and whether they do.
+// Pure functions over the bundled spec (generated/openapi.json); the suite reads the run-time half from lib/provenance.ts.
+import { escapePointerToken } from "../lib/json-pointer.ts";
 
-/** The OpenAPI extensions that carry provenance; Ajv in strict mode must know them as annotation keywords. */
-export const PROVENANCE_KEYWORDS = ["x-source", "x-curated"] as const;
+// The run-time half (which keywords, where a pointer's rule comes from) is lib/provenance.ts, kept exported here.
+export { curatedOnlyAlong, PROVENANCE_KEYWORDS, provenanceAt, type Provenance } from "../lib/provenance.ts";
 
 type Json = Record<string, unknown>;
-
-export interface Provenance {
-  /** JSON pointer of the annotated node, after following `$ref`s (e.g. `/components/schemas/AccessToken/properties/expires_in`). */
-  pointer: string;
-  /** `x-source`: the Dintero pages that document the rule (empty when the rule is this project's alone). */
-  sources: string[];
-  /** `x-curated`: why this project adds or narrows the rule. */
-  curated?: string;
-}
 
 export interface ProvenanceProblem {
   pointer: string;
@@ -24,87 +16,7 @@ const isObject = (v: unknown): v is Json => typeof v === "object" && v !== null 
 const HTTP_METHODS = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
 const COMPONENT_KINDS = ["schemas", "parameters", "requestBodies", "responses", "headers", "securitySchemes"];
 
-export const escapePointer = (key: string) => key.replaceAll("~", "~0").replaceAll("/", "~1");
-const unescapePointer = (seg: string) => {
-  const decoded = seg.includes("%") ? decodeURIComponent(seg) : seg;
-  return decoded.replaceAll("~1", "/").replaceAll("~0", "~");
-};
-
-function resolveRef(spec: Json, ref: string): { node: unknown; pointer: string } | undefined {
-  if (!ref.startsWith("#/")) return undefined;
-  let node: unknown = spec;
-  for (const seg of ref.slice(2).split("/")) {
-    if (!isObject(node) && !Array.isArray(node)) return undefined;
-    node = (node as Json)[unescapePointer(seg)];
-    if (node === undefined) return undefined;
-  }
-  return { node, pointer: ref.slice(1) };
-}
-
-function annotationOf(node: unknown, pointer: string): Provenance | undefined {
-  if (!isObject(node) || !("x-source" in node || "x-curated" in node)) return undefined;
-  const raw = node["x-source"];
-  const sources = raw === undefined ? [] : Array.isArray(raw) ? raw.map(String) : [String(raw)];
-  const curated = node["x-curated"];
-  return curated === undefined ? { pointer, sources } : { pointer, sources, curated: String(curated) };
-}
-
-/**
- * Every annotated node met on the way down to `pointer` (a JSON pointer, with or without a leading
- * `#`), outermost first. `$ref`s met on the way are followed, so a pointer through an operation's
- * response reaches the component it references, and an Ajv `schemaPath` appended to the pointer of
- * the schema it validated against works too. Undefined when the pointer does not resolve.
- */
-function annotationsAlong(spec: Json, pointer: string): Provenance[] | undefined {
-  const path = pointer.replace(/^#/, "");
-  if (path !== "" && !path.startsWith("/")) return undefined;
-  const segments = path === "" ? [] : path.slice(1).split("/").map(unescapePointer);
-  let node: unknown = spec;
-  let at = "";
-  const found: Provenance[] = [];
-  const note = () => {
-    const a = annotationOf(node, at);
-    if (a) found.push(a);
-  };
-  note();
-  const follow = () => {
-    for (let hops = 0; isObject(node) && typeof node.$ref === "string" && hops < 32; hops++) {
-      const target = resolveRef(spec, node.$ref);
-      if (!target) return false;
-      node = target.node;
-      at = target.pointer;
-      note();
-    }
-    return true;
-  };
-  if (!follow()) return undefined;
-  for (const seg of segments) {
-    if (!isObject(node) && !Array.isArray(node)) return undefined;
-    node = (node as Json)[seg];
-    if (node === undefined) return undefined;
-    at = `${at}/${escapePointer(seg)}`;
-    note();
-    if (!follow()) return undefined;
-  }
-  return found;
-}
-
-/**
- * The provenance of the rule at `pointer`: the nearest node on the way down that carries x-source or
- * x-curated. Undefined when the pointer does not resolve or nothing on its way is annotated.
- */
-export function provenanceAt(spec: Json, pointer: string): Provenance | undefined {
-  return annotationsAlong(spec, pointer)?.at(-1);
-}
-
-/**
- * The first node on the way down to `pointer` that is this project's rule alone (x-curated and no
- * x-source), if any: everything below it exists in the spec only by our decision (e.g. the login's
- * curated 429 and the Retry-After it carries), so a finding there must not pass for Dintero's contract.
- */
-export function curatedOnlyAlong(spec: Json, pointer: string): Provenance | undefined {
-  return annotationsAlong(spec, pointer)?.find((a) => a.sources.length === 0 && a.curated !== undefined);
-}
+export const escapePointer = escapePointerToken;
 
 /** One sentence: no line break, ends with a full stop, and no second sentence after a full stop. */
 function isOneSentence(text: string): boolean {

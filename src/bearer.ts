@@ -1,6 +1,7 @@
 // The bearer for the login call, and the one every entry point has: an access token the caller provides.
 import { adoptOnce, startDeadline } from "./deadline.ts";
 import { isLoginError, LoginError, sanitizeCause } from "./errors.ts";
+import { jwtScopes } from "../lib/jwt.ts";
 import type { BearerEvidence } from "./refusal.ts";
 
 export interface BearerSource {
@@ -70,21 +71,7 @@ export const bearerRule = "must be a non-empty RFC 6750 b64token (letters, digit
  * passes: the guard judges only what it can read. Returns the scope that fails, or undefined.
  */
 export function scopeRefusedInBrowser(bearer: string, allowRefreshToken: boolean): string | undefined {
-  const scopes = jwtScopes(bearer);
+  // A payload past 16 KiB is not decoded: the guard stays cheap whatever a server issues.
+  const scopes = (bearer.split(".")[1]?.length ?? 0) > 16_384 ? [] : jwtScopes(bearer);
   return scopes.find((scope) => /[/:]no-mfa$/.test(scope) || (!allowRefreshToken && scope === "create:accounts:auth:refresh_token"));
-}
-
-/** The scopes a JWT's payload names in `scope` or `scp`; none when it is not a JWT with such claims. */
-function jwtScopes(bearer: string): string[] {
-  const parts = bearer.split(".");
-  if (parts.length !== 3 || parts[1]!.length > 16_384) return [];
-  try {
-    const base64 = parts[1]!.replaceAll("-", "+").replaceAll("_", "/");
-    const binary = atob(base64 + "=".repeat((4 - (base64.length % 4)) % 4));
-    const payload = JSON.parse(new TextDecoder().decode(Uint8Array.from(binary, (c) => c.charCodeAt(0)))) as { scope?: unknown; scp?: unknown };
-    const named = [payload?.scope, payload?.scp].flat();
-    return named.flatMap((value) => (typeof value === "string" ? value.split(/\s+/).filter(Boolean) : []));
-  } catch {
-    return []; // not Base64url JSON: not a JWT we can read
-  }
 }

@@ -2,6 +2,8 @@
 // middleware, and logs customers in; the entry (src/index.ts, src/browser.ts) says how client credentials are served.
 import createClient, { type Client, type Middleware } from "openapi-fetch";
 import type { components, paths } from "../generated/schema.js";
+import { escapePointerToken } from "../lib/json-pointer.ts";
+import { isLoopbackHost } from "../lib/loopback.ts";
 import { validateAccessToken, validateAccountId, validateError, validateLoginCredentials } from "../generated/client-validators.js";
 import { bearerRule, isUsableBearer, providedBearer, scopeRefusedInBrowser, type BearerSource } from "./bearer.ts";
 import { throwIfAborted } from "./deadline.ts";
@@ -245,7 +247,7 @@ function loneSurrogateAt(value: unknown, pointer: string): string | undefined {
   if (typeof value === "string") return /[\uD800-\uDFFF]/u.test(value) ? pointer : undefined;
   if (typeof value !== "object" || value === null) return undefined;
   for (const [key, field] of Object.entries(value)) {
-    const at = `${pointer}/${key.replaceAll("~", "~0").replaceAll("/", "~1")}`;
+    const at = `${pointer}/${escapePointerToken(key)}`;
     const found = /[\uD800-\uDFFF]/u.test(key) ? at : loneSurrogateAt(field, at);
     if (found !== undefined) return found;
   }
@@ -425,10 +427,8 @@ export function trimSlash(baseUrl: string): string {
   return baseUrl.replace(/\/+$/, "");
 }
 
-export function isLoopback(hostname: string): boolean {
-  // URL has already normalised IPv4 shorthands (127.1) and lower-cased the host.
-  return hostname === "localhost" || hostname === "[::1]" || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(hostname);
-}
+/** Whether a `URL` hostname is this machine (lib/loopback.ts). */
+export const isLoopback = isLoopbackHost;
 
 /** `refuseClientSecret`: in a browser, or in the browser entry, which has no token provider. */
 function readAuth(auth: unknown, problems: LoginErrorDetail[], refuseClientSecret: boolean): Settings["auth"] | undefined {

@@ -2,6 +2,7 @@
 // and turning a response that is not the documented success into a LoginError.
 import type { Validator } from "../generated/validators.js";
 import { documentedResponses, type DocumentedResponse } from "../generated/client-responses.js";
+import { isJsonMediaType } from "../lib/media-type.ts";
 import { adoptOnce, startDeadline, throwIfAborted } from "./deadline.ts";
 import { causeCode, describeCode, isLoginError, LoginError, sanitizeCause, type LoginErrorDetail } from "./errors.ts";
 import { redactServerTexts, tokensIn } from "./redact.ts";
@@ -161,11 +162,8 @@ function parseText(text: string): ResponseBody {
   }
 }
 
-/** `application/json; charset=utf-8` is JSON: compare the media type without its parameters. */
-export function isJsonMediaType(contentType: string | null): boolean {
-  const mediaType = (contentType ?? "").split(";")[0]?.trim().toLowerCase() ?? "";
-  return mediaType === "application/json" || /^application\/[^/]+\+json$/.test(mediaType);
-}
+/** `application/json; charset=utf-8` is JSON: compare the media type without its parameters (lib/media-type.ts). */
+export { isJsonMediaType };
 
 /** The operations whose documented responses generated/client-responses.js carries. */
 export type OperationId = keyof typeof documentedResponses;

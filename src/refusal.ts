@@ -1,6 +1,7 @@
 // Whose credentials a 401 or 403 refused, as far as the response says: the customer's, or the bearer's.
 // Dintero documents 401 for an invalid bearer and does not say what a wrong password gets, so the
 // status alone says nothing; only standard signs in the response are read.
+import { bearerChallengeErrors } from "../lib/www-authenticate.ts";
 
 /**
  * `bearer`: the response says the bearer is at fault; `customer`: it says the customer's
@@ -52,50 +53,5 @@ export function readChallenge(headers: Headers): Refusal {
   return readRefusal(headers, undefined);
 }
 
-const tchar = /[!#$%&'*+\-.^_`|~0-9A-Za-z]/;
-
-/**
- * The `error` parameter of every `Bearer` challenge in a `WWW-Authenticate` value (RFC 9110 §11.6.1:
- * `challenge = auth-scheme [ 1*SP ( token68 / #auth-param ) ]`, several challenges and repeated
- * fields joined by commas), lower-cased. One left-to-right scan; anything unparsable is skipped.
- */
-export function bearerChallengeErrors(header: string | null): string[] {
-  const errors: string[] = [];
-  if (!header) return errors;
-  const text = header.length > 8192 ? header.slice(0, 8192) : header;
-  let inBearer = false;
-  let i = 0;
-  const skipSpace = () => {
-    while (text[i] === " " || text[i] === "\t") i++;
-  };
-  const readToken = () => {
-    const start = i;
-    while (i < text.length && tchar.test(text[i]!)) i++;
-    return text.slice(start, i);
-  };
-  while (i < text.length) {
-    while (text[i] === " " || text[i] === "\t" || text[i] === ",") i++;
-    const name = readToken();
-    if (name === "") {
-      i++; // not a token: skip one character
-      continue;
-    }
-    skipSpace();
-    if (text[i] !== "=") {
-      inBearer = name.toLowerCase() === "bearer"; // an auth-scheme starts a challenge
-      continue;
-    }
-    i++;
-    skipSpace();
-    let value = "";
-    if (text[i] === '"') {
-      for (i++; i < text.length && text[i] !== '"'; i++) {
-        if (text[i] === "\\") i++; // quoted-pair
-        value += text[i] ?? "";
-      }
-      i++;
-    } else value = readToken();
-    if (inBearer && name.toLowerCase() === "error") errors.push(value.toLowerCase());
-  }
-  return errors;
-}
+/** The `error` of every Bearer challenge (lib/www-authenticate.ts), kept exported here for callers. */
+export { bearerChallengeErrors };

@@ -4,6 +4,7 @@
 import type { Client } from "openapi-fetch";
 import type { components, paths } from "../generated/schema.js";
 import { validateAccessToken, validateError, validateMfaError } from "../generated/client-validators.js";
+import { encodeBasicCredentials } from "../lib/basic-auth.ts";
 import { bearerRule, isUsableBearer, operation, type BearerSource } from "./bearer.ts";
 import { raceAbort } from "./deadline.ts";
 import { isLoginError, LoginError, sanitizeCause, type LoginErrorDetail } from "./errors.ts";
@@ -96,12 +97,9 @@ export async function fetchClientToken(options: ClientTokenRequestOptions, signa
   return token;
 }
 
-/** `base64(utf8(client_id:client_secret))` with Web APIs only: TextEncoder and btoa. */
+/** `base64(utf8(client_id:client_secret))` (lib/basic-auth.ts, RFC 7617). */
 export function basicCredentials({ clientId, clientSecret }: ClientCredentials): string {
-  const bytes = new TextEncoder().encode(`${clientId}:${clientSecret}`);
-  let binary = "";
-  for (const byte of bytes) binary += String.fromCharCode(byte);
-  return btoa(binary);
+  return encodeBasicCredentials(clientId, clientSecret);
 }
 
 /**

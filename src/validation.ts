@@ -1,6 +1,7 @@
 // Runs a precompiled validator from generated/ and turns its Ajv errors into value-free details.
 import type { Validator, ValidationError } from "../generated/validators.js";
 import type { LoginErrorDetail } from "./errors.ts";
+import { escapePointerToken } from "../lib/json-pointer.ts";
 
 /** Returns the problems found, or an empty list when `value` is valid. */
 export function check(validator: Validator, value: unknown, pointerPrefix = ""): LoginErrorDetail[] {
@@ -65,10 +66,6 @@ function groupAnyOfBranches(errors: readonly ValidationError[]): Map<string, Map
     for (const [branch, missing] of branches) if (missing.includes("")) branches.set(branch, []);
   }
   return groups;
-}
-
-function escapePointerToken(token: string): string {
-  return token.replaceAll("~", "~0").replaceAll("/", "~1");
 }
 
 function dedupe(details: LoginErrorDetail[]): LoginErrorDetail[] {

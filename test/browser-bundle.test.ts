@@ -1,12 +1,12 @@
 // What the browser bundle (bench/size.ts measures it, test/browser/ runs it) is made of: the browser
-// entry's modules of src/, the client-only validators, the documented responses and openapi-fetch, nothing else: no token provider.
+// entry's modules of src/ and the shared Web-API modules of lib/, the client-only validators, the documented responses and openapi-fetch, nothing else: no token provider.
 import { describe, expect, it } from "vitest";
 import { buildBrowserBundle } from "../scripts/browser-bundle.ts";
 
-const allowed = [/^src\/[\w-]+\.ts$/, /^generated\/client-(validators|responses)\.js$/, /^node_modules\/openapi-fetch\/dist\/index\.mjs$/];
+const allowed = [/^src\/[\w-]+\.ts$/, /^lib\/[\w-]+\.ts$/, /^generated\/client-(validators|responses)\.js$/, /^node_modules\/openapi-fetch\/dist\/index\.mjs$/];
 
 describe("the browser bundle", () => {
-  it("bundles only src/, generated/client-validators.js, generated/client-responses.js and openapi-fetch", async () => {
+  it("bundles only src/, lib/, generated/client-validators.js, generated/client-responses.js and openapi-fetch", async () => {
     const { inputs } = await buildBrowserBundle();
     const files = Object.keys(inputs);
     expect(files.filter((file) => !allowed.some((pattern) => pattern.test(file)))).toEqual([]);

@@ -14,6 +14,8 @@ import {
   type ValidationError,
   type Validator,
 } from "../generated/validators.js";
+import { readBasicAuthorization } from "../lib/basic-auth.ts";
+import { mediaTypeOf } from "../lib/media-type.ts";
 import { createSigner, sameSecret } from "./jwt.ts";
 import { exampleAccountId, exampleBody, exampleLifetime, identTypes, methodsOf, mfaExample, operations, retryAfterExample, serverUrl, STATUS, type OperationModel } from "./spec.ts";
 import type { ActiveScenario, FakeClient, FakeDintero, FakeDinteroOptions, FakeExchange, FakeOperation, FakeUser, ScenarioName } from "./types.ts";
@@ -211,8 +213,8 @@ export function createCore(options?: FakeDinteroOptions): FakeCore {
 
   /** The request's JSON body if its media type and syntax are right, else the 400 to send. */
   const jsonBody = (op: OperationModel, request: IncomingRequest): { value: unknown } | Answer => {
-    const type = (request.header("content-type") ?? "").split(";")[0]!.trim().toLowerCase();
-    if (!op.requestMediaTypes.includes(type)) return invalid(op);
+    const type = mediaTypeOf(request.header("content-type"));
+    if (type === undefined || !op.requestMediaTypes.includes(type)) return invalid(op);
     try {
       return { value: JSON.parse(request.body) };
     } catch {
@@ -222,12 +224,10 @@ export function createCore(options?: FakeDinteroOptions): FakeCore {
 
   function answerToken(request: IncomingRequest, oid: string, record: FakeExchange): Answer {
     if (!validateOwnerId(oid)) return invalid(token, validateOwnerId.errors ?? [], "oid");
-    const basic = /^basic +([A-Za-z0-9+/]+={0,2}) *$/i.exec(request.header("authorization") ?? "")?.[1];
-    const pair = basic === undefined ? undefined : Buffer.from(basic, "base64").toString("utf8");
-    const colon = pair?.indexOf(":") ?? -1;
-    const client = colon > 0 ? config.clients.find((c) => c.clientId === pair!.slice(0, colon)) : undefined;
+    const basic = readBasicAuthorization(request.header("authorization"));
+    const client = basic?.userId ? config.clients.find((c) => c.clientId === basic.userId) : undefined;
     // Compare with every client's secret, so the time taken does not tell which ids exist.
-    const secretMatches = colon > 0 && config.clients.map((c) => sameSecret(pair!.slice(colon + 1), c.clientSecret) && c === client).some(Boolean);
+    const secretMatches = !!basic?.userId && config.clients.map((c) => sameSecret(basic.password, c.clientSecret) && c === client).some(Boolean);
     if (!client || !secretMatches) return unauthorized(token, "Basic", basic !== undefined);
     record.clientId = client.clientId;
     if (oid !== config.accountId) return fail(token, STATUS.forbidden(token));

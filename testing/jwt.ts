@@ -1,10 +1,12 @@
 // The fake's tokens: compact JWS (RFC 7515) signed HS256 with a key made per fake, so a token from one
 // fake, or a forged or unsigned one (alg none), is refused by every other.
 import { createHash, createHmac, randomBytes, timingSafeEqual } from "node:crypto";
+import { encodeBase64url } from "../lib/base64.ts";
+import { jwtClaims } from "../lib/jwt.ts";
 
 export type Claims = Record<string, unknown> & { iat: number; exp: number; jti: string };
 
-const b64 = (value: unknown) => Buffer.from(JSON.stringify(value)).toString("base64url");
+const b64 = (value: unknown) => encodeBase64url(JSON.stringify(value));
 const HEADER = b64({ alg: "HS256", typ: "JWT" });
 
 export interface Signer {
@@ -32,12 +34,7 @@ export function createSigner(): Signer {
       const given = Buffer.from(parts[2]!, "base64url");
       const expected = mac(`${parts[0]}.${parts[1]}`);
       if (given.length !== expected.length || !timingSafeEqual(given, expected)) return undefined;
-      try {
-        const claims = JSON.parse(Buffer.from(parts[1]!, "base64url").toString("utf8")) as Claims;
-        return claims && typeof claims === "object" ? claims : undefined;
-      } catch {
-        return undefined;
-      }
+      return jwtClaims(token) as Claims | undefined;
     },
   };
 }

@@ -12,7 +12,8 @@ import { stringMembers } from "../json-members.ts";
 import { createRedactor, REDACTED, shortenToken, type Redactor } from "../redact.ts";
 import { curlCommand, type SecretVariable } from "../reproduce.ts";
 import type { OperationSpec, SpecModel } from "../spec.ts";
-import { effectiveSeverities, MAX_ACTUAL_CHARS, redactExchange, settle, type CheckResult, type RunResult } from "../suite.ts";
+import { redactExchange } from "../exchange-redaction.ts";
+import { effectiveSeverities, MAX_ACTUAL_CHARS, settle, type CheckResult, type RunResult } from "../suite.ts";
 import { passiveNotApplicable } from "./applicability.ts";
 import { createCrossJudge, CROSS_CHECKS, type CrossCheck } from "./cross.ts";
 import type { HarEntry } from "./har.ts";
@@ -271,7 +272,7 @@ export function createPassiveJudge(config: SuiteConfig, spec: SpecModel, options
         }
       } catch (err) {
         const why = `${(err as Error)?.name ?? "error"}: ${String((err as Error)?.message ?? err).slice(0, 200)}`;
-        verdict = [{ check: check.name, rule: "a response the check can judge", expected: "a response a consumer can process", actual: why, message: `the check could not judge this response (${why}), so it cannot pass` }];
+        verdict = [{ rule: "a response the check can judge", expected: "a response a consumer can process", actual: why, message: `the check could not judge this response (${why}), so it cannot pass` }];
       }
       if (!Array.isArray(verdict)) {
         results.push({ check: check.name, severity: severityOf(check), caseId: kase.id, outcome: "not_applicable", findings: [], exchangeId: ex.id, reason: verdict.notApplicable });
@@ -284,7 +285,7 @@ export function createPassiveJudge(config: SuiteConfig, spec: SpecModel, options
     const credentials = op.key === "login" && body && typeof password === "string" ? JSON.stringify([identityFields.map((f) => body[f] ?? null), password]) : undefined;
     for (const { check, finding } of observeCross({ ex, op, label, ...(credentials ? { credentials } : {}), ...(bearer ? { bearer } : {}) })) {
       if (!isOn(check.name)) continue;
-      const asCheck: Check = { ...(check as CrossCheck), appliesTo: () => true, run: () => [] };
+      const asCheck: Check = { ...(check as CrossCheck), judges: [], appliesTo: () => true, run: () => [] };
       found.push(...record(check, severityOf(check), kase, ex, [finish(settle(finding, asCheck, crossOverrides.get(check.name)), local)]));
     }
     // What later exchanges compare with: tokens issued here, and the scope a token response stated.

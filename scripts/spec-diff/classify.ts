@@ -2,6 +2,7 @@
 // Operations are matched by method and URL shape; parameters by location and name (path-level ones
 // merged into each operation, as OpenAPI says); responses by status; bodies by media type; schemas
 // keyword by keyword (schema-diff.ts). Each rule, and how it differs from oasdiff's, is in docs/spec.md.
+import { resolvePointer } from "../../lib/json-pointer.ts";
 import { type Change, collector, type Emit, equal, isDocKey, isObject, type Json, type Kind, type Side } from "./rules.ts";
 import { diffSchema } from "./schema-diff.ts";
 
@@ -16,9 +17,7 @@ const OPERATION_KEYS = new Set(["parameters", "requestBody", "responses", "secur
  * schema into or out of `components` is no change. A 3.1 `$ref` with siblings keeps both.
  */
 export function dereference(doc: Json): Json {
-  const resolve = (pointer: string): unknown =>
-    pointer.slice(2).split("/").map((p) => decodeURIComponent(p).replaceAll("~1", "/").replaceAll("~0", "~"))
-      .reduce<unknown>((n, k) => (n === null || typeof n !== "object" ? undefined : (n as Json)[k]), doc);
+  const resolve = (pointer: string): unknown => resolvePointer(doc, pointer);
   const walk = (node: unknown, stack: readonly string[]): unknown => {
     if (Array.isArray(node)) return node.map((n) => walk(n, stack));
     if (!isObject(node)) return node;
@@ -49,7 +48,7 @@ export function referencedComponents(doc: Json): Set<string> {
         const key = v.split("/").slice(0, 4).join("/");
         if (!seen.has(key)) {
           seen.add(key);
-          visit(key.slice(2).split("/").map((s) => s.replaceAll("~1", "/").replaceAll("~0", "~")).reduce<unknown>((n, p) => (isObject(n) ? n[p] : undefined), doc));
+          visit(resolvePointer(doc, key));
         }
       } else visit(v);
     }

@@ -79,7 +79,7 @@ export function equal(a: unknown, b: unknown): boolean {
   return false;
 }
 
-export const escapePointer = (key: string) => key.replaceAll("~", "~0").replaceAll("/", "~1");
+export { escapePointerToken as escapePointer } from "../../lib/json-pointer.ts";
 
 /** Keys whose value is prose, samples or an extension: never a constraint. */
 export const DOC_KEYS = new Set([

@@ -4,6 +4,7 @@
 import { existsSync, readdirSync } from "node:fs";
 import path from "node:path";
 import ts from "typescript";
+import { resolvePointer } from "../../lib/json-pointer.ts";
 import { typesModule } from "../generate-types.ts";
 
 type Json = Record<string, unknown>;
@@ -86,8 +87,7 @@ const operationsOf = (spec: Json) => {
 function deref(spec: Json, node: unknown): Json | undefined {
   let current = node as Json | undefined;
   for (let i = 0; i < 10 && current && typeof current.$ref === "string"; i++) {
-    const parts = (current.$ref as string).replace(/^#\//, "").split("/").map((p) => p.replaceAll("~1", "/").replaceAll("~0", "~"));
-    current = parts.reduce<unknown>((n, k) => (n as Json | undefined)?.[k], spec) as Json | undefined;
+    current = resolvePointer(spec, current.$ref as string) as Json | undefined;
   }
   return current;
 }

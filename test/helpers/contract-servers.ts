@@ -6,6 +6,7 @@
 import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { startHttpServer } from "./http-server.ts";
+import { basicAuthorization } from "../../lib/basic-auth.ts";
 import { validateAccountId, validateClientCredentialsTokenRequest, validateLoginCredentials, type ValidationError } from "../../generated/validators.js";
 
 export const BREAKAGES = {
@@ -293,7 +294,7 @@ export async function startContractServer(opts: ContractServerOptions = {}): Pro
       res.writeHead(429, { "content-type": "application/json; charset=utf-8", "retry-after": "90" });
       return res.end(JSON.stringify({ error: { code: "TOO_MANY_REQUESTS", message: "Too Many Requests" } }));
     }
-    const expected = `Basic ${Buffer.from(`${options.clientId}:${options.clientSecret}`).toString("base64")}`;
+    const expected = basicAuthorization(options.clientId, options.clientSecret);
     if (vary === "token_400_without_credentials" && !req.headers.authorization) return error(res, 400, "invalid_client", "Client authentication missing");
     const bearerInstead = broken === "token_endpoint_accepts_bearer" && bearerClaims(req.headers.authorization) !== undefined;
     if (req.headers.authorization !== expected && !bearerInstead) return error(res, 401, "UNAUTHORIZED", "Invalid client credentials");

@@ -1,0 +1,70 @@
+// The cases the suite sends, as data: what a case asks, and what its answer must be (its kind).
+import type { OperationKey } from "./spec.ts";
+
+export type Expectation =
+  /** a known-good request: must succeed */
+  | { kind: "success" }
+  /** a schema-valid body with made-up credentials: must not be rejected as invalid. `unusual`: the
+   * fields whose schema-stated rules the body tests (e.g. the password at a length bound, non-ASCII);
+   * when none, its only unusual values are made-up identities, whose format Dintero states in prose;
+   * `control`: the case of the same form with a made-up identity and a plain password */
+  | { kind: "valid_input"; unusual?: string[]; control?: string }
+  /** a schema-valid body with unusual identity values: the spec's prose ("Email or phone_number")
+   * lets a server reject them as invalid, so only the response itself is judged */
+  | { kind: "well_formed" }
+  /** one rule broken: "validation" = the spec's status for invalid requests; "any_4xx" = any 4xx but 429 */
+  | { kind: "rejection"; status: "validation" | "any_4xx"; rule: string; pointer: string }
+  /** `anyDocumented4xx`: any documented 4xx of the operation refuses it (else 401 or a documented 403) */
+  | { kind: "auth_rejection"; rule: string; anyDocumented4xx?: boolean }
+  /** `sameAnswerAs`: a case whose answer this one's must equal (status, error code and message) */
+  | { kind: "credentials_rejection"; rule: string; sameAnswerAs?: string }
+  /** a customer's own access token as the bearer of a merchant operation: 401 or 403 */
+  | { kind: "scope_rejection"; rule: string }
+  /** the client bearer or an audience used for another account: a documented 4xx */
+  | { kind: "isolation_rejection"; rule: string }
+  /** the known identity under another ident_type or user type, with its right password: any 4xx
+   * (`userType`: under another user type, where the same email may exist as another user: advisory) */
+  | { kind: "identity_rejection"; rule: string; userType?: true }
+  /** a method the path does not document: any 4xx */
+  | { kind: "method_rejection"; rule: string };
+
+export type CaseGroup =
+  "token" | "known_good" | "negative" | "auth" | "credentials" | "semantics" | "methods" | "generated_valid" | "generated_unusual" | "generated_invalid";
+
+/** Ways to tamper with a token the server itself issued: each must make it no credential at all. */
+export type Tamper = "empty_signature" | "truncated_signature" | "payload_edited";
+
+/** Values a case can take from earlier exchanges of the same run. */
+export type Capture = "clientBearer" | "customerToken";
+
+export interface Case {
+  id: string;
+  group: CaseGroup;
+  operation: OperationKey;
+  title: string;
+  /** path parameter; default: the configured account id */
+  aid?: string;
+  /** "bearer": the client-credentials bearer; "basic": client id and secret; `bearerFrom`: a bearer
+   * taken from an earlier exchange (listed in `needs`) */
+  auth: "bearer" | "basic" | "none" | { authorization: string } | { bearerFrom: Capture; tamper?: Tamper };
+  /** default: the operation's documented method */
+  method?: string;
+  /** values taken from earlier exchanges; when one did not come back the case is not sent and is
+   * reported not applicable, with the reason */
+  needs?: Capture[];
+  /** values this case's 2xx JSON response yields to later cases: capture → JSON pointer */
+  captures?: Partial<Record<Capture, string>>;
+  /** default: the first documented request media type */
+  contentType?: string;
+  body?: unknown;
+  /** sent as is instead of JSON.stringify(body) */
+  rawBody?: string;
+  expect: Expectation;
+  /** generated cases: what is unusual about the input, never the value (added to every finding) */
+  describeInput?: string;
+  /** set when the target cannot judge this case (e.g. a mock has no user store): reported, not sent */
+  notApplicable?: string;
+}
+
+/** What a case asks of its answer: the checks that judge a case declare the kinds they judge. */
+export type CaseKind = Expectation["kind"];

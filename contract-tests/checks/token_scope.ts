@@ -1,0 +1,15 @@
+// token_scope: a customer's token never opens a merchant operation.
+import { documentedStatuses } from "../spec.ts";
+import { defineCheck } from "./check.ts";
+import { refusal } from "./support/refusal.ts";
+import { dintero, DINTERO_LOGIN_DOCS } from "./support/sources.ts";
+
+export const tokenScope = defineCheck({
+  name: "token_scope",
+  severity: "contract",
+  severityReason:
+    "Dintero documents the scope the caller needs, and 401/403: a customer's own token that opens a merchant operation lets any customer log in others",
+  source: dintero(DINTERO_LOGIN_DOCS, "the caller must have scope write:accounts:/auth/users; 401 invalid JWT, 403 Forbidden"),
+  catches: "the customer access token from the known-good login, used as the bearer of a login, is not refused with 401 or 403",
+  ...refusal("scope_rejection", (ctx) => documentedStatuses(ctx.op, "auth_refused"), "a customer token opened a merchant operation"),
+});

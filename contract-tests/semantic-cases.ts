@@ -1,0 +1,164 @@
+// Cases across exchanges (whose token opens what, for which account and identity) and unsupported methods.
+import type { Case } from "./case-types.ts";
+import { audienceFor, loginBody, MOCK_NO_AUTH_SEMANTICS, MOCK_NO_TOKEN_CHECK, MOCK_NO_USER_STORE, tokenBody } from "./case-bodies.ts";
+import { collectProperties, type Schema } from "./mutations.ts";
+import type { SpecModel } from "./spec.ts";
+import type { SuiteConfig } from "./types.ts";
+
+/** Auth semantics across exchanges: whose token opens what, for which account, with which identity.
+ * Each sends one request; against a mock they are reported not applicable. */
+export function semanticCases(spec: SpecModel, config: SuiteConfig, good: Record<string, unknown>): Case[] {
+  const mock = config.target.kind === "mock";
+  const cases: Case[] = [];
+  cases.push({
+    id: "login.scope.customer_token_as_bearer",
+    group: "semantics",
+    operation: "login",
+    title: "the customer token from the known-good login as the bearer of a login",
+    auth: { bearerFrom: "customerToken" },
+    needs: ["customerToken"],
+    body: good,
+    expect: { kind: "scope_rejection", rule: "a customer token never opens a merchant operation" },
+    ...(mock ? { notApplicable: MOCK_NO_TOKEN_CHECK } : {}),
+  });
+  const otherAudience = audienceFor(config, config.otherAccountId);
+  const naIsolation = mock ? { notApplicable: MOCK_NO_AUTH_SEMANTICS } : {};
+  cases.push({
+    id: "login.isolation.other_account_path",
+    group: "semantics",
+    operation: "login",
+    title: `the client bearer on another account's login path (${config.otherAccountId}, audience to match)`,
+    aid: config.otherAccountId,
+    auth: "bearer",
+    body: { ...good, audience: otherAudience },
+    expect: { kind: "isolation_rejection", rule: "the client bearer opens only its own account" },
+    ...naIsolation,
+  });
+  // One rule per case: with this account's audience, only a comparison of the bearer's account with the
+  // path can refuse it; a server that checks the audience correctly cannot hide a path it never checks.
+  cases.push({
+    id: "login.isolation.other_account_path_own_audience",
+    group: "semantics",
+    operation: "login",
+    title: `the client bearer on another account's login path (${config.otherAccountId}), with this account's audience`,
+    aid: config.otherAccountId,
+    auth: "bearer",
+    body: good,
+    expect: { kind: "isolation_rejection", rule: "the client bearer opens only its own account, whatever the body says" },
+    ...naIsolation,
+  });
+  cases.push({
+    id: "login.isolation.other_audience",
+    group: "semantics",
+    operation: "login",
+    title: `a login whose audience is another account's (${config.otherAccountId})`,
+    auth: "bearer",
+    body: { ...good, audience: otherAudience },
+    expect: { kind: "isolation_rejection", rule: "the audience must be a grant associated with the client" },
+    ...naIsolation,
+  });
+
+  if (config.auth.kind === "client_credentials") {
+    // The token endpoint must not issue a token for an audience that is not a grant of the client.
+    // The token path's account, alone and together with the audience: a client's credentials open only
+    // the token endpoint of its own account, whichever audience the body names.
+    cases.push({
+      id: "token.isolation.other_account_path_own_audience",
+      group: "semantics",
+      operation: "token",
+      title: `a client-credentials token request on another account's token path (${config.otherAccountId}), with this account's audience`,
+      aid: config.otherAccountId,
+      auth: "basic",
+      body: tokenBody(spec, config),
+      expect: { kind: "isolation_rejection", rule: "client credentials open only their own account's token endpoint" },
+      ...naIsolation,
+    });
+    cases.push({
+      id: "token.isolation.other_account_path",
+      group: "semantics",
+      operation: "token",
+      title: `a client-credentials token request on another account's token path (${config.otherAccountId}), audience to match`,
+      aid: config.otherAccountId,
+      auth: "basic",
+      body: { ...tokenBody(spec, config), audience: otherAudience },
+      expect: { kind: "isolation_rejection", rule: "client credentials open only their own account's token endpoint" },
+      ...naIsolation,
+    });
+    cases.push({
+      id: "token.isolation.other_audience",
+      group: "semantics",
+      operation: "token",
+      title: `a client-credentials token request whose audience is another account's (${config.otherAccountId})`,
+      auth: "basic",
+      body: { ...tokenBody(spec, config), audience: otherAudience },
+      expect: { kind: "isolation_rejection", rule: "the audience must be a grant associated with the client" },
+      ...naIsolation,
+    });
+  }
+
+  const props = collectProperties(spec.operations.login.requestSchema as Schema);
+  // "user type to login, required as users with different type can share email": the known identity,
+  // its right password, another user type. A login attempt with the right password: no lockout risk.
+  const userTypes = ((props.get("type")?.enum ?? []) as unknown[]).filter((t) => t !== config.loginType);
+  for (const identity of config.identities) {
+    for (const other of userTypes) {
+      cases.push({
+        id: `login.identity.${identity.label}_as_type_${String(other)}`,
+        group: "semantics",
+        operation: "login",
+        title: `the known ${identity.label} identity as user type ${String(other)}, with its right password`,
+        auth: "bearer",
+        body: { ...loginBody(spec, config, identity), type: other },
+        expect: { kind: "identity_rejection", rule: `a user logs in only as its own type (${config.loginType})`, userType: true },
+        ...(mock ? { notApplicable: MOCK_NO_USER_STORE } : {}),
+      });
+    }
+  }
+
+  const identTypes = (props.get("ident_type")?.enum ?? []) as string[];
+  for (const identity of config.identities) {
+    // The identity's own ident_type: its ident_type field, or the name of its field (email) when that
+    // is one of the ident_type values. Every other value names the same string as something it is not.
+    const [field, value] = Object.entries(identity.fields).find(([k]) => k !== "ident_type") ?? [];
+    const own = identity.fields.ident_type ?? field;
+    if (value === undefined) continue;
+    for (const other of identTypes.filter((t) => t !== own)) {
+      const body = loginBody(spec, config, { ...identity, fields: { ident_type: other, ident: value } });
+      cases.push({
+        id: `login.identity.${identity.label}_as_${other}`,
+        group: "semantics",
+        operation: "login",
+        title: `the known ${identity.label} identity sent as ident_type ${other}, with its right password`,
+        auth: "bearer",
+        body,
+        expect: { kind: "identity_rejection", rule: `an identity logs in only as its own ident_type (${own})` },
+        ...(mock ? { notApplicable: MOCK_NO_USER_STORE } : {}),
+      });
+    }
+  }
+  return cases;
+}
+
+/** Methods no documented path serves: each is sent once per path with the known-good headers and body. */
+export const UNSUPPORTED_METHODS = ["GET", "PUT", "PATCH", "DELETE"];
+
+export function methodCases(spec: SpecModel, config: SuiteConfig, good: Record<string, unknown>): Case[] {
+  const cases: Case[] = [];
+  for (const op of Object.values(spec.operations)) {
+    if (op.key === "token" && config.auth.kind !== "client_credentials") continue;
+    const documented = spec.methodsOf(op.pathTemplate);
+    for (const method of UNSUPPORTED_METHODS.filter((m) => !documented.includes(m))) {
+      cases.push({
+        id: `${op.key}.method.${method.toLowerCase()}`,
+        group: "methods",
+        operation: op.key,
+        method,
+        title: `${method} ${op.pathTemplate} (documented: ${documented.join(", ")})`,
+        auth: op.key === "token" ? "basic" : "bearer",
+        body: op.key === "token" ? tokenBody(spec, config) : good,
+        expect: { kind: "method_rejection", rule: `${method} is not a documented method of ${op.pathTemplate}` },
+      });
+    }
+  }
+  return cases;
+}
