@@ -1,7 +1,6 @@
 // The passive modes' runners: `--har FILE...` judges recorded files, `--proxy` judges traffic as it passes.
 // Both end as a live run ends: reports written, the summary table printed, the run's exit code returned.
 import { failsRun } from "../checks.ts";
-import type { Io } from "../cli.ts";
 import { summaryTable } from "../console.ts";
 import { writeReports } from "../reports/index.ts";
 import { loadSpec, type SpecModel } from "../spec.ts";
@@ -10,6 +9,12 @@ import { isLoopbackHost } from "./config.ts";
 import { HarError, readHar, toExchange } from "./har.ts";
 import { createPassiveJudge, type PassiveRunResult, type PassiveSummary } from "./judge.ts";
 import { startProxy } from "./proxy.ts";
+
+/** Where output goes (the CLI's Io: standard output and error). */
+export interface Io {
+  out(text: string): void;
+  err(text: string): void;
+}
 
 /** A file of more than this many entries prints a progress line every this many. */
 export const PROGRESS_EVERY = 1000;
