@@ -23,7 +23,9 @@ export function helpText(): string {
   const pad = "".padEnd(36 + 1 + 9);
   const checks = CHECKS.map((c) => `  ${c.name.padEnd(36)} ${c.severity.padEnd(9)} ${c.catches}\n  ${pad} why ${c.severity}: ${c.severityReason}\n  ${pad} source: ${c.source.ref}${c.source.url && !c.source.ref.includes(c.source.url) ? ` <${c.source.url}>` : ""}`);
   const severities = SEVERITIES.map((s) => `  ${s.padEnd(9)} ${SEVERITY_MEANING[s]}`);
-  const across = CROSS_CHECKS.map((c) => `  ${c.name.padEnd(36)} ${c.severity.padEnd(9)} ${c.catches}\n  ${pad} why ${c.severity}: ${c.severityReason}\n  ${pad} source: ${c.source.ref}`);
+  const across = CROSS_CHECKS.map(
+    (c) => `  ${c.name.padEnd(36)} ${c.severity.padEnd(9)} ${c.catches}\n  ${pad} why ${c.severity}: ${c.severityReason}\n  ${pad} source: ${c.source.ref}`,
+  );
   return [
     "Usage: npm run contract -- [options]",
     "",

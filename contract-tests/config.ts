@@ -83,10 +83,24 @@ export const OPTIONS: Option[] = [
     flag: "--proxy",
     env: "CONTRACT_PROXY",
     default: "off",
-    description: "run as a forwarding proxy to DINTERO_BASE_URL and judge the traffic that passes; reports are written on Ctrl-C/SIGTERM or after --max-exchanges",
+    description:
+      "run as a forwarding proxy to DINTERO_BASE_URL and judge the traffic that passes; reports are written on " +
+      "Ctrl-C/SIGTERM or after --max-exchanges",
   },
-  { flag: "--listen", env: "CONTRACT_LISTEN", arg: "HOST:PORT", default: "127.0.0.1:8787", description: "where the proxy listens; a host other than loopback is warned about" },
-  { flag: "--max-exchanges", env: "CONTRACT_MAX_EXCHANGES", arg: "N", default: "none", description: "the proxy stops, writes the reports and exits after N exchanges" },
+  {
+    flag: "--listen",
+    env: "CONTRACT_LISTEN",
+    arg: "HOST:PORT",
+    default: "127.0.0.1:8787",
+    description: "where the proxy listens; a host other than loopback is warned about",
+  },
+  {
+    flag: "--max-exchanges",
+    env: "CONTRACT_MAX_EXCHANGES",
+    arg: "N",
+    default: "none",
+    description: "the proxy stops, writes the reports and exits after N exchanges",
+  },
   { flag: "--report-dir", env: "CONTRACT_REPORT_DIR", arg: "DIR", default: "reports/", description: "where junit.xml, report.json and report.html go" },
 ];
 
