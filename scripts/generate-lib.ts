@@ -7,6 +7,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { PROVENANCE_KEYWORDS } from "../lib/provenance.ts";
 import { HEADER, typesModule } from "./generate-types.ts";
+import { buildOperationsModel, operationsJson, operationsTypes, type OperationsModel } from "./generate-model.ts";
 
 export { typesModule, withProvenanceInDescriptions } from "./generate-types.ts";
 
@@ -43,20 +44,14 @@ export function schemaBundle(spec: Json): Json {
   return { $id: "https://dintero-login-kit.local/schemas.json", $defs: rewritten };
 }
 
-/** ucs2length inlined: Ajv's standalone ESM output would otherwise `require()` it (Ajv 8.20 emits require("ajv/dist/runtime/ucs2length") even with esm: true). */
+/**
+ * ucs2length inlined: Ajv's standalone ESM output would otherwise `require()` it (Ajv 8.20 emits
+ * require("ajv/dist/runtime/ucs2length") even with esm: true). A string's iterator yields code points
+ * (a surrogate pair once, a lone surrogate once), which is what Ajv's helper counts, in fewer bytes.
+ */
 const UCS2LENGTH = `function ucs2length(str) {
-  const len = str.length;
   let length = 0;
-  let pos = 0;
-  let value;
-  while (pos < len) {
-    length++;
-    value = str.charCodeAt(pos++);
-    if (value >= 0xd800 && value <= 0xdbff && pos < len) {
-      value = str.charCodeAt(pos);
-      if ((value & 0xfc00) === 0xdc00) pos++;
-    }
-  }
+  for (const _ of str) length++;
   return length;
 }`;
 
@@ -94,15 +89,27 @@ export function withoutAnnotations(schema: unknown): unknown {
  * nothing else (our decision, for the browser bundle); test/client-validators.test.ts fails when src/
  * imports another or stops using one of these.
  */
-export const CLIENT_SCHEMAS = ["AccessToken", "AccountId", "ClientCredentialsTokenRequest", "Error", "LoginCredentials", "MfaError"] as const;
+export const CLIENT_SCHEMAS = ["AccessToken", "AccountId", "Error", "LoginCredentials", "MfaError"] as const;
+
+/**
+ * Properties the client checks on their own, before it has the body they go into (`audience` is an
+ * option of createLoginClient): each gets a standalone validator of the property's own schema,
+ * `validate<Schema><Property>` (validateLoginCredentialsAudience), so a new rule on another field of the
+ * body (a `pattern` on `email`) cannot make the option check fail.
+ */
+export const CLIENT_PROPERTIES = [
+  ["LoginCredentials", "audience"],
+  ["ClientCredentialsTokenRequest", "audience"],
+] as const;
+export const propertyValidatorName = ([schema, property]: readonly [string, string]) => `${schema}${property.charAt(0).toUpperCase()}${property.slice(1)}`;
 
 /**
  * Ajv standalone ESM code for `names` of the annotation-free schema bundle, with ucs2length inlined.
  * One set of options for every module, so the full and the client module report the same errors.
  */
-function standaloneValidators(bundleSchema: Json, names: readonly string[]): string {
-  const defs = (bundleSchema.$defs ?? {}) as Json;
-  const missing = names.filter((name) => !(name in defs));
+function standaloneValidators(bundleSchema: Json, names: readonly string[], properties: readonly (readonly [string, string])[] = []): string {
+  const defs = (bundleSchema.$defs ?? {}) as Record<string, Json>;
+  const missing = [...names.filter((name) => !(name in defs)), ...properties.filter(([schema, property]) => !(defs[schema]?.properties as Json | undefined)?.[property]).map((p) => p.join("."))];
   if (missing.length > 0) throw new Error(`the spec has no schema ${missing.join(", ")}`);
   const ajv = new Ajv2020({
     allErrors: true,
@@ -123,6 +130,7 @@ function standaloneValidators(bundleSchema: Json, names: readonly string[]): str
   ajv.addSchema(bundleSchema);
   const exports: Record<string, string> = {};
   for (const name of names) exports[`validate${name}`] = `${bundleSchema.$id}#/$defs/${name}`;
+  for (const p of properties) exports[`validate${propertyValidatorName(p)}`] = `${bundleSchema.$id}#/$defs/${p[0]}/properties/${p[1]}`;
   let js = standaloneCode(ajv, exports);
   const requireRe = /const (\w+) = require\("ajv\/dist\/runtime\/ucs2length"\)\.default;/g;
   js = js.replace(requireRe, (_m: string, id: string) => `const ${id} = ucs2length;`);
@@ -158,12 +166,13 @@ function validatorsModule(bundleSchema: Json): { js: string; dts: string } {
 
 /** generated/client-validators.js: the same validators as validators.js, for CLIENT_SCHEMAS only. */
 function clientValidatorsModule(bundleSchema: Json): { js: string; dts: string } {
-  const js = `// ${HEADER}\n// The validators the client uses (CLIENT_SCHEMAS in scripts/generate-lib.ts), without annotations.\n${standaloneValidators(bundleSchema, CLIENT_SCHEMAS)}`;
+  const js = `// ${HEADER}\n// The validators the client uses (CLIENT_SCHEMAS and CLIENT_PROPERTIES in scripts/generate-lib.ts), without annotations.\n${standaloneValidators(bundleSchema, CLIENT_SCHEMAS, CLIENT_PROPERTIES)}`;
   const dts = [
     `// ${HEADER}`,
     `import type { Validator } from "./validators.js";`,
     `export type { Validator, ValidationError } from "./validators.js";`,
     ...CLIENT_SCHEMAS.map((name) => `export declare const validate${name}: Validator;`),
+    ...CLIENT_PROPERTIES.map((p) => `export declare const validate${propertyValidatorName(p)}: Validator;`),
     "",
   ].join("\n");
   return { js, dts };
@@ -184,36 +193,22 @@ export interface DocumentedResponse {
 
 /**
  * operationId -> status key (`"200"`, `"4XX"`, `"default"`, as the spec writes it) -> the documented
- * response, `$ref`s to components followed. Refuses a spec without one of CLIENT_OPERATIONS.
+ * response, read from the operations model. Refuses a spec without one of CLIENT_OPERATIONS.
  */
-export function documentedResponses(spec: Json): Record<string, Record<string, DocumentedResponse>> {
-  const resolve = (node: unknown): Json => {
-    let current = node as Json;
-    for (let hops = 0; typeof current?.$ref === "string" && hops < 16; hops++) {
-      const pointer = (current.$ref as string).replace(/^#\//, "").split("/").map((t) => t.replaceAll("~1", "/").replaceAll("~0", "~"));
-      current = pointer.reduce<unknown>((at, key) => (at as Json | undefined)?.[key], spec) as Json;
-    }
-    return current ?? {};
-  };
+export function documentedResponses(spec: Json, model: OperationsModel = buildOperationsModel(spec)): Record<string, Record<string, DocumentedResponse>> {
   const out: Record<string, Record<string, DocumentedResponse>> = {};
-  for (const item of Object.values((spec.paths ?? {}) as Json)) {
-    for (const operation of Object.values(resolve(item))) {
-      const { operationId, responses } = (operation ?? {}) as { operationId?: string; responses?: Json };
-      if (!operationId || !(CLIENT_OPERATIONS as readonly string[]).includes(operationId)) continue;
-      const table: Record<string, DocumentedResponse> = {};
-      for (const [status, ref] of Object.entries(responses ?? {})) {
-        const response = resolve(ref);
-        const content = (response.content ?? {}) as Record<string, Json>;
-        const mediaTypes = Object.keys(content).sort();
-        const schemaRef = mediaTypes.map((type) => (content[type]?.schema as Json | undefined)?.$ref).find((r) => typeof r === "string") as string | undefined;
-        table[status] = {
-          schema: schemaRef?.startsWith("#/components/schemas/") ? schemaRef.slice("#/components/schemas/".length) : null,
-          mediaTypes,
-          headers: Object.keys((response.headers ?? {}) as Json).map((name) => name.toLowerCase()).sort(),
-        };
-      }
-      out[operationId] = table;
-    }
+  for (const op of Object.values(model.operations)) {
+    if (!(CLIENT_OPERATIONS as readonly string[]).includes(op.operationId)) continue;
+    out[op.operationId] = Object.fromEntries(
+      op.responses.map((r) => [
+        r.status,
+        {
+          schema: r.content.map((m) => m.schemaName).find((name) => name !== null) ?? null,
+          mediaTypes: r.content.map((m) => m.mediaType).sort(),
+          headers: r.headers.map((h) => h.name.toLowerCase()).sort(),
+        },
+      ]),
+    );
   }
   const missing = CLIENT_OPERATIONS.filter((id) => !(id in out));
   if (missing.length > 0) throw new Error(`the spec has no operation ${missing.join(", ")}, which the client calls`);
@@ -221,13 +216,28 @@ export function documentedResponses(spec: Json): Record<string, Record<string, D
 }
 
 /** generated/client-responses.js: the documented responses of the operations the client calls. */
-function clientResponsesModule(spec: Json): { js: string; dts: string } {
-  const table = documentedResponses(spec);
+function clientResponsesModule(spec: Json, model: OperationsModel): { js: string; dts: string } {
+  const table = documentedResponses(spec, model);
+  // Each distinct list of media types or headers is written once and shared (the browser bundle carries this table).
+  const lists = new Map<string, string>();
+  const shared = (list: string[]) => {
+    const text = JSON.stringify(list);
+    if (!lists.has(text)) lists.set(text, `list${lists.size}`);
+    return lists.get(text)!;
+  };
+  const body = Object.entries(table).map(([operationId, statuses]) => {
+    const rows = Object.entries(statuses).map(([status, r]) => `    ${JSON.stringify(status)}: { schema: ${JSON.stringify(r.schema)}, mediaTypes: ${shared(r.mediaTypes)}, headers: ${shared(r.headers)} },`);
+    return [`  ${JSON.stringify(operationId)}: {`, ...rows, "  },"].join("\n");
+  });
   const js = [
     `// ${HEADER}`,
-    "// The documented responses of the operations the client calls (CLIENT_OPERATIONS in scripts/generate-lib.ts):",
-    "// operationId -> status as the spec writes it -> { schema, mediaTypes, headers }. src/http.ts maps them to kinds.",
-    `export const documentedResponses = ${JSON.stringify(table, null, 2)};`,
+    "// The documented responses of the operations the client calls (CLIENT_OPERATIONS in scripts/generate-lib.ts), read",
+    "// from the operations model: operationId -> status as the spec writes it -> { schema, mediaTypes, headers }.",
+    "// src/http.ts maps them to kinds.",
+    ...[...lists].map(([text, name]) => `const ${name} = ${text};`),
+    "export const documentedResponses = {",
+    ...body,
+    "};",
     "",
   ].join("\n");
   const dts = [
@@ -257,13 +267,16 @@ export async function generateAll(file = specPath()): Promise<Map<string, string
   const bundleSchema = withoutAnnotations(schemaBundle(spec)) as Json;
   const { js, dts } = validatorsModule(bundleSchema);
   const client = clientValidatorsModule(bundleSchema);
-  const responses = clientResponsesModule(spec);
+  const model = buildOperationsModel(spec);
+  const responses = clientResponsesModule(spec, model);
   return new Map([
     ["client-responses.js", responses.js],
     ["client-responses.d.ts", responses.dts],
     ["client-validators.js", client.js],
     ["client-validators.d.ts", client.dts],
     ["openapi.json", bundledJson(spec)],
+    ["operations.json", operationsJson(model)],
+    ["operations.d.ts", operationsTypes(model)],
     ["schema.d.ts", await typesModule(spec)],
     ["validators.js", js],
     ["validators.d.ts", dts],

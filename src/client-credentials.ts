@@ -1,13 +1,13 @@
 // How the default (server) entry serves `{ clientId, clientSecret }`: it checks `tokenRetry` and the
 // token request's `audience`, and wires the token provider. The browser entry has none of this.
-import { validateClientCredentialsTokenRequest } from "../generated/client-validators.js";
+import { validateClientCredentialsTokenRequestAudience } from "../generated/client-validators.js";
 import { checkRange, maxTimerMs, type EntryWiring } from "./client.ts";
 import { basicSecrets, clientCredentialsBearer, defaultTokenRetryPolicy, fetchClientToken } from "./token-provider.ts";
 import { check } from "./validation.ts";
 
 export const clientCredentialsWiring: EntryWiring = {
-  // The token request body is built from `audience`: let its generated schema judge it.
-  checkAudience: (audience) => check(validateClientCredentialsTokenRequest, { grant_type: "client_credentials", audience }),
+  // The token request body is built from `audience`: the schema of that body's `audience` property judges it, alone.
+  checkAudience: (audience) => check(validateClientCredentialsTokenRequestAudience, audience, "/audience"),
   clientCredentials(given, problems) {
     const tokenRetry = { ...defaultTokenRetryPolicy, ...given };
     if (![1, 2, 3].includes(tokenRetry.maxAttempts)) {

@@ -6,7 +6,7 @@ import { describe, expect, it } from "vitest";
 import * as client from "../generated/client-validators.js";
 import * as full from "../generated/validators.js";
 import type { Validator } from "../generated/validators.js";
-import { CLIENT_SCHEMAS, withoutAnnotations } from "../scripts/generate-lib.ts";
+import { CLIENT_PROPERTIES, CLIENT_SCHEMAS, propertyValidatorName, withoutAnnotations } from "../scripts/generate-lib.ts";
 
 const clientJs = readFileSync(new URL("../generated/client-validators.js", import.meta.url), "utf8");
 const spec = JSON.parse(readFileSync(new URL("../generated/openapi.json", import.meta.url), "utf8")) as Record<string, unknown>;
@@ -30,10 +30,11 @@ function importedValidators(): Map<string, Set<string>> {
 describe("the client's validators", () => {
   it("are exactly those src/ imports, and src/ imports no validator from the full module", () => {
     const imported = importedValidators();
-    expect([...(imported.get("client-validators") ?? [])].sort()).toEqual(CLIENT_SCHEMAS.map((n) => `validate${n}`).sort());
+    const expected = [...CLIENT_SCHEMAS, ...CLIENT_PROPERTIES.map(propertyValidatorName)].map((n) => `validate${n}`).sort();
+    expect([...(imported.get("client-validators") ?? [])].sort()).toEqual(expected);
     expect([...(imported.get("validators") ?? [])]).toEqual([]);
     const exported = Object.keys(client).filter((k) => k.startsWith("validate")).sort();
-    expect(exported).toEqual(CLIENT_SCHEMAS.map((n) => `validate${n}`).sort());
+    expect(exported).toEqual(expected);
   });
 
   it("carry no annotation from the spec: no description, example, title or x- extension", () => {

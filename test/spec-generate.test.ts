@@ -77,7 +77,7 @@ describe("generation", () => {
   it("is deterministic: two runs give byte-identical files, equal to the committed generated/", async () => {
     const first = await generateAll(specIn(projectRoot));
     const second = await generateAll(specIn(projectRoot));
-    expect([...first.keys()].sort()).toEqual(["client-responses.d.ts", "client-responses.js", "client-validators.d.ts", "client-validators.js", "openapi.json", "schema.d.ts", "validators.d.ts", "validators.js"]);
+    expect([...first.keys()].sort()).toEqual(["client-responses.d.ts", "client-responses.js", "client-validators.d.ts", "client-validators.js", "openapi.json", "operations.d.ts", "operations.json", "schema.d.ts", "validators.d.ts", "validators.js"]);
     for (const [name, text] of first) {
       expect(second.get(name), name).toBe(text);
       expect(await readFile(path.join(projectRoot, "generated", name), "utf8"), `generated/${name}`).toBe(text);

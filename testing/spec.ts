@@ -1,36 +1,20 @@
-// What the fake takes from the spec (generated/openapi.json, bundled into dist/testing.js): the two
-// operations' paths and methods, their documented statuses, error bodies and headers, the lifetimes
-// and defaults of the examples, the login's scope. Nothing here restates a rule by hand; a spec change
-// that removes something the fake relies on throws when this module loads, naming what is missing.
-import doc from "../generated/openapi.json" with { type: "json" };
+// What the fake takes from the spec: a view over the generated operations model (generated/operations.json,
+// bundled into dist/testing.js): the operations' paths and methods, their documented statuses with their
+// meanings, error bodies and headers, the lifetimes and defaults of the examples, the login's scope.
+// Nothing here walks the OpenAPI document; a spec change that removes something the fake relies on throws
+// when this module loads, naming what is missing.
+import modelJson from "../generated/operations.json" with { type: "json" };
+import type { OperationModel as GeneratedOperation, OperationRole, OperationsModel, ResponseModel } from "../generated/operations.js";
 
 type Json = Record<string, unknown>;
 
-export type OperationKey = "login" | "token";
+const model = modelJson as unknown as OperationsModel;
 
-/** The operations the fake serves, by operationId (identifiers, not rules). */
-const OPERATION_IDS: Record<OperationKey, string> = {
-  login: "aid_customers_login_post",
-  token: "aid_auths_oauth_token_post",
-};
+/** An operation's role key (`x-role` in the spec): `login`, `token`. */
+export type OperationKey = OperationRole;
 
 function missing(what: string): never {
-  throw new Error(`dintero-login-kit/testing: generated/openapi.json has no ${what}`);
-}
-
-/** Follows local $refs until the node is not one. */
-function resolve(node: unknown): Json {
-  let current = node as Json;
-  for (let hops = 0; typeof current?.$ref === "string"; hops++) {
-    if (hops > 20) missing(`end to the $ref chain at ${String(current.$ref)}`);
-    let next: unknown = doc;
-    for (const raw of (current.$ref as string).replace(/^#\//, "").split("/")) {
-      next = (next as Json)?.[raw.replaceAll("~1", "/").replaceAll("~0", "~")];
-    }
-    if (next === undefined) missing(`target for ${String(current.$ref)}`);
-    current = next as Json;
-  }
-  return current;
+  throw new Error(`dintero-login-kit/testing: generated/operations.json has no ${what}`);
 }
 
 export interface DocumentedResponse {
@@ -39,6 +23,8 @@ export interface DocumentedResponse {
   examples: Record<string, unknown>;
   /** documented header names, as the spec spells them */
   headers: string[];
+  /** The response as the generated model has it (meaning, media types, schemas, header examples). */
+  model: ResponseModel;
 }
 
 export interface OperationModel {
@@ -53,70 +39,69 @@ export interface OperationModel {
   requestMediaTypes: string[];
   /** scopes any one of which the operation's bearer must carry (empty for HTTP Basic) */
   scopes: string[];
+  /** The operation as the generated model has it. */
+  model: GeneratedOperation;
 }
 
-const paths = (doc.paths ?? missing("paths")) as Record<string, Record<string, Json>>;
-
-function operation(key: OperationKey): OperationModel {
-  for (const [pathTemplate, item] of Object.entries(paths)) {
-    for (const [method, op] of Object.entries(item)) {
-      if (op.operationId !== OPERATION_IDS[key]) continue;
-      const responses = new Map<number, DocumentedResponse>();
-      for (const [status, raw] of Object.entries((op.responses ?? {}) as Json)) {
-        const response = resolve(raw);
-        const media = Object.values((response.content ?? {}) as Record<string, Json>)[0] ?? {};
-        const examples = Object.fromEntries(Object.entries((media.examples ?? {}) as Record<string, Json>).map(([name, ex]) => [name, resolve(ex).value]));
-        responses.set(Number(status), { status: Number(status), examples, headers: Object.keys((response.headers ?? {}) as Json) });
-      }
-      const body = resolve(op.requestBody);
-      const media = Object.values((body.content ?? {}) as Record<string, Json>)[0] ?? {};
-      const requestExamples = Object.fromEntries(Object.entries((media.examples ?? {}) as Record<string, Json>).map(([name, ex]) => [name, resolve(ex).value as Json]));
-      const requestMediaTypes = Object.keys((body.content ?? {}) as Json).map((t) => t.toLowerCase());
-      const scopes = ((op.security ?? []) as Array<Record<string, string[]>>).flatMap((requirement) => Object.values(requirement).flat());
-      const escaped = pathTemplate.replace(/[.*+?^$()|[\]\\]/g, "\\$&").replace(/\{[^}]+\}/, "([^/]*)");
-      return { key, method: method.toUpperCase(), pathTemplate, pathPattern: new RegExp(`${escaped}$`), responses, requestExamples, requestMediaTypes, scopes };
-    }
+function operation(op: GeneratedOperation): OperationModel {
+  const responses = new Map<number, DocumentedResponse>();
+  for (const r of op.responses) {
+    if (r.code === null) continue; // a class or `default`: the fake answers with documented codes only
+    responses.set(r.code, { status: r.code, examples: { ...(r.content[0]?.examples ?? {}) }, headers: r.headers.map((h) => h.name), model: r });
   }
-  return missing(`operation ${OPERATION_IDS[key]}`);
+  const media = op.request?.content[0];
+  const escaped = op.pathTemplate.replace(/[.*+?^$()|[\]\\]/g, "\\$&").replace(/\{[^}]+\}/, "([^/]*)");
+  return {
+    key: op.role,
+    method: op.method,
+    pathTemplate: op.pathTemplate,
+    pathPattern: new RegExp(`${escaped}$`),
+    responses,
+    requestExamples: { ...(media?.examples ?? {}) } as Record<string, Json>,
+    requestMediaTypes: (op.request?.content ?? []).map((m) => m.mediaType),
+    scopes: op.security.flatMap((s) => s.scopes),
+    model: op,
+  };
 }
 
-export const operations: Record<OperationKey, OperationModel> = { login: operation("login"), token: operation("token") };
+export const operations = Object.fromEntries(Object.values(model.operations).map((op) => [op.role, operation(op)])) as Record<OperationKey, OperationModel>;
 
 /** The methods the spec documents for an operation's path, upper case (for 405's Allow). */
 export function methodsOf(op: OperationModel): string[] {
-  const item = paths[op.pathTemplate] ?? {};
-  return Object.keys(item).filter((m) => ["get", "put", "post", "delete", "options", "head", "patch", "trace"].includes(m)).map((m) => m.toUpperCase());
+  return [...op.model.methodsOnPath];
 }
 
 function documented(op: OperationModel, status: number): DocumentedResponse {
-  return op.responses.get(status) ?? missing(`${status} response for ${OPERATION_IDS[op.key]}`);
+  return op.responses.get(status) ?? missing(`${status} response for ${op.model.operationId}`);
 }
 
-/** The statuses the fake answers with, each documented for both operations, chosen by meaning. */
-function statusWhere(op: OperationModel, what: string, test: (r: DocumentedResponse) => boolean): number {
+/** The lowest documented status of an operation with one of these meanings (the model's RFC 9110 vocabulary). */
+function statusMeaning(op: OperationModel, what: string, test: (r: DocumentedResponse) => boolean): number {
   const found = [...op.responses.values()].filter(test).map((r) => r.status).sort((a, b) => a - b)[0];
-  return found ?? missing(`${what} response for ${OPERATION_IDS[op.key]}`);
+  return found ?? missing(`${what} response for ${op.model.operationId}`);
 }
+const meaning = (...meanings: string[]) => (r: DocumentedResponse) => meanings.includes(r.model.meaning);
 
+/** The statuses the fake answers with, chosen by their meaning. */
 export const STATUS = {
-  /** the lowest documented 4xx: "Bad / Invalid request" (as the conformance suite and Prism read it) */
-  invalid: (op: OperationModel) => statusWhere(op, "4xx", (r) => r.status >= 400 && r.status < 500),
+  /** the lowest documented invalid-request status (400 Bad Request, else 422), as the conformance suite and Prism read it */
+  invalid: (op: OperationModel) => statusMeaning(op, "invalid-request", meaning("invalid_request")),
   /** the documented 2xx */
-  success: (op: OperationModel) => statusWhere(op, "2xx", (r) => r.status >= 200 && r.status < 300),
-  /** the documented response that carries Retry-After */
-  rateLimited: (op: OperationModel) => statusWhere(op, "Retry-After", (r) => r.headers.some((h) => h.toLowerCase() === "retry-after")),
+  success: (op: OperationModel) => statusMeaning(op, "success", meaning("success")),
+  /** the documented rate limit, which carries Retry-After */
+  rateLimited: (op: OperationModel) => statusMeaning(op, "rate-limit", (r) => r.model.meaning === "rate_limit" && r.headers.some((h) => h.toLowerCase() === "retry-after")),
   /** the documented 5xx */
-  serverError: (op: OperationModel) => statusWhere(op, "5xx", (r) => r.status >= 500),
+  serverError: (op: OperationModel) => statusMeaning(op, "server-error", meaning("server_error", "unavailable")),
   /** RFC 9110 §15.5.2 / §15.5.4; required to be documented for both operations */
-  unauthorized: (op: OperationModel) => documented(op, 401).status,
-  forbidden: (op: OperationModel) => documented(op, 403).status,
+  unauthorized: (op: OperationModel) => statusMeaning(op, "auth-refusal (401)", meaning("auth_refusal")),
+  forbidden: (op: OperationModel) => statusMeaning(op, "forbidden (403)", meaning("forbidden")),
 };
 
 /** The first example body of a documented status (optionally the one whose error.code is `code`). */
 export function exampleBody(op: OperationModel, status: number, code?: string): Json {
   const examples = Object.values(documented(op, status).examples) as Json[];
   const found = code === undefined ? examples[0] : examples.find((e) => (e?.error as Json | undefined)?.code === code);
-  return structuredClone(found ?? missing(`example${code ? ` with error.code ${code}` : ""} for ${status} of ${OPERATION_IDS[op.key]}`));
+  return structuredClone(found ?? missing(`example${code ? ` with error.code ${code}` : ""} for ${status} of ${op.model.operationId}`));
 }
 
 /** The documented MFA body (error.code mfa_required with an mfa_token), wherever the spec documents it. */
@@ -134,37 +119,27 @@ export function mfaExample(): { status: number; body: Json } {
 /** The documented Retry-After header's name and example seconds. */
 export function retryAfterExample(op: OperationModel): { name: string; seconds: number } {
   const response = documented(op, STATUS.rateLimited(op));
-  const name = response.headers.find((h) => h.toLowerCase() === "retry-after")!;
-  const header = headerSpec(op, response.status, name);
-  const seconds = Number(header.example ?? (header.schema as Json | undefined)?.example);
-  return { name, seconds: Number.isInteger(seconds) && seconds >= 0 ? seconds : missing(`integer example for ${name}`) };
+  const header = response.model.headers.find((h) => h.name.toLowerCase() === "retry-after") ?? missing(`Retry-After on ${response.status} of ${op.model.operationId}`);
+  const seconds = Number(header.example);
+  return { name: header.name, seconds: Number.isInteger(seconds) && seconds >= 0 ? seconds : missing(`integer example for ${header.name}`) };
 }
 
-function headerSpec(op: OperationModel, status: number, name: string): Json {
-  const item = paths[op.pathTemplate]![op.method.toLowerCase()]!;
-  const response = resolve((item.responses as Json)[String(status)]);
-  return resolve((response.headers as Json)[name]);
-}
-
-/** expires_in of the documented 200 example (client token: 14400; customer token: 86400 today). */
+/** expires_in of the documented success example (client token: 14400; customer token: 86400 today). */
 export function exampleLifetime(op: OperationModel): number {
   const body = exampleBody(op, STATUS.success(op));
   const value = body.expires_in;
-  return typeof value === "number" && Number.isInteger(value) && value > 0 ? value : missing(`positive integer expires_in example for ${OPERATION_IDS[op.key]}`);
+  return typeof value === "number" && Number.isInteger(value) && value > 0 ? value : missing(`positive integer expires_in example for ${op.model.operationId}`);
 }
 
 /** The first server URL (https://api.dintero.com/v1): audiences are `${it}/accounts/{aid}`. */
-export const serverUrl = String(((doc.servers as Json[] | undefined)?.[0]?.url) ?? missing("servers"));
+export const serverUrl = model.servers[0]?.url ?? missing("servers");
 
-/** The account id parameter's example (T12345678). */
-export const exampleAccountId = (() => {
-  const item = paths[operations.login.pathTemplate]![operations.login.method.toLowerCase()]!;
-  const param = ((item.parameters ?? []) as unknown[]).map(resolve).find((p) => p.in === "path");
-  return String(param?.example ?? missing("example of the login's path parameter"));
-})();
+/** The login's path parameter's example (T12345678). */
+export const exampleAccountId = String(operations.login.model.parameters.find((p) => p.in === "path")?.example ?? missing("example of the login's path parameter"));
 
-/** The values of the IdentType enum (phone_number, email). */
+/** The values the login body's `ident_type` may take (phone_number, email). */
 export const identTypes = (() => {
-  const schema = resolve((doc.components as Json & { schemas: Json }).schemas.IdentType);
-  return (schema.enum as string[] | undefined) ?? missing("IdentType enum");
+  const schema = operations.login.model.request?.content[0]?.schema;
+  const identType = (schema?.properties as Record<string, Json> | undefined)?.ident_type;
+  return (identType?.enum as string[] | undefined) ?? missing("enum of the login body's ident_type");
 })();
