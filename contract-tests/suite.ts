@@ -1,6 +1,7 @@
 // Runs the whole suite against one target and returns a fully redacted result: every exchange, every
 // check's verdict per case, what was not applicable and why. The CLI and the tests both call runSuite.
 import type { Capture, Case } from "./case-types.ts";
+import { CLIENT_SECRET_VARIANTS, PASSWORD_VARIANTS, secretVariants } from "./case-bodies.ts";
 import { fixedCases } from "./cases.ts";
 import { judgesCase, type Check, type CheckContext, type Finding, type Found } from "./checks/check.ts";
 import { CHECKS } from "./checks/index.ts";
@@ -132,10 +133,17 @@ export async function runSuite(config: SuiteConfig, options: RunOptions = {}): P
     config.auth.kind === "client_credentials"
       ? [...encodedForms(`${config.auth.clientId}:${config.auth.clientSecret}`), ...encodedForms(config.auth.clientSecret)]
       : [];
+  // The wrong variants of a real secret the credentials cases send (a prefix, another case, …) reveal the
+  // real one: they are secrets too, redacted everywhere and written as variables in curl commands.
+  const passwordVariants = config.identities.flatMap((i) => secretVariants(i.password, PASSWORD_VARIANTS).map((v) => v.value));
+  const clientSecretVariants =
+    config.auth.kind === "client_credentials" ? secretVariants(config.auth.clientSecret, CLIENT_SECRET_VARIANTS).map((v) => v.value).filter((v) => v !== "") : [];
   const configuredSecrets = [
     ...config.identities.map((i) => i.password),
     config.auth.kind === "client_credentials" ? config.auth.clientSecret : config.auth.token,
     ...basicForms,
+    ...passwordVariants,
+    ...clientSecretVariants,
   ];
   const redactor = createRedactor(configuredSecrets);
   if (config.auth.kind === "access_token") redactor.addSecret(config.auth.token, "token");
@@ -202,6 +210,8 @@ export async function runSuite(config: SuiteConfig, options: RunOptions = {}): P
         : { value: config.auth.token, name: "DINTERO_ACCESS_TOKEN" },
       ...(config.auth.kind === "client_credentials" && captured.has("clientBearer") ? [{ value: captured.get("clientBearer")!, name: "CLIENT_BEARER" }] : []),
       ...(captured.has("customerToken") ? [{ value: captured.get("customerToken")!, name: "CUSTOMER_TOKEN" }] : []),
+      ...passwordVariants.map((value) => ({ value, name: "MADE_UP_PASSWORD" })),
+      ...clientSecretVariants.map((value) => ({ value, name: "MADE_UP_CLIENT_SECRET" })),
     ];
     const clientId = config.auth.kind === "client_credentials" ? config.auth.clientId : undefined;
     const notApplicable = (kase: Case, reason: string) => {
