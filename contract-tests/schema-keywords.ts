@@ -40,8 +40,11 @@ export interface KeywordSite {
   keyword: ValidationKeyword;
   /** the keyword's value */
   value: unknown;
-  /** every schema that applies at the path (the root's property and its allOf/anyOf/oneOf branches') */
+  /** the schema that states it (the first one, where several do) */
   schema: Schema;
+  /** JSON pointers (into the schema walked) of every place that states this keyword for this path, as
+   * Ajv's `schemaPath` names them without the keyword ("#/properties/email") */
+  schemaPointers: string[];
 }
 
 export const pointerOf = (path: readonly string[]) => path.map((p) => `/${p.replaceAll("~", "~0").replaceAll("/", "~1")}`).join("");
@@ -49,20 +52,22 @@ export const pointerOf = (path: readonly string[]) => path.map((p) => `/${p.repl
 /** Every keyword site of a schema, deduplicated by path and keyword (the first schema stating it wins). */
 export function keywordSites(schema: Schema): KeywordSite[] {
   const out = new Map<string, KeywordSite>();
-  const walk = (s: Schema | undefined, path: string[]) => {
+  const walk = (s: Schema | undefined, path: string[], at: string) => {
     if (!s || typeof s !== "object") return;
     for (const keyword of VALIDATION_KEYWORDS) {
       if (s[keyword] === undefined) continue;
       // additionalProperties: true (or a schema) states no rule a request can break by adding a property
       if (keyword === "additionalProperties" && s[keyword] !== false) continue;
       const key = `${pointerOf(path)} ${keyword}`;
-      if (!out.has(key)) out.set(key, { path, keyword, value: s[keyword], schema: s });
+      const site = out.get(key);
+      if (site) site.schemaPointers.push(at);
+      else out.set(key, { path, keyword, value: s[keyword], schema: s, schemaPointers: [at] });
     }
-    for (const [name, sub] of Object.entries(s.properties ?? {})) walk(sub as Schema, [...path, name]);
-    if (s.items && typeof s.items === "object") walk(s.items as Schema, [...path, "*"]);
-    for (const key of ["allOf", "anyOf", "oneOf"]) if (Array.isArray(s[key])) for (const b of s[key] as Schema[]) walk(b, path);
+    for (const [name, sub] of Object.entries(s.properties ?? {})) walk(sub as Schema, [...path, name], `${at}/properties/${name.replaceAll("~", "~0").replaceAll("/", "~1")}`);
+    if (s.items && typeof s.items === "object") walk(s.items as Schema, [...path, "*"], `${at}/items`);
+    for (const key of ["allOf", "anyOf", "oneOf"]) if (Array.isArray(s[key])) (s[key] as Schema[]).forEach((b, i) => walk(b, path, `${at}/${key}/${i}`));
   };
-  walk(schema, []);
+  walk(schema, [], "#");
   return [...out.values()];
 }
 

@@ -3,6 +3,7 @@
 import type { Capture, Case } from "./case-types.ts";
 import { CLIENT_SECRET_VARIANTS, PASSWORD_VARIANTS, secretVariants } from "./case-bodies.ts";
 import { fixedCases } from "./cases.ts";
+import { specCoverage, type Coverage } from "./coverage.ts";
 import { judgesCase, type Check, type CheckContext, type Finding, type Found } from "./checks/check.ts";
 import { CHECKS } from "./checks/index.ts";
 import { rateLimitedThroughout } from "./checks/server_answers.ts";
@@ -72,6 +73,10 @@ export interface RunResult {
   exchanges: ReportedExchange[];
   results: CheckResult[];
   aborted?: { reason: AbortReason | "no_bearer" | "error" | "incomplete"; message: string };
+  /** what of the spec the run exercised (coverage.ts) */
+  coverage: Coverage;
+  /** --min-coverage: the gate and whether the run met it (a run below it fails, exit 1) */
+  minCoverage: { min: number; met: boolean };
   exitCode: 0 | 1 | 2;
 }
 
@@ -134,7 +139,9 @@ export async function runSuite(config: SuiteConfig, options: RunOptions = {}): P
       ? [...encodedForms(`${config.auth.clientId}:${config.auth.clientSecret}`), ...encodedForms(config.auth.clientSecret)]
       : [];
   // The wrong variants of a real secret the credentials cases send (a prefix, another case, …) reveal the
-  // real one: they are secrets too, redacted everywhere and written as variables in curl commands.
+  // real one: curl commands write them as variables. They travel only in the Authorization header (always
+  // redacted) and the password property (redacted, and per exchange as a submitted secret); they are not
+  // searched for in responses: a prefix of the client secret may well be a prefix of the client id.
   const passwordVariants = config.identities.flatMap((i) => secretVariants(i.password, PASSWORD_VARIANTS).map((v) => v.value));
   const clientSecretVariants =
     config.auth.kind === "client_credentials" ? secretVariants(config.auth.clientSecret, CLIENT_SECRET_VARIANTS).map((v) => v.value).filter((v) => v !== "") : [];
@@ -142,8 +149,6 @@ export async function runSuite(config: SuiteConfig, options: RunOptions = {}): P
     ...config.identities.map((i) => i.password),
     config.auth.kind === "client_credentials" ? config.auth.clientSecret : config.auth.token,
     ...basicForms,
-    ...passwordVariants,
-    ...clientSecretVariants,
   ];
   const redactor = createRedactor(configuredSecrets);
   if (config.auth.kind === "access_token") redactor.addSecret(config.auth.token, "token");
@@ -454,7 +459,10 @@ export async function runSuite(config: SuiteConfig, options: RunOptions = {}): P
   // expired on arrival, the server is at fault as much as the configuration may be: exit 1).
   const failedBeforeRefusal = results.some((r) => r.outcome === "fail" && r.severity !== "advisory" && r.exchangeId !== refusedExchangeId);
   const cannotRun = aborted?.reason === "unreachable" || (aborted?.reason === "known_good_refused" && !failedBeforeRefusal);
-  const exitCode: 0 | 1 | 2 = cannotRun ? 2 : failed || aborted ? 1 : 0;
+  const coverage = specCoverage(spec, exchanges, caseById);
+  const coverageMet = coverage.percent.total >= config.minCoverage;
+  if (!coverageMet) log(`spec coverage ${coverage.percent.total}% is below --min-coverage ${config.minCoverage}%: the run fails (report.json's coverage lists what was not exercised)`);
+  const exitCode: 0 | 1 | 2 = cannotRun ? 2 : failed || aborted || !coverageMet ? 1 : 0;
   return {
     target,
     seed: config.seed,
@@ -483,6 +491,8 @@ export async function runSuite(config: SuiteConfig, options: RunOptions = {}): P
     })),
     results,
     ...(aborted ? { aborted } : {}),
+    coverage,
+    minCoverage: { min: config.minCoverage, met: coverageMet },
     exitCode,
   };
 }

@@ -51,6 +51,9 @@ export function jsonReport(result: RunResult): string {
       identityBudget: result.identityBudget,
       exitCode: result.exitCode,
       aborted: result.aborted ?? null,
+      /** what of the spec the run exercised; minCoverage: --min-coverage and whether the run met it */
+      coverage: result.coverage,
+      minCoverage: result.minCoverage,
       checks: CHECKS.map((c) => {
         const { check: _name, ...t } = totals.find((x) => x.check === c.name)!;
         return { name: c.name, ...t, ownSeverity: c.severity, severityReason: c.severityReason, source: c.source, catches: c.catches };
