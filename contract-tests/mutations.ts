@@ -225,8 +225,9 @@ export function pathParamMutations(
   return out;
 }
 
-/** The keywords the root-level loop above already breaks for top-level properties. */
-const TOP_LEVEL_DONE = new Set(["required", "enum", "minLength", "maxLength", "type", "anyOf"]);
+/** What the loop above already breaks: the body's own required, type and anyOf, and its properties' enum,
+ * lengths and type. */
+const DONE_AT_DEPTH: Record<number, ReadonlySet<string>> = { 0: new Set(["required", "type", "anyOf"]), 1: new Set(["enum", "minLength", "maxLength", "type"]) };
 
 /**
  * One mutation per rule the schema states anywhere else: pattern, format, minimum/maximum (exclusive too),
@@ -241,7 +242,7 @@ export function keywordMutations(schema: Schema, base: unknown, isValid: (body: 
   for (const site of keywordSites(schema)) {
     const { path, keyword } = site;
     const pointer = pointerOf(path);
-    if (path.length <= 1 && TOP_LEVEL_DONE.has(keyword)) continue;
+    if (DONE_AT_DEPTH[path.length]?.has(keyword)) continue;
     const where = pointer || "the body";
     const id = (what: string) => `${keyword}.${what}${path.length ? `.${path.join(".")}` : ""}`;
     const current = valueAt(base, path);
