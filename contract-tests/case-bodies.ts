@@ -48,13 +48,17 @@ function otherCase(value: string): string | undefined {
  * takes for the real one. Each is derived at run time and is itself a secret (it reveals the real one):
  * never printed, neither as a value nor as a length.
  */
-export function secretVariants(secret: string, kinds: ReadonlyArray<"empty" | "prefix" | "last_changed" | "other_case" | "trailing_space">): Array<{ id: string; what: string; value: string }> {
+export type SecretVariant = "empty" | "prefix" | "last_changed" | "other_case" | "trailing_space";
+export function secretVariants(secret: string, kinds: readonly SecretVariant[]): Array<{ id: string; what: string; value: string }> {
   const cps = [...secret];
   const last = cps.at(-1) ?? "";
   const all = {
     empty: { what: "empty", value: "" },
     prefix: { what: "the first half of the real one (a prefix)", value: cps.length >= 2 ? cps.slice(0, Math.ceil(cps.length / 2)).join("") : undefined },
-    last_changed: { what: "the real one with its last character changed", value: cps.length ? [...cps.slice(0, -1), last === "x" ? "y" : "x"].join("") : undefined },
+    last_changed: {
+      what: "the real one with its last character changed",
+      value: cps.length ? [...cps.slice(0, -1), last === "x" ? "y" : "x"].join("") : undefined,
+    },
     other_case: { what: "the real one with one letter in the other case", value: otherCase(secret) },
     trailing_space: { what: "the real one with a space added at its end (a trimming comparison takes it)", value: `${secret} ` },
   };

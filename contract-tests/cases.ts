@@ -3,7 +3,8 @@
 // methods (semantic-cases.ts). Generated (property-based) cases: generated-cases.ts.
 import { randomBytes } from "node:crypto";
 import type { Case, Tamper } from "./case-types.ts";
-import { CLIENT_SECRET_VARIANTS, loginBody, madeUpFields, MOCK_NO_TOKEN_CHECK, MOCK_NO_USER_STORE, PASSWORD_VARIANTS, secretVariants, tokenBody } from "./case-bodies.ts";
+import { CLIENT_SECRET_VARIANTS, loginBody, madeUpFields, MOCK_NO_TOKEN_CHECK, MOCK_NO_USER_STORE, PASSWORD_VARIANTS } from "./case-bodies.ts";
+import { secretVariants, tokenBody } from "./case-bodies.ts";
 import { forgedJwt, unsignedJwt, WELL_KNOWN_HMAC_KEYS } from "./forged-tokens.ts";
 import { bodyMutations, pathParamMutations, type Schema } from "./mutations.ts";
 import { identityFieldNames, secretFieldNames } from "./request-fields.ts";
@@ -388,7 +389,11 @@ export function fixedCases(spec: SpecModel, config: SuiteConfig): Case[] {
       operation: "login",
       title: `unknown identity, ${identity.label} form`,
       auth: "bearer",
-      body: loginBody(spec, config, { ...identity, fields: madeUpFields(identity, config.seed + 50 + k), password: `unknown-${randomBytes(8).toString("hex")}` }),
+      body: loginBody(spec, config, {
+        ...identity,
+        fields: madeUpFields(identity, config.seed + 50 + k),
+        password: `unknown-${randomBytes(8).toString("hex")}`,
+      }),
       expect: { kind: "credentials_rejection", rule: "unknown identity", sameAnswerAs: `login.credentials.${identity.label}.wrong_password` },
       madeUpIdentity: true,
       ...na,

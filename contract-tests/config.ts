@@ -71,7 +71,9 @@ export const OPTIONS: Option[] = [
     env: "CONTRACT_MIN_COVERAGE",
     arg: "N",
     default: "0",
-    description: "fail the run (exit 1) when its spec coverage (documented statuses observed, request keywords kept and broken, response keywords seen) is below N percent",
+    description:
+      "fail the run (exit 1) when its spec coverage (documented statuses observed, request keywords kept and " +
+      "broken, response keywords seen) is below N percent",
   },
   { flag: "--report-dir", env: "CONTRACT_REPORT_DIR", arg: "DIR", default: "reports/", description: "where junit.xml, report.json and report.html go" },
 ];

@@ -4,7 +4,7 @@
 // as sent, never from a list: a rule the spec adds is counted by the next run. Holds no value, only places.
 import type { Case } from "./case-types.ts";
 import type { Exchange } from "./http.ts";
-import { instancePathOf, keywordSites, pointerOf, valueAt, type Schema } from "./schema-keywords.ts";
+import { instancePathOf, keywordSites, pointerOf, valueAt, type KeywordSite, type Schema } from "./schema-keywords.ts";
 import { mediaTypeOf, type SpecModel } from "./spec.ts";
 
 export interface StatusCoverage {
@@ -52,14 +52,18 @@ const pct = (n: number, of: number) => (of === 0 ? 100 : Math.round((1000 * n) /
 type AjvError = { keyword: string; instancePath: string; schemaPath: string };
 
 /** For each site of `schema`, whether `value` kept or broke it (sites whose place is absent from the value are skipped). */
-function judgeSites(schema: Schema, value: unknown, validate: ((v: unknown) => boolean) & { errors?: AjvError[] | null }, tally: (site: ReturnType<typeof keywordSites>[number], broken: boolean) => void) {
+type Validate = ((v: unknown) => boolean) & { errors?: AjvError[] | null };
+function judgeSites(schema: Schema, value: unknown, validate: Validate, tally: (site: KeywordSite, broken: boolean) => void) {
   validate(value);
   const errors = validate.errors ?? [];
   for (const site of keywordSites(schema)) {
     if (site.path.length && valueAt(value, site.path) === undefined) continue;
     const pointer = pointerOf(site.path);
     const broken = errors.some(
-      (e) => e.keyword === site.keyword && site.schemaPointers.some((p) => e.schemaPath === `${p}/${site.keyword}`) && (instancePathOf(e.instancePath) === pointer || site.keyword === "required"),
+      (e) =>
+        e.keyword === site.keyword &&
+        site.schemaPointers.some((p) => e.schemaPath === `${p}/${site.keyword}`) &&
+        (instancePathOf(e.instancePath) === pointer || site.keyword === "required"),
     );
     tally(site, broken);
   }
@@ -73,7 +77,8 @@ export function specCoverage(spec: SpecModel, exchanges: readonly Exchange[], ca
     const mine = exchanges.filter((e) => caseById.get(e.caseId)?.operation === op.key && (caseById.get(e.caseId)?.method ?? op.method) === op.method);
     const answered = [...new Set(mine.flatMap((e) => (e.response ? [e.response.status] : [])))].sort((a, b) => a - b);
     const documented = [...op.responses.keys()].sort((a, b) => a - b);
-    statuses.push({ operation: op.key, documented, observed: answered.filter((s) => documented.includes(s)), undocumented: answered.filter((s) => !documented.includes(s)) });
+    const observed = answered.filter((s) => documented.includes(s));
+    statuses.push({ operation: op.key, documented, observed, undocumented: answered.filter((s) => !documented.includes(s)) });
 
     // Every rule of the request, each side counted from the requests as they were sent.
     const requestSites: Array<{ location: RequestKeywordCoverage["location"]; at: string; schema: Schema; read(e: Exchange): unknown }> = [];
@@ -101,7 +106,8 @@ export function specCoverage(spec: SpecModel, exchanges: readonly Exchange[], ca
             return m === undefined ? undefined : decodeURIComponent(m);
           },
         });
-      else if (p.in === "header") requestSites.push({ location: "header", at: p.name, schema: p.schema as Schema, read: (e) => e.request.headers[p.name.toLowerCase()] });
+      else if (p.in === "header")
+        requestSites.push({ location: "header", at: p.name, schema: p.schema as Schema, read: (e) => e.request.headers[p.name.toLowerCase()] });
     }
     for (const r of requestSites) {
       const validate = spec.validator(r.schema as never) as unknown as ((v: unknown) => boolean) & { errors?: AjvError[] | null };
@@ -109,7 +115,8 @@ export function specCoverage(spec: SpecModel, exchanges: readonly Exchange[], ca
         // a path segment or header value is a string on the wire: `type: string` there cannot be broken
         if (r.location !== "body" && site.keyword === "type" && site.value === "string") continue;
         const key = `${op.key} ${r.location} ${r.at}${pointerOf(site.path)} ${site.keyword}`;
-        requestKeywords.set(key, { operation: op.key, location: r.location, at: r.location === "body" ? pointerOf(site.path) || "/" : `${r.at}${pointerOf(site.path)}`, keyword: site.keyword, valid: 0, invalid: 0 });
+        const at = r.location === "body" ? pointerOf(site.path) || "/" : `${r.at}${pointerOf(site.path)}`;
+        requestKeywords.set(key, { operation: op.key, location: r.location, at, keyword: site.keyword, valid: 0, invalid: 0 });
       }
       for (const e of mine) {
         const value = r.read(e);
@@ -139,13 +146,16 @@ export function specCoverage(spec: SpecModel, exchanges: readonly Exchange[], ca
               return false;
             }
           }).length;
-          responseKeywords.set(`${op.key} ${status} ${mediaType}${pointerOf(site.path)} ${site.keyword}`, { operation: op.key, status, where: mediaType, at: pointerOf(site.path) || "/", keyword: site.keyword, seen });
+          const at = pointerOf(site.path) || "/";
+          const entry = { operation: op.key, status, where: mediaType, at, keyword: site.keyword, seen };
+          responseKeywords.set(`${op.key} ${status} ${mediaType}${at} ${site.keyword}`, entry);
         }
       }
       for (const [lower, header] of response.headers) {
         for (const site of header.schema ? keywordSites(header.schema as Schema) : []) {
           const seen = answers.filter((e) => e.response!.headers[lower] !== undefined).length;
-          responseKeywords.set(`${op.key} ${status} header ${header.name} ${site.keyword}`, { operation: op.key, status, where: "header", at: header.name, keyword: site.keyword, seen });
+          const entry = { operation: op.key, status, where: "header", at: header.name, keyword: site.keyword, seen };
+          responseKeywords.set(`${op.key} ${status} header ${header.name} ${site.keyword}`, entry);
         }
       }
     }
@@ -170,12 +180,20 @@ export function coverageLines(c: Coverage, minCoverage?: number): string[] {
   const [qo, qt] = c.counts.requestKeywords;
   const [ro, rt] = c.counts.responseKeywords;
   const out = [
-    `Spec coverage ${c.percent.total}%${minCoverage ? ` (--min-coverage ${minCoverage})` : ""}: documented statuses ${so}/${st} (${c.percent.statuses}%), request keywords kept and broken ${qo}/${qt} (${c.percent.requestKeywords}%), response keywords seen ${ro}/${rt} (${c.percent.responseKeywords}%)`,
+    `Spec coverage ${c.percent.total}%${minCoverage ? ` (--min-coverage ${minCoverage})` : ""}: ` +
+      `documented statuses ${so}/${st} (${c.percent.statuses}%), ` +
+      `request keywords kept and broken ${qo}/${qt} (${c.percent.requestKeywords}%), ` +
+      `response keywords seen ${ro}/${rt} (${c.percent.responseKeywords}%)`,
   ];
   for (const s of c.statuses)
-    out.push(`  ${s.operation}: statuses observed ${s.observed.join(", ") || "none"} of ${s.documented.join(", ")}${s.undocumented.length ? `; undocumented ${s.undocumented.join(", ")}` : ""}`);
-  const gaps = c.requestKeywords.filter((k) => !k.valid || !k.invalid).map((k) => `${k.operation} ${k.location} ${k.at} ${k.keyword} (${!k.valid && !k.invalid ? "never sent" : !k.valid ? "never kept" : "never broken"})`);
-  if (gaps.length) out.push(`  request keywords not exercised both ways: ${gaps.slice(0, 12).join("; ")}${gaps.length > 12 ? `; … ${gaps.length - 12} more in report.json` : ""}`);
+    out.push(
+      `  ${s.operation}: statuses observed ${s.observed.join(", ") || "none"} of ${s.documented.join(", ")}` +
+        (s.undocumented.length ? `; undocumented ${s.undocumented.join(", ")}` : ""),
+    );
+  const why = (k: RequestKeywordCoverage) => (!k.valid && !k.invalid ? "never sent" : !k.valid ? "never kept" : "never broken");
+  const gaps = c.requestKeywords.filter((k) => !k.valid || !k.invalid).map((k) => `${k.operation} ${k.location} ${k.at} ${k.keyword} (${why(k)})`);
+  const more = gaps.length > 12 ? `; … ${gaps.length - 12} more in report.json` : "";
+  if (gaps.length) out.push(`  request keywords not exercised both ways: ${gaps.slice(0, 12).join("; ")}${more}`);
   return out;
 }
 

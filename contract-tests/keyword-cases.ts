@@ -39,7 +39,8 @@ export function boundBodies(schema: Schema, base: Record<string, unknown>, isVal
         const n = Number(site.value);
         if (typeof current !== "string") break;
         const plain = stretchTo(current, n, validHere);
-        if (plain !== undefined) add({ id: `${site.keyword}.${label}`, title: `${name} at ${site.keyword} ${n} (code points)`, body: at(plain), unusual: [`${label} at a length bound`] });
+        const title = `${name} at ${site.keyword} ${n} (code points)`;
+        if (plain !== undefined) add({ id: `${site.keyword}.${label}`, title, body: at(plain), unusual: [`${label} at a length bound`] });
         for (const cls of CHARACTER_CLASSES) {
           const filled = classString(cls, n);
           add({
@@ -53,7 +54,8 @@ export function boundBodies(schema: Schema, base: Record<string, unknown>, isVal
       }
       case "minimum":
       case "maximum":
-        add({ id: `${site.keyword}.${label}`, title: `${name} at ${site.keyword} ${String(site.value)}`, body: at(site.value), unusual: [`${label} at a bound`] });
+        const title = `${name} at ${site.keyword} ${String(site.value)}`;
+        add({ id: `${site.keyword}.${label}`, title, body: at(site.value), unusual: [`${label} at a bound`] });
         break;
       case "exclusiveMinimum":
       case "exclusiveMaximum": {
@@ -66,7 +68,8 @@ export function boundBodies(schema: Schema, base: Record<string, unknown>, isVal
         // A value the pattern matches other than the base one (fast-check's stringMatching, seeded).
         const candidates = matchingStrings(String(site.value), seed, 20).filter((v) => v !== current && validHere(v));
         const v = candidates[0];
-        if (v !== undefined) add({ id: `pattern.${label}`, title: `${name} another value matching ${String(site.value)}`, body: at(v), unusual: [`${label} matching its pattern`] });
+        const title = `${name} another value matching ${String(site.value)}`;
+        if (v !== undefined) add({ id: `pattern.${label}`, title, body: at(v), unusual: [`${label} matching its pattern`] });
         break;
       }
       case "const":
@@ -78,7 +81,14 @@ export function boundBodies(schema: Schema, base: Record<string, unknown>, isVal
 }
 
 /** The login's bound cases for one identity form, given the form's control body (made-up identity, plain password). */
-export function boundCases(spec: SpecModel, base: Record<string, unknown>, form: string, control: string | undefined, seed: number, secrets: ReadonlySet<string>): Case[] {
+export function boundCases(
+  spec: SpecModel,
+  base: Record<string, unknown>,
+  form: string,
+  control: string | undefined,
+  seed: number,
+  secrets: ReadonlySet<string>,
+): Case[] {
   const schema = spec.operations.login.requestSchema as Schema;
   return boundBodies(schema, base, spec.validator(schema), seed).map((b) => ({
     id: `login.bounds.${form}.${b.id}`,

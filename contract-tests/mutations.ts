@@ -211,7 +211,8 @@ export function pathParamMutations(
   if (typeof schema.pattern === "string") {
     for (const c of LENIENT_DIALECT_CHANGES) {
       const v = c.change(valid);
-      if (v !== undefined && !isValid(v)) out.push({ id: `pattern.${c.id}`, title: `${JSON.stringify(v)} (${c.what}) does not match ${schema.pattern} (ECMA-262)`, value: v, rule: "pattern" });
+      if (v === undefined || isValid(v)) continue;
+      out.push({ id: `pattern.${c.id}`, title: `${JSON.stringify(v)} (${c.what}) does not match ${schema.pattern} (ECMA-262)`, value: v, rule: "pattern" });
     }
   }
   if (typeof schema.minLength === "number" && schema.minLength > 0) {
@@ -227,7 +228,10 @@ export function pathParamMutations(
 
 /** What the loop above already breaks: the body's own required, type and anyOf, and its properties' enum,
  * lengths and type. */
-const DONE_AT_DEPTH: Record<number, ReadonlySet<string>> = { 0: new Set(["required", "type", "anyOf"]), 1: new Set(["enum", "minLength", "maxLength", "type"]) };
+const DONE_AT_DEPTH: Record<number, ReadonlySet<string>> = {
+  0: new Set(["required", "type", "anyOf"]),
+  1: new Set(["enum", "minLength", "maxLength", "type"]),
+};
 
 /**
  * One mutation per rule the schema states anywhere else: pattern, format, minimum/maximum (exclusive too),
@@ -237,8 +241,10 @@ const DONE_AT_DEPTH: Record<number, ReadonlySet<string>> = { 0: new Set(["requir
  */
 export function keywordMutations(schema: Schema, base: unknown, isValid: (body: unknown) => boolean): Mutation[] {
   const out: Mutation[] = [];
-  const errorsOf = () => ((isValid as { errors?: Array<{ keyword: string; instancePath: string }> | null }).errors ?? []) as Array<{ keyword: string; instancePath: string }>;
-  const breaks = (body: unknown, keyword: string, pointer: string) => body !== undefined && !isValid(body) && errorsOf().some((e) => e.keyword === keyword && instancePathOf(e.instancePath) === pointer);
+  type AjvError = { keyword: string; instancePath: string };
+  const errorsOf = () => (isValid as { errors?: AjvError[] | null }).errors ?? [];
+  const breaks = (body: unknown, keyword: string, pointer: string) =>
+    body !== undefined && !isValid(body) && errorsOf().some((e) => e.keyword === keyword && instancePathOf(e.instancePath) === pointer);
   for (const site of keywordSites(schema)) {
     const { path, keyword } = site;
     const pointer = pointerOf(path);
@@ -288,7 +294,8 @@ export function keywordMutations(schema: Schema, base: unknown, isValid: (body: 
       }
       case "additionalProperties": {
         if (current === null || typeof current !== "object" || Array.isArray(current)) break;
-        push("unknown", `${where} with a property the schema does not allow (additionalProperties false)`, set({ ...(current as Json), x_conformance_selftest_unknown: 1 }));
+        const extra = set({ ...(current as Json), x_conformance_selftest_unknown: 1 });
+        push("unknown", `${where} with a property the schema does not allow (additionalProperties false)`, extra);
         break;
       }
       case "oneOf": {
@@ -310,15 +317,18 @@ export function keywordMutations(schema: Schema, base: unknown, isValid: (body: 
         for (const name of site.value as string[]) {
           if (!(name in (current as Json))) continue;
           const body = withValueAt(base, [...path, name], undefined);
-          if (breaks(body, "required", pointer)) out.push({ id: `missing.${[...path, name].join(".")}`, title: `required ${pointerOf([...path, name])} missing`, body, rule: "required", pointer: pointerOf([...path, name]) });
+          const at = pointerOf([...path, name]);
+          const id = `missing.${[...path, name].join(".")}`;
+          if (breaks(body, "required", pointer)) out.push({ id, title: `required ${at} missing`, body, rule: "required", pointer: at });
         }
         break;
       }
       case "enum":
-        push("off", `${where} not one of ${(site.value as unknown[]).map(String).join(", ")}`, set(`not-${(site.value as unknown[]).map(String).join("-or-")}`));
+        push("off", `${where} not one of ${(site.value as unknown[]).join(", ")}`, set(`not-${(site.value as unknown[]).map(String).join("-or-")}`));
         break;
       case "minLength":
-        if (Number(site.value) > 0) push("below", `${where} ${Number(site.value) - 1} characters (minLength ${String(site.value)})`, set(stringOfLength(current, Number(site.value) - 1)));
+        if (Number(site.value) > 0)
+          push("below", `${where} ${Number(site.value) - 1} characters (minLength ${site.value})`, set(stringOfLength(current, Number(site.value) - 1)));
         break;
       case "maxLength":
         push("above", `${where} ${Number(site.value) + 1} characters (maxLength ${String(site.value)})`, set(stringOfLength(current, Number(site.value) + 1)));

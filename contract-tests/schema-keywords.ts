@@ -63,7 +63,7 @@ export function keywordSites(schema: Schema): KeywordSite[] {
       if (site) site.schemaPointers.push(at);
       else out.set(key, { path, keyword, value: s[keyword], schema: s, schemaPointers: [at] });
     }
-    for (const [name, sub] of Object.entries(s.properties ?? {})) walk(sub as Schema, [...path, name], `${at}/properties/${name.replaceAll("~", "~0").replaceAll("/", "~1")}`);
+    for (const [name, sub] of Object.entries(s.properties ?? {})) walk(sub as Schema, [...path, name], `${at}/properties${pointerOf([name])}`);
     if (s.items && typeof s.items === "object") walk(s.items as Schema, [...path, "*"], `${at}/items`);
     for (const key of ["allOf", "anyOf", "oneOf"]) if (Array.isArray(s[key])) (s[key] as Schema[]).forEach((b, i) => walk(b, path, `${at}/${key}/${i}`));
   };
@@ -103,7 +103,12 @@ export function withValueAt(value: unknown, path: readonly string[], next: unkno
 
 /** Ajv's instancePath with array indexes as "*", to compare with a site's path. */
 export const instancePathOf = (ajvPath: string) =>
-  ajvPath === "" ? "" : ajvPath.split("/").slice(1).map((p) => (/^\d+$/.test(p) ? "*" : p.replaceAll("~1", "/").replaceAll("~0", "~"))).map((p) => `/${p}`).join("");
+  pointerOf(
+    ajvPath
+      .split("/")
+      .slice(1)
+      .map((p) => (/^\d+$/.test(p) ? "*" : p.replaceAll("~1", "/").replaceAll("~0", "~"))),
+  );
 
 /** Characters that servers count, trim, strip or normalise otherwise than JSON Schema does (code points,
  * exact): each class fills a value at a length bound (issue: sanitising before the length check). */
@@ -136,7 +141,11 @@ export const LENIENT_DIALECT_CHANGES: ReadonlyArray<{ id: string; what: string; 
     what: "its digits as Arabic-Indic digits (a Unicode-aware \\d takes them)",
     change: (v) => (/\d/.test(v) ? v.replace(/\d/g, (d) => String.fromCodePoint(0x660 + Number(d))) : undefined),
   },
-  { id: "fullwidth_digits", what: "its digits as fullwidth digits (NFKC normalises them to ASCII)", change: (v) => (/\d/.test(v) ? v.replace(/\d/g, (d) => String.fromCodePoint(0xff10 + Number(d))) : undefined) },
+  {
+    id: "fullwidth_digits",
+    what: "its digits as fullwidth digits (NFKC normalises them to ASCII)",
+    change: (v) => (/\d/.test(v) ? v.replace(/\d/g, (d) => String.fromCodePoint(0xff10 + Number(d))) : undefined),
+  },
   { id: "surrounding_space", what: "a space before and after (a server that trims takes it)", change: (v) => ` ${v} ` },
 ];
 

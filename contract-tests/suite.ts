@@ -144,7 +144,11 @@ export async function runSuite(config: SuiteConfig, options: RunOptions = {}): P
   // searched for in responses: a prefix of the client secret may well be a prefix of the client id.
   const passwordVariants = config.identities.flatMap((i) => secretVariants(i.password, PASSWORD_VARIANTS).map((v) => v.value));
   const clientSecretVariants =
-    config.auth.kind === "client_credentials" ? secretVariants(config.auth.clientSecret, CLIENT_SECRET_VARIANTS).map((v) => v.value).filter((v) => v !== "") : [];
+    config.auth.kind === "client_credentials"
+      ? secretVariants(config.auth.clientSecret, CLIENT_SECRET_VARIANTS)
+          .map((v) => v.value)
+          .filter((v) => v !== "")
+      : [];
   const configuredSecrets = [
     ...config.identities.map((i) => i.password),
     config.auth.kind === "client_credentials" ? config.auth.clientSecret : config.auth.token,
@@ -461,7 +465,8 @@ export async function runSuite(config: SuiteConfig, options: RunOptions = {}): P
   const cannotRun = aborted?.reason === "unreachable" || (aborted?.reason === "known_good_refused" && !failedBeforeRefusal);
   const coverage = specCoverage(spec, exchanges, caseById);
   const coverageMet = coverage.percent.total >= config.minCoverage;
-  if (!coverageMet) log(`spec coverage ${coverage.percent.total}% is below --min-coverage ${config.minCoverage}%: the run fails (report.json's coverage lists what was not exercised)`);
+  if (!coverageMet)
+    log(`spec coverage ${coverage.percent.total}% is below --min-coverage ${config.minCoverage}%: the run fails (report.json lists what was not exercised)`);
   const exitCode: 0 | 1 | 2 = cannotRun ? 2 : failed || aborted || !coverageMet ? 1 : 0;
   return {
     target,

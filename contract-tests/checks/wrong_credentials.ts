@@ -14,7 +14,8 @@ export const wrongCredentials = defineCheck({
     "document",
   source: dintero(DINTERO_LOGIN_DOCS, "documented 4xx responses with the Error body"),
   catches:
-    "a wrong password, a wrong client secret or an unknown identity not refused (any 4xx but 429), and any 2xx to a made-up identity (generated bodies included); advisory: refused with an undocumented 4xx, or without the documented Error body",
+    "a wrong password, a wrong client secret or an unknown identity not refused (any 4xx but 429), and any 2xx to a " +
+    "made-up identity (generated bodies included); advisory: refused with an undocumented 4xx, or without the documented Error body",
   judges: ["credentials_rejection"],
   // Also every other case whose identity is made up (the generated bodies): nobody's identity must log in.
   // A mock has no user store: it logs in anyone, so there only the credentials cases are judged (n/a).
