@@ -29,6 +29,7 @@ export function fixedCases(spec: SpecModel, config: SuiteConfig): Case[] {
   const wrongMediaTypeOf = (types: string[]) => ["text/plain", "application/x-www-form-urlencoded"].find((t) => !types.includes(t))!;
   const wrongMediaType = wrongMediaTypeOf(login.requestMediaTypes);
 
+  const secretCases: Case[] = [];
   if (config.auth.kind === "client_credentials") {
     const body = tokenBody(spec, config);
     cases.push({
@@ -75,8 +76,10 @@ export function fixedCases(spec: SpecModel, config: SuiteConfig): Case[] {
     });
     // The real secret, changed as a truncating, prefix-matching or case-folding comparison would not notice:
     // refused credentials, judged like a wrong password (wrong_credentials). Never printed (secretVariants).
+    // Sent after the login's credentials cases: the first case a check judges is the login's wrong password,
+    // whose verdict a live run must get (a run that never judged it is incomplete, not green).
     for (const v of secretVariants(config.auth.clientSecret, CLIENT_SECRET_VARIANTS)) {
-      cases.push({
+      secretCases.push({
         id: `token.credentials.wrong_secret.${v.id}`,
         group: "credentials",
         operation: "token",
@@ -400,6 +403,7 @@ export function fixedCases(spec: SpecModel, config: SuiteConfig): Case[] {
     });
   });
 
+  cases.push(...secretCases);
   cases.push(...semanticCases(spec, config, good), ...methodCases(spec, config, good));
   return cases;
 }

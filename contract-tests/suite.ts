@@ -436,13 +436,20 @@ export async function runSuite(config: SuiteConfig, options: RunOptions = {}): P
   // back (a 429 not waited out, a token that was not issued), has not passed: the run is incomplete (exit
   // 1), never green. Cases a target cannot judge by nature (a mock's) are not counted.
   if (!aborted && config.target.kind === "live") {
-    const judged = new Set(results.filter((r) => r.outcome !== "not_applicable").map((r) => r.check));
+    // Per check and operation: a check judged on the token endpoint (a wrong client secret) has not judged
+    // the login (a wrong password).
+    const judged = new Set(results.filter((r) => r.outcome !== "not_applicable").map((r) => `${r.check} ${caseById.get(r.caseId)?.operation}`));
     const firstCaseOf = new Map<string, Case>();
     for (const kase of cases)
-      if (!kase.notApplicable) for (const check of checksJudging(kase).filter(isOn)) if (!firstCaseOf.has(check)) firstCaseOf.set(check, kase);
+      if (!kase.notApplicable)
+        for (const check of checksJudging(kase).filter(isOn)) {
+          const key = `${check} ${kase.operation}`;
+          if (!firstCaseOf.has(key)) firstCaseOf.set(key, kase);
+        }
     const unjudged = [...firstCaseOf]
-      .filter(([check]) => !judged.has(check))
-      .map(([check, kase]) => {
+      .filter(([key]) => !judged.has(key))
+      .map(([key, kase]) => {
+        const check = key.split(" ")[0]!;
         const na = results.find((r) => r.check === check && r.caseId === kase.id && r.outcome === "not_applicable");
         const ex = exchanges.filter((e) => e.caseId === kase.id).at(-1);
         const why =
