@@ -101,6 +101,15 @@ export const OPTIONS: Option[] = [
     default: "none",
     description: "the proxy stops, writes the reports and exits after N exchanges",
   },
+  {
+    flag: "--min-coverage",
+    env: "CONTRACT_MIN_COVERAGE",
+    arg: "N",
+    default: "0",
+    description:
+      "fail the run (exit 1) when its spec coverage (documented statuses observed, request keywords kept and " +
+      "broken, response keywords seen) is below N percent",
+  },
   { flag: "--report-dir", env: "CONTRACT_REPORT_DIR", arg: "DIR", default: "reports/", description: "where junit.xml, report.json and report.html go" },
 ];
 
@@ -128,6 +137,12 @@ function parseNumber(name: string, raw: string, min: number): number {
   if (!Number.isFinite(n) || n < min || !/^\d+(\.\d+)?$/.test(raw.trim())) {
     throw new ConfigError(`${name} must be a number of at least ${min}, got "${raw}"`);
   }
+  return n;
+}
+
+function parsePercent(name: string, raw: string): number {
+  const n = parseNumber(name, raw, 0);
+  if (n > 100) throw new ConfigError(`${name} is a percentage from 0 to 100, got "${raw}"`);
   return n;
 }
 
@@ -292,6 +307,7 @@ export function resolveConfig(env: Record<string, string | undefined>, args: Rec
     budget: parseNumber("CONTRACT_BUDGET / --budget", opt("CONTRACT_BUDGET"), 1),
     deadlineMs: parseNumber("CONTRACT_DEADLINE_S / --deadline", opt("CONTRACT_DEADLINE_S"), 1) * 1000,
     reportDir: opt("CONTRACT_REPORT_DIR"),
+    minCoverage: parsePercent("CONTRACT_MIN_COVERAGE / --min-coverage", opt("CONTRACT_MIN_COVERAGE")),
   };
   const login = spec.operations.login;
   const [secretField] = [...secretFieldNames(login.requestSchema)];

@@ -139,7 +139,7 @@ describe("house rules", () => {
       ...(await readdir(path.join(dir, "checks"), { recursive: true })).filter((f) => f.endsWith(".ts")).map((f) => `checks/${f}`),
       ...["checks.ts", "severity.ts", "cases.ts", "case-types.ts", "case-bodies.ts", "mutations.ts", "forged-tokens.ts", "semantic-cases.ts"],
       ...["config.ts", "types.ts", "generated-cases.ts", "shaped-like.ts", "request-fields.ts", "suite.ts"],
-      ...["exchange-redaction.ts", "request-building.ts", "known-good-refusal.ts"],
+      ...["exchange-redaction.ts", "request-building.ts", "known-good-refusal.ts", "schema-keywords.ts", "keyword-cases.ts", "coverage.ts"],
     ];
     const long: string[] = [];
     for (const f of files) {

@@ -235,7 +235,11 @@ describe("curl commands", () => {
       script.push(`( ${used.map((v) => `export ${v}=${shellQuote(values[v]!)}`).join("; ")}${used.length ? "; " : ""}${ex.curl} > /dev/null ) || echo "failed: ${ex.caseId}" >&2`);
     });
     // Asynchronously: the recorders answer from this process's event loop.
-    const stderr = await new Promise<string>((resolve) => execFile("bash", ["-c", script.join("\n")], { timeout: 60_000, maxBuffer: 1 << 24 }, (_err, _out, err) => resolve(err)));
+    // From a file: one argument of that size exceeds the kernel's limit (E2BIG).
+    const scriptFile = path.join(root, "reports", `replay-${process.pid}.sh`);
+    await mkdir(path.dirname(scriptFile), { recursive: true });
+    await writeFile(scriptFile, script.join("\n"));
+    const stderr = await new Promise<string>((resolve) => execFile("bash", [scriptFile], { timeout: 60_000, maxBuffer: 1 << 24 }, (_err, _out, err) => resolve(err)));
     expect(stderr).toBe("");
     expect(result.exchanges.length - replayedIndex.length).toBeLessThan(3);
     expect(replay.seen.length).toBe(replayedIndex.length);

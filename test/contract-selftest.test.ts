@@ -99,6 +99,15 @@ const CAUGHT_BY: Record<Exclude<Breakage, "rate_limits_once" | "token_429_long_o
   // the login's 429 is curated (its integer schema: advisory), but RFC 9110's grammar is a standard's
   retry_after_not_a_number: ["response_headers", "standard"],
   conflicting_json_members: ["duplicate_json_members", "standard"],
+  // #24: sanitising before the length check; lax secret comparison; made-up identities; normalising comparison
+  strips_password_whitespace: ["positive_data_acceptance", "contract"],
+  client_secret_prefix_match: ["wrong_credentials", "contract"],
+  client_secret_case_insensitive: ["wrong_credentials", "contract"],
+  signs_up_unknown_phone_numbers: ["wrong_credentials", "contract"],
+  aid_dollar_before_newline: ["negative_data_rejection", "contract"],
+  aid_unicode_digits: ["negative_data_rejection", "contract"],
+  password_case_insensitive: ["wrong_credentials", "contract"],
+  password_trimmed: ["wrong_credentials", "contract"],
 };
 
 /** Standard breaks that do not pass at --fail-on contract either, and why: a contract rule breaks as well. */
@@ -129,6 +138,14 @@ const CAUGHT_AT: Partial<Record<Breakage, string>> = {
   enum_case_insensitive: "token.negative.enum.case.grant_type",
   token_ignores_oid: "token.negative.oid.pattern.case",
   token_ignores_content_type: "token.negative.content_type",
+  strips_password_whitespace: "login.bounds.email.minLength.whitespace.password",
+  client_secret_prefix_match: "token.credentials.wrong_secret.prefix",
+  client_secret_case_insensitive: "token.credentials.wrong_secret.other_case",
+  signs_up_unknown_phone_numbers: "login.credentials.ident.unknown_identity",
+  aid_dollar_before_newline: "login.negative.aid.pattern.trailing_newline",
+  aid_unicode_digits: "login.negative.aid.pattern.unicode_digits",
+  password_case_insensitive: "login.credentials.email.wrong_password.other_case",
+  password_trimmed: "login.credentials.email.wrong_password.trailing_space",
 };
 
 /** Broken servers whose break harms no one on its own: an advisory finding, reported in every run, that

@@ -14,6 +14,7 @@ import { curlCommand, type SecretVariable } from "../reproduce.ts";
 import type { OperationSpec, SpecModel } from "../spec.ts";
 import { redactExchange } from "../exchange-redaction.ts";
 import { effectiveSeverities, MAX_ACTUAL_CHARS, settle, type CheckResult, type RunResult } from "../suite.ts";
+import { specCoverage } from "../coverage.ts";
 import { passiveNotApplicable } from "./applicability.ts";
 import { createCrossJudge, CROSS_CHECKS, type CrossCheck } from "./cross.ts";
 import type { HarEntry } from "./har.ts";
@@ -164,6 +165,9 @@ export function createPassiveJudge(config: SuiteConfig, spec: SpecModel, options
   /** an exchange whose evidence goes into the reports, with what its redaction and curl command need */
   const kept: Array<{ ex: Exchange; kase: Case; secrets: string[]; tokens: string[]; variables: SecretVariable[]; baseUrl: string; clientId?: string }> = [];
   const caseList: RunResult["caseList"] = [];
+  /** every judged exchange and its case, for spec coverage from the traffic (coverage.ts, as a live run) */
+  const covered: Exchange[] = [];
+  const caseById = new Map<string, Case>();
   const summary: PassiveSummary = { mode: options.mode, files: [], entries: 0, judged: 0, skipped: { other_host: 0, other_path: 0, preflight: 0, bad_url: 0 }, unjudged: [], notes: [], evidenceDropped: 0, observedStatuses: {} };
   /** the scope each token was issued with, when its token response stated one */
   const scopeOfIssued = new Map<string, { scope: string; label: string }>();
@@ -241,6 +245,8 @@ export function createPassiveJudge(config: SuiteConfig, spec: SpecModel, options
       expect: m.documentedMethod ? { kind: "well_formed" } : { kind: "method_rejection", rule: "a method the path does not document is refused (RFC 9110 §15.5.6)" },
     };
     caseList.push({ id: kase.id, group: kase.group, operation: kase.operation, title: kase.title, expect: kase.expect });
+    caseById.set(kase.id, kase);
+    covered.push({ ...ex, caseId: kase.id });
     const statuses = (summary.observedStatuses[op.operationId] ??= {});
     const statusKey = String(ex.response?.status ?? "none");
     statuses[statusKey] = (statuses[statusKey] ?? 0) + 1;
@@ -334,7 +340,10 @@ export function createPassiveJudge(config: SuiteConfig, spec: SpecModel, options
 
   function result(aborted?: RunResult["aborted"]): PassiveRunResult {
     const failed = results.some((r) => r.outcome === "fail" && failsRun(r.severity, config.failOn));
-    const exitCode: 0 | 1 | 2 = aborted?.reason === "unreachable" ? 2 : failed || aborted ? 1 : 0;
+    // Spec coverage of the traffic, with the same --min-coverage gate as a live run.
+    const coverage = specCoverage(spec, covered, caseById);
+    const coverageMet = coverage.percent.total >= config.minCoverage;
+    const exitCode: 0 | 1 | 2 = aborted?.reason === "unreachable" ? 2 : failed || aborted || !coverageMet ? 1 : 0;
     return {
       target: config.target,
       seed: config.seed,
@@ -360,6 +369,8 @@ export function createPassiveJudge(config: SuiteConfig, spec: SpecModel, options
       results,
       ...(aborted ? { aborted } : {}),
       exitCode,
+      coverage,
+      minCoverage: { min: config.minCoverage, met: coverageMet },
       passive: summary,
     };
   }

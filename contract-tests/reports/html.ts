@@ -4,6 +4,7 @@
 // (secrets as shell variables) and the exchange with the violated rule highlighted. No scripts, no
 // external resources; it fits a 1280 px wide window without horizontal scrolling.
 import { CHECKS, failsRun, firstInvalidUtf8, SEVERITIES, SEVERITY_MEANING, type Source } from "../checks.ts";
+import { coverageHtml } from "../coverage.ts";
 import { totalsByCheck } from "../console.ts";
 import { VARIABLES, variablesIn } from "../reproduce.ts";
 import type { ReportedExchange, RunResult } from "../suite.ts";
@@ -181,6 +182,7 @@ ${summaryRows}
 </tbody></table>
 ${overrides}
 ${passiveSection(result.passive)}
+${coverageHtml(result.coverage, result.minCoverage, esc)}
 <h2 id="failing">Findings that fail the run</h2>
 ${failing.map((g) => card(g, index++)).join("\n") || "<p>None.</p>"}
 <h2 id="reported">Findings that do not fail the run</h2>

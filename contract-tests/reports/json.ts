@@ -54,6 +54,9 @@ export function jsonReport(result: RunResult & { passive?: PassiveSummary }): st
       aborted: result.aborted ?? null,
       /** --har / --proxy: where the traffic came from, what was judged, skipped (by kind) and not judgeable (by reason) */
       ...(result.passive ? { passive: result.passive } : {}),
+      /** what of the spec the run exercised; minCoverage: --min-coverage and whether the run met it */
+      coverage: result.coverage,
+      minCoverage: result.minCoverage,
       checks: CHECKS.map((c) => {
         const { check: _name, ...t } = totals.find((x) => x.check === c.name)!;
         return { name: c.name, ...t, ownSeverity: c.severity, severityReason: c.severityReason, source: c.source, catches: c.catches };

@@ -95,6 +95,27 @@ describe("a recording of the correct fake passes", () => {
     expect(run.out).toContain("RESULT: PASS");
   });
 
+  it("reports the spec coverage of the traffic, and --min-coverage fails a recording below it", async () => {
+    const fake = await startFakeDintero();
+    let file: string;
+    try {
+      const env = { DINTERO_BASE_URL: fake.url, DINTERO_ACCOUNT_ID: "T12345678", DINTERO_CLIENT_ID: "fake-client-id", DINTERO_CLIENT_SECRET: "fake-client-secret", DINTERO_LOGIN_EMAIL: "john.doe@example.com", DINTERO_LOGIN_PASSWORD: "correct-horse-battery-staple", DINTERO_LOGIN_IDENT_TYPE: "phone_number", DINTERO_LOGIN_IDENT: "+4799999999", DINTERO_LOGIN_IDENT_PASSWORD: "1234" };
+      file = await writeHar(path.join(dir, "fake-coverage.har"), await consumerJourney(env));
+    } finally {
+      await fake.close();
+    }
+    const run = await runCli(["--har", file, "--fail-on", "advisory"]);
+    const coverage = (run.json as unknown as { coverage: { statuses: Array<{ operation: string; observed: number[] }>; percent: { total: number } } }).coverage;
+    // The journey logs in and fetches a bearer: both operations' 200 are observed from the recording alone.
+    for (const op of ["login", "token"]) expect(coverage.statuses.find((s) => s.operation === op)?.observed).toContain(200);
+    expect(coverage.percent.total).toBeGreaterThan(0);
+    expect(coverage.percent.total).toBeLessThan(100);
+    expect(run.out).toMatch(/coverage/i);
+    const gated = await runCli(["--har", file, "--fail-on", "advisory", "--min-coverage", "100"]);
+    expect(gated.code).toBe(1);
+    expect(gated.out).toContain("COVERAGE BELOW --min-coverage");
+  });
+
   it("the correct contract server, at --fail-on advisory", async () => {
     const server = await startContractServer();
     let file: string;
