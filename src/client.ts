@@ -151,7 +151,7 @@ function buildClient(settings: Settings): LoginClient {
     if (settings.browser) refuseBroadBearer(bearer);
     const context: ExchangeContext = {
       operation: "login",
-      operationId: "aid_customers_login_post",
+      role: "login",
       schemaValidators: loginSchemaValidators,
       secrets: [sent.password, bearer, ...clientSecrets],
       validateResponses,
@@ -175,7 +175,7 @@ function buildClient(settings: Settings): LoginClient {
         customFetch ?? sendJsonAsString(serialized, combined),
       ),
     );
-    const evidence = refusalOf(ex)?.evidence ?? (headersTooLarge.has(ex.status) ? "rejected" : undefined);
+    const evidence = refusalOf(ex, context)?.evidence ?? (headersTooLarge.has(ex.status) ? "rejected" : undefined);
     // A 431 or 413 to a login whose body is bounded by the spec: the bearer is what is too large
     // (RFC 6585 §5, RFC 9110 §15.5.14). It is replaced once (the budget of a sign, see invalidate).
     if (evidence) bearerSource.invalidate(bearer, evidence);

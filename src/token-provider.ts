@@ -62,7 +62,7 @@ export async function fetchClientToken(options: ClientTokenRequestOptions, signa
   const basic = basicCredentials(credentials);
   const context: ExchangeContext = {
     operation: "client token request",
-    operationId: "aid_auths_oauth_token_post",
+    role: "token",
     schemaValidators: tokenSchemaValidators,
     secrets: basicSecrets(credentials, basic),
     // The bearer must be usable (a string with a lifetime), so its response is always checked.
