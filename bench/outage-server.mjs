@@ -1,7 +1,7 @@
 // A login + token server for the outage benchmarks (bench 10-14), in its own process so that its CPU
 // time is not charged to the client. Prints {"port": N} once listening. Configured over HTTP:
 // GET /__config?token=ok|slow|429&tokenDelayMs=N&login=ok|hostile resets the counts too;
-// GET /__stats gives { token, login }. The password "wrong-password" gets a 401 that does not say
+// GET /__stats gives { token, login }. The password "wrong-password" gets the spec's 403, which does not say
 // whose credentials failed (so the client forces a refresh of its bearer).
 import http from "node:http";
 
@@ -39,7 +39,7 @@ const server = http.createServer((req, res) => {
       counts.login++;
       const body = JSON.parse(Buffer.concat(chunks).toString("utf8") || "{}");
       if (config.login === "hostile") return send(401, hostileBody);
-      if (body.password === "wrong-password") return send(401, JSON.stringify({ error: { code: "UNAUTHORIZED", message: "Invalid credentials" } }));
+      if (body.password === "wrong-password") return send(403, JSON.stringify({ error: { code: "FORBIDDEN", message: "Invalid credentials" } }));
       return send(200, JSON.stringify({ access_token: "customer-token", token_type: "Bearer", expires_in: 86400 }));
     }
     send(404, JSON.stringify({ error: { message: "Not found" } }));
