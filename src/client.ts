@@ -161,6 +161,8 @@ function buildClient(settings: Settings): LoginClient {
     const ex = await exchange(context, limits, signal, (combined) =>
       unreadResponse(
         (fetch) =>
+          // The path is written out because openapi-fetch types a call by its literal path: it is checked
+          // against generated/schema.d.ts, so a path the spec changes fails `npm run typecheck`, naming it.
           plainClient.POST("/accounts/{aid}/customers/login", {
             params: { path: { aid: accountId } },
             body: sent,

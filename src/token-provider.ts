@@ -72,6 +72,7 @@ export async function fetchClientToken(options: ClientTokenRequestOptions, signa
   const ex = await exchange(context, limits, signal, (combined) =>
     unreadResponse(
       (fetch) =>
+        // A literal path, as openapi-fetch types calls by it: checked against generated/schema.d.ts (see client.ts).
         tokenClient.POST("/accounts/{oid}/auth/token", {
           params: { path: { oid: accountId } },
           body: { grant_type: "client_credentials", audience },
