@@ -6,4 +6,7 @@ export interface DocumentedResponse {
   /** The model's meaning of the status (generated/operations.json, `meanings`). */
   readonly meaning: string;
 }
-export declare const documentedResponses: Readonly<Record<"login" | "token", Readonly<Record<string, DocumentedResponse>>>>;
+export type DocumentedResponses = Readonly<Record<string, DocumentedResponse>>;
+export declare const loginResponses: DocumentedResponses;
+export declare const tokenResponses: DocumentedResponses;
+export declare const documentedResponses: Readonly<Record<"login" | "token", DocumentedResponses>>;

@@ -232,9 +232,10 @@ function clientResponsesModule(spec: Json, model: OperationsModel): { js: string
     if (!lists.has(text)) lists.set(text, `list${lists.size}`);
     return lists.get(text)!;
   };
+  // One export per role (`loginResponses`): a bundle that calls only the login (the browser entry) drops the others.
   const body = Object.entries(table).map(([role, statuses]) => {
-    const rows = Object.entries(statuses).map(([status, r]) => `    ${JSON.stringify(status)}: { schema: ${JSON.stringify(r.schema)}, mediaTypes: ${shared(r.mediaTypes)}, headers: ${shared(r.headers)}, meaning: ${JSON.stringify(r.meaning)} },`);
-    return [`  ${JSON.stringify(role)}: {`, ...rows, "  },"].join("\n");
+    const rows = Object.entries(statuses).map(([status, r]) => `  ${JSON.stringify(status)}: { schema: ${JSON.stringify(r.schema)}, mediaTypes: ${shared(r.mediaTypes)}, headers: ${shared(r.headers)}, meaning: ${JSON.stringify(r.meaning)} },`);
+    return [`export const ${role}Responses = {`, ...rows, "};"].join("\n");
   });
   const js = [
     `// ${HEADER}`,
@@ -242,9 +243,8 @@ function clientResponsesModule(spec: Json, model: OperationsModel): { js: string
     "// from the operations model: x-role -> status as the spec writes it -> { schema, mediaTypes, headers, meaning }.",
     "// src/http.ts maps them to kinds.",
     ...[...lists].map(([text, name]) => `const ${name} = ${text};`),
-    "export const documentedResponses = {",
     ...body,
-    "};",
+    `export const documentedResponses = { ${Object.keys(table).map((role) => `${JSON.stringify(role)}: ${role}Responses`).join(", ")} };`,
     "",
   ].join("\n");
   const dts = [
@@ -256,7 +256,9 @@ function clientResponsesModule(spec: Json, model: OperationsModel): { js: string
     "  /** The model's meaning of the status (generated/operations.json, `meanings`). */",
     "  readonly meaning: string;",
     "}",
-    `export declare const documentedResponses: Readonly<Record<${CLIENT_ROLES.map((id) => JSON.stringify(id)).join(" | ")}, Readonly<Record<string, DocumentedResponse>>>>;`,
+    "export type DocumentedResponses = Readonly<Record<string, DocumentedResponse>>;",
+    ...CLIENT_ROLES.map((role) => `export declare const ${role}Responses: DocumentedResponses;`),
+    `export declare const documentedResponses: Readonly<Record<${CLIENT_ROLES.map((id) => JSON.stringify(id)).join(" | ")}, DocumentedResponses>>;`,
     "",
   ].join("\n");
   return { js, dts };

@@ -1,10 +1,10 @@
 // One HTTP exchange: a deadline that holds whatever fetch does, a body read up to a size limit,
 // and turning a response that is not the documented success into a LoginError.
 import type { Validator } from "../generated/validators.js";
-import { documentedResponses, type DocumentedResponse } from "../generated/client-responses.js";
+import type { DocumentedResponse, DocumentedResponses } from "../generated/client-responses.js";
 import { isJsonMediaType } from "../lib/media-type.ts";
 import { adoptOnce, startDeadline, throwIfAborted } from "./deadline.ts";
-import { causeCode, describeCode, isLoginError, LoginError, sanitizeCause, type LoginErrorDetail } from "./errors.ts";
+import { causeCode, isLoginError, LoginError, sanitizeCause, type LoginErrorDetail } from "./errors.ts";
 import { redactServerTexts, tokensIn } from "./redact.ts";
 import { check, summarize } from "./validation.ts";
 import { parseRetryAfter } from "./retry-after.ts";
@@ -33,8 +33,11 @@ export interface ExchangeContext {
   readonly validateResponses: boolean;
   /** The request was authenticated with a bearer: a 401 or 403 is read for whose credentials it refused. */
   readonly bearerAuth?: boolean;
-  /** The operation's role (`x-role`), whose documented responses (generated/client-responses.js) say which statuses and bodies to expect. */
-  readonly role: OperationRole;
+  /**
+   * The operation's documented responses (generated/client-responses.js, `<x-role>Responses`): which
+   * statuses and bodies to expect, and what each status means.
+   */
+  readonly responses: DocumentedResponses;
   /** The validators of the schemas the operation's documented responses name, by schema name. */
   readonly schemaValidators: Readonly<Record<string, Validator>>;
   /** What was asked for, for messages: the request's URL and the client's `baseUrl` (neither holds a secret: see readBaseUrl). */
@@ -51,6 +54,12 @@ export interface ExchangeLimits {
    * so an unencoded body within the limit is read whole; a custom fetch's Response is not trusted.
    */
   readonly platformFetch?: boolean;
+  /**
+   * What a system code of a network failure means (errors.ts's describeCode), from the entry that has
+   * one: Node's codes (ECONNREFUSED, CERT_HAS_EXPIRED) never reach a browser's fetch, so the browser
+   * entry leaves the table out of its bundle.
+   */
+  readonly describeCode?: ((code: string) => string | undefined) | undefined;
 }
 
 /**
@@ -98,7 +107,7 @@ export async function exchange(
     if (isLoginError(error)) throw error;
     const cause = sanitizeCause(error);
     const code = causeCode(cause);
-    const meaning = code === undefined ? undefined : describeCode(code);
+    const meaning = code === undefined ? undefined : limits.describeCode?.(code);
     const host = context.target ? ` reaching ${hostOf(context.target.url)}` : "";
     throw new LoginError("network", `${context.operation} failed: network error${host} (${cause.message}${meaning ? `: ${meaning}` : ""})`, { cause });
   } finally {
@@ -191,18 +200,14 @@ function parseText(text: string): ResponseBody {
 /** `application/json; charset=utf-8` is JSON: compare the media type without its parameters (lib/media-type.ts). */
 export { isJsonMediaType };
 
-/** The roles (`x-role`) of the operations whose documented responses generated/client-responses.js carries. */
-export type OperationRole = keyof typeof documentedResponses;
-
 /** The documented response for `status`: the status itself, else its class (`4XX`), else `default`. */
-export function documentedResponse(role: OperationRole, status: number): DocumentedResponse | undefined {
-  const table = documentedResponses[role];
+export function documentedResponse(table: DocumentedResponses, status: number): DocumentedResponse | undefined {
   return table[String(status)] ?? table[`${Math.floor(status / 100)}XX`] ?? table.default;
 }
 
 /** A documented 2xx: the success the operation promises. */
 export function isDocumentedSuccess(ex: Exchange, context: ExchangeContext): boolean {
-  return ex.status >= 200 && ex.status <= 299 && documentedResponse(context.role, ex.status) !== undefined;
+  return ex.status >= 200 && ex.status <= 299 && documentedResponse(context.responses, ex.status) !== undefined;
 }
 
 /**
@@ -244,7 +249,7 @@ export function readSuccessBody(ex: Exchange, context: ExchangeContext): unknown
   if (value && typeof value === "object" && typeof (value as { token_type?: unknown }).token_type === "string" && (value as { token_type: string }).token_type.toLowerCase() === "bearer") {
     (value as { token_type: string }).token_type = "Bearer";
   }
-  const validator = validatorFor(context, documentedResponse(context.role, ex.status));
+  const validator = validatorFor(context, documentedResponse(context.responses, ex.status));
   if (context.validateResponses && validator) {
     const { problems, omitted } = checkBounded(validator, value);
     if (problems.length > 0) throw contractViolation(ex, context, problems, omitted);
@@ -327,7 +332,7 @@ export function failureToError(ex: Exchange, context: ExchangeContext): LoginErr
   const serverError = readServerError(ex.body);
   const { code, message, requestId } = shownServerText(ex, context);
   const suffix = `${message ? `: ${message}` : ""}${requestId ? ` (request-id ${requestId})` : ""}`;
-  const documented = documentedResponse(context.role, status);
+  const documented = documentedResponse(context.responses, status);
   const kind = kindOfStatus(status);
   if (kind === "server_error") {
     return new LoginError("server_error", `${context.operation} failed: server error ${status}${suffix}`, { status, code, requestId });
@@ -421,7 +426,7 @@ function undocumentedHint(status: number, context: ExchangeContext): string {
 export function refusalOf(ex: Exchange, context: ExchangeContext): Refusal | undefined {
   if (ex.status !== 401 && ex.status !== 403) return undefined;
   const refusal = readRefusal(ex.headers, readServerError(ex.body).code);
-  return refusal.refused === "unknown" && documentedResponse(context.role, ex.status)?.meaning === "auth_refusal" ? bearerRejected : refusal;
+  return refusal.refused === "unknown" && documentedResponse(context.responses, ex.status)?.meaning === "auth_refusal" ? bearerRejected : refusal;
 }
 
 const bearerRejected: Refusal = { refused: "bearer", evidence: "rejected" };
