@@ -270,10 +270,11 @@ describe("examples/", () => {
       CUSTOMER_PASSWORD: "fake-example-password",
     };
     const runExample = () => run(process.execPath, [tsx, "cc.ts", "b@example.com"], { cwd: consumer, env }).catch((e: { stderr: string; code: number }) => e) as Promise<{ stderr: string; code: number }>;
-    server.login = (_req, res) => sendJson(res, 401, { error: { code: "UNAUTHORIZED", message: "Invalid credentials" } });
+    // The spec's wrong password: the login's 403 (its 401 is documented for an invalid bearer only).
+    server.login = (_req, res) => sendJson(res, 403, { error: { code: "FORBIDDEN", message: "Invalid credentials" } });
     const customer = await runExample();
     expect(customer.code).toBe(1);
-    expect(customer.stderr).toMatch(/^login refused \(401, refused: unknown\): wrong email or password/);
+    expect(customer.stderr).toMatch(/^login refused \(403, refused: unknown\): wrong email or password/);
     server.login = (_req, res) => sendJson(res, 401, { error: { code: "UNAUTHORIZED", message: "Access forbidden" } }, { "www-authenticate": 'Bearer error="invalid_token"' });
     const bearer = await runExample();
     expect(bearer.stderr).toMatch(/^our bearer was refused \(401, UNAUTHORIZED\): try again; request-id req-0123456789abcdef/);
