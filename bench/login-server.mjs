@@ -1,7 +1,7 @@
 // The benchmarks' login + token server: the project's fake Dintero (testing/), run in its own process
 // so that its CPU time is not charged to the client being measured. Prints {"port": N} once listening.
 // Bent for the benchmarks (testing/overrides.ts): any bearer the fake did not revoke opens the login
-// (the benches pass "bench-bearer"); a wrong password is refused 401 with no sign of whose credentials
+// (the benches pass "bench-bearer"); a wrong password is refused 403 (the spec's wrong password) with no sign of whose credentials
 // failed (bench 7's ambiguous refusal); /__crafted makes every login a 400 with a crafted body (bench 8).
 // Admin paths: /__stats, /__reset, /__crafted?case=, /__revoke (revokes the bearers issued so far;
 // ?sign=1 puts the fake's invalid_token_challenge scenario in force, RFC 6750's challenge), and
@@ -50,7 +50,7 @@ const hostileBody = JSON.stringify({ error: { message: "no", errors: Array(500_0
 
 fake.internals.use({
   bearer: (record, ctx) => record ?? (ctx.bearer === undefined || revoked.has(ctx.bearer) ? undefined : { kind: "client", clientId: "bench-client", aud: ctx.audienceOf(ctx.accountId), revoked: false }),
-  user: (user, ctx) => user ?? ctx.fail(401, { message: "Invalid credentials" }),
+  user: (user, ctx) => user ?? ctx.fail(403, { message: "Invalid credentials" }),
   intercept: (_req, ctx) => {
     const json = { "content-type": "application/json; charset=utf-8", "request-id": "bench" };
     if (ctx.operation === "login" && craftedBody) return { delayMs: 0, answer: { status: 400, headers: json, body: craftedBody } };

@@ -27,7 +27,7 @@ function client(options: Partial<LoginClientOptions> = {}) {
 describe("error statuses from the login endpoint", () => {
   const cases: { status: number; body: unknown; headers?: Record<string, string>; kind: LoginErrorKind; code?: string }[] = [
     { status: 400, body: errorBody("INVALID_REQUEST_PARAMETERS", "Invalid request body"), kind: "bad_request", code: "INVALID_REQUEST_PARAMETERS" },
-    { status: 401, body: errorBody("UNAUTHORIZED", "Access forbidden, invalid JWT token was used"), kind: "unauthorized", code: "UNAUTHORIZED" },
+    { status: 401, body: errorBody("UNAUTHORIZED", "Access forbidden, invalid JWT token was used"), kind: "bearer_refused", code: "UNAUTHORIZED" }, // documented for an invalid bearer
     { status: 403, body: errorBody("FORBIDDEN", "Forbidden"), kind: "forbidden", code: "FORBIDDEN" },
     { status: 429, body: errorBody("TOO_MANY_REQUESTS", "Too Many Requests"), headers: { "retry-after": "30" }, kind: "rate_limited", code: "TOO_MANY_REQUESTS" },
     { status: 500, body: errorBody("INTERNAL_SERVER_ERROR", "Unexpected Error"), kind: "server_error", code: "INTERNAL_SERVER_ERROR" },

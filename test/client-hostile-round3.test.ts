@@ -87,9 +87,9 @@ describe("3. an echo in another Unicode normalization form is the same secret", 
   ];
   for (const [name, password, echo] of cases) {
     it(name, async () => {
-      server.login = (_req, res) => sendJson(res, 401, errorBody("UNAUTHORIZED", `wrong password ${echo(password)} for a@example.com`));
+      server.login = (_req, res) => sendJson(res, 403, errorBody("FORBIDDEN", `wrong password ${echo(password)} for a@example.com`));
       const error = await failed(client().login({ ...email, password }));
-      expect(error.kind).toBe("unauthorized");
+      expect(error.kind).toBe("forbidden");
       const text = everything(error);
       for (const form of ["NFC", "NFD", "NFKC", "NFKD"] as const) expect(pieces(text.normalize(form), password.normalize(form)), form).toEqual([]);
       expect(error.message).toContain("for a@example.com");

@@ -74,13 +74,13 @@ describe("the browser build hands page code no refresh_token, wherever the body 
 });
 
 describe("an echo in HTML character references is redacted", () => {
-  it("a 401 whose message quotes the password HTML-escaped (named and numeric references) shows none of it", async () => {
+  it("a 403 whose message quotes the password HTML-escaped (named and numeric references) shows none of it", async () => {
     const { everything, pieces } = await import("./helpers/secret-search.ts");
     const password = `Tr0ub<4d>or&3"xyz'Q-${Date.now()}`;
     const escaped = password.replaceAll("&", "&amp;").replaceAll("<", "&lt;").replaceAll(">", "&gt;").replaceAll('"', "&quot;").replaceAll("'", "&#39;");
-    server.login = (_req, res) => sendJson(res, 401, { error: { code: "UNAUTHORIZED", message: `Invalid password <b>${escaped}</b> for a@example.com` } });
+    server.login = (_req, res) => sendJson(res, 403, { error: { code: "FORBIDDEN", message: `Invalid password <b>${escaped}</b> for a@example.com` } });
     const error = await loginError(createLoginClient({ accountId, auth: { accessToken: "provided-bearer" }, baseUrl: server.baseUrl }).login({ ...email, password }));
-    expect(error.kind).toBe("unauthorized");
+    expect(error.kind).toBe("forbidden");
     const shown = everything(error);
     expect(pieces(shown, password)).toEqual([]);
     // the leak is in the escaped form: no 8-character piece of it may show either

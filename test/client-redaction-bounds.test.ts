@@ -115,7 +115,7 @@ describe("secrets that fight the mechanism itself (second adversarial review)", 
     const script = [
       `import { createServer } from "node:http";`,
       `import { createLoginClient } from "./src/index.ts";`,
-      `const server = createServer((req, res) => { req.resume(); req.on("end", () => { res.writeHead(401, { "content-type": "application/json" }); res.end(JSON.stringify({ error: { message: "wrong password" }, token: "%EF%BB%BF" })); }); });`,
+      `const server = createServer((req, res) => { req.resume(); req.on("end", () => { res.writeHead(403, { "content-type": "application/json" }); res.end(JSON.stringify({ error: { message: "wrong password" }, token: "%EF%BB%BF" })); }); });`,
       `await new Promise((r) => server.listen(0, "127.0.0.1", r));`,
       `const client = createLoginClient({ accountId: "T12345678", auth: { accessToken: "abc" }, baseUrl: "http://127.0.0.1:" + server.address().port + "/v1", timeoutMs: 2000 });`,
       `const e = await client.login({ type: "customer", email: "a@example.com", password: "%EF%BB%BF" }).catch((err) => err);`,
@@ -126,7 +126,7 @@ describe("secrets that fight the mechanism itself (second adversarial review)", 
     const out = await new Promise<string>((resolve, reject) =>
       execFile(process.execPath, ["--import", "tsx", "--input-type=module", "-e", script], { cwd: path.resolve(import.meta.dirname, ".."), timeout: 20_000 }, (err, stdout) => (err ? reject(err) : resolve(stdout))),
     );
-    expect(JSON.parse(out)).toEqual({ kind: "unauthorized", message: expect.stringContaining("wrong password") });
+    expect(JSON.parse(out)).toEqual({ kind: "forbidden", message: expect.stringContaining("wrong password") });
   });
 
   it("a password split by the server into pieces shorter than 8 (7 + 7), or clipped to its first 7, leaves neither piece", async () => {

@@ -63,7 +63,8 @@ const scenarios: { kind: LoginErrorKind; name: string; run: () => Promise<unknow
   { kind: "invalid_request", name: "password too long with a bad type", run: () => clientCredentials().login({ ...withPassword, type: "admin", password: `${password}${"x".repeat(300)}` } as unknown as LoginCredentials) },
   { kind: "invalid_request", name: "PIN with a bad ident_type", run: () => clientCredentials().login({ ...withPin, ident_type: pin } as unknown as LoginCredentials) },
   { kind: "bad_request", name: "400 echoing everything", run: () => ((server.login = echo(400)), clientCredentials().login(withPassword)) },
-  { kind: "unauthorized", name: "401 echoing everything (PIN login)", run: () => ((server.login = echo(401)), clientCredentials().login(withPin)) },
+  { kind: "bearer_refused", name: "401 echoing everything (PIN login)", run: () => ((server.login = echo(401)), clientCredentials().login(withPin)) },
+  { kind: "unauthorized", name: "401 invalid_grant challenge echoing everything (PIN login)", run: () => ((server.login = echo(401, {}, { "www-authenticate": 'Bearer error="invalid_grant"' })), clientCredentials().login(withPin)) },
   { kind: "forbidden", name: "403 echoing everything", run: () => ((server.login = echo(403)), clientCredentials().login(withPassword)) },
   { kind: "bearer_refused", name: "401 invalid_token challenge echoing everything", run: () => ((server.login = echo(401, {}, { "www-authenticate": 'Bearer error="invalid_token"' })), clientCredentials().login(withPassword)) },
   { kind: "mfa_required", name: "403 mfa_required with an mfa_token", run: () => ((server.login = (_req, res) => sendJson(res, 403, { error: { code: "mfa_required", message: `mfa ${mfaToken} for ${echoed(_req)}` }, mfa_token: mfaToken })), clientCredentials().login(withPassword)) },
@@ -96,7 +97,7 @@ const scenarios: { kind: LoginErrorKind; name: string; run: () => Promise<unknow
     },
   },
   {
-    kind: "unauthorized",
+    kind: "bearer_refused",
     name: "provided bearer rejected, echoed",
     run: () => {
       server.login = echo(401);

@@ -8,7 +8,7 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 import { build } from "esbuild";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { documentedResponses as generatedResponses } from "../generated/client-responses.js";
-import { CLIENT_OPERATIONS, documentedResponses, generateAll, specPath } from "../scripts/generate-lib.ts";
+import { CLIENT_ROLES, documentedResponses, generateAll, specPath } from "../scripts/generate-lib.ts";
 import { loginSchemaValidators } from "../src/client.ts";
 import { kindOfStatus, statusMeanings } from "../src/http.ts";
 import { tokenSchemaValidators } from "../src/token-provider.ts";
@@ -16,9 +16,9 @@ import type { OperationsModel } from "../generated/operations.js";
 import { errorBody, sendJson, startLoginServer, type LoginServer } from "./helpers/login-server.ts";
 
 type Spec = Parameters<typeof documentedResponses>[0];
-const validatorsOf: Record<(typeof CLIENT_OPERATIONS)[number], Record<string, unknown>> = {
-  aid_customers_login_post: loginSchemaValidators,
-  aid_auths_oauth_token_post: tokenSchemaValidators,
+const validatorsOf: Record<(typeof CLIENT_ROLES)[number], Record<string, unknown>> = {
+  login: loginSchemaValidators,
+  token: tokenSchemaValidators,
 };
 
 /**
@@ -28,9 +28,9 @@ const validatorsOf: Record<(typeof CLIENT_OPERATIONS)[number], Record<string, un
  */
 function unknownsIn(spec: Spec): string[] {
   const problems: string[] = [];
-  for (const [operationId, table] of Object.entries(documentedResponses(spec))) {
+  for (const [role, table] of Object.entries(documentedResponses(spec))) {
     for (const [status, response] of Object.entries(table)) {
-      const where = `${operationId} ${status}`;
+      const where = `${role} ${status}`;
       const code = /^\d{3}$/.test(status) ? Number(status) : undefined;
       if (code !== undefined && code >= 200 && code <= 299) {
         if (response.schema !== "AccessToken") problems.push(`${where}: a success the client reads must be an AccessToken, not ${response.schema ?? "an unnamed schema"}`);
@@ -40,7 +40,7 @@ function unknownsIn(spec: Spec): string[] {
         problems.push(`${where}: the client cannot infer what this status means (add it to statusMeanings in src/http.ts, with its RFC)`);
       }
       if (response.schema === null && response.mediaTypes.length > 0) problems.push(`${where}: its body has no named component schema to validate with`);
-      if (response.schema !== null && !(response.schema in validatorsOf[operationId as keyof typeof validatorsOf])) {
+      if (response.schema !== null && !(response.schema in validatorsOf[role as keyof typeof validatorsOf])) {
         problems.push(`${where}: the client has no validator for schema ${response.schema}`);
       }
     }
@@ -69,12 +69,12 @@ describe("the spec's documented statuses", () => {
 
   it("fails, naming it, on a spec documenting a status whose meaning the code cannot infer", () => {
     expect(unknownsIn(withLoginStatus("409", "Forbidden"))).toEqual([
-      "aid_customers_login_post 409: the client cannot infer what this status means (add it to statusMeanings in src/http.ts, with its RFC)",
+      "login 409: the client cannot infer what this status means (add it to statusMeanings in src/http.ts, with its RFC)",
     ]);
     expect(unknownsIn(withLoginStatus("4XX", "Forbidden"))).toHaveLength(1);
     expect(unknownsIn(withLoginStatus("default", "Forbidden"))).toHaveLength(1);
-    expect(unknownsIn(withLoginStatus("201", "BadRequest"))).toEqual(["aid_customers_login_post 201: a success the client reads must be an AccessToken, not Error"]);
-    expect(unknownsIn(withLoginStatus("422", "ForbiddenWithMfa"))).toEqual(["aid_customers_login_post 422: the client has no validator for schema MfaError"]);
+    expect(unknownsIn(withLoginStatus("201", "BadRequest"))).toEqual(["login 201: a success the client reads must be an AccessToken, not Error"]);
+    expect(unknownsIn(withLoginStatus("422", "ForbiddenWithMfa"))).toEqual(["login 422: the client has no validator for schema MfaError"]);
     expect(unknownsIn(withLoginStatus("422", "BadRequest"))).toEqual([]);
   });
 });

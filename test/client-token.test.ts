@@ -162,13 +162,13 @@ describe("a token outage (refresh fails while the cached bearer is still valid)"
 });
 
 describe("401 on login (more in client-bearer-economy.test.ts)", () => {
-  it("a first 401 that does not say whose credentials failed refreshes the bearer in the background: the login is sent once, later calls use the new bearer", async () => {
+  it("a first documented 401 (the spec's invalid bearer) drops the bearer: the login is sent once, the next call fetches a new bearer", async () => {
     const c = client();
     await c.login(email);
     server.revokeAll(); // revoke cc-token-1
     const error = await c.login(email).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(LoginError);
-    expect((error as LoginError).kind).toBe("unauthorized");
+    expect((error as LoginError).kind).toBe("bearer_refused");
     expect(server.loginRequests()).toHaveLength(2); // the rejected login was sent once, not resent
 
     await vi.waitFor(() => expect(server.issued).toEqual(["cc-token-2"]));

@@ -102,8 +102,8 @@ describe("the fake's rules", () => {
     const foreign = await createLoginClient({ accountId: other.accountId, auth, fetch: other.fetch }).raw.POST("/accounts/{oid}/auth/token", { params: { path: { oid: other.accountId } }, body: { grant_type: "client_credentials", audience: other.audience }, headers: { authorization: `Basic ${Buffer.from(`shop-backend:${secret}`).toString("base64")}` } });
     const bearer = (foreign.data as { access_token: string }).access_token;
     const refused = await fail(createLoginClient({ accountId: fake.accountId, auth: { accessToken: bearer }, fetch: fake.fetch }).login(ada));
-    // by default a 401 says only what the spec documents: the client cannot tell whose credentials failed
-    expect([refused.kind, refused.status]).toEqual(["unauthorized", 401]);
+    // by default a 401 says only what the spec documents, which is enough: the login's 401 is documented for an invalid bearer
+    expect([refused.kind, refused.status]).toEqual(["bearer_refused", 401]);
     // with the invalid_token_challenge scenario it says so the RFC 6750 way: the client's kind for it
     fake.scenario("invalid_token_challenge");
     const signed = await fail(createLoginClient({ accountId: fake.accountId, auth: { accessToken: bearer }, fetch: fake.fetch }).login(ada));
@@ -249,13 +249,13 @@ describe("scenarios", () => {
     expect(fake.exchanges.map((e) => [e.operation, e.status])).toEqual([["token", 200], ["login", 500], ["login", 200]]);
   });
 
-  it("revokeClientBearers: the cached bearer is refused 401 with the spec's body only; the client cannot tell it from a refused customer", async () => {
+  it("revokeClientBearers: the cached bearer is refused 401 with the spec's body only; the client reads the documented 401 as the bearer's refusal", async () => {
     const fake = createFakeDintero(options);
     const client = createLoginClient({ accountId: fake.accountId, auth, fetch: fake.fetch });
     await client.login(ada);
     fake.revokeClientBearers();
     const refused = await fail(client.login(ada));
-    expect([refused.kind, refused.status]).toEqual(["unauthorized", 401]);
+    expect([refused.kind, refused.status]).toEqual(["bearer_refused", 401]);
     const res = await fake.fetch(`https://api.dintero.com/v1/accounts/${fake.accountId}/customers/login`, { method: "POST", headers: { authorization: "Bearer not-a-token" } });
     expect([res.status, res.headers.get("www-authenticate")]).toEqual([401, 'Bearer realm="dintero"']);
   });
