@@ -50,7 +50,7 @@ export interface ClientTokenRequestOptions {
   readonly validateResponses: boolean;
 }
 
-/** The schemas the token request's documented responses name (test/client-statuses.test.ts checks the list against the spec). */
+/** The schemas the token request's documented responses name (test/client/login/statuses.test.ts checks the list against the spec). */
 export const tokenSchemaValidators = { AccessToken: validateAccessToken, Error: validateError, MfaError: validateMfaError };
 
 /**
