@@ -119,7 +119,8 @@ async function readBounded(
   reading: { reader?: ReadableStreamDefaultReader<Uint8Array> },
 ): Promise<string | undefined> {
   if (!response.body) return "";
-  const reader = (reading.reader = response.body.getReader());
+  const reader = response.body.getReader();
+  reading.reader = reader;
   if (signal.aborted) return cancel(reader);
   const decoder = new TextDecoder();
   let text = "";

@@ -5,7 +5,7 @@ import { execFile } from "node:child_process";
 import path from "node:path";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import * as browserEntry from "../../src/browser.ts";
-import { createLoginClient, LoginError, type LoginClientOptions } from "../../src/index.ts";
+import { createLoginClient, type LoginError, type LoginClientOptions } from "../../src/index.ts";
 import { formsBudget, redactServerText, tokenCaps } from "../../src/redact.ts";
 import { customerToken, delay, errorBody, sendJson, type LoginServer, useLoginServer } from "../helpers/login-server.ts";
 import { everything, pieces } from "../helpers/secret-search.ts";

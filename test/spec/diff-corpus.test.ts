@@ -17,9 +17,9 @@ beforeAll(async () => {
 });
 afterAll(() => rm(scratch, { recursive: true, force: true }));
 
-const unescape = (s: string) => s.replaceAll("~1", "/").replaceAll("~0", "~");
+const unescapePointer = (s: string) => s.replaceAll("~1", "/").replaceAll("~0", "~");
 function at(doc: unknown, pointer: string): { parent: Record<string, unknown>; key: string } {
-  const keys = pointer.slice(1).split("/").map(unescape);
+  const keys = pointer.slice(1).split("/").map(unescapePointer);
   const key = keys.pop()!;
   const parent = keys.reduce<unknown>((node, k) => (node as Record<string, unknown>)[k], doc) as Record<string, unknown>;
   if (parent === null || typeof parent !== "object") throw new Error(`patch: ${pointer} does not resolve`);

@@ -32,8 +32,10 @@ describe(".github/workflows/ci.yml spec-diff job", async () => {
   it("runs spec:diff against the base branch, with --allow-breaking only under the breaking-spec-change label", () => {
     const diff = job.steps.find((s) => s.run?.includes("npm run spec:diff"));
     expect(diff?.run).toBe('npm run spec:diff -- --base "origin/$BASE_REF" $ALLOW_BREAKING');
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: a GitHub Actions expression, as the workflow file spells it
     expect(diff?.env?.BASE_REF).toBe("${{ github.base_ref }}");
     expect(diff?.env?.ALLOW_BREAKING).toBe(
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: a GitHub Actions expression, as the workflow file spells it
       "${{ contains(github.event.pull_request.labels.*.name, 'breaking-spec-change') && '--allow-breaking' || '' }}",
     );
   });

@@ -3,7 +3,7 @@
 // on it is test/testing/conformance.test.ts.
 import { afterEach, describe, expect, it } from "vitest";
 import { validateError, validateMfaError } from "../../generated/validators.js";
-import { createLoginClient, LoginError } from "../../src/index.ts";
+import { createLoginClient, type LoginError } from "../../src/index.ts";
 import { createFakeDintero, startFakeDintero, type FakeDinteroOptions, type RunningFakeDintero } from "../../testing/index.ts";
 
 const spec = (await import("../../generated/openapi.json", { with: { type: "json" } })).default as {

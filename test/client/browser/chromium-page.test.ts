@@ -140,6 +140,7 @@ describeBrowser("the client in headless Chromium under a strict CSP", () => {
     await mkdir(reportDir, { recursive: true });
     const screenshot = path.join(reportDir, "results.png");
     await page.screenshot({ path: screenshot, fullPage: true });
+    // biome-ignore lint/performance/useDomNodeTextContent: Playwright's Locator.innerText (the rendered text a person sees), not the DOM property
     const pageText = await page.locator("body").innerText();
     await page.close();
     console.log(`browser test: ${results.scenarios.length} scenarios in ${Math.round(performance.now() - started)} ms; screenshot ${path.relative(root, screenshot)}`);
@@ -201,6 +202,7 @@ describeBrowser("the client in headless Chromium under a strict CSP", () => {
     await expect(seen.failed).rejects.toThrow(/EvalError/);
     // Seen both by the browser (a DevTools CSP issue) and by the page's own listener.
     await expect.poll(() => seen.cspViolations).toEqual([expect.stringMatching(/^script-src kEvalViolation .*\/control\.js$/)]);
+    // biome-ignore lint/performance/useDomNodeTextContent: Playwright's Locator.innerText, not the DOM property
     await expect.poll(() => page.locator("#status").innerText()).toMatch(/CSP violation: script-src/);
     expect(seen.pageErrors[0]?.message).toMatch(/unsafe-eval/);
     await page.close();

@@ -9,7 +9,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { createLoginClient, LoginError, type LoginClientOptions } from "../../../src/index.ts";
+import { createLoginClient, type LoginError, type LoginClientOptions } from "../../../src/index.ts";
 import { delay, errorBody, sendJson, startLoginServer, type LoginServer } from "../../helpers/login-server.ts";
 import { loginError as rejection } from "../../helpers/login-error.ts";
 

@@ -52,7 +52,7 @@ describe("login with client credentials", () => {
     const audience = "https://api.dintero.com/v1/accounts/T12345678/custom";
     const client = createLoginClient({ accountId, auth, baseUrl: server.baseUrl, audience });
     await client.login({ type: "company", ident_type: "phone_number", ident: "+4799999999", password: "1234" });
-    expect((server.tokenRequests()[0]?.json as { audience: string }).audience).toBe(audience);
+    expect((server.tokenRequests()[0]?.json as { audience: string } | undefined)?.audience).toBe(audience);
     expect(server.loginRequests()[0]?.json).toEqual({
       type: "company",
       ident_type: "phone_number",
@@ -65,7 +65,7 @@ describe("login with client credentials", () => {
   it("keeps an audience given in the login body", async () => {
     const client = createLoginClient({ accountId, auth, baseUrl: server.baseUrl });
     await client.login({ type: "customer", email: "a@example.com", password: "fake-password-1", audience: "https://example.test/aud" });
-    expect((server.loginRequests()[0]?.json as { audience: string }).audience).toBe("https://example.test/aud");
+    expect((server.loginRequests()[0]?.json as { audience: string } | undefined)?.audience).toBe("https://example.test/aud");
   });
 
   it("reuses the bearer for later logins", async () => {

@@ -8,7 +8,7 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 import { build } from "esbuild";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { documentedResponses as generatedResponses } from "../../../generated/client-responses.js";
-import { CLIENT_OPERATIONS, documentedResponses, generateAll, specPath } from "../../../scripts/generate-lib.ts";
+import { type CLIENT_OPERATIONS, documentedResponses, generateAll, specPath } from "../../../scripts/generate-lib.ts";
 import { loginSchemaValidators } from "../../../src/client.ts";
 import { kindOfStatus, statusMeanings } from "../../../src/http.ts";
 import { tokenSchemaValidators } from "../../../src/token-provider.ts";

@@ -4,7 +4,7 @@ import { describe, expectTypeOf, it } from "vitest";
 import type { components } from "../../../generated/schema.js";
 import {
   createLoginClient,
-  LoginError,
+  type LoginError,
   type AccessToken,
   type LoginClient,
   type LoginCredentials,

@@ -173,6 +173,7 @@ describe("secrets that fight the mechanism itself (second adversarial review)", 
   it("control characters decoded from server text are shown escaped, not raw", async () => {
     server.login = (_req, res) => sendJson(res, 400, { error: { code: "x\ny", message: "bad%0D%0Afake log line\u001b[2J\u202eevil" } });
     const error = await failure();
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: escaped: ESC and RLO must not reach a log line
     expect(error.message).not.toMatch(/[\r\n\u001b\u202e]/);
     expect(error.message).toContain("\\u000d\\u000afake log line\\u001b[2J\\u202eevil");
   });
