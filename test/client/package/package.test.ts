@@ -1,4 +1,4 @@
-// The package as a consumer gets it: `npm pack` (which builds), `npm ci` of the tarball in a fresh
+// The package as a consumer gets it: `npm pack` (of the build npm test makes first), `npm ci` of the tarball in a fresh
 // project (offline: the tarball and the registry cache), type-check against dist/index.d.ts, run it in
 // plain Node with code generation from strings disabled against a local server, and run the example
 // tests of examples/ there against dintero-login-kit/testing. Also: src/ uses Web-standard APIs only,
@@ -58,8 +58,12 @@ async function writeConsumer(dir: string, tarball: string, integrity: string): P
 
 beforeAll(async () => {
   scratch = await mkdtemp(path.join(tmpdir(), "dintero-login-kit-pack-"));
-  // `npm pack` runs `prepack`, i.e. `npm run build`, so this also tests the build.
-  const { stdout } = await run(npm, ["pack", "--json", "--pack-destination", scratch], { cwd: root, maxBuffer: 10_000_000 });
+  // Packs the dist/ that `npm test` built just before (`npm run build`, which is also `prepack`; the test
+  // below holds them to one command). Packing with scripts would rebuild dist/, deleting it first, while
+  // other test files read it, and spend a second build on the same output.
+  const built = await readdir(path.join(root, "dist")).catch(() => []);
+  if (!built.includes("index.js")) throw new Error("dist/ is missing: run `npm run build` first (npm test does)");
+  const { stdout } = await run(npm, ["pack", "--json", "--ignore-scripts", "--pack-destination", scratch], { cwd: root, maxBuffer: 10_000_000 });
   const [packed] = JSON.parse(stdout.slice(stdout.indexOf("["))) as { filename: string; integrity: string; files: { path: string }[] }[];
   packedFiles = packed!.files.map((f) => f.path).sort();
 
@@ -90,6 +94,12 @@ describe("npm pack", () => {
     expect(packedFiles).toContain("dist/testing.js");
     expect(packedFiles).toContain("dist/testing/index.d.ts");
     expect(packedFiles.filter((f) => !/^dist\/testing(\.js$|\/)/.test(f)).some((f) => /test|fixture|contract|bench|src\/|openapi\//.test(f))).toBe(false);
+  });
+
+  it("npm pack builds: prepack is the build npm test runs before this file, so the packed dist/ is that build", async () => {
+    const { scripts } = JSON.parse(await readFile(path.join(root, "package.json"), "utf8")) as { scripts: Record<string, string> };
+    expect(scripts.prepack).toBe("npm run build");
+    expect(scripts.test).toMatch(/npm run build && .*vitest run/);
   });
 
   it("package.json points exports and types at dist, and ajv is not a runtime dependency", async () => {
