@@ -61,7 +61,7 @@ beforeAll(async () => {
   // Packs the dist/ that `npm test` built just before (`npm run build`, which is also `prepack`; the test
   // below holds them to one command). Packing with scripts would rebuild dist/, deleting it first, while
   // other test files read it, and spend a second build on the same output.
-  const built = await readdir(path.join(root, "dist")).catch(() => []);
+  const built = await readdir(path.join(root, "dist")).catch((): string[] => []);
   if (!built.includes("index.js")) throw new Error("dist/ is missing: run `npm run build` first (npm test does)");
   const { stdout } = await run(npm, ["pack", "--json", "--ignore-scripts", "--pack-destination", scratch], { cwd: root, maxBuffer: 10_000_000 });
   const [packed] = JSON.parse(stdout.slice(stdout.indexOf("["))) as { filename: string; integrity: string; files: { path: string }[] }[];
