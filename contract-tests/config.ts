@@ -7,6 +7,8 @@ import { identityFieldNames, secretFieldNames } from "./request-fields.ts";
 import { SEVERITIES, type Severity } from "./severity.ts";
 import { loadSpec, type SpecModel } from "./spec.ts";
 import type { CheckOverride, Identity, SuiteConfig } from "./types.ts";
+// Only names and metadata: the rules recorded traffic is judged by across exchanges (--check sets them too).
+import { CROSS_CHECKS } from "./passive/cross.ts";
 
 export type { CheckOverride, Identity, SuiteConfig } from "./types.ts";
 export { identityFieldNames, secretFieldNames } from "./request-fields.ts";
@@ -27,6 +29,9 @@ export interface Option {
   arg?: string;
   /** may be given more than once; the values add up (comma-separated in the variable) */
   repeatable?: boolean;
+  /** takes every following argument up to the next option (--har a.har b.har); the values are joined
+   * with a newline, and the variable separates them with the platform's path delimiter (":" or ";") */
+  variadic?: boolean;
   description: string;
   default: string;
 }
@@ -65,6 +70,36 @@ export const OPTIONS: Option[] = [
     description:
       "set one check's severity: off (not run), advisory, standard or contract; repeatable, " +
       "comma-separated in the variable (--check wins over it); recorded in the reports",
+  },
+  {
+    flag: "--har",
+    env: "CONTRACT_HAR",
+    arg: "FILE...",
+    variadic: true,
+    default: "none",
+    description: "judge the exchanges recorded in these HAR 1.2 files instead of sending requests (at most 256 MiB each); nothing is sent",
+  },
+  {
+    flag: "--proxy",
+    env: "CONTRACT_PROXY",
+    default: "off",
+    description:
+      "run as a forwarding proxy to DINTERO_BASE_URL and judge the traffic that passes; reports are written on " +
+      "Ctrl-C/SIGTERM or after --max-exchanges",
+  },
+  {
+    flag: "--listen",
+    env: "CONTRACT_LISTEN",
+    arg: "HOST:PORT",
+    default: "127.0.0.1:8787",
+    description: "where the proxy listens; a host other than loopback is warned about",
+  },
+  {
+    flag: "--max-exchanges",
+    env: "CONTRACT_MAX_EXCHANGES",
+    arg: "N",
+    default: "none",
+    description: "the proxy stops, writes the reports and exits after N exchanges",
   },
   { flag: "--report-dir", env: "CONTRACT_REPORT_DIR", arg: "DIR", default: "reports/", description: "where junit.xml, report.json and report.html go" },
 ];
@@ -108,7 +143,7 @@ function parseSeverity(raw: string): Severity {
  * --check wins over the variable. An unknown check or severity is a ConfigError naming the closest known one.
  */
 export function parseCheckOverrides(fromEnv: string | undefined, fromArgs: string | undefined): CheckOverride[] {
-  const names: string[] = [...CHECK_NAMES];
+  const names: string[] = [...CHECK_NAMES, ...CROSS_CHECKS.map((c) => c.name)];
   const severities = ["off", ...SEVERITIES];
   const parse = (list: string | undefined, from: string): CheckOverride[] =>
     (list ?? "")
@@ -150,8 +185,13 @@ export function parseArgs(argv: string[]): Record<string, string> | "help" {
       values[option.env] = inline ?? "1";
       continue;
     }
-    const value = inline ?? argv[++i];
+    let value = inline ?? argv[++i];
     if (value === undefined) throw new ConfigError(`${flag} needs a value ${option.arg}`);
+    if (option.variadic) {
+      while (argv[i + 1] !== undefined && !argv[i + 1]!.startsWith("-")) value = `${value}\n${argv[++i]}`;
+      values[option.env] = values[option.env] !== undefined ? `${values[option.env]}\n${value}` : value;
+      continue;
+    }
     values[option.env] = option.repeatable && values[option.env] !== undefined ? `${values[option.env]},${value}` : value;
   }
   return values;

@@ -98,7 +98,7 @@ export function effectiveSeverities(overrides: readonly CheckOverride[]): Map<st
 
 /** A finding as the run records it: its check's severity (lowered by the check, with the check's reason for
  * it, or set by the user), and its check's source unless it names a more precise one. */
-function settle(f: Found, check: Check, override: CheckOverride | undefined): Finding & { severity: Severity; severityReason: string } {
+export function settle(f: Found, check: Check, override: CheckOverride | undefined): Finding & { severity: Severity; severityReason: string } {
   const own = lowerOf(f.severity ?? check.severity, check.severity);
   const ownReason = f.severity !== undefined && own !== check.severity ? (f.severityReason ?? check.severityReason) : check.severityReason;
   if (override && override.severity !== "off") {
