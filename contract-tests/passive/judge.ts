@@ -241,7 +241,8 @@ export function createPassiveJudge(config: SuiteConfig, spec: SpecModel, options
       expect: m.documentedMethod ? { kind: "well_formed" } : { kind: "method_rejection", rule: "a method the path does not document is refused (RFC 9110 §15.5.6)" },
     };
     caseList.push({ id: kase.id, group: kase.group, operation: kase.operation, title: kase.title, expect: kase.expect });
-    const statuses = (summary.observedStatuses[op.operationId] ??= {});
+    const statuses = summary.observedStatuses[op.operationId] ?? {};
+    summary.observedStatuses[op.operationId] = statuses;
     const statusKey = String(ex.response?.status ?? "none");
     statuses[statusKey] = (statuses[statusKey] ?? 0) + 1;
 
