@@ -53,10 +53,11 @@ export function boundBodies(schema: Schema, base: Record<string, unknown>, isVal
         break;
       }
       case "minimum":
-      case "maximum":
+      case "maximum": {
         const title = `${name} at ${site.keyword} ${String(site.value)}`;
         add({ id: `${site.keyword}.${label}`, title, body: at(site.value), unusual: [`${label} at a bound`] });
         break;
+      }
       case "exclusiveMinimum":
       case "exclusiveMaximum": {
         const step = site.schema.type === "integer" ? 1 : 0.5;

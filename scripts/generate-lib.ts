@@ -86,7 +86,7 @@ export function withoutAnnotations(schema: unknown): unknown {
 
 /**
  * The validators the client imports, by schema name: generated/client-validators.js ships these and
- * nothing else (our decision, for the browser bundle); test/client-validators.test.ts fails when src/
+ * nothing else (our decision, for the browser bundle); test/client/package/validators.test.ts fails when src/
  * imports another or stops using one of these.
  */
 export const CLIENT_SCHEMAS = ["AccessToken", "AccountId", "Error", "LoginCredentials", "MfaError"] as const;

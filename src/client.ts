@@ -84,7 +84,7 @@ export interface LoginClient {
 }
 
 export const defaultBaseUrl = "https://api.dintero.com/v1";
-/** The schemas the login's documented responses name (test/client-statuses.test.ts checks the list against the spec). */
+/** The schemas the login's documented responses name (test/client/login/statuses.test.ts checks the list against the spec). */
 export const loginSchemaValidators = { AccessToken: validateAccessToken, Error: validateError };
 const defaultTimeoutMs = 10_000;
 /** Request Header Fields Too Large (RFC 6585 §5) and Content Too Large (RFC 9110 §15.5.14). */

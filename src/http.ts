@@ -128,7 +128,8 @@ async function readBounded(
   reading: { reader?: ReadableStreamDefaultReader<Uint8Array> },
 ): Promise<string | undefined> {
   if (!response.body) return "";
-  const reader = (reading.reader = response.body.getReader());
+  const reader = response.body.getReader();
+  reading.reader = reader;
   if (signal.aborted) return cancel(reader);
   const decoder = new TextDecoder();
   let text = "";
@@ -214,7 +215,7 @@ export function isDocumentedSuccess(ex: Exchange, context: ExchangeContext): boo
  * What an error status means, by HTTP's own definitions, as a kind: the statuses whose meaning
  * says what the caller should do. Which statuses the client acts on comes from the spec; every
  * status the spec documents for an operation the client calls must be here or be 5xx
- * (test/client-statuses.test.ts fails otherwise, naming it).
+ * (test/client/login/statuses.test.ts fails otherwise, naming it).
  */
 export const statusMeanings: Readonly<Record<number, "bad_request" | "unauthorized" | "forbidden" | "rate_limited">> = {
   400: "bad_request", // RFC 9110 §15.5.1 Bad Request
@@ -257,7 +258,7 @@ export function readSuccessBody(ex: Exchange, context: ExchangeContext): unknown
   return value;
 }
 
-/** The validator of the schema a documented response names, if the client has it (test/client-statuses.test.ts makes sure). */
+/** The validator of the schema a documented response names, if the client has it (test/client/login/statuses.test.ts makes sure). */
 function validatorFor(context: ExchangeContext, documented: DocumentedResponse | undefined): Validator | undefined {
   const name = documented?.schema;
   return name ? context.schemaValidators[name] : undefined;

@@ -51,7 +51,7 @@ export interface ClientTokenRequestOptions {
   readonly validateResponses: boolean;
 }
 
-/** The schemas the token request's documented responses name (test/client-statuses.test.ts checks the list against the spec). */
+/** The schemas the token request's documented responses name (test/client/login/statuses.test.ts checks the list against the spec). */
 export const tokenSchemaValidators = { AccessToken: validateAccessToken, Error: validateError, MfaError: validateMfaError };
 
 /**
@@ -214,7 +214,8 @@ export function clientCredentialsBearer(
         return raceAbort(operation, Promise.resolve(current.bearer), signal);
       }
       // No valid bearer: wait for the refresh (started by the first caller to need it).
-      const entry = (inflight ??= startRefresh());
+      inflight ??= startRefresh();
+      const entry = inflight;
       if (entry.waiters++ === 0) holdProcess(entry.timer, true);
       // Each caller gets its own error object: one shared instance would carry one caller's
       // changes (or log fields) into another's.

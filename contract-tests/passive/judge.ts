@@ -247,7 +247,8 @@ export function createPassiveJudge(config: SuiteConfig, spec: SpecModel, options
     caseList.push({ id: kase.id, group: kase.group, operation: kase.operation, title: kase.title, expect: kase.expect });
     caseById.set(kase.id, kase);
     covered.push({ ...ex, caseId: kase.id });
-    const statuses = (summary.observedStatuses[op.operationId] ??= {});
+    const statuses = summary.observedStatuses[op.operationId] ?? {};
+    summary.observedStatuses[op.operationId] = statuses;
     const statusKey = String(ex.response?.status ?? "none");
     statuses[statusKey] = (statuses[statusKey] ?? 0) + 1;
 

@@ -229,6 +229,7 @@ const bends = (): Record<Breakage | Variation, Bend[]> => ({
   token_201_created: [{ answer: (a, ctx) => (ctx.operation === "token" && a.status === 200 ? { ...a, status: 201 } : a) }],
   content_type_text_plain: [{ answer: (a) => withHeaders(a, (h) => ({ ...h, "content-type": "text/plain" })) }],
   truncated_json_errors: [{ answer: (a) => (a.status >= 400 ? editText(a, (t) => t.slice(0, -3)) : a) }],
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: escaped range: everything outside ASCII
   crash_on_non_ascii: [afterValid((ctx, c) => (/[^\x00-\x7f]/.test(`${c.password ?? ""}${c.email ?? ""}${c.ident ?? ""}`) ? ctx.fail(500) : undefined))],
   rejects_max_length_password: [afterValid((ctx, c) => ([...(c.password ?? "")].length >= 255 ? ctx.invalid() : undefined))],
   accepts_short_password: [filterErrors((e) => e.keyword === "minLength" && e.instancePath === "/password")],

@@ -7,7 +7,7 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { main } from "../../contract-tests/cli.ts";
 import { loadSpec } from "../../contract-tests/spec.ts";
-import { browserTestPlan, findChromium, launchChromium } from "../browser/chromium.ts";
+import { browserTestPlan, findChromium, launchChromium } from "../helpers/chromium.ts";
 import { contractEnv, startContractServer, type Breakage } from "../helpers/contract-servers.ts";
 
 const plan = browserTestPlan(findChromium());

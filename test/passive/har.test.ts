@@ -3,7 +3,7 @@
 import { mkdtemp, readdir, readFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { CHECKS, type Severity } from "../../contract-tests/checks.ts";
 import { main } from "../../contract-tests/cli.ts";
 import { NEEDS_CONTROLLED_INPUT } from "../../contract-tests/passive/applicability.ts";

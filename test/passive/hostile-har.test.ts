@@ -8,7 +8,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { main } from "../../contract-tests/cli.ts";
 import { HarError, readHar } from "../../contract-tests/passive/har.ts";
 import { contractEnv, startContractServer } from "../helpers/contract-servers.ts";
-import { consumerJourney, writeHar, type Har } from "./recorder.ts";
+import { consumerJourney, type Har } from "./recorder.ts";
 
 let dir: string;
 /** a recorded session of the correct server: entry 0 is the token answer, entry 1 the known-good login */

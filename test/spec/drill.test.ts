@@ -29,7 +29,7 @@ interface Edit {
 
 const curated = (why: string) => `x-curated: "Added by the spec drill (test/spec/drill.test.ts) to prove ${why} flows through."`;
 
-export const EDITS: Edit[] = [
+const EDITS: Edit[] = [
   {
     name: "an optional response property (scope on the access token)",
     find: "        refresh_token:\n          type: string\n",
