@@ -338,7 +338,7 @@ export async function benchOutages(abortedLogins = 1_000): Promise<OutageResult>
   const { runInNewContext } = await import("node:vm");
   setFlagsFromString("--expose-gc");
   const gc = runInNewContext("gc") as () => void;
-  const server = await startChildServer(here("outage-server.mjs"));
+  const server = await startChildServer(here("login-server.mjs"));
   const admin = `http://127.0.0.1:${server.port}`;
   const configure = (query: string) => fetch(`${admin}/__config?${query}`).then((r) => r.json());
   const stats = async () => (await (await fetch(`${admin}/__stats`)).json()) as { token: number; login: number };

@@ -1,10 +1,13 @@
 // The benchmarks' login + token server: the project's fake Dintero (testing/), run in its own process
 // so that its CPU time is not charged to the client being measured. Prints {"port": N} once listening.
 // Bent for the benchmarks (testing/overrides.ts): any bearer the fake did not revoke opens the login
-// (the benches pass "bench-bearer"); a wrong password is refused 401 with no sign of whose credentials
+// (the benches pass "bench-bearer"); a wrong password is refused 403 (the spec's wrong password) with no sign of whose credentials
 // failed (bench 7's ambiguous refusal); /__crafted makes every login a 400 with a crafted body (bench 8).
 // Admin paths: /__stats, /__reset, /__crafted?case=, /__revoke (revokes the bearers issued so far;
-// ?sign=1 puts the fake's invalid_token_challenge scenario in force, RFC 6750's challenge).
+// ?sign=1 puts the fake's invalid_token_challenge scenario in force, RFC 6750's challenge), and
+// /__config?token=ok|slow|429&tokenDelayMs=N&login=ok|hostile for the outage benchmarks (10-14): the
+// token endpoint answering late or 429 Retry-After: 30, every login a 977 KiB 401 that breaks the Error
+// schema; it resets the counts.
 import http from "node:http";
 import { register } from "tsx/esm/api";
 
@@ -41,11 +44,20 @@ const craftedBodies = {
   echoed_windows: () => { const m = random(300, "abcdefghijklmnopqrstuvwxyz"); return crafted(m, m + "%"); },
 };
 let craftedBody;
+let outage = { token: "ok", tokenDelayMs: 0, login: "ok" };
+// A 977 KiB 401 body whose every item breaks the spec's Error schema (errors[] holds objects).
+const hostileBody = JSON.stringify({ error: { message: "no", errors: Array(500_000).fill(1) } });
 
 fake.internals.use({
   bearer: (record, ctx) => record ?? (ctx.bearer === undefined || revoked.has(ctx.bearer) ? undefined : { kind: "client", clientId: "bench-client", aud: ctx.audienceOf(ctx.accountId), revoked: false }),
-  user: (user, ctx) => user ?? ctx.fail(401, { message: "Invalid credentials" }),
-  intercept: (_req, ctx) => (ctx.operation === "login" && craftedBody ? { delayMs: 0, answer: { status: 400, headers: { "content-type": "application/json; charset=utf-8", "request-id": "bench" }, body: craftedBody } } : undefined),
+  user: (user, ctx) => user ?? ctx.fail(403, { message: "Invalid credentials" }),
+  intercept: (_req, ctx) => {
+    const json = { "content-type": "application/json; charset=utf-8", "request-id": "bench" };
+    if (ctx.operation === "login" && craftedBody) return { delayMs: 0, answer: { status: 400, headers: json, body: craftedBody } };
+    if (ctx.operation === "login" && outage.login === "hostile") return { delayMs: 0, answer: { status: 401, headers: json, body: hostileBody } };
+    if (ctx.operation === "token" && outage.token === "429") return { delayMs: 0, answer: ctx.answers("token", 429, { "retry-after": "30" }) };
+    return undefined;
+  },
 });
 
 const server = http.createServer((req, res) => {
@@ -68,25 +80,39 @@ const server = http.createServer((req, res) => {
       craftedBody = name ? craftedBodies[name]?.() : undefined;
       return send(200, JSON.stringify({ cases: Object.keys(craftedBodies), bytes: craftedBody?.length ?? 0 }));
     }
+    if (url.startsWith("/__config")) {
+      const q = new URL(url, "http://x").searchParams;
+      outage = { token: q.get("token") ?? "ok", tokenDelayMs: Number(q.get("tokenDelayMs") ?? 0), login: q.get("login") ?? "ok" };
+      counts.token = 0;
+      counts.login = 0;
+      return send(200, JSON.stringify(outage));
+    }
     if (url.startsWith("/__revoke")) {
       for (const token of fake.internals.issuedTokens) revoked.add(token);
       fake.revokeClientBearers();
       fake.scenario(url.includes("sign=1") ? "invalid_token_challenge" : "normal");
       return send(200, "{}");
     }
-    if (/\/auth\/token$/.test(url)) counts.token++;
+    const isToken = /\/auth\/token$/.test(url);
+    if (isToken) counts.token++;
     if (/\/customers\/login$/.test(url)) counts.login++;
-    const plan = fake.answer({
+    const body = Buffer.concat(chunks).toString("utf8");
+    const reply = () => {
+      if (res.destroyed) return;
+      const plan = fake.answer({
       method: req.method ?? "GET",
       pathname: new URL(url, "http://127.0.0.1").pathname,
       header: (name) => {
         const value = req.headers[name.toLowerCase()];
         return Array.isArray(value) ? value.join(", ") : value;
       },
-      body: Buffer.concat(chunks).toString("utf8"),
+      body,
     });
-    if (plan.answer) writeAnswer(res, plan.answer);
-    fake.exchanges.length = 0; // the record is not needed, and would grow over millions of requests
+      if (plan.answer) writeAnswer(res, plan.answer);
+      fake.exchanges.length = 0; // the record is not needed, and would grow over millions of requests
+    };
+    if (isToken && outage.token === "slow" && outage.tokenDelayMs > 0) setTimeout(reply, outage.tokenDelayMs);
+    else reply();
   });
 });
 server.keepAliveTimeout = 60_000;

@@ -1,5 +1,5 @@
 // Benchmark 6: the browser bundle (scripts/browser-bundle.ts: src/ with openapi-fetch and the client
-// validators in, minified ESM, as test/browser/ runs it), gzipped at level 9; budget 8 KB.
+// validators in, minified ESM, as test/client/browser/ runs it), gzipped at level 9; budget 8 KB.
 import { gzipSync } from "node:zlib";
 import { buildBrowserBundle } from "../scripts/browser-bundle.ts";
 

@@ -8,7 +8,7 @@ import path from "node:path";
 import { performance } from "node:perf_hooks";
 import { projectRoot } from "../scripts/generate-lib.ts";
 
-/** The same edit `test/spec-diff.test.ts` makes to the real spec: one break, two compatible, one annotation. */
+/** The same edit `test/spec/diff.test.ts` makes to the real spec: one break, two compatible, one annotation. */
 export function typicalChange(spec: string): string {
   const after = spec
     .replace("          enum: [customer, company]\n", "          enum: [customer]\n")

@@ -32,3 +32,44 @@ export function audienceFor(config: SuiteConfig, accountId: string): string {
     ? config.audience.split(config.accountId).join(accountId)
     : `https://api.dintero.com/v1/accounts/${accountId}`;
 }
+
+/** A character with its case changed at the first letter that has another case, or undefined. */
+function otherCase(value: string): string | undefined {
+  const cps = [...value];
+  const i = cps.findIndex((c) => c.toUpperCase() !== c.toLowerCase());
+  if (i < 0) return undefined;
+  const c = cps[i]!;
+  cps[i] = c === c.toUpperCase() ? c.toLowerCase() : c.toUpperCase();
+  return cps.join("");
+}
+
+/**
+ * Wrong variants of a real secret that a truncating, prefix-matching, case-folding or trimming comparison
+ * takes for the real one. Each is derived at run time and is itself a secret (it reveals the real one):
+ * never printed, neither as a value nor as a length.
+ */
+export type SecretVariant = "empty" | "prefix" | "last_changed" | "other_case" | "trailing_space";
+export function secretVariants(secret: string, kinds: readonly SecretVariant[]): Array<{ id: string; what: string; value: string }> {
+  const cps = [...secret];
+  const last = cps.at(-1) ?? "";
+  const all = {
+    empty: { what: "empty", value: "" },
+    prefix: { what: "the first half of the real one (a prefix)", value: cps.length >= 2 ? cps.slice(0, Math.ceil(cps.length / 2)).join("") : undefined },
+    last_changed: {
+      what: "the real one with its last character changed",
+      value: cps.length ? [...cps.slice(0, -1), last === "x" ? "y" : "x"].join("") : undefined,
+    },
+    other_case: { what: "the real one with one letter in the other case", value: otherCase(secret) },
+    trailing_space: { what: "the real one with a space added at its end (a trimming comparison takes it)", value: `${secret} ` },
+  };
+  return kinds.flatMap((id) => {
+    const v = all[id];
+    return v.value === undefined || v.value === secret ? [] : [{ id, what: v.what, value: v.value }];
+  });
+}
+
+/** The variants of a client secret the suite sends (issue: truncated or lax secret comparison). */
+export const CLIENT_SECRET_VARIANTS = ["empty", "prefix", "last_changed", "other_case"] as const;
+/** The variants of a known password the suite sends, besides one made-up wrong password: a password is
+ * compared as exact bytes, never case-folded or trimmed. */
+export const PASSWORD_VARIANTS = ["other_case", "trailing_space"] as const;

@@ -60,6 +60,8 @@ export interface Case {
   /** sent as is instead of JSON.stringify(body) */
   rawBody?: string;
   expect: Expectation;
+  /** the body's identity is made up (nobody's): any 2xx to it logs in a stranger (wrong_credentials) */
+  madeUpIdentity?: true;
   /** generated cases: what is unusual about the input, never the value (added to every finding) */
   describeInput?: string;
   /** set when the target cannot judge this case (e.g. a mock has no user store): reported, not sent */

@@ -4,7 +4,8 @@
 import { randomBytes } from "node:crypto";
 import { basicAuthorization } from "../lib/basic-auth.ts";
 import type { Case, Tamper } from "./case-types.ts";
-import { loginBody, madeUpFields, MOCK_NO_TOKEN_CHECK, MOCK_NO_USER_STORE, tokenBody } from "./case-bodies.ts";
+import { CLIENT_SECRET_VARIANTS, loginBody, madeUpFields, MOCK_NO_TOKEN_CHECK, MOCK_NO_USER_STORE, PASSWORD_VARIANTS } from "./case-bodies.ts";
+import { secretVariants, tokenBody } from "./case-bodies.ts";
 import { algorithmForgeries, forgedJwt, unsignedJwt, WELL_KNOWN_HMAC_KEYS } from "./forged-tokens.ts";
 import { bodyMutations, pathParamMutations, type Schema } from "./mutations.ts";
 import { identityFieldNames, secretFieldNames } from "./request-fields.ts";
@@ -29,6 +30,7 @@ export function fixedCases(spec: SpecModel, config: SuiteConfig): Case[] {
   const wrongMediaTypeOf = (types: string[]) => ["text/plain", "application/x-www-form-urlencoded"].find((t) => !types.includes(t))!;
   const wrongMediaType = wrongMediaTypeOf(login.requestMediaTypes);
 
+  const secretCases: Case[] = [];
   if (config.auth.kind === "client_credentials") {
     const body = tokenBody(spec, config);
     cases.push({
@@ -73,6 +75,22 @@ export function fixedCases(spec: SpecModel, config: SuiteConfig): Case[] {
       expect: { kind: "auth_rejection", rule: "wrong client secret" },
       ...(mock ? { notApplicable: "Prism checks that Basic credentials are present, not that they are right" } : {}),
     });
+    // The real secret, changed as a truncating, prefix-matching or case-folding comparison would not notice:
+    // refused credentials, judged like a wrong password (wrong_credentials). Never printed (secretVariants).
+    // Sent after the login's credentials cases: the first case a check judges is the login's wrong password,
+    // whose verdict a live run must get (a run that never judged it is incomplete, not green).
+    for (const v of secretVariants(config.auth.clientSecret, CLIENT_SECRET_VARIANTS)) {
+      secretCases.push({
+        id: `token.credentials.wrong_secret.${v.id}`,
+        group: "credentials",
+        operation: "token",
+        title: `token request with a wrong client secret: ${v.what}`,
+        auth: { authorization: `Basic ${Buffer.from(`${config.auth.clientId}:${v.value}`).toString("base64")}` },
+        body,
+        expect: { kind: "credentials_rejection", rule: `wrong client secret (${v.what})` },
+        ...(mock ? { notApplicable: "Prism checks that Basic credentials are present, not that they are right" } : {}),
+      });
+    }
     for (const m of bodyMutations(token.requestSchema as Schema, body, tokenValid)) {
       cases.push({
         id: `token.negative.${m.id}`,
@@ -342,6 +360,22 @@ export function fixedCases(spec: SpecModel, config: SuiteConfig): Case[] {
       ...na,
     });
   }
+  // The known password changed as a case-folding or trimming comparison would not notice (a password is exact
+  // bytes): one request each per configured form, besides the made-up wrong password above.
+  for (const identity of config.identities) {
+    for (const v of secretVariants(identity.password, PASSWORD_VARIANTS)) {
+      cases.push({
+        id: `login.credentials.${identity.label}.wrong_password.${v.id}`,
+        group: "credentials",
+        operation: "login",
+        title: `known ${identity.label} identity, its password ${v.what.replace("the real one", "")}`.replace(/ +/g, " "),
+        auth: "bearer",
+        body: loginBody(spec, config, identity, v.value),
+        expect: { kind: "credentials_rejection", rule: `wrong password (${v.what.replace("the real one", "the real password")})` },
+        ...na,
+      });
+    }
+  }
   const identityFields = identityFieldNames(spec);
   const unknown: Identity = {
     label: first.label,
@@ -361,9 +395,30 @@ export function fixedCases(spec: SpecModel, config: SuiteConfig): Case[] {
     auth: "bearer",
     body: loginBody(spec, config, unknown),
     expect: { kind: "credentials_rejection", rule: "unknown identity", sameAnswerAs: "login.credentials.wrong_password" },
+    madeUpIdentity: true,
     ...na,
   });
+  // One unknown identity for every further configured form, shaped like its known one (a phone number keeps
+  // its country code and length): a server may sign up an unknown phone number and not an unknown email.
+  config.identities.slice(1).forEach((identity, k) => {
+    cases.push({
+      id: `login.credentials.${identity.label}.unknown_identity`,
+      group: "credentials",
+      operation: "login",
+      title: `unknown identity, ${identity.label} form`,
+      auth: "bearer",
+      body: loginBody(spec, config, {
+        ...identity,
+        fields: madeUpFields(identity, config.seed + 50 + k),
+        password: `unknown-${randomBytes(8).toString("hex")}`,
+      }),
+      expect: { kind: "credentials_rejection", rule: "unknown identity", sameAnswerAs: `login.credentials.${identity.label}.wrong_password` },
+      madeUpIdentity: true,
+      ...na,
+    });
+  });
 
+  cases.push(...secretCases);
   cases.push(...semanticCases(spec, config, good), ...methodCases(spec, config, good));
   return cases;
 }

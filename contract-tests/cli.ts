@@ -8,6 +8,9 @@ import { ConfigError, LIVE_VARIABLES, OPTIONS, parseArgs, resolveConfig } from "
 import { summaryTable } from "./console.ts";
 import { writeReports } from "./reports/index.ts";
 import { runSuite } from "./suite.ts";
+import { passiveMode, resolvePassiveConfig } from "./passive/config.ts";
+import { runHar, runProxy } from "./passive/run.ts";
+import { CROSS_CHECKS } from "./passive/cross.ts";
 
 export interface Io {
   out(text: string): void;
@@ -20,6 +23,9 @@ export function helpText(): string {
   const pad = "".padEnd(36 + 1 + 9);
   const checks = CHECKS.map((c) => `  ${c.name.padEnd(36)} ${c.severity.padEnd(9)} ${c.catches}\n  ${pad} why ${c.severity}: ${c.severityReason}\n  ${pad} source: ${c.source.ref}${c.source.url && !c.source.ref.includes(c.source.url) ? ` <${c.source.url}>` : ""}`);
   const severities = SEVERITIES.map((s) => `  ${s.padEnd(9)} ${SEVERITY_MEANING[s]}`);
+  const across = CROSS_CHECKS.map(
+    (c) => `  ${c.name.padEnd(36)} ${c.severity.padEnd(9)} ${c.catches}\n  ${pad} why ${c.severity}: ${c.severityReason}\n  ${pad} source: ${c.source.ref}`,
+  );
   return [
     "Usage: npm run contract -- [options]",
     "",
@@ -41,6 +47,9 @@ export function helpText(): string {
     "Checks, with their severity (--check NAME=off|advisory|standard|contract sets another):",
     ...checks,
     "",
+    "Rules judged across exchanges of recorded traffic (--har, --proxy; --check sets them too):",
+    ...across,
+    "",
     "Exit codes: 0 every check passed; 1 a check failed, or the run was stopped (target not",
     "answering, deadline, budget, Ctrl-C); 2 cannot run (bad configuration, target unreachable).",
     "Reports: junit.xml, report.json, report.html in the report directory.",
@@ -54,6 +63,11 @@ export async function main(argv: string[], env: Record<string, string | undefine
     if (args === "help") {
       io.out(`${helpText()}\n`);
       return 0;
+    }
+    // --har / --proxy judge traffic that already flows: the same checks, reports and exit codes, nothing sent.
+    if (passiveMode(env, args)) {
+      const passive = resolvePassiveConfig(env, args);
+      return await (passive.mode === "har" ? runHar(passive, io, undefined, signal) : runProxy(passive, io, undefined, signal));
     }
     config = resolveConfig(env, args);
   } catch (err) {
@@ -90,7 +104,7 @@ if (isEntryPoint()) {
   let interrupts = 0;
   const onSignal = (sig: NodeJS.Signals) => {
     interrupts++;
-    process.stderr.write(`\n${sig}: stopping (the mock is stopped and reports are written) …\n`);
+    process.stderr.write(`\n${sig}: stopping (a mock or proxy is stopped and reports are written) …\n`);
     controller.abort();
     if (interrupts > 1) process.exit(1); // the exit hook still kills a running Prism
   };

@@ -8,6 +8,8 @@ import { identityFieldNames, secretFieldNames } from "./request-fields.ts";
 import { SEVERITIES, type Severity } from "./severity.ts";
 import { loadSpec, type SpecModel } from "./spec.ts";
 import type { CheckOverride, Identity, SuiteConfig } from "./types.ts";
+// Only names and metadata: the rules recorded traffic is judged by across exchanges (--check sets them too).
+import { CROSS_CHECKS } from "./passive/cross.ts";
 
 export type { CheckOverride, Identity, SuiteConfig } from "./types.ts";
 export { identityFieldNames, secretFieldNames } from "./request-fields.ts";
@@ -28,6 +30,9 @@ export interface Option {
   arg?: string;
   /** may be given more than once; the values add up (comma-separated in the variable) */
   repeatable?: boolean;
+  /** takes every following argument up to the next option (--har a.har b.har); the values are joined
+   * with a newline, and the variable separates them with the platform's path delimiter (":" or ";") */
+  variadic?: boolean;
   description: string;
   default: string;
 }
@@ -67,6 +72,45 @@ export const OPTIONS: Option[] = [
       "set one check's severity: off (not run), advisory, standard or contract; repeatable, " +
       "comma-separated in the variable (--check wins over it); recorded in the reports",
   },
+  {
+    flag: "--har",
+    env: "CONTRACT_HAR",
+    arg: "FILE...",
+    variadic: true,
+    default: "none",
+    description: "judge the exchanges recorded in these HAR 1.2 files instead of sending requests (at most 256 MiB each); nothing is sent",
+  },
+  {
+    flag: "--proxy",
+    env: "CONTRACT_PROXY",
+    default: "off",
+    description:
+      "run as a forwarding proxy to DINTERO_BASE_URL and judge the traffic that passes; reports are written on " +
+      "Ctrl-C/SIGTERM or after --max-exchanges",
+  },
+  {
+    flag: "--listen",
+    env: "CONTRACT_LISTEN",
+    arg: "HOST:PORT",
+    default: "127.0.0.1:8787",
+    description: "where the proxy listens; a host other than loopback is warned about",
+  },
+  {
+    flag: "--max-exchanges",
+    env: "CONTRACT_MAX_EXCHANGES",
+    arg: "N",
+    default: "none",
+    description: "the proxy stops, writes the reports and exits after N exchanges",
+  },
+  {
+    flag: "--min-coverage",
+    env: "CONTRACT_MIN_COVERAGE",
+    arg: "N",
+    default: "0",
+    description:
+      "fail the run (exit 1) when its spec coverage (documented statuses observed, request keywords kept and " +
+      "broken, response keywords seen) is below N percent",
+  },
   { flag: "--report-dir", env: "CONTRACT_REPORT_DIR", arg: "DIR", default: "reports/", description: "where junit.xml, report.json and report.html go" },
 ];
 
@@ -97,6 +141,12 @@ function parseNumber(name: string, raw: string, min: number): number {
   return n;
 }
 
+function parsePercent(name: string, raw: string): number {
+  const n = parseNumber(name, raw, 0);
+  if (n > 100) throw new ConfigError(`${name} is a percentage from 0 to 100, got "${raw}"`);
+  return n;
+}
+
 function parseSeverity(raw: string): Severity {
   const value = raw.trim().toLowerCase();
   const found = SEVERITIES.find((s) => s === value);
@@ -109,7 +159,7 @@ function parseSeverity(raw: string): Severity {
  * --check wins over the variable. An unknown check or severity is a ConfigError naming the closest known one.
  */
 export function parseCheckOverrides(fromEnv: string | undefined, fromArgs: string | undefined): CheckOverride[] {
-  const names: string[] = [...CHECK_NAMES];
+  const names: string[] = [...CHECK_NAMES, ...CROSS_CHECKS.map((c) => c.name)];
   const severities = ["off", ...SEVERITIES];
   const parse = (list: string | undefined, from: string): CheckOverride[] =>
     (list ?? "")
@@ -151,8 +201,13 @@ export function parseArgs(argv: string[]): Record<string, string> | "help" {
       values[option.env] = inline ?? "1";
       continue;
     }
-    const value = inline ?? argv[++i];
+    let value = inline ?? argv[++i];
     if (value === undefined) throw new ConfigError(`${flag} needs a value ${option.arg}`);
+    if (option.variadic) {
+      while (argv[i + 1] !== undefined && !argv[i + 1]!.startsWith("-")) value = `${value}\n${argv[++i]}`;
+      values[option.env] = values[option.env] !== undefined ? `${values[option.env]}\n${value}` : value;
+      continue;
+    }
     values[option.env] = option.repeatable && values[option.env] !== undefined ? `${values[option.env]},${value}` : value;
   }
   return values;
@@ -253,6 +308,7 @@ export function resolveConfig(env: Record<string, string | undefined>, args: Rec
     budget: parseNumber("CONTRACT_BUDGET / --budget", opt("CONTRACT_BUDGET"), 1),
     deadlineMs: parseNumber("CONTRACT_DEADLINE_S / --deadline", opt("CONTRACT_DEADLINE_S"), 1) * 1000,
     reportDir: opt("CONTRACT_REPORT_DIR"),
+    minCoverage: parsePercent("CONTRACT_MIN_COVERAGE / --min-coverage", opt("CONTRACT_MIN_COVERAGE")),
   };
   const login = spec.operations.login;
   const [secretField] = [...secretFieldNames(login.requestSchema)];

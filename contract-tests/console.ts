@@ -1,6 +1,7 @@
 // Console output: the summary table of checks that ends every run, then the findings grouped by cause:
 // those that fail the run (labelled FAIL) first, then those that do not (labelled by their severity).
 import { CHECKS, failsRun, SEVERITIES, type Severity } from "./checks.ts";
+import { coverageLines } from "./coverage.ts";
 import { casesText, groupFindings, whatFailsIt, type FindingGroup } from "./reports/groups.ts";
 import { effectiveSeverities, type RunResult } from "./suite.ts";
 
@@ -83,6 +84,8 @@ export function summaryTable(result: RunResult): string {
     "",
     `target ${result.target.kind} ${result.target.baseUrl}, seed ${result.seed}, --fail-on ${result.failOn}${overrides.length ? `, checks set: ${overrides.join(", ")}` : ""}, ${result.requestsSent} requests${result.rateLimited ? ` (${result.rateLimited} answered 429 and retried)` : ""}, ${(result.durationMs / 1000).toFixed(1)} s`,
   );
+  out.push(...coverageLines(result.coverage, result.minCoverage.min));
+  if (!result.minCoverage.met) out.push(`COVERAGE BELOW --min-coverage: ${result.coverage.percent.total}% < ${result.minCoverage.min}%`);
   const withIdentity = Object.entries(result.identityRequests);
   if (withIdentity.length) out.push(`requests carrying the test identity: ${withIdentity.map(([label, n]) => `${label} form ${n}`).join(", ")} (budget ${result.identityBudget} each)`);
   if (result.aborted) out.push(`RUN STOPPED (${result.aborted.reason}): ${result.aborted.message}`);

@@ -4,7 +4,9 @@
 
 const FEATURES: Array<[string, RegExp]> = [
   ["characters outside the BMP", /[\u{10000}-\u{10FFFF}]/u],
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: NUL, escaped: the feature this label names
   ["NUL", /\u0000/],
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: escaped control ranges: the feature this label names
   ["other control characters", /[\u0001-\u0008\u000b\u000c\u000e-\u001f\u007f]/],
   ["line breaks or tabs", /[\n\r\t]/],
   ["zero-width characters", /[\u200b-\u200d\u2060\ufeff]/],
@@ -17,6 +19,7 @@ const FEATURES: Array<[string, RegExp]> = [
 
 /** What a server might trip over in a string: non-ASCII and the features above (empty: plain). */
 export function unusualFeatures(value: string): string[] {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: escaped range: everything outside ASCII
   return [...(/[^\x00-\x7f]/.test(value) ? ["non-ASCII"] : []), ...FEATURES.filter(([, re]) => re.test(value)).map(([label]) => label)];
 }
 
@@ -27,6 +30,7 @@ export function describeString(name: string, value: string): string {
   if (value.length !== codePoints) parts.push(`${value.length} UTF-16 units`);
   const bytes = Buffer.byteLength(value, "utf8");
   if (bytes !== codePoints) parts.push(`${bytes} UTF-8 bytes`);
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: escaped range: everything outside ASCII
   if (/[^\x00-\x7f]/.test(value)) parts.push("non-ASCII");
   for (const [label, re] of FEATURES) if (re.test(value)) parts.push(label);
   return `${name}: ${parts.join(", ")}`;

@@ -8,6 +8,7 @@ import { secretFieldNames } from "./request-fields.ts";
 import { shapedLike } from "./shaped-like.ts";
 import type { Identity, SuiteConfig } from "./types.ts";
 import { describeInput, unusualFeatures } from "./describe-input.ts";
+import { boundCases } from "./keyword-cases.ts";
 import type { Json, SpecModel } from "./spec.ts";
 
 type Schema = Json & { properties?: Record<string, Json>; required?: string[]; enum?: unknown[]; minLength?: number; maxLength?: number };
@@ -148,6 +149,7 @@ export function generatedCases(spec: SpecModel, config: SuiteConfig): Case[] {
         operation: "login",
         title: `control: a made-up ${identity.label} identity with a plain password`,
         auth: "bearer",
+        madeUpIdentity: true,
         body,
         expect: { kind: "valid_input", unusual: unusualSchemaFields(body, props) },
         describeInput: describe(body),
@@ -161,14 +163,19 @@ export function generatedCases(spec: SpecModel, config: SuiteConfig): Case[] {
         operation: "login",
         title: `control with Content-Type "${mediaType}; charset=utf-8"`,
         auth: "bearer",
+        madeUpIdentity: true,
         contentType: `${mediaType}; charset=utf-8`,
         body,
         expect: { kind: "valid_input", unusual: ["Content-Type: a charset parameter"], control: controlId(identity) },
         describeInput: `${describe(body)}; Content-Type with charset=utf-8`,
       });
     }
+    // Deterministic values at every bound of the body's rules, on this form's made-up identity.
+    cases.push(...boundCases(spec, body, identity.label, isValid(body) ? controlId(identity) : undefined, config.seed + 400 + k, secrets));
   });
   const hasControl = new Set(cases.map((c) => c.id));
+  // every generated login body carries a made-up identity: a 2xx to any of them logs in a stranger
+  const madeUp = { madeUpIdentity: true } as const;
   [...boundaries, ...plausible]
     .filter((b) => isValid(b))
     .forEach((body, i) => {
@@ -180,6 +187,7 @@ export function generatedCases(spec: SpecModel, config: SuiteConfig): Case[] {
         operation: "login",
         title: `generated valid body #${i + 1}`,
         auth: "bearer",
+        ...madeUp,
         body,
         expect: { kind: "valid_input", unusual: unusualSchemaFields(body, props), ...control },
         describeInput: describe(body),
@@ -195,6 +203,7 @@ export function generatedCases(spec: SpecModel, config: SuiteConfig): Case[] {
         operation: "login",
         title: `generated body with unusual identity values #${i + 1}`,
         auth: "bearer",
+        ...madeUp,
         body,
         expect: { kind: "well_formed" },
         describeInput: describe(body),

@@ -133,7 +133,7 @@ export const MAX_BODY_BYTES = 4 * 1024 * 1024;
 
 /** The body as a Fetch client reads it: decoded by its Content-Encoding. A body that does not decode is
  * an answer no Fetch client can read (RFC 9110 §8.4): an error with code EBADENCODING, not the raw bytes. */
-function decodeContent(bytes: Buffer, encoding: string | undefined, status: number): Buffer {
+export function decodeContent(bytes: Buffer, encoding: string | undefined, status: number): Buffer {
   const coding = (encoding ?? "").trim().toLowerCase();
   try {
     switch (coding) {

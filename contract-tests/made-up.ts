@@ -9,7 +9,11 @@ function longestCommonRun(a: string, b: string): number {
   let previous = new Array<number>(y.length + 1).fill(0);
   for (let i = 1; i <= x.length; i++) {
     const row = new Array<number>(y.length + 1).fill(0);
-    for (let j = 1; j <= y.length; j++) if (x[i - 1] === y[j - 1]) best = Math.max(best, (row[j] = previous[j - 1]! + 1));
+    for (let j = 1; j <= y.length; j++) {
+      if (x[i - 1] !== y[j - 1]) continue;
+      row[j] = previous[j - 1]! + 1;
+      best = Math.max(best, row[j]!);
+    }
     previous = row;
   }
   return best;

@@ -1,4 +1,5 @@
 // One-rule-broken requests derived from the spec's schemas: bodies and path parameter values.
+import { instancePathOf, keywordSites, LENIENT_DIALECT_CHANGES, patternBreakers, pointerOf, valueAt, withValueAt } from "./schema-keywords.ts";
 import type { Json } from "./spec.ts";
 
 export type Schema = Json & { properties?: Record<string, Json>; required?: string[]; enum?: unknown[]; type?: string | string[] };
@@ -141,6 +142,7 @@ export function bodyMutations(schema: Schema, base: Record<string, unknown>, isV
     }
   }
   add({ id: "type.body", title: "body an array instead of an object", body: [base], rule: "type", pointer: "" });
+  for (const m of keywordMutations(schema, base, isValid)) add(m);
   for (const branches of anyOfGroups(schema)) {
     const all = [...new Set(branches.flatMap((b) => b.required ?? []))];
     add({ id: "anyOf.neither", title: `none of the either/or forms (${all.join(", ")} all missing)`, body: without(...all), rule: "anyOf", pointer: "" });
@@ -204,6 +206,15 @@ export function pathParamMutations(
       }
     }
   }
+  // Changes only a regex dialect other than ECMA-262's, or a normalising comparison, would take: a newline
+  // after `$`, Unicode digits for \\d, surrounding spaces (each only where the pattern refuses it).
+  if (typeof schema.pattern === "string") {
+    for (const c of LENIENT_DIALECT_CHANGES) {
+      const v = c.change(valid);
+      if (v === undefined || isValid(v)) continue;
+      out.push({ id: `pattern.${c.id}`, title: `${JSON.stringify(v)} (${c.what}) does not match ${schema.pattern} (ECMA-262)`, value: v, rule: "pattern" });
+    }
+  }
   if (typeof schema.minLength === "number" && schema.minLength > 0) {
     const v = valid.slice(0, schema.minLength - 1);
     if (!isValid(v)) out.push({ id: "minLength", title: `${v.length} characters (minLength ${schema.minLength})`, value: v, rule: "minLength" });
@@ -211,6 +222,121 @@ export function pathParamMutations(
   if (typeof schema.maxLength === "number") {
     const v = valid + valid.slice(-1).repeat(schema.maxLength + 1 - valid.length);
     if (!isValid(v)) out.push({ id: "maxLength", title: `${v.length} characters (maxLength ${schema.maxLength})`, value: v, rule: "maxLength" });
+  }
+  return out;
+}
+
+/** What the loop above already breaks: the body's own required, type and anyOf, and its properties' enum,
+ * lengths and type. */
+const DONE_AT_DEPTH: Record<number, ReadonlySet<string>> = {
+  0: new Set(["required", "type", "anyOf"]),
+  1: new Set(["enum", "minLength", "maxLength", "type"]),
+};
+
+/**
+ * One mutation per rule the schema states anywhere else: pattern, format, minimum/maximum (exclusive too),
+ * const and additionalProperties at any depth, oneOf, and required/enum/lengths/type below the top level.
+ * Every mutation is kept only when the schema refuses it for exactly that keyword at that place (Ajv's
+ * errors say which), so a rule a maintainer adds is tested by the next run, and never a guess.
+ */
+export function keywordMutations(schema: Schema, base: unknown, isValid: (body: unknown) => boolean): Mutation[] {
+  const out: Mutation[] = [];
+  type AjvError = { keyword: string; instancePath: string };
+  const errorsOf = () => (isValid as { errors?: AjvError[] | null }).errors ?? [];
+  const breaks = (body: unknown, keyword: string, pointer: string) =>
+    body !== undefined && !isValid(body) && errorsOf().some((e) => e.keyword === keyword && instancePathOf(e.instancePath) === pointer);
+  for (const site of keywordSites(schema)) {
+    const { path, keyword } = site;
+    const pointer = pointerOf(path);
+    if (DONE_AT_DEPTH[path.length]?.has(keyword)) continue;
+    const where = pointer || "the body";
+    const id = (what: string) => `${keyword}.${what}${path.length ? `.${path.join(".")}` : ""}`;
+    const current = valueAt(base, path);
+    const set = (v: unknown) => withValueAt(base, path, v);
+    const push = (what: string, title: string, body: unknown, rulePointer = pointer) => {
+      if (breaks(body, keyword, rulePointer)) out.push({ id: id(what), title, body, rule: keyword, pointer: rulePointer });
+      return breaks(body, keyword, rulePointer);
+    };
+    switch (keyword) {
+      case "pattern": {
+        if (typeof current !== "string") break;
+        // Every dialect change the pattern refuses (a case each: each catches another kind of server), then
+        // the first generic edit it refuses.
+        const dialect = new Set(LENIENT_DIALECT_CHANGES.map((c) => c.id));
+        let generic = false;
+        for (const b of patternBreakers(current)) {
+          if (!dialect.has(b.id) && generic) continue;
+          const took = push(b.id, `${where} with ${b.what} does not match ${String(site.value)} (ECMA-262)`, set(b.value));
+          if (took && !dialect.has(b.id)) generic = true;
+        }
+        break;
+      }
+      case "format":
+        push("invalid", `${where} not a valid ${String(site.value)}`, set(`not-a-valid-${String(site.value)}`));
+        break;
+      case "minimum":
+      case "exclusiveMinimum": {
+        const bound = Number(site.value);
+        push("below", `${where} ${keyword === "minimum" ? bound - 1 : bound} (${keyword} ${bound})`, set(keyword === "minimum" ? bound - 1 : bound));
+        break;
+      }
+      case "maximum":
+      case "exclusiveMaximum": {
+        const bound = Number(site.value);
+        push("above", `${where} ${keyword === "maximum" ? bound + 1 : bound} (${keyword} ${bound})`, set(keyword === "maximum" ? bound + 1 : bound));
+        break;
+      }
+      case "const": {
+        const c = site.value;
+        const other = typeof c === "string" ? `${c}-other` : typeof c === "number" ? c + 1 : typeof c === "boolean" ? !c : null;
+        push("other", `${where} ${JSON.stringify(other)} (const ${JSON.stringify(c)})`, set(other));
+        break;
+      }
+      case "additionalProperties": {
+        if (current === null || typeof current !== "object" || Array.isArray(current)) break;
+        const extra = set({ ...(current as Json), x_conformance_selftest_unknown: 1 });
+        push("unknown", `${where} with a property the schema does not allow (additionalProperties false)`, extra);
+        break;
+      }
+      case "oneOf": {
+        if (current === null || typeof current !== "object" || Array.isArray(current)) break;
+        const all = [...new Set((site.value as Schema[]).flatMap((b) => b.required ?? []))];
+        const none = Object.fromEntries(Object.entries(current as Json).filter(([k]) => !all.includes(k)));
+        push("neither", `${where}: none of the oneOf forms (${all.join(", ")} all missing)`, set(none));
+        break;
+      }
+      case "anyOf": {
+        if (current === null || typeof current !== "object" || Array.isArray(current)) break;
+        const all = [...new Set((site.value as Schema[]).flatMap((b) => b.required ?? []))];
+        const none = Object.fromEntries(Object.entries(current as Json).filter(([k]) => !all.includes(k)));
+        push("neither", `${where}: none of the anyOf forms (${all.join(", ")} all missing)`, set(none));
+        break;
+      }
+      case "required": {
+        if (current === null || typeof current !== "object" || Array.isArray(current)) break;
+        for (const name of site.value as string[]) {
+          if (!(name in (current as Json))) continue;
+          const body = withValueAt(base, [...path, name], undefined);
+          const at = pointerOf([...path, name]);
+          const id = `missing.${[...path, name].join(".")}`;
+          if (breaks(body, "required", pointer)) out.push({ id, title: `required ${at} missing`, body, rule: "required", pointer: at });
+        }
+        break;
+      }
+      case "enum":
+        push("off", `${where} not one of ${(site.value as unknown[]).join(", ")}`, set(`not-${(site.value as unknown[]).map(String).join("-or-")}`));
+        break;
+      case "minLength":
+        if (Number(site.value) > 0)
+          push("below", `${where} ${Number(site.value) - 1} characters (minLength ${site.value})`, set(stringOfLength(current, Number(site.value) - 1)));
+        break;
+      case "maxLength":
+        push("above", `${where} ${Number(site.value) + 1} characters (maxLength ${String(site.value)})`, set(stringOfLength(current, Number(site.value) + 1)));
+        break;
+      case "type":
+        if (current !== undefined) push("wrong", `${where} of the wrong JSON type`, set(wrongTypeValue(site.schema)));
+        break;
+    }
   }
   return out;
 }

@@ -67,9 +67,9 @@ function authorization(value: string, secrets: readonly SecretVariable[], client
   if (basic) {
     const { userId: id, password: secret } = basic;
     const idWord = clientId !== undefined && id === clientId ? "$DINTERO_CLIENT_ID" : id;
-    const escape = (t: string) => t.replace(/[$`"\\]/g, (c) => `\\${c}`);
-    const secretWord = known(secret) ? `$${known(secret)}` : isMadeUp(secret, secrets.map((x) => x.value)) ? escape(secret) : "$DERIVED_SECRET";
-    return ["-u", `"${idWord === "$DINTERO_CLIENT_ID" ? idWord : escape(idWord)}:${secretWord}"`];
+    const shellEscape = (t: string) => t.replace(/[$`"\\]/g, (c) => `\\${c}`);
+    const secretWord = known(secret) ? `$${known(secret)}` : isMadeUp(secret, secrets.map((x) => x.value)) ? shellEscape(secret) : "$DERIVED_SECRET";
+    return ["-u", `"${idWord === "$DINTERO_CLIENT_ID" ? idWord : shellEscape(idWord)}:${secretWord}"`];
   }
   if (scheme.toLowerCase() === "bearer" && credential) return ["-H", `"Authorization: Bearer $${known(credential) ?? "MADE_UP_BEARER"}"`];
   return ["-H", headerWord("Authorization", value, secrets)];

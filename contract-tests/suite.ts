@@ -1,7 +1,9 @@
 // Runs the whole suite against one target and returns a fully redacted result: every exchange, every
 // check's verdict per case, what was not applicable and why. The CLI and the tests both call runSuite.
 import type { Capture, Case } from "./case-types.ts";
+import { CLIENT_SECRET_VARIANTS, PASSWORD_VARIANTS, secretVariants } from "./case-bodies.ts";
 import { fixedCases } from "./cases.ts";
+import { specCoverage, type Coverage } from "./coverage.ts";
 import { judgesCase, type Check, type CheckContext, type Finding, type Found } from "./checks/check.ts";
 import { CHECKS } from "./checks/index.ts";
 import { rateLimitedThroughout } from "./checks/server_answers.ts";
@@ -72,6 +74,10 @@ export interface RunResult {
   exchanges: ReportedExchange[];
   results: CheckResult[];
   aborted?: { reason: AbortReason | "no_bearer" | "error" | "incomplete"; message: string };
+  /** what of the spec the run exercised (coverage.ts) */
+  coverage: Coverage;
+  /** --min-coverage: the gate and whether the run met it (a run below it fails, exit 1) */
+  minCoverage: { min: number; met: boolean };
   exitCode: 0 | 1 | 2;
 }
 
@@ -99,7 +105,7 @@ export function effectiveSeverities(overrides: readonly CheckOverride[]): Map<st
 
 /** A finding as the run records it: its check's severity (lowered by the check, with the check's reason for
  * it, or set by the user), and its check's source unless it names a more precise one. */
-function settle(f: Found, check: Check, override: CheckOverride | undefined): Finding & { severity: Severity; severityReason: string } {
+export function settle(f: Found, check: Check, override: CheckOverride | undefined): Finding & { severity: Severity; severityReason: string } {
   const own = lowerOf(f.severity ?? check.severity, check.severity);
   const ownReason = f.severity !== undefined && own !== check.severity ? (f.severityReason ?? check.severityReason) : check.severityReason;
   if (override && override.severity !== "off") {
@@ -132,6 +138,17 @@ export async function runSuite(config: SuiteConfig, options: RunOptions = {}): P
   const basicForms =
     config.auth.kind === "client_credentials"
       ? [...encodedForms(`${config.auth.clientId}:${config.auth.clientSecret}`), ...encodedForms(config.auth.clientSecret)]
+      : [];
+  // The wrong variants of a real secret the credentials cases send (a prefix, another case, …) reveal the
+  // real one: curl commands write them as variables. They travel only in the Authorization header (always
+  // redacted) and the password property (redacted, and per exchange as a submitted secret); they are not
+  // searched for in responses: a prefix of the client secret may well be a prefix of the client id.
+  const passwordVariants = config.identities.flatMap((i) => secretVariants(i.password, PASSWORD_VARIANTS).map((v) => v.value));
+  const clientSecretVariants =
+    config.auth.kind === "client_credentials"
+      ? secretVariants(config.auth.clientSecret, CLIENT_SECRET_VARIANTS)
+          .map((v) => v.value)
+          .filter((v) => v !== "")
       : [];
   const configuredSecrets = [
     ...config.identities.map((i) => i.password),
@@ -203,6 +220,8 @@ export async function runSuite(config: SuiteConfig, options: RunOptions = {}): P
         : { value: config.auth.token, name: "DINTERO_ACCESS_TOKEN" },
       ...(config.auth.kind === "client_credentials" && captured.has("clientBearer") ? [{ value: captured.get("clientBearer")!, name: "CLIENT_BEARER" }] : []),
       ...(captured.has("customerToken") ? [{ value: captured.get("customerToken")!, name: "CUSTOMER_TOKEN" }] : []),
+      ...passwordVariants.map((value) => ({ value, name: "MADE_UP_PASSWORD" })),
+      ...clientSecretVariants.map((value) => ({ value, name: "MADE_UP_CLIENT_SECRET" })),
     ];
     const clientId = config.auth.kind === "client_credentials" ? config.auth.clientId : undefined;
     const notApplicable = (kase: Case, reason: string) => {
@@ -418,13 +437,20 @@ export async function runSuite(config: SuiteConfig, options: RunOptions = {}): P
   // back (a 429 not waited out, a token that was not issued), has not passed: the run is incomplete (exit
   // 1), never green. Cases a target cannot judge by nature (a mock's) are not counted.
   if (!aborted && config.target.kind === "live") {
-    const judged = new Set(results.filter((r) => r.outcome !== "not_applicable").map((r) => r.check));
+    // Per check and operation: a check judged on the token endpoint (a wrong client secret) has not judged
+    // the login (a wrong password).
+    const judged = new Set(results.filter((r) => r.outcome !== "not_applicable").map((r) => `${r.check} ${caseById.get(r.caseId)?.operation}`));
     const firstCaseOf = new Map<string, Case>();
     for (const kase of cases)
-      if (!kase.notApplicable) for (const check of checksJudging(kase).filter(isOn)) if (!firstCaseOf.has(check)) firstCaseOf.set(check, kase);
+      if (!kase.notApplicable)
+        for (const check of checksJudging(kase).filter(isOn)) {
+          const key = `${check} ${kase.operation}`;
+          if (!firstCaseOf.has(key)) firstCaseOf.set(key, kase);
+        }
     const unjudged = [...firstCaseOf]
-      .filter(([check]) => !judged.has(check))
-      .map(([check, kase]) => {
+      .filter(([key]) => !judged.has(key))
+      .map(([key, kase]) => {
+        const check = key.split(" ")[0]!;
         const na = results.find((r) => r.check === check && r.caseId === kase.id && r.outcome === "not_applicable");
         const ex = exchanges.filter((e) => e.caseId === kase.id).at(-1);
         const why =
@@ -445,7 +471,11 @@ export async function runSuite(config: SuiteConfig, options: RunOptions = {}): P
   // expired on arrival, the server is at fault as much as the configuration may be: exit 1).
   const failedBeforeRefusal = results.some((r) => r.outcome === "fail" && r.severity !== "advisory" && r.exchangeId !== refusedExchangeId);
   const cannotRun = aborted?.reason === "unreachable" || (aborted?.reason === "known_good_refused" && !failedBeforeRefusal);
-  const exitCode: 0 | 1 | 2 = cannotRun ? 2 : failed || aborted ? 1 : 0;
+  const coverage = specCoverage(spec, exchanges, caseById);
+  const coverageMet = coverage.percent.total >= config.minCoverage;
+  if (!coverageMet)
+    log(`spec coverage ${coverage.percent.total}% is below --min-coverage ${config.minCoverage}%: the run fails (report.json lists what was not exercised)`);
+  const exitCode: 0 | 1 | 2 = cannotRun ? 2 : failed || aborted || !coverageMet ? 1 : 0;
   return {
     target,
     seed: config.seed,
@@ -474,6 +504,8 @@ export async function runSuite(config: SuiteConfig, options: RunOptions = {}): P
     })),
     results,
     ...(aborted ? { aborted } : {}),
+    coverage,
+    minCoverage: { min: config.minCoverage, met: coverageMet },
     exitCode,
   };
 }

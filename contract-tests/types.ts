@@ -30,6 +30,8 @@ export interface SuiteConfig {
   budget: number;
   deadlineMs: number;
   reportDir: string;
+  /** the spec coverage (percent) below which the run fails; 0: no gate */
+  minCoverage: number;
 }
 
 /** A check's severity set by the user: "off" does not run it at all. */

@@ -62,12 +62,9 @@ describe("POST /login, Dintero faked on a URL (startFakeDintero)", () => {
 
     fake.scenario("mfa_required", { times: 1 });
     expect((await post({ email: "ada@example.com", password: "correct-horse" })).status).toBe(403);
-    // Dintero revokes our bearer, says so the RFC 6750 way, and its token endpoint goes down: the login
-    // with the revoked bearer is refused (the client drops it), and getting a new one fails. The spec
-    // does not document that challenge, so it is a scenario: without it the 401 says only what the
-    // spec documents, and the client cannot tell it from a wrong password (docs/testing.md).
+    // Dintero revokes our bearer and its token endpoint goes down: the login with the revoked bearer is
+    // refused with the documented 401 (the client drops the bearer), and getting a new one fails.
     fake.revokeClientBearers();
-    fake.scenario("invalid_token_challenge");
     fake.scenario("token_outage");
     expect((await post({ email: "ada@example.com", password: "correct-horse" })).status).toBe(503);
     expect((await post({ email: "ada@example.com", password: "correct-horse" })).status).toBe(503);

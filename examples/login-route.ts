@@ -13,7 +13,10 @@ export function loginRoute(client: LoginClient) {
     let input: { email?: unknown; password?: unknown } | null;
     try {
       let text = "";
-      for await (const chunk of req) if ((text += chunk).length > 10_000) return reply(413, { error: "too_large" });
+      for await (const chunk of req) {
+        text += chunk;
+        if (text.length > 10_000) return reply(413, { error: "too_large" });
+      }
       input = JSON.parse(text);
     } catch {
       return reply(400, { error: "invalid_json" });

@@ -3,5 +3,10 @@ export interface DocumentedResponse {
   readonly schema: string | null;
   readonly mediaTypes: readonly string[];
   readonly headers: readonly string[];
+  /** The model's meaning of the status (generated/operations.json, `meanings`). */
+  readonly meaning: string;
 }
-export declare const documentedResponses: Readonly<Record<"aid_customers_login_post" | "aid_auths_oauth_token_post", Readonly<Record<string, DocumentedResponse>>>>;
+export type DocumentedResponses = Readonly<Record<string, DocumentedResponse>>;
+export declare const loginResponses: DocumentedResponses;
+export declare const tokenResponses: DocumentedResponses;
+export declare const documentedResponses: Readonly<Record<"login" | "token", DocumentedResponses>>;

@@ -90,6 +90,7 @@ function secretForms(secrets: Iterable<string | undefined>, base64Only?: boolean
   return units > formsBudget ? undefined : forms;
 }
 
+// biome-ignore lint/suspicious/noControlCharactersInRegex: escaped range: the ASCII check
 const isAscii = (text: string) => /^[\x00-\x7f]*$/.test(text);
 
 function trimPadding(base64: string): string {
@@ -147,6 +148,7 @@ export function revealsSecret(text: string, secrets: Iterable<string | undefined
  * separators, bidi controls).
  */
 function escapeControls(text: string): string {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: escaped ranges: the control and bidi characters this escapes
   return text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
 }
 

@@ -1,6 +1,6 @@
 // The client bundled for browsers as a user's bundler would: the entry package.json's "browser" export
 // names, from its source, with openapi-fetch and the client validators inlined, minified ESM.
-// bench/size.ts measures it and test/browser/ runs it.
+// bench/size.ts measures it and test/client/browser/ runs it.
 import { build, type Metafile } from "esbuild";
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
@@ -8,7 +8,7 @@ import { fileURLToPath } from "node:url";
 /**
  * The source of the file a bundler picks for browsers: `exports["."].browser` is `./dist/<name>.js`,
  * which `npm run build` bundles from `src/<name>.ts`. Read from package.json, so that what is measured
- * and tested is what a browser user gets (test/client-package.test.ts checks bundlers pick that file).
+ * and tested is what a browser user gets (test/client/package/package.test.ts checks bundlers pick that file).
  */
 export function browserEntryFromPackage(): string {
   const pkg = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as { exports: Record<string, Record<string, string>> };

@@ -86,7 +86,7 @@ export function withoutAnnotations(schema: unknown): unknown {
 
 /**
  * The validators the client imports, by schema name: generated/client-validators.js ships these and
- * nothing else (our decision, for the browser bundle); test/client-validators.test.ts fails when src/
+ * nothing else (our decision, for the browser bundle); test/client/package/validators.test.ts fails when src/
  * imports another or stops using one of these.
  */
 export const CLIENT_SCHEMAS = ["AccessToken", "AccountId", "Error", "LoginCredentials", "MfaError"] as const;
@@ -178,8 +178,12 @@ function clientValidatorsModule(bundleSchema: Json): { js: string; dts: string }
   return { js, dts };
 }
 
-/** The operations the client calls; their documented responses are what generated/client-responses.js carries. */
-export const CLIENT_OPERATIONS = ["aid_customers_login_post", "aid_auths_oauth_token_post"] as const;
+/**
+ * The operations the client calls, by role (`x-role` in openapi/login.yaml, the model's stable key):
+ * an operation id may change in the spec with no code change. Their documented responses are what
+ * generated/client-responses.js carries.
+ */
+export const CLIENT_ROLES = ["login", "token"] as const;
 
 /** One documented response, as the client acts on it. */
 export interface DocumentedResponse {
@@ -189,33 +193,36 @@ export interface DocumentedResponse {
   mediaTypes: string[];
   /** Its documented headers, lower-cased (`retry-after`, `request-id`). */
   headers: string[];
+  /** What the status means by its RFC (the model's `meaning`: `auth_refusal` for 401, RFC 9110 §15.5.2). */
+  meaning: string;
 }
 
 /**
- * operationId -> status key (`"200"`, `"4XX"`, `"default"`, as the spec writes it) -> the documented
- * response, read from the operations model. Refuses a spec without one of CLIENT_OPERATIONS.
+ * role -> status key (`"200"`, `"4XX"`, `"default"`, as the spec writes it) -> the documented
+ * response, read from the operations model. Refuses a spec without one of CLIENT_ROLES.
  */
 export function documentedResponses(spec: Json, model: OperationsModel = buildOperationsModel(spec)): Record<string, Record<string, DocumentedResponse>> {
   const out: Record<string, Record<string, DocumentedResponse>> = {};
   for (const op of Object.values(model.operations)) {
-    if (!(CLIENT_OPERATIONS as readonly string[]).includes(op.operationId)) continue;
-    out[op.operationId] = Object.fromEntries(
+    if (!(CLIENT_ROLES as readonly string[]).includes(op.role)) continue;
+    out[op.role] = Object.fromEntries(
       op.responses.map((r) => [
         r.status,
         {
           schema: r.content.map((m) => m.schemaName).find((name) => name !== null) ?? null,
           mediaTypes: r.content.map((m) => m.mediaType).sort(),
           headers: r.headers.map((h) => h.name.toLowerCase()).sort(),
+          meaning: r.meaning,
         },
       ]),
     );
   }
-  const missing = CLIENT_OPERATIONS.filter((id) => !(id in out));
-  if (missing.length > 0) throw new Error(`the spec has no operation ${missing.join(", ")}, which the client calls`);
+  const missing = CLIENT_ROLES.filter((role) => !(role in out));
+  if (missing.length > 0) throw new Error(`the spec has no operation with x-role ${missing.join(", ")}, which the client calls`);
   return out;
 }
 
-/** generated/client-responses.js: the documented responses of the operations the client calls. */
+/** generated/client-responses.js: the documented responses of the operations the client calls, by role. */
 function clientResponsesModule(spec: Json, model: OperationsModel): { js: string; dts: string } {
   const table = documentedResponses(spec, model);
   // Each distinct list of media types or headers is written once and shared (the browser bundle carries this table).
@@ -225,19 +232,19 @@ function clientResponsesModule(spec: Json, model: OperationsModel): { js: string
     if (!lists.has(text)) lists.set(text, `list${lists.size}`);
     return lists.get(text)!;
   };
-  const body = Object.entries(table).map(([operationId, statuses]) => {
-    const rows = Object.entries(statuses).map(([status, r]) => `    ${JSON.stringify(status)}: { schema: ${JSON.stringify(r.schema)}, mediaTypes: ${shared(r.mediaTypes)}, headers: ${shared(r.headers)} },`);
-    return [`  ${JSON.stringify(operationId)}: {`, ...rows, "  },"].join("\n");
+  // One export per role (`loginResponses`): a bundle that calls only the login (the browser entry) drops the others.
+  const body = Object.entries(table).map(([role, statuses]) => {
+    const rows = Object.entries(statuses).map(([status, r]) => `  ${JSON.stringify(status)}: { schema: ${JSON.stringify(r.schema)}, mediaTypes: ${shared(r.mediaTypes)}, headers: ${shared(r.headers)}, meaning: ${JSON.stringify(r.meaning)} },`);
+    return [`export const ${role}Responses = {`, ...rows, "};"].join("\n");
   });
   const js = [
     `// ${HEADER}`,
-    "// The documented responses of the operations the client calls (CLIENT_OPERATIONS in scripts/generate-lib.ts), read",
-    "// from the operations model: operationId -> status as the spec writes it -> { schema, mediaTypes, headers }.",
+    "// The documented responses of the operations the client calls (CLIENT_ROLES in scripts/generate-lib.ts), read",
+    "// from the operations model: x-role -> status as the spec writes it -> { schema, mediaTypes, headers, meaning }.",
     "// src/http.ts maps them to kinds.",
     ...[...lists].map(([text, name]) => `const ${name} = ${text};`),
-    "export const documentedResponses = {",
     ...body,
-    "};",
+    `export const documentedResponses = { ${Object.keys(table).map((role) => `${JSON.stringify(role)}: ${role}Responses`).join(", ")} };`,
     "",
   ].join("\n");
   const dts = [
@@ -246,8 +253,12 @@ function clientResponsesModule(spec: Json, model: OperationsModel): { js: string
     "  readonly schema: string | null;",
     "  readonly mediaTypes: readonly string[];",
     "  readonly headers: readonly string[];",
+    "  /** The model's meaning of the status (generated/operations.json, `meanings`). */",
+    "  readonly meaning: string;",
     "}",
-    `export declare const documentedResponses: Readonly<Record<${CLIENT_OPERATIONS.map((id) => JSON.stringify(id)).join(" | ")}, Readonly<Record<string, DocumentedResponse>>>>;`,
+    "export type DocumentedResponses = Readonly<Record<string, DocumentedResponse>>;",
+    ...CLIENT_ROLES.map((role) => `export declare const ${role}Responses: DocumentedResponses;`),
+    `export declare const documentedResponses: Readonly<Record<${CLIENT_ROLES.map((id) => JSON.stringify(id)).join(" | ")}, DocumentedResponses>>;`,
     "",
   ].join("\n");
   return { js, dts };

@@ -2,10 +2,12 @@
 // token request's `audience`, and wires the token provider. The browser entry has none of this.
 import { validateClientCredentialsTokenRequestAudience } from "../generated/client-validators.js";
 import { checkRange, maxTimerMs, type EntryWiring } from "./client.ts";
+import { describeCode } from "./errors.ts";
 import { basicSecrets, clientCredentialsBearer, defaultTokenRetryPolicy, fetchClientToken } from "./token-provider.ts";
 import { check } from "./validation.ts";
 
 export const clientCredentialsWiring: EntryWiring = {
+  describeCode,
   // The token request body is built from `audience`: the schema of that body's `audience` property judges it, alone.
   checkAudience: (audience) => check(validateClientCredentialsTokenRequestAudience, audience, "/audience"),
   clientCredentials(given, problems) {

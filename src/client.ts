@@ -4,6 +4,7 @@ import createClient, { type Client, type Middleware } from "openapi-fetch";
 import type { components, paths } from "../generated/schema.js";
 import { escapePointerToken } from "../lib/json-pointer.ts";
 import { isLoopbackHost } from "../lib/loopback.ts";
+import { loginResponses } from "../generated/client-responses.js";
 import { validateAccessToken, validateAccountId, validateError, validateLoginCredentials } from "../generated/client-validators.js";
 import { bearerRule, isUsableBearer, providedBearer, scopeRefusedInBrowser, unusableTokenProblems, type BearerSource } from "./bearer.ts";
 import { throwIfAborted } from "./deadline.ts";
@@ -83,7 +84,7 @@ export interface LoginClient {
 }
 
 export const defaultBaseUrl = "https://api.dintero.com/v1";
-/** The schemas the login's documented responses name (test/client-statuses.test.ts checks the list against the spec). */
+/** The schemas the login's documented responses name (test/client/login/statuses.test.ts checks the list against the spec). */
 export const loginSchemaValidators = { AccessToken: validateAccessToken, Error: validateError };
 const defaultTimeoutMs = 10_000;
 /** Request Header Fields Too Large (RFC 6585 §5) and Content Too Large (RFC 9110 §15.5.14). */
@@ -102,6 +103,8 @@ export interface EntryWiring {
    * Absent in the browser entry, which refuses `{ clientId, clientSecret }`.
    */
   clientCredentials?: (tokenRetry: Partial<TokenRetryPolicy> | undefined, problems: LoginErrorDetail[]) => ClientCredentialsBearer;
+  /** Words for a network failure's system code (src/errors.ts describeCode); the browser entry has none to meet. */
+  describeCode?: (code: string) => string | undefined;
 }
 
 /** The client-credentials bearer for these settings, and the secrets it adds to every exchange. */
@@ -115,17 +118,17 @@ export type ClientCredentialsBearer = (
 /** createLoginClient of an entry point. Throws only LoginError (`invalid_request`), whatever it is given. */
 export function buildLoginClient(options: LoginClientOptions, wiring: EntryWiring): LoginClient {
   try {
-    return buildClient(readOptions(options, wiring));
+    return buildClient(readOptions(options, wiring), wiring);
   } catch (error) {
     if (isLoginError(error)) throw error;
     throw new LoginError("invalid_request", "createLoginClient: the options could not be read", { cause: sanitizeCause(error) });
   }
 }
 
-function buildClient(settings: Settings): LoginClient {
+function buildClient(settings: Settings, wiring: EntryWiring): LoginClient {
   const { accountId, audience, validateResponses } = settings;
   const customFetch = settings.fetch;
-  const limits = { ...settings.limits, platformFetch: !customFetch };
+  const limits = { ...settings.limits, platformFetch: !customFetch, describeCode: wiring.describeCode };
   const fetchFunction: FetchFunction = customFetch ?? ((request) => fetch(request));
   // `redirect: "manual"`: a password or secret is never re-sent to wherever a 3xx points.
   const clientInit = { baseUrl: settings.baseUrl, redirect: "manual" as const, ...(customFetch ? { fetch: customFetch } : {}) };
@@ -151,7 +154,7 @@ function buildClient(settings: Settings): LoginClient {
     if (settings.browser) refuseBroadBearer(bearer);
     const context: ExchangeContext = {
       operation: "login",
-      operationId: "aid_customers_login_post",
+      responses: loginResponses,
       schemaValidators: loginSchemaValidators,
       secrets: [sent.password, bearer, ...clientSecrets],
       validateResponses,
@@ -161,6 +164,8 @@ function buildClient(settings: Settings): LoginClient {
     const ex = await exchange(context, limits, signal, (combined) =>
       unreadResponse(
         (fetch) =>
+          // The path is written out because openapi-fetch types a call by its literal path: it is checked
+          // against generated/schema.d.ts, so a path the spec changes fails `npm run typecheck`, naming it.
           plainClient.POST("/accounts/{aid}/customers/login", {
             params: { path: { aid: accountId } },
             body: sent,
@@ -175,7 +180,7 @@ function buildClient(settings: Settings): LoginClient {
         customFetch ?? sendJsonAsString(serialized, combined),
       ),
     );
-    const evidence = refusalOf(ex)?.evidence ?? (headersTooLarge.has(ex.status) ? "rejected" : undefined);
+    const evidence = refusalOf(ex, context)?.evidence ?? (headersTooLarge.has(ex.status) ? "rejected" : undefined);
     // A 431 or 413 to a login whose body is bounded by the spec: the bearer is what is too large
     // (RFC 6585 §5, RFC 9110 §15.5.14). It is replaced once (the budget of a sign, see invalidate).
     if (evidence) bearerSource.invalidate(bearer, evidence);

@@ -242,7 +242,8 @@ export function describeCode(code: string): string | undefined {
   return systemCodes[code];
 }
 
-const systemCodes: Record<string, string> = Object.assign(Object.create(null) as Record<string, string>, {
+// Pure: a bundle that never calls describeCode (the browser entry) drops the table.
+const systemCodes: Record<string, string> = /* @__PURE__ */ Object.assign(Object.create(null) as Record<string, string>, {
   ECONNREFUSED: "connection refused: nothing listens there",
   ENOTFOUND: "host name not found",
   EAI_AGAIN: "host name lookup failed for now",

@@ -1,10 +1,10 @@
 // One HTTP exchange: a deadline that holds whatever fetch does, a body read up to a size limit,
 // and turning a response that is not the documented success into a LoginError.
 import type { Validator } from "../generated/validators.js";
-import { documentedResponses, type DocumentedResponse } from "../generated/client-responses.js";
+import type { DocumentedResponse, DocumentedResponses } from "../generated/client-responses.js";
 import { isJsonMediaType } from "../lib/media-type.ts";
 import { adoptOnce, startDeadline, throwIfAborted } from "./deadline.ts";
-import { causeCode, describeCode, isLoginError, LoginError, sanitizeCause, type LoginErrorDetail } from "./errors.ts";
+import { causeCode, isLoginError, LoginError, sanitizeCause, type LoginErrorDetail } from "./errors.ts";
 import { redactServerTexts, tokensIn } from "./redact.ts";
 import { check, summarize } from "./validation.ts";
 import { parseRetryAfter } from "./retry-after.ts";
@@ -33,8 +33,11 @@ export interface ExchangeContext {
   readonly validateResponses: boolean;
   /** The request was authenticated with a bearer: a 401 or 403 is read for whose credentials it refused. */
   readonly bearerAuth?: boolean;
-  /** The operation, whose documented responses (generated/client-responses.js) say which statuses and bodies to expect. */
-  readonly operationId: OperationId;
+  /**
+   * The operation's documented responses (generated/client-responses.js, `<x-role>Responses`): which
+   * statuses and bodies to expect, and what each status means.
+   */
+  readonly responses: DocumentedResponses;
   /** The validators of the schemas the operation's documented responses name, by schema name. */
   readonly schemaValidators: Readonly<Record<string, Validator>>;
   /** What was asked for, for messages: the request's URL and the client's `baseUrl` (neither holds a secret: see readBaseUrl). */
@@ -51,6 +54,12 @@ export interface ExchangeLimits {
    * so an unencoded body within the limit is read whole; a custom fetch's Response is not trusted.
    */
   readonly platformFetch?: boolean;
+  /**
+   * What a system code of a network failure means (errors.ts's describeCode), from the entry that has
+   * one: Node's codes (ECONNREFUSED, CERT_HAS_EXPIRED) never reach a browser's fetch, so the browser
+   * entry leaves the table out of its bundle.
+   */
+  readonly describeCode?: ((code: string) => string | undefined) | undefined;
 }
 
 /**
@@ -98,7 +107,7 @@ export async function exchange(
     if (isLoginError(error)) throw error;
     const cause = sanitizeCause(error);
     const code = causeCode(cause);
-    const meaning = code === undefined ? undefined : describeCode(code);
+    const meaning = code === undefined ? undefined : limits.describeCode?.(code);
     const host = context.target ? ` reaching ${hostOf(context.target.url)}` : "";
     throw new LoginError("network", `${context.operation} failed: network error${host} (${cause.message}${meaning ? `: ${meaning}` : ""})`, { cause });
   } finally {
@@ -119,7 +128,8 @@ async function readBounded(
   reading: { reader?: ReadableStreamDefaultReader<Uint8Array> },
 ): Promise<string | undefined> {
   if (!response.body) return "";
-  const reader = (reading.reader = response.body.getReader());
+  const reader = response.body.getReader();
+  reading.reader = reader;
   if (signal.aborted) return cancel(reader);
   const decoder = new TextDecoder();
   let text = "";
@@ -191,25 +201,21 @@ function parseText(text: string): ResponseBody {
 /** `application/json; charset=utf-8` is JSON: compare the media type without its parameters (lib/media-type.ts). */
 export { isJsonMediaType };
 
-/** The operations whose documented responses generated/client-responses.js carries. */
-export type OperationId = keyof typeof documentedResponses;
-
 /** The documented response for `status`: the status itself, else its class (`4XX`), else `default`. */
-export function documentedResponse(operationId: OperationId, status: number): DocumentedResponse | undefined {
-  const table = documentedResponses[operationId];
+export function documentedResponse(table: DocumentedResponses, status: number): DocumentedResponse | undefined {
   return table[String(status)] ?? table[`${Math.floor(status / 100)}XX`] ?? table.default;
 }
 
 /** A documented 2xx: the success the operation promises. */
 export function isDocumentedSuccess(ex: Exchange, context: ExchangeContext): boolean {
-  return ex.status >= 200 && ex.status <= 299 && documentedResponse(context.operationId, ex.status) !== undefined;
+  return ex.status >= 200 && ex.status <= 299 && documentedResponse(context.responses, ex.status) !== undefined;
 }
 
 /**
  * What an error status means, by HTTP's own definitions, as a kind: the statuses whose meaning
  * says what the caller should do. Which statuses the client acts on comes from the spec; every
  * status the spec documents for an operation the client calls must be here or be 5xx
- * (test/client-statuses.test.ts fails otherwise, naming it).
+ * (test/client/login/statuses.test.ts fails otherwise, naming it).
  */
 export const statusMeanings: Readonly<Record<number, "bad_request" | "unauthorized" | "forbidden" | "rate_limited">> = {
   400: "bad_request", // RFC 9110 §15.5.1 Bad Request
@@ -244,7 +250,7 @@ export function readSuccessBody(ex: Exchange, context: ExchangeContext): unknown
   if (value && typeof value === "object" && typeof (value as { token_type?: unknown }).token_type === "string" && (value as { token_type: string }).token_type.toLowerCase() === "bearer") {
     (value as { token_type: string }).token_type = "Bearer";
   }
-  const validator = validatorFor(context, documentedResponse(context.operationId, ex.status));
+  const validator = validatorFor(context, documentedResponse(context.responses, ex.status));
   if (context.validateResponses && validator) {
     const { problems, omitted } = checkBounded(validator, value);
     if (problems.length > 0) throw contractViolation(ex, context, problems, omitted);
@@ -252,7 +258,7 @@ export function readSuccessBody(ex: Exchange, context: ExchangeContext): unknown
   return value;
 }
 
-/** The validator of the schema a documented response names, if the client has it (test/client-statuses.test.ts makes sure). */
+/** The validator of the schema a documented response names, if the client has it (test/client/login/statuses.test.ts makes sure). */
 function validatorFor(context: ExchangeContext, documented: DocumentedResponse | undefined): Validator | undefined {
   const name = documented?.schema;
   return name ? context.schemaValidators[name] : undefined;
@@ -327,7 +333,7 @@ export function failureToError(ex: Exchange, context: ExchangeContext): LoginErr
   const serverError = readServerError(ex.body);
   const { code, message, requestId } = shownServerText(ex, context);
   const suffix = `${message ? `: ${message}` : ""}${requestId ? ` (request-id ${requestId})` : ""}`;
-  const documented = documentedResponse(context.operationId, status);
+  const documented = documentedResponse(context.responses, status);
   const kind = kindOfStatus(status);
   if (kind === "server_error") {
     return new LoginError("server_error", `${context.operation} failed: server error ${status}${suffix}`, { status, code, requestId });
@@ -346,7 +352,7 @@ export function failureToError(ex: Exchange, context: ExchangeContext): LoginErr
     if (problems.length > 0) return contractViolation(ex, context, problems, omitted);
   }
   const init = { status, code, requestId };
-  const refusal = context.bearerAuth ? refusalOf(ex) : undefined;
+  const refusal = context.bearerAuth ? refusalOf(ex, context) : undefined;
   if (refusal?.refused === "bearer") {
     return new LoginError("bearer_refused", `${context.operation}: the server refused this client's bearer (${status}); the customer's credentials were not judged${suffix}`, init);
   }
@@ -410,11 +416,21 @@ function undocumentedHint(status: number, context: ExchangeContext): string {
   return `${asked}: no such path; ${v1}`;
 }
 
-/** For a 401 or 403 to a request made with a bearer: whose credentials the response says were refused. */
-export function refusalOf(ex: Exchange): Refusal | undefined {
+/**
+ * For a 401 or 403 to a request made with a bearer: whose credentials were refused. What the
+ * response says (src/refusal.ts) comes first. Failing a sign, a status the spec documents for this
+ * operation with the meaning `auth_refusal` (RFC 9110 §15.5.2: the request "lacks valid
+ * authentication credentials", and the bearer is the only credential of the request itself) is the
+ * bearer's refusal: the login's 401 is documented for an invalid bearer only (a wrong password is
+ * its 403). A status not documented so (an undocumented 401, a 403) keeps saying nothing: a suspect.
+ */
+export function refusalOf(ex: Exchange, context: ExchangeContext): Refusal | undefined {
   if (ex.status !== 401 && ex.status !== 403) return undefined;
-  return readRefusal(ex.headers, readServerError(ex.body).code);
+  const refusal = readRefusal(ex.headers, readServerError(ex.body).code);
+  return refusal.refused === "unknown" && documentedResponse(context.responses, ex.status)?.meaning === "auth_refusal" ? bearerRejected : refusal;
 }
+
+const bearerRejected: Refusal = { refused: "bearer", evidence: "rejected" };
 
 /** Dintero's `error.code` and `error.message`, when present, as the server sent them. */
 function readServerError(body: ResponseBody): { code?: string | undefined; message?: string | undefined } {

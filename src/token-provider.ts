@@ -3,6 +3,7 @@
 // replaced when the server rejects it, and refreshed within a budget when a refusal does not say whose.
 import type { Client } from "openapi-fetch";
 import type { components, paths } from "../generated/schema.js";
+import { tokenResponses } from "../generated/client-responses.js";
 import { validateAccessToken, validateError, validateMfaError } from "../generated/client-validators.js";
 import { encodeBasicCredentials } from "../lib/basic-auth.ts";
 import { operation, unusableTokenProblems, type BearerSource } from "./bearer.ts";
@@ -50,7 +51,7 @@ export interface ClientTokenRequestOptions {
   readonly validateResponses: boolean;
 }
 
-/** The schemas the token request's documented responses name (test/client-statuses.test.ts checks the list against the spec). */
+/** The schemas the token request's documented responses name (test/client/login/statuses.test.ts checks the list against the spec). */
 export const tokenSchemaValidators = { AccessToken: validateAccessToken, Error: validateError, MfaError: validateMfaError };
 
 /**
@@ -62,7 +63,7 @@ export async function fetchClientToken(options: ClientTokenRequestOptions, signa
   const basic = basicCredentials(credentials);
   const context: ExchangeContext = {
     operation: "client token request",
-    operationId: "aid_auths_oauth_token_post",
+    responses: tokenResponses,
     schemaValidators: tokenSchemaValidators,
     secrets: basicSecrets(credentials, basic),
     // The bearer must be usable (a string with a lifetime), so its response is always checked.
@@ -72,6 +73,7 @@ export async function fetchClientToken(options: ClientTokenRequestOptions, signa
   const ex = await exchange(context, limits, signal, (combined) =>
     unreadResponse(
       (fetch) =>
+        // A literal path, as openapi-fetch types calls by it: checked against generated/schema.d.ts (see client.ts).
         tokenClient.POST("/accounts/{oid}/auth/token", {
           params: { path: { oid: accountId } },
           body: { grant_type: "client_credentials", audience },
@@ -212,7 +214,8 @@ export function clientCredentialsBearer(
         return raceAbort(operation, Promise.resolve(current.bearer), signal);
       }
       // No valid bearer: wait for the refresh (started by the first caller to need it).
-      const entry = (inflight ??= startRefresh());
+      inflight ??= startRefresh();
+      const entry = inflight;
       if (entry.waiters++ === 0) holdProcess(entry.timer, true);
       // Each caller gets its own error object: one shared instance would carry one caller's
       // changes (or log fields) into another's.

@@ -272,12 +272,12 @@ export function createCore(options?: FakeDinteroOptions): FakeCore {
       },
       trust,
       issuedTokens,
-      customerToken: (sub) => issueToken(context(request, login, id), login, { iss: issuer, sub, aud: audienceOf(config.accountId), scope: "read:accounts:/customers" }, customerLifetime, { kind: "customer" }),
+      customerToken: (sub) => issueToken(context(request, login, id), { iss: issuer, sub, aud: audienceOf(config.accountId), scope: "read:accounts:/customers" }, customerLifetime, { kind: "customer" }),
     };
   }
 
   /** Signs and records a token, and builds the 2xx body (each step an override may bend). */
-  function issueToken(ctx: OverrideContext, op: OperationModel, claims: Record<string, unknown>, lifetime: number, record: BearerRecord): Json {
+  function issueToken(ctx: OverrideContext, claims: Record<string, unknown>, lifetime: number, record: BearerRecord): Json {
     const full = bend("claims", signer.claims(claims, lifetime, Date.now()), ctx) as Claims;
     const serialized = bend("serialize", undefined as string | undefined, { ...ctx, claims: full });
     const accessToken = typeof serialized === "string" ? serialized : signer.serialize(full);
@@ -343,7 +343,7 @@ export function createCore(options?: FakeDinteroOptions): FakeCore {
     if (!granted) return fail(token, STATUS.forbidden(token));
     const mfaScenario = take("mfa_required", "token");
     if (mfaScenario) return mfaAnswer(token, record, mfaScenario);
-    const body = issueToken(ctx, token, { iss: issuer, sub: `${client.clientId}@clients`, aud: audience, scope: clientScope }, clientLifetime, { kind: "client", clientId: client.clientId, aud: audience, revoked: false });
+    const body = issueToken(ctx, { iss: issuer, sub: `${client.clientId}@clients`, aud: audience, scope: clientScope }, clientLifetime, { kind: "client", clientId: client.clientId, aud: audience, revoked: false });
     return success(ctx, token, body);
   }
 
@@ -413,7 +413,7 @@ export function createCore(options?: FakeDinteroOptions): FakeCore {
     const mfaScenario = take("mfa_required", "login");
     if (mfaScenario) return mfaAnswer(login, record, mfaScenario);
     const id = (user as { id?: string }).id ?? randomUUID();
-    const issuedBody = issueToken(credsCtx, login, { iss: issuer, sub: id, aud: creds.audience, scope: `read:accounts:/customers/${id}` }, customerLifetime, { kind: "customer" });
+    const issuedBody = issueToken(credsCtx, { iss: issuer, sub: id, aud: creds.audience, scope: `read:accounts:/customers/${id}` }, customerLifetime, { kind: "customer" });
     return success(credsCtx, login, issuedBody);
   }
 

@@ -4,7 +4,7 @@ import { defineCheck } from "./check.ts";
 import { answered } from "./support/exchange.ts";
 
 /** What an error body should not show: stack frames, internal hosts and addresses, database URLs, SQL.
- * One pattern per form, each with its own test input that matches only it (test/contract-checks.test.ts). */
+ * One pattern per form, each with its own test input that matches only it (test/suite/checks.test.ts). */
 export const DISCLOSURES: ReadonlyArray<readonly [string, readonly RegExp[]]> = [
   [
     "a stack frame",

@@ -14,11 +14,26 @@ export const wrongCredentials = defineCheck({
     "document",
   source: dintero(DINTERO_LOGIN_DOCS, "documented 4xx responses with the Error body"),
   catches:
-    "a wrong password or an unknown identity not refused (any 4xx but 429); advisory: refused with an undocumented 4xx, or without the documented Error body",
+    "a wrong password, a wrong client secret or an unknown identity not refused (any 4xx but 429), and any 2xx to a " +
+    "made-up identity (generated bodies included); advisory: refused with an undocumented 4xx, or without the documented Error body",
   judges: ["credentials_rejection"],
-  appliesTo: (ex, ctx) => judgeable(ex) && ctx.kase.expect.kind === "credentials_rejection",
+  // Also every other case whose identity is made up (the generated bodies): nobody's identity must log in.
+  // A mock has no user store: it logs in anyone, so there only the credentials cases are judged (n/a).
+  appliesTo: (ex, ctx) =>
+    judgeable(ex) && (ctx.kase.expect.kind === "credentials_rejection" || (ctx.kase.madeUpIdentity === true && ctx.config.target.kind === "live")),
   run(ex, ctx) {
     const status = ex.response!.status;
+    if (ctx.kase.expect.kind !== "credentials_rejection") {
+      if (status < 200 || status >= 300) return [];
+      return [
+        {
+          rule: "a made-up identity does not log in",
+          expected: "not a 2xx (a 4xx: nobody has this identity)",
+          actual: String(status),
+          message: `a made-up identity (${ctx.kase.title}) was answered ${status}: the server logs in, or signs up, an identity nobody registered`,
+        },
+      ];
+    }
     const rule = (ctx.kase.expect as { rule: string }).rule;
     const allowed = documented4xx(ctx.op);
     if (!isRefusal(status)) {

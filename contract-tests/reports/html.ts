@@ -4,9 +4,11 @@
 // (secrets as shell variables) and the exchange with the violated rule highlighted. No scripts, no
 // external resources; it fits a 1280 px wide window without horizontal scrolling.
 import { CHECKS, failsRun, firstInvalidUtf8, SEVERITIES, SEVERITY_MEANING, type Source } from "../checks.ts";
+import { coverageHtml } from "../coverage.ts";
 import { totalsByCheck } from "../console.ts";
 import { VARIABLES, variablesIn } from "../reproduce.ts";
 import type { ReportedExchange, RunResult } from "../suite.ts";
+import type { PassiveSummary } from "../passive/judge.ts";
 import { casesText, countOf, groupFindings, whatFailsIt, type FindingGroup } from "./groups.ts";
 
 const esc = (v: unknown) =>
@@ -102,7 +104,21 @@ function variablesLegend(result: RunResult): string {
 
 const findingsIn = (groups: FindingGroup[]) => groups.reduce((n, g) => n + g.cases.length, 0);
 
-export function htmlReport(result: RunResult): string {
+/** --har / --proxy: what the traffic held, what of it was judged, and why some could not be. */
+function passiveSection(p: PassiveSummary | undefined): string {
+  if (!p) return "";
+  const unjudged = p.unjudged.reduce((n, u) => n + u.count, 0);
+  const skipped = Object.entries(p.skipped).filter(([, n]) => n > 0).map(([k, n]) => `${n} ${esc(k.replace("_", " "))}`).join(", ");
+  const files = p.files.map((f) => `<li><code>${esc(f.file)}</code>: ${f.entries} entries, HAR ${esc(f.version)}, recorded by ${esc(f.creator)}</li>`).join("");
+  const reasons = p.unjudged.map((u) => `<tr><td>${u.count}</td><td><code>${esc(u.first)}</code></td><td>${esc(u.reason)}</td></tr>`).join("");
+  return `<h2 id="traffic">${p.mode === "har" ? "Recorded" : "Proxied"} traffic</h2>
+<p>${p.entries} entries: ${p.judged} judged, ${p.entries - p.judged - unjudged} skipped${skipped ? ` (${skipped})` : ""}, ${unjudged} not judgeable. Nothing was sent by the suite.</p>
+${files ? `<ul>${files}</ul>` : ""}
+${reasons ? `<table class="na"><thead><tr><th>entries</th><th>first</th><th>why not judgeable</th></tr></thead><tbody>${reasons}</tbody></table>` : ""}
+${p.notes.map((n) => `<p><small>${esc(n)}</small></p>`).join("")}`;
+}
+
+export function htmlReport(result: RunResult & { passive?: PassiveSummary }): string {
   const totals = totalsByCheck(result);
   const sum = (k: "pass" | "fail" | "notApplicable") => totals.reduce((n, t) => n + t[k], 0);
   const verdict = result.exitCode === 0 ? "PASS" : result.exitCode === 1 ? "FAIL" : "COULD NOT RUN";
@@ -165,6 +181,8 @@ ${result.aborted ? `<p class="verdict FAIL">Run stopped (${esc(result.aborted.re
 ${summaryRows}
 </tbody></table>
 ${overrides}
+${passiveSection(result.passive)}
+${coverageHtml(result.coverage, result.minCoverage, esc)}
 <h2 id="failing">Findings that fail the run</h2>
 ${failing.map((g) => card(g, index++)).join("\n") || "<p>None.</p>"}
 <h2 id="reported">Findings that do not fail the run</h2>

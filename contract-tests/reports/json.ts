@@ -4,6 +4,7 @@ import { CHECKS, failsRun, firstInvalidUtf8, SEVERITY_MEANING } from "../checks.
 import { totalsByCheck } from "../console.ts";
 import { VARIABLES, variablesIn } from "../reproduce.ts";
 import type { ReportedExchange, RunResult } from "../suite.ts";
+import type { PassiveSummary } from "../passive/judge.ts";
 import { groupFindings } from "./groups.ts";
 
 /** An exchange as evidence: the response's header lines as received (repeats kept, in order) and its body
@@ -26,7 +27,7 @@ function evidence(ex: ReportedExchange) {
   };
 }
 
-export function jsonReport(result: RunResult): string {
+export function jsonReport(result: RunResult & { passive?: PassiveSummary }): string {
   const curls = new Map(result.exchanges.map((e) => [e.id, e.curl]));
   const violations = result.results.flatMap((r) =>
     r.findings.map((f) => ({ check: r.check, severity: r.severity, severityReason: f.severityReason ?? null, source: f.source ?? null, failsRun: failsRun(r.severity, result.failOn), caseId: r.caseId, exchangeId: r.exchangeId, rule: f.rule, pointer: f.pointer ?? null, expected: f.expected ?? null, actual: f.actual ?? null, message: f.message, ...(f.input ? { input: f.input } : {}), curl: (r.exchangeId !== undefined ? curls.get(r.exchangeId) : undefined) ?? null })),
@@ -51,6 +52,11 @@ export function jsonReport(result: RunResult): string {
       identityBudget: result.identityBudget,
       exitCode: result.exitCode,
       aborted: result.aborted ?? null,
+      /** --har / --proxy: where the traffic came from, what was judged, skipped (by kind) and not judgeable (by reason) */
+      ...(result.passive ? { passive: result.passive } : {}),
+      /** what of the spec the run exercised; minCoverage: --min-coverage and whether the run met it */
+      coverage: result.coverage,
+      minCoverage: result.minCoverage,
       checks: CHECKS.map((c) => {
         const { check: _name, ...t } = totals.find((x) => x.check === c.name)!;
         return { name: c.name, ...t, ownSeverity: c.severity, severityReason: c.severityReason, source: c.source, catches: c.catches };

@@ -44,9 +44,7 @@ export function reasonFor(text: string, effect: Effect, side: Side): string {
   return text;
 }
 
-export interface Emit {
-  (change: { rule: string; effect: Effect; text: string; pointer?: string; action: Change["action"]; before?: unknown; after?: unknown }): void;
-}
+export type Emit = (change: { rule: string; effect: Effect; text: string; pointer?: string; action: Change["action"]; before?: unknown; after?: unknown }) => void;
 
 /** Collects changes for one place (`operation`, `where`, `side`). */
 export function collector(out: Change[], operation: string, where: string, side: Side): Emit {

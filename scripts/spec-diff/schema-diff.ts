@@ -110,7 +110,7 @@ export function diffSchema(before: unknown, after: unknown, ctx: SchemaContext, 
   // A cycle (a schema that contains itself, kept as a $ref by dereferencing) is compared once.
   if (seen.has(before) && before !== undefined) return;
   const inner = new Set(seen).add(before);
-  const { emit, side } = ctx;
+  const { emit } = ctx;
   const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
   const change = (key: string) => (!(key in a) ? "add" : !(key in b) ? "remove" : "replace") as "add" | "remove" | "replace";
   const say = (rule: string, effect: Effect, text: string, key: string, at = ptr(pointer, key)) =>

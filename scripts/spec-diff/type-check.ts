@@ -223,7 +223,10 @@ export function dependentsOfSchema(root: string, files: string[], options: ts.Co
       if (!resolved || resolved.includes(`${path.sep}node_modules${path.sep}`)) continue;
       const dep = path.resolve(resolved);
       let set = importers.get(dep);
-      if (!set) importers.set(dep, (set = new Set()));
+      if (!set) {
+        set = new Set();
+        importers.set(dep, set);
+      }
       set.add(file);
       if (dep !== target) queue.push(dep);
     }

@@ -4,6 +4,7 @@
 // must pass. The fake unbent is the reference: it passes the suite at its strictest.
 import { createHmac, createPublicKey, generateKeyPairSync, randomBytes, sign, verify, type JsonWebKey, type KeyObject } from "node:crypto";
 import { validateAccountId } from "../../generated/validators.js";
+import { readBasicAuthorization } from "../../lib/basic-auth.ts";
 import { encodeBase64url } from "../../lib/base64.ts";
 import type { Answer } from "../../testing/fake.ts";
 import type { BearerRecord, Override, OverrideContext } from "../../testing/overrides.ts";
@@ -94,6 +95,14 @@ export const BREAKAGES = {
   leaks_internal_host: "400 bodies carry an internal host name, and nothing else of the server's insides (advisory)",
   leaks_private_ip: "400 bodies carry a private IP address, and nothing else of the server's insides (advisory)",
   leaks_sql: "400 bodies carry SQL, and nothing else of the server's insides (advisory)",
+  strips_password_whitespace: "the password's whitespace and zero-width characters are stripped before its length is checked (three spaces and a letter count as one character)",
+  client_secret_prefix_match: "the token endpoint takes any non-empty prefix of the client secret (a truncated comparison)",
+  client_secret_case_insensitive: "the token endpoint compares the client secret case-insensitively",
+  signs_up_unknown_phone_numbers: "a login with an unknown phone number (ident form) signs it up on the spot and answers 200 with a customer token",
+  aid_dollar_before_newline: "the account id is checked with a regex dialect whose $ matches before a final newline (T87654321 + newline is served)",
+  aid_unicode_digits: "the account id's \\d takes any Unicode digit and the number is read as digits (Arabic-Indic T87654321 is served)",
+  password_case_insensitive: "passwords are compared case-insensitively",
+  password_trimmed: "passwords are compared after trimming whitespace",
 } as const;
 export type Breakage = keyof typeof BREAKAGES;
 
@@ -227,6 +236,14 @@ const afterValid = (refuse: (ctx: OverrideContext, c: Creds) => Answer | undefin
   loginOnly("validation", (errors, ctx) => (errors.length ? errors : (refuse(ctx, creds(ctx)) ?? errors)));
 /** 400 bodies carry `leak` in their error object, beside the fake's own message. */
 const leaking = (leak: string): Override => ({ answer: (a) => (a.status === 400 ? editJson(a, (b) => ({ ...b, error: { ...(b.error as Json), detail: leak } })) : a) });
+/** The client a lax secret comparison lets in: the Basic user-id's, when `matches(given, real)`. */
+const secretCompared = (ctx: OverrideContext, matches: (given: string, real: string) => boolean) => {
+  const basic = readBasicAuthorization(ctx.request.header("authorization"));
+  const client = ctx.clients.find((c) => c.clientId === basic?.userId);
+  return basic && client && matches(basic.password, client.clientSecret) ? client : undefined;
+};
+/** Digits of the Unicode blocks a Unicode-aware \\d takes (Arabic-Indic, Extended Arabic-Indic, Devanagari, fullwidth) as ASCII. */
+const asciiDigits = (text: string) => text.replace(/\p{Nd}/gu, (d) => { const cp = d.codePointAt(0)!; const zero = [0x30, 0x660, 0x6f0, 0x966, 0xff10].find((z) => cp >= z && cp < z + 10); return zero === undefined ? d : String(cp - zero); });
 const notFound = (ctx: OverrideContext, message: string) => ctx.json(404, { error: { code: "NOT_FOUND", message } });
 /** Rewrites every JSON string of a body with escapes only: \\/ for /, \\uXXXX for every other character. */
 const escapeJsonStrings = (text: string) =>
@@ -245,6 +262,7 @@ const bends = (): Record<Breakage | Variation, Bend[]> => ({
   token_201_created: [{ answer: (a, ctx) => (ctx.operation === "token" && a.status === 200 ? { ...a, status: 201 } : a) }],
   content_type_text_plain: [{ answer: (a) => withHeaders(a, (h) => ({ ...h, "content-type": "text/plain" })) }],
   truncated_json_errors: [{ answer: (a) => (a.status >= 400 ? editText(a, (t) => t.slice(0, -3)) : a) }],
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: escaped range: everything outside ASCII
   crash_on_non_ascii: [afterValid((ctx, c) => (/[^\x00-\x7f]/.test(`${c.password ?? ""}${c.email ?? ""}${c.ident ?? ""}`) ? ctx.fail(500) : undefined))],
   rejects_max_length_password: [afterValid((ctx, c) => ([...(c.password ?? "")].length >= 255 ? ctx.invalid() : undefined))],
   accepts_short_password: [filterErrors((e) => e.keyword === "minLength" && e.instancePath === "/password")],
@@ -340,6 +358,14 @@ const bends = (): Record<Breakage | Variation, Bend[]> => ({
   leaks_internal_host: [leaking(DISCLOSURE_LEAKS.leaks_internal_host)],
   leaks_private_ip: [leaking(DISCLOSURE_LEAKS.leaks_private_ip)],
   leaks_sql: [leaking(DISCLOSURE_LEAKS.leaks_sql)],
+  strips_password_whitespace: [afterValid((ctx, c) => ([...(c.password ?? "").replace(/[\s\u200b-\u200d\u2060\ufeff]/gu, "")].length < 4 ? ctx.invalid() : undefined))],
+  client_secret_prefix_match: [{ clientAuth: (client, ctx) => client ?? secretCompared(ctx, (given, real) => given !== "" && real.startsWith(given)) }],
+  client_secret_case_insensitive: [{ clientAuth: (client, ctx) => client ?? secretCompared(ctx, (given, real) => given.toLowerCase() === real.toLowerCase()) }],
+  signs_up_unknown_phone_numbers: [userAlso((ctx, c) => (c.ident_type === "phone_number" && c.ident && c.type && !ctx.users.some((u) => u.phone === c.ident) ? { id: `signup-${c.ident}`, type: c.type as "customer", phone: c.ident, password: c.password ?? "" } : undefined))],
+  aid_dollar_before_newline: [{ pathIdValid: (valid, ctx) => valid || (ctx.id.endsWith("\n") && validateAccountId(ctx.id.slice(0, -1))), accountServed: (served, ctx) => served || ctx.id.replace(/\n$/, "") === ctx.accountId }],
+  aid_unicode_digits: [{ pathIdValid: (valid, ctx) => valid || validateAccountId(asciiDigits(ctx.id)), accountServed: (served, ctx) => served || asciiDigits(ctx.id) === ctx.accountId }],
+  password_case_insensitive: [userAlso((ctx, c) => { const u = knownUser(ctx); return u && u.type === c.type && u.password.toLowerCase() === (c.password ?? "").toLowerCase() ? u : undefined; })],
+  password_trimmed: [userAlso((ctx, c) => { const u = knownUser(ctx); return u && u.type === c.type && u.password.trim() === (c.password ?? "").trim() ? u : undefined; })],
 
   undocumented_property: [{ success: (body) => ({ ...body, x_conformance_selftest_extra: "a property no spec documents" }) }],
   rs256_with_kid: [{ serialize: (_t, ctx) => {

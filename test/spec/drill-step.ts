@@ -5,7 +5,8 @@
 // construct a client with each; run the conformance suite at its strictest against the fake, which reads
 // the copy's generated model; compare the spec with the original by spec:diff's rules, compiling the copy's
 // src/ and examples/ against the new types. Prints one JSON line per copy: what each step found.
-import { mkdir, readdir, rm, writeFile } from "node:fs/promises";
+import { existsSync } from "node:fs";
+import { mkdir, readFile, readdir, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { build } from "esbuild";
@@ -63,6 +64,42 @@ try {
   };
 } finally {
   await fake.close();
+}
+
+// 3b. for an edit that adds a rule to the login body (drill-breakage.json: the keywords and the place), the
+// same suite against the fake bent to ignore that rule and answer such a login 401 instead of an
+// invalid-request status: the suite must fail it, from the new rule alone (no code change).
+const breakageFile = at("drill-breakage.json");
+if (existsSync(breakageFile)) {
+  const { keywords, instancePath, status } = JSON.parse(await readFile(breakageFile, "utf8")) as { keywords: string[]; instancePath: string; status: number };
+  const { startFakeServer } = await load<typeof import("../../testing/internal.ts")>("testing/internal.ts");
+  const { fake: bent, internals } = await startFakeServer();
+  internals.use({
+    validation: (errors, ctx) => {
+      if (ctx.op !== "login") return errors;
+      const kept = errors.filter((e) => !(keywords.includes(e.keyword) && e.instancePath === instancePath));
+      return kept.length === 0 && errors.length > 0 ? ctx.fail(status) : kept;
+    },
+  });
+  try {
+    const env = {
+      DINTERO_BASE_URL: bent.url,
+      DINTERO_ACCOUNT_ID: bent.accountId,
+      DINTERO_CLIENT_ID: "fake-client-id",
+      DINTERO_CLIENT_SECRET: "fake-client-secret",
+      DINTERO_LOGIN_EMAIL: "john.doe@example.com",
+      DINTERO_LOGIN_PASSWORD: "correct-horse-battery-staple",
+      CONTRACT_CASES: "2",
+    };
+    const run = await runSuite(resolveConfig(env, {}));
+    const failures = run.results.filter((r) => r.outcome === "fail");
+    result.ignoresNewRule = {
+      exitCode: run.exitCode,
+      failures: failures.map((r) => ({ check: r.check, severity: r.severity, caseId: r.caseId, status: run.exchanges.find((e) => e.id === r.exchangeId)?.response?.status, pointer: r.findings[0]?.pointer })),
+    };
+  } finally {
+    await bent.close();
+  }
 }
 
 // 4. spec:diff's verdict, the copy's consumer code compiled against the new types

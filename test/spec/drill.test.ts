@@ -23,11 +23,13 @@ interface Edit {
   replace: string;
   /** spec:diff's verdict for consumers of the client. */
   verdict: "breaking" | "compatible";
+  /** A rule the edit adds to the login body: the suite must fail a fake that ignores it and answers such a login `status`. */
+  newRule?: { keywords: string[]; instancePath: string; status: number };
 }
 
 const curated = (why: string) => `x-curated: "Added by the spec drill (test/spec/drill.test.ts) to prove ${why} flows through."`;
 
-export const EDITS: Edit[] = [
+const EDITS: Edit[] = [
   {
     name: "an optional response property (scope on the access token)",
     find: "        refresh_token:\n          type: string\n",
@@ -39,6 +41,7 @@ export const EDITS: Edit[] = [
     find: "        email:\n          type: string\n          description: Required if",
     replace: "        email:\n          type: string\n          pattern: ^[^@\\s]+@[^@\\s]+$\n          maxLength: 254\n          description: Required if",
     verdict: "breaking",
+    newRule: { keywords: ["pattern", "maxLength"], instancePath: "/email", status: 401 },
   },
   {
     name: "a higher password minimum (8), the PIN example updated",
@@ -110,6 +113,7 @@ beforeAll(async () => {
       for (const file of ["package.json", "tsconfig.json"]) await cp(path.join(projectRoot, file), path.join(root, file));
       await symlink(path.join(projectRoot, "node_modules"), path.join(root, "node_modules"), "dir");
       await writeFile(path.join(root, "openapi", "login.yaml"), edited(edit));
+      if (edit.newRule) await writeFile(path.join(root, "drill-breakage.json"), JSON.stringify(edit.newRule));
       return root;
     }),
   );
@@ -144,6 +148,15 @@ describe("the spec drill: each edit keeps the flow green unless it breaks consum
       expect(r.suite.exitCode).toBe(0);
       expect(r.diff.compileErrors, "src/ compiles against the new types").toEqual([]);
       expect(r.diff.kind, `spec:diff's verdict (${JSON.stringify(r.diff.summary)})`).toBe(edit.verdict);
+      if (!edit.newRule) return;
+      // The suite derived cases from the new rule with no code change: a fake that ignores it, answering such a
+      // login 401 instead of an invalid-request status, fails negative_data_rejection on the rule's place.
+      const bent = r.ignoresNewRule as { exitCode: number; failures: Array<{ check: string; severity: string; caseId: string; status: number; pointer: string }> };
+      expect(bent.exitCode).toBe(1);
+      const caught = bent.failures.filter((f) => f.check === "negative_data_rejection" && f.pointer === edit.newRule!.instancePath);
+      expect(caught.length, JSON.stringify(bent.failures)).toBeGreaterThan(0);
+      expect(caught.every((f) => f.severity === "contract" && f.status === edit.newRule!.status)).toBe(true);
+      for (const keyword of edit.newRule.keywords) expect(caught.some((f) => f.caseId.includes(`.${keyword}.`)), keyword).toBe(true);
     });
   }
 });

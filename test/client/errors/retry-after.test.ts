@@ -1,0 +1,88 @@
+// Strict Retry-After (RFC 9110 §10.2.3): delay-seconds and HTTP-dates only, on the login and the token request.
+import { describe, expect, it } from "vitest";
+import { createLoginClient, LoginError, type LoginClientOptions } from "../../../src/index.ts";
+import { errorBody, sendJson, type LoginServer, useLoginServer } from "../../helpers/login-server.ts";
+
+const accountId = "T12345678";
+const password = "fake-password-1";
+const email = { type: "customer", email: "a@example.com", password } as const;
+const clientAuth = { clientId: "test-client-id", clientSecret: "fake-client-secret-for-tests" };
+
+let server: LoginServer;
+useLoginServer((s) => (server = s));
+
+function client(options: Partial<LoginClientOptions> = {}) {
+  return createLoginClient({ accountId, auth: { accessToken: "provided-bearer" }, baseUrl: server.baseUrl, ...options });
+}
+
+/** The settled rejection, which must be a LoginError. */
+async function rejection(run: () => unknown): Promise<LoginError> {
+  let error: unknown;
+  try {
+    await run();
+  } catch (e) {
+    error = e;
+  }
+  expect(error, `expected a LoginError, got ${String(error)}`).toBeInstanceOf(LoginError);
+  return error as LoginError;
+}
+
+describe("5. strict Retry-After", () => {
+  const cases: [string, number | undefined][] = [
+    ["7", 7],
+    ["0", 0],
+    ["1.5", undefined],
+    ["5, 7", undefined],
+    ["-1", undefined],
+    ["+7", undefined],
+    ["1e3", undefined],
+    ["0x10", undefined],
+    ["7 seconds", undefined],
+    ["Sun, 06 Nov 1994 08:49:37 GMT", 0],
+    ["Sunday, 06-Nov-94 08:49:37 GMT", 0],
+    ["Sun Nov  6 08:49:37 1994", 0],
+    ["Sun, 31 Feb 1994 08:49:37 GMT", undefined],
+    ["Sun, 06 Nov 1994 25:49:37 GMT", undefined],
+    ["2001-01-01", undefined],
+    ["Sun, 06 Nov 1994 08:49:37 PST", undefined],
+    // RFC 9110 §5.5: only SP and HTAB are optional whitespace around a field value; NBSP is not.
+    ["\u00a07", undefined],
+    ["7\u00a0", undefined],
+    ["\u00a0Sun, 06 Nov 1994 08:49:37 GMT", undefined],
+  ];
+  for (const [header, seconds] of cases) {
+    it(`Retry-After "${header}" -> ${String(seconds)}`, async () => {
+      server.login = (_req, res) => {
+        // A Buffer body: Node then writes the header bytes as Latin-1 (with a string body it
+        // encodes them as UTF-8), so U+00A0 arrives as the one byte A0 that fetch reads back as NBSP.
+        const body = Buffer.from(JSON.stringify(errorBody("TOO_MANY_REQUESTS", "slow down")));
+        res.writeHead(429, { "content-type": "application/json", "content-length": body.length, "retry-after": header });
+        res.end(body);
+      };
+      const error = await rejection(() => client().login(email));
+      expect(error.kind).toBe("rate_limited");
+      expect(error.retryAfterSeconds).toBe(seconds);
+    });
+  }
+
+  it("an HTTP-date in the future counts the seconds until then", async () => {
+    const at = new Date(Date.now() + 120_000).toUTCString();
+    server.login = (_req, res) => sendJson(res, 429, errorBody("TOO_MANY_REQUESTS", "slow down"), { "retry-after": at });
+    const seconds = (await rejection(() => client().login(email))).retryAfterSeconds ?? -1;
+    expect(seconds).toBeGreaterThan(100);
+    expect(seconds).toBeLessThanOrEqual(121);
+  });
+
+  it('a token 429 with Retry-After "1.5" waits the normal backoff, not 0', async () => {
+    let first = true;
+    server.token = (_req, res) => {
+      if (first) {
+        first = false;
+        sendJson(res, 429, errorBody("TOO_MANY_REQUESTS", "slow down"), { "retry-after": "1.5" });
+      } else sendJson(res, 200, server.issueToken());
+    };
+    await client({ auth: clientAuth, tokenRetry: { baseDelayMs: 300 } }).login(email);
+    const [a, b] = server.tokenRequests();
+    expect(b!.at - a!.at).toBeGreaterThanOrEqual(280);
+  });
+});

@@ -1,0 +1,47 @@
+// An echo in another Unicode normalization form (NFC, NFD) is the same secret (#16 §5).
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { createLoginClient, type LoginError, type LoginClientOptions } from "../../../src/index.ts";
+import { errorBody, sendJson, type LoginServer, useLoginServer } from "../../helpers/login-server.ts";
+import { everything, pieces } from "../../helpers/secret-search.ts";
+
+const accountId = "T12345678";
+const email = { type: "customer", email: "a@example.com", password: "fake-password-1" } as const;
+
+let server: LoginServer;
+useLoginServer((s) => (server = s));
+afterEach(() => {
+  vi.restoreAllMocks();
+});
+
+const client = (options: Partial<LoginClientOptions> = {}) =>
+  createLoginClient({ accountId, auth: { accessToken: "provided-bearer" }, baseUrl: server.baseUrl, ...options });
+
+/** The rejection of a login that must fail. */
+const failed = (login: Promise<unknown>): Promise<LoginError> =>
+  login.then(
+    () => {
+      throw new Error("expected the login to reject");
+    },
+    (e: unknown) => e as LoginError,
+  );
+
+describe("3. an echo in another Unicode normalization form is the same secret", () => {
+  const nfc = "Pässwörd-Åse-ﬁne-secret".normalize("NFC");
+  const fullwidth = "ｓｅｃｒｅｔ－Ｐäｓｓ－１２３４"; // NFKC: "secret-Päss-1234"
+  const cases: [string, string, (pw: string) => string][] = [
+    ["NFC password, NFD echo", nfc, (pw) => pw.normalize("NFD")],
+    ["NFD password, NFC echo", nfc.normalize("NFD"), (pw) => pw.normalize("NFC")],
+    ["a fullwidth password echoed in NFKC (SASLprep)", fullwidth, (pw) => pw.normalize("NFKC")],
+    ["a fullwidth password echoed in NFKD, percent-encoded", fullwidth, (pw) => encodeURIComponent(pw.normalize("NFKD"))],
+  ];
+  for (const [name, password, echo] of cases) {
+    it(name, async () => {
+      server.login = (_req, res) => sendJson(res, 403, errorBody("FORBIDDEN", `wrong password ${echo(password)} for a@example.com`));
+      const error = await failed(client().login({ ...email, password }));
+      expect(error.kind).toBe("forbidden");
+      const text = everything(error);
+      for (const form of ["NFC", "NFD", "NFKC", "NFKD"] as const) expect(pieces(text.normalize(form), password.normalize(form)), form).toEqual([]);
+      expect(error.message).toContain("for a@example.com");
+    });
+  }
+});

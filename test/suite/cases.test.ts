@@ -1,0 +1,131 @@
+// The suite's cases are derived from the spec, not hand-written: every rule of the login and token
+// schemas gets a one-rule-broken case, and the generated validators (an independent oracle) agree
+// that each negative body is invalid and each generated valid body is valid.
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import { describe, expect, it } from "vitest";
+import { validateClientCredentialsTokenRequest, validateLoginCredentials } from "../../generated/validators.js";
+import { collectProperties, fixedCases } from "../../contract-tests/cases.ts";
+import { resolveConfig } from "../../contract-tests/config.ts";
+import { generatedCases } from "../../contract-tests/generated-cases.ts";
+import { createTransport, isLoopback } from "../../contract-tests/http.ts";
+import { createRedactor, shortenToken, TOKEN_PREFIX_LENGTH } from "../../contract-tests/redact.ts";
+import { loadSpec, type Json } from "../../contract-tests/spec.ts";
+
+const spec = loadSpec();
+const config = resolveConfig({}, { CONTRACT_CASES: "25" }, spec);
+const cases = [...fixedCases(spec, config), ...generatedCases(spec, config)];
+const ids = new Set(cases.map((c) => c.id));
+
+describe("cases derived from the spec", () => {
+  it("break every required field, enum, length bound and type of the login body, in both forms", () => {
+    const schema = spec.operations.login.requestSchema as Json & { required: string[] };
+    for (const form of ["email", "ident"]) {
+      for (const name of schema.required) expect(ids, `${form} missing ${name}`).toContain(`login.${form}.negative.missing.${name}`);
+      for (const [name, prop] of collectProperties(schema)) {
+        if (Array.isArray(prop.enum)) expect(ids).toContain(`login.${form}.negative.enum.${name}`);
+        if (typeof prop.minLength === "number") expect(ids).toContain(`login.${form}.negative.minLength.${name}`);
+        if (typeof prop.maxLength === "number") expect(ids).toContain(`login.${form}.negative.maxLength.${name}`);
+      }
+      expect(ids).toContain(`login.${form}.negative.anyOf.neither`);
+    }
+    for (const id of ["aid.pattern.case", "aid.pattern.letter", "aid.pattern.letter_for_digit", "aid.minLength", "aid.maxLength", "not_json", "content_type"]) expect(ids).toContain(`login.negative.${id}`);
+    const aids = cases.filter((c) => c.id.startsWith("login.negative.aid.pattern")).map((c) => c.aid);
+    // the spec's example account T12345678; then what only another regex dialect or a normalising comparison takes
+    expect(aids).toEqual(["t12345678", "A12345678", "TX2345678", "T12345678\n", "T١٢٣٤٥٦٧٨", "T１２３４５６７８", " T12345678 "]);
+    for (const form of ["email", "ident"]) {
+      // lengths in code points, by characters that bytes (é) or UTF-16 units (😀) count otherwise
+      expect(cases.find((c) => c.id === `login.${form}.negative.minLength.multibyte.password`)?.body).toMatchObject({ password: "ééé" });
+      expect(cases.find((c) => c.id === `login.${form}.negative.maxLength.astral.password`)?.body).toMatchObject({ password: "😀".repeat(256) });
+      // every proper subset of each either/or form: ident_type alone and ident alone
+      expect(ids).toContain(`login.${form}.negative.anyOf.partial.ident_type`);
+      expect(ids).toContain(`login.${form}.negative.anyOf.partial.ident`);
+      expect(ids).toContain(`login.identity.${form}_as_type_company`);
+    }
+    expect(cases.find((c) => c.id === "login.negative.anyOf.partial.ident")).toBeUndefined();
+    for (const id of ["login.auth.alg_none", "token.isolation.other_audience"]) expect(ids).toContain(id);
+    for (const id of ["missing.grant_type", "missing.audience", "enum.grant_type"]) expect(ids).toContain(`token.negative.${id}`);
+  });
+
+  it("every negative body is invalid and every other body valid, according to the generated validators", () => {
+    for (const c of cases.filter((c) => c.body !== undefined && !c.aid && !c.contentType)) {
+      const validate = c.operation === "login" ? validateLoginCredentials : validateClientCredentialsTokenRequest;
+      expect(validate(c.body), c.id).toBe(c.expect.kind !== "rejection");
+    }
+  });
+
+  it("generated valid bodies cover both forms, the password bounds and non-ASCII text", () => {
+    const bodies = cases.filter((c) => c.group === "generated_valid" || c.group === "generated_unusual").map((c) => c.body as Record<string, string>);
+    expect(bodies.some((b) => "email" in b)).toBe(true);
+    expect(bodies.some((b) => "ident" in b)).toBe(true);
+    const lengths = bodies.map((b) => [...b.password!].length);
+    expect(lengths).toContain(4);
+    expect(lengths).toContain(255);
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: escaped range: everything outside ASCII
+    expect(bodies.some((b) => /[^\x00-\x7f]/.test(JSON.stringify(Object.values(b))))).toBe(true);
+    expect(cases.filter((c) => c.group === "generated_invalid").length).toBeGreaterThan(0);
+    // bodies judged by positive_data_acceptance keep the identity's shape: an email stays an email
+    // ... exactly: the email keeps its domain and the shape of its local part; the phone number its
+    // prefix and length, only its last 4 digits varied; never the known identity itself
+    const known = Object.fromEntries(config.identities.flatMap((i) => Object.entries(i.fields)));
+    for (const c of cases.filter((c) => c.group === "generated_valid")) {
+      const b = c.body as Record<string, string>;
+      if (b.email !== undefined) {
+        const [local, domain] = known.email!.split("@");
+        expect(b.email).toMatch(new RegExp(`^${local!.replace(/[a-z]/g, "[a-z]").replace(/\./g, "\\.")}@${domain!.replace(/\./g, "\\.")}$`));
+        expect(b.email).not.toBe(known.email);
+      }
+      if (b.ident !== undefined) {
+        expect(b.ident.slice(0, -4)).toBe(known.ident!.slice(0, -4));
+        expect(b.ident).toMatch(/^\+\d+$/);
+        expect(b.ident).toHaveLength(known.ident!.length);
+        expect(b.ident).not.toBe(known.ident);
+      }
+    }
+  });
+});
+
+describe("redaction", () => {
+  it("replaces secrets, also JSON-escaped, and shortens tokens to a short prefix", () => {
+    const token = `eyJhbGciOiJIUzI1NiJ9.${"a".repeat(40)}.${"b".repeat(43)}`;
+    const r = createRedactor(['pa"ss-word-1']);
+    r.addSecret(token, "token");
+    const out = r.text(`x ${JSON.stringify('pa"ss-word-1')} ${token}`);
+    expect(out).not.toContain("ss-word-1");
+    expect(out).not.toContain(token);
+    expect(out).toContain(token.slice(0, TOKEN_PREFIX_LENGTH));
+    expect(r.json({ password: "1234", nested: { access_token: token } }, new Set(["password"]))).toEqual({ password: "[REDACTED]", nested: { access_token: `${token.slice(0, TOKEN_PREFIX_LENGTH)}…` } });
+    expect(r.headers({ authorization: "Basic dXNlcjpwYXNz" })).toEqual({ authorization: "Basic [REDACTED]" });
+    // never a length: secrets and tokens of any length look the same once redacted (#15)
+    for (const password of ["1234", "x".repeat(255)]) expect(r.json({ password }, new Set(["password"]))).toEqual({ password: "[REDACTED]" });
+    expect(shortenToken(token)).toBe(shortenToken(`${token}${"c".repeat(57)}`));
+    // a PIN is replaced where it stands alone, not inside an account id
+    const pin = createRedactor(["1234"]);
+    expect(pin.text('{"pin":"1234","aid":"T12345678"} 1234.')).toBe('{"pin":"[REDACTED]","aid":"T12345678"} [REDACTED].');
+  });
+});
+
+describe("throttle", () => {
+  it("applies to non-loopback hosts only", () => {
+    expect(isLoopback("http://127.0.0.1:8080/v1")).toBe(true);
+    expect(isLoopback("http://localhost/v1")).toBe(true);
+    expect(isLoopback("http://[::1]:80/")).toBe(true);
+    expect(isLoopback("https://api.dintero.com/v1")).toBe(false);
+  });
+
+  it("spaces requests to at most `rate` per second when throttled", async () => {
+    const server = createServer((_req, res) => res.end("{}"));
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+    const { port } = server.address() as AddressInfo;
+    try {
+      const transport = createTransport({ timeoutMs: 1000, rate: 20, budget: 100, deadlineAt: Date.now() + 10_000, throttleLoopback: true });
+      const started = Date.now();
+      for (let i = 0; i < 5; i++) await transport.send("c", { method: "GET", url: `http://127.0.0.1:${port}/`, headers: {} });
+      // 5 requests at 20/s: the last starts no earlier than 4 × 50 ms after the first
+      expect(Date.now() - started).toBeGreaterThanOrEqual(195);
+    } finally {
+      server.closeAllConnections();
+      server.close();
+    }
+  });
+});

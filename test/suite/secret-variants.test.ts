@@ -1,0 +1,58 @@
+// The wrong variants of a real secret (a prefix of the client secret, the password in another case, …) reveal
+// the real one: they are sent, judged like wrong credentials, and appear in no output, neither as values nor
+// in a curl command, where they are variables.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { CLIENT_SECRET_VARIANTS, PASSWORD_VARIANTS, secretVariants } from "../../contract-tests/case-bodies.ts";
+import { resolveConfig } from "../../contract-tests/config.ts";
+import { summaryTable } from "../../contract-tests/console.ts";
+import { htmlReport } from "../../contract-tests/reports/html.ts";
+import { jsonReport } from "../../contract-tests/reports/json.ts";
+import { junitReport } from "../../contract-tests/reports/junit.ts";
+import { runSuite, type RunResult } from "../../contract-tests/suite.ts";
+import { contractEnv, startContractServer, type ContractServer } from "../helpers/contract-servers.ts";
+
+let server: ContractServer;
+let result: RunResult;
+beforeAll(async () => {
+  server = await startContractServer({ break: "client_secret_prefix_match" });
+  result = await runSuite(resolveConfig(contractEnv(server, { CONTRACT_CASES: "1" }), {}));
+}, 60_000);
+afterAll(() => server?.close());
+
+describe("secret variants", () => {
+  it("derives each variant from the real secret, never equal to it", () => {
+    const variants = secretVariants("Secret-value-1", [...CLIENT_SECRET_VARIANTS, ...PASSWORD_VARIANTS]);
+    expect(variants.map((v) => [v.id, v.value])).toEqual([
+      ["empty", ""],
+      ["prefix", "Secret-"],
+      ["last_changed", "Secret-value-x"],
+      ["other_case", "secret-value-1"],
+      ["other_case", "secret-value-1"],
+      ["trailing_space", "Secret-value-1 "],
+    ]);
+    expect(secretVariants("1234", PASSWORD_VARIANTS).map((v) => v.id)).toEqual(["trailing_space"]); // a PIN has no case
+  });
+
+  it("sends one request per variant, judged by wrong_credentials, and prints none of them", () => {
+    const o = server.options;
+    const ids = result.caseList.map((c) => c.id);
+    for (const id of ["empty", "prefix", "last_changed", "other_case"]) expect(ids).toContain(`token.credentials.wrong_secret.${id}`);
+    for (const form of ["email", "ident"]) for (const id of PASSWORD_VARIANTS) expect(ids).toContain(`login.credentials.${form}.wrong_password.${id}`);
+    // the breakage takes a prefix of the secret: caught, at that case only
+    const caught = result.results.filter((r) => r.check === "wrong_credentials" && r.outcome === "fail").map((r) => r.caseId);
+    expect(caught).toEqual(["token.credentials.wrong_secret.prefix"]);
+    const outputs = [summaryTable(result), jsonReport(result), htmlReport(result), junitReport(result)];
+    const variants = [
+      ...secretVariants(o.clientSecret, CLIENT_SECRET_VARIANTS),
+      ...secretVariants(o.password, PASSWORD_VARIANTS),
+      ...secretVariants(o.identPassword, PASSWORD_VARIANTS),
+    ].filter((v) => v.value.length >= 4);
+    for (const v of variants) for (const text of outputs) expect(text.includes(v.value.trim()), v.id).toBe(false);
+    const curls = result.exchanges.filter((e) => e.caseId.startsWith("token.credentials.wrong_secret.")).map((e) => e.curl);
+    expect(curls.length).toBe(4);
+    for (const c of curls) expect(c).toContain(":$MADE_UP_CLIENT_SECRET");
+    const passwordCurls = result.exchanges.filter((e) => /wrong_password\.(other_case|trailing_space)$/.test(e.caseId)).map((e) => e.curl);
+    expect(passwordCurls.length).toBe(4);
+    for (const c of passwordCurls) expect(c).toMatch(/\$MADE_UP_PASSWORD|\$made_up_password/);
+  });
+});
