@@ -220,8 +220,8 @@ export async function runSuite(config: SuiteConfig, options: RunOptions = {}): P
         : { value: config.auth.token, name: "DINTERO_ACCESS_TOKEN" },
       ...(config.auth.kind === "client_credentials" && captured.has("clientBearer") ? [{ value: captured.get("clientBearer")!, name: "CLIENT_BEARER" }] : []),
       ...(captured.has("customerToken") ? [{ value: captured.get("customerToken")!, name: "CUSTOMER_TOKEN" }] : []),
-      ...passwordVariants.map((value) => ({ value, name: "MADE_UP_PASSWORD" })),
-      ...clientSecretVariants.map((value) => ({ value, name: "MADE_UP_CLIENT_SECRET" })),
+      ...passwordVariants.map((value) => ({ value, name: "DERIVED_SECRET" })),
+      ...clientSecretVariants.map((value) => ({ value, name: "DERIVED_SECRET" })),
     ];
     const clientId = config.auth.kind === "client_credentials" ? config.auth.clientId : undefined;
     const notApplicable = (kase: Case, reason: string) => {
