@@ -9,6 +9,7 @@ import { redactServerTexts, tokensIn } from "./redact.ts";
 import { check, summarize } from "./validation.ts";
 import { parseRetryAfter } from "./retry-after.ts";
 import { readRefusal, type Refusal } from "./refusal.ts";
+import { bearerRule, isUsableBearer } from "./bearer.ts";
 
 export type FetchFunction = (input: Request) => Promise<Response>;
 
@@ -358,6 +359,8 @@ export function failureToError(ex: Exchange, context: ExchangeContext): LoginErr
       return new LoginError(kind, `${context.operation} was not authorized (${status}${whose})${suffix}`, { ...init, refused: refusal?.refused });
     case "forbidden": {
       if (serverError.code === "mfa_required") {
+        const unusable = mfaTokenProblems(value);
+        if (unusable.length > 0) return contractViolation(ex, context, unusable);
         const mfaToken = readString(value, "mfa_token");
         return new LoginError("mfa_required", `${context.operation} needs multi-factor authentication (${status})${suffix}`, {
           ...init,
@@ -466,6 +469,28 @@ function shownServerText(ex: Exchange, context: ExchangeContext): ShownServerTex
   }
   shownTexts.set(ex, shown);
   return shown;
+}
+
+/**
+ * The longest `mfa_token` a LoginError keeps, in characters: this client's bound, not Dintero's
+ * (Dintero documents no length; its example is 36 characters). What one error holds stays bounded.
+ */
+export const maxMfaTokenLength = 8192;
+
+/**
+ * An `mfa_token`, when the body has one, is judged like a token (src/bearer.ts, with
+ * validateResponses on or off): a non-empty RFC 6750 b64token (no CR/LF, nothing a header or log
+ * line could not carry as it is), at most `maxMfaTokenLength` characters. An unusable one is the
+ * server's contract violation, never a token handed to the caller.
+ */
+function mfaTokenProblems(value: unknown): LoginErrorDetail[] {
+  if (typeof value !== "object" || value === null || !("mfa_token" in value)) return [];
+  const token = (value as { mfa_token?: unknown }).mfa_token;
+  if (token === undefined) return [];
+  if (typeof token === "string" && token.length > maxMfaTokenLength) {
+    return [{ pointer: "/mfa_token", rule: "maxLength", message: `must be at most ${maxMfaTokenLength} characters (this client's bound)` }];
+  }
+  return isUsableBearer(token) ? [] : [{ pointer: "/mfa_token", rule: "b64token", message: bearerRule }];
 }
 
 function readString(value: unknown, key: string): string | undefined {
