@@ -3,6 +3,7 @@
 import type { Validator } from "../generated/validators.js";
 import { documentedResponses, type DocumentedResponse } from "../generated/client-responses.js";
 import { isJsonMediaType } from "../lib/media-type.ts";
+import { nestsDeeperThan } from "../lib/json-depth.ts";
 import { adoptOnce, startDeadline, throwIfAborted } from "./deadline.ts";
 import { causeCode, describeCode, isLoginError, LoginError, sanitizeCause, type LoginErrorDetail } from "./errors.ts";
 import { redactServerTexts, tokensIn } from "./redact.ts";
@@ -87,6 +88,12 @@ export async function exchange(
       throw contractViolation({ status, headers, body: { type: "not-json" } }, context, details);
     }
     const body = parseText(text);
+    if (body === nestedTooDeep) {
+      // Not parsed, so not searched for tokens: none of the response's text is repeated.
+      const message = `the body is nested deeper than ${maxJsonDepth} levels; it was not parsed (this client's bound)`;
+      const details = [{ pointer: "", rule: "maxJsonDepth", message }];
+      throw new LoginError("contract_violation", `${context.operation}: the ${status} response broke the API contract: ${message}`, { status, details });
+    }
     if (body === tooManyValues) {
       // Not searched for tokens, so none of the response's text (its request-id included) is repeated.
       const message = `the body holds more than ${maxJsonValues} JSON values; it was not read further (this client's bound)`;
@@ -168,13 +175,23 @@ export async function unreadResponse(call: (fetch: FetchFunction) => Promise<unk
  */
 export const maxJsonValues = 10_000;
 
+/**
+ * The deepest nesting of arrays and objects a response body may have: this client's bound, not
+ * Dintero's (every documented body nests 3 deep at most). A deeper body is refused, with that
+ * reason, before it is parsed: parsing, validating and searching it recurse, and would fail at a
+ * depth that depends on the stack size, reported as "not JSON".
+ */
+export const maxJsonDepth = 64;
+
 const tooManyValues: ResponseBody = { type: "not-json" };
+const nestedTooDeep: ResponseBody = { type: "not-json" };
 
 /** JSON.parse errors are swallowed here: their messages quote the body, which may hold a token. A
  * `__proto__` member is dropped: copied with Object.assign or a spread, it would set a prototype.
  * Past `maxJsonValues` values the walk stops (the reviver throws) and `tooManyValues` is returned. */
 function parseText(text: string): ResponseBody {
   if (text.trim() === "") return { type: "empty" };
+  if (nestsDeeperThan(text, maxJsonDepth)) return nestedTooDeep;
   let values = 0;
   try {
     return {
