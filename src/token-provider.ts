@@ -178,7 +178,10 @@ export function clientCredentialsBearer(
     const overtaken = () => {
       if (startedAfter === rejections) return undefined;
       if (inflight && inflight !== entry) return inflight.promise;
-      if (cached && now() < cached.usableUntil) return Promise.resolve(cached.bearer);
+      const at = now();
+      if (cached && at < cached.usableUntil) return Promise.resolve(cached.bearer);
+      // The newer refresh failed: its backoff holds for these callers too (no extra token request).
+      if (at < retryRefreshAt && lastFailure) return Promise.reject(backingOff(lastFailure, retryRefreshAt - at));
       return (inflight = startRefresh()).promise;
     };
     entry.promise = withRetries(requestToken, retry, undefined, (timer) => {
@@ -272,9 +275,9 @@ export function clientCredentialsBearer(
         cached = undefined;
         nextIsSigned = true;
         // A refresh already under way was asked for before this refusal: its bearer may be revoked
-        // with this one, so it is not used (startRefresh hands its callers to the one started here).
+        // with this one, so it is not used: when it settles, startRefresh hands its callers to a
+        // refresh started after the refusal.
         rejections++;
-        inflight = undefined;
       } else cached = { ...current, refreshAt: at };
       // Forced (within the budget above): started now, not held back by an earlier failure's
       // backoff, so the replacement is usually ready before the next login asks.
