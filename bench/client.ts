@@ -448,3 +448,43 @@ export async function benchOutages(abortedLogins = 1_000): Promise<OutageResult>
     await server.stop();
   }
 }
+
+export interface FailingTokenEndpointResult {
+  /** 16. Logins sent, `gap_ms` apart, each with its own 300 ms deadline, through one client (timeoutMs 1000). */
+  logins: number;
+  gap_ms: number;
+  /** Per failure: seconds the storm took, and the token requests it caused. */
+  by_status: { status: number; elapsed_s: number; token_requests: number; goal: number }[];
+  within_goals: boolean;
+}
+
+/**
+ * 16. A token endpoint that always fails (500, or 401: the client credentials refused, each request
+ * carrying the secret) while logins without a usable bearer keep arriving: the token requests they
+ * cause. Goal: one per backoff step (1 s, doubling), i.e. 1 + floor(log2(T + 1)) in T seconds.
+ */
+export async function benchFailingTokenEndpoint(logins = 152, gapMs = 10): Promise<FailingTokenEndpointResult> {
+  const { createLoginClient } = await loadClient();
+  const server = await startChildServer(here("login-server.mjs"));
+  const admin = `http://127.0.0.1:${server.port}`;
+  try {
+    const by_status: FailingTokenEndpointResult["by_status"] = [];
+    for (const status of [500, 401]) {
+      await fetch(`${admin}/__config?token=${status}`).then((r) => r.json());
+      const client = createLoginClient({ accountId: "T12345678", auth: { clientId: "bench-client", clientSecret: "bench-client-secret" }, baseUrl: `${admin}/v1`, timeoutMs: 1000 });
+      const t0 = performance.now();
+      const runs: Promise<unknown>[] = [];
+      for (let i = 0; i < logins; i++) {
+        runs.push(client.login(credentials, { signal: AbortSignal.timeout(300) }).catch(() => undefined));
+        await new Promise((r) => setTimeout(r, gapMs));
+      }
+      await Promise.all(runs);
+      const elapsed_s = (performance.now() - t0) / 1000;
+      const { token } = (await (await fetch(`${admin}/__stats`)).json()) as { token: number };
+      by_status.push({ status, elapsed_s, token_requests: token, goal: 1 + Math.floor(Math.log2(elapsed_s + 1)) });
+    }
+    return { logins, gap_ms: gapMs, by_status, within_goals: by_status.every((s) => s.token_requests <= s.goal) };
+  } finally {
+    await server.stop();
+  }
+}

@@ -5,7 +5,7 @@
 // failed (bench 7's ambiguous refusal); /__crafted makes every login a 400 with a crafted body (bench 8).
 // Admin paths: /__stats, /__reset, /__crafted?case=, /__revoke (revokes the bearers issued so far;
 // ?sign=1 puts the fake's invalid_token_challenge scenario in force, RFC 6750's challenge), and
-// /__config?token=ok|slow|429&tokenDelayMs=N&login=ok|hostile for the outage benchmarks (10-14): the
+// /__config?token=ok|slow|429|500|401&tokenDelayMs=N&login=ok|hostile for the outage benchmarks (10-14, 16): the
 // token endpoint answering late or 429 Retry-After: 30, every login a 977 KiB 401 that breaks the Error
 // schema; it resets the counts.
 import http from "node:http";
@@ -56,6 +56,8 @@ fake.internals.use({
     if (ctx.operation === "login" && craftedBody) return { delayMs: 0, answer: { status: 400, headers: json, body: craftedBody } };
     if (ctx.operation === "login" && outage.login === "hostile") return { delayMs: 0, answer: { status: 401, headers: json, body: hostileBody } };
     if (ctx.operation === "token" && outage.token === "429") return { delayMs: 0, answer: ctx.answers("token", 429, { "retry-after": "30" }) };
+    // bench 16: a token endpoint that always fails, down (500) or refusing the client credentials (401)
+    if (ctx.operation === "token" && (outage.token === "500" || outage.token === "401")) return { delayMs: 0, answer: ctx.answers("token", Number(outage.token)) };
     return undefined;
   },
 });

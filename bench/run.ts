@@ -1,7 +1,7 @@
 // `npm run bench`: every benchmark in one process run; prints a table and writes bench/results.json.
 import { writeFile } from "node:fs/promises";
 import os from "node:os";
-import { benchBearerEconomy, benchColdStart, benchConcurrency, benchOutages, benchOverhead, benchRedaction } from "./client.ts";
+import { benchBearerEconomy, benchColdStart, benchConcurrency, benchFailingTokenEndpoint, benchOutages, benchOverhead, benchRedaction } from "./client.ts";
 import { benchContract } from "./contract.ts";
 import { benchPassive, HAR_GOAL_S } from "./passive.ts";
 import { benchSize } from "./size.ts";
@@ -29,6 +29,7 @@ const redaction = await step("8 redaction worst case", () => benchRedaction());
 const specDiff = await step("9 spec:diff", () => benchSpecDiff());
 const outages = await step("10-14 slow, aborted and hostile exchanges", () => benchOutages());
 const passive = await step("15 recorded traffic and proxy", () => benchPassive());
+const failingToken = await step("16 failing token endpoint", () => benchFailingTokenEndpoint());
 
 const rows: Array<[string, string, string]> = [
   ["1 client overhead", `client ${fmt(overhead.client_us_per_call, 0)} µs/call vs hand fetch ${fmt(overhead.hand_fetch_us_per_call, 0)} µs/call (${overhead.calls_each} calls each)`, `ratio ${fmt(overhead.ratio)} (paired; ${fmt(overhead.ratio_of_medians)} of medians; budget ≤ ${overhead.budget})${overhead.within_budget ? "" : "  MISSED"}; fetch + same validation + timeout without openapi-fetch: ${fmt(overhead.validated_fetch_ratio)}`],
@@ -46,6 +47,7 @@ const rows: Array<[string, string, string]> = [
   ["13 hostile 1 MiB body: kept", `${fmt(Math.max(0, outages.hostile_error_kept_bytes) / 1024, 1)} KB heap per error kept (50 held; below 0 is GC noise); JSON.stringify ${outages.hostile_error_json_chars} chars, util.inspect ${outages.hostile_error_inspect_chars}`, `goal ≤ ${outages.hostile_error_kept_goal_bytes / 1024} KB${outages.hostile_error_kept_bytes <= outages.hostile_error_kept_goal_bytes ? "" : "  MISSED"}`],
   ["14 429 on the forced refresh", `slowest of 94 logins ${fmt(outages.rate_limited_slowest_ms, 1)} ms, median ${fmt(outages.rate_limited_median_ms, 1)} ms; the slowest of 94 interleaved logins without the 429: ${fmt(outages.rate_limited_baseline_slowest_ms, 1)} ms`, `slowest / baseline slowest ${fmt(outages.rate_limited_ratio_to_baseline)} (goal ≤ ${outages.rate_limited_ratio_goal}${outages.rate_limited_ratio_to_baseline <= outages.rate_limited_ratio_goal ? "" : "  MISSED"}); slowest / median ${fmt(outages.rate_limited_ratio, 1)}`],
   ["15 recorded traffic", `--har on ${passive.har_entries} entries (${fmt(passive.har_file_mib, 1)} MiB): ${fmt(passive.har_wall_s, 1)} s wall, ${fmt(passive.har_cpu_s, 1)} s CPU (${fmt(passive.har_entries_per_s, 0)} entries/s; ${fmt(passive.har_entries_per_cpu_s, 0)} per CPU s; load ${fmt(passive.load_average, 1)}), peak ${fmt(passive.har_peak_rss_mib, 0)} MiB; proxy ${fmt(passive.proxied_median_ms, 2)} ms vs direct ${fmt(passive.direct_median_ms, 2)} ms per exchange (median of ${passive.proxy_exchanges_each})`, `proxy latency ratio ${fmt(passive.proxy_latency_ratio)}; goal < ${HAR_GOAL_S} s${passive.within_goal ? "" : "  MISSED"}`],
+  ["16 failing token endpoint", failingToken.by_status.map((s) => `token endpoint answering ${s.status}: ${failingToken.logins} logins ${failingToken.gap_ms} ms apart (300 ms deadlines) over ${fmt(s.elapsed_s, 1)} s caused ${s.token_requests} token request(s)`).join("; "), `goal: one per backoff step (1 s, doubling), ${failingToken.by_status.map((s) => `≤ ${s.goal}`).join(", ")}${failingToken.within_goals ? "" : "  MISSED"}`],
 ];
 const w0 = Math.max(...rows.map((r) => r[0].length));
 console.log(`\n${"benchmark".padEnd(w0)} | measured | verdict`);
@@ -67,6 +69,7 @@ const results = {
   spec_diff: specDiff,
   outages,
   passive,
+  failing_token_endpoint: failingToken,
 };
 await writeFile(new URL("./results.json", import.meta.url), `${JSON.stringify(results, null, 2)}\n`);
 console.log(`\nwrote bench/results.json (${fmt(results.total_s, 1)} s)`);

@@ -4,7 +4,7 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { createLoginClient, type LoginClient } from "dintero-login-kit";
 import { createFakeDintero, startFakeDintero, type RunningFakeDintero } from "dintero-login-kit/testing";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { loginRoute } from "./login-route.ts";
 
 // The fake's account, client and user (everything is optional; the defaults are the spec's examples).
@@ -19,6 +19,7 @@ const auth = { clientId: "my-backend", clientSecret: "my-backend-secret" };
 let app: Server | undefined;
 let fake: RunningFakeDintero | undefined;
 afterEach(async () => {
+  vi.useRealTimers();
   app?.closeAllConnections();
   await new Promise((resolve) => (app ? app.close(resolve) : resolve(undefined)));
   await fake?.close();
@@ -28,7 +29,7 @@ async function startApp(client: LoginClient): Promise<(body: unknown) => Promise
   app = createServer(loginRoute(client));
   await new Promise<void>((resolve) => app!.listen(0, "127.0.0.1", resolve));
   const { port } = app.address() as AddressInfo;
-  return (body) => fetch(`http://127.0.0.1:${port}/login`, { method: "POST", body: JSON.stringify(body) });
+  return (body) => fetch(`http://127.0.0.1:${port}/login`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
 }
 
 describe("POST /login, Dintero faked through fetch injection", () => {
@@ -48,6 +49,12 @@ describe("POST /login, Dintero faked through fetch injection", () => {
     const post = await startApp(createLoginClient({ accountId: dintero.accountId, auth, fetch: dintero.fetch }));
 
     expect((await post({ email: "ada@example.com", password: "wrong-horse" })).status).toBe(401);
+    // Only JSON: a cross-site <form> (text/plain, form data) cannot log a visitor in (login CSRF).
+    const port = (app!.address() as AddressInfo).port;
+    for (const type of ["text/plain", "application/x-www-form-urlencoded", "multipart/form-data; boundary=x"]) {
+      const res = await fetch(`http://127.0.0.1:${port}/login`, { method: "POST", headers: { "content-type": type }, body: '{"email":"ada@example.com","password":"correct-horse"}' });
+      expect([type, res.status]).toEqual([type, 415]);
+    }
     dintero.scenario("rate_limited", { retryAfterSeconds: 20 });
     const limited = await post({ email: "ada@example.com", password: "correct-horse" });
     expect([limited.status, limited.headers.get("retry-after")]).toEqual([429, "20"]);
@@ -57,6 +64,8 @@ describe("POST /login, Dintero faked through fetch injection", () => {
 describe("POST /login, Dintero faked on a URL (startFakeDintero)", () => {
   it("asks for MFA when Dintero does, and degrades to 503 when Dintero's token endpoint is down", async () => {
     fake = await startFakeDintero(options);
+    // The client's clocks (Date, performance) are faked, so the test can step past its token backoff.
+    vi.useFakeTimers({ toFake: ["Date", "performance"] });
     const client = createLoginClient({ accountId: fake.accountId, auth, baseUrl: fake.url, tokenRetry: { maxAttempts: 1 } });
     const post = await startApp(client);
 
@@ -69,6 +78,10 @@ describe("POST /login, Dintero faked on a URL (startFakeDintero)", () => {
     expect((await post({ email: "ada@example.com", password: "correct-horse" })).status).toBe(503);
     expect((await post({ email: "ada@example.com", password: "correct-horse" })).status).toBe(503);
     fake.scenario("normal");
+    // After a failed token request the client sends none for 1 s (then 2 s, 4 s, ... up to 30 s, or
+    // the token endpoint's Retry-After): logins fail at once meanwhile, then it tries again.
+    expect((await post({ email: "ada@example.com", password: "correct-horse" })).status).toBe(503);
+    vi.advanceTimersByTime(1000);
     expect((await post({ email: "ada@example.com", password: "correct-horse" })).status).toBe(200);
     expect(fake.exchanges.map((e) => `${e.operation} ${e.status}`)).toEqual(["token 200", "login 403", "login 401", "token 500", "token 200", "login 200"]);
   });

@@ -10,9 +10,16 @@ export function loginRoute(client: LoginClient) {
       res.writeHead(status, { "content-type": "application/json", ...headers });
       res.end(JSON.stringify(body));
     };
+    // JSON only (the media type, parameters aside): a cross-site <form> can post text/plain or form data
+    // with the visitor's cookies (login CSRF: the visitor ends up in the attacker's account), but it
+    // cannot send application/json without the CORS preflight your server does not answer.
+    if (req.headers["content-type"]?.split(";")[0]?.trim().toLowerCase() !== "application/json") {
+      return reply(415, { error: "json_required" });
+    }
     let input: { email?: unknown; password?: unknown } | null;
     try {
       let text = "";
+      req.setEncoding("utf8"); // decodes across chunks: a character split between two is not mangled
       for await (const chunk of req) {
         text += chunk;
         if (text.length > 10_000) return reply(413, { error: "too_large" });

@@ -86,6 +86,7 @@ export class LoginError extends Error {
   /**
    * For `rate_limited`: the response's `Retry-After`, in seconds, clamped to at most
    * `maxRetryAfterSeconds` (3,600): a server cannot make a caller wait, or count, past an hour.
+   * For `client_token_failed` while a failed token request backs off: the seconds until the next may be tried.
    */
   declare readonly retryAfterSeconds?: number;
   /**

@@ -3,12 +3,14 @@
 import type { Validator } from "../generated/validators.js";
 import type { DocumentedResponse, DocumentedResponses } from "../generated/client-responses.js";
 import { isJsonMediaType } from "../lib/media-type.ts";
+import { nestsDeeperThan } from "../lib/json-depth.ts";
 import { adoptOnce, startDeadline, throwIfAborted } from "./deadline.ts";
 import { causeCode, isLoginError, LoginError, sanitizeCause, type LoginErrorDetail } from "./errors.ts";
 import { redactServerTexts, tokensIn } from "./redact.ts";
 import { check, summarize } from "./validation.ts";
 import { parseRetryAfter } from "./retry-after.ts";
 import { readRefusal, type Refusal } from "./refusal.ts";
+import { bearerRule, isUsableBearer } from "./bearer.ts";
 
 export type FetchFunction = (input: Request) => Promise<Response>;
 
@@ -95,6 +97,12 @@ export async function exchange(
       throw contractViolation({ status, headers, body: { type: "not-json" } }, context, details);
     }
     const body = parseText(text);
+    if (body === nestedTooDeep) {
+      // Not parsed, so not searched for tokens: none of the response's text is repeated.
+      const message = `the body is nested deeper than ${maxJsonDepth} levels; it was not parsed (this client's bound)`;
+      const details = [{ pointer: "", rule: "maxJsonDepth", message }];
+      throw new LoginError("contract_violation", `${context.operation}: the ${status} response broke the API contract: ${message}`, { status, details });
+    }
     if (body === tooManyValues) {
       // Not searched for tokens, so none of the response's text (its request-id included) is repeated.
       const message = `the body holds more than ${maxJsonValues} JSON values; it was not read further (this client's bound)`;
@@ -177,13 +185,23 @@ export async function unreadResponse(call: (fetch: FetchFunction) => Promise<unk
  */
 export const maxJsonValues = 10_000;
 
+/**
+ * The deepest nesting of arrays and objects a response body may have: this client's bound, not
+ * Dintero's (every documented body nests 3 deep at most). A deeper body is refused, with that
+ * reason, before it is parsed: parsing, validating and searching it recurse, and would fail at a
+ * depth that depends on the stack size, reported as "not JSON".
+ */
+export const maxJsonDepth = 64;
+
 const tooManyValues: ResponseBody = { type: "not-json" };
+const nestedTooDeep: ResponseBody = { type: "not-json" };
 
 /** JSON.parse errors are swallowed here: their messages quote the body, which may hold a token. A
  * `__proto__` member is dropped: copied with Object.assign or a spread, it would set a prototype.
  * Past `maxJsonValues` values the walk stops (the reviver throws) and `tooManyValues` is returned. */
 function parseText(text: string): ResponseBody {
   if (text.trim() === "") return { type: "empty" };
+  if (nestsDeeperThan(text, maxJsonDepth)) return nestedTooDeep;
   let values = 0;
   try {
     return {
@@ -364,6 +382,8 @@ export function failureToError(ex: Exchange, context: ExchangeContext): LoginErr
       return new LoginError(kind, `${context.operation} was not authorized (${status}${whose})${suffix}`, { ...init, refused: refusal?.refused });
     case "forbidden": {
       if (serverError.code === "mfa_required") {
+        const unusable = mfaTokenProblems(value);
+        if (unusable.length > 0) return contractViolation(ex, context, unusable);
         const mfaToken = readString(value, "mfa_token");
         return new LoginError("mfa_required", `${context.operation} needs multi-factor authentication (${status})${suffix}`, {
           ...init,
@@ -482,6 +502,28 @@ function shownServerText(ex: Exchange, context: ExchangeContext): ShownServerTex
   }
   shownTexts.set(ex, shown);
   return shown;
+}
+
+/**
+ * The longest `mfa_token` a LoginError keeps, in characters: this client's bound, not Dintero's
+ * (Dintero documents no length; its example is 36 characters). What one error holds stays bounded.
+ */
+export const maxMfaTokenLength = 8192;
+
+/**
+ * An `mfa_token`, when the body has one, is judged like a token (src/bearer.ts, with
+ * validateResponses on or off): a non-empty RFC 6750 b64token (no CR/LF, nothing a header or log
+ * line could not carry as it is), at most `maxMfaTokenLength` characters. An unusable one is the
+ * server's contract violation, never a token handed to the caller.
+ */
+function mfaTokenProblems(value: unknown): LoginErrorDetail[] {
+  if (typeof value !== "object" || value === null || !("mfa_token" in value)) return [];
+  const token = (value as { mfa_token?: unknown }).mfa_token;
+  if (token === undefined) return [];
+  if (typeof token === "string" && token.length > maxMfaTokenLength) {
+    return [{ pointer: "/mfa_token", rule: "maxLength", message: `must be at most ${maxMfaTokenLength} characters (this client's bound)` }];
+  }
+  return isUsableBearer(token) ? [] : [{ pointer: "/mfa_token", rule: "b64token", message: bearerRule }];
 }
 
 function readString(value: unknown, key: string): string | undefined {

@@ -162,18 +162,39 @@ export function clientCredentialsBearer(
    */
   let retryRefreshAt = -Infinity;
   let failedRefreshes = 0;
+  /** The last failed token request's error, given (copied) to callers refused during its backoff. */
+  let lastFailure: LoginError | undefined;
+  /**
+   * Counts refusals that rejected the bearer (`invalid_token`): a token request started before one
+   * may return a bearer revoked with the one refused, so its result is not used (see startRefresh).
+   */
+  let rejections = 0;
 
   function startRefresh(): Refresh {
     const requestedAt = now();
     const signed = nextIsSigned;
     nextIsSigned = false;
+    const startedAfter = rejections;
     const entry: Refresh = { waiters: 0, timer: undefined, promise: Promise.resolve("") };
+    /** A refresh that a rejection overtook hands its callers to the refresh started since. */
+    const overtaken = () => {
+      if (startedAfter === rejections) return undefined;
+      if (inflight && inflight !== entry) return inflight.promise;
+      const at = now();
+      if (cached && at < cached.usableUntil) return Promise.resolve(cached.bearer);
+      // The newer refresh failed: its backoff holds for these callers too (no extra token request).
+      if (at < retryRefreshAt && lastFailure) return Promise.reject(backingOff(lastFailure, retryRefreshAt - at));
+      inflight = startRefresh();
+      return inflight.promise;
+    };
     entry.promise = withRetries(requestToken, retry, undefined, (timer) => {
       entry.timer = timer;
       holdProcess(timer, entry.waiters > 0);
     })
       .then(
         (token) => {
+          const next = overtaken();
+          if (next) return next;
           const lifetimeMs = token.expires_in * 1000;
           const marginMs = Math.min(60_000, lifetimeMs / 10);
           cached = {
@@ -185,14 +206,20 @@ export function clientCredentialsBearer(
           };
           failedRefreshes = 0;
           retryRefreshAt = -Infinity;
+          lastFailure = undefined;
           return token.access_token;
         },
         (error: unknown) => {
-          // 1 s, doubling to 30 s, or the token endpoint's Retry-After if longer (our numbers).
+          const next = overtaken();
+          if (next) return next;
+          // 1 s, doubling to 30 s, or the token endpoint's Retry-After if longer (our numbers), with
+          // or without a cached bearer, whatever failed (refused client credentials do not fix
+          // themselves either): at most one token request per backoff step.
           const backoffMs = Math.min(30_000, 1000 * 2 ** failedRefreshes++);
           const askedMs = isLoginError(error) && error.retryAfterSeconds !== undefined ? error.retryAfterSeconds * 1000 : 0;
           retryRefreshAt = now() + Math.max(backoffMs, askedMs);
-          throw clientTokenFailed(error);
+          lastFailure = clientTokenFailed(error);
+          throw lastFailure;
         },
       )
       .finally(() => {
@@ -213,6 +240,8 @@ export function clientCredentialsBearer(
         if (at >= current.refreshAt && !inflight && at >= retryRefreshAt) inflight = startRefresh();
         return raceAbort(operation, Promise.resolve(current.bearer), signal);
       }
+      // No valid bearer, and a failed token request backs off: refused at once, nothing sent.
+      if (!inflight && at < retryRefreshAt && lastFailure) return Promise.reject(backingOff(lastFailure, retryRefreshAt - at));
       // No valid bearer: wait for the refresh (started by the first caller to need it).
       inflight ??= startRefresh();
       const entry = inflight;
@@ -250,6 +279,10 @@ export function clientCredentialsBearer(
       if (evidence === "rejected") {
         cached = undefined;
         nextIsSigned = true;
+        // A refresh already under way was asked for before this refusal: its bearer may be revoked
+        // with this one, so it is not used: when it settles, startRefresh hands its callers to a
+        // refresh started after the refusal.
+        rejections++;
       } else cached = { ...current, refreshAt: at };
       // Forced (within the budget above): started now, not held back by an earlier failure's
       // backoff, so the replacement is usually ready before the next login asks.
@@ -275,6 +308,22 @@ function holdProcess(timer: ReturnType<typeof setTimeout> | undefined, hold: boo
   if (typeof handle !== "object" || handle === null) return; // browsers: a number
   if (hold) handle.ref?.();
   else handle.unref?.();
+}
+
+/**
+ * While a failed token request backs off and no valid bearer is cached: the last failure, for this
+ * caller (its own copy), with the seconds until the next token request may be tried.
+ */
+function backingOff(failure: LoginError, waitMs: number): LoginError {
+  const seconds = Math.max(1, Math.ceil(waitMs / 1000));
+  return new LoginError("client_token_failed", `${failure.message}; no token request is tried again for ${seconds} s (backoff after a failed token request)`, {
+    status: failure.status,
+    code: failure.code,
+    requestId: failure.requestId,
+    causeKind: failure.causeKind,
+    cause: failure.cause,
+    retryAfterSeconds: seconds,
+  });
 }
 
 function clientTokenFailed(error: unknown): LoginError {

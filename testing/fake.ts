@@ -115,6 +115,18 @@ function resolveOptions(options: FakeDinteroOptions | undefined): Resolved {
     }
     return { ...user, id: randomUUID() };
   });
+  // One identity, one user: two with the same type and email (or phone) would each log in with their
+  // own password, which no account does.
+  for (const field of ["email", "phone"] as const) {
+    const seen = new Map<string, number>();
+    users.forEach((u, i) => {
+      if (u[field] === undefined) return;
+      const key = `${u.type}\u0000${u[field]}`;
+      const first = seen.get(key);
+      if (first !== undefined) optionError(`users[${i}] has the same type and ${field} as users[${first}] (one identity, one user)`);
+      seen.set(key, i);
+    });
+  }
   return { accountId, clients, users };
 }
 
@@ -445,7 +457,7 @@ export function createCore(options?: FakeDinteroOptions): FakeCore {
     if (plan) {
       // an override answered in the fake's place
     } else if (!match) {
-      plan = { delayMs: 0, answer: { status: 404, headers: { "content-type": JSON_TYPE, "request-id": randomBytes(8).toString("hex") }, body: JSON.stringify({ error: { code: "NOT_FOUND", message: "Not Found" } }) } };
+      plan = { delayMs: 0, answer: { status: 404, headers: { "content-type": JSON_TYPE, "cache-control": "no-store", "request-id": randomBytes(8).toString("hex") }, body: JSON.stringify({ error: { code: "NOT_FOUND", message: "Not Found" } }) } };
     } else {
       const { op } = match;
       let id = match.id;
@@ -461,7 +473,7 @@ export function createCore(options?: FakeDinteroOptions): FakeCore {
       } else if (!allowed) {
         // RFC 9110 §15.5.6: 405 lists the path's methods in Allow. Not documented by the spec (a refusal).
         const allow = methodsOf(op).join(", ");
-        plan = { delayMs: 0, answer: { status: 405, headers: { "content-type": JSON_TYPE, allow, "request-id": randomBytes(8).toString("hex") }, body: JSON.stringify({ error: { code: "METHOD_NOT_ALLOWED", message: "Method Not Allowed" } }) } };
+        plan = { delayMs: 0, answer: { status: 405, headers: { "content-type": JSON_TYPE, "cache-control": "no-store", allow, "request-id": randomBytes(8).toString("hex") }, body: JSON.stringify({ error: { code: "METHOD_NOT_ALLOWED", message: "Method Not Allowed" } }) } };
       } else {
         const slow = take("slow", op.key) as (ActiveScenario & { name: "slow" }) | undefined;
         const delayMs = slow?.delayMs ?? 0;

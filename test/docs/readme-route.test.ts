@@ -3,7 +3,7 @@
 // it answers each with the documented status and never crashes.
 import { spawn, type ChildProcess } from "node:child_process";
 import { readFileSync, rmSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
+import { connect, createServer } from "node:net";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startFakeDintero, type RunningFakeDintero } from "../../testing/index.ts";
@@ -11,7 +11,9 @@ import { parseDoc } from "../helpers/doc-check.ts";
 
 const root = path.resolve(import.meta.dirname, "../..");
 const user = { type: "customer" as const, email: "ada@example.com", password: "correct-horse" };
-const fakeOptions = { accountId: "T12345678", clients: [{ clientId: "my-backend", clientSecret: "my-backend-secret" }], users: [user] };
+/** A password whose UTF-8 holds two-byte characters (ø is C3 B8). */
+const nordic = { type: "customer" as const, email: "bjorn@example.com", password: "kørrekt-hæst" };
+const fakeOptions = { accountId: "T12345678", clients: [{ clientId: "my-backend", clientSecret: "my-backend-secret" }], users: [user, nordic] };
 
 /** The README's route: the TypeScript snippet that starts an HTTP server and logs customers in. */
 function readmeRoute(): string {
@@ -65,7 +67,7 @@ afterAll(async () => {
   await fake?.close();
 });
 
-const post = (body: string) => fetch(`${base}/login`, { method: "POST", body });
+const post = (body: string, type = "application/json") => fetch(`${base}/login`, { method: "POST", headers: { "content-type": type }, body });
 const login = (fields: Record<string, unknown>) => post(JSON.stringify(fields));
 
 describe("the README's route, run as written", () => {
@@ -75,6 +77,40 @@ describe("the README's route, run as written", () => {
     }
     expect((await post(`{"email":"${"a".repeat(20_000)}"}`)).status).toBe(413);
     expect(exited).toBeUndefined();
+  });
+
+  it("answers 415 to anything but application/json (a cross-site form's text/plain or form data: login CSRF), parameters and case aside", async () => {
+    const body = JSON.stringify({ email: user.email, password: user.password });
+    for (const type of ["text/plain", "text/plain;charset=UTF-8", "application/x-www-form-urlencoded", "multipart/form-data; boundary=x", "application/jsonx", ""]) {
+      expect([type, (await post(body, type)).status]).toEqual([type, 415]);
+    }
+    expect((await post(body, "Application/JSON; charset=utf-8")).status).toBe(204);
+    expect(fake.exchanges.filter((e) => e.operation === "login")).toHaveLength(1);
+    expect(exited).toBeUndefined();
+  });
+
+  it("decodes a body whose multi-byte character is split across TCP chunks (a raw socket): the right password logs in", async () => {
+    const body = Buffer.from(JSON.stringify({ email: nordic.email, password: nordic.password }));
+    const split = body.indexOf(Buffer.from("ø")) + 1; // between the two bytes of ø
+    const { port } = new URL(base);
+    const socket = connect(Number(port), "127.0.0.1");
+    socket.setNoDelay(true);
+    await new Promise((resolve) => socket.once("connect", resolve));
+    const answer = new Promise<string>((resolve) => {
+      let text = "";
+      socket.on("data", (chunk) => {
+        text += chunk.toString("latin1");
+        if (text.includes("\r\n\r\n")) resolve(text);
+      });
+      socket.on("close", () => resolve(text));
+    });
+    socket.write(`POST /login HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\n`);
+    socket.write(body.subarray(0, split));
+    await new Promise((resolve) => setTimeout(resolve, 50)); // the route reads the first part before the rest arrives
+    socket.write(body.subarray(split));
+    const status = (await answer).split("\r\n")[0];
+    socket.destroy();
+    expect(status).toBe("HTTP/1.1 204 No Content");
   });
 
   it("maps the documented outcomes: 204 with a session, 400 for input the spec refuses, 401, 403 for MFA, 429 with Retry-After, 503 for our side", async () => {

@@ -205,11 +205,13 @@ describe("scenarios", () => {
     const down = await fail(client.login(ada));
     expect([down.kind, (down.cause as LoginError).kind, (down.cause as LoginError).status]).toEqual(["client_token_failed", "server_error", 500]);
     fake.scenario("token_outage", { answer: "no_answer" });
-    const silent = await fail(client.login(ada));
+    // A fresh client: the first one backs off after its failed token request and sends nothing for 1 s.
+    const later = () => createLoginClient({ accountId: fake.accountId, auth, fetch: fake.fetch, tokenRetry: { maxAttempts: 1 }, timeoutMs: 200 });
+    const silent = await fail(later().login(ada));
     expect([silent.kind, (silent.cause as LoginError).kind]).toEqual(["client_token_failed", "timeout"]);
     expect(fake.exchanges.map((e) => e.status)).toEqual([500, null]);
     fake.scenario("normal");
-    await client.login(ada);
+    await later().login(ada);
   });
 
   it("slow: answers after delayMs (the client's timeout fires first when it is shorter)", async () => {

@@ -40,17 +40,21 @@ describe("single flight", () => {
     expect(new Set(server.loginRequests().map((r) => r.headers.authorization))).toEqual(new Set(["Bearer cc-token-1"]));
   });
 
-  it("a failed token request is shared by the waiting callers, not cached: the next call tries again", async () => {
+  it("a failed token request is shared by the waiting callers and backs off: the next call fails at once until the backoff has passed, then tries again", async () => {
+    const { source, advance } = cache(3600);
     server.token = async (_req, res) => {
       await delay(30);
       sendJson(res, 401, errorBody("UNAUTHORIZED", "bad credentials"));
     };
-    const c = client();
-    const errors = await Promise.all(Array.from({ length: 20 }, () => c.login(email).catch((e: unknown) => e)));
-    expect(errors.every((e) => e instanceof LoginError && e.kind === "client_token_failed")).toBe(true);
+    const errors = await Promise.all(Array.from({ length: 20 }, () => source.get().catch((e: unknown) => e)));
+    expect(errors.every((e) => e instanceof LoginError && e.kind === "client_token_failed" && e.causeKind === "unauthorized")).toBe(true);
     expect(server.tokenRequests()).toHaveLength(1);
     server.token = issueToken(3600);
-    await c.login(email);
+    advance(999); // refused client credentials do not fix themselves: backed off 1 s like any failure
+    await expect(source.get()).rejects.toMatchObject({ kind: "client_token_failed", causeKind: "unauthorized", retryAfterSeconds: 1 });
+    expect(server.tokenRequests()).toHaveLength(1);
+    advance(1);
+    expect(await source.get()).toBe("cc-token-1");
     expect(server.tokenRequests()).toHaveLength(2);
   });
 
@@ -139,13 +143,14 @@ describe("a token outage (refresh fails while the cached bearer is still valid)"
     for (let i = 0; i < 10; i++) expect(await source.get()).toBe("cc-token-1");
     expect(server.tokenRequests()).toHaveLength(2); // the failed refresh backs off 1 s: not once per login
 
-    advance(800); // past expiry less the margin: the refresh is tried again, and the outage now fails logins
-    await expect(source.get()).rejects.toMatchObject({ kind: "client_token_failed" });
-    expect(server.tokenRequests()).toHaveLength(3);
+    advance(800); // past expiry less the margin, within the backoff: the outage now fails logins, at once
+    await expect(source.get()).rejects.toMatchObject({ kind: "client_token_failed", causeKind: "server_error", retryAfterSeconds: 1 });
+    expect(server.tokenRequests()).toHaveLength(2);
 
     server.token = issueToken(3600); // the token service is back
     advance(1000); // past the backoff
     expect(await source.get()).toBe("cc-token-2");
+    expect(server.tokenRequests()).toHaveLength(3);
   });
 
   it("a bearer the server rejected (RFC 6750 invalid_token) is not used as a fallback", async () => {
