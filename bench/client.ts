@@ -200,7 +200,11 @@ export async function benchBearerEconomy(wrongLogins = 1_000): Promise<BearerEco
     return { server, client, stats, revoke: (sign: boolean) => fetch(`${admin}/__revoke${sign ? "?sign=1" : ""}`) };
   };
   type Started = Awaited<ReturnType<typeof start>>;
-  const succeeded = (promise: Promise<unknown>) => promise.then(() => true, () => false);
+  const succeeded = (promise: Promise<unknown>) =>
+    promise.then(
+      () => true,
+      () => false,
+    );
   /** Logs in every `everyMs` from the revocation until one succeeds; seconds elapsed. */
   const recover = async ({ client, revoke }: Started, sign: boolean, everyMs: number): Promise<number> => {
     await revoke(sign);
@@ -230,9 +234,11 @@ export async function benchBearerEconomy(wrongLogins = 1_000): Promise<BearerEco
     })();
     // Wrong passwords, 10 at a time, through a fresh client.
     let next = 0;
-    await Promise.all(Array.from({ length: 10 }, async () => {
-      while (next++ < wrongLogins) await succeeded(other.client.login(wrong));
-    }));
+    await Promise.all(
+      Array.from({ length: 10 }, async () => {
+        while (next++ < wrongLogins) await succeeded(other.client.login(wrong));
+      }),
+    );
     const tokenRequests = (await other.stats()).token;
     // Right after those wrong passwords forced a refresh: a sign is not held back by the budget.
     const withSign = await recover(other, true, 100);
@@ -286,7 +292,10 @@ export async function benchRedaction(loginsEach = 21): Promise<RedactionResult> 
       const times: number[] = [];
       for (let i = 0; i < loginsEach + 3; i++) {
         const t0 = performance.now();
-        const failed = await client.login(credentials).then(() => false, (e: { kind?: string }) => e.kind === "bad_request");
+        const failed = await client.login(credentials).then(
+          () => false,
+          (e: { kind?: string }) => e.kind === "bad_request",
+        );
         if (!failed) throw new Error(`crafted body ${name}: expected a bad_request`);
         if (i >= 3) times.push(performance.now() - t0); // the first three warm the JIT
       }
@@ -295,7 +304,16 @@ export async function benchRedaction(loginsEach = 21): Promise<RedactionResult> 
     }
     await fetch(`${admin}/__crafted`);
     const [worst_case, worst_median_ms] = Object.entries(median_ms).sort((a, b) => b[1] - a[1])[0]!;
-    return { logins_each: loginsEach, median_ms, body_bytes, worst_case, worst_median_ms, worst_single_ms: worstSingle, goal_ms: 50, within_goal: worst_median_ms <= 50 };
+    return {
+      logins_each: loginsEach,
+      median_ms,
+      body_bytes,
+      worst_case,
+      worst_median_ms,
+      worst_single_ms: worstSingle,
+      goal_ms: 50,
+      within_goal: worst_median_ms <= 50,
+    };
   } finally {
     await server.stop();
   }
@@ -345,7 +363,11 @@ export async function benchOutages(abortedLogins = 1_000): Promise<OutageResult>
   const wrong = { ...credentials, password: "wrong-password" };
   const newClient = () =>
     createLoginClient({ accountId: "T12345678", auth: { clientId: "bench-client", clientSecret: "bench-client-secret" }, baseUrl: `${admin}/v1` });
-  const settle = (promise: Promise<unknown>) => promise.then(() => true, () => false);
+  const settle = (promise: Promise<unknown>) =>
+    promise.then(
+      () => true,
+      () => false,
+    );
   const hangUp = (ms: number) => {
     const controller = new AbortController();
     setTimeout(() => controller.abort(), ms);
@@ -358,9 +380,11 @@ export async function benchOutages(abortedLogins = 1_000): Promise<OutageResult>
     await storm.login(credentials);
     await settle(storm.login(wrong));
     let next = 0;
-    await Promise.all(Array.from({ length: 10 }, async () => {
-      while (next++ < abortedLogins) await settle(storm.login(credentials, { signal: hangUp(15) }));
-    }));
+    await Promise.all(
+      Array.from({ length: 10 }, async () => {
+        while (next++ < abortedLogins) await settle(storm.login(credentials, { signal: hangUp(15) }));
+      }),
+    );
     await new Promise((r) => setTimeout(r, 300)); // let a refresh under way be counted
     const stormTokens = (await stats()).token - 1; // the first bearer is not caused by the storm
 
@@ -411,7 +435,10 @@ export async function benchOutages(abortedLogins = 1_000): Promise<OutageResult>
     const times: number[] = [];
     const baselineTimes: number[] = [];
     for (let i = 0; i < 94; i++) {
-      for (const [client, into] of [[limited, times], [baseline, baselineTimes]] as const) {
+      for (const [client, into] of [
+        [limited, times],
+        [baseline, baselineTimes],
+      ] as const) {
         const t0 = performance.now();
         await settle(client.login(credentials));
         into.push(performance.now() - t0);
@@ -442,7 +469,11 @@ export async function benchOutages(abortedLogins = 1_000): Promise<OutageResult>
     return {
       ...result,
       within_goals:
-        stormTokens <= 2 && succeeded === slowLogins && result.hostile_body_block_ms <= 50 && keptBytes <= 64 * 1024 && result.rate_limited_ratio_to_baseline <= 2,
+        stormTokens <= 2 &&
+        succeeded === slowLogins &&
+        result.hostile_body_block_ms <= 50 &&
+        keptBytes <= 64 * 1024 &&
+        result.rate_limited_ratio_to_baseline <= 2,
     };
   } finally {
     await server.stop();
@@ -471,7 +502,12 @@ export async function benchFailingTokenEndpoint(logins = 152, gapMs = 10): Promi
     const by_status: FailingTokenEndpointResult["by_status"] = [];
     for (const status of [500, 401]) {
       await fetch(`${admin}/__config?token=${status}`).then((r) => r.json());
-      const client = createLoginClient({ accountId: "T12345678", auth: { clientId: "bench-client", clientSecret: "bench-client-secret" }, baseUrl: `${admin}/v1`, timeoutMs: 1000 });
+      const client = createLoginClient({
+        accountId: "T12345678",
+        auth: { clientId: "bench-client", clientSecret: "bench-client-secret" },
+        baseUrl: `${admin}/v1`,
+        timeoutMs: 1000,
+      });
       const t0 = performance.now();
       const runs: Promise<unknown>[] = [];
       for (let i = 0; i < logins; i++) {

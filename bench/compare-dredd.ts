@@ -55,14 +55,17 @@ const EXCLUDED: Partial<Record<Breakage, string>> = {
   token_cacheable: "advisory rule (RFC 6749 §5.1), not part of the contract comparison",
   refresh_token_on_client_credentials: "advisory rule, not part of the contract comparison",
   duplicate_json_members: "advisory rule (RFC 8259 §4, the same value repeated), not part of the contract comparison",
-  ignores_user_type: "advisory: Dintero documents that users of different types can share an email, so a login under another type may be correct; not part of the contract comparison",
+  ignores_user_type:
+    "advisory: Dintero documents that users of different types can share an email, so a login under another type may be correct; not part of the contract comparison",
   crash_on_non_ascii: "standard rule (no 5xx; Dintero documents 500 without saying when), not part of the contract comparison",
   echoes_password: "standard rule (OWASP: never echo a secret), not part of the contract comparison",
   echoes_password_encoded: "standard rule (OWASP: never echo a secret), not part of the contract comparison",
-  retry_after_not_a_number: "standard rule (RFC 9110 Retry-After grammar) on the login's 429, a response this spec adds (curated), not part of the contract comparison",
+  retry_after_not_a_number:
+    "standard rule (RFC 9110 Retry-After grammar) on the login's 429, a response this spec adds (curated), not part of the contract comparison",
   exp_mismatch: "standard rule (exp against expires_in; Dintero publishes no claim rules), not part of the contract comparison",
   conflicting_json_members: "standard rule (RFC 8259 §4, different values repeated), not part of the contract comparison",
-  token_429_long_once: "not a break: a token 429 with a Retry-After longer than the suite waits is correct behaviour (the run stops without a bearer and says so)",
+  token_429_long_once:
+    "not a break: a token 429 with a Retry-After longer than the suite waits is correct behaviour (the run stops without a bearer and says so)",
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -134,7 +137,9 @@ function run(command: string, args: string[], opts: { cwd: string; env: Record<s
 
 // A user's own DINTERO_ and CONTRACT_ variables must not leak into the runs.
 function baseEnv(): Record<string, string> {
-  return Object.fromEntries(Object.entries(process.env).filter(([k, v]) => !k.startsWith("DINTERO_") && !k.startsWith("CONTRACT_") && v !== undefined)) as Record<string, string>;
+  return Object.fromEntries(
+    Object.entries(process.env).filter(([k, v]) => !k.startsWith("DINTERO_") && !k.startsWith("CONTRACT_") && v !== undefined),
+  ) as Record<string, string>;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -167,7 +172,9 @@ async function ensureDredd(): Promise<void> {
   }
   if (result.code !== 0 || installedVersion() !== DREDD_VERSION) {
     process.stderr.write(`${result.output.trim().split("\n").slice(-15).join("\n")}\n`);
-    process.stderr.write(`compare:dredd: cannot install dredd@${DREDD_VERSION} with npm (${result.timedOut ? "timed out" : `exit ${result.code}`}); nothing was compared.\n`);
+    process.stderr.write(
+      `compare:dredd: cannot install dredd@${DREDD_VERSION} with npm (${result.timedOut ? "timed out" : `exit ${result.code}`}); nothing was compared.\n`,
+    );
     process.exit(2);
   }
 }
@@ -227,7 +234,11 @@ const SWAGGER_CHANGES = [
 
 function deriveSwagger20(spec: Record<string, any>): Record<string, unknown> {
   const deref = (o: any): any => {
-    while (o && typeof o.$ref === "string") o = o.$ref.replace(/^#\//, "").split("/").reduce((a: any, k: string) => a?.[k], spec);
+    while (o && typeof o.$ref === "string")
+      o = o.$ref
+        .replace(/^#\//, "")
+        .split("/")
+        .reduce((a: any, k: string) => a?.[k], spec);
     return o;
   };
   const fixRefs = (o: unknown): any => JSON.parse(JSON.stringify(o).replaceAll('"#/components/schemas/', '"#/definitions/'));
@@ -250,7 +261,9 @@ function deriveSwagger20(spec: Record<string, any>): Record<string, unknown> {
       for (const [code, r0] of Object.entries<any>(op.responses)) {
         const r = deref(r0);
         const media = r.content["application/json"];
-        const headers = Object.fromEntries(Object.entries<any>(r.headers ?? {}).map(([h, hv]) => [h, { description: deref(hv).description, ...deref(hv).schema }]));
+        const headers = Object.fromEntries(
+          Object.entries<any>(r.headers ?? {}).map(([h, hv]) => [h, { description: deref(hv).description, ...deref(hv).schema }]),
+        );
         responses[code] = { description: r.description, headers, schema: fixRefs(media.schema), examples: { "application/json": firstExample(media) } };
       }
       const security = [...new Set<string>(op.security.flatMap((x: object) => Object.keys(x)))].map((k) => ({ [k]: [] }));
@@ -342,7 +355,11 @@ interface DreddTransaction {
 function parseXunit(xml: string): DreddTransaction[] {
   const out: DreddTransaction[] = [];
   for (const m of xml.matchAll(/<testcase name="([^"]*)"[^>]*?(?:\/>|>([\s\S]*?)<\/testcase>)/g)) {
-    const name = m[1]!.replace(/&quot;/g, '"').replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&amp;/g, "&");
+    const name = m[1]!
+      .replace(/&quot;/g, '"')
+      .replace(/&lt;/g, "<")
+      .replace(/&gt;/g, ">")
+      .replace(/&amp;/g, "&");
     const inner = m[2] ?? "";
     if (inner.includes("<skipped")) {
       out.push({ transaction: name, status: "skip", messages: [] });
@@ -364,7 +381,9 @@ function parseXunit(xml: string): DreddTransaction[] {
 
 function redactor(server: ContractServer): (text: string) => string {
   const o = server.options;
-  const secrets = [o.clientSecret, o.password, o.identPassword, encodeBasicCredentials(o.clientId, o.clientSecret), ...server.issuedTokens].filter((s) => s.length >= 6);
+  const secrets = [o.clientSecret, o.password, o.identPassword, encodeBasicCredentials(o.clientId, o.clientSecret), ...server.issuedTokens].filter(
+    (s) => s.length >= 6,
+  );
   return (text) => secrets.reduce((t, s) => t.split(s).join("[REDACTED]"), text);
 }
 
@@ -396,7 +415,13 @@ async function runDredd(dir: string, variant: Variant, hookFile: string, label: 
       timeoutMs: DREDD_RUN_TIMEOUT_MS,
     });
     // Dredd's console output holds requests (passwords, credentials): keep only its parser warnings.
-    const warnings = [...new Set([...r.output.matchAll(/'([^']+)' contains unsupported key '([^']+)'|only one example is supported/g)].map((m) => (m[1] ? `${m[1]}: ${m[2]}` : "Media Type Object: only the first of several examples is used")))];
+    const warnings = [
+      ...new Set(
+        [...r.output.matchAll(/'([^']+)' contains unsupported key '([^']+)'|only one example is supported/g)].map((m) =>
+          m[1] ? `${m[1]}: ${m[2]}` : "Media Type Object: only the first of several examples is used",
+        ),
+      ),
+    ];
     let transactions: DreddTransaction[] = [];
     let error: string | undefined;
     if (r.timedOut) error = `Dredd did not finish within ${DREDD_RUN_TIMEOUT_MS / 1000} s and was stopped`;
@@ -437,7 +462,13 @@ async function runSuite(dir: string, label: string, breakage?: Breakage): Promis
     try {
       report = JSON.parse(await readFile(path.join(reportDir, "report.json"), "utf8"));
     } catch {
-      return { ...base, requests: null, failing_checks: [], aborted: null, error: r.timedOut ? "the suite did not finish and was stopped" : `no report.json (exit ${r.code})` };
+      return {
+        ...base,
+        requests: null,
+        failing_checks: [],
+        aborted: null,
+        error: r.timedOut ? "the suite did not finish and was stopped" : `no report.json (exit ${r.code})`,
+      };
     }
     const counts = new Map<string, number>();
     for (const v of report.violations) counts.set(v.check, (counts.get(v.check) ?? 0) + 1);
@@ -459,7 +490,8 @@ async function runSuite(dir: string, label: string, breakage?: Breakage): Promis
 
 type Verdict = "pass" | "caught" | "missed" | "false alarm" | "error";
 const round = (n: number) => Math.round(n * 10) / 10;
-const short = (t: string) => t.replace(/^POST \((\d+)\) (?:\/v1)?\/accounts\/[^/]+\/(customers\/login|auth\/token)$/, (_, s, p) => `${p === "auth/token" ? "token" : "login"} ${s}`);
+const short = (t: string) =>
+  t.replace(/^POST \((\d+)\) (?:\/v1)?\/accounts\/[^/]+\/(customers\/login|auth\/token)$/, (_, s, p) => `${p === "auth/token" ? "token" : "login"} ${s}`);
 
 type DreddResult = DreddRun & { verdict: Verdict; failures_beyond_correct_server: string[] };
 
@@ -580,7 +612,10 @@ async function main() {
     for (const row of table) console.log(line(row));
     console.log("\nWhat Dredd reported (on a broken server: only what it does not also report on the correct server):");
     for (const r of rows) {
-      for (const [label, d] of [["3.0", r.dredd], ["2.0", r.dredd_swagger2]] as const) {
+      for (const [label, d] of [
+        ["3.0", r.dredd],
+        ["2.0", r.dredd_swagger2],
+      ] as const) {
         const text = dreddCell(r, d);
         if (text !== "missed" && text !== "pass") console.log(`  ${(r.breakage ?? "(correct server)").padEnd(widths[0]!)} ${label}: ${text}`);
       }
@@ -607,7 +642,8 @@ async function main() {
         suite_false_alarms: cs.false_alarms,
       },
       method: {
-        servers: "test/helpers/contract-servers.ts: one correct implementation and one single-rule breakage each; a fresh server on 127.0.0.1 for every run of either tool",
+        servers:
+          "test/helpers/contract-servers.ts: one correct implementation and one single-rule breakage each; a fresh server on 127.0.0.1 for every run of either tool",
         dredd_verdict:
           "caught = Dredd reports a failure it does not also report on the correct server with the same spec copy (the charset false alarm fires on every server, so it alone proves nothing); missed = no such failure; error = Dredd could not run; on the correct server any failure is a false alarm",
         suite_verdict: "caught = exit 1 with violations (failing checks from report.json); missed = exit 0",

@@ -40,7 +40,10 @@ async function runContract(target: ContractRun["target"], env: Record<string, st
 
 /** A user's own DINTERO_* variables must not turn the mock run into a live one. */
 function stripDintero(env: NodeJS.ProcessEnv): Record<string, string> {
-  return Object.fromEntries(Object.entries(env).filter(([k, v]) => !k.startsWith("DINTERO_") && !k.startsWith("CONTRACT_") && v !== undefined)) as Record<string, string>;
+  return Object.fromEntries(Object.entries(env).filter(([k, v]) => !k.startsWith("DINTERO_") && !k.startsWith("CONTRACT_") && v !== undefined)) as Record<
+    string,
+    string
+  >;
 }
 
 export async function benchContract(): Promise<ContractRun[]> {

@@ -24,10 +24,18 @@ const counts = { token: 0, login: 0 };
 const revoked = new Set();
 // Error bodies crafted against the client's redaction (bench 8): 64 KiB, within its token caps
 // (32 strings under "token" keys, 64 KiB of UTF-8), each built for another costly path.
-const random = (n, alphabet) => { const a = [...alphabet]; let s = ""; for (let i = 0; i < n; i++) s += a[Math.floor(Math.random() * a.length)]; return s; };
+const random = (n, alphabet) => {
+  const a = [...alphabet];
+  let s = "";
+  for (let i = 0; i < n; i++) s += a[Math.floor(Math.random() * a.length)];
+  return s;
+};
 const crafted = (message, alphabet, filler = "") => {
   const per = Math.floor(65536 / 32 / Math.max(...[...alphabet].map((c) => Buffer.byteLength(c)))) - 1;
-  const body = { error: { code: message.slice(0, 100), message }, ...Object.fromEntries(Array.from({ length: 32 }, (_, i) => [`token${i}`, random(per, alphabet)])) };
+  const body = {
+    error: { code: message.slice(0, 100), message },
+    ...Object.fromEntries(Array.from({ length: 32 }, (_, i) => [`token${i}`, random(per, alphabet)])),
+  };
   if (filler) body.padding = filler.repeat(Math.max(0, 65536 - JSON.stringify(body).length) / filler.length);
   return JSON.stringify(body);
 };
@@ -41,7 +49,10 @@ const craftedBodies = {
   astral: () => crafted(random(150, "😀😁😂🤣"), "😀😁😂🤣", "x"),
   compatibility: () => crafted(random(300, "ﬁﬂ①②ｱｲ"), "ﬁﬂ①②ｱｲ", "x"),
   ligatures: () => crafted(random(300, "ﷺﷻ"), "ﷺﷻ", "x"),
-  echoed_windows: () => { const m = random(300, "abcdefghijklmnopqrstuvwxyz"); return crafted(m, m + "%"); },
+  echoed_windows: () => {
+    const m = random(300, "abcdefghijklmnopqrstuvwxyz");
+    return crafted(m, m + "%");
+  },
 };
 let craftedBody;
 let outage = { token: "ok", tokenDelayMs: 0, login: "ok" };
@@ -49,7 +60,11 @@ let outage = { token: "ok", tokenDelayMs: 0, login: "ok" };
 const hostileBody = JSON.stringify({ error: { message: "no", errors: Array(500_000).fill(1) } });
 
 fake.internals.use({
-  bearer: (record, ctx) => record ?? (ctx.bearer === undefined || revoked.has(ctx.bearer) ? undefined : { kind: "client", clientId: "bench-client", aud: ctx.audienceOf(ctx.accountId), revoked: false }),
+  bearer: (record, ctx) =>
+    record ??
+    (ctx.bearer === undefined || revoked.has(ctx.bearer)
+      ? undefined
+      : { kind: "client", clientId: "bench-client", aud: ctx.audienceOf(ctx.accountId), revoked: false }),
   user: (user, ctx) => user ?? ctx.fail(403, { message: "Invalid credentials" }),
   intercept: (_req, ctx) => {
     const json = { "content-type": "application/json; charset=utf-8", "request-id": "bench" };
@@ -57,7 +72,8 @@ fake.internals.use({
     if (ctx.operation === "login" && outage.login === "hostile") return { delayMs: 0, answer: { status: 401, headers: json, body: hostileBody } };
     if (ctx.operation === "token" && outage.token === "429") return { delayMs: 0, answer: ctx.answers("token", 429, { "retry-after": "30" }) };
     // bench 16: a token endpoint that always fails, down (500) or refusing the client credentials (401)
-    if (ctx.operation === "token" && (outage.token === "500" || outage.token === "401")) return { delayMs: 0, answer: ctx.answers("token", Number(outage.token)) };
+    if (ctx.operation === "token" && (outage.token === "500" || outage.token === "401"))
+      return { delayMs: 0, answer: ctx.answers("token", Number(outage.token)) };
     return undefined;
   },
 });
@@ -102,14 +118,14 @@ const server = http.createServer((req, res) => {
     const reply = () => {
       if (res.destroyed) return;
       const plan = fake.answer({
-      method: req.method ?? "GET",
-      pathname: new URL(url, "http://127.0.0.1").pathname,
-      header: (name) => {
-        const value = req.headers[name.toLowerCase()];
-        return Array.isArray(value) ? value.join(", ") : value;
-      },
-      body,
-    });
+        method: req.method ?? "GET",
+        pathname: new URL(url, "http://127.0.0.1").pathname,
+        header: (name) => {
+          const value = req.headers[name.toLowerCase()];
+          return Array.isArray(value) ? value.join(", ") : value;
+        },
+        body,
+      });
       if (plan.answer) writeAnswer(res, plan.answer);
       fake.exchanges.length = 0; // the record is not needed, and would grow over millions of requests
     };

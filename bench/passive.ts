@@ -49,10 +49,21 @@ function runHarCli(file: string, reportDir: string): Promise<{ wall_s: number; c
     const t0 = performance.now();
     let err = "";
     const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith("DINTERO_") && !k.startsWith("CONTRACT_")));
-    const child = spawn("/usr/bin/time", ["-f", "maxrss_kib=%M cpu_s=%U+%S", "npm", "run", "--silent", "contract", "--", "--har", file, "--report-dir", reportDir], { cwd: root, env, stdio: ["ignore", "ignore", "pipe"] });
+    const child = spawn(
+      "/usr/bin/time",
+      ["-f", "maxrss_kib=%M cpu_s=%U+%S", "npm", "run", "--silent", "contract", "--", "--har", file, "--report-dir", reportDir],
+      { cwd: root, env, stdio: ["ignore", "ignore", "pipe"] },
+    );
     child.stderr.on("data", (c: Buffer) => (err += c.toString()));
     child.once("error", reject);
-    child.once("close", (code) => resolve({ wall_s: (performance.now() - t0) / 1000, code: code ?? -1, rss_kib: Number(/maxrss_kib=(\d+)/.exec(err)?.[1] ?? Number.NaN), cpu_s: cpuSeconds(err) }));
+    child.once("close", (code) =>
+      resolve({
+        wall_s: (performance.now() - t0) / 1000,
+        code: code ?? -1,
+        rss_kib: Number(/maxrss_kib=(\d+)/.exec(err)?.[1] ?? Number.NaN),
+        cpu_s: cpuSeconds(err),
+      }),
+    );
   });
 }
 
@@ -72,7 +83,11 @@ export async function benchPassive(): Promise<PassiveBench> {
     // (b) the proxy as a user runs it: the CLI in a process of its own (judging there does not delay this
     // process's client), stopped by SIGTERM
     const proxyEnv = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith("DINTERO_") && !k.startsWith("CONTRACT_")));
-    const proxy = spawn("./node_modules/.bin/tsx", ["contract-tests/cli.ts", "--proxy", "--listen", "127.0.0.1:0", "--report-dir", path.join(dir, "proxy-reports")], { cwd: root, env: { ...proxyEnv, DINTERO_BASE_URL: server.baseUrl }, stdio: ["ignore", "ignore", "pipe"] });
+    const proxy = spawn(
+      "./node_modules/.bin/tsx",
+      ["contract-tests/cli.ts", "--proxy", "--listen", "127.0.0.1:0", "--report-dir", path.join(dir, "proxy-reports")],
+      { cwd: root, env: { ...proxyEnv, DINTERO_BASE_URL: server.baseUrl }, stdio: ["ignore", "ignore", "pipe"] },
+    );
     let proxyErr = "";
     proxy.stderr.on("data", (c: Buffer) => (proxyErr += c.toString()));
     const proxyExit = new Promise<number | null>((r) => proxy.once("close", (code) => r(code)));
@@ -81,7 +96,11 @@ export async function benchPassive(): Promise<PassiveBench> {
     if (!proxyUrl) throw new Error("the proxy did not start");
     const o = server.options;
     const tokenPath = new URL(server.baseUrl).pathname + `/accounts/${o.accountId}/auth/token`;
-    const init = { method: "POST", headers: { "content-type": "application/json", authorization: `Basic ${Buffer.from(`${o.clientId}:${o.clientSecret}`).toString("base64")}` }, body: JSON.stringify({ grant_type: "client_credentials", audience: `https://api.dintero.com/v1/accounts/${o.accountId}` }) };
+    const init = {
+      method: "POST",
+      headers: { "content-type": "application/json", authorization: `Basic ${Buffer.from(`${o.clientId}:${o.clientSecret}`).toString("base64")}` },
+      body: JSON.stringify({ grant_type: "client_credentials", audience: `https://api.dintero.com/v1/accounts/${o.accountId}` }),
+    };
     const timed = (origin: string) => async () => {
       const t0 = performance.now();
       const res = await fetch(`${origin}${tokenPath}`, init);

@@ -24,7 +24,9 @@ const git = (cwd: string, ...args: string[]) =>
 /** A copy of the project's files (tracked and untracked, not ignored; node_modules and dist linked) committed on `main`, the spec edited in its working tree. */
 export async function projectCopy(edit: (spec: string) => string): Promise<{ dir: string; remove: () => Promise<void> }> {
   const dir = await mkdtemp(path.join(os.tmpdir(), "spec-diff-bench-"));
-  const tracked = execFileSync("git", ["ls-files", "-z", "--cached", "--others", "--exclude-standard"], { cwd: projectRoot, encoding: "utf8" }).split("\0").filter(Boolean);
+  const tracked = execFileSync("git", ["ls-files", "-z", "--cached", "--others", "--exclude-standard"], { cwd: projectRoot, encoding: "utf8" })
+    .split("\0")
+    .filter(Boolean);
   for (const file of tracked) {
     if (!existsSync(path.join(projectRoot, file))) continue;
     await mkdir(path.dirname(path.join(dir, file)), { recursive: true });
@@ -88,7 +90,10 @@ export async function benchSpecDiff(runs = 3): Promise<SpecDiffBench> {
         const code = await run(copy.dir, path.join(copy.dir, "node_modules", ".bin", "tsx"), [path.join(copy.dir, "scripts", "spec-diff.ts")]);
         times[name].push((performance.now() - t0) / 1000);
         if (name === "changed") {
-          const report = JSON.parse(await readFile(path.join(copy.dir, "reports", "spec-diff.json"), "utf8")) as { kind: string; summary: Record<string, number> };
+          const report = JSON.parse(await readFile(path.join(copy.dir, "reports", "spec-diff.json"), "utf8")) as {
+            kind: string;
+            summary: Record<string, number>;
+          };
           verdict = `exit ${code}, ${report.kind}: ${report.summary.breaking} breaking, ${report.summary.compatible} compatible, ${report.summary.documentationOnly} documentation-only, ${report.summary.typeLevelBreaks} type-level`;
         }
       }
@@ -96,8 +101,14 @@ export async function benchSpecDiff(runs = 3): Promise<SpecDiffBench> {
     const changedS = median(times.changed);
     const typecheckS = median(times.typecheck);
     return {
-      runs_each: runs, changed_s: changedS, unchanged_s: median(times.unchanged), typecheck_s: typecheckS, ratio_to_typecheck: changedS / typecheckS,
-      changed_verdict: verdict, budget_s: 10, within_budget: changedS <= 10,
+      runs_each: runs,
+      changed_s: changedS,
+      unchanged_s: median(times.unchanged),
+      typecheck_s: typecheckS,
+      ratio_to_typecheck: changedS / typecheckS,
+      changed_verdict: verdict,
+      budget_s: 10,
+      within_budget: changedS <= 10,
     };
   } finally {
     await Promise.all([changed.remove(), unchanged.remove()]);

@@ -29,7 +29,16 @@ export type Expectation =
   | { kind: "method_rejection"; rule: string };
 
 export type CaseGroup =
-  "token" | "known_good" | "negative" | "auth" | "credentials" | "semantics" | "methods" | "generated_valid" | "generated_unusual" | "generated_invalid";
+  | "token"
+  | "known_good"
+  | "negative"
+  | "auth"
+  | "credentials"
+  | "semantics"
+  | "methods"
+  | "generated_valid"
+  | "generated_unusual"
+  | "generated_invalid";
 
 /** Ways to tamper with a token the server itself issued: each must make it no credential at all. */
 export type Tamper = "empty_signature" | "truncated_signature" | "payload_edited";

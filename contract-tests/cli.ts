@@ -21,7 +21,10 @@ export function helpText(): string {
   const opt = OPTIONS.map((o) => `  ${`${o.flag}${o.arg ? ` ${o.arg}` : ""}`.padEnd(22)} ${o.env.padEnd(22)} ${o.description} (default ${o.default})`);
   const vars = LIVE_VARIABLES.map((v) => `  ${v.name.padEnd(30)} ${v.meaning}`);
   const pad = "".padEnd(36 + 1 + 9);
-  const checks = CHECKS.map((c) => `  ${c.name.padEnd(36)} ${c.severity.padEnd(9)} ${c.catches}\n  ${pad} why ${c.severity}: ${c.severityReason}\n  ${pad} source: ${c.source.ref}${c.source.url && !c.source.ref.includes(c.source.url) ? ` <${c.source.url}>` : ""}`);
+  const checks = CHECKS.map(
+    (c) =>
+      `  ${c.name.padEnd(36)} ${c.severity.padEnd(9)} ${c.catches}\n  ${pad} why ${c.severity}: ${c.severityReason}\n  ${pad} source: ${c.source.ref}${c.source.url && !c.source.ref.includes(c.source.url) ? ` <${c.source.url}>` : ""}`,
+  );
   const severities = SEVERITIES.map((s) => `  ${s.padEnd(9)} ${SEVERITY_MEANING[s]}`);
   const across = CROSS_CHECKS.map(
     (c) => `  ${c.name.padEnd(36)} ${c.severity.padEnd(9)} ${c.catches}\n  ${pad} why ${c.severity}: ${c.severityReason}\n  ${pad} source: ${c.source.ref}`,

@@ -85,8 +85,7 @@ export const OPTIONS: Option[] = [
     env: "CONTRACT_PROXY",
     default: "off",
     description:
-      "run as a forwarding proxy to DINTERO_BASE_URL and judge the traffic that passes; reports are written on " +
-      "Ctrl-C/SIGTERM or after --max-exchanges",
+      "run as a forwarding proxy to DINTERO_BASE_URL and judge the traffic that passes; reports are written on " + "Ctrl-C/SIGTERM or after --max-exchanges",
   },
   {
     flag: "--listen",

@@ -23,7 +23,15 @@ export function totalsByCheck(result: RunResult): CheckTotals[] {
   return CHECKS.map((c) => {
     const rs = result.results.filter((r) => r.check === c.name);
     const { severity, override } = severities.get(c.name)!;
-    return { check: c.name, severity, ...(override ? { setBy: override.from } : {}), pass: rs.filter((r) => r.outcome === "pass").length, fail: rs.filter((r) => r.outcome === "fail").length, failing: rs.filter((r) => r.outcome === "fail" && failsRun(r.severity, result.failOn)).length, notApplicable: rs.filter((r) => r.outcome === "not_applicable").length };
+    return {
+      check: c.name,
+      severity,
+      ...(override ? { setBy: override.from } : {}),
+      pass: rs.filter((r) => r.outcome === "pass").length,
+      fail: rs.filter((r) => r.outcome === "fail").length,
+      failing: rs.filter((r) => r.outcome === "fail" && failsRun(r.severity, result.failOn)).length,
+      notApplicable: rs.filter((r) => r.outcome === "not_applicable").length,
+    };
   });
 }
 
@@ -42,7 +50,9 @@ function groupLines(g: FindingGroup): string[] {
   const first = g.cases[0]!;
   const ids = g.cases.map((c) => c.caseId);
   const shown = ids.length > 6 ? `${ids.slice(0, 6).join(", ")} … (+${ids.length - 6})` : ids.join(", ");
-  const out = [`  ${g.failsRun ? "FAIL" : g.severity.toUpperCase()} ${g.check} [${g.severity}] ${casesText(g.cases.length)}: ${first.finding.message}${first.finding.input ? ` [input: ${first.finding.input}]` : ""}`];
+  const out = [
+    `  ${g.failsRun ? "FAIL" : g.severity.toUpperCase()} ${g.check} [${g.severity}] ${casesText(g.cases.length)}: ${first.finding.message}${first.finding.input ? ` [input: ${first.finding.input}]` : ""}`,
+  ];
   if (g.cases.length > 1) out.push(`       cases: ${shown}`);
   out.push(`       source: ${g.source?.ref ?? ""}`);
   if (g.severityReason) out.push(`       ${g.severity}: ${g.severityReason}`);
@@ -56,7 +66,8 @@ export function summaryTable(result: RunResult): string {
     return [`no check was run: ${result.aborted.message} (target ${result.target.kind} ${result.target.baseUrl})`, "RESULT: COULD NOT RUN"].join("\n");
   const rows = totalsByCheck(result);
   const width = Math.max(...rows.map((r) => r.check.length), 5);
-  const line = (a: string, l: string, b: string, c: string, d: string, e: string) => `${a.padEnd(width)}  ${l.padEnd(8)}  ${b.padStart(5)}  ${c.padStart(5)}  ${d.padStart(5)}  ${e}`;
+  const line = (a: string, l: string, b: string, c: string, d: string, e: string) =>
+    `${a.padEnd(width)}  ${l.padEnd(8)}  ${b.padStart(5)}  ${c.padStart(5)}  ${d.padStart(5)}  ${e}`;
   const out = [line("check", "severity", "pass", "fail", "n/a", "status"), "-".repeat(width + 42)];
   for (const r of rows) out.push(line(r.check, r.severity, String(r.pass), String(r.fail), String(r.notApplicable), statusOf(r, result)));
   const na = result.results.filter((r) => r.outcome === "not_applicable");
@@ -87,7 +98,10 @@ export function summaryTable(result: RunResult): string {
   out.push(...coverageLines(result.coverage, result.minCoverage.min));
   if (!result.minCoverage.met) out.push(`COVERAGE BELOW --min-coverage: ${result.coverage.percent.total}% < ${result.minCoverage.min}%`);
   const withIdentity = Object.entries(result.identityRequests);
-  if (withIdentity.length) out.push(`requests carrying the test identity: ${withIdentity.map(([label, n]) => `${label} form ${n}`).join(", ")} (budget ${result.identityBudget} each)`);
+  if (withIdentity.length)
+    out.push(
+      `requests carrying the test identity: ${withIdentity.map(([label, n]) => `${label} form ${n}`).join(", ")} (budget ${result.identityBudget} each)`,
+    );
   if (result.aborted) out.push(`RUN STOPPED (${result.aborted.reason}): ${result.aborted.message}`);
   out.push(result.exitCode === 0 ? "RESULT: PASS" : result.exitCode === 1 ? "RESULT: FAIL" : "RESULT: COULD NOT RUN");
   return out.join("\n");

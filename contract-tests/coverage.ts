@@ -94,7 +94,12 @@ export function specCoverage(spec: SpecModel, exchanges: readonly Exchange[], ca
         }
       },
     });
-    const template = new RegExp(`${op.pathTemplate.replace(/[.*+?^$()|[\]\\]/g, "\\$&").replace(/\\\{|\{/g, "{").replace(/\{([^}]+)\}/g, "(?<$1>[^/]*)")}$`);
+    const template = new RegExp(
+      `${op.pathTemplate
+        .replace(/[.*+?^$()|[\]\\]/g, "\\$&")
+        .replace(/\\\{|\{/g, "{")
+        .replace(/\{([^}]+)\}/g, "(?<$1>[^/]*)")}$`,
+    );
     for (const p of op.model.parameters) {
       if (p.in === "path")
         requestSites.push({

@@ -49,7 +49,11 @@ export type AbortReason = "not_answering" | "deadline" | "budget" | "identity_bu
 
 /** The run cannot go on; `reason` says why. */
 export class RunAborted extends Error {
-  constructor(readonly reason: AbortReason, message: string, readonly exchange?: Exchange) {
+  constructor(
+    readonly reason: AbortReason,
+    message: string,
+    readonly exchange?: Exchange,
+  ) {
     super(message);
     this.name = "RunAborted";
   }
@@ -148,14 +152,27 @@ export function decodeContent(bytes: Buffer, encoding: string | undefined, statu
         return bytes;
     }
   } catch (err) {
-    throw Object.assign(new Error(`answered ${status} with Content-Encoding: ${coding}, but the body does not decode as ${coding} (${(err as Error).message}): a Fetch client cannot read it`), { code: "EBADENCODING" });
+    throw Object.assign(
+      new Error(
+        `answered ${status} with Content-Encoding: ${coding}, but the body does not decode as ${coding} (${(err as Error).message}): a Fetch client cannot read it`,
+      ),
+      { code: "EBADENCODING" },
+    );
   }
 }
 
-interface RawResponse { status: number; rawHeaders: Array<[string, string]>; body: Buffer; receivedAt: number }
+interface RawResponse {
+  status: number;
+  rawHeaders: Array<[string, string]>;
+  body: Buffer;
+  receivedAt: number;
+}
 
 /** How far an answer got: its Content-Length and the body bytes read so far, once the headers came. */
-interface Progress { announced?: number; received: number }
+interface Progress {
+  announced?: number;
+  received: number;
+}
 
 function rawSend(request: RecordedRequest, signal: AbortSignal, progress: Progress = { received: 0 }): Promise<RawResponse> {
   return new Promise((resolve, reject) => {
@@ -185,7 +202,12 @@ function rawSend(request: RecordedRequest, signal: AbortSignal, progress: Progre
         const rawHeaders: Array<[string, string]> = [];
         for (let i = 0; i + 1 < res.rawHeaders.length; i += 2) rawHeaders.push([res.rawHeaders[i]!, res.rawHeaders[i + 1]!]);
         try {
-          resolve({ status: res.statusCode ?? 0, rawHeaders, body: decodeContent(Buffer.concat(chunks), res.headers["content-encoding"], res.statusCode ?? 0), receivedAt });
+          resolve({
+            status: res.statusCode ?? 0,
+            rawHeaders,
+            body: decodeContent(Buffer.concat(chunks), res.headers["content-encoding"], res.statusCode ?? 0),
+            receivedAt,
+          });
         } catch (err) {
           reject(err);
         }
@@ -228,7 +250,11 @@ export function createTransport(options: TransportOptions): Transport {
     }
     const carried = identitiesIn(request.body, options.identities ?? []);
     for (const label of carried) {
-      if (identityRequests[label]! >= identityBudget) throw new RunAborted("identity_budget", `the budget of ${identityBudget} requests carrying the test identity (${label} form) is spent: the run stops rather than send it again`);
+      if (identityRequests[label]! >= identityBudget)
+        throw new RunAborted(
+          "identity_budget",
+          `the budget of ${identityBudget} requests carrying the test identity (${label} form) is spent: the run stops rather than send it again`,
+        );
     }
     for (const label of carried) identityRequests[label]!++;
     lastStart = Date.now();
@@ -241,7 +267,14 @@ export function createTransport(options: TransportOptions): Transport {
       const res = await rawSend(request, signal, progress);
       answered = true;
       consecutiveTimeouts = 0;
-      const response: RecordedResponse = { status: res.status, headers: fetchView(res.rawHeaders), rawHeaders: res.rawHeaders, bodyText: utf8Lossy.decode(res.body), bodyBytes: new Uint8Array(res.body), receivedAt: res.receivedAt };
+      const response: RecordedResponse = {
+        status: res.status,
+        headers: fetchView(res.rawHeaders),
+        rawHeaders: res.rawHeaders,
+        bodyText: utf8Lossy.decode(res.body),
+        bodyBytes: new Uint8Array(res.body),
+        receivedAt: res.receivedAt,
+      };
       return { request, response, durationMs: performance.now() - started };
     } catch (err) {
       if (options.signal?.aborted) throw new RunAborted("interrupted", "interrupted");
@@ -264,7 +297,12 @@ export function createTransport(options: TransportOptions): Transport {
       // That is a broken answer (a server_answers finding, exit 1), never "unreachable" (exit 2).
       const code = e.code ?? e.cause?.code;
       const badAnswer = code === "EBODYTOOLARGE" || code === "EBADENCODING" || code?.startsWith("HPE_") === true;
-      const message = code === "EBODYTOOLARGE" || code === "EBADENCODING" ? e.message! : code?.startsWith("HPE_") ? `the answer breaks HTTP/1.1 framing (${code}: ${e.message ?? ""})` : code ?? e.cause?.message ?? e.message ?? String(err);
+      const message =
+        code === "EBODYTOOLARGE" || code === "EBADENCODING"
+          ? e.message!
+          : code?.startsWith("HPE_")
+            ? `the answer breaks HTTP/1.1 framing (${code}: ${e.message ?? ""})`
+            : (code ?? e.cause?.message ?? e.message ?? String(err));
       if (badAnswer) answered = true;
       if (!answered) throw new RunAborted("unreachable", `target unreachable: ${tlsHint(request.url, code) ?? message}`);
       consecutiveTimeouts = 0;

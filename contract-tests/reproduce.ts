@@ -23,7 +23,8 @@ export const VARIABLES: Record<string, string> = {
   DINTERO_LOGIN_IDENT_PASSWORD: "the known-good user's password (ident form)",
   CLIENT_BEARER: "an access token of the client: the access_token of the known-good token request",
   CUSTOMER_TOKEN: "a customer's access token: the access_token of the known-good login",
-  DERIVED_SECRET: "a value the run derived from a configured secret (a prefix, a changed character, another case), as the case's title describes it: withheld, since it would tell part of the secret",
+  DERIVED_SECRET:
+    "a value the run derived from a configured secret (a prefix, a changed character, another case), as the case's title describes it: withheld, since it would tell part of the secret",
   MADE_UP_BEARER: "a bearer the server never issued, as the case's title describes it (the run made one up)",
 };
 
@@ -36,7 +37,8 @@ export function shellQuote(text: string): string {
 function shellDoubleQuote(parts: Array<string | { variable: string }>): string {
   const literal = (t: string) => t.replace(/[$`"\\]/g, (c) => `\\${c}`);
   // ${NAME} only where a name character follows, which would otherwise extend the name
-  const reference = (name: string, next: string | { variable: string } | undefined) => (typeof next === "string" && /^\w/.test(next) ? `\${${name}}` : `$${name}`);
+  const reference = (name: string, next: string | { variable: string } | undefined) =>
+    typeof next === "string" && /^\w/.test(next) ? `\${${name}}` : `$${name}`;
   return `"${parts.map((p, i) => (typeof p === "string" ? literal(p) : reference(p.variable, parts[i + 1]))).join("")}"`;
 }
 
@@ -68,7 +70,14 @@ function authorization(value: string, secrets: readonly SecretVariable[], client
     const { userId: id, password: secret } = basic;
     const idWord = clientId !== undefined && id === clientId ? "$DINTERO_CLIENT_ID" : id;
     const shellEscape = (t: string) => t.replace(/[$`"\\]/g, (c) => `\\${c}`);
-    const secretWord = known(secret) ? `$${known(secret)}` : isMadeUp(secret, secrets.map((x) => x.value)) ? shellEscape(secret) : "$DERIVED_SECRET";
+    const secretWord = known(secret)
+      ? `$${known(secret)}`
+      : isMadeUp(
+            secret,
+            secrets.map((x) => x.value),
+          )
+        ? shellEscape(secret)
+        : "$DERIVED_SECRET";
     return ["-u", `"${idWord === "$DINTERO_CLIENT_ID" ? idWord : shellEscape(idWord)}:${secretWord}"`];
   }
   if (scheme.toLowerCase() === "bearer" && credential) return ["-H", `"Authorization: Bearer $${known(credential) ?? "MADE_UP_BEARER"}"`];
@@ -89,11 +98,19 @@ function jqProgram(value: unknown, secrets: readonly SecretVariable[], secretPro
     if (typeof v === "string") {
       const parts = splitSecrets(v, secrets);
       // A password the run made up is printed as sent; one derived from a secret is withheld.
-      const derived = key !== undefined && secretProps.has(key) && !isMadeUp(v, secrets.map((x) => x.value));
+      const derived =
+        key !== undefined &&
+        secretProps.has(key) &&
+        !isMadeUp(
+          v,
+          secrets.map((x) => x.value),
+        );
       const whole = parts.length === 1 && typeof parts[0] !== "string" ? parts[0]!.variable : derived ? "DERIVED_SECRET" : undefined;
-      if (whole) return used.add(whole), mark(`$${whole.toLowerCase()}`);
+      if (whole) return (used.add(whole), mark(`$${whole.toLowerCase()}`));
       if (parts.every((p) => typeof p === "string")) return v;
-      return mark(`"${parts.map((p) => (typeof p === "string" ? JSON.stringify(p).slice(1, -1) : (used.add(p.variable), `\\($${p.variable.toLowerCase()})`))).join("")}"`);
+      return mark(
+        `"${parts.map((p) => (typeof p === "string" ? JSON.stringify(p).slice(1, -1) : (used.add(p.variable), `\\($${p.variable.toLowerCase()})`))).join("")}"`,
+      );
     }
     if (Array.isArray(v)) return v.map((x) => walk(x));
     if (v && typeof v === "object") return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, walk(x, k)]));
@@ -133,7 +150,9 @@ export interface CurlOptions {
 
 /** The curl command (one line per option) that sends `request` again, with every secret a variable. */
 export function curlCommand(request: RecordedRequest, secrets: readonly SecretVariable[], options: CurlOptions): string {
-  const url = request.url.startsWith(options.baseUrl) ? shellDoubleQuote([{ variable: "DINTERO_BASE_URL" }, ...splitSecrets(request.url.slice(options.baseUrl.length), secrets)]) : shellDoubleQuote(splitSecrets(request.url, secrets));
+  const url = request.url.startsWith(options.baseUrl)
+    ? shellDoubleQuote([{ variable: "DINTERO_BASE_URL" }, ...splitSecrets(request.url.slice(options.baseUrl.length), secrets)])
+    : shellDoubleQuote(splitSecrets(request.url, secrets));
   const lines: string[][] = [["curl", options.include === false ? "-sS" : "-sS -i", "-X", request.method, url]];
   for (const [name, value] of Object.entries(request.headers)) {
     if (["content-length", "host", "connection"].includes(name.toLowerCase())) continue;

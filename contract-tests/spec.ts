@@ -69,9 +69,7 @@ export function closeObjects(schema: unknown, isBranch = false): unknown {
   if (schema === null || typeof schema !== "object") return schema;
   const s = { ...(schema as Json) };
   if (s.properties && typeof s.properties === "object") {
-    s.properties = Object.fromEntries(
-      Object.entries(s.properties as Json).map(([k, v]) => [k, closeObjects(v)]),
-    );
+    s.properties = Object.fromEntries(Object.entries(s.properties as Json).map(([k, v]) => [k, closeObjects(v)]));
   }
   if (s.items) s.items = closeObjects(s.items);
   for (const key of ["allOf", "anyOf", "oneOf"]) {
@@ -173,7 +171,10 @@ export const STATUS_MEANINGS = Object.fromEntries(
  * suite cannot judge by, said at once rather than guessed. */
 export function documentedStatuses(op: OperationSpec, meaning: StatusMeaning): number[] {
   const wanted: readonly ModelMeaning[] = SUITE_MEANINGS[meaning];
-  const found = [...op.responses.values()].filter((r) => wanted.includes(r.meaning)).map((r) => r.status).sort((a, b) => a - b);
+  const found = [...op.responses.values()]
+    .filter((r) => wanted.includes(r.meaning))
+    .map((r) => r.status)
+    .sort((a, b) => a - b);
   if (!found.length) throw new Error(`${op.operationId} documents no ${meaning.replace("_", " ")} status (any of ${STATUS_MEANINGS[meaning].join(", ")})`);
   return found;
 }

@@ -40,7 +40,10 @@ describe("POST /login, Dintero faked through fetch injection", () => {
     const res = await post({ email: "ada@example.com", password: "correct-horse" });
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({ loggedIn: true, sessionSeconds: 86400 });
-    expect(dintero.exchanges.map((e) => [e.operation, e.status])).toEqual([["token", 200], ["login", 200]]);
+    expect(dintero.exchanges.map((e) => [e.operation, e.status])).toEqual([
+      ["token", 200],
+      ["login", 200],
+    ]);
     expect(dintero.exchanges[1]?.identity).toEqual({ type: "customer", email: "ada@example.com" });
   });
 
@@ -52,7 +55,11 @@ describe("POST /login, Dintero faked through fetch injection", () => {
     // Only JSON: a cross-site <form> (text/plain, form data) cannot log a visitor in (login CSRF).
     const port = (app!.address() as AddressInfo).port;
     for (const type of ["text/plain", "application/x-www-form-urlencoded", "multipart/form-data; boundary=x"]) {
-      const res = await fetch(`http://127.0.0.1:${port}/login`, { method: "POST", headers: { "content-type": type }, body: '{"email":"ada@example.com","password":"correct-horse"}' });
+      const res = await fetch(`http://127.0.0.1:${port}/login`, {
+        method: "POST",
+        headers: { "content-type": type },
+        body: '{"email":"ada@example.com","password":"correct-horse"}',
+      });
       expect([type, res.status]).toEqual([type, 415]);
     }
     dintero.scenario("rate_limited", { retryAfterSeconds: 20 });

@@ -1,9 +1,15 @@
 // JWT inspection without verifying (RFC 7519): the parts of a compact JWS (RFC 7515) or JWE (RFC 7516), what a payload claims.
 import { decodeBase64 } from "./base64.ts";
 
-export interface JwtParts { header: Record<string, unknown>; payload: Record<string, unknown> }
+export interface JwtParts {
+  header: Record<string, unknown>;
+  payload: Record<string, unknown>;
+}
 /** A JWE's protected header: its claims are encrypted, so only the structure can be judged. */
-export interface JweParts { header: Record<string, unknown>; encrypted: true }
+export interface JweParts {
+  header: Record<string, unknown>;
+  encrypted: true;
+}
 
 const BASE64URL = /^[A-Za-z0-9_-]*$/;
 

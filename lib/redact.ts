@@ -125,7 +125,10 @@ export function redactServerTexts(texts: readonly (readonly [text: string, maxSh
   });
   const forms = secretForms(secrets);
   if (!forms) return texts.map(([text]) => (text === "" ? "" : redacted)); // over formsBudget: all of it
-  const covered = redactCanonical(shown.map((t) => t.canonical), forms);
+  const covered = redactCanonical(
+    shown.map((t) => t.canonical),
+    forms,
+  );
   return shown.map(({ canonical, clipped }, i) => escapeControls(replaceCovered(canonical, covered[i]!)) + (clipped ? "…" : ""));
 }
 
@@ -324,7 +327,13 @@ function decodeOnce(text: string): string {
     } else {
       const next = text[i + 1] ?? "";
       const short = shortEscapes[next];
-      if (next === "u" && hexValue(text.charCodeAt(i + 2)) >= 0 && hexValue(text.charCodeAt(i + 3)) >= 0 && hexValue(text.charCodeAt(i + 4)) >= 0 && hexValue(text.charCodeAt(i + 5)) >= 0) {
+      if (
+        next === "u" &&
+        hexValue(text.charCodeAt(i + 2)) >= 0 &&
+        hexValue(text.charCodeAt(i + 3)) >= 0 &&
+        hexValue(text.charCodeAt(i + 4)) >= 0 &&
+        hexValue(text.charCodeAt(i + 5)) >= 0
+      ) {
         out += String.fromCharCode(parseInt(text.slice(i + 2, i + 6), 16));
         i += 6;
       } else if (short !== undefined) {

@@ -1,10 +1,7 @@
 // Retry-After (RFC 9110 §10.2.3) read by its grammar: the one parser of the client and the suite.
 
 /** What a `Retry-After` value is: delay-seconds, an HTTP-date, or neither. */
-export type RetryAfter =
-  | { kind: "seconds"; seconds: number }
-  | { kind: "date"; epochMs: number }
-  | { kind: "invalid"; reason: string };
+export type RetryAfter = { kind: "seconds"; seconds: number } | { kind: "date"; epochMs: number } | { kind: "invalid"; reason: string };
 
 /**
  * `Retry-After = HTTP-date / delay-seconds` (RFC 9110 §10.2.3), `delay-seconds = 1*DIGIT`, HTTP-date

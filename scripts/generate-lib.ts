@@ -38,9 +38,7 @@ export function schemaBundle(spec: Json): Json {
   for (const [name, param] of Object.entries((components.parameters ?? {}) as Record<string, Json>)) {
     if (param.schema) defs[name] = param.schema;
   }
-  const rewritten = JSON.parse(
-    JSON.stringify(defs).replaceAll('"#/components/schemas/', '"#/$defs/'),
-  ) as Json;
+  const rewritten = JSON.parse(JSON.stringify(defs).replaceAll('"#/components/schemas/', '"#/$defs/')) as Json;
   return { $id: "https://dintero-login-kit.local/schemas.json", $defs: rewritten };
 }
 
@@ -60,11 +58,36 @@ const UCS2LENGTH = `function ucs2length(str) {
  * validation result, so they are dropped before compiling and the standalone code does not carry them.
  * Every `x-` extension (x-source, x-curated, ...) goes too.
  */
-const ANNOTATIONS = new Set(["title", "description", "default", "deprecated", "readOnly", "writeOnly", "examples", "$comment", "example", "discriminator", "xml", "externalDocs"]);
+const ANNOTATIONS = new Set([
+  "title",
+  "description",
+  "default",
+  "deprecated",
+  "readOnly",
+  "writeOnly",
+  "examples",
+  "$comment",
+  "example",
+  "discriminator",
+  "xml",
+  "externalDocs",
+]);
 // Where 2020-12 puts subschemas: a map of name → schema, an array of schemas, or one schema.
 const SCHEMA_MAPS = new Set(["properties", "patternProperties", "$defs", "dependentSchemas"]);
 const SCHEMA_LISTS = new Set(["allOf", "anyOf", "oneOf", "prefixItems"]);
-const SCHEMA_VALUES = new Set(["items", "additionalProperties", "unevaluatedProperties", "unevaluatedItems", "not", "if", "then", "else", "contains", "propertyNames", "contentSchema"]);
+const SCHEMA_VALUES = new Set([
+  "items",
+  "additionalProperties",
+  "unevaluatedProperties",
+  "unevaluatedItems",
+  "not",
+  "if",
+  "then",
+  "else",
+  "contains",
+  "propertyNames",
+  "contentSchema",
+]);
 
 /**
  * A copy of `schema` without annotation keywords and `x-` extensions, walking only schema positions:
@@ -109,7 +132,10 @@ export const propertyValidatorName = ([schema, property]: readonly [string, stri
  */
 function standaloneValidators(bundleSchema: Json, names: readonly string[], properties: readonly (readonly [string, string])[] = []): string {
   const defs = (bundleSchema.$defs ?? {}) as Record<string, Json>;
-  const missing = [...names.filter((name) => !(name in defs)), ...properties.filter(([schema, property]) => !(defs[schema]?.properties as Json | undefined)?.[property]).map((p) => p.join("."))];
+  const missing = [
+    ...names.filter((name) => !(name in defs)),
+    ...properties.filter(([schema, property]) => !(defs[schema]?.properties as Json | undefined)?.[property]).map((p) => p.join(".")),
+  ];
   if (missing.length > 0) throw new Error(`the spec has no schema ${missing.join(", ")}`);
   const ajv = new Ajv2020({
     allErrors: true,
@@ -234,7 +260,10 @@ function clientResponsesModule(spec: Json, model: OperationsModel): { js: string
   };
   // One export per role (`loginResponses`): a bundle that calls only the login (the browser entry) drops the others.
   const body = Object.entries(table).map(([role, statuses]) => {
-    const rows = Object.entries(statuses).map(([status, r]) => `  ${JSON.stringify(status)}: { schema: ${JSON.stringify(r.schema)}, mediaTypes: ${shared(r.mediaTypes)}, headers: ${shared(r.headers)}, meaning: ${JSON.stringify(r.meaning)} },`);
+    const rows = Object.entries(statuses).map(
+      ([status, r]) =>
+        `  ${JSON.stringify(status)}: { schema: ${JSON.stringify(r.schema)}, mediaTypes: ${shared(r.mediaTypes)}, headers: ${shared(r.headers)}, meaning: ${JSON.stringify(r.meaning)} },`,
+    );
     return [`export const ${role}Responses = {`, ...rows, "};"].join("\n");
   });
   const js = [
@@ -244,7 +273,9 @@ function clientResponsesModule(spec: Json, model: OperationsModel): { js: string
     "// src/http.ts maps them to kinds.",
     ...[...lists].map(([text, name]) => `const ${name} = ${text};`),
     ...body,
-    `export const documentedResponses = { ${Object.keys(table).map((role) => `${JSON.stringify(role)}: ${role}Responses`).join(", ")} };`,
+    `export const documentedResponses = { ${Object.keys(table)
+      .map((role) => `${JSON.stringify(role)}: ${role}Responses`)
+      .join(", ")} };`,
     "",
   ].join("\n");
   const dts = [

@@ -83,7 +83,9 @@ export function meaningOfStatus(status: string): { meaning: StatusMeaning; refer
 }
 
 function meaningVocabulary(): OperationsModel["meanings"] {
-  const out = Object.fromEntries(STATUS_MEANING_VOCABULARY.map((m) => [m, { codes: [] as number[], references: [] as string[] }])) as OperationsModel["meanings"];
+  const out = Object.fromEntries(
+    STATUS_MEANING_VOCABULARY.map((m) => [m, { codes: [] as number[], references: [] as string[] }]),
+  ) as OperationsModel["meanings"];
   for (const [code, [meaning, reference]] of Object.entries(MEANING_BY_CODE)) {
     out[meaning].codes.push(Number(code));
     out[meaning].references.push(reference);
@@ -312,7 +314,9 @@ export function buildOperationsModel(doc: Json): OperationsModel {
       const role = op[ROLE_KEYWORD];
       if (!operationId) throw new Error(`${method.toUpperCase()} ${pathTemplate} has no operationId`);
       if (typeof role !== "string" || !/^[a-z][a-z0-9_]*$/.test(role)) {
-        throw new Error(`${operationId} has no ${ROLE_KEYWORD} (a lower-case key such as \`login\`): add one in openapi/login.yaml so that code can name the operation`);
+        throw new Error(
+          `${operationId} has no ${ROLE_KEYWORD} (a lower-case key such as \`login\`): add one in openapi/login.yaml so that code can name the operation`,
+        );
       }
       if (operations[role]) throw new Error(`${operationId} and ${operations[role]!.operationId} share ${ROLE_KEYWORD} ${role}`);
 
@@ -327,7 +331,7 @@ export function buildOperationsModel(doc: Json): OperationsModel {
             name,
             in: String(node.in),
             required: node.required === true,
-            schema: (reader.deref(node.schema ?? {}, `${p}/schema`) as Json),
+            schema: reader.deref(node.schema ?? {}, `${p}/schema`) as Json,
             ...("example" in node ? { example: node.example } : isObject(node.schema) && "example" in node.schema ? { example: node.schema.example } : {}),
             pointer: p,
           });
@@ -367,7 +371,13 @@ export function buildOperationsModel(doc: Json): OperationsModel {
           const header = reader.resolve(rawHeader, `${response.pointer}/headers/${escapePointer(name)}`);
           const schema = header.node.schema === undefined ? undefined : (reader.deref(header.node.schema, `${header.pointer}/schema`) as Json);
           const example = "example" in header.node ? header.node.example : schema?.example;
-          return { name, required: header.node.required === true, ...(schema ? { schema } : {}), ...(example === undefined ? {} : { example }), pointer: header.pointer };
+          return {
+            name,
+            required: header.node.required === true,
+            ...(schema ? { schema } : {}),
+            ...(example === undefined ? {} : { example }),
+            pointer: header.pointer,
+          };
         });
         const { meaning, reference } = meaningOfStatus(status);
         responses.push({
@@ -423,7 +433,7 @@ export function operationsTypes(model: OperationsModel): string {
   const ops = Object.values(model.operations);
   return [
     `// ${HEADER}`,
-    "// Types of generated/operations.json, the operations model (scripts/generate-model.ts; docs/spec.md, \"The operations model\").",
+    '// Types of generated/operations.json, the operations model (scripts/generate-model.ts; docs/spec.md, "The operations model").',
     `export type OperationRole = ${union(ops.map((o) => o.role))};`,
     `export type OperationId = ${union(ops.map((o) => o.operationId))};`,
     `export type StatusMeaning = ${union([...STATUS_MEANING_VOCABULARY])};`,

@@ -35,4 +35,3 @@ export async function typesModule(spec: Json): Promise<string> {
   const ast = await openapiTS(withProvenanceInDescriptions(spec) as never, { emptyObjectsUnknown: true, alphabetize: false });
   return `// ${HEADER}\n${astToString(ast)}`;
 }
-

@@ -34,7 +34,8 @@ function checkAnnotation(node: Json, pointer: string, allowedSources: readonly s
     const urls = Array.isArray(source) ? source : [source];
     if (urls.length === 0) out.push({ pointer, problem: "x-source is an empty list" });
     for (const url of urls) {
-      if (typeof url !== "string" || !/^https:\/\/[^\s/]+\.[^\s/]+\/\S*$/.test(url)) out.push({ pointer, problem: `x-source ${JSON.stringify(url)} is not an https URL` });
+      if (typeof url !== "string" || !/^https:\/\/[^\s/]+\.[^\s/]+\/\S*$/.test(url))
+        out.push({ pointer, problem: `x-source ${JSON.stringify(url)} is not an https URL` });
       else if (allowedSources && !allowedSources.includes(url)) out.push({ pointer, problem: `x-source ${url} is not one of the listed sources` });
     }
   }
@@ -120,7 +121,8 @@ export function provenanceProblems(spec: Json, allowedSources?: readonly string[
         must(op.requestBody, `${opAt}/requestBody`);
         if (isObject(op.requestBody) && typeof op.requestBody.$ref !== "string") walkContent(op.requestBody, `${opAt}/requestBody`);
       }
-      for (const [status, response] of Object.entries(isObject(op.responses) ? op.responses : {})) walkResponse(response, `${opAt}/responses/${escapePointer(status)}`);
+      for (const [status, response] of Object.entries(isObject(op.responses) ? op.responses : {}))
+        walkResponse(response, `${opAt}/responses/${escapePointer(status)}`);
     }
   }
 

@@ -72,7 +72,12 @@ export function unusableTokenProblems(token: unknown): LoginErrorDetail[] {
   const problems: LoginErrorDetail[] = [];
   if (!isUsableBearer(accessToken)) problems.push({ pointer: "/access_token", rule: "b64token", message: bearerRule });
   if (!(Number.isSafeInteger(expiresIn) && (expiresIn as number) > 0)) {
-    problems.push({ pointer: "/expires_in", rule: "positive_lifetime", message: "must be a whole number of seconds from 1 to 2^53-1 (this client's rule: otherwise the token has expired on arrival, or its lifetime is not a number JSON carries exactly)" });
+    problems.push({
+      pointer: "/expires_in",
+      rule: "positive_lifetime",
+      message:
+        "must be a whole number of seconds from 1 to 2^53-1 (this client's rule: otherwise the token has expired on arrival, or its lifetime is not a number JSON carries exactly)",
+    });
   }
   return problems;
 }

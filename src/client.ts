@@ -280,7 +280,8 @@ function loneSurrogateAt(value: unknown, pointer: string): string | undefined {
  */
 function readSignal(loginOptions: unknown): AbortSignal | undefined {
   if (loginOptions === undefined || loginOptions === null) return undefined;
-  const refuse = (pointer: string, message: string) => new LoginError("invalid_request", `login: options${pointer.replaceAll("/", ".")} ${message}`, { details: [{ pointer, rule: "type", message }] });
+  const refuse = (pointer: string, message: string) =>
+    new LoginError("invalid_request", `login: options${pointer.replaceAll("/", ".")} ${message}`, { details: [{ pointer, rule: "type", message }] });
   if (typeof loginOptions !== "object") throw refuse("", "must be an object such as { signal }");
   let signal: unknown;
   try {
@@ -365,7 +366,10 @@ function readOptions(options: LoginClientOptions, wiring: EntryWiring): Settings
   for (const key of Object.keys(options)) {
     if (!optionKeys.has(key)) problems.push({ pointer: `/${keyName(key)}`, rule: "unknown", message: "is not an option of createLoginClient" });
   }
-  for (const [key, value] of [["validateResponses", validateResponses], ["allowRefreshTokenInBrowser", allowRefreshTokenInBrowser]] as const) {
+  for (const [key, value] of [
+    ["validateResponses", validateResponses],
+    ["allowRefreshTokenInBrowser", allowRefreshTokenInBrowser],
+  ] as const) {
     if (typeof value !== "boolean") problems.push({ pointer: `/${key}`, rule: "type", message: "must be true or false" });
   }
   const tokenRetryOk = tokenRetry === undefined || (typeof tokenRetry === "object" && tokenRetry !== null && !Array.isArray(tokenRetry));
@@ -403,7 +407,18 @@ function readOptions(options: LoginClientOptions, wiring: EntryWiring): Settings
   };
 }
 
-const optionKeys = new Set(["accountId", "auth", "baseUrl", "audience", "fetch", "timeoutMs", "maxResponseBytes", "validateResponses", "allowRefreshTokenInBrowser", "tokenRetry"]);
+const optionKeys = new Set([
+  "accountId",
+  "auth",
+  "baseUrl",
+  "audience",
+  "fetch",
+  "timeoutMs",
+  "maxResponseBytes",
+  "validateResponses",
+  "allowRefreshTokenInBrowser",
+  "tokenRetry",
+]);
 const tokenRetryKeys = new Set(["maxAttempts", "baseDelayMs", "maxDelayMs"]);
 
 /** Timers hold at most 2^31-1 ms (a longer delay fires at once), so delays are checked against that. */
@@ -457,7 +472,8 @@ function readAuth(auth: unknown, problems: LoginErrorDetail[], refuseClientSecre
   const fields = auth as Record<string, unknown>;
   const keys = Object.keys(fields);
   for (const key of keys) {
-    if (!["accessToken", "clientId", "clientSecret"].includes(key)) problems.push({ pointer: `/auth/${keyName(key)}`, rule: "unknown", message: "is not an auth option" });
+    if (!["accessToken", "clientId", "clientSecret"].includes(key))
+      problems.push({ pointer: `/auth/${keyName(key)}`, rule: "unknown", message: "is not an auth option" });
   }
   if ("accessToken" in fields && ("clientId" in fields || "clientSecret" in fields)) {
     // Which one would be used is a guess either way: refused.
@@ -473,16 +489,23 @@ function readAuth(auth: unknown, problems: LoginErrorDetail[], refuseClientSecre
   }
   const { clientId, clientSecret } = fields;
   const before = problems.length;
-  for (const [key, value] of [["clientId", clientId], ["clientSecret", clientSecret]] as const) {
+  for (const [key, value] of [
+    ["clientId", clientId],
+    ["clientSecret", clientSecret],
+  ] as const) {
     if (typeof value !== "string" || value === "") problems.push({ pointer: `/auth/${key}`, rule: "type", message: "must be a non-empty string" });
   }
   if (problems.length > before) return undefined;
   // RFC 7617 §2: the user-id of Basic credentials cannot contain a colon (it would be read as the
   // start of the secret).
   if ((clientId as string).includes(":")) problems.push({ pointer: "/auth/clientId", rule: "basic", message: "must not contain ':' (RFC 7617 §2)" });
-  for (const [key, value] of [["clientId", clientId], ["clientSecret", clientSecret]] as const) {
+  for (const [key, value] of [
+    ["clientId", clientId],
+    ["clientSecret", clientSecret],
+  ] as const) {
     // TextEncoder would send U+FFFD in its place: another secret than the one given.
-    if (/[\uD800-\uDFFF]/u.test(value as string)) problems.push({ pointer: `/auth/${key}`, rule: "unicode", message: "must not contain a lone UTF-16 surrogate" });
+    if (/[\uD800-\uDFFF]/u.test(value as string))
+      problems.push({ pointer: `/auth/${key}`, rule: "unicode", message: "must not contain a lone UTF-16 surrogate" });
   }
   if (problems.length > before) return undefined;
   if (refuseClientSecret) {

@@ -94,10 +94,14 @@ function watchAbort(signal: AbortSignal, onAbort: () => void): () => void {
     const set = new Set<() => void>();
     callbacks = set;
     watchers.set(signal, set);
-    signal.addEventListener("abort", () => {
-      for (const callback of set) callback();
-      set.clear();
-    }, { once: true });
+    signal.addEventListener(
+      "abort",
+      () => {
+        for (const callback of set) callback();
+        set.clear();
+      },
+      { once: true },
+    );
   }
   const entry = () => onAbort();
   callbacks.add(entry);

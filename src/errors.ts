@@ -181,7 +181,11 @@ export function isLoginError(value: unknown): value is LoginError {
 
 /** A detail within `errorBounds`: each string cut (with "…") to its bound. */
 function boundDetail(detail: LoginErrorDetail): LoginErrorDetail {
-  return { pointer: cutText(detail.pointer, errorBounds.pointer), rule: cutText(detail.rule, errorBounds.rule), message: cutText(detail.message, errorBounds.message) };
+  return {
+    pointer: cutText(detail.pointer, errorBounds.pointer),
+    rule: cutText(detail.rule, errorBounds.rule),
+    message: cutText(detail.message, errorBounds.message),
+  };
 }
 
 /** `text` cut to `max` UTF-16 units, ending in "…" when cut (never in the middle of a surrogate pair). */
@@ -260,7 +264,8 @@ const systemCodes: Record<string, string> = /* @__PURE__ */ Object.assign(Object
  * OpenSSL's certificate verification errors as Node reports them (tls docs, "X509 certificate
  * error codes": CERT_HAS_EXPIRED, UNABLE_TO_VERIFY_LEAF_SIGNATURE, DEPTH_ZERO_SELF_SIGNED_CERT, ...).
  */
-const tlsCode = /^(?:(?:CERT|CRL|UNABLE_TO|ERROR_IN)_[A-Z_]{2,40}|DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT_IN_CHAIN|HOSTNAME_MISMATCH|INVALID_(?:CA|PURPOSE)|PATH_LENGTH_EXCEEDED)$/;
+const tlsCode =
+  /^(?:(?:CERT|CRL|UNABLE_TO|ERROR_IN)_[A-Z_]{2,40}|DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT_IN_CHAIN|HOSTNAME_MISMATCH|INVALID_(?:CA|PURPOSE)|PATH_LENGTH_EXCEEDED)$/;
 
 /** `value[key]` for an Error (by instanceof, guarded), else undefined; never throws. */
 function readField(value: unknown, key: "cause" | "name" | "code"): unknown {

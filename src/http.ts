@@ -21,10 +21,7 @@ export interface Exchange {
   readonly body: ResponseBody;
 }
 
-export type ResponseBody =
-  | { readonly type: "empty" }
-  | { readonly type: "json"; readonly value: unknown }
-  | { readonly type: "not-json" };
+export type ResponseBody = { readonly type: "empty" } | { readonly type: "json"; readonly value: unknown } | { readonly type: "not-json" };
 
 /** Which call this is, for messages, and what to keep out of them. */
 export interface ExchangeContext {
@@ -93,7 +90,13 @@ export async function exchange(
     const text = await deadline.race(work);
     const { status, headers } = response as unknown as Response;
     if (text === undefined) {
-      const details = [{ pointer: "", rule: "maxResponseBytes", message: `the body is larger than maxResponseBytes (${limits.maxResponseBytes} bytes); reading stopped there` }];
+      const details = [
+        {
+          pointer: "",
+          rule: "maxResponseBytes",
+          message: `the body is larger than maxResponseBytes (${limits.maxResponseBytes} bytes); reading stopped there`,
+        },
+      ];
       throw contractViolation({ status, headers, body: { type: "not-json" } }, context, details);
     }
     const body = parseText(text);
@@ -265,7 +268,12 @@ export function kindOfStatus(status: number): "bad_request" | "unauthorized" | "
 export function readSuccessBody(ex: Exchange, context: ExchangeContext): unknown {
   const value = requireJson(ex, context, "Success");
   // RFC 6749 §5.1: token_type is case-insensitive. "bearer" is the spec's "Bearer", not a broken answer.
-  if (value && typeof value === "object" && typeof (value as { token_type?: unknown }).token_type === "string" && (value as { token_type: string }).token_type.toLowerCase() === "bearer") {
+  if (
+    value &&
+    typeof value === "object" &&
+    typeof (value as { token_type?: unknown }).token_type === "string" &&
+    (value as { token_type: string }).token_type.toLowerCase() === "bearer"
+  ) {
     (value as { token_type: string }).token_type = "Bearer";
   }
   const validator = validatorFor(context, documentedResponse(context.responses, ex.status));
@@ -372,7 +380,11 @@ export function failureToError(ex: Exchange, context: ExchangeContext): LoginErr
   const init = { status, code, requestId };
   const refusal = context.bearerAuth ? refusalOf(ex, context) : undefined;
   if (refusal?.refused === "bearer") {
-    return new LoginError("bearer_refused", `${context.operation}: the server refused this client's bearer (${status}); the customer's credentials were not judged${suffix}`, init);
+    return new LoginError(
+      "bearer_refused",
+      `${context.operation}: the server refused this client's bearer (${status}); the customer's credentials were not judged${suffix}`,
+      init,
+    );
   }
   const whose = refusal?.refused === "unknown" ? "; the response does not say whether the customer's credentials or the client's bearer" : "";
   switch (kind) {
@@ -493,7 +505,14 @@ function shownServerText(ex: Exchange, context: ExchangeContext): ShownServerTex
   const secrets = secretsOf(ex, context);
   let shown: ShownServerText = { code: undefined, message: "", requestId: undefined };
   if (secrets && (code !== undefined || message !== undefined || id !== undefined)) {
-    const [c, m, r] = redactServerTexts([[code ?? "", 100], [message ?? "", 300], [id ?? "", 200]], secrets);
+    const [c, m, r] = redactServerTexts(
+      [
+        [code ?? "", 100],
+        [message ?? "", 300],
+        [id ?? "", 200],
+      ],
+      secrets,
+    );
     shown = {
       code: code === undefined ? undefined : c,
       message: message === undefined ? "" : m!,

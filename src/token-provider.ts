@@ -329,7 +329,10 @@ function backingOff(failure: LoginError, waitMs: number): LoginError {
 function clientTokenFailed(error: unknown): LoginError {
   if (!isLoginError(error)) {
     const cause = sanitizeCause(error);
-    return new LoginError("client_token_failed", `${operation}: could not get the client-credentials bearer (${cause.message})`, { causeKind: "network", cause });
+    return new LoginError("client_token_failed", `${operation}: could not get the client-credentials bearer (${cause.message})`, {
+      causeKind: "network",
+      cause,
+    });
   }
   return new LoginError("client_token_failed", `${operation}: could not get the client-credentials bearer: ${error.message}`, {
     status: error.status,

@@ -20,16 +20,10 @@ export function check(validator: Validator, value: unknown, pointerPrefix = ""):
  * Ajv's `message` describes the rule, never the data (the validators are compiled without
  * `verbose`), so it is safe to repeat; the offending value is deliberately not read.
  */
-function toDetail(
-  error: ValidationError,
-  pointerPrefix: string,
-  branches: Map<string, string[]> | undefined,
-): LoginErrorDetail {
+function toDetail(error: ValidationError, pointerPrefix: string, branches: Map<string, string[]> | undefined): LoginErrorDetail {
   const missing = error.keyword === "required" ? error.params.missingProperty : undefined;
   const pointer =
-    typeof missing === "string"
-      ? `${pointerPrefix}${error.instancePath}/${escapePointerToken(missing)}`
-      : `${pointerPrefix}${error.instancePath}`;
+    typeof missing === "string" ? `${pointerPrefix}${error.instancePath}/${escapePointerToken(missing)}` : `${pointerPrefix}${error.instancePath}`;
   let message = typeof missing === "string" ? "is required" : (error.message ?? `breaks the ${error.keyword} rule`);
   if (error.keyword === "enum" && Array.isArray(error.params.allowedValues)) {
     message += ` (${error.params.allowedValues.map((v) => JSON.stringify(v)).join(", ")})`;

@@ -17,8 +17,30 @@ import {
 import { readBasicAuthorization } from "../lib/basic-auth.ts";
 import { mediaTypeOf } from "../lib/media-type.ts";
 import { createSigner, decodePart, sameSecret, type Claims } from "./jwt.ts";
-import { isAnswer, type Answer, type BearerRecord, type IncomingRequest, type Override, type OverrideContext, type Plan, type ResolvedClient, type SchemaError } from "./overrides.ts";
-import { exampleAccountId, exampleBody, exampleLifetime, identTypes, methodsOf, mfaExample, operations, retryAfterExample, serverUrl, STATUS, type OperationModel } from "./spec.ts";
+import {
+  isAnswer,
+  type Answer,
+  type BearerRecord,
+  type IncomingRequest,
+  type Override,
+  type OverrideContext,
+  type Plan,
+  type ResolvedClient,
+  type SchemaError,
+} from "./overrides.ts";
+import {
+  exampleAccountId,
+  exampleBody,
+  exampleLifetime,
+  identTypes,
+  methodsOf,
+  mfaExample,
+  operations,
+  retryAfterExample,
+  serverUrl,
+  STATUS,
+  type OperationModel,
+} from "./spec.ts";
 import type { ActiveScenario, FakeClient, FakeDintero, FakeDinteroOptions, FakeExchange, FakeOperation, FakeUser, ScenarioName } from "./types.ts";
 
 type Json = Record<string, unknown>;
@@ -93,11 +115,13 @@ function resolveOptions(options: FakeDinteroOptions | undefined): Resolved {
   };
   const clients = list(given.clients, "clients", defaults.clients).map((c, i) => {
     const client = onlyKeys(c, `clients[${i}]`, ["clientId", "clientSecret", "audiences"]) as unknown as FakeClient;
-    if (typeof client.clientId !== "string" || !client.clientId || client.clientId.includes(":")) optionError(`clients[${i}].clientId must be a non-empty string without ":" (RFC 7617 §2)`);
+    if (typeof client.clientId !== "string" || !client.clientId || client.clientId.includes(":"))
+      optionError(`clients[${i}].clientId must be a non-empty string without ":" (RFC 7617 §2)`);
     if (typeof client.clientSecret !== "string" || !client.clientSecret) optionError(`clients[${i}].clientSecret must be a non-empty string`);
     const audiences = list(client.audiences, `clients[${i}].audiences`, [audienceOf(accountId)]);
     audiences.forEach((a, k) => {
-      if (!validateClientCredentialsTokenRequest({ grant_type: "client_credentials", audience: a })) optionError(`clients[${i}].audiences[${k}] must be a string`);
+      if (!validateClientCredentialsTokenRequest({ grant_type: "client_credentials", audience: a }))
+        optionError(`clients[${i}].audiences[${k}] must be a string`);
     });
     return { clientId: client.clientId, clientSecret: client.clientSecret, audiences: [...audiences] };
   });
@@ -106,9 +130,15 @@ function resolveOptions(options: FakeDinteroOptions | undefined): Resolved {
   const users = list(given.users, "users", defaults.users).map((u, i) => {
     const user = onlyKeys(u, `users[${i}]`, ["type", "email", "phone", "password"]) as unknown as FakeUser;
     if (user.email === undefined && user.phone === undefined) optionError(`users[${i}] needs an email or a phone`);
-    for (const field of ["email", "phone"] as const) if (user[field] !== undefined && (typeof user[field] !== "string" || !user[field])) optionError(`users[${i}].${field} must be a non-empty string`);
+    for (const field of ["email", "phone"] as const)
+      if (user[field] !== undefined && (typeof user[field] !== "string" || !user[field])) optionError(`users[${i}].${field} must be a non-empty string`);
     // The user must be able to log in: its login body must pass the spec's schema (type enum, password 4–255).
-    const body = { audience: audienceOf(accountId), type: user.type, password: user.password, ...(user.email !== undefined ? { email: user.email } : { ident_type: "phone_number", ident: user.phone }) };
+    const body = {
+      audience: audienceOf(accountId),
+      type: user.type,
+      password: user.password,
+      ...(user.email !== undefined ? { email: user.email } : { ident_type: "phone_number", ident: user.phone }),
+    };
     if (!validateLoginCredentials(body)) {
       const problems = (validateLoginCredentials.errors ?? []).map((e) => `${e.instancePath || "/"} ${e.message ?? e.keyword}`).join("; ");
       optionError(`users[${i}] cannot log in under the spec's rules (${problems.replace("/password", "password")})`);
@@ -147,7 +177,9 @@ function checkScenario(name: string, options: unknown): ActiveScenario {
   if (!(name in SCENARIO_KEYS)) scenarioError(`unknown scenario "${name}" (known: normal, ${Object.keys(SCENARIO_KEYS).join(", ")})`);
   const o = options === undefined ? {} : (options as Json);
   if (!o || typeof o !== "object" || Array.isArray(o)) scenarioError(`${name}: options must be an object`);
-  for (const key of Object.keys(o)) if (!SCENARIO_KEYS[name as ScenarioName].includes(key)) scenarioError(`${name}: unknown option "${key}" (known: ${SCENARIO_KEYS[name as ScenarioName].join(", ")})`);
+  for (const key of Object.keys(o))
+    if (!SCENARIO_KEYS[name as ScenarioName].includes(key))
+      scenarioError(`${name}: unknown option "${key}" (known: ${SCENARIO_KEYS[name as ScenarioName].join(", ")})`);
   const whole = (key: string, min: number) => {
     const v = o[key];
     if (v !== undefined && !(Number.isSafeInteger(v) && (v as number) >= min)) scenarioError(`${name}: ${key} must be a whole number of at least ${min}`);
@@ -156,7 +188,8 @@ function checkScenario(name: string, options: unknown): ActiveScenario {
   whole("retryAfterSeconds", 0);
   whole("delayMs", 0);
   if (name === "slow" && o.delayMs === undefined) scenarioError("slow: delayMs is required");
-  if (o.operation !== undefined && !["login", "token", ...(name === "mfa_required" ? [] : ["both"])].includes(o.operation as string)) scenarioError(`${name}: operation must be login${name === "mfa_required" ? " or token" : ", token or both"}`);
+  if (o.operation !== undefined && !["login", "token", ...(name === "mfa_required" ? [] : ["both"])].includes(o.operation as string))
+    scenarioError(`${name}: operation must be login${name === "mfa_required" ? " or token" : ", token or both"}`);
   if (o.answer !== undefined && !["server_error", "no_answer"].includes(o.answer as string)) scenarioError(`${name}: answer must be server_error or no_answer`);
   return { name, ...o } as ActiveScenario;
 }
@@ -164,12 +197,18 @@ function checkScenario(name: string, options: unknown): ActiveScenario {
 /** The operation a scenario applies to. */
 function scenarioApplies(s: ActiveScenario, op: FakeOperation): boolean {
   switch (s.name) {
-    case "rate_limited": return (s.operation ?? "login") === op || s.operation === "both";
-    case "slow": return (s.operation ?? "both") === op || s.operation === "both" || s.operation === undefined;
-    case "mfa_required": return (s.operation ?? "login") === op;
-    case "token_outage": return op === "token";
-    case "login_server_error": return op === "login";
-    case "invalid_token_challenge": return op === "login";
+    case "rate_limited":
+      return (s.operation ?? "login") === op || s.operation === "both";
+    case "slow":
+      return (s.operation ?? "both") === op || s.operation === "both" || s.operation === undefined;
+    case "mfa_required":
+      return (s.operation ?? "login") === op;
+    case "token_outage":
+      return op === "token";
+    case "login_server_error":
+      return op === "login";
+    case "invalid_token_challenge":
+      return op === "login";
   }
 }
 
@@ -194,7 +233,11 @@ export function createCore(options?: FakeDinteroOptions): FakeCore {
   let active: Array<ActiveScenario & { remaining?: number }> = [];
   const clientLifetime = exampleLifetime(token);
   const customerLifetime = exampleLifetime(login);
-  const clientScope = login.scopes[0] ?? (() => { throw new Error("dintero-login-kit/testing: the login documents no scope"); })();
+  const clientScope =
+    login.scopes[0] ??
+    (() => {
+      throw new Error("dintero-login-kit/testing: the login documents no scope");
+    })();
   const mfa = mfaExample();
   const issuer = `${audienceOf(config.accountId)}/auth/token`;
   /** The spec's server base path (/v1): the fake serves its operations only under it, as Dintero does. */
@@ -212,7 +255,11 @@ export function createCore(options?: FakeDinteroOptions): FakeCore {
     else if (body.mfa_token !== undefined) conform(validateMfaError, body, `${status} MFA error`);
     else conform(validateError, body, `${status} error`);
     // Cache-Control: no-store on every answer of these operations (RFC 6749 §5.1 for tokens).
-    return { status, headers: { "content-type": JSON_TYPE, "cache-control": "no-store", "request-id": randomBytes(8).toString("hex"), ...headers }, body: JSON.stringify(body) };
+    return {
+      status,
+      headers: { "content-type": JSON_TYPE, "cache-control": "no-store", "request-id": randomBytes(8).toString("hex"), ...headers },
+      body: JSON.stringify(body),
+    };
   };
   const fail = (op: OperationModel, status: number, headers: Record<string, string> = {}) => send(status, exampleBody(op, status), headers);
   /** 400 with the spec's example code and message, and where the request broke which rule (`at`: the
@@ -255,7 +302,12 @@ export function createCore(options?: FakeDinteroOptions): FakeCore {
     if (known) return known;
     const scopes = typeof claims.scope === "string" ? claims.scope.split(" ") : [];
     if (!scopes.includes(clientScope)) return typeof claims.sub === "string" ? { kind: "customer" } : undefined;
-    return { kind: "client", clientId: config.clients[0]!.clientId, aud: typeof claims.aud === "string" ? claims.aud : config.clients[0]!.audiences[0]!, revoked: false };
+    return {
+      kind: "client",
+      clientId: config.clients[0]!.clientId,
+      aud: typeof claims.aud === "string" ? claims.aud : config.clients[0]!.audiences[0]!,
+      revoked: false,
+    };
   };
 
   function context(request: IncomingRequest, op: OperationModel, id: string): OverrideContext {
@@ -273,7 +325,11 @@ export function createCore(options?: FakeDinteroOptions): FakeCore {
         return send(status, patch ? { ...body, error: { ...body.error, ...patch } } : body);
       },
       invalid: (errors) => invalid(op, errors ?? []),
-      json: (status, body, headers) => ({ status, headers: { "content-type": JSON_TYPE, "cache-control": "no-store", "request-id": randomBytes(8).toString("hex"), ...headers }, body: JSON.stringify(body) }),
+      json: (status, body, headers) => ({
+        status,
+        headers: { "content-type": JSON_TYPE, "cache-control": "no-store", "request-id": randomBytes(8).toString("hex"), ...headers },
+        body: JSON.stringify(body),
+      }),
       mac: (input) => signer.mac(input),
       decode: (jwt) => {
         const parts = jwt.split(".");
@@ -284,7 +340,10 @@ export function createCore(options?: FakeDinteroOptions): FakeCore {
       },
       trust,
       issuedTokens,
-      customerToken: (sub) => issueToken(context(request, login, id), { iss: issuer, sub, aud: audienceOf(config.accountId), scope: "read:accounts:/customers" }, customerLifetime, { kind: "customer" }),
+      customerToken: (sub) =>
+        issueToken(context(request, login, id), { iss: issuer, sub, aud: audienceOf(config.accountId), scope: "read:accounts:/customers" }, customerLifetime, {
+          kind: "customer",
+        }),
     };
   }
 
@@ -355,7 +414,12 @@ export function createCore(options?: FakeDinteroOptions): FakeCore {
     if (!granted) return fail(token, STATUS.forbidden(token));
     const mfaScenario = take("mfa_required", "token");
     if (mfaScenario) return mfaAnswer(token, record, mfaScenario);
-    const body = issueToken(ctx, { iss: issuer, sub: `${client.clientId}@clients`, aud: audience, scope: clientScope }, clientLifetime, { kind: "client", clientId: client.clientId, aud: audience, revoked: false });
+    const body = issueToken(ctx, { iss: issuer, sub: `${client.clientId}@clients`, aud: audience, scope: clientScope }, clientLifetime, {
+      kind: "client",
+      clientId: client.clientId,
+      aud: audience,
+      revoked: false,
+    });
     return success(ctx, token, body);
   }
 
@@ -373,7 +437,8 @@ export function createCore(options?: FakeDinteroOptions): FakeCore {
     const jti = signer.verify(bearer)?.jti ?? serializedByOverride.get(bearer);
     const claims = signer.verify(bearer) ?? (jti ? { exp: Infinity } : undefined);
     const known = typeof jti === "string" ? issued.get(jti) : undefined;
-    if (!claims || !known || (typeof claims.exp === "number" && claims.exp <= Date.now() / 1000) || (known.kind === "client" && known.revoked)) return undefined;
+    if (!claims || !known || (typeof claims.exp === "number" && claims.exp <= Date.now() / 1000) || (known.kind === "client" && known.revoked))
+      return undefined;
     return known;
   }
 
@@ -417,7 +482,9 @@ export function createCore(options?: FakeDinteroOptions): FakeCore {
     const field = creds.email !== undefined ? "email" : IDENT_FIELDS[creds.ident_type!]!;
     const value = creds.email ?? creds.ident!;
     // Every user's password is compared, so the time taken does not tell which identities exist.
-    const found = config.users.map((u) => (sameSecret(creds.password, u.password) && u.type === creds.type && u[field] === value ? u : undefined)).find(Boolean);
+    const found = config.users
+      .map((u) => (sameSecret(creds.password, u.password) && u.type === creds.type && u[field] === value ? u : undefined))
+      .find(Boolean);
     const user = bend("user", found, credsCtx);
     if (isAnswer(user)) return user;
     // One answer for an unknown identity and a wrong password (no account enumeration).
@@ -425,7 +492,9 @@ export function createCore(options?: FakeDinteroOptions): FakeCore {
     const mfaScenario = take("mfa_required", "login");
     if (mfaScenario) return mfaAnswer(login, record, mfaScenario);
     const id = (user as { id?: string }).id ?? randomUUID();
-    const issuedBody = issueToken(credsCtx, { iss: issuer, sub: id, aud: creds.audience, scope: `read:accounts:/customers/${id}` }, customerLifetime, { kind: "customer" });
+    const issuedBody = issueToken(credsCtx, { iss: issuer, sub: id, aud: creds.audience, scope: `read:accounts:/customers/${id}` }, customerLifetime, {
+      kind: "customer",
+    });
     return success(credsCtx, login, issuedBody);
   }
 
@@ -457,7 +526,14 @@ export function createCore(options?: FakeDinteroOptions): FakeCore {
     if (plan) {
       // an override answered in the fake's place
     } else if (!match) {
-      plan = { delayMs: 0, answer: { status: 404, headers: { "content-type": JSON_TYPE, "cache-control": "no-store", "request-id": randomBytes(8).toString("hex") }, body: JSON.stringify({ error: { code: "NOT_FOUND", message: "Not Found" } }) } };
+      plan = {
+        delayMs: 0,
+        answer: {
+          status: 404,
+          headers: { "content-type": JSON_TYPE, "cache-control": "no-store", "request-id": randomBytes(8).toString("hex") },
+          body: JSON.stringify({ error: { code: "NOT_FOUND", message: "Not Found" } }),
+        },
+      };
     } else {
       const { op } = match;
       let id = match.id;
@@ -473,7 +549,14 @@ export function createCore(options?: FakeDinteroOptions): FakeCore {
       } else if (!allowed) {
         // RFC 9110 §15.5.6: 405 lists the path's methods in Allow. Not documented by the spec (a refusal).
         const allow = methodsOf(op).join(", ");
-        plan = { delayMs: 0, answer: { status: 405, headers: { "content-type": JSON_TYPE, "cache-control": "no-store", allow, "request-id": randomBytes(8).toString("hex") }, body: JSON.stringify({ error: { code: "METHOD_NOT_ALLOWED", message: "Method Not Allowed" } }) } };
+        plan = {
+          delayMs: 0,
+          answer: {
+            status: 405,
+            headers: { "content-type": JSON_TYPE, "cache-control": "no-store", allow, "request-id": randomBytes(8).toString("hex") },
+            body: JSON.stringify({ error: { code: "METHOD_NOT_ALLOWED", message: "Method Not Allowed" } }),
+          },
+        };
       } else {
         const slow = take("slow", op.key) as (ActiveScenario & { name: "slow" }) | undefined;
         const delayMs = slow?.delayMs ?? 0;

@@ -21,7 +21,12 @@ export function fetchOf(core: FakeCore): FetchFunction {
     const request = new Request(input, init);
     if (request.signal.aborted) throw request.signal.reason;
     const body = await request.text();
-    const plan: Plan = core.answer({ method: request.method, pathname: new URL(request.url).pathname, header: (name) => request.headers.get(name) ?? undefined, body });
+    const plan: Plan = core.answer({
+      method: request.method,
+      pathname: new URL(request.url).pathname,
+      header: (name) => request.headers.get(name) ?? undefined,
+      body,
+    });
     // No answer: pending until the caller's signal aborts (like a server that holds the connection).
     if (plan.answer === null) await wait(Infinity, request.signal);
     else if (plan.delayMs > 0) await wait(plan.delayMs, request.signal);

@@ -83,7 +83,11 @@ export async function startFakeServer(options?: FakeDinteroOptions, serverOption
         // Only a fake that cannot follow the spec gets here (an answer it built breaks a schema): say so
         // in a 500 the test sees, rather than crash the test process from an event handler.
         const message = error instanceof Error ? error.message : String(error);
-        return write(res, { status: 500, headers: { "content-type": "application/json; charset=utf-8" }, body: JSON.stringify({ error: { code: "FAKE_DINTERO_ERROR", message } }) });
+        return write(res, {
+          status: 500,
+          headers: { "content-type": "application/json; charset=utf-8" },
+          body: JSON.stringify({ error: { code: "FAKE_DINTERO_ERROR", message } }),
+        });
       }
       if (plan.answer === null) return; // held open until the client gives up or close() ends it
       const answer = plan.answer;

@@ -32,7 +32,6 @@ export interface Plan {
   answer: Answer | null;
 }
 
-
 /** A schema error as Ajv reports it (the fields the fake reads). */
 export interface SchemaError {
   keyword: string;
@@ -93,7 +92,10 @@ export interface Override {
   /** The request as the fake will read it (e.g. its path rewritten). */
   rewrite?(request: IncomingRequest): IncomingRequest;
   /** Before the fake looks at the request: a Plan answers in its place (`answer: null`: never). */
-  intercept?(request: IncomingRequest, ctx: { operation: FakeOperation | null; answers(op: FakeOperation, status: number, headers?: Record<string, string>): Answer }): Plan | undefined;
+  intercept?(
+    request: IncomingRequest,
+    ctx: { operation: FakeOperation | null; answers(op: FakeOperation, status: number, headers?: Record<string, string>): Answer },
+  ): Plan | undefined;
   /** Whether the operation serves this method (the spec's: POST). */
   methodAllowed?(allowed: boolean, ctx: OverrideContext): boolean | Answer;
   /** Whether the path's id is valid (the spec's pattern). */

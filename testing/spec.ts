@@ -77,10 +77,16 @@ function documented(op: OperationModel, status: number): DocumentedResponse {
 
 /** The lowest documented status of an operation with one of these meanings (the model's RFC 9110 vocabulary). */
 function statusMeaning(op: OperationModel, what: string, test: (r: DocumentedResponse) => boolean): number {
-  const found = [...op.responses.values()].filter(test).map((r) => r.status).sort((a, b) => a - b)[0];
+  const found = [...op.responses.values()]
+    .filter(test)
+    .map((r) => r.status)
+    .sort((a, b) => a - b)[0];
   return found ?? missing(`${what} response for ${op.model.operationId}`);
 }
-const meaning = (...meanings: string[]) => (r: DocumentedResponse) => meanings.includes(r.model.meaning);
+const meaning =
+  (...meanings: string[]) =>
+  (r: DocumentedResponse) =>
+    meanings.includes(r.model.meaning);
 
 /** The statuses the fake answers with, chosen by their meaning. */
 export const STATUS = {
@@ -89,7 +95,8 @@ export const STATUS = {
   /** the documented 2xx */
   success: (op: OperationModel) => statusMeaning(op, "success", meaning("success")),
   /** the documented rate limit, which carries Retry-After */
-  rateLimited: (op: OperationModel) => statusMeaning(op, "rate-limit", (r) => r.model.meaning === "rate_limit" && r.headers.some((h) => h.toLowerCase() === "retry-after")),
+  rateLimited: (op: OperationModel) =>
+    statusMeaning(op, "rate-limit", (r) => r.model.meaning === "rate_limit" && r.headers.some((h) => h.toLowerCase() === "retry-after")),
   /** the documented 5xx */
   serverError: (op: OperationModel) => statusMeaning(op, "server-error", meaning("server_error", "unavailable")),
   /** RFC 9110 §15.5.2 / §15.5.4; required to be documented for both operations */
@@ -109,7 +116,8 @@ export function mfaExample(): { status: number; body: Json } {
   for (const op of Object.values(operations)) {
     for (const response of op.responses.values()) {
       for (const value of Object.values(response.examples) as Json[]) {
-        if ((value?.error as Json | undefined)?.code === "mfa_required" && typeof value.mfa_token === "string") return { status: response.status, body: structuredClone(value) };
+        if ((value?.error as Json | undefined)?.code === "mfa_required" && typeof value.mfa_token === "string")
+          return { status: response.status, body: structuredClone(value) };
       }
     }
   }
@@ -119,7 +127,8 @@ export function mfaExample(): { status: number; body: Json } {
 /** The documented Retry-After header's name and example seconds. */
 export function retryAfterExample(op: OperationModel): { name: string; seconds: number } {
   const response = documented(op, STATUS.rateLimited(op));
-  const header = response.model.headers.find((h) => h.name.toLowerCase() === "retry-after") ?? missing(`Retry-After on ${response.status} of ${op.model.operationId}`);
+  const header =
+    response.model.headers.find((h) => h.name.toLowerCase() === "retry-after") ?? missing(`Retry-After on ${response.status} of ${op.model.operationId}`);
   const seconds = Number(header.example);
   return { name: header.name, seconds: Number.isInteger(seconds) && seconds >= 0 ? seconds : missing(`integer example for ${header.name}`) };
 }
@@ -135,7 +144,9 @@ export function exampleLifetime(op: OperationModel): number {
 export const serverUrl = model.servers[0]?.url ?? missing("servers");
 
 /** The login's path parameter's example (T12345678). */
-export const exampleAccountId = String(operations.login.model.parameters.find((p) => p.in === "path")?.example ?? missing("example of the login's path parameter"));
+export const exampleAccountId = String(
+  operations.login.model.parameters.find((p) => p.in === "path")?.example ?? missing("example of the login's path parameter"),
+);
 
 /** The values the login body's `ident_type` may take (phone_number, email). */
 export const identTypes = (() => {

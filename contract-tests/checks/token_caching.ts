@@ -33,8 +33,7 @@ export const tokenCaching = defineCheck({
     if (storable) {
       found.push({
         severity: "standard",
-        severityReason:
-          "a shared cache may store this token response and serve it to the next caller of the same URI: the token, a secret, is exposed",
+        severityReason: "a shared cache may store this token response and serve it to the next caller of the same URI: the token, a secret, is exposed",
         source: rfc(9110, "9.3.3", "a POST response with explicit freshness and a Content-Location equal to the target URI is cacheable"),
         rule: "a token response is not storable by a shared cache (RFC 9110 §9.3.3; RFC 9111 §3, §3.5)",
         pointer: `${storable.field} (header)`,
@@ -77,7 +76,12 @@ const TARGETED_CACHE_CONTROL = ["cdn-cache-control", "cloudflare-cdn-cache-contr
 
 /** The directive names of a Cache-Control value, lower-cased (RFC 9111 §5.2: case-insensitive). */
 function directives(value: string | undefined): Set<string> {
-  return new Set((value ?? "").split(",").map((d) => d.trim().toLowerCase().split("=")[0]!.trim()).filter(Boolean));
+  return new Set(
+    (value ?? "")
+      .split(",")
+      .map((d) => d.trim().toLowerCase().split("=")[0]!.trim())
+      .filter(Boolean),
+  );
 }
 
 /**

@@ -7,10 +7,13 @@ import type { Check } from "../checks.ts";
 
 /** Checks that need controlled input, each with why a recording cannot give it. */
 export const NEEDS_CONTROLLED_INPUT: Readonly<Record<string, string>> = {
-  positive_data_acceptance: "it needs a request known to be good (the configured identity and its password, or a valid body built by the suite): in a recording a refusal may be right, e.g. a wrong password typed by a user",
+  positive_data_acceptance:
+    "it needs a request known to be good (the configured identity and its password, or a valid body built by the suite): in a recording a refusal may be right, e.g. a wrong password typed by a user",
   negative_data_rejection: "it needs a body the suite built to break one rule of the spec; a recording holds whatever the consumer sent",
-  ignored_auth: "it needs a bearer the suite knows to be missing, forged or tampered with; a recording cannot say a bearer was not genuine (a bearer refused and then accepted is judged across the recording instead)",
-  wrong_credentials: "it needs a password the suite knows to be wrong; a recording cannot say a password was (the same identity and password answered both 200 and 401 is judged across the recording instead)",
+  ignored_auth:
+    "it needs a bearer the suite knows to be missing, forged or tampered with; a recording cannot say a bearer was not genuine (a bearer refused and then accepted is judged across the recording instead)",
+  wrong_credentials:
+    "it needs a password the suite knows to be wrong; a recording cannot say a password was (the same identity and password answered both 200 and 401 is judged across the recording instead)",
   token_scope: "it needs a customer's token sent as the merchant's bearer on purpose",
   account_isolation: "it needs a request the suite aims at another account",
   identity_binding: "it needs the known identity sent under another ident_type or user type on purpose",

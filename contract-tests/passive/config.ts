@@ -38,7 +38,8 @@ function parseBase(raw: string): URL {
   }
   if (url.protocol !== "http:" && url.protocol !== "https:") throw new ConfigError("DINTERO_BASE_URL must be http(s)");
   if (url.username || url.password) throw new ConfigError("DINTERO_BASE_URL must not carry user:password@ (its value is not shown)");
-  if (url.search || url.hash) throw new ConfigError("DINTERO_BASE_URL must not carry a query or a fragment (its value is not shown), e.g. https://api.dintero.com/v1");
+  if (url.search || url.hash)
+    throw new ConfigError("DINTERO_BASE_URL must not carry a query or a fragment (its value is not shown), e.g. https://api.dintero.com/v1");
   return url;
 }
 
@@ -58,17 +59,25 @@ export function resolvePassiveConfig(env: Record<string, string | undefined>, ar
   const rawBase = args.DINTERO_BASE_URL ?? env.DINTERO_BASE_URL;
   if (rawBase !== undefined && rawBase.trim() === "") throw new ConfigError("DINTERO_BASE_URL is set but empty (a missing CI secret?)");
   const base = rawBase ? parseBase(rawBase) : undefined;
-  if (mode === "proxy" && !base) throw new ConfigError("--proxy forwards to DINTERO_BASE_URL: set it to the upstream API's base URL, e.g. https://api.dintero.com/v1");
-  const files = mode === "har" ? (args.CONTRACT_HAR !== undefined ? args.CONTRACT_HAR.split("\n") : (env.CONTRACT_HAR ?? "").split(delimiter)).map((f) => f.trim()).filter(Boolean) : [];
+  if (mode === "proxy" && !base)
+    throw new ConfigError("--proxy forwards to DINTERO_BASE_URL: set it to the upstream API's base URL, e.g. https://api.dintero.com/v1");
+  const files =
+    mode === "har"
+      ? (args.CONTRACT_HAR !== undefined ? args.CONTRACT_HAR.split("\n") : (env.CONTRACT_HAR ?? "").split(delimiter)).map((f) => f.trim()).filter(Boolean)
+      : [];
   if (mode === "har" && !files.length) throw new ConfigError("--har needs at least one HAR file");
   const rawMax = args.CONTRACT_MAX_EXCHANGES ?? env.CONTRACT_MAX_EXCHANGES;
   let maxExchanges: number | undefined;
   if (rawMax !== undefined && rawMax !== "") {
     maxExchanges = Number(rawMax);
-    if (!/^\d+$/.test(rawMax.trim()) || maxExchanges < 1) throw new ConfigError(`--max-exchanges / CONTRACT_MAX_EXCHANGES must be a whole number of at least 1, got "${rawMax}"`);
+    if (!/^\d+$/.test(rawMax.trim()) || maxExchanges < 1)
+      throw new ConfigError(`--max-exchanges / CONTRACT_MAX_EXCHANGES must be a whole number of at least 1, got "${rawMax}"`);
   }
   const listen = parseListen(args.CONTRACT_LISTEN ?? (env.CONTRACT_LISTEN || "127.0.0.1:8787"));
-  const why = mode === "har" ? `recorded traffic: ${files.length} HAR file${files.length === 1 ? "" : "s"} (--har); nothing is sent` : `proxy on ${listen.host}:${listen.port} to DINTERO_BASE_URL (--proxy)`;
+  const why =
+    mode === "har"
+      ? `recorded traffic: ${files.length} HAR file${files.length === 1 ? "" : "s"} (--har); nothing is sent`
+      : `proxy on ${listen.host}:${listen.port} to DINTERO_BASE_URL (--proxy)`;
   const suite: SuiteConfig = { ...common, identities: [], target: { kind: "live", baseUrl: base ? base.href.replace(/\/+$/, "") : "", why } };
   return { mode, suite, files, ...(base ? { base } : {}), listen, ...(maxExchanges !== undefined ? { maxExchanges } : {}) };
 }

@@ -18,16 +18,25 @@ export interface CrossCheck {
 export const CREDENTIALS_ANSWERED_BOTH: CrossCheck = {
   name: "credentials_answered_both",
   severity: "standard",
-  severityReason: "a login that succeeded with these credentials before and after was refused in between: a correct consumer is told its user's password is wrong when it is not; advisory when the answer changed only once (the password may have changed, or the account been created or locked, in between)",
-  source: { ref: "this project's rule: a server answers the same credentials alike while they do not change (RFC 9110 §15.5.2: 401 means the request lacks valid credentials)", url: "https://www.rfc-editor.org/rfc/rfc9110#section-15.5.2" },
-  catches: "recorded traffic only: the same identity and password, with the same bearer (compared as salted hashes, in memory), answered both 2xx and 401/403 by one login operation",
+  severityReason:
+    "a login that succeeded with these credentials before and after was refused in between: a correct consumer is told its user's password is wrong when it is not; advisory when the answer changed only once (the password may have changed, or the account been created or locked, in between)",
+  source: {
+    ref: "this project's rule: a server answers the same credentials alike while they do not change (RFC 9110 §15.5.2: 401 means the request lacks valid credentials)",
+    url: "https://www.rfc-editor.org/rfc/rfc9110#section-15.5.2",
+  },
+  catches:
+    "recorded traffic only: the same identity and password, with the same bearer (compared as salted hashes, in memory), answered both 2xx and 401/403 by one login operation",
 };
 
 export const BEARER_REFUSED_THEN_ACCEPTED: CrossCheck = {
   name: "bearer_refused_then_accepted",
   severity: "standard",
-  severityReason: "a 401 with error=\"invalid_token\" tells a correct consumer to discard its bearer (RFC 6750 §3.1), so a later acceptance shows one of the two answers was wrong; advisory when the refusal gave no such error (an outage answered 401 is also possible)",
-  source: { ref: "RFC 6750 §3.1 (invalid_token: the access token is expired, revoked, malformed or invalid)", url: "https://www.rfc-editor.org/rfc/rfc6750#section-3.1" },
+  severityReason:
+    'a 401 with error="invalid_token" tells a correct consumer to discard its bearer (RFC 6750 §3.1), so a later acceptance shows one of the two answers was wrong; advisory when the refusal gave no such error (an outage answered 401 is also possible)',
+  source: {
+    ref: "RFC 6750 §3.1 (invalid_token: the access token is expired, revoked, malformed or invalid)",
+    url: "https://www.rfc-editor.org/rfc/rfc6750#section-3.1",
+  },
   catches: "recorded traffic only: a bearer answered 401 by an operation and later accepted (2xx) by one",
 };
 
@@ -81,10 +90,16 @@ export function createCrossJudge() {
           rule: "the same identity and password get the same answer",
           expected: now === "ok" ? `a 2xx, as before ${other}` : `a 2xx, as ${other} was answered`,
           actual: String(status),
-          message: now === "ok"
-            ? `the same identity and password were refused (${other}) and are now answered ${status}${sandwiched ? ", after an earlier success: the refusal was wrong" : ""}`
-            : `the same identity and password, answered 2xx by ${other}, are now refused with ${status}`,
-          ...(sandwiched ? {} : { severity: "advisory" as const, severityReason: "the answer changed once: the password may have changed, or the account been created or locked, between the two requests" }),
+          message:
+            now === "ok"
+              ? `the same identity and password were refused (${other}) and are now answered ${status}${sandwiched ? ", after an earlier success: the refusal was wrong" : ""}`
+              : `the same identity and password, answered 2xx by ${other}, are now refused with ${status}`,
+          ...(sandwiched
+            ? {}
+            : {
+                severity: "advisory" as const,
+                severityReason: "the answer changed once: the password may have changed, or the account been created or locked, between the two requests",
+              }),
         };
         out.push({ check: CREDENTIALS_ANSWERED_BOTH, finding });
       }
@@ -107,8 +122,13 @@ export function createCrossJudge() {
             rule: "a bearer refused as invalid stays refused",
             expected: `401, as ${label} was answered`,
             actual: String(status),
-            message: `a bearer refused with 401${invalidToken ? " (error=\"invalid_token\")" : ""} by ${label} is now accepted (${status})`,
-            ...(invalidToken ? {} : { severity: "advisory" as const, severityReason: "the refusal gave no error=\"invalid_token\": it may have been an outage answered 401, not a verdict on the bearer" }),
+            message: `a bearer refused with 401${invalidToken ? ' (error="invalid_token")' : ""} by ${label} is now accepted (${status})`,
+            ...(invalidToken
+              ? {}
+              : {
+                  severity: "advisory" as const,
+                  severityReason: 'the refusal gave no error="invalid_token": it may have been an outage answered 401, not a verdict on the bearer',
+                }),
           },
         });
         seen.refused = undefined;

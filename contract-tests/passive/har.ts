@@ -53,13 +53,15 @@ export async function readHar(file: string, maxBytes = MAX_HAR_BYTES): Promise<H
   } catch (err) {
     throw new HarError(`cannot read ${shown(file)}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
   }
-  if (size > maxBytes) throw new HarError(`${shown(file)} is ${size} bytes, more than the ${maxBytes}-byte limit of a HAR file: split the recording (e.g. one file per test run)`);
+  if (size > maxBytes)
+    throw new HarError(`${shown(file)} is ${size} bytes, more than the ${maxBytes}-byte limit of a HAR file: split the recording (e.g. one file per test run)`);
   return parseHar(await readFile(file), file);
 }
 
 /** Parses the bytes of a HAR file (exported for tests of hostile input). */
 export function parseHar(bytes: Buffer, file = "(HAR)"): HarFile {
-  if (bytes[0] === 0xff && bytes[1] === 0xfe) throw new HarError(`${shown(file)} is UTF-16 (it starts with a UTF-16 byte order mark): HAR files are UTF-8 JSON; save it again as UTF-8`);
+  if (bytes[0] === 0xff && bytes[1] === 0xfe)
+    throw new HarError(`${shown(file)} is UTF-16 (it starts with a UTF-16 byte order mark): HAR files are UTF-8 JSON; save it again as UTF-8`);
   if (bytes[0] === 0xfe && bytes[1] === 0xff) throw new HarError(`${shown(file)} is UTF-16 big-endian: HAR files are UTF-8 JSON; save it again as UTF-8`);
   let text: string;
   try {
@@ -75,10 +77,13 @@ export function parseHar(bytes: Buffer, file = "(HAR)"): HarFile {
     const message = (err as Error).message;
     const truncated = /Unexpected end|unterminated|end of JSON/i.test(message);
     const position = /position (\d+)/.exec(message)?.[1];
-    throw new HarError(`${shown(file)} is not JSON${truncated ? " (it ends early: a truncated file?)" : ""}${position ? `: the error is at byte offset ${Buffer.byteLength(text.slice(0, Number(position)))}` : ""}`);
+    throw new HarError(
+      `${shown(file)} is not JSON${truncated ? " (it ends early: a truncated file?)" : ""}${position ? `: the error is at byte offset ${Buffer.byteLength(text.slice(0, Number(position)))}` : ""}`,
+    );
   }
   const log = (doc as { log?: unknown })?.log as { version?: unknown; creator?: { name?: unknown; version?: unknown }; entries?: unknown } | undefined;
-  if (!log || typeof log !== "object") throw new HarError(`${shown(file)} is JSON but not a HAR file: it has no "log" object (HAR 1.2: {"log": {"version": "1.2", "entries": [...]}})`);
+  if (!log || typeof log !== "object")
+    throw new HarError(`${shown(file)} is JSON but not a HAR file: it has no "log" object (HAR 1.2: {"log": {"version": "1.2", "entries": [...]}})`);
   if (!Array.isArray(log.entries)) throw new HarError(`${shown(file)} is not a HAR file: log.entries is not an array`);
   const version = typeof log.version === "string" ? log.version : "";
   const notes: string[] = [];
@@ -101,7 +106,8 @@ function headerPairs(list: unknown): Array<[string, string]> | string {
   if (!Array.isArray(list)) return "its headers are not a list";
   const out: Array<[string, string]> = [];
   for (const h of list) {
-    if (!h || typeof h !== "object" || typeof (h as { name?: unknown }).name !== "string" || typeof (h as { value?: unknown }).value !== "string") return "a header is not {name, value} strings";
+    if (!h || typeof h !== "object" || typeof (h as { name?: unknown }).name !== "string" || typeof (h as { value?: unknown }).value !== "string")
+      return "a header is not {name, value} strings";
     const { name, value } = h as { name: string; value: string };
     if (name.startsWith(":")) continue;
     out.push([name, value]);
@@ -128,7 +134,10 @@ function responseBody(content: NonNullable<HarEntry["response"]>["content"], hea
     // Some tools keep the body as it travelled: undo its Content-Encoding as a Fetch client does. A gzip
     // stream starts with 1f 8b, which no JSON or text body does; br and deflate have no such mark.
     const coding = (headers["content-encoding"] ?? "").trim().toLowerCase();
-    const compressed = coding === "gzip" || coding === "x-gzip" ? bytes[0] === 0x1f && bytes[1] === 0x8b : (coding === "br" || coding === "deflate") && !/^\s*[[{"]/.test(bytes.subarray(0, 8).toString("latin1"));
+    const compressed =
+      coding === "gzip" || coding === "x-gzip"
+        ? bytes[0] === 0x1f && bytes[1] === 0x8b
+        : (coding === "br" || coding === "deflate") && !/^\s*[[{"]/.test(bytes.subarray(0, 8).toString("latin1"));
     if (compressed) {
       recordedLength = bytes.length;
       try {
@@ -173,7 +182,8 @@ export function toExchange(entry: HarEntry, id: number, caseId: string): Convert
     const why = typeof res?._error === "string" ? `: ${res._error.slice(0, 80)}` : "";
     return { unjudgeable: `the recording holds no response (status 0${why}): the client got none, or gave up (a blocked or cancelled request)` };
   }
-  if (!Number.isInteger(status) || status < 100 || status > 599) return { unjudgeable: `the response status ${String(status).slice(0, 12)} is not an HTTP status` };
+  if (!Number.isInteger(status) || status < 100 || status > 599)
+    return { unjudgeable: `the response status ${String(status).slice(0, 12)} is not an HTTP status` };
   const startedAt = typeof entry.startedDateTime === "string" ? Date.parse(entry.startedDateTime) : Number.NaN;
   if (!Number.isFinite(startedAt)) return { unjudgeable: "startedDateTime is missing or not a date (HAR 1.2 requires it; token expiry is judged against it)" };
   const rawHeaders = headerPairs(res.headers);
@@ -187,7 +197,14 @@ export function toExchange(entry: HarEntry, id: number, caseId: string): Convert
       id,
       caseId,
       request,
-      response: { status, headers, rawHeaders, bodyText: new TextDecoder("utf-8").decode(bytes), bodyBytes: new Uint8Array(bytes), receivedAt: startedAt + time },
+      response: {
+        status,
+        headers,
+        rawHeaders,
+        bodyText: new TextDecoder("utf-8").decode(bytes),
+        bodyBytes: new Uint8Array(bytes),
+        receivedAt: startedAt + time,
+      },
       durationMs: time,
       rateLimited: [],
     },

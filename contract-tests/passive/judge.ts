@@ -79,8 +79,9 @@ function requestSecrets(ex: Exchange, body: Record<string, unknown> | undefined,
   let clientId: string | undefined;
   for (const [k, v] of Object.entries(body ?? {})) {
     if (typeof v !== "string" || !v) continue;
-    if (secretProps.has(k)) (secrets.push(v), variables.push({ value: v, name: "DINTERO_LOGIN_PASSWORD" }));
-    else if (CREDENTIAL_PARAMS.includes(k)) (secrets.push(v), variables.push({ value: v, name: k === "client_secret" ? "DINTERO_CLIENT_SECRET" : "DINTERO_LOGIN_PASSWORD" }));
+    if (secretProps.has(k)) secrets.push(v), variables.push({ value: v, name: "DINTERO_LOGIN_PASSWORD" });
+    else if (CREDENTIAL_PARAMS.includes(k))
+      secrets.push(v), variables.push({ value: v, name: k === "client_secret" ? "DINTERO_CLIENT_SECRET" : "DINTERO_LOGIN_PASSWORD" });
   }
   const auth = ex.request.headers.authorization ?? "";
   const [scheme = "", ...rest] = auth.split(" ");
@@ -122,7 +123,11 @@ function cookieValues(ex: Exchange): string[] {
 
 /** The exchange with cookie values replaced (names kept), before the suite's own redaction. */
 function withoutCookies(ex: Exchange): Exchange {
-  const cookie = (v: string) => v.split(";").map((p) => (p.includes("=") ? `${p.slice(0, p.indexOf("=") + 1)}${REDACTED}` : p)).join(";");
+  const cookie = (v: string) =>
+    v
+      .split(";")
+      .map((p) => (p.includes("=") ? `${p.slice(0, p.indexOf("=") + 1)}${REDACTED}` : p))
+      .join(";");
   const setCookie = (v: string) => {
     const [first = "", ...attrs] = v.split(";");
     return [first.includes("=") ? `${first.slice(0, first.indexOf("=") + 1)}${REDACTED}` : first, ...attrs].join(";");
@@ -133,7 +138,11 @@ function withoutCookies(ex: Exchange): Exchange {
   if (!res) return { ...ex, request: { ...ex.request, headers } };
   const rawHeaders = res.rawHeaders.map(([k, v]): [string, string] => [k, k.toLowerCase() === "set-cookie" ? setCookie(v) : v]);
   const resHeaders = { ...res.headers };
-  if (resHeaders["set-cookie"] !== undefined) resHeaders["set-cookie"] = rawHeaders.filter(([k]) => k.toLowerCase() === "set-cookie").map(([, v]) => v).join(", ");
+  if (resHeaders["set-cookie"] !== undefined)
+    resHeaders["set-cookie"] = rawHeaders
+      .filter(([k]) => k.toLowerCase() === "set-cookie")
+      .map(([, v]) => v)
+      .join(", ");
   return { ...ex, request: { ...ex.request, headers }, response: { ...res, headers: resHeaders, rawHeaders } };
 }
 
@@ -168,7 +177,17 @@ export function createPassiveJudge(config: SuiteConfig, spec: SpecModel, options
   /** every judged exchange and its case, for spec coverage from the traffic (coverage.ts, as a live run) */
   const covered: Exchange[] = [];
   const caseById = new Map<string, Case>();
-  const summary: PassiveSummary = { mode: options.mode, files: [], entries: 0, judged: 0, skipped: { other_host: 0, other_path: 0, preflight: 0, bad_url: 0 }, unjudged: [], notes: [], evidenceDropped: 0, observedStatuses: {} };
+  const summary: PassiveSummary = {
+    mode: options.mode,
+    files: [],
+    entries: 0,
+    judged: 0,
+    skipped: { other_host: 0, other_path: 0, preflight: 0, bad_url: 0 },
+    unjudged: [],
+    notes: [],
+    evidenceDropped: 0,
+    observedStatuses: {},
+  };
   /** the scope each token was issued with, when its token response stated one */
   const scopeOfIssued = new Map<string, { scope: string; label: string }>();
   /** identities the recording's logins named: identity_disclosure looks for them in other answers */
@@ -179,20 +198,35 @@ export function createPassiveJudge(config: SuiteConfig, spec: SpecModel, options
   // Checks that need controlled input: one not-applicable result each, with the reason.
   for (const check of CHECKS) {
     const why = passiveNotApplicable(check);
-    if (why && isOn(check.name)) results.push({ check: check.name, severity: severityOf(check), caseId: "(recorded traffic)", outcome: "not_applicable", findings: [], reason: why });
+    if (why && isOn(check.name))
+      results.push({ check: check.name, severity: severityOf(check), caseId: "(recorded traffic)", outcome: "not_applicable", findings: [], reason: why });
   }
 
   /** Text as reports may show it: the exchange's own secrets (the suite's redactor), then every other's. */
-  const everywhere = (text: string) => everyToken.replaceIn(everySecret.replaceIn(text, () => REDACTED), shortenToken);
+  const everywhere = (text: string) =>
+    everyToken.replaceIn(
+      everySecret.replaceIn(text, () => REDACTED),
+      shortenToken,
+    );
   const redactorFor = (secrets: string[], tokens: string[]): Redactor => {
     const r = createRedactor(secrets);
     for (const t of tokens) r.addSecret(t, "token");
     return r;
   };
-  const finish = (f: Finding, r: Redactor): Finding => ({ ...f, ...(f.actual !== undefined ? { actual: clip(everywhere(r.text(f.actual))) } : {}), message: everywhere(r.text(f.message)) });
+  const finish = (f: Finding, r: Redactor): Finding => ({
+    ...f,
+    ...(f.actual !== undefined ? { actual: clip(everywhere(r.text(f.actual))) } : {}),
+    message: everywhere(r.text(f.message)),
+  });
   const clip = (t: string) => (t.length > MAX_ACTUAL_CHARS ? `${t.slice(0, MAX_ACTUAL_CHARS)}… (cut)` : t);
 
-  function record(check: { name: string }, severity: Severity, kase: Case, ex: Exchange, findings: Finding[]): Array<{ check: string; severity: Severity; finding: Finding }> {
+  function record(
+    check: { name: string },
+    severity: Severity,
+    kase: Case,
+    ex: Exchange,
+    findings: Finding[],
+  ): Array<{ check: string; severity: Severity; finding: Finding }> {
     if (!findings.length) {
       results.push({ check: check.name, severity, caseId: kase.id, outcome: "pass", findings, exchangeId: ex.id });
       return [];
@@ -242,7 +276,9 @@ export function createPassiveJudge(config: SuiteConfig, spec: SpecModel, options
       auth: "none",
       ...(m.documentedMethod ? {} : { method: ex.request.method }),
       ...(body ? { body } : {}),
-      expect: m.documentedMethod ? { kind: "well_formed" } : { kind: "method_rejection", rule: "a method the path does not document is refused (RFC 9110 §15.5.6)" },
+      expect: m.documentedMethod
+        ? { kind: "well_formed" }
+        : { kind: "method_rejection", rule: "a method the path does not document is refused (RFC 9110 §15.5.6)" },
     };
     caseList.push({ id: kase.id, group: kase.group, operation: kase.operation, title: kase.title, expect: kase.expect });
     caseById.set(kase.id, kase);
@@ -262,7 +298,15 @@ export function createPassiveJudge(config: SuiteConfig, spec: SpecModel, options
         identities.push({ fields, password: "", label: "email" });
       }
     }
-    const ctx: CheckContext = { spec, config: { ...config, identities }, kase, op, secrets, tokens: [...(bearer ? [bearer] : []), ...earlierTokens], earlier: () => undefined };
+    const ctx: CheckContext = {
+      spec,
+      config: { ...config, identities },
+      kase,
+      op,
+      secrets,
+      tokens: [...(bearer ? [bearer] : []), ...earlierTokens],
+      earlier: () => undefined,
+    };
     const found: Array<{ check: string; severity: Severity; finding: Finding }> = [];
     for (const check of CHECKS) {
       const { severity: set, override } = severities.get(check.name)!;
@@ -273,23 +317,52 @@ export function createPassiveJudge(config: SuiteConfig, spec: SpecModel, options
         // A refresh token answered to an opaque bearer: its scope is known if the recording holds its issuance.
         if (!Array.isArray(verdict) && check.name === "refresh_token_without_scope" && bearer && scopeOfIssued.has(bearer)) {
           const issued = scopeOfIssued.get(bearer)!;
-          const view: Exchange = { ...ex, request: { ...ex.request, headers: { ...ex.request.headers, authorization: `Bearer ${bearerWithScope(issued.scope)}` } } };
+          const view: Exchange = {
+            ...ex,
+            request: { ...ex.request, headers: { ...ex.request.headers, authorization: `Bearer ${bearerWithScope(issued.scope)}` } },
+          };
           const again = check.run(view, ctx);
-          verdict = Array.isArray(again) ? again.map((f) => ({ ...f, message: `${f.message} (its scope as the token response of ${issued.label} stated it)` })) : verdict;
+          verdict = Array.isArray(again)
+            ? again.map((f) => ({ ...f, message: `${f.message} (its scope as the token response of ${issued.label} stated it)` }))
+            : verdict;
         }
       } catch (err) {
         const why = `${(err as Error)?.name ?? "error"}: ${String((err as Error)?.message ?? err).slice(0, 200)}`;
-        verdict = [{ rule: "a response the check can judge", expected: "a response a consumer can process", actual: why, message: `the check could not judge this response (${why}), so it cannot pass` }];
+        verdict = [
+          {
+            rule: "a response the check can judge",
+            expected: "a response a consumer can process",
+            actual: why,
+            message: `the check could not judge this response (${why}), so it cannot pass`,
+          },
+        ];
       }
       if (!Array.isArray(verdict)) {
-        results.push({ check: check.name, severity: severityOf(check), caseId: kase.id, outcome: "not_applicable", findings: [], exchangeId: ex.id, reason: verdict.notApplicable });
+        results.push({
+          check: check.name,
+          severity: severityOf(check),
+          caseId: kase.id,
+          outcome: "not_applicable",
+          findings: [],
+          exchangeId: ex.id,
+          reason: verdict.notApplicable,
+        });
         continue;
       }
-      found.push(...record(check, severityOf(check), kase, ex, verdict.map((f) => finish(settle(f, check, override), local))));
+      found.push(
+        ...record(
+          check,
+          severityOf(check),
+          kase,
+          ex,
+          verdict.map((f) => finish(settle(f, check, override), local)),
+        ),
+      );
     }
     // Across exchanges: the credentials of a login body (identity and password), and the bearer.
     const password = body ? [...secretProps].map((p) => body[p]).find((v) => typeof v === "string") : undefined;
-    const credentials = op.key === "login" && body && typeof password === "string" ? JSON.stringify([identityFields.map((f) => body[f] ?? null), password]) : undefined;
+    const credentials =
+      op.key === "login" && body && typeof password === "string" ? JSON.stringify([identityFields.map((f) => body[f] ?? null), password]) : undefined;
     for (const { check, finding } of observeCross({ ex, op, label, ...(credentials ? { credentials } : {}), ...(bearer ? { bearer } : {}) })) {
       if (!isOn(check.name)) continue;
       const asCheck: Check = { ...(check as CrossCheck), judges: [], appliesTo: () => true, run: () => [] };
@@ -309,12 +382,22 @@ export function createPassiveJudge(config: SuiteConfig, spec: SpecModel, options
     }
     if (found.length || keptWithoutFindings < MAX_KEPT_EXCHANGES) {
       if (!found.length) keptWithoutFindings++;
-      kept.push({ ex, kase, secrets: ownSecrets, tokens: [...issuedHere, ...(bearer ? [bearer] : []), ...earlierTokens], variables, baseUrl: m.baseUrl, ...(clientId !== undefined ? { clientId } : {}) });
+      kept.push({
+        ex,
+        kase,
+        secrets: ownSecrets,
+        tokens: [...issuedHere, ...(bearer ? [bearer] : []), ...earlierTokens],
+        variables,
+        baseUrl: m.baseUrl,
+        ...(clientId !== undefined ? { clientId } : {}),
+      });
     } else summary.evidenceDropped++;
     const failing = found.filter((f) => failsRun(f.severity, config.failOn));
     for (const f of found) {
       const status = ex.response ? String(ex.response.status) : "no answer";
-      options.onFinding?.(`${failsRun(f.severity, config.failOn) ? "FAIL" : f.severity.toUpperCase()} ${f.check} [${f.severity}] ${label} ${ex.request.method} ${new URL(ex.request.url).pathname} → ${status}: ${f.finding.message}`);
+      options.onFinding?.(
+        `${failsRun(f.severity, config.failOn) ? "FAIL" : f.severity.toUpperCase()} ${f.check} [${f.severity}] ${label} ${ex.request.method} ${new URL(ex.request.url).pathname} → ${status}: ${f.finding.message}`,
+      );
     }
     return failing.length;
   }
@@ -323,7 +406,12 @@ export function createPassiveJudge(config: SuiteConfig, spec: SpecModel, options
    * that does not show its Content-Length, which would tell the replaced value's length. */
   function everywhereIn(ex: Exchange): Exchange {
     const headers = (h: Record<string, string>) => Object.fromEntries(Object.entries(h).map(([k, v]) => [k, everywhere(v)]));
-    const req = { ...ex.request, url: everywhere(ex.request.url), headers: headers(ex.request.headers), ...(ex.request.body !== undefined ? { body: everywhere(ex.request.body) } : {}) };
+    const req = {
+      ...ex.request,
+      url: everywhere(ex.request.url),
+      headers: headers(ex.request.headers),
+      ...(ex.request.body !== undefined ? { body: everywhere(ex.request.body) } : {}),
+    };
     const res = ex.response;
     if (!res) return { ...ex, request: req };
     const bytes = Buffer.from(res.bodyBytes);
@@ -331,11 +419,18 @@ export function createPassiveJudge(config: SuiteConfig, spec: SpecModel, options
     const bodyText = everywhere(res.bodyText);
     const bodyBytes = utf8 ? Buffer.from(bodyText, "utf8") : Buffer.from(everywhere(bytes.toString("latin1")), "latin1");
     const altered = !bodyBytes.equals(bytes);
-    const value = (k: string, v: string) => (altered && k.toLowerCase() === "content-length" ? `${REDACTED} (the body held a secret or a token)` : everywhere(v));
+    const value = (k: string, v: string) =>
+      altered && k.toLowerCase() === "content-length" ? `${REDACTED} (the body held a secret or a token)` : everywhere(v);
     return {
       ...ex,
       request: req,
-      response: { ...res, bodyText, bodyBytes: new Uint8Array(bodyBytes), headers: Object.fromEntries(Object.entries(res.headers).map(([k, v]) => [k, value(k, v)])), rawHeaders: res.rawHeaders.map(([k, v]): [string, string] => [k, value(k, v)]) },
+      response: {
+        ...res,
+        bodyText,
+        bodyBytes: new Uint8Array(bodyBytes),
+        headers: Object.fromEntries(Object.entries(res.headers).map(([k, v]) => [k, value(k, v)])),
+        rawHeaders: res.rawHeaders.map(([k, v]): [string, string] => [k, value(k, v)]),
+      },
     };
   }
 
@@ -365,7 +460,13 @@ export function createPassiveJudge(config: SuiteConfig, spec: SpecModel, options
         // The curl command holds no secret by construction (reproduce.ts); the redaction is the safety net.
         const request = { ...k.ex.request, headers: Object.fromEntries(Object.entries(k.ex.request.headers).filter(([name]) => name !== "cookie")) };
         const curl = curlCommand(request, k.variables, { baseUrl: k.baseUrl, secretProps, ...(k.clientId !== undefined ? { clientId: k.clientId } : {}) });
-        return { ...everywhereIn(redactExchange(withoutCookies({ ...k.ex, request: { ...k.ex.request, url: local.known(k.ex.request.url) } }), local, secretProps, k.secrets)), caseId: k.kase.id, curl: everywhere(local.known(curl)) };
+        return {
+          ...everywhereIn(
+            redactExchange(withoutCookies({ ...k.ex, request: { ...k.ex.request, url: local.known(k.ex.request.url) } }), local, secretProps, k.secrets),
+          ),
+          caseId: k.kase.id,
+          curl: everywhere(local.known(curl)),
+        };
       }),
       results,
       ...(aborted ? { aborted } : {}),

@@ -5,8 +5,7 @@ import type { OperationKey, OperationSpec, SpecModel } from "../spec.ts";
 
 export type Match =
   /** `documentedMethod` false: the path is the operation's, the method is not one the spec documents for it */
-  | { op: OperationSpec; documentedMethod: boolean; baseUrl: string }
-  | { skip: "other_host" | "other_path" | "preflight" | "bad_url" };
+  { op: OperationSpec; documentedMethod: boolean; baseUrl: string } | { skip: "other_host" | "other_path" | "preflight" | "bad_url" };
 
 /** The base paths of the spec's servers (top level, path and operation level), e.g. "/v1". */
 export function serverBasePaths(spec: SpecModel): string[] {
@@ -34,7 +33,12 @@ export function createMatcher(spec: SpecModel, base?: URL): (method: string, url
   const operations = Object.values(spec.operations).map((op) => ({
     op,
     // a path parameter is one non-empty segment (RFC 6570 simple expansion percent-encodes "/")
-    pattern: new RegExp(`^${op.pathTemplate.split(/\{[^}]+\}/).map(escapeRegExp).join("[^/]+")}/?$`),
+    pattern: new RegExp(
+      `^${op.pathTemplate
+        .split(/\{[^}]+\}/)
+        .map(escapeRegExp)
+        .join("[^/]+")}/?$`,
+    ),
   }));
   return (method, raw) => {
     let url: URL;

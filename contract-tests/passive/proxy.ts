@@ -8,7 +8,18 @@ import type { AddressInfo } from "node:net";
 import { decodeContent, fetchView, MAX_BODY_BYTES, type Exchange } from "../http.ts";
 
 /** Fields of one connection, not of the message: never forwarded (RFC 9110 §7.6.1). */
-const HOP_BY_HOP = new Set(["connection", "keep-alive", "proxy-connection", "proxy-authenticate", "proxy-authorization", "te", "trailer", "transfer-encoding", "upgrade", "host"]);
+const HOP_BY_HOP = new Set([
+  "connection",
+  "keep-alive",
+  "proxy-connection",
+  "proxy-authenticate",
+  "proxy-authorization",
+  "te",
+  "trailer",
+  "transfer-encoding",
+  "upgrade",
+  "host",
+]);
 
 export interface ProxyOptions {
   upstream: URL;
@@ -78,7 +89,13 @@ export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
       up.on("end", () => {
         res.end();
         const method = req.method ?? "GET";
-        if (reqBody.over || resBody.over) return options.onUnjudgeable(method, target.href, label, `a body is larger than the ${MAX_BODY_BYTES}-byte limit of a body the suite reads (forwarded whole, not judged)`);
+        if (reqBody.over || resBody.over)
+          return options.onUnjudgeable(
+            method,
+            target.href,
+            label,
+            `a body is larger than the ${MAX_BODY_BYTES}-byte limit of a body the suite reads (forwarded whole, not judged)`,
+          );
         const status = up.statusCode ?? 0;
         let bytes: Buffer;
         try {
@@ -92,8 +109,20 @@ export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
           {
             id: next,
             caseId: label,
-            request: { method, url: target.href, headers: fetchView(reqPairs.filter(([k]) => k.toLowerCase() !== "host")), ...(reqBytes.length ? { body: reqBytes.toString("utf8") } : {}) },
-            response: { status, headers: fetchView(resPairs), rawHeaders: resPairs, bodyText: new TextDecoder("utf-8").decode(bytes), bodyBytes: new Uint8Array(bytes), receivedAt },
+            request: {
+              method,
+              url: target.href,
+              headers: fetchView(reqPairs.filter(([k]) => k.toLowerCase() !== "host")),
+              ...(reqBytes.length ? { body: reqBytes.toString("utf8") } : {}),
+            },
+            response: {
+              status,
+              headers: fetchView(resPairs),
+              rawHeaders: resPairs,
+              bodyText: new TextDecoder("utf-8").decode(bytes),
+              bodyBytes: new Uint8Array(bytes),
+              receivedAt,
+            },
             durationMs: Date.now() - started,
             rateLimited: [],
           },
@@ -111,7 +140,17 @@ export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
         res.writeHead(502, { "content-type": "text/plain; charset=utf-8" });
         res.end(`dintero-login-kit proxy: the upstream ${upstreamBase.origin} cannot be reached (${(err as NodeJS.ErrnoException).code ?? "error"})\n`);
       } else res.destroy();
-      options.onExchange({ id: next, caseId: label, request: { method: req.method ?? "GET", url: target.href, headers: fetchView(reqPairs) }, error: { kind: "network", message: `the upstream cannot be reached (${(err as NodeJS.ErrnoException).code ?? "error"})` }, durationMs: Date.now() - started, rateLimited: [] }, label);
+      options.onExchange(
+        {
+          id: next,
+          caseId: label,
+          request: { method: req.method ?? "GET", url: target.href, headers: fetchView(reqPairs) },
+          error: { kind: "network", message: `the upstream cannot be reached (${(err as NodeJS.ErrnoException).code ?? "error"})` },
+          durationMs: Date.now() - started,
+          rateLimited: [],
+        },
+        label,
+      );
     });
     req.on("data", (c: Buffer) => {
       reqBody.add(c);

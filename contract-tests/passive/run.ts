@@ -21,12 +21,17 @@ export const PROGRESS_EVERY = 1000;
 
 /** The passive section of the console output: what the traffic held and what of it was judged. */
 export function passiveLines(p: PassiveSummary): string[] {
-  const skipped = Object.entries(p.skipped).filter(([, n]) => n > 0).map(([k, n]) => `${n} ${k.replace("_", " ")}`);
+  const skipped = Object.entries(p.skipped)
+    .filter(([, n]) => n > 0)
+    .map(([k, n]) => `${n} ${k.replace("_", " ")}`);
   const unjudged = p.unjudged.reduce((n, u) => n + u.count, 0);
-  const out = [`${p.mode === "har" ? "recorded" : "proxied"} traffic: ${p.entries} entries, ${p.judged} judged, ${p.entries - p.judged - unjudged} skipped${skipped.length ? ` (${skipped.join(", ")})` : ""}, ${unjudged} not judgeable`];
+  const out = [
+    `${p.mode === "har" ? "recorded" : "proxied"} traffic: ${p.entries} entries, ${p.judged} judged, ${p.entries - p.judged - unjudged} skipped${skipped.length ? ` (${skipped.join(", ")})` : ""}, ${unjudged} not judgeable`,
+  ];
   for (const u of p.unjudged) out.push(`  not judged ×${u.count} (first: ${u.first}): ${u.reason}`);
   for (const n of p.notes) out.push(`  note: ${n}`);
-  if (p.evidenceDropped) out.push(`  evidence kept for the first exchanges and every exchange with findings; ${p.evidenceDropped} more were judged without findings`);
+  if (p.evidenceDropped)
+    out.push(`  evidence kept for the first exchanges and every exchange with findings; ${p.evidenceDropped} more were judged without findings`);
   return out;
 }
 
@@ -46,7 +51,10 @@ async function finish(result: PassiveRunResult, config: PassiveConfig, io: Io): 
 function nothingJudged(p: PassiveSummary, config: PassiveConfig): PassiveRunResult["aborted"] {
   if (p.judged > 0) return undefined;
   const filter = config.base ? "under DINTERO_BASE_URL" : "under the spec's server base path (any host)";
-  return { reason: "unreachable", message: `nothing was judged: of ${p.entries} ${config.mode === "har" ? "entries" : "exchanges"}, none was an operation of the spec ${filter} with a judgeable response; check ${config.mode === "har" ? "the recording" : "where the app sends its requests (the proxy's URL with the base path)"} and DINTERO_BASE_URL` };
+  return {
+    reason: "unreachable",
+    message: `nothing was judged: of ${p.entries} ${config.mode === "har" ? "entries" : "exchanges"}, none was an operation of the spec ${filter} with a judgeable response; check ${config.mode === "har" ? "the recording" : "where the app sends its requests (the proxy's URL with the base path)"} and DINTERO_BASE_URL`,
+  };
 }
 
 export async function runHar(config: PassiveConfig, io: Io, spec: SpecModel = loadSpec(), signal?: AbortSignal): Promise<number> {
@@ -74,7 +82,8 @@ export async function runHar(config: PassiveConfig, io: Io, spec: SpecModel = lo
       const converted = toExchange(har.entries[i]!, ++id, label);
       if ("exchange" in converted) failing += judge.judge(converted.exchange, label);
       else judge.classify(har.entries[i]!, label, converted.unjudgeable);
-      if (total > PROGRESS_EVERY && ((i + 1) % PROGRESS_EVERY === 0 || i + 1 === total)) io.err(`  ${file}: ${i + 1}/${total} entries, ${judge.summary.judged} judged, ${failing} failing finding(s)\n`);
+      if (total > PROGRESS_EVERY && ((i + 1) % PROGRESS_EVERY === 0 || i + 1 === total))
+        io.err(`  ${file}: ${i + 1}/${total} entries, ${judge.summary.judged} judged, ${failing} failing finding(s)\n`);
     }
     // The parsed file is dropped before the next is read: memory holds one file and the kept evidence.
     har = undefined;
@@ -85,7 +94,10 @@ export async function runHar(config: PassiveConfig, io: Io, spec: SpecModel = lo
 }
 
 export async function runProxy(config: PassiveConfig, io: Io, spec: SpecModel = loadSpec(), signal?: AbortSignal): Promise<number> {
-  if (!isLoopbackHost(config.listen.host)) io.err(`WARNING: --listen ${config.listen.host}:${config.listen.port} is not loopback: anyone who reaches it can send requests through this proxy, and the credentials of the traffic pass through it\n`);
+  if (!isLoopbackHost(config.listen.host))
+    io.err(
+      `WARNING: --listen ${config.listen.host}:${config.listen.port} is not loopback: anyone who reaches it can send requests through this proxy, and the credentials of the traffic pass through it\n`,
+    );
   const judge = createPassiveJudge(config.suite, spec, { mode: "proxy", base: config.base!, onFinding: (line) => io.err(`${line}\n`) });
   let done!: () => void;
   const stopped = new Promise<void>((resolve) => (done = resolve));
@@ -102,11 +114,14 @@ export async function runProxy(config: PassiveConfig, io: Io, spec: SpecModel = 
       if (config.maxExchanges !== undefined && judge.summary.entries >= config.maxExchanges) done();
     },
   });
-  io.err(`proxy listening on ${proxy.url} → ${config.base!.origin}${config.base!.pathname}: point the app's DINTERO_BASE_URL at ${proxy.url}${config.base!.pathname.replace(/\/+$/, "")}\n`);
+  io.err(
+    `proxy listening on ${proxy.url} → ${config.base!.origin}${config.base!.pathname}: point the app's DINTERO_BASE_URL at ${proxy.url}${config.base!.pathname.replace(/\/+$/, "")}\n`,
+  );
   if (signal) signal.addEventListener("abort", () => done(), { once: true });
   await stopped;
   await proxy.close();
   const result = judge.result(nothingJudged(judge.summary, config));
-  if (result.exitCode === 1 && !result.results.some((r) => r.outcome === "fail" && failsRun(r.severity, config.suite.failOn))) io.err(`run stopped: ${result.aborted?.message ?? ""}\n`);
+  if (result.exitCode === 1 && !result.results.some((r) => r.outcome === "fail" && failsRun(r.severity, config.suite.failOn)))
+    io.err(`run stopped: ${result.aborted?.message ?? ""}\n`);
   return finish(result, config, io);
 }

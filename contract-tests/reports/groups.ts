@@ -25,7 +25,8 @@ export interface FindingGroup {
   actuals: Array<{ actual: string; count: number }>;
 }
 
-const causeOf = (check: string, severity: Severity, f: Finding) => JSON.stringify([check, severity, f.rule, f.pointer ?? null, f.expected ?? null, f.source?.ref ?? null, f.severityReason ?? null]);
+const causeOf = (check: string, severity: Severity, f: Finding) =>
+  JSON.stringify([check, severity, f.rule, f.pointer ?? null, f.expected ?? null, f.source?.ref ?? null, f.severityReason ?? null]);
 
 /** Every finding of the run, grouped by cause; failing groups first, then by severity, check order and size. */
 export function groupFindings(result: RunResult): FindingGroup[] {
@@ -38,7 +39,18 @@ export function groupFindings(result: RunResult): FindingGroup[] {
       const key = causeOf(r.check, r.severity, f);
       let g = groups.get(key);
       if (!g) {
-        g = { check: r.check, severity: r.severity, failsRun: failsRun(r.severity, result.failOn), rule: f.rule, ...(f.pointer !== undefined ? { pointer: f.pointer } : {}), ...(f.expected !== undefined ? { expected: f.expected } : {}), ...(f.source ? { source: f.source } : {}), ...(f.severityReason ? { severityReason: f.severityReason } : {}), cases: [], actuals: [] };
+        g = {
+          check: r.check,
+          severity: r.severity,
+          failsRun: failsRun(r.severity, result.failOn),
+          rule: f.rule,
+          ...(f.pointer !== undefined ? { pointer: f.pointer } : {}),
+          ...(f.expected !== undefined ? { expected: f.expected } : {}),
+          ...(f.source ? { source: f.source } : {}),
+          ...(f.severityReason ? { severityReason: f.severityReason } : {}),
+          cases: [],
+          actuals: [],
+        };
         groups.set(key, g);
       }
       const exchange = r.exchangeId !== undefined ? exchanges.get(r.exchangeId) : undefined;
@@ -51,7 +63,13 @@ export function groupFindings(result: RunResult): FindingGroup[] {
   }
   const order = (name: string) => CHECKS.findIndex((c) => c.name === name);
   for (const g of groups.values()) g.actuals.sort((a, b) => b.count - a.count);
-  return [...groups.values()].sort((a, b) => Number(b.failsRun) - Number(a.failsRun) || SEVERITIES.indexOf(a.severity) - SEVERITIES.indexOf(b.severity) || order(a.check) - order(b.check) || b.cases.length - a.cases.length);
+  return [...groups.values()].sort(
+    (a, b) =>
+      Number(b.failsRun) - Number(a.failsRun) ||
+      SEVERITIES.indexOf(a.severity) - SEVERITIES.indexOf(b.severity) ||
+      order(a.check) - order(b.check) ||
+      b.cases.length - a.cases.length,
+  );
 }
 
 /** "12 cases" / "1 case" */

@@ -11,8 +11,7 @@ import type { ReportedExchange, RunResult } from "../suite.ts";
 import type { PassiveSummary } from "../passive/judge.ts";
 import { casesText, countOf, groupFindings, whatFailsIt, type FindingGroup } from "./groups.ts";
 
-const esc = (v: unknown) =>
-  String(v).replaceAll("&", "&amp;").replaceAll("<", "&lt;").replaceAll(">", "&gt;").replaceAll('"', "&quot;");
+const esc = (v: unknown) => String(v).replaceAll("&", "&amp;").replaceAll("<", "&lt;").replaceAll(">", "&gt;").replaceAll('"', "&quot;");
 
 /** Largest body text the page shows per exchange; report.json keeps it whole. */
 export const HTML_BODY_CHARS = 16_384;
@@ -49,7 +48,9 @@ function exchangePair(check: string, ex: ReportedExchange | undefined, pointer: 
   if (!ex) return "";
   // A broken request rule points into the request body; every other rule into the response.
   const inRequest = check === "negative_data_rejection";
-  const req = `${esc(ex.request.method)} ${esc(ex.request.url)}\n${Object.entries(ex.request.headers).map(([k, v]) => `${esc(k)}: ${esc(v)}`).join("\n")}\n\n${inRequest ? highlight(pretty(ex.request.body), pointer) : esc(pretty(ex.request.body))}`;
+  const req = `${esc(ex.request.method)} ${esc(ex.request.url)}\n${Object.entries(ex.request.headers)
+    .map(([k, v]) => `${esc(k)}: ${esc(v)}`)
+    .join("\n")}\n\n${inRequest ? highlight(pretty(ex.request.body), pointer) : esc(pretty(ex.request.body))}`;
   const res = ex.response
     ? `${ex.response.status}\n${ex.response.rawHeaders.map(([k, v]) => `${esc(k)}: ${esc(v)}`).join("\n")}\n\n${firstInvalidUtf8(ex.response.bodyBytes) >= 0 ? "(not valid UTF-8: the bytes are in report.json, base64; as a Fetch client decodes them:)\n" : ""}${inRequest ? esc(pretty(ex.response.bodyText)) : highlight(pretty(ex.response.bodyText), pointer)}`
     : esc(ex.error?.message ?? "no response");
@@ -61,11 +62,15 @@ function card(g: FindingGroup, index: number): string {
   const label = g.failsRun ? "FAIL" : g.severity.toUpperCase();
   const actuals = g.actuals.map((a) => `<code>${esc(a.actual)}</code>${g.cases.length > 1 ? ` ×${a.count}` : ""}`).join(", ");
   const distinctMessages = new Set(g.cases.map((c) => c.finding.message)).size > 1;
-  const list = g.cases.length > 1
-    ? `<details class="cases"><summary>All ${casesText(g.cases.length)}</summary><ol>${g.cases
-        .map((c) => `<li><code>${esc(c.caseId)}</code> ${esc(c.title)} · actual <code>${esc(c.finding.actual ?? "")}</code>${distinctMessages ? `<br>${esc(c.finding.message)}` : ""}${c.finding.input ? `<br>input: ${esc(c.finding.input)}` : ""}${c.exchange ? `<details><summary>curl</summary><pre class="curl">${esc(c.exchange.curl)}</pre></details>` : ""}</li>`)
-        .join("")}</ol></details>`
-    : "";
+  const list =
+    g.cases.length > 1
+      ? `<details class="cases"><summary>All ${casesText(g.cases.length)}</summary><ol>${g.cases
+          .map(
+            (c) =>
+              `<li><code>${esc(c.caseId)}</code> ${esc(c.title)} · actual <code>${esc(c.finding.actual ?? "")}</code>${distinctMessages ? `<br>${esc(c.finding.message)}` : ""}${c.finding.input ? `<br>input: ${esc(c.finding.input)}` : ""}${c.exchange ? `<details><summary>curl</summary><pre class="curl">${esc(c.exchange.curl)}</pre></details>` : ""}</li>`,
+          )
+          .join("")}</ol></details>`
+      : "";
   return `<section class="finding ${g.failsRun ? "fails" : "reported"} ${g.severity}" id="finding-${index}">
 <h3><span class="label ${label}">${label}</span> <code>${esc(g.check)}</code> <span class="sev">${esc(g.severity)}</span> · ${casesText(g.cases.length)}</h3>
 <p class="msg">${esc(first.finding.message)}</p>
@@ -87,7 +92,8 @@ ${list}
 function variablesLegend(result: RunResult): string {
   const used = new Set(result.exchanges.flatMap((e) => variablesIn(e.curl)));
   if (!used.size) return "";
-  const piped = (caseId: string) => result.exchanges.find((e) => e.caseId === caseId && e.response && e.response.status < 300)?.curl.replace(/^curl -sS -i /, "curl -sS ");
+  const piped = (caseId: string) =>
+    result.exchanges.find((e) => e.caseId === caseId && e.response && e.response.status < 300)?.curl.replace(/^curl -sS -i /, "curl -sS ");
   const recipe: Record<string, string | undefined> = {
     DINTERO_BASE_URL: `DINTERO_BASE_URL=${esc(result.target.baseUrl)}${result.target.kind === "mock" ? "  # the Prism mock of this run; start one: npx prism mock -p 4010 openapi/login.yaml" : ""}`,
     CLIENT_BEARER: piped("token.known_good") ? `CLIENT_BEARER=$(${esc(piped("token.known_good"))} | jq -r .access_token)` : undefined,
@@ -108,7 +114,10 @@ const findingsIn = (groups: FindingGroup[]) => groups.reduce((n, g) => n + g.cas
 function passiveSection(p: PassiveSummary | undefined): string {
   if (!p) return "";
   const unjudged = p.unjudged.reduce((n, u) => n + u.count, 0);
-  const skipped = Object.entries(p.skipped).filter(([, n]) => n > 0).map(([k, n]) => `${n} ${esc(k.replace("_", " "))}`).join(", ");
+  const skipped = Object.entries(p.skipped)
+    .filter(([, n]) => n > 0)
+    .map(([k, n]) => `${n} ${esc(k.replace("_", " "))}`)
+    .join(", ");
   const files = p.files.map((f) => `<li><code>${esc(f.file)}</code>: ${f.entries} entries, HAR ${esc(f.version)}, recorded by ${esc(f.creator)}</li>`).join("");
   const reasons = p.unjudged.map((u) => `<tr><td>${u.count}</td><td><code>${esc(u.first)}</code></td><td>${esc(u.reason)}</td></tr>`).join("");
   return `<h2 id="traffic">${p.mode === "har" ? "Recorded" : "Proxied"} traffic</h2>

@@ -20,7 +20,9 @@ function evidence(ex: ReportedExchange) {
     response: {
       ...rest,
       headers: rawHeaders,
-      body: utf8 ? { encoding: "utf-8", text: bytes.toString("utf8") } : { encoding: "base64", base64: bytes.toString("base64"), note: "not valid UTF-8: the bytes as received" },
+      body: utf8
+        ? { encoding: "utf-8", text: bytes.toString("utf8") }
+        : { encoding: "base64", base64: bytes.toString("base64"), note: "not valid UTF-8: the bytes as received" },
       /** what a Fetch-standard client would see: repeated header lines joined with ", " */
       fetchView: { headers: fetchHeaders },
     },
@@ -30,7 +32,22 @@ function evidence(ex: ReportedExchange) {
 export function jsonReport(result: RunResult & { passive?: PassiveSummary }): string {
   const curls = new Map(result.exchanges.map((e) => [e.id, e.curl]));
   const violations = result.results.flatMap((r) =>
-    r.findings.map((f) => ({ check: r.check, severity: r.severity, severityReason: f.severityReason ?? null, source: f.source ?? null, failsRun: failsRun(r.severity, result.failOn), caseId: r.caseId, exchangeId: r.exchangeId, rule: f.rule, pointer: f.pointer ?? null, expected: f.expected ?? null, actual: f.actual ?? null, message: f.message, ...(f.input ? { input: f.input } : {}), curl: (r.exchangeId !== undefined ? curls.get(r.exchangeId) : undefined) ?? null })),
+    r.findings.map((f) => ({
+      check: r.check,
+      severity: r.severity,
+      severityReason: f.severityReason ?? null,
+      source: f.source ?? null,
+      failsRun: failsRun(r.severity, result.failOn),
+      caseId: r.caseId,
+      exchangeId: r.exchangeId,
+      rule: f.rule,
+      pointer: f.pointer ?? null,
+      expected: f.expected ?? null,
+      actual: f.actual ?? null,
+      message: f.message,
+      ...(f.input ? { input: f.input } : {}),
+      curl: (r.exchangeId !== undefined ? curls.get(r.exchangeId) : undefined) ?? null,
+    })),
   );
   const totals = totalsByCheck(result);
   const used = new Set(result.exchanges.flatMap((e) => variablesIn(e.curl)));
@@ -61,12 +78,28 @@ export function jsonReport(result: RunResult & { passive?: PassiveSummary }): st
         const { check: _name, ...t } = totals.find((x) => x.check === c.name)!;
         return { name: c.name, ...t, ownSeverity: c.severity, severityReason: c.severityReason, source: c.source, catches: c.catches };
       }),
-      notApplicable: result.results.filter((r) => r.outcome === "not_applicable").map((r) => ({ check: r.check, severity: r.severity, caseId: r.caseId, reason: r.reason })),
+      notApplicable: result.results
+        .filter((r) => r.outcome === "not_applicable")
+        .map((r) => ({ check: r.check, severity: r.severity, caseId: r.caseId, reason: r.reason })),
       violations,
       /** the violations grouped by check and cause, as report.html and the console show them */
-      findingGroups: groupFindings(result).map((g) => ({ check: g.check, severity: g.severity, failsRun: g.failsRun, rule: g.rule, pointer: g.pointer ?? null, expected: g.expected ?? null, count: g.cases.length, actuals: g.actuals, caseIds: g.cases.map((c) => c.caseId) })),
+      findingGroups: groupFindings(result).map((g) => ({
+        check: g.check,
+        severity: g.severity,
+        failsRun: g.failsRun,
+        rule: g.rule,
+        pointer: g.pointer ?? null,
+        expected: g.expected ?? null,
+        count: g.cases.length,
+        actuals: g.actuals,
+        caseIds: g.cases.map((c) => c.caseId),
+      })),
       /** what the curl commands' shell variables stand for */
-      curlVariables: Object.fromEntries(Object.keys(VARIABLES).filter((name) => used.has(name)).map((name) => [name, VARIABLES[name]])),
+      curlVariables: Object.fromEntries(
+        Object.keys(VARIABLES)
+          .filter((name) => used.has(name))
+          .map((name) => [name, VARIABLES[name]]),
+      ),
       cases: result.caseList,
       results: result.results.map(({ findings: _f, ...r }) => r),
       exchanges: result.exchanges.map(evidence),

@@ -8,13 +8,15 @@ import { whatFailsIt } from "./groups.ts";
 
 export function xmlEscape(value: string): string {
   // Characters XML 1.0 cannot carry at all are dropped; the rest escaped.
-  return value
-    // biome-ignore lint/suspicious/noControlCharactersInRegex: escaped ranges: the characters XML 1.0 allows, as its Char production lists them
-    .replace(/[^\u0009\u000a\u000d\u0020-\ud7ff\ue000-\ufffd\u{10000}-\u{10ffff}]/gu, "")
-    .replaceAll("&", "&amp;")
-    .replaceAll("<", "&lt;")
-    .replaceAll(">", "&gt;")
-    .replaceAll('"', "&quot;");
+  return (
+    value
+      // biome-ignore lint/suspicious/noControlCharactersInRegex: escaped ranges: the characters XML 1.0 allows, as its Char production lists them
+      .replace(/[^\u0009\u000a\u000d\u0020-\ud7ff\ue000-\ufffd\u{10000}-\u{10ffff}]/gu, "")
+      .replaceAll("&", "&amp;")
+      .replaceAll("<", "&lt;")
+      .replaceAll(">", "&gt;")
+      .replaceAll('"', "&quot;")
+  );
 }
 
 function findingText(r: CheckResult, f: Finding, curl: string | undefined): string {
@@ -42,7 +44,7 @@ export function junitReport(result: RunResult): string {
     const t = totals.find((x) => x.check === check.name)!;
     const rs = result.results.filter((r) => r.check === check.name);
     const cases = rs.map((r) => {
-      const time = seconds(r.exchangeId !== undefined ? durations.get(r.exchangeId) ?? 0 : 0);
+      const time = seconds(r.exchangeId !== undefined ? (durations.get(r.exchangeId) ?? 0) : 0);
       const open = `    <testcase classname="contract.${check.name}" name="${xmlEscape(r.caseId)}" time="${time}"`;
       if (r.outcome === "pass") return `${open}/>`;
       if (r.outcome === "not_applicable") return `${open}>\n      <skipped message="${xmlEscape(`not applicable: ${r.reason ?? ""}`)}"/>\n    </testcase>`;
@@ -54,12 +56,20 @@ export function junitReport(result: RunResult): string {
       }
       return `${open}>\n      <failure message="${xmlEscape(`[${r.severity}] ${r.findings[0]?.message ?? "failed"}`)}" type="${check.name}">${xmlEscape(text)}</failure>\n    </testcase>`;
     });
-    if (t.severity === "off") cases.push(`    <testcase classname="contract.${check.name}" name="(check off)" time="0.000">\n      <skipped message="${xmlEscape(`turned off by ${t.setBy}`)}"/>\n    </testcase>`);
+    if (t.severity === "off")
+      cases.push(
+        `    <testcase classname="contract.${check.name}" name="(check off)" time="0.000">\n      <skipped message="${xmlEscape(`turned off by ${t.setBy}`)}"/>\n    </testcase>`,
+      );
     const failures = rs.filter(fails).length;
     const skipped = rs.filter((r) => r.outcome === "not_applicable" || reportedOnly(r)).length + (t.severity === "off" ? 1 : 0);
     const props = [
       ["severity", t.severity],
-      ...(t.setBy ? [["severity_set_by", t.setBy], ["own_severity", check.severity]] : []),
+      ...(t.setBy
+        ? [
+            ["severity_set_by", t.setBy],
+            ["own_severity", check.severity],
+          ]
+        : []),
       ["severity_reason", check.severityReason],
       ["source", check.source.url ? `${check.source.ref} <${check.source.url}>` : check.source.ref],
     ].map(([k, v]) => `      <property name="${k}" value="${xmlEscape(v!)}"/>`);

@@ -54,7 +54,8 @@ export function referencedComponents(doc: Json): Set<string> {
     }
   };
   visit(doc.paths);
-  for (const op of operations(doc).values()) for (const req of effectiveSecurity(doc, op.op) ?? []) for (const name of Object.keys(req)) seen.add(`#/components/securitySchemes/${name}`);
+  for (const op of operations(doc).values())
+    for (const req of effectiveSecurity(doc, op.op) ?? []) for (const name of Object.keys(req)) seen.add(`#/components/securitySchemes/${name}`);
   return seen;
 }
 
@@ -107,7 +108,14 @@ interface Ctx {
 function docChanges(a: Json, b: Json, emit: Emit, keys: Iterable<string>): void {
   for (const key of keys) {
     if (isDocKey(key) && !equal(a[key], b[key])) {
-      emit({ rule: "annotation", effect: "docs", text: `${key} is documentation`, action: !(key in a) ? "add" : !(key in b) ? "remove" : "replace", before: a[key], after: b[key] });
+      emit({
+        rule: "annotation",
+        effect: "docs",
+        text: `${key} is documentation`,
+        action: !(key in a) ? "add" : !(key in b) ? "remove" : "replace",
+        before: a[key],
+        after: b[key],
+      });
     }
   }
 }
@@ -129,7 +137,9 @@ function diffContent(a: unknown, b: unknown, ctx: Ctx, operation: string, where:
   const cb = isObject(b) ? b : {};
   const onlyA = Object.keys(ca).filter((m) => !(m in cb));
   const onlyB = Object.keys(cb).filter((m) => !(m in ca));
-  const pairs: Array<[string, string]> = Object.keys(ca).filter((m) => m in cb).map((m) => [m, m]);
+  const pairs: Array<[string, string]> = Object.keys(ca)
+    .filter((m) => m in cb)
+    .map((m) => [m, m]);
   const emit = collector(ctx.out, operation, where, side);
   for (const m of [...onlyA]) {
     const same = onlyB.find((n) => baseType(n) === baseType(m));
@@ -140,20 +150,50 @@ function diffContent(a: unknown, b: unknown, ctx: Ctx, operation: string, where:
     onlyA.splice(onlyA.indexOf(m), 1);
     onlyB.splice(onlyB.indexOf(match), 1);
     pairs.push([m, match]);
-    if (same) emit({ rule: "media-type-parameters-changed", effect: "neutral", text: `media type parameters changed (${m} → ${match}): the type is the same`, action: "replace", before: m, after: match });
-    else emit({ rule: wider ? "media-type-generalized" : "media-type-specialized", effect: wider ? "widens" : "narrows", text: `media type ${wider ? "generalized" : "specialized"} (${m} → ${match})`, action: "replace", before: m, after: match });
+    if (same)
+      emit({
+        rule: "media-type-parameters-changed",
+        effect: "neutral",
+        text: `media type parameters changed (${m} → ${match}): the type is the same`,
+        action: "replace",
+        before: m,
+        after: match,
+      });
+    else
+      emit({
+        rule: wider ? "media-type-generalized" : "media-type-specialized",
+        effect: wider ? "widens" : "narrows",
+        text: `media type ${wider ? "generalized" : "specialized"} (${m} → ${match})`,
+        action: "replace",
+        before: m,
+        after: match,
+      });
   }
   for (const m of onlyA) {
     const emitM = collector(ctx.out, operation, `${where} ${m}`, side);
-    emitM(side === "request"
-      ? { rule: "request-media-type-removed", effect: "breaks", text: "media type removed: callers that send it are refused", action: "remove" }
-      : { rule: "response-media-type-removed", effect: "breaks", text: "media type removed: callers that ask for it (Accept) or parse it no longer get it", action: "remove" });
+    emitM(
+      side === "request"
+        ? { rule: "request-media-type-removed", effect: "breaks", text: "media type removed: callers that send it are refused", action: "remove" }
+        : {
+            rule: "response-media-type-removed",
+            effect: "breaks",
+            text: "media type removed: callers that ask for it (Accept) or parse it no longer get it",
+            action: "remove",
+          },
+    );
   }
   for (const m of onlyB) {
     const emitM = collector(ctx.out, operation, `${where} ${m}`, side);
-    emitM(side === "request"
-      ? { rule: "request-media-type-added", effect: "neutral", text: "media type added: one more way to send the body", action: "add" }
-      : { rule: "response-media-type-added", effect: "breaks", text: "media type added: one more kind of body to parse (a typed client's response type becomes the union of every media type's schema)", action: "add" });
+    emitM(
+      side === "request"
+        ? { rule: "request-media-type-added", effect: "neutral", text: "media type added: one more way to send the body", action: "add" }
+        : {
+            rule: "response-media-type-added",
+            effect: "breaks",
+            text: "media type added: one more kind of body to parse (a typed client's response type becomes the union of every media type's schema)",
+            action: "add",
+          },
+    );
   }
   for (const [m, n] of pairs) {
     const ma = isObject(ca[m]) ? (ca[m] as Json) : {};
@@ -163,7 +203,15 @@ function diffContent(a: unknown, b: unknown, ctx: Ctx, operation: string, where:
     diffSchema(ma.schema, mb.schema, { side, emit: emitM });
     for (const key of keysOf(ma, mb)) {
       if (key === "schema" || isDocKey(key) || equal(ma[key], mb[key])) continue;
-      emitM({ rule: "unknown-keyword", effect: "both", text: `${key} changed (no rule: judged breaking)`, pointer: `/${key}`, action: "replace", before: ma[key], after: mb[key] });
+      emitM({
+        rule: "unknown-keyword",
+        effect: "both",
+        text: `${key} changed (no rule: judged breaking)`,
+        pointer: `/${key}`,
+        action: "replace",
+        before: ma[key],
+        after: mb[key],
+      });
     }
   }
 }
@@ -178,9 +226,36 @@ function diffParameter(pa: Json, pb: Json, emit: Emit, ctx: Ctx, operation: stri
   docChanges(pa, pb, emit, keysOf(pa, pb));
   const reqA = pa.required === true || pa.in === "path";
   const reqB = pb.required === true || pb.in === "path";
-  if (reqA !== reqB) emit({ rule: reqB ? "parameter-made-required" : "parameter-made-optional", effect: reqB ? "narrows" : "widens", text: `parameter made ${reqB ? "required" : "optional"}`, pointer: "/required", action: "replace", before: reqA, after: reqB });
-  if (!equal(serialization(pa), serialization(pb))) emit({ rule: "parameter-serialization-changed", effect: "both", text: "style/explode/allowReserved changed: the same value is sent differently", pointer: "/style", action: "replace", before: serialization(pa), after: serialization(pb) });
-  if ((pa.allowEmptyValue === true) !== (pb.allowEmptyValue === true)) emit({ rule: "parameter-allowEmptyValue-changed", effect: pb.allowEmptyValue === true ? "widens" : "narrows", text: "allowEmptyValue changed", pointer: "/allowEmptyValue", action: "replace", before: pa.allowEmptyValue, after: pb.allowEmptyValue });
+  if (reqA !== reqB)
+    emit({
+      rule: reqB ? "parameter-made-required" : "parameter-made-optional",
+      effect: reqB ? "narrows" : "widens",
+      text: `parameter made ${reqB ? "required" : "optional"}`,
+      pointer: "/required",
+      action: "replace",
+      before: reqA,
+      after: reqB,
+    });
+  if (!equal(serialization(pa), serialization(pb)))
+    emit({
+      rule: "parameter-serialization-changed",
+      effect: "both",
+      text: "style/explode/allowReserved changed: the same value is sent differently",
+      pointer: "/style",
+      action: "replace",
+      before: serialization(pa),
+      after: serialization(pb),
+    });
+  if ((pa.allowEmptyValue === true) !== (pb.allowEmptyValue === true))
+    emit({
+      rule: "parameter-allowEmptyValue-changed",
+      effect: pb.allowEmptyValue === true ? "widens" : "narrows",
+      text: "allowEmptyValue changed",
+      pointer: "/allowEmptyValue",
+      action: "replace",
+      before: pa.allowEmptyValue,
+      after: pb.allowEmptyValue,
+    });
   diffSchema(pa.schema, pb.schema, { side: "request", emit: (c) => emit({ ...c, pointer: `/schema${c.pointer ?? ""}` }) });
   if (pa.content !== undefined || pb.content !== undefined) diffContent(pa.content, pb.content, ctx, operation, where, "request");
 }
@@ -192,7 +267,9 @@ function diffParameters(oa: Operation, ob: Operation, ctx: Ctx, operation: strin
   const rename = new Map<string, string>();
   const namesA = pathParamNames(oa.route);
   const namesB = pathParamNames(ob.route);
-  namesA.forEach((n, i) => { if (namesB[i] !== undefined && namesB[i] !== n) rename.set(`path:${n}`, `path:${namesB[i]}`); });
+  namesA.forEach((n, i) => {
+    if (namesB[i] !== undefined && namesB[i] !== n) rename.set(`path:${n}`, `path:${namesB[i]}`);
+  });
   const renamedA = new Map([...pa].map(([k, v]) => [rename.get(k) ?? k, v]));
   for (const key of new Set([...renamedA.keys(), ...pb.keys()])) {
     const a = renamedA.get(key);
@@ -202,11 +279,19 @@ function diffParameters(oa: Operation, ob: Operation, ctx: Ctx, operation: strin
     const emit = collector(ctx.out, operation, where, "request");
     if (!a && b) {
       const required = b.required === true || b.in === "path";
-      emit(required
-        ? { rule: "required-parameter-added", effect: "narrows", text: "required parameter added", action: "add", after: b }
-        : { rule: "optional-parameter-added", effect: "neutral", text: "optional parameter added", action: "add", after: b });
+      emit(
+        required
+          ? { rule: "required-parameter-added", effect: "narrows", text: "required parameter added", action: "add", after: b }
+          : { rule: "optional-parameter-added", effect: "neutral", text: "optional parameter added", action: "add", after: b },
+      );
     } else if (a && !b) {
-      emit({ rule: "parameter-removed", effect: "breaks", text: "parameter removed: callers that send it no longer compile against the new types, and the server may ignore or refuse it", action: "remove", before: a });
+      emit({
+        rule: "parameter-removed",
+        effect: "breaks",
+        text: "parameter removed: callers that send it no longer compile against the new types, and the server may ignore or refuse it",
+        action: "remove",
+        before: a,
+      });
     } else if (a && b) diffParameter(a, b, emit, ctx, operation, where);
   }
 }
@@ -216,20 +301,41 @@ function diffRequestBody(a: unknown, b: unknown, ctx: Ctx, operation: string): v
   if (!isObject(a) && !isObject(b)) return;
   if (!isObject(a)) {
     const required = (b as Json).required === true;
-    return emit(required
-      ? { rule: "required-request-body-added", effect: "narrows", text: "required request body added", action: "add" }
-      : { rule: "optional-request-body-added", effect: "neutral", text: "optional request body added", action: "add" });
+    return emit(
+      required
+        ? { rule: "required-request-body-added", effect: "narrows", text: "required request body added", action: "add" }
+        : { rule: "optional-request-body-added", effect: "neutral", text: "optional request body added", action: "add" },
+    );
   }
-  if (!isObject(b)) return emit({ rule: "request-body-removed", effect: "breaks", text: "request body removed: callers that send one no longer compile against the new types, and the server may ignore or refuse it", action: "remove" });
+  if (!isObject(b))
+    return emit({
+      rule: "request-body-removed",
+      effect: "breaks",
+      text: "request body removed: callers that send one no longer compile against the new types, and the server may ignore or refuse it",
+      action: "remove",
+    });
   docChanges(a, b, emit, keysOf(a, b));
   if ((a.required === true) !== (b.required === true)) {
-    emit({ rule: b.required === true ? "request-body-made-required" : "request-body-made-optional", effect: b.required === true ? "narrows" : "widens", text: `request body made ${b.required === true ? "required" : "optional"}`, pointer: "/required", action: "replace", before: a.required, after: b.required });
+    emit({
+      rule: b.required === true ? "request-body-made-required" : "request-body-made-optional",
+      effect: b.required === true ? "narrows" : "widens",
+      text: `request body made ${b.required === true ? "required" : "optional"}`,
+      pointer: "/required",
+      action: "replace",
+      before: a.required,
+      after: b.required,
+    });
   }
   diffContent(a.content, b.content, ctx, operation, "request body", "request");
 }
 
 function diffHeaders(a: unknown, b: unknown, ctx: Ctx, operation: string, where: string): void {
-  const lower = (h: unknown) => new Map(Object.entries(isObject(h) ? h : {}).filter(([, v]) => isObject(v)).map(([k, v]) => [k.toLowerCase(), { name: k, h: v as Json }]));
+  const lower = (h: unknown) =>
+    new Map(
+      Object.entries(isObject(h) ? h : {})
+        .filter(([, v]) => isObject(v))
+        .map(([k, v]) => [k.toLowerCase(), { name: k, h: v as Json }]),
+    );
   const ha = lower(a);
   const hb = lower(b);
   for (const key of new Set([...ha.keys(), ...hb.keys()])) {
@@ -238,13 +344,33 @@ function diffHeaders(a: unknown, b: unknown, ctx: Ctx, operation: string, where:
     const emit = collector(ctx.out, operation, `${where} header ${(y ?? x)!.name}`, "response");
     if (!x && y) emit({ rule: "response-header-added", effect: "neutral", text: "response header added", action: "add" });
     else if (x && !y) {
-      emit(x.h.required === true
-        ? { rule: "required-response-header-removed", effect: "breaks", text: "required response header removed: consumers that read it break", action: "remove" }
-        : { rule: "optional-response-header-removed", effect: "neutral", text: "optional response header removed: it could be absent from any response, so consumers already handle its absence", action: "remove" });
+      emit(
+        x.h.required === true
+          ? {
+              rule: "required-response-header-removed",
+              effect: "breaks",
+              text: "required response header removed: consumers that read it break",
+              action: "remove",
+            }
+          : {
+              rule: "optional-response-header-removed",
+              effect: "neutral",
+              text: "optional response header removed: it could be absent from any response, so consumers already handle its absence",
+              action: "remove",
+            },
+      );
     } else if (x && y) {
       docChanges(x.h, y.h, emit, keysOf(x.h, y.h));
       if ((x.h.required === true) !== (y.h.required === true)) {
-        emit({ rule: y.h.required === true ? "response-header-made-required" : "response-header-made-optional", effect: y.h.required === true ? "narrows" : "widens", text: `header made ${y.h.required === true ? "required" : "optional"}`, pointer: "/required", action: "replace", before: x.h.required, after: y.h.required });
+        emit({
+          rule: y.h.required === true ? "response-header-made-required" : "response-header-made-optional",
+          effect: y.h.required === true ? "narrows" : "widens",
+          text: `header made ${y.h.required === true ? "required" : "optional"}`,
+          pointer: "/required",
+          action: "replace",
+          before: x.h.required,
+          after: y.h.required,
+        });
       }
       diffSchema(x.h.schema, y.h.schema, { side: "response", emit: (c) => emit({ ...c, pointer: `/schema${c.pointer ?? ""}` }) });
     }
@@ -260,13 +386,32 @@ function diffResponses(a: unknown, b: unknown, ctx: Ctx, operation: string): voi
     const x = ra[status];
     const y = rb[status];
     if (!isObject(x) && isObject(y)) {
-      emit(isError(status)
-        ? { rule: "error-status-added", effect: "neutral", text: "error status added: HTTP clients already handle an undocumented error status as its class (RFC 9110 §15)", action: "add" }
-        : { rule: "success-status-added", effect: "breaks", text: "success status added: callers that check for the documented success status take the new one for a failure", action: "add" });
+      emit(
+        isError(status)
+          ? {
+              rule: "error-status-added",
+              effect: "neutral",
+              text: "error status added: HTTP clients already handle an undocumented error status as its class (RFC 9110 §15)",
+              action: "add",
+            }
+          : {
+              rule: "success-status-added",
+              effect: "breaks",
+              text: "success status added: callers that check for the documented success status take the new one for a failure",
+              action: "add",
+            },
+      );
     } else if (isObject(x) && !isObject(y)) {
-      emit(isError(status)
-        ? { rule: "error-status-removed", effect: "neutral", text: "error status removed: consumers handle one error fewer", action: "remove" }
-        : { rule: "success-status-removed", effect: "breaks", text: "success status removed: callers built for that outcome (its status and body) no longer get it", action: "remove" });
+      emit(
+        isError(status)
+          ? { rule: "error-status-removed", effect: "neutral", text: "error status removed: consumers handle one error fewer", action: "remove" }
+          : {
+              rule: "success-status-removed",
+              effect: "breaks",
+              text: "success status removed: callers built for that outcome (its status and body) no longer get it",
+              action: "remove",
+            },
+      );
     } else if (isObject(x) && isObject(y)) {
       docChanges(x, y, emit, keysOf(x, y));
       diffHeaders(x.headers, y.headers, ctx, operation, where);
@@ -289,12 +434,21 @@ const scopes = (r: Json, name: string) => (Array.isArray(r[name]) ? (r[name] as 
 function diffSecurity(ctx: Ctx, oa: Operation, ob: Operation, operation: string): void {
   const emit = collector(ctx.out, operation, "security", "request");
   // Scopes are a set: their order is no change.
-  const normal = (list: Json[]) => list.map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, Array.isArray(v) ? [...v].map(String).sort() : v])));
+  const normal = (list: Json[]) =>
+    list.map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, Array.isArray(v) ? [...v].map(String).sort() : v])));
   const sa = normal(effectiveSecurity(ctx.before, oa.op) ?? []);
   const sb = normal(effectiveSecurity(ctx.after, ob.op) ?? []);
   const open = (s: Json[]) => s.length === 0 || s.some((r) => Object.keys(r).length === 0);
-  if (open(sa) && !open(sb)) return emit({ rule: "security-added", effect: "narrows", text: "security added: callers without credentials are refused", action: "add", after: sb });
-  if (!open(sa) && open(sb)) return emit({ rule: "security-removed", effect: "widens", text: "security removed: callers are no longer asked for credentials", action: "remove", before: sa });
+  if (open(sa) && !open(sb))
+    return emit({ rule: "security-added", effect: "narrows", text: "security added: callers without credentials are refused", action: "add", after: sb });
+  if (!open(sa) && open(sb))
+    return emit({
+      rule: "security-removed",
+      effect: "widens",
+      text: "security removed: callers are no longer asked for credentials",
+      action: "remove",
+      before: sa,
+    });
   // A caller meeting requirement r is still let in when some new requirement asks no more of it.
   const asksNoMore = (s: Json, r: Json) => Object.keys(s).every((n) => n in r && scopes(s, n).every((x) => scopes(r, n).includes(x)));
   const targets = new Set<Json>();
@@ -303,7 +457,14 @@ function diffSecurity(ctx: Ctx, oa: Operation, ob: Operation, operation: string)
     const weaker = sb.find((s) => Object.keys(s).length > 0 && asksNoMore(s, r));
     if (weaker) {
       targets.add(weaker);
-      emit({ rule: "security-requirement-relaxed", effect: "widens", text: `security requirement ${reqKey(r)} asks for less (fewer schemes or scopes)`, action: "replace", before: r, after: weaker });
+      emit({
+        rule: "security-requirement-relaxed",
+        effect: "widens",
+        text: `security requirement ${reqKey(r)} asks for less (fewer schemes or scopes)`,
+        action: "replace",
+        before: r,
+        after: weaker,
+      });
       continue;
     }
     const same = sb.filter((s) => reqKey(s) === reqKey(r) && asksNoMore(r, s));
@@ -312,17 +473,40 @@ function diffSecurity(ctx: Ctx, oa: Operation, ob: Operation, operation: string)
       targets.add(closest);
       for (const name of Object.keys(r)) {
         const added = scopes(closest, name).filter((x) => !scopes(r, name).includes(x));
-        if (added.length > 0) emit({ rule: "security-scope-added", effect: "narrows", text: `${name}: scope ${added.join(", ")} now required: tokens without it are refused`, pointer: `/${name}`, action: "add", before: r[name], after: closest[name] });
+        if (added.length > 0)
+          emit({
+            rule: "security-scope-added",
+            effect: "narrows",
+            text: `${name}: scope ${added.join(", ")} now required: tokens without it are refused`,
+            pointer: `/${name}`,
+            action: "add",
+            before: r[name],
+            after: closest[name],
+          });
       }
-    } else emit({ rule: "security-alternative-removed", effect: "narrows", text: `security requirement ${reqKey(r)} (${JSON.stringify(r)}) removed: callers that use it are refused`, action: "remove", before: r });
+    } else
+      emit({
+        rule: "security-alternative-removed",
+        effect: "narrows",
+        text: `security requirement ${reqKey(r)} (${JSON.stringify(r)}) removed: callers that use it are refused`,
+        action: "remove",
+        before: r,
+      });
   }
   for (const s of sb) {
-    if (Object.keys(s).length > 0 && !targets.has(s) && !sa.some((r) => equal(r, s))) emit({ rule: "security-alternative-added", effect: "widens", text: `security requirement ${reqKey(s)} added as an alternative`, action: "add", after: s });
+    if (Object.keys(s).length > 0 && !targets.has(s) && !sa.some((r) => equal(r, s)))
+      emit({
+        rule: "security-alternative-added",
+        effect: "widens",
+        text: `security requirement ${reqKey(s)} added as an alternative`,
+        action: "add",
+        after: s,
+      });
   }
 }
 
 function diffSecuritySchemes(ctx: Ctx): void {
-  const schemes = (doc: Json) => ((isObject(doc.components) && isObject(doc.components.securitySchemes)) ? doc.components.securitySchemes : {}) as Json;
+  const schemes = (doc: Json) => (isObject(doc.components) && isObject(doc.components.securitySchemes) ? doc.components.securitySchemes : {}) as Json;
   const a = schemes(ctx.before);
   const b = schemes(ctx.after);
   const usedB = referencedComponents(ctx.after);
@@ -335,19 +519,53 @@ function diffSecuritySchemes(ctx: Ctx): void {
     const emit = collector(ctx.out, "spec", `security scheme ${name}`, "request");
     if (!isObject(x) || !isObject(y)) {
       // Added or removed schemes are judged where operations start or stop requiring them.
-      emit({ rule: "security-scheme-defined", effect: "neutral", text: `security scheme ${!isObject(x) ? "added" : "removed"}; operations that require it are judged on their own`, action: !isObject(x) ? "add" : "remove" });
+      emit({
+        rule: "security-scheme-defined",
+        effect: "neutral",
+        text: `security scheme ${!isObject(x) ? "added" : "removed"}; operations that require it are judged on their own`,
+        action: !isObject(x) ? "add" : "remove",
+      });
       continue;
     }
     docChanges(x, y, emit, keysOf(x, y));
     // bearerFormat is documentation (OpenAPI 3 §4.8.27); offered scopes only matter where required, judged per operation.
     const wire = (s: Json) => {
-      const flows = isObject(s.flows) ? Object.fromEntries(Object.entries(s.flows).map(([k, f]) => [k, isObject(f) ? Object.fromEntries(Object.entries(f).filter(([fk]) => fk !== "scopes" && !isDocKey(fk))) : f])) : undefined;
-      return { type: s.type, scheme: typeof s.scheme === "string" ? s.scheme.toLowerCase() : s.scheme, in: s.in, name: s.name, openIdConnectUrl: s.openIdConnectUrl, flows };
+      const flows = isObject(s.flows)
+        ? Object.fromEntries(
+            Object.entries(s.flows).map(([k, f]) => [
+              k,
+              isObject(f) ? Object.fromEntries(Object.entries(f).filter(([fk]) => fk !== "scopes" && !isDocKey(fk))) : f,
+            ]),
+          )
+        : undefined;
+      return {
+        type: s.type,
+        scheme: typeof s.scheme === "string" ? s.scheme.toLowerCase() : s.scheme,
+        in: s.in,
+        name: s.name,
+        openIdConnectUrl: s.openIdConnectUrl,
+        flows,
+      };
     };
     if (!equal(wire(x), wire(y))) {
-      emit({ rule: "security-scheme-changed", effect: used ? "breaks" : "neutral", text: used ? "security scheme changed (type, scheme, key location or OAuth URLs): callers using the old one are refused" : "security scheme changed, but no operation uses it", action: "replace", before: wire(x), after: wire(y) });
+      emit({
+        rule: "security-scheme-changed",
+        effect: used ? "breaks" : "neutral",
+        text: used
+          ? "security scheme changed (type, scheme, key location or OAuth URLs): callers using the old one are refused"
+          : "security scheme changed, but no operation uses it",
+        action: "replace",
+        before: wire(x),
+        after: wire(y),
+      });
     } else if (!equal(x.flows, y.flows)) {
-      emit({ rule: "security-scheme-scopes-changed", effect: "neutral", text: "scopes the scheme offers changed; operations that require them are judged on their own", pointer: "/flows", action: "replace" });
+      emit({
+        rule: "security-scheme-scopes-changed",
+        effect: "neutral",
+        text: "scopes the scheme offers changed; operations that require them are judged on their own",
+        pointer: "/flows",
+        action: "replace",
+      });
     }
   }
 }
@@ -357,31 +575,85 @@ function diffServers(a: unknown, b: unknown, emit: Emit): void {
   const lb = Array.isArray(b) ? b.filter(isObject) : [];
   for (const s of la) {
     const t = lb.find((x) => x.url === s.url);
-    if (!t) emit({ rule: "server-removed", effect: "breaks", text: `server ${String(s.url)} removed: callers configured for it are left behind`, action: "remove", before: s.url });
+    if (!t)
+      emit({
+        rule: "server-removed",
+        effect: "breaks",
+        text: `server ${String(s.url)} removed: callers configured for it are left behind`,
+        action: "remove",
+        before: s.url,
+      });
     else if (!equal(s, t)) {
       const strip = (x: Json) => JSON.parse(JSON.stringify(x, (k, v) => (isDocKey(k) ? undefined : v)));
-      emit(equal(strip(s), strip(t))
-        ? { rule: "annotation", effect: "docs", text: "server description", action: "replace" }
-        : { rule: "server-variables-changed", effect: "both", text: `server ${String(s.url)} variables changed`, action: "replace", before: s.variables, after: t.variables });
+      emit(
+        equal(strip(s), strip(t))
+          ? { rule: "annotation", effect: "docs", text: "server description", action: "replace" }
+          : {
+              rule: "server-variables-changed",
+              effect: "both",
+              text: `server ${String(s.url)} variables changed`,
+              action: "replace",
+              before: s.variables,
+              after: t.variables,
+            },
+      );
     }
   }
-  for (const t of lb) if (!la.some((s) => s.url === t.url)) emit({ rule: "server-added", effect: "widens", text: `server ${String(t.url)} added`, action: "add", after: t.url });
+  for (const t of lb)
+    if (!la.some((s) => s.url === t.url)) emit({ rule: "server-added", effect: "widens", text: `server ${String(t.url)} added`, action: "add", after: t.url });
 }
 
 function diffOperation(oa: Operation, ob: Operation, ctx: Ctx): void {
   const operation = `${ob.method.toUpperCase()} ${ob.route}`;
   const emit = collector(ctx.out, operation, "operation", "other");
   if (oa.route !== ob.route) {
-    collector(ctx.out, operation, "path", "other")({ rule: "path-parameter-renamed", effect: "both", text: `path parameter renamed (${oa.route} → ${ob.route}): the URL does not change, but the generated \`paths\` key (an exported type) does`, action: "replace", before: oa.route, after: ob.route });
+    collector(
+      ctx.out,
+      operation,
+      "path",
+      "other",
+    )({
+      rule: "path-parameter-renamed",
+      effect: "both",
+      text: `path parameter renamed (${oa.route} → ${ob.route}): the URL does not change, but the generated \`paths\` key (an exported type) does`,
+      action: "replace",
+      before: oa.route,
+      after: ob.route,
+    });
   }
   for (const key of keysOf(oa.op, ob.op, oa.item, ob.item)) {
     if (!isDocKey(key)) continue;
     const x = key in oa.op || key in ob.op ? oa.op : oa.item;
     const y = key in oa.op || key in ob.op ? ob.op : ob.item;
-    if (!equal(x[key], y[key])) collector(ctx.out, operation, key, "other")({ rule: "annotation", effect: "docs", text: `${key} is documentation`, action: !(key in x) ? "add" : !(key in y) ? "remove" : "replace", before: x[key], after: y[key] });
+    if (!equal(x[key], y[key]))
+      collector(
+        ctx.out,
+        operation,
+        key,
+        "other",
+      )({
+        rule: "annotation",
+        effect: "docs",
+        text: `${key} is documentation`,
+        action: !(key in x) ? "add" : !(key in y) ? "remove" : "replace",
+        before: x[key],
+        after: y[key],
+      });
   }
   if (!equal(oa.op.operationId, ob.op.operationId)) {
-    collector(ctx.out, operation, "operationId", "other")({ rule: "operationId-changed", effect: "neutral", text: "operationId changed: the generated `operations` key changes, not the wire", action: "replace", before: oa.op.operationId, after: ob.op.operationId });
+    collector(
+      ctx.out,
+      operation,
+      "operationId",
+      "other",
+    )({
+      rule: "operationId-changed",
+      effect: "neutral",
+      text: "operationId changed: the generated `operations` key changes, not the wire",
+      action: "replace",
+      before: oa.op.operationId,
+      after: ob.op.operationId,
+    });
   }
   diffParameters(oa, ob, ctx, operation);
   diffRequestBody(oa.op.requestBody, ob.op.requestBody, ctx, operation);
@@ -389,7 +661,8 @@ function diffOperation(oa: Operation, ob: Operation, ctx: Ctx): void {
   diffSecurity(ctx, oa, ob, operation);
   const serversA = oa.op.servers ?? oa.item.servers;
   const serversB = ob.op.servers ?? ob.item.servers;
-  if (serversA !== undefined || serversB !== undefined) diffServers(serversA ?? ctx.before.servers, serversB ?? ctx.after.servers, collector(ctx.out, operation, "servers", "request"));
+  if (serversA !== undefined || serversB !== undefined)
+    diffServers(serversA ?? ctx.before.servers, serversB ?? ctx.after.servers, collector(ctx.out, operation, "servers", "request"));
   for (const key of keysOf(oa.op, ob.op)) {
     if (OPERATION_KEYS.has(key) || isDocKey(key) || equal(oa.op[key], ob.op[key])) continue;
     emit({ rule: "unknown-keyword", effect: "both", text: `${key} changed (no rule: judged breaking)`, pointer: `/${key}`, action: "replace" });
@@ -411,9 +684,16 @@ export function classifyChanges(before: Json, after: Json): Change[] {
     if (x && y) diffOperation(x, y, ctx);
     else {
       const o = (x ?? y)!;
-      collector(ctx.out, `${o.method.toUpperCase()} ${o.route}`, "operation", "other")(x
-        ? { rule: "operation-removed", effect: "both", text: "operation removed", action: "remove" }
-        : { rule: "operation-added", effect: "neutral", text: "operation added", action: "add" });
+      collector(
+        ctx.out,
+        `${o.method.toUpperCase()} ${o.route}`,
+        "operation",
+        "other",
+      )(
+        x
+          ? { rule: "operation-removed", effect: "both", text: "operation removed", action: "remove" }
+          : { rule: "operation-added", effect: "neutral", text: "operation added", action: "add" },
+      );
     }
   }
   diffSecuritySchemes(ctx);
@@ -442,9 +722,21 @@ function diffUnusedComponents(before: Json, after: Json, ctx: Ctx): void {
       if (used.has(`#/components/${kind}/${name}`) || equal(ka[name], kb[name])) continue;
       const strip = (x: unknown) => JSON.parse(JSON.stringify(x ?? null, (k, v) => (isDocKey(k) ? undefined : v)));
       const docsOnly = name in ka && name in kb && equal(strip(ka[name]), strip(kb[name]));
-      collector(ctx.out, "spec", `components/${kind}/${name}`, "other")(docsOnly
-        ? { rule: "annotation", effect: "docs", text: "documentation", action: "replace" }
-        : { rule: "unused-component-changed", effect: "neutral", text: "component used by no operation: the wire does not change (its generated type does)", action: !(name in ka) ? "add" : !(name in kb) ? "remove" : "replace" });
+      collector(
+        ctx.out,
+        "spec",
+        `components/${kind}/${name}`,
+        "other",
+      )(
+        docsOnly
+          ? { rule: "annotation", effect: "docs", text: "documentation", action: "replace" }
+          : {
+              rule: "unused-component-changed",
+              effect: "neutral",
+              text: "component used by no operation: the wire does not change (its generated type does)",
+              action: !(name in ka) ? "add" : !(name in kb) ? "remove" : "replace",
+            },
+      );
     }
   }
 }
@@ -469,4 +761,3 @@ export function overallKind(changes: readonly Change[]): Kind | "none" {
   if (changes.length > 0) return "documentation-only";
   return "none";
 }
-

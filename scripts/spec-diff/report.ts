@@ -4,8 +4,10 @@ import type { SpecDiffResult } from "./run.ts";
 const show = (v: unknown) => (v === undefined ? "" : typeof v === "string" ? v : JSON.stringify(v));
 const clip = (s: string, n: number) => (s.length > n ? s.slice(0, n - 1) + "…" : s);
 const what = (c: { action: string; before?: unknown; after?: unknown }) =>
-  c.action === "add" ? `added ${clip(show(c.after), 40)}`
-    : c.action === "remove" ? `removed ${clip(show(c.before), 40)}`
+  c.action === "add"
+    ? `added ${clip(show(c.after), 40)}`
+    : c.action === "remove"
+      ? `removed ${clip(show(c.before), 40)}`
       : `${clip(show(c.before), 30)} → ${clip(show(c.after), 30)}`;
 
 interface Row {
@@ -34,15 +36,15 @@ function rows(result: SpecDiffResult): Row[] {
 }
 
 const verdict = (result: SpecDiffResult, allowBreaking: boolean) =>
-  result.kind === "breaking"
-    ? allowBreaking ? "BREAKING (allowed by --allow-breaking)" : "BREAKING"
-    : result.kind === "none" ? "no change" : result.kind;
+  result.kind === "breaking" ? (allowBreaking ? "BREAKING (allowed by --allow-breaking)" : "BREAKING") : result.kind === "none" ? "no change" : result.kind;
 
 const headline = (r: SpecDiffResult) =>
   `${r.summary.breaking} breaking, ${r.summary.compatible} compatible, ${r.summary.documentationOnly} documentation-only; ` +
   `type level: ${r.typeLevel.checks.filter((c) => c.ok).length}/${r.typeLevel.checks.length} assignability checks pass, ` +
   `${r.typeLevel.compile.errors.length} new compile errors in ${r.typeLevel.compile.files} files of src/, examples/; ` +
-  (r.provenance.checked ? `provenance: ${r.provenance.problems.length} problem${r.provenance.problems.length === 1 ? "" : "s"}` : "provenance: not checked (no openapi/SOURCES.md)");
+  (r.provenance.checked
+    ? `provenance: ${r.provenance.problems.length} problem${r.provenance.problems.length === 1 ? "" : "s"}`
+    : "provenance: not checked (no openapi/SOURCES.md)");
 
 const baseName = (r: SpecDiffResult) => `${r.base.ref === r.base.commit ? r.base.commit.slice(0, 12) : `${r.base.ref} (${r.base.commit.slice(0, 12)})`}`;
 
@@ -52,11 +54,15 @@ export function consoleReport(result: SpecDiffResult, allowBreaking: boolean): s
   if (table.length > 0) {
     const cols: (keyof Row)[] = ["kind", "operation", "where", "change", "reason"];
     const limit: Record<keyof Row, number> = { kind: 20, operation: 40, where: 60, change: 50, reason: 90 };
-    const cells = [Object.fromEntries(cols.map((c) => [c, c])) as unknown as Row, ...table].map((r) =>
-      cols.map((c) => clip(r[c], limit[c])));
+    const cells = [Object.fromEntries(cols.map((c) => [c, c])) as unknown as Row, ...table].map((r) => cols.map((c) => clip(r[c], limit[c])));
     const widths = cols.map((_, i) => Math.max(...cells.map((r) => r[i]!.length)));
     cells.forEach((r, n) => {
-      lines.push(r.map((cell, i) => cell.padEnd(widths[i]!)).join("  ").trimEnd());
+      lines.push(
+        r
+          .map((cell, i) => cell.padEnd(widths[i]!))
+          .join("  ")
+          .trimEnd(),
+      );
       if (n === 0) lines.push(widths.map((w) => "-".repeat(w)).join("  "));
     });
   }
@@ -84,14 +90,22 @@ export function markdownReport(result: SpecDiffResult, allowBreaking: boolean): 
     out.push("");
   }
   if (result.provenance.problems.length > 0) {
-    out.push("### Provenance problems in the new spec", "", "Every rule says where it comes from (`x-source`, a page listed in `openapi/SOURCES.md`, or `x-curated`); `npm test` fails on these:", "");
+    out.push(
+      "### Provenance problems in the new spec",
+      "",
+      "Every rule says where it comes from (`x-source`, a page listed in `openapi/SOURCES.md`, or `x-curated`); `npm test` fails on these:",
+      "",
+    );
     for (const p of result.provenance.problems) out.push(`- \`${md(p.pointer)}\` ${md(p.problem)}`);
     out.push("");
   }
   if (result.kind === "breaking") {
-    out.push(allowBreaking
-      ? "Breaking changes are allowed for this run (`--allow-breaking`, or the pull request's `breaking-spec-change` label)."
-      : "A breaking change fails this check. If it is intended, add the label `breaking-spec-change` to the pull request (or run with `--allow-breaking`).", "");
+    out.push(
+      allowBreaking
+        ? "Breaking changes are allowed for this run (`--allow-breaking`, or the pull request's `breaking-spec-change` label)."
+        : "A breaking change fails this check. If it is intended, add the label `breaking-spec-change` to the pull request (or run with `--allow-breaking`).",
+      "",
+    );
   }
   return out.join("\n");
 }

@@ -44,7 +44,15 @@ export function reasonFor(text: string, effect: Effect, side: Side): string {
   return text;
 }
 
-export type Emit = (change: { rule: string; effect: Effect; text: string; pointer?: string; action: Change["action"]; before?: unknown; after?: unknown }) => void;
+export type Emit = (change: {
+  rule: string;
+  effect: Effect;
+  text: string;
+  pointer?: string;
+  action: Change["action"];
+  before?: unknown;
+  after?: unknown;
+}) => void;
 
 /** Collects changes for one place (`operation`, `where`, `side`). */
 export function collector(out: Change[], operation: string, where: string, side: Side): Emit {
@@ -81,7 +89,23 @@ export { escapePointerToken as escapePointer } from "../../lib/json-pointer.ts";
 
 /** Keys whose value is prose, samples or an extension: never a constraint. */
 export const DOC_KEYS = new Set([
-  "description", "summary", "title", "example", "examples", "externalDocs", "$comment", "deprecated", "tags",
-  "contact", "license", "termsOfService", "xml", "$id", "$schema", "$anchor", "$defs", "definitions",
+  "description",
+  "summary",
+  "title",
+  "example",
+  "examples",
+  "externalDocs",
+  "$comment",
+  "deprecated",
+  "tags",
+  "contact",
+  "license",
+  "termsOfService",
+  "xml",
+  "$id",
+  "$schema",
+  "$anchor",
+  "$defs",
+  "definitions",
 ]);
 export const isDocKey = (key: string) => DOC_KEYS.has(key) || key.startsWith("x-");

@@ -12,15 +12,63 @@ const LOWER = ["minLength", "minimum", "minItems", "minProperties", "minContains
 const UPPER = ["maxLength", "maximum", "maxItems", "maxProperties", "maxContains"];
 /** Keywords handled by a rule below; anything else that changes has no rule and is judged breaking. */
 const HANDLED = new Set([
-  "type", "nullable", "enum", "const", "format", "pattern", "multipleOf", "uniqueItems", "exclusiveMinimum", "exclusiveMaximum",
-  ...LOWER, ...UPPER, "properties", "required", "additionalProperties", "items", "anyOf", "oneOf", "allOf", "not", "default",
-  "readOnly", "writeOnly", "discriminator", "prefixItems", "contains", "propertyNames", "patternProperties", "dependentRequired",
-  "dependentSchemas", "if", "then", "else", "unevaluatedProperties", "unevaluatedItems", "contentMediaType", "contentEncoding",
-  "contentSchema", "$ref",
+  "type",
+  "nullable",
+  "enum",
+  "const",
+  "format",
+  "pattern",
+  "multipleOf",
+  "uniqueItems",
+  "exclusiveMinimum",
+  "exclusiveMaximum",
+  ...LOWER,
+  ...UPPER,
+  "properties",
+  "required",
+  "additionalProperties",
+  "items",
+  "anyOf",
+  "oneOf",
+  "allOf",
+  "not",
+  "default",
+  "readOnly",
+  "writeOnly",
+  "discriminator",
+  "prefixItems",
+  "contains",
+  "propertyNames",
+  "patternProperties",
+  "dependentRequired",
+  "dependentSchemas",
+  "if",
+  "then",
+  "else",
+  "unevaluatedProperties",
+  "unevaluatedItems",
+  "contentMediaType",
+  "contentEncoding",
+  "contentSchema",
+  "$ref",
 ]);
 /** Keywords that only add a constraint when present: adding narrows, removing widens, changing is not decided. */
-const CONSTRAINTS = ["dependentRequired", "dependentSchemas", "if", "then", "else", "contentMediaType", "contentEncoding",
-  "contentSchema", "propertyNames", "contains", "patternProperties", "unevaluatedProperties", "unevaluatedItems", "prefixItems"];
+const CONSTRAINTS = [
+  "dependentRequired",
+  "dependentSchemas",
+  "if",
+  "then",
+  "else",
+  "contentMediaType",
+  "contentEncoding",
+  "contentSchema",
+  "propertyNames",
+  "contains",
+  "patternProperties",
+  "unevaluatedProperties",
+  "unevaluatedItems",
+  "prefixItems",
+];
 
 /** OpenAPI's numeric formats where every value of the first is a value of the second. */
 const WIDER_FORMAT: Record<string, string> = { int32: "int64", float: "double" };
@@ -35,8 +83,7 @@ function typeSet(s: Json): Set<string> | undefined {
   if (s.nullable === true) set.add("null");
   return set;
 }
-const within = (inner: Set<string>, outer: Set<string>) =>
-  [...inner].every((t) => outer.has(t) || (t === "integer" && outer.has("number")));
+const within = (inner: Set<string>, outer: Set<string>) => [...inner].every((t) => outer.has(t) || (t === "integer" && outer.has("number")));
 
 /** The values an `enum`/`const` allows; undefined means any. */
 function valueSet(s: Json): unknown[] | undefined {
@@ -127,9 +174,11 @@ export function diffSchema(before: unknown, after: unknown, ctx: SchemaContext, 
 
   // A schema wrapped as one alternative of a new anyOf/oneOf (or unwrapped from one).
   for (const comb of ["anyOf", "oneOf"] as const) {
-    const wrapped = (outer: Json, innerSchema: Json) => Array.isArray(outer[comb]) && !(comb in innerSchema)
-      && Object.keys(outer).every((k) => k === comb || isDocKey(k))
-      && (outer[comb] as unknown[]).some((branch) => equal(mergeAllOf(asSchema(branch)), innerSchema));
+    const wrapped = (outer: Json, innerSchema: Json) =>
+      Array.isArray(outer[comb]) &&
+      !(comb in innerSchema) &&
+      Object.keys(outer).every((k) => k === comb || isDocKey(k)) &&
+      (outer[comb] as unknown[]).some((branch) => equal(mergeAllOf(asSchema(branch)), innerSchema));
     if (wrapped(b, a)) return say(`${comb}-wrapped`, "widens", `schema became one alternative of a ${comb}`, comb);
     if (wrapped(a, b)) return say(`${comb}-unwrapped`, "narrows", `schema was one alternative of a ${comb}, now the only one`, comb);
   }
@@ -140,7 +189,13 @@ export function diffSchema(before: unknown, after: unknown, ctx: SchemaContext, 
   if (!equal(ta && [...ta].sort(), tb && [...tb].sort())) {
     const key = !equal(a.type, b.type) ? "type" : "nullable";
     const nullOnly = ta && tb && equal([...ta].filter((t) => t !== "null").sort(), [...tb].filter((t) => t !== "null").sort());
-    if (nullOnly) say(tb!.has("null") ? "became-nullable" : "became-not-nullable", tb!.has("null") ? "widens" : "narrows", tb!.has("null") ? "null allowed" : "null no longer allowed", key);
+    if (nullOnly)
+      say(
+        tb!.has("null") ? "became-nullable" : "became-not-nullable",
+        tb!.has("null") ? "widens" : "narrows",
+        tb!.has("null") ? "null allowed" : "null no longer allowed",
+        key,
+      );
     else if (!ta) say("type-added", "narrows", "type added", key);
     else if (!tb) say("type-removed", "widens", "type removed", key);
     else if (within(ta, tb)) say("type-widened", "widens", "type widened", key);
@@ -159,17 +214,21 @@ export function diffSchema(before: unknown, after: unknown, ctx: SchemaContext, 
       const added = vb.filter((v) => !va.some((w) => equal(v, w)));
       const removed = va.filter((v) => !vb.some((w) => equal(v, w)));
       const at = ptr(pointer, key);
-      if (added.length > 0 && removed.length > 0) emit({ rule: "enum-values-replaced", effect: "both", text: `${key} values replaced`, pointer: at, action: "replace", before: removed, after: added });
+      if (added.length > 0 && removed.length > 0)
+        emit({ rule: "enum-values-replaced", effect: "both", text: `${key} values replaced`, pointer: at, action: "replace", before: removed, after: added });
       else if (added.length > 0) emit({ rule: "enum-value-added", effect: "widens", text: `${key} value added`, pointer: at, action: "add", after: added });
-      else if (removed.length > 0) emit({ rule: "enum-value-removed", effect: "narrows", text: `${key} value removed`, pointer: at, action: "remove", before: removed });
+      else if (removed.length > 0)
+        emit({ rule: "enum-value-removed", effect: "narrows", text: `${key} value removed`, pointer: at, action: "remove", before: removed });
     }
   }
 
   if (!equal(a.format, b.format)) {
     if (a.format === undefined) say("format-added", "narrows", "format added", "format");
     else if (b.format === undefined) say("format-removed", "widens", "format removed", "format");
-    else if (WIDER_FORMAT[String(a.format)] === b.format) say("format-widened", "widens", `format widened (${String(a.format)} → ${String(b.format)})`, "format");
-    else if (WIDER_FORMAT[String(b.format)] === a.format) say("format-narrowed", "narrows", `format narrowed (${String(a.format)} → ${String(b.format)})`, "format");
+    else if (WIDER_FORMAT[String(a.format)] === b.format)
+      say("format-widened", "widens", `format widened (${String(a.format)} → ${String(b.format)})`, "format");
+    else if (WIDER_FORMAT[String(b.format)] === a.format)
+      say("format-narrowed", "narrows", `format narrowed (${String(a.format)} → ${String(b.format)})`, "format");
     else say("format-changed", "both", "format changed", "format");
   }
 
@@ -177,16 +236,23 @@ export function diffSchema(before: unknown, after: unknown, ctx: SchemaContext, 
     const anyA = typeof a.pattern !== "string" || matchesAnything(a.pattern);
     const anyB = typeof b.pattern !== "string" || matchesAnything(b.pattern);
     if (anyA && anyB) say("pattern-match-anything", "neutral", "pattern changed between forms that match any string", "pattern");
-    else if (anyA) say("pattern-added", "narrows", a.pattern === undefined ? "pattern added" : "pattern that matched anything replaced by a real one", "pattern");
+    else if (anyA)
+      say("pattern-added", "narrows", a.pattern === undefined ? "pattern added" : "pattern that matched anything replaced by a real one", "pattern");
     else if (anyB) say("pattern-removed", "widens", b.pattern === undefined ? "pattern removed" : "pattern replaced by one that matches any string", "pattern");
-    else say("pattern-replaced", "both", "pattern replaced: whether the new regular expression accepts every string the old one did is not decided, so it is judged breaking; review it", "pattern");
+    else
+      say(
+        "pattern-replaced",
+        "both",
+        "pattern replaced: whether the new regular expression accepts every string the old one did is not decided, so it is judged breaking; review it",
+        "pattern",
+      );
   }
 
   // Bounds. OpenAPI 3.0's boolean exclusiveMinimum/Maximum make minimum/maximum exclusive.
   const bound = (s: Json, key: string, exclusiveKey: string): { v: number; ex: boolean } | undefined => {
     const plain = typeof s[key] === "number" ? { v: s[key] as number, ex: s[exclusiveKey] === true } : undefined;
     const excl = typeof s[exclusiveKey] === "number" ? { v: s[exclusiveKey] as number, ex: true } : undefined;
-    if (plain && excl) return key.startsWith("min") ? (excl.v >= plain.v ? excl : plain) : (excl.v <= plain.v ? excl : plain);
+    if (plain && excl) return key.startsWith("min") ? (excl.v >= plain.v ? excl : plain) : excl.v <= plain.v ? excl : plain;
     return plain ?? excl;
   };
   for (const [key, lower] of [...LOWER.map((k) => [k, true] as const), ...UPPER.map((k) => [k, false] as const)]) {
@@ -200,7 +266,7 @@ export function diffSchema(before: unknown, after: unknown, ctx: SchemaContext, 
     else {
       // Compare as a point on the number line: a higher lower bound (or an exclusive one at the same value) narrows.
       const tighter = lower ? bb.v > ba.v || (bb.v === ba.v && bb.ex && !ba.ex) : bb.v < ba.v || (bb.v === ba.v && bb.ex && !ba.ex);
-      const word = lower ? (tighter ? "raised" : "lowered") : (tighter ? "lowered" : "raised");
+      const word = lower ? (tighter ? "raised" : "lowered") : tighter ? "lowered" : "raised";
       say(`${key}-${word}`, tighter ? "narrows" : "widens", `${key} ${word}`, shown);
     }
   }
@@ -215,7 +281,12 @@ export function diffSchema(before: unknown, after: unknown, ctx: SchemaContext, 
     else say("multipleOf-changed", "both", "multipleOf changed", "multipleOf");
   }
   if ((a.uniqueItems === true) !== (b.uniqueItems === true)) {
-    say(b.uniqueItems === true ? "uniqueItems-set" : "uniqueItems-removed", b.uniqueItems === true ? "narrows" : "widens", `uniqueItems ${b.uniqueItems === true ? "set" : "removed"}`, "uniqueItems");
+    say(
+      b.uniqueItems === true ? "uniqueItems-set" : "uniqueItems-removed",
+      b.uniqueItems === true ? "narrows" : "widens",
+      `uniqueItems ${b.uniqueItems === true ? "set" : "removed"}`,
+      "uniqueItems",
+    );
   }
 
   diffDefault(a, b, ctx, pointer);
@@ -224,17 +295,34 @@ export function diffSchema(before: unknown, after: unknown, ctx: SchemaContext, 
   // An absent `items` allows any item, as `{}` and `true` do.
   const anyItems = (v: unknown) => v === undefined || v === true || (isObject(v) && Object.keys(v).every(isDocKey));
   if (!equal(a.items, b.items) && !(anyItems(a.items) && anyItems(b.items))) {
-    if (anyItems(a.items) || anyItems(b.items)) say(anyItems(a.items) ? "items-added" : "items-removed", anyItems(a.items) ? "narrows" : "widens", `items schema ${anyItems(a.items) ? "added" : "removed"}`, "items");
+    if (anyItems(a.items) || anyItems(b.items))
+      say(
+        anyItems(a.items) ? "items-added" : "items-removed",
+        anyItems(a.items) ? "narrows" : "widens",
+        `items schema ${anyItems(a.items) ? "added" : "removed"}`,
+        "items",
+      );
     else diffSchema(a.items, b.items, ctx, ptr(pointer, "items"), inner);
   }
   if (!equal(a.not, b.not)) {
-    if (a.not === undefined || b.not === undefined) say(a.not === undefined ? "not-added" : "not-removed", a.not === undefined ? "narrows" : "widens", `not ${a.not === undefined ? "added" : "removed"}`, "not");
+    if (a.not === undefined || b.not === undefined)
+      say(
+        a.not === undefined ? "not-added" : "not-removed",
+        a.not === undefined ? "narrows" : "widens",
+        `not ${a.not === undefined ? "added" : "removed"}`,
+        "not",
+      );
     else diffSchema(a.not, b.not, { side: ctx.side, emit: (c) => ctx.emit({ ...c, effect: flip(c.effect) }) }, ptr(pointer, "not"), inner);
   }
   for (const comb of ["anyOf", "oneOf", "allOf"] as const) diffBranches(a, b, comb, ctx, pointer, inner);
 
   if (!equal(a.discriminator, b.discriminator)) {
-    say("discriminator-changed", "neutral", "discriminator changed: a hint for tools; which values are valid is decided by the alternatives, compared on their own (and the generated types, checked below)", "discriminator");
+    say(
+      "discriminator-changed",
+      "neutral",
+      "discriminator changed: a hint for tools; which values are valid is decided by the alternatives, compared on their own (and the generated types, checked below)",
+      "discriminator",
+    );
   }
   for (const key of CONSTRAINTS) {
     if (equal(a[key], b[key])) continue;
@@ -259,10 +347,35 @@ function diffDefault(a: Json, b: Json, ctx: SchemaContext, pointer: string): voi
   const action = !("default" in a) ? "add" : !("default" in b) ? "remove" : "replace";
   const at = ptr(pointer, "default");
   if (ctx.side === "request") {
-    ctx.emit({ rule: `default-${action === "add" ? "added" : action === "remove" ? "removed" : "changed"}`, effect: "breaks", text: `default ${action === "add" ? "added" : action === "remove" ? "removed" : "changed"}: callers that leave the value out get a different (or undocumented) behaviour`, pointer: at, action, before: a.default, after: b.default });
+    ctx.emit({
+      rule: `default-${action === "add" ? "added" : action === "remove" ? "removed" : "changed"}`,
+      effect: "breaks",
+      text: `default ${action === "add" ? "added" : action === "remove" ? "removed" : "changed"}: callers that leave the value out get a different (or undocumented) behaviour`,
+      pointer: at,
+      action,
+      before: a.default,
+      after: b.default,
+    });
   } else if (ctx.side === "response") {
-    if (action === "add") ctx.emit({ rule: "default-added", effect: "neutral", text: "default added: consumers learn what an absent value means", pointer: at, action, after: b.default });
-    else ctx.emit({ rule: `default-${action === "remove" ? "removed" : "changed"}`, effect: "breaks", text: `default ${action === "remove" ? "removed" : "changed"}: consumers that substitute it for an absent value now substitute a wrong one`, pointer: at, action, before: a.default, after: b.default });
+    if (action === "add")
+      ctx.emit({
+        rule: "default-added",
+        effect: "neutral",
+        text: "default added: consumers learn what an absent value means",
+        pointer: at,
+        action,
+        after: b.default,
+      });
+    else
+      ctx.emit({
+        rule: `default-${action === "remove" ? "removed" : "changed"}`,
+        effect: "breaks",
+        text: `default ${action === "remove" ? "removed" : "changed"}: consumers that substitute it for an absent value now substitute a wrong one`,
+        pointer: at,
+        action,
+        before: a.default,
+        after: b.default,
+      });
   } else ctx.emit({ rule: "default-changed", effect: "docs", text: "default changed", pointer: at, action, before: a.default, after: b.default });
 }
 
@@ -290,27 +403,66 @@ function diffObject(a: Json, b: Json, ctx: SchemaContext, pointer: string, seen:
     } else if (!inA && inB) {
       const why = flipped ? `property no longer ${hiddenWord}, so now part of the ${side}` : "property added";
       if (side === "request") {
-        emit(rb.has(name)
-          ? { rule: "required-property-added", effect: "narrows", text: `required ${why}`, pointer: at, action: "add", after: pb[name] }
-          : { rule: "optional-property-added", effect: "neutral", text: `optional ${why}`, pointer: at, action: "add", after: pb[name] });
+        emit(
+          rb.has(name)
+            ? { rule: "required-property-added", effect: "narrows", text: `required ${why}`, pointer: at, action: "add", after: pb[name] }
+            : { rule: "optional-property-added", effect: "neutral", text: `optional ${why}`, pointer: at, action: "add", after: pb[name] },
+        );
       } else if (closedA) {
-        emit({ rule: "property-added-to-closed-object", effect: "widens", text: `${why} to an object that allowed no other properties (consumers validating with the old spec reject it)`, pointer: at, action: "add", after: pb[name] });
+        emit({
+          rule: "property-added-to-closed-object",
+          effect: "widens",
+          text: `${why} to an object that allowed no other properties (consumers validating with the old spec reject it)`,
+          pointer: at,
+          action: "add",
+          after: pb[name],
+        });
       } else {
-        emit({ rule: "property-added", effect: "neutral", text: `${why} (objects are open: consumers ignore what they do not know)`, pointer: at, action: "add", after: pb[name] });
+        emit({
+          rule: "property-added",
+          effect: "neutral",
+          text: `${why} (objects are open: consumers ignore what they do not know)`,
+          pointer: at,
+          action: "add",
+          after: pb[name],
+        });
       }
       continue;
     } else if (inA && !inB) {
       const why = flipped ? `property became ${hiddenWord}, so no longer part of the ${side}` : "property removed";
-      emit(side === "request"
-        ? { rule: "request-property-removed", effect: "breaks", text: `${why}: callers that send it no longer compile against the new types, and the server may ignore or refuse it`, pointer: at, action: "remove", before: pa[name] }
-        : { rule: "response-property-removed", effect: "breaks", text: `${why}: consumers that read it break`, pointer: at, action: "remove", before: pa[name] });
+      emit(
+        side === "request"
+          ? {
+              rule: "request-property-removed",
+              effect: "breaks",
+              text: `${why}: callers that send it no longer compile against the new types, and the server may ignore or refuse it`,
+              pointer: at,
+              action: "remove",
+              before: pa[name],
+            }
+          : {
+              rule: "response-property-removed",
+              effect: "breaks",
+              text: `${why}: consumers that read it break`,
+              pointer: at,
+              action: "remove",
+              before: pa[name],
+            },
+      );
       continue;
     }
     // Required-ness, for a property on this side in both versions (or named in `required` only).
     if ((name in pa && !inA) || (name in pb && !inB)) continue;
     if (ra.has(name) !== rb.has(name)) {
       const made = rb.has(name) ? "required" : "optional";
-      emit({ rule: `property-made-${made}`, effect: made === "required" ? "narrows" : "widens", text: `property made ${made}`, pointer: ptr(pointer, "required"), action: made === "required" ? "add" : "remove", ...(made === "required" ? { after: name } : { before: name }) });
+      emit({
+        rule: `property-made-${made}`,
+        effect: made === "required" ? "narrows" : "widens",
+        text: `property made ${made}`,
+        pointer: ptr(pointer, "required"),
+        action: made === "required" ? "add" : "remove",
+        ...(made === "required" ? { after: name } : { before: name }),
+      });
     }
   }
   const apA = a.additionalProperties;
@@ -319,8 +471,10 @@ function diffObject(a: Json, b: Json, ctx: SchemaContext, pointer: string, seen:
     const at = ptr(pointer, "additionalProperties");
     const open = (v: unknown) => v === undefined || v === true || (isObject(v) && Object.keys(v).every(isDocKey));
     if (open(apA) && open(apB)) return;
-    if (apB === false && open(apA)) emit({ rule: "additionalProperties-closed", effect: "narrows", text: "object closed to other properties", pointer: at, action: "add", after: apB });
-    else if (apA === false && open(apB)) emit({ rule: "additionalProperties-opened", effect: "widens", text: "object opened to other properties", pointer: at, action: "remove", before: apA });
+    if (apB === false && open(apA))
+      emit({ rule: "additionalProperties-closed", effect: "narrows", text: "object closed to other properties", pointer: at, action: "add", after: apB });
+    else if (apA === false && open(apB))
+      emit({ rule: "additionalProperties-opened", effect: "widens", text: "object opened to other properties", pointer: at, action: "remove", before: apA });
     else if (apA === false || apB === false || open(apA) || open(apB)) {
       const effect: Effect = apA === false ? "widens" : apB === false ? "narrows" : open(apA) ? "narrows" : "widens";
       emit({ rule: "additionalProperties-changed", effect, text: "additionalProperties changed", pointer: at, action: "replace", before: apA, after: apB });
@@ -341,7 +495,15 @@ function diffBranches(a: Json, b: Json, comb: "anyOf" | "oneOf" | "allOf", ctx: 
   const grows: Effect = comb === "allOf" ? "narrows" : "widens";
   if (!la || !lb) {
     // A new combinator is one more condition to meet, whichever it is; a removed one, one fewer.
-    ctx.emit({ rule: `${comb}-${!la ? "added" : "removed"}`, effect: !la ? "narrows" : "widens", text: `${comb} ${!la ? "added" : "removed"}`, pointer: at, action: !la ? "add" : "remove", before: la, after: lb });
+    ctx.emit({
+      rule: `${comb}-${!la ? "added" : "removed"}`,
+      effect: !la ? "narrows" : "widens",
+      text: `${comb} ${!la ? "added" : "removed"}`,
+      pointer: at,
+      action: !la ? "add" : "remove",
+      before: la,
+      after: lb,
+    });
     return;
   }
   const restA = la.map((s, i) => ({ s, i })).filter(({ s }) => !lb.some((t) => equal(s, t)));
@@ -350,6 +512,22 @@ function diffBranches(a: Json, b: Json, comb: "anyOf" | "oneOf" | "allOf", ctx: 
     restA.forEach(({ s, i }, n) => diffSchema(s, restB[n]!.s, ctx, ptr(pointer, comb, i), seen));
     return;
   }
-  for (const { s, i } of restA) ctx.emit({ rule: `${comb}-branch-removed`, effect: flip(grows), text: `${comb} ${comb === "allOf" ? "part" : "alternative"} removed`, pointer: ptr(pointer, comb, i), action: "remove", before: s });
-  for (const { s, i } of restB) ctx.emit({ rule: `${comb}-branch-added`, effect: grows, text: `${comb} ${comb === "allOf" ? "part" : "alternative"} added`, pointer: ptr(pointer, comb, i), action: "add", after: s });
+  for (const { s, i } of restA)
+    ctx.emit({
+      rule: `${comb}-branch-removed`,
+      effect: flip(grows),
+      text: `${comb} ${comb === "allOf" ? "part" : "alternative"} removed`,
+      pointer: ptr(pointer, comb, i),
+      action: "remove",
+      before: s,
+    });
+  for (const { s, i } of restB)
+    ctx.emit({
+      rule: `${comb}-branch-added`,
+      effect: grows,
+      text: `${comb} ${comb === "allOf" ? "part" : "alternative"} added`,
+      pointer: ptr(pointer, comb, i),
+      action: "add",
+      after: s,
+    });
 }

@@ -52,9 +52,10 @@ function cachingHost(options: ts.CompilerOptions, overrides: Map<string, string>
     // A file parsed for one target or module format is not reused for another; TypeScript's own lib
     // files are global declarations, the same whatever the module format, so the two programs share them.
     const isLib = path.basename(resolved).startsWith("lib.") && resolved.includes(`${path.sep}typescript${path.sep}lib${path.sep}`);
-    const key = typeof languageVersion === "object"
-      ? `${resolved}\u0000${languageVersion.languageVersion}\u0000${isLib ? "" : String(languageVersion.impliedNodeFormat)}`
-      : `${resolved}\u0000${languageVersion}`;
+    const key =
+      typeof languageVersion === "object"
+        ? `${resolved}\u0000${languageVersion.languageVersion}\u0000${isLib ? "" : String(languageVersion.impliedNodeFormat)}`
+        : `${resolved}\u0000${languageVersion}`;
     const cached = cache?.get(key);
     if (cached) return cached;
     const file = getSourceFile.call(host, fileName, languageVersion, onError, shouldCreate);
@@ -163,7 +164,10 @@ export function runChecks(oldTypes: string, newTypes: string, planned: PlannedCh
   return planned.map(({ from: _from, to: _to, ...c }, i) => {
     const message = failures.get(i);
     if (message === undefined) return { ...c, ok: true };
-    const lines = message.split("\n").map((l) => l.trim()).filter(Boolean);
+    const lines = message
+      .split("\n")
+      .map((l) => l.trim())
+      .filter(Boolean);
     return { ...c, ok: false, message: lines[lines.length - 1]! };
   });
 }
@@ -248,15 +252,17 @@ export function dependentsOfSchema(root: string, files: string[], options: ts.Co
 function compileProject(root: string, files: string[], options: ts.CompilerOptions, types: string, runFiles: Map<string, ts.SourceFile>) {
   const overrides = new Map([[SCHEMA_TYPES(root), types]]);
   const program = ts.createProgram(files, options, cachingHost(options, overrides, runFiles));
-  const errorsOf = (only: Set<string> | undefined): CompileError[] => program.getSourceFiles()
-    .filter((sf) => (only ? only.has(path.resolve(sf.fileName)) : files.includes(path.resolve(sf.fileName))))
-    .flatMap((sf) => [...program.getSyntacticDiagnostics(sf), ...program.getSemanticDiagnostics(sf)])
-    .filter((d) => d.category === ts.DiagnosticCategory.Error)
-    .map((d) => ({
-      file: d.file ? path.relative(root, d.file.fileName) : "(project)",
-      line: d.file && d.start !== undefined ? d.file.getLineAndCharacterOfPosition(d.start).line + 1 : 0,
-      message: flatten(d).split("\n")[0]!,
-    }));
+  const errorsOf = (only: Set<string> | undefined): CompileError[] =>
+    program
+      .getSourceFiles()
+      .filter((sf) => (only ? only.has(path.resolve(sf.fileName)) : files.includes(path.resolve(sf.fileName))))
+      .flatMap((sf) => [...program.getSyntacticDiagnostics(sf), ...program.getSemanticDiagnostics(sf)])
+      .filter((d) => d.category === ts.DiagnosticCategory.Error)
+      .map((d) => ({
+        file: d.file ? path.relative(root, d.file.fileName) : "(project)",
+        line: d.file && d.start !== undefined ? d.file.getLineAndCharacterOfPosition(d.start).line + 1 : 0,
+        message: flatten(d).split("\n")[0]!,
+      }));
   return errorsOf;
 }
 

@@ -67,21 +67,24 @@ describe("the doc checker itself", () => {
   });
 
   it("reports a snippet that does not type-check at its Markdown line, and uses the prelude", async () => {
-    const doc = parseDoc("docs/x.md", [
-      "# X",
-      "",
-      "<!-- doctest-prelude: declare const password: string; -->",
-      "```ts",
-      'import { createLoginClient } from "dintero-login-kit";',
-      'const client = createLoginClient({ accountId: "T12345678", auth: { accessToken: "t" } });',
-      'await client.login({ type: "customer", email: "a@example.com", password });',
-      "```",
-      "",
-      "```ts",
-      'import { createLoginClient } from "dintero-login-kit";',
-      'createLoginClient({ accountId: "T12345678", auth: { accessToken: 5 } });',
-      "```",
-    ].join("\n"));
+    const doc = parseDoc(
+      "docs/x.md",
+      [
+        "# X",
+        "",
+        "<!-- doctest-prelude: declare const password: string; -->",
+        "```ts",
+        'import { createLoginClient } from "dintero-login-kit";',
+        'const client = createLoginClient({ accountId: "T12345678", auth: { accessToken: "t" } });',
+        'await client.login({ type: "customer", email: "a@example.com", password });',
+        "```",
+        "",
+        "```ts",
+        'import { createLoginClient } from "dintero-login-kit";',
+        'createLoginClient({ accountId: "T12345678", auth: { accessToken: 5 } });',
+        "```",
+      ].join("\n"),
+    );
     expect(doc.snippets.map((s) => s.prelude)).toEqual(["declare const password: string;", ""]);
     const problems = await checkSnippets(root, doc.snippets);
     expect(problems).toHaveLength(1);

@@ -47,7 +47,14 @@ beforeAll(async () => {
   base = `http://127.0.0.1:${port}`;
   app = spawn(process.execPath, ["--import", "tsx", file], {
     cwd: root,
-    env: { ...process.env, PORT: String(port), DINTERO_ACCOUNT_ID: fake.accountId, DINTERO_CLIENT_ID: "my-backend", DINTERO_CLIENT_SECRET: "my-backend-secret", DINTERO_BASE_URL: fake.url },
+    env: {
+      ...process.env,
+      PORT: String(port),
+      DINTERO_ACCOUNT_ID: fake.accountId,
+      DINTERO_CLIENT_ID: "my-backend",
+      DINTERO_CLIENT_SECRET: "my-backend-secret",
+      DINTERO_BASE_URL: fake.url,
+    },
     stdio: ["ignore", "ignore", "pipe"],
   });
   app.on("exit", (code) => (exited = code));
@@ -81,7 +88,14 @@ describe("the README's route, run as written", () => {
 
   it("answers 415 to anything but application/json (a cross-site form's text/plain or form data: login CSRF), parameters and case aside", async () => {
     const body = JSON.stringify({ email: user.email, password: user.password });
-    for (const type of ["text/plain", "text/plain;charset=UTF-8", "application/x-www-form-urlencoded", "multipart/form-data; boundary=x", "application/jsonx", ""]) {
+    for (const type of [
+      "text/plain",
+      "text/plain;charset=UTF-8",
+      "application/x-www-form-urlencoded",
+      "multipart/form-data; boundary=x",
+      "application/jsonx",
+      "",
+    ]) {
       expect([type, (await post(body, type)).status]).toEqual([type, 415]);
     }
     expect((await post(body, "Application/JSON; charset=utf-8")).status).toBe(204);

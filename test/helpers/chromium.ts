@@ -24,8 +24,7 @@ export function findChromium(candidates: readonly string[] = chromiumCandidates(
   });
 }
 
-export const installHint =
-  "install it with `apt-get install -y --no-install-recommends chromium-headless-shell` or set CHROMIUM_PATH";
+export const installHint = "install it with `apt-get install -y --no-install-recommends chromium-headless-shell` or set CHROMIUM_PATH";
 
 /** Run with the browser found; without one, skip with one line, except under CI, where that is a failure. */
 export function browserTestPlan(
@@ -34,7 +33,8 @@ export function browserTestPlan(
 ): { run: true; executable: string } | { run: false; skipLine: string } | { run: false; failure: string } {
   if (executable) return { run: true, executable };
   const looked = chromiumCandidates(env).join(", ");
-  if (env.CI && env.CI !== "false" && env.CI !== "0") return { run: false, failure: `CI is set and no Chromium was found (looked at ${looked}): ${installHint}` };
+  if (env.CI && env.CI !== "false" && env.CI !== "0")
+    return { run: false, failure: `CI is set and no Chromium was found (looked at ${looked}): ${installHint}` };
   return { run: false, skipLine: `browser test skipped: no Chromium found (looked at ${looked}); ${installHint}` };
 }
 
@@ -43,12 +43,6 @@ export function launchChromium(executablePath: string): Promise<Browser> {
   return chromium.launch({
     executablePath,
     headless: true,
-    args: [
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-      "--no-first-run",
-      "--disable-quic",
-    ],
+    args: ["--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"],
   });
 }

@@ -29,7 +29,8 @@ export const BREAKAGES = {
   exp_mismatch: "exp in the issued JWT disagrees with expires_in by a day (the token lives a day longer than the response says)",
   echoes_password: "the wrong-credentials error message quotes the submitted password",
   signature_compared_as_prefix: "the bearer's signature is compared as a prefix of the expected one: an empty or cut signature passes",
-  payload_unchecked_under_known_signature: "a bearer whose signature is one the server issued is accepted whatever its payload (verification cached by signature)",
+  payload_unchecked_under_known_signature:
+    "a bearer whose signature is one the server issued is accepted whatever its payload (verification cached by signature)",
   trusts_embedded_jwk: "a bearer carrying a jwk in its header is verified with that key",
   token_endpoint_accepts_bearer: "the token endpoint accepts the client's bearer instead of Basic credentials and issues a fresh one",
   issues_unsigned_tokens: "issued tokens are unsigned (alg none, empty signature), and the server accepts its own",
@@ -43,18 +44,22 @@ export const BREAKAGES = {
   no_www_authenticate: "401 answers carry no WWW-Authenticate challenge (advisory)",
   cdn_cacheable_token: "token responses say CDN-Cache-Control: public, max-age=600 beside Cache-Control: no-store (advisory)",
   refresh_token_on_login: "the login hands a refresh_token to a client bearer whose scope lacks create:accounts:auth:refresh_token",
-  echoes_basic_header: "the token endpoint echoes the request's Authorization header (Basic: the client secret, base64-encoded) in an x-debug-authorization header",
+  echoes_basic_header:
+    "the token endpoint echoes the request's Authorization header (Basic: the client secret, base64-encoded) in an x-debug-authorization header",
   echoes_password_encoded: "the wrong-credentials error message quotes the submitted password percent-encoded and \\u-escaped (advisory)",
   never_answers: "the login endpoint never answers",
   rate_limits_once: "the first login request is answered 429 with Retry-After: 0 (correct behaviour)",
   customer_token_opens_login: "a customer's own access token is accepted as the merchant's bearer (the scope is not checked)",
   serves_other_account: "the bearer's account is not compared with the path: a login on another account is served",
-  ignores_path_account: "the bearer's account is not compared with the login path, though the body's audience is compared with the bearer's: another account's login with this account's audience is served",
-  token_serves_other_account: "the token endpoint issues a token on another account's path (the client's own audience, or that account's) to the client's credentials",
+  ignores_path_account:
+    "the bearer's account is not compared with the login path, though the body's audience is compared with the bearer's: another account's login with this account's audience is served",
+  token_serves_other_account:
+    "the token endpoint issues a token on another account's path (the client's own audience, or that account's) to the client's credentials",
   ignores_audience: "the body's audience is not compared with the client's",
   ignores_ident_type: "a login matches the ident value whatever its ident_type (an email logs in as a phone number)",
   serves_any_method: "PUT, PATCH, GET and DELETE are served like POST",
-  retry_after_not_a_number: "the first login request is answered 429 with Retry-After: 1.5 (neither delay-seconds nor an HTTP-date; the login's 429 is curated: advisory)",
+  retry_after_not_a_number:
+    "the first login request is answered 429 with Retry-After: 1.5 (neither delay-seconds nor an HTTP-date; the login's 429 is curated: advisory)",
   token_retry_after_not_a_number: "the first token request is answered 429 with Retry-After: 1.5 (Dintero documents Retry-After in seconds there)",
   latin1_error_body: "error bodies are encoded as Latin-1, not UTF-8",
   duplicate_content_type: "responses carry two Content-Type header lines",
@@ -65,7 +70,7 @@ export const BREAKAGES = {
   duplicate_json_members: "the login's token response names token_type twice (advisory)",
   accepts_lower_case_aid: "the account id is upper-cased before it is checked: t87654321 is served as T87654321",
   accepts_alg_none: "an unsigned JWT (alg none) is accepted as the bearer",
-  alg_none_case_insensitive: "the alg check folds case: an unsigned JWT with alg \"NONE\" is accepted (\"none\" is refused)",
+  alg_none_case_insensitive: 'the alg check folds case: an unsigned JWT with alg "NONE" is accepted ("none" is refused)',
   weak_hmac_key: "bearers signed with jwt.io's example key \"your-256-bit-secret\" are accepted as well as the server's own",
   ident_password_not_checked: "the ident form (phone number and PIN) never compares the password",
   token_any_audience: "the token endpoint issues a token for any audience, another account's included",
@@ -73,7 +78,7 @@ export const BREAKAGES = {
   counts_password_utf16_units: "the password's maxLength is counted in UTF-16 units (.length): 255 emoji are rejected as 510",
   ident_without_ident_type: "an ident without ident_type is accepted (its type is guessed)",
   login_always_429: "every login is answered 429 with Retry-After: 3600",
-  enum_case_insensitive: "enum values (type, ident_type, grant_type) are compared case-insensitively: \"Customer\" passes as customer",
+  enum_case_insensitive: 'enum values (type, ident_type, grant_type) are compared case-insensitively: "Customer" passes as customer',
   token_ignores_oid: "the token endpoint does not check its path's oid (a malformed oid is served like the client's own)",
   token_ignores_content_type: "the token endpoint parses any Content-Type as JSON",
   token_429_long_once: "the first token request is answered 429 with Retry-After: 90 (longer than the suite waits): the run cannot get a bearer",
@@ -86,7 +91,8 @@ export const BREAKAGES = {
   clock_an_hour_ahead: "issued tokens say iat, nbf and exp an hour ahead of the server's answer (exp - iat still equals expires_in)",
   wrong_iat_hides_wrong_exp: "issued tokens' exp lies a day late, and iat a day late with it, so exp - iat still equals expires_in",
   iat_disagrees_with_expires_in: "issued tokens' iat lies a day early while exp is right: exp - iat is a day longer than expires_in",
-  token_storable_by_shared_caches: "token responses say Cache-Control: public, max-age=3600 and a Content-Location equal to the request URI (storable by a shared cache, RFC 9110 §9.3.3)",
+  token_storable_by_shared_caches:
+    "token responses say Cache-Control: public, max-age=3600 and a Content-Location equal to the request URI (storable by a shared cache, RFC 9110 §9.3.3)",
   leaks_node_frame: "400 bodies carry a Node stack frame, and nothing else of the server's insides (advisory)",
   leaks_python_traceback: "400 bodies carry a Python traceback header, and nothing else of the server's insides (advisory)",
   leaks_jvm_frame: "400 bodies carry a JVM stack frame, and nothing else of the server's insides (advisory)",
@@ -95,7 +101,8 @@ export const BREAKAGES = {
   leaks_internal_host: "400 bodies carry an internal host name, and nothing else of the server's insides (advisory)",
   leaks_private_ip: "400 bodies carry a private IP address, and nothing else of the server's insides (advisory)",
   leaks_sql: "400 bodies carry SQL, and nothing else of the server's insides (advisory)",
-  strips_password_whitespace: "the password's whitespace and zero-width characters are stripped before its length is checked (three spaces and a letter count as one character)",
+  strips_password_whitespace:
+    "the password's whitespace and zero-width characters are stripped before its length is checked (three spaces and a letter count as one character)",
   client_secret_prefix_match: "the token endpoint takes any non-empty prefix of the client secret (a truncated comparison)",
   client_secret_case_insensitive: "the token endpoint compares the client secret case-insensitively",
   signs_up_unknown_phone_numbers: "a login with an unknown phone number (ident form) signs it up on the spot and answers 200 with a customer token",
@@ -127,10 +134,11 @@ export const VARIATIONS = {
   short_lifetimes: "tokens live 60 s (expires_in 60, exp - iat 60)",
   json_escapes: "every character of every JSON string (keys included) is written as a \\uXXXX escape, and / as \\/ (RFC 8259 §7 allows both)",
   media_type_capitalised: "responses say Content-Type: Application/JSON; charset=UTF-8 (media types and charset names are case-insensitive, RFC 9110 §8.3.1)",
-  quoted_charset: "responses say Content-Type: application/json; charset=\"utf-8\" (a quoted parameter value, RFC 9110 §5.6.6)",
+  quoted_charset: 'responses say Content-Type: application/json; charset="utf-8" (a quoted parameter value, RFC 9110 §5.6.6)',
   chunked_with_trailers: "every body is sent chunked, with a trailer field (RFC 9112 §7.1.2)",
   close_delimited: "every body is delimited by closing the connection, without Content-Length or chunking (RFC 9112 §6.3)",
-  validates_identity_formats: "the ident and email are validated strictly (a Norwegian mobile number +47 4/9 and 7 digits; an email with a domain): 400 otherwise",
+  validates_identity_formats:
+    "the ident and email are validated strictly (a Norwegian mobile number +47 4/9 and 7 digits; an email with a domain): 400 otherwise",
   rejects_made_up_identities: "an identity the server does not know is answered 400, as if invalid (its formats are prose at Dintero)",
   status_415_for_content_type: "a wrong request Content-Type is answered 415 Unsupported Media Type (undocumented 4xx)",
   status_404_for_bad_aid: "a malformed account id in the path is answered 404 (undocumented 4xx)",
@@ -141,12 +149,16 @@ export const VARIATIONS = {
   status_501_for_patch: "PATCH is answered 501 Not Implemented (RFC 9110 §15.6.2)",
   duplicate_identical_content_type: "every response repeats its Content-Type line identically",
   token_400_without_credentials: "a token request without client credentials is answered 400 invalid_client (RFC 6749 §5.2)",
-  auth_400_for_malformed: "an empty or malformed bearer and a non-Bearer scheme are answered 400 invalid_request (RFC 6750 §3.1); a well-formed but never-issued JWT 401",
+  auth_400_for_malformed:
+    "an empty or malformed bearer and a non-Bearer scheme are answered 400 invalid_request (RFC 6750 §3.1); a well-formed but never-issued JWT 401",
   login_429_long_once: "the first login is answered 429 with Retry-After: 90, longer than the suite waits; every other login is answered",
   unknown_identity_404: "an identity the server does not know is answered 404 Not Found with an Error body (undocumented 4xx); a wrong password 403",
-  company_twin: "the known email also exists as a company user with the same password (Dintero: \"users with different type can share email\"): type company logs in too",
-  framework_refusals: "undocumented refusals as web frameworks send them: a malformed account id is answered 404 text/html, a wrong request Content-Type 415 application/problem+json (RFC 9457)",
-  small_clock_skew: "the server's clock runs 60 s ahead: iat, nbf and exp of issued tokens are 60 s later than the suite's clock (within the skew validators allow)",
+  company_twin:
+    'the known email also exists as a company user with the same password (Dintero: "users with different type can share email"): type company logs in too',
+  framework_refusals:
+    "undocumented refusals as web frameworks send them: a malformed account id is answered 404 text/html, a wrong request Content-Type 415 application/problem+json (RFC 9457)",
+  small_clock_skew:
+    "the server's clock runs 60 s ahead: iat, nbf and exp of issued tokens are 60 s later than the suite's clock (within the skew validators allow)",
   content_location_no_store: "token responses carry a Content-Location equal to the request URI beside Cache-Control: no-store (no cache may store them)",
 } as const;
 export type Variation = keyof typeof VARIATIONS;
@@ -181,14 +193,20 @@ type Bend = Override & { setup?(fake: RunningFakeDintero): void };
 const b64 = (v: unknown) => encodeBase64url(JSON.stringify(v));
 const creds = (ctx: OverrideContext) => (ctx.body ?? {}) as Creds;
 /** The login's identity field and value (email, or the ident under its ident_type). */
-const identityOf = (c: Creds): ["email" | "phone", string | undefined] => (c.email !== undefined ? ["email", c.email] : [c.ident_type === "email" ? "email" : "phone", c.ident]);
+const identityOf = (c: Creds): ["email" | "phone", string | undefined] =>
+  c.email !== undefined ? ["email", c.email] : [c.ident_type === "email" ? "email" : "phone", c.ident];
 /** A user with the login's identity, whatever the password or type. */
 const knownUser = (ctx: OverrideContext) => {
   const [field, value] = identityOf(creds(ctx));
   return ctx.users.find((u) => value !== undefined && u[field] === value);
 };
 /** The client bearer a bent verification lets in: the first client's, for this account. */
-const clientBearer = (ctx: OverrideContext): BearerRecord => ({ kind: "client", clientId: ctx.clients[0]!.clientId, aud: ctx.audienceOf(ctx.accountId), revoked: false });
+const clientBearer = (ctx: OverrideContext): BearerRecord => ({
+  kind: "client",
+  clientId: ctx.clients[0]!.clientId,
+  aud: ctx.audienceOf(ctx.accountId),
+  revoked: false,
+});
 /** Verifies a bearer with a key of the breakage's choosing; trusts its claims when the signature holds. */
 const signedWith = (ctx: OverrideContext, key: Buffer | string): BearerRecord | undefined => {
   const jwt = ctx.decode(ctx.bearer ?? "");
@@ -206,8 +224,10 @@ const bearerAlso = (lenient: (ctx: OverrideContext, jwt: NonNullable<ReturnType<
   },
 });
 /** Rewrites a text answer's JSON. */
-const editJson = (answer: Answer, edit: (body: Json) => Json): Answer => (typeof answer.body === "string" ? { ...answer, body: JSON.stringify(edit(JSON.parse(answer.body) as Json)) } : answer);
-const editText = (answer: Answer, edit: (text: string) => string | Uint8Array): Answer => (typeof answer.body === "string" ? { ...answer, body: edit(answer.body) } : answer);
+const editJson = (answer: Answer, edit: (body: Json) => Json): Answer =>
+  typeof answer.body === "string" ? { ...answer, body: JSON.stringify(edit(JSON.parse(answer.body) as Json)) } : answer;
+const editText = (answer: Answer, edit: (text: string) => string | Uint8Array): Answer =>
+  typeof answer.body === "string" ? { ...answer, body: edit(answer.body) } : answer;
 const withHeaders = (answer: Answer, edit: (headers: Answer["headers"]) => Answer["headers"]): Answer => ({ ...answer, headers: edit({ ...answer.headers }) });
 const without = (name: string) => (headers: Answer["headers"]) => {
   delete headers[name];
@@ -216,26 +236,36 @@ const without = (name: string) => (headers: Answer["headers"]) => {
 /** The first request of an operation is answered 429 with this Retry-After; the rest as usual. */
 const firstAnswered429 = (op: "login" | "token", retryAfter: string): Override => {
   let seen = 0;
-  return { intercept: (_req, ctx) => (ctx.operation === op && ++seen === 1 ? { delayMs: 0, answer: ctx.answers(op, 429, { "retry-after": retryAfter }) } : undefined) };
+  return {
+    intercept: (_req, ctx) => (ctx.operation === op && ++seen === 1 ? { delayMs: 0, answer: ctx.answers(op, 429, { "retry-after": retryAfter }) } : undefined),
+  };
 };
-const rateLimited = (options: { operation?: "login" | "token"; retryAfterSeconds: number; times?: number }): Bend => ({ setup: (fake) => fake.scenario("rate_limited", options) });
+const rateLimited = (options: { operation?: "login" | "token"; retryAfterSeconds: number; times?: number }): Bend => ({
+  setup: (fake) => fake.scenario("rate_limited", options),
+});
 /** A wrong-credentials refusal of the breakage's making (the fake's: its 403 example). */
 const refuseCredentials = (refuse: (ctx: OverrideContext) => Answer | undefined): Override => ({ user: (user, ctx) => user ?? refuse(ctx) });
 /** A user the bent comparison lets in when the fake's found none. */
-const userAlso = (lenient: (ctx: OverrideContext, c: Creds) => ReturnType<typeof knownUser>): Override => ({ user: (user, ctx) => user ?? lenient(ctx, creds(ctx)) });
-const loginOnly = <K extends keyof Override>(point: K, hook: NonNullable<Override[K]>): Override => ({
-  [point]: (verdict: unknown, ctx: OverrideContext) => (ctx.op === "login" ? (hook as (v: unknown, c: OverrideContext) => unknown)(verdict, ctx) : verdict),
-}) as Override;
-const tokenOnly = <K extends keyof Override>(point: K, hook: NonNullable<Override[K]>): Override => ({
-  [point]: (verdict: unknown, ctx: OverrideContext) => (ctx.op === "token" ? (hook as (v: unknown, c: OverrideContext) => unknown)(verdict, ctx) : verdict),
-}) as Override;
+const userAlso = (lenient: (ctx: OverrideContext, c: Creds) => ReturnType<typeof knownUser>): Override => ({
+  user: (user, ctx) => user ?? lenient(ctx, creds(ctx)),
+});
+const loginOnly = <K extends keyof Override>(point: K, hook: NonNullable<Override[K]>): Override =>
+  ({
+    [point]: (verdict: unknown, ctx: OverrideContext) => (ctx.op === "login" ? (hook as (v: unknown, c: OverrideContext) => unknown)(verdict, ctx) : verdict),
+  }) as Override;
+const tokenOnly = <K extends keyof Override>(point: K, hook: NonNullable<Override[K]>): Override =>
+  ({
+    [point]: (verdict: unknown, ctx: OverrideContext) => (ctx.op === "token" ? (hook as (v: unknown, c: OverrideContext) => unknown)(verdict, ctx) : verdict),
+  }) as Override;
 const filterErrors = (drop: (e: { keyword: string; instancePath: string }, c: Creds) => boolean): Override =>
   loginOnly("validation", (errors, ctx) => errors.filter((e) => !drop(e, creds(ctx))));
 /** After the schema passed: a refusal of the breakage's making. */
 const afterValid = (refuse: (ctx: OverrideContext, c: Creds) => Answer | undefined): Override =>
   loginOnly("validation", (errors, ctx) => (errors.length ? errors : (refuse(ctx, creds(ctx)) ?? errors)));
 /** 400 bodies carry `leak` in their error object, beside the fake's own message. */
-const leaking = (leak: string): Override => ({ answer: (a) => (a.status === 400 ? editJson(a, (b) => ({ ...b, error: { ...(b.error as Json), detail: leak } })) : a) });
+const leaking = (leak: string): Override => ({
+  answer: (a) => (a.status === 400 ? editJson(a, (b) => ({ ...b, error: { ...(b.error as Json), detail: leak } })) : a),
+});
 /** The client a lax secret comparison lets in: the Basic user-id's, when `matches(given, real)`. */
 const secretCompared = (ctx: OverrideContext, matches: (given: string, real: string) => boolean) => {
   const basic = readBasicAuthorization(ctx.request.header("authorization"));
@@ -243,11 +273,20 @@ const secretCompared = (ctx: OverrideContext, matches: (given: string, real: str
   return basic && client && matches(basic.password, client.clientSecret) ? client : undefined;
 };
 /** Digits of the Unicode blocks a Unicode-aware \\d takes (Arabic-Indic, Extended Arabic-Indic, Devanagari, fullwidth) as ASCII. */
-const asciiDigits = (text: string) => text.replace(/\p{Nd}/gu, (d) => { const cp = d.codePointAt(0)!; const zero = [0x30, 0x660, 0x6f0, 0x966, 0xff10].find((z) => cp >= z && cp < z + 10); return zero === undefined ? d : String(cp - zero); });
+const asciiDigits = (text: string) =>
+  text.replace(/\p{Nd}/gu, (d) => {
+    const cp = d.codePointAt(0)!;
+    const zero = [0x30, 0x660, 0x6f0, 0x966, 0xff10].find((z) => cp >= z && cp < z + 10);
+    return zero === undefined ? d : String(cp - zero);
+  });
 const notFound = (ctx: OverrideContext, message: string) => ctx.json(404, { error: { code: "NOT_FOUND", message } });
 /** Rewrites every JSON string of a body with escapes only: \\/ for /, \\uXXXX for every other character. */
 const escapeJsonStrings = (text: string) =>
-  text.replace(/"(?:[^"\\]|\\.)*"/g, (literal) => `"${[...(JSON.parse(literal) as string)].map((c) => (c === "/" ? "\\/" : [...c].map((_, i) => `\\u${c.charCodeAt(i).toString(16).padStart(4, "0")}`).join(""))).join("")}"`);
+  text.replace(
+    /"(?:[^"\\]|\\.)*"/g,
+    (literal) =>
+      `"${[...(JSON.parse(literal) as string)].map((c) => (c === "/" ? "\\/" : [...c].map((_, i) => `\\u${c.charCodeAt(i).toString(16).padStart(4, "0")}`).join(""))).join("")}"`,
+  );
 let rsa: KeyObject | undefined;
 /** One RSA key for every RS256 server of this process (made on first use: it takes a while). */
 const rsaKey = () => (rsa ??= generateKeyPairSync("rsa", { modulusLength: 2048 }).privateKey);
@@ -270,22 +309,79 @@ const bends = (): Record<Breakage | Variation, Bend[]> => ({
   ignores_content_type: [{ mediaType: () => true }],
   accepts_any_bearer: [bearerAlso((ctx) => clientBearer(ctx))],
   no_auth_required: [loginOnly("bearer", (record, ctx) => record ?? clientBearer(ctx))],
-  accepts_any_password: [userAlso((ctx, c) => { const u = knownUser(ctx); return u?.type === c.type ? u : undefined; })],
+  accepts_any_password: [
+    userAlso((ctx, c) => {
+      const u = knownUser(ctx);
+      return u?.type === c.type ? u : undefined;
+    }),
+  ],
   exp_mismatch: [{ claims: (claims) => ({ ...claims, exp: (claims.exp as number) + 86400 }) }],
   echoes_password: [refuseCredentials((ctx) => ctx.fail(403, { message: `Wrong password "${creds(ctx).password}"` }))],
-  signature_compared_as_prefix: [bearerAlso((ctx, jwt) => (Buffer.from(ctx.mac(`${jwt.parts[0]}.${jwt.parts[1]}`)).toString("base64url").startsWith(jwt.parts[2]) ? ctx.trust(jwt.payload) : undefined))],
-  payload_unchecked_under_known_signature: [bearerAlso((ctx, jwt) => (jwt.parts[2] !== "" && ctx.issuedTokens.some((t) => t.endsWith(`.${jwt.parts[2]}`)) ? ctx.trust(jwt.payload) : undefined))],
-  trusts_embedded_jwk: [bearerAlso((ctx, jwt) => { const k = (jwt.header.jwk as { k?: unknown } | undefined)?.k; return typeof k === "string" ? signedWith(ctx, Buffer.from(k, "base64url")) : undefined; })],
-  token_endpoint_accepts_bearer: [{ clientAuth: (client, ctx) => {
-    if (client) return client;
-    const bearer = /^Bearer (\S+)$/.exec(ctx.request.header("authorization") ?? "")?.[1];
-    const record = ctx.bearerOf?.(bearer);
-    return record?.kind === "client" ? ctx.clients.find((c) => c.clientId === record.clientId) : undefined;
-  } }],
-  issues_unsigned_tokens: [{ serialize: (_t, ctx) => `${b64({ alg: "none", typ: "JWT" })}.${b64(ctx.claims)}.` }, bearerAlso((ctx, jwt) => (jwt.header.alg === "none" && jwt.parts[2] === "" ? ctx.trust(jwt.payload) : undefined))],
-  token_on_wrong_password: [refuseCredentials((ctx) => (knownUser(ctx) ? ctx.json(403, { error: { code: "FORBIDDEN", message: "Forbidden" }, ...ctx.customerToken(`customer:${knownUser(ctx)!.id}`) }) : undefined))],
-  identity_in_errors: [{ answer: (a, ctx) => (a.status === 403 ? editJson(a, (b) => ({ ...b, error: { ...(b.error as Json), user: { email: ctx.users.find((u) => u.email)?.email, phone_number: ctx.users.find((u) => u.phone)?.phone } } })) : a) }],
-  stack_in_errors: [{ answer: (a) => (a.status === 400 ? editJson(a, (b) => ({ ...b, error: { ...(b.error as Json), stack: "ValidationError: invalid body\n    at validate (/srv/auth-svc/src/login.js:42:11)", upstream: "postgres://auth-db.internal:5432/users" } })) : a) }],
+  signature_compared_as_prefix: [
+    bearerAlso((ctx, jwt) =>
+      Buffer.from(ctx.mac(`${jwt.parts[0]}.${jwt.parts[1]}`))
+        .toString("base64url")
+        .startsWith(jwt.parts[2])
+        ? ctx.trust(jwt.payload)
+        : undefined,
+    ),
+  ],
+  payload_unchecked_under_known_signature: [
+    bearerAlso((ctx, jwt) => (jwt.parts[2] !== "" && ctx.issuedTokens.some((t) => t.endsWith(`.${jwt.parts[2]}`)) ? ctx.trust(jwt.payload) : undefined)),
+  ],
+  trusts_embedded_jwk: [
+    bearerAlso((ctx, jwt) => {
+      const k = (jwt.header.jwk as { k?: unknown } | undefined)?.k;
+      return typeof k === "string" ? signedWith(ctx, Buffer.from(k, "base64url")) : undefined;
+    }),
+  ],
+  token_endpoint_accepts_bearer: [
+    {
+      clientAuth: (client, ctx) => {
+        if (client) return client;
+        const bearer = /^Bearer (\S+)$/.exec(ctx.request.header("authorization") ?? "")?.[1];
+        const record = ctx.bearerOf?.(bearer);
+        return record?.kind === "client" ? ctx.clients.find((c) => c.clientId === record.clientId) : undefined;
+      },
+    },
+  ],
+  issues_unsigned_tokens: [
+    { serialize: (_t, ctx) => `${b64({ alg: "none", typ: "JWT" })}.${b64(ctx.claims)}.` },
+    bearerAlso((ctx, jwt) => (jwt.header.alg === "none" && jwt.parts[2] === "" ? ctx.trust(jwt.payload) : undefined)),
+  ],
+  token_on_wrong_password: [
+    refuseCredentials((ctx) =>
+      knownUser(ctx)
+        ? ctx.json(403, { error: { code: "FORBIDDEN", message: "Forbidden" }, ...ctx.customerToken(`customer:${knownUser(ctx)!.id}`) })
+        : undefined,
+    ),
+  ],
+  identity_in_errors: [
+    {
+      answer: (a, ctx) =>
+        a.status === 403
+          ? editJson(a, (b) => ({
+              ...b,
+              error: { ...(b.error as Json), user: { email: ctx.users.find((u) => u.email)?.email, phone_number: ctx.users.find((u) => u.phone)?.phone } },
+            }))
+          : a,
+    },
+  ],
+  stack_in_errors: [
+    {
+      answer: (a) =>
+        a.status === 400
+          ? editJson(a, (b) => ({
+              ...b,
+              error: {
+                ...(b.error as Json),
+                stack: "ValidationError: invalid body\n    at validate (/srv/auth-svc/src/login.js:42:11)",
+                upstream: "postgres://auth-db.internal:5432/users",
+              },
+            }))
+          : a,
+    },
+  ],
   bom_json: [{ answer: (a) => ({ ...a, body: Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(a.body)]) }) }],
   rejects_charset_param: [loginOnly("mediaType", (accepted, ctx) => accepted && !(ctx.request.header("content-type") ?? "").includes(";"))],
   jwt_carries_password: [loginOnly("claims", (claims, ctx) => ({ ...claims, pwd: creds(ctx).password }))],
@@ -293,63 +389,143 @@ const bends = (): Record<Breakage | Variation, Bend[]> => ({
   no_www_authenticate: [{ answer: (a) => withHeaders(a, without("www-authenticate")) }],
   cdn_cacheable_token: [{ answer: (a) => (a.status < 400 ? withHeaders(a, (h) => ({ ...h, "cdn-cache-control": "public, max-age=600" })) : a) }],
   refresh_token_on_login: [loginOnly("success", (body) => ({ ...body, refresh_token: `rt_${randomBytes(12).toString("hex")}` }))],
-  echoes_basic_header: [{ answer: (a, ctx) => { const auth = ctx.request.header("authorization"); return ctx.operation === "token" && auth ? withHeaders(a, (h) => ({ ...h, "x-debug-authorization": auth })) : a; } }],
-  echoes_password_encoded: [refuseCredentials((ctx) => { const p = creds(ctx).password ?? ""; return ctx.fail(403, { message: `Wrong password ${encodeURIComponent(p)} (${[...p].map((c) => `\\u${c.codePointAt(0)!.toString(16).padStart(4, "0")}`).join("")})` }); })],
+  echoes_basic_header: [
+    {
+      answer: (a, ctx) => {
+        const auth = ctx.request.header("authorization");
+        return ctx.operation === "token" && auth ? withHeaders(a, (h) => ({ ...h, "x-debug-authorization": auth })) : a;
+      },
+    },
+  ],
+  echoes_password_encoded: [
+    refuseCredentials((ctx) => {
+      const p = creds(ctx).password ?? "";
+      return ctx.fail(403, {
+        message: `Wrong password ${encodeURIComponent(p)} (${[...p].map((c) => `\\u${c.codePointAt(0)!.toString(16).padStart(4, "0")}`).join("")})`,
+      });
+    }),
+  ],
   never_answers: [{ intercept: (_req, ctx) => (ctx.operation === "login" ? { delayMs: 0, answer: null } : undefined) }],
   rate_limits_once: [rateLimited({ operation: "login", retryAfterSeconds: 0, times: 1 })],
   customer_token_opens_login: [loginOnly("bearer", (record, ctx) => (record?.kind === "customer" ? clientBearer(ctx) : record))],
-  serves_other_account: [loginOnly("accountServed", () => true), loginOnly("audienceGranted", (granted, ctx) => granted || ctx.audience === ctx.audienceOf(ctx.id))],
+  serves_other_account: [
+    loginOnly("accountServed", () => true),
+    loginOnly("audienceGranted", (granted, ctx) => granted || ctx.audience === ctx.audienceOf(ctx.id)),
+  ],
   ignores_path_account: [loginOnly("accountServed", () => true)],
-  token_serves_other_account: [tokenOnly("accountServed", (served, ctx) => served || validateAccountId(ctx.id)), tokenOnly("audienceGranted", (granted, ctx) => granted || ctx.audience === ctx.audienceOf(ctx.id))],
+  token_serves_other_account: [
+    tokenOnly("accountServed", (served, ctx) => served || validateAccountId(ctx.id)),
+    tokenOnly("audienceGranted", (granted, ctx) => granted || ctx.audience === ctx.audienceOf(ctx.id)),
+  ],
   ignores_audience: [loginOnly("audienceGranted", () => true)],
-  ignores_ident_type: [userAlso((ctx, c) => ctx.users.find((u) => u.type === c.type && u.password === c.password && c.email === undefined && c.ident !== undefined && (u.email === c.ident || u.phone === c.ident)))],
+  ignores_ident_type: [
+    userAlso((ctx, c) =>
+      ctx.users.find(
+        (u) => u.type === c.type && u.password === c.password && c.email === undefined && c.ident !== undefined && (u.email === c.ident || u.phone === c.ident),
+      ),
+    ),
+  ],
   serves_any_method: [{ methodAllowed: () => true }],
   retry_after_not_a_number: [firstAnswered429("login", "1.5")],
   token_retry_after_not_a_number: [firstAnswered429("token", "1.5")],
-  latin1_error_body: [{ answer: (a) => (a.status >= 400 ? editText(a, (t) => Buffer.from(t.replace('"message":"', '"message":"Ugyldig forespørsel: '), "latin1")) : a) }],
+  latin1_error_body: [
+    { answer: (a) => (a.status >= 400 ? editText(a, (t) => Buffer.from(t.replace('"message":"', '"message":"Ugyldig forespørsel: '), "latin1")) : a) },
+  ],
   duplicate_content_type: [{ answer: (a) => withHeaders(a, (h) => ({ ...h, "content-type": [String(h["content-type"]), "text/plain"] })) }],
   method_405_without_allow: [{ answer: (a) => (a.status === 405 ? withHeaders(a, without("allow")) : a) }],
   enumeration_leak: [refuseCredentials((ctx) => (knownUser(ctx) ? undefined : ctx.fail(403, { message: "No user with this identity" })))],
   token_cacheable: [{ answer: (a) => withHeaders(a, without("cache-control")) }],
   refresh_token_on_client_credentials: [tokenOnly("success", (body) => ({ ...body, refresh_token: `rt_${randomBytes(12).toString("hex")}` }))],
-  duplicate_json_members: [{ answer: (a) => (a.status < 400 ? editText(a, (t) => t.replace(/"token_type":"Bearer",/, '"token_type":"Bearer","token_type":"Bearer",')) : a) }],
-  accepts_lower_case_aid: [{ pathIdValid: (valid, ctx) => valid || validateAccountId(ctx.id.toUpperCase()), accountServed: (served, ctx) => served || ctx.id.toUpperCase() === ctx.accountId }],
+  duplicate_json_members: [
+    { answer: (a) => (a.status < 400 ? editText(a, (t) => t.replace(/"token_type":"Bearer",/, '"token_type":"Bearer","token_type":"Bearer",')) : a) },
+  ],
+  accepts_lower_case_aid: [
+    {
+      pathIdValid: (valid, ctx) => valid || validateAccountId(ctx.id.toUpperCase()),
+      accountServed: (served, ctx) => served || ctx.id.toUpperCase() === ctx.accountId,
+    },
+  ],
   accepts_alg_none: [bearerAlso((ctx, jwt) => (jwt.header.alg === "none" ? ctx.trust(jwt.payload) : undefined))],
-  alg_none_case_insensitive: [bearerAlso((ctx, jwt) => (typeof jwt.header.alg === "string" && jwt.header.alg !== "none" && jwt.header.alg.toLowerCase() === "none" ? ctx.trust(jwt.payload) : undefined))],
+  alg_none_case_insensitive: [
+    bearerAlso((ctx, jwt) =>
+      typeof jwt.header.alg === "string" && jwt.header.alg !== "none" && jwt.header.alg.toLowerCase() === "none" ? ctx.trust(jwt.payload) : undefined,
+    ),
+  ],
   weak_hmac_key: [bearerAlso((ctx) => signedWith(ctx, "your-256-bit-secret"))],
-  ident_password_not_checked: [userAlso((ctx, c) => { const u = knownUser(ctx); return c.email === undefined && u?.type === c.type ? u : undefined; })],
+  ident_password_not_checked: [
+    userAlso((ctx, c) => {
+      const u = knownUser(ctx);
+      return c.email === undefined && u?.type === c.type ? u : undefined;
+    }),
+  ],
   token_any_audience: [tokenOnly("audienceGranted", () => true)],
-  counts_password_bytes: [filterErrors((e, c) => e.keyword === "minLength" && e.instancePath === "/password" && typeof c.password === "string" && Buffer.byteLength(c.password) >= 4)],
+  counts_password_bytes: [
+    filterErrors((e, c) => e.keyword === "minLength" && e.instancePath === "/password" && typeof c.password === "string" && Buffer.byteLength(c.password) >= 4),
+  ],
   counts_password_utf16_units: [afterValid((ctx, c) => ((c.password ?? "").length > 255 ? ctx.invalid() : undefined))],
-  ident_without_ident_type: [loginOnly("body", (body) => {
-    const b = body as Creds;
-    return b && typeof b === "object" && typeof b.ident === "string" && b.ident_type === undefined && b.email === undefined ? { ...b, ident_type: b.ident.includes("@") ? "email" : "phone_number" } : body;
-  })],
+  ident_without_ident_type: [
+    loginOnly("body", (body) => {
+      const b = body as Creds;
+      return b && typeof b === "object" && typeof b.ident === "string" && b.ident_type === undefined && b.email === undefined
+        ? { ...b, ident_type: b.ident.includes("@") ? "email" : "phone_number" }
+        : body;
+    }),
+  ],
   login_always_429: [rateLimited({ operation: "login", retryAfterSeconds: 3600 })],
-  enum_case_insensitive: [{ body: (body) => {
-    if (!body || typeof body !== "object" || Array.isArray(body)) return body;
-    const b = { ...(body as Json) };
-    for (const k of ["type", "ident_type", "grant_type"]) if (typeof b[k] === "string") b[k] = (b[k] as string).toLowerCase();
-    return b;
-  } }],
+  enum_case_insensitive: [
+    {
+      body: (body) => {
+        if (!body || typeof body !== "object" || Array.isArray(body)) return body;
+        const b = { ...(body as Json) };
+        for (const k of ["type", "ident_type", "grant_type"]) if (typeof b[k] === "string") b[k] = (b[k] as string).toLowerCase();
+        return b;
+      },
+    },
+  ],
   token_ignores_oid: [tokenOnly("pathIdValid", () => true), tokenOnly("accountServed", () => true)],
   token_ignores_content_type: [tokenOnly("mediaType", () => true)],
   token_429_long_once: [rateLimited({ operation: "token", retryAfterSeconds: 90, times: 1 })],
-  ignores_user_type: [userAlso((ctx, c) => { const u = knownUser(ctx); return u && u.password === c.password ? u : undefined; })],
+  ignores_user_type: [
+    userAlso((ctx, c) => {
+      const u = knownUser(ctx);
+      return u && u.password === c.password ? u : undefined;
+    }),
+  ],
   conflicting_json_members: [{ answer: (a) => (a.status < 400 ? editText(a, (t) => t.replace(/"expires_in":(\d+)/, '"expires_in":60,"expires_in":$1')) : a) }],
-  fail_open_algorithms: [bearerAlso((ctx, jwt) => (typeof jwt.header.alg === "string" && jwt.header.alg !== "HS256" && jwt.header.alg.toLowerCase() !== "none" ? ctx.trust(jwt.payload) : undefined))],
-  psychic_signatures: [bearerAlso((ctx, jwt) => (jwt.header.alg === "ES256" && /^A+$/.test(jwt.parts[2]) && Buffer.from(jwt.parts[2], "base64url").length === 64 ? ctx.trust(jwt.payload) : undefined))],
-  trusts_embedded_rsa_jwk: [bearerAlso((ctx, jwt) => {
-    const jwk = jwt.header.jwk as JsonWebKey | undefined;
-    if (jwt.header.alg !== "RS256" || jwk?.kty !== "RSA") return undefined;
-    const key = createPublicKey({ key: jwk, format: "jwk" });
-    return verify("sha256", Buffer.from(`${jwt.parts[0]}.${jwt.parts[1]}`), key, Buffer.from(jwt.parts[2], "base64url")) ? ctx.trust(jwt.payload) : undefined;
-  })],
-  key_lookup_fails_open: [bearerAlso((ctx, jwt) => (["kid", "jku", "x5u"].some((name) => typeof jwt.header[name] === "string") ? ctx.trust(jwt.payload) : undefined))],
-  clock_an_hour_ahead: [{ claims: (claims) => ({ ...claims, iat: (claims.iat as number) + 3600, nbf: (claims.iat as number) + 3600, exp: (claims.exp as number) + 3600 }) }],
+  fail_open_algorithms: [
+    bearerAlso((ctx, jwt) =>
+      typeof jwt.header.alg === "string" && jwt.header.alg !== "HS256" && jwt.header.alg.toLowerCase() !== "none" ? ctx.trust(jwt.payload) : undefined,
+    ),
+  ],
+  psychic_signatures: [
+    bearerAlso((ctx, jwt) =>
+      jwt.header.alg === "ES256" && /^A+$/.test(jwt.parts[2]) && Buffer.from(jwt.parts[2], "base64url").length === 64 ? ctx.trust(jwt.payload) : undefined,
+    ),
+  ],
+  trusts_embedded_rsa_jwk: [
+    bearerAlso((ctx, jwt) => {
+      const jwk = jwt.header.jwk as JsonWebKey | undefined;
+      if (jwt.header.alg !== "RS256" || jwk?.kty !== "RSA") return undefined;
+      const key = createPublicKey({ key: jwk, format: "jwk" });
+      return verify("sha256", Buffer.from(`${jwt.parts[0]}.${jwt.parts[1]}`), key, Buffer.from(jwt.parts[2], "base64url")) ? ctx.trust(jwt.payload) : undefined;
+    }),
+  ],
+  key_lookup_fails_open: [
+    bearerAlso((ctx, jwt) => (["kid", "jku", "x5u"].some((name) => typeof jwt.header[name] === "string") ? ctx.trust(jwt.payload) : undefined)),
+  ],
+  clock_an_hour_ahead: [
+    { claims: (claims) => ({ ...claims, iat: (claims.iat as number) + 3600, nbf: (claims.iat as number) + 3600, exp: (claims.exp as number) + 3600 }) },
+  ],
   wrong_iat_hides_wrong_exp: [{ claims: (claims) => ({ ...claims, iat: (claims.iat as number) + 86400, exp: (claims.exp as number) + 86400 }) }],
   iat_disagrees_with_expires_in: [{ claims: (claims) => ({ ...claims, iat: (claims.iat as number) - 86400 }) }],
-  token_storable_by_shared_caches: [{ answer: (a, ctx) => (a.status < 300 && ctx.operation ? withHeaders(a, (h) => ({ ...h, "cache-control": "public, max-age=3600", "content-location": ctx.request.pathname })) : a) }],
+  token_storable_by_shared_caches: [
+    {
+      answer: (a, ctx) =>
+        a.status < 300 && ctx.operation
+          ? withHeaders(a, (h) => ({ ...h, "cache-control": "public, max-age=3600", "content-location": ctx.request.pathname }))
+          : a,
+    },
+  ],
   leaks_node_frame: [leaking(DISCLOSURE_LEAKS.leaks_node_frame)],
   leaks_python_traceback: [leaking(DISCLOSURE_LEAKS.leaks_python_traceback)],
   leaks_jvm_frame: [leaking(DISCLOSURE_LEAKS.leaks_jvm_frame)],
@@ -358,54 +534,142 @@ const bends = (): Record<Breakage | Variation, Bend[]> => ({
   leaks_internal_host: [leaking(DISCLOSURE_LEAKS.leaks_internal_host)],
   leaks_private_ip: [leaking(DISCLOSURE_LEAKS.leaks_private_ip)],
   leaks_sql: [leaking(DISCLOSURE_LEAKS.leaks_sql)],
-  strips_password_whitespace: [afterValid((ctx, c) => ([...(c.password ?? "").replace(/[\s\u200b-\u200d\u2060\ufeff]/gu, "")].length < 4 ? ctx.invalid() : undefined))],
+  strips_password_whitespace: [
+    afterValid((ctx, c) => ([...(c.password ?? "").replace(/[\s\u200b-\u200d\u2060\ufeff]/gu, "")].length < 4 ? ctx.invalid() : undefined)),
+  ],
   client_secret_prefix_match: [{ clientAuth: (client, ctx) => client ?? secretCompared(ctx, (given, real) => given !== "" && real.startsWith(given)) }],
   client_secret_case_insensitive: [{ clientAuth: (client, ctx) => client ?? secretCompared(ctx, (given, real) => given.toLowerCase() === real.toLowerCase()) }],
-  signs_up_unknown_phone_numbers: [userAlso((ctx, c) => (c.ident_type === "phone_number" && c.ident && c.type && !ctx.users.some((u) => u.phone === c.ident) ? { id: `signup-${c.ident}`, type: c.type as "customer", phone: c.ident, password: c.password ?? "" } : undefined))],
-  aid_dollar_before_newline: [{ pathIdValid: (valid, ctx) => valid || (ctx.id.endsWith("\n") && validateAccountId(ctx.id.slice(0, -1))), accountServed: (served, ctx) => served || ctx.id.replace(/\n$/, "") === ctx.accountId }],
-  aid_unicode_digits: [{ pathIdValid: (valid, ctx) => valid || validateAccountId(asciiDigits(ctx.id)), accountServed: (served, ctx) => served || asciiDigits(ctx.id) === ctx.accountId }],
-  password_case_insensitive: [userAlso((ctx, c) => { const u = knownUser(ctx); return u && u.type === c.type && u.password.toLowerCase() === (c.password ?? "").toLowerCase() ? u : undefined; })],
-  password_trimmed: [userAlso((ctx, c) => { const u = knownUser(ctx); return u && u.type === c.type && u.password.trim() === (c.password ?? "").trim() ? u : undefined; })],
+  signs_up_unknown_phone_numbers: [
+    userAlso((ctx, c) =>
+      c.ident_type === "phone_number" && c.ident && c.type && !ctx.users.some((u) => u.phone === c.ident)
+        ? { id: `signup-${c.ident}`, type: c.type as "customer", phone: c.ident, password: c.password ?? "" }
+        : undefined,
+    ),
+  ],
+  aid_dollar_before_newline: [
+    {
+      pathIdValid: (valid, ctx) => valid || (ctx.id.endsWith("\n") && validateAccountId(ctx.id.slice(0, -1))),
+      accountServed: (served, ctx) => served || ctx.id.replace(/\n$/, "") === ctx.accountId,
+    },
+  ],
+  aid_unicode_digits: [
+    {
+      pathIdValid: (valid, ctx) => valid || validateAccountId(asciiDigits(ctx.id)),
+      accountServed: (served, ctx) => served || asciiDigits(ctx.id) === ctx.accountId,
+    },
+  ],
+  password_case_insensitive: [
+    userAlso((ctx, c) => {
+      const u = knownUser(ctx);
+      return u && u.type === c.type && u.password.toLowerCase() === (c.password ?? "").toLowerCase() ? u : undefined;
+    }),
+  ],
+  password_trimmed: [
+    userAlso((ctx, c) => {
+      const u = knownUser(ctx);
+      return u && u.type === c.type && u.password.trim() === (c.password ?? "").trim() ? u : undefined;
+    }),
+  ],
 
   undocumented_property: [{ success: (body) => ({ ...body, x_conformance_selftest_extra: "a property no spec documents" }) }],
-  rs256_with_kid: [{ serialize: (_t, ctx) => {
-    const input = `${b64({ alg: "RS256", typ: "JWT", kid: "selftest-key-1" })}.${b64(ctx.claims)}`;
-    return `${input}.${sign("sha256", Buffer.from(input), rsaKey()).toString("base64url")}`;
-  } }],
+  rs256_with_kid: [
+    {
+      serialize: (_t, ctx) => {
+        const input = `${b64({ alg: "RS256", typ: "JWT", kid: "selftest-key-1" })}.${b64(ctx.claims)}`;
+        return `${input}.${sign("sha256", Buffer.from(input), rsaKey()).toString("base64url")}`;
+      },
+    },
+  ],
   short_lifetimes: [{ claims: (claims) => ({ ...claims, exp: (claims.iat as number) + 60 }), success: (body) => ({ ...body, expires_in: 60 }) }],
   json_escapes: [{ answer: (a) => (String(a.headers["content-type"]).startsWith("application/json") ? editText(a, escapeJsonStrings) : a) }],
   media_type_capitalised: [{ answer: (a) => withHeaders(a, (h) => ({ ...h, "content-type": "Application/JSON; charset=UTF-8" })) }],
   quoted_charset: [{ answer: (a) => withHeaders(a, (h) => ({ ...h, "content-type": 'application/json; charset="utf-8"' })) }],
   chunked_with_trailers: [{ answer: (a) => ({ ...a, framing: { trailers: { "x-selftest-trailer": "1" } } }) }],
   close_delimited: [{ answer: (a) => ({ ...a, framing: "close" }) }],
-  validates_identity_formats: [afterValid((ctx, c) => {
-    if (c.ident_type === "phone_number" && !/^\+47[49]\d{7}$/.test(c.ident ?? "")) return ctx.invalid();
-    const email = c.email ?? (c.ident_type === "email" ? c.ident : undefined);
-    return email !== undefined && !/^[^@\s]+@[^@\s]+\.[a-z]{2,}$/.test(email) ? ctx.invalid() : undefined;
-  })],
+  validates_identity_formats: [
+    afterValid((ctx, c) => {
+      if (c.ident_type === "phone_number" && !/^\+47[49]\d{7}$/.test(c.ident ?? "")) return ctx.invalid();
+      const email = c.email ?? (c.ident_type === "email" ? c.ident : undefined);
+      return email !== undefined && !/^[^@\s]+@[^@\s]+\.[a-z]{2,}$/.test(email) ? ctx.invalid() : undefined;
+    }),
+  ],
   rejects_made_up_identities: [refuseCredentials((ctx) => (knownUser(ctx) ? undefined : ctx.invalid()))],
-  status_415_for_content_type: [{ mediaType: (accepted, ctx) => accepted || ctx.json(415, { error: { code: "UNSUPPORTED_MEDIA_TYPE", message: "Content-Type must be application/json" } }) }],
+  status_415_for_content_type: [
+    {
+      mediaType: (accepted, ctx) => accepted || ctx.json(415, { error: { code: "UNSUPPORTED_MEDIA_TYPE", message: "Content-Type must be application/json" } }),
+    },
+  ],
   status_404_for_bad_aid: [loginOnly("pathIdValid", (valid, ctx) => valid || notFound(ctx, "No such account"))],
-  status_404_for_other_account: [loginOnly("accountServed", (served, ctx) => served || (validateAccountId(ctx.id) ? notFound(ctx, "No such account") : served))],
+  status_404_for_other_account: [
+    loginOnly("accountServed", (served, ctx) => served || (validateAccountId(ctx.id) ? notFound(ctx, "No such account") : served)),
+  ],
   jwt_without_exp: [{ claims: ({ exp: _exp, ...claims }) => claims }],
-  jwe_tokens: [{ serialize: () => `${b64({ alg: "dir", enc: "A256GCM", typ: "JWT" })}..${randomBytes(12).toString("base64url")}.${randomBytes(96).toString("base64url")}.${randomBytes(16).toString("base64url")}` }],
+  jwe_tokens: [
+    {
+      serialize: () =>
+        `${b64({ alg: "dir", enc: "A256GCM", typ: "JWT" })}..${randomBytes(12).toString("base64url")}.${randomBytes(96).toString("base64url")}.${randomBytes(16).toString("base64url")}`,
+    },
+  ],
   exp_with_leeway: [{ claims: (claims) => ({ ...claims, exp: (claims.exp as number) + 300 }) }],
-  status_501_for_patch: [{ methodAllowed: (allowed, ctx) => (ctx.request.method.toUpperCase() === "PATCH" ? ctx.json(501, { error: { code: "NOT_IMPLEMENTED", message: "Not Implemented" } }) : allowed) }],
-  duplicate_identical_content_type: [{ answer: (a) => withHeaders(a, (h) => ({ ...h, "content-type": [String(h["content-type"]), String(h["content-type"])] })) }],
-  token_400_without_credentials: [{ clientAuth: (client, ctx) => (client ?? (ctx.request.header("authorization") === undefined ? ctx.json(400, { error: { code: "invalid_client", message: "Client authentication missing" } }) : undefined)) }],
-  auth_400_for_malformed: [loginOnly("bearer", (record, ctx) => {
-    const authorization = ctx.request.header("authorization");
-    return authorization !== undefined && !/^Bearer [A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/.test(authorization) ? ctx.json(400, { error: { code: "invalid_request", message: "Malformed Authorization header" } }) : record;
-  })],
+  status_501_for_patch: [
+    {
+      methodAllowed: (allowed, ctx) =>
+        ctx.request.method.toUpperCase() === "PATCH" ? ctx.json(501, { error: { code: "NOT_IMPLEMENTED", message: "Not Implemented" } }) : allowed,
+    },
+  ],
+  duplicate_identical_content_type: [
+    { answer: (a) => withHeaders(a, (h) => ({ ...h, "content-type": [String(h["content-type"]), String(h["content-type"])] })) },
+  ],
+  token_400_without_credentials: [
+    {
+      clientAuth: (client, ctx) =>
+        client ??
+        (ctx.request.header("authorization") === undefined
+          ? ctx.json(400, { error: { code: "invalid_client", message: "Client authentication missing" } })
+          : undefined),
+    },
+  ],
+  auth_400_for_malformed: [
+    loginOnly("bearer", (record, ctx) => {
+      const authorization = ctx.request.header("authorization");
+      return authorization !== undefined && !/^Bearer [A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/.test(authorization)
+        ? ctx.json(400, { error: { code: "invalid_request", message: "Malformed Authorization header" } })
+        : record;
+    }),
+  ],
   login_429_long_once: [rateLimited({ operation: "login", retryAfterSeconds: 90, times: 1 })],
   unknown_identity_404: [refuseCredentials((ctx) => (knownUser(ctx) ? undefined : notFound(ctx, "No such user")))],
-  company_twin: [userAlso((ctx, c) => { const u = knownUser(ctx); return c.type === "company" && c.email !== undefined && u?.email === c.email && u.password === c.password ? u : undefined; })],
-  framework_refusals: [
-    loginOnly("pathIdValid", (valid) => valid || { status: 404, headers: { "content-type": "text/html; charset=utf-8" }, body: "<!DOCTYPE html><html><body><pre>Cannot POST</pre></body></html>" }),
-    { mediaType: (accepted) => accepted || { status: 415, headers: { "content-type": "application/problem+json; charset=utf-8" }, body: JSON.stringify({ type: "about:blank", title: "Unsupported Media Type", status: 415 }) } },
+  company_twin: [
+    userAlso((ctx, c) => {
+      const u = knownUser(ctx);
+      return c.type === "company" && c.email !== undefined && u?.email === c.email && u.password === c.password ? u : undefined;
+    }),
   ],
-  small_clock_skew: [{ claims: (claims) => ({ ...claims, iat: (claims.iat as number) + 60, nbf: (claims.iat as number) + 60, exp: (claims.exp as number) + 60 }) }],
-  content_location_no_store: [{ answer: (a, ctx) => (a.status < 300 && ctx.operation ? withHeaders(a, (h) => ({ ...h, "content-location": ctx.request.pathname })) : a) }],
+  framework_refusals: [
+    loginOnly(
+      "pathIdValid",
+      (valid) =>
+        valid || {
+          status: 404,
+          headers: { "content-type": "text/html; charset=utf-8" },
+          body: "<!DOCTYPE html><html><body><pre>Cannot POST</pre></body></html>",
+        },
+    ),
+    {
+      mediaType: (accepted) =>
+        accepted || {
+          status: 415,
+          headers: { "content-type": "application/problem+json; charset=utf-8" },
+          body: JSON.stringify({ type: "about:blank", title: "Unsupported Media Type", status: 415 }),
+        },
+    },
+  ],
+  small_clock_skew: [
+    { claims: (claims) => ({ ...claims, iat: (claims.iat as number) + 60, nbf: (claims.iat as number) + 60, exp: (claims.exp as number) + 60 }) },
+  ],
+  content_location_no_store: [
+    { answer: (a, ctx) => (a.status < 300 && ctx.operation ? withHeaders(a, (h) => ({ ...h, "content-location": ctx.request.pathname })) : a) },
+  ],
 });
 
 /** Starts the fake with the options' client and users, bent by the breakage and the variation given. */

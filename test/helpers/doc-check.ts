@@ -10,9 +10,24 @@ import GithubSlugger from "github-slugger";
 import { lexer, type Token, type Tokens } from "marked";
 import ts from "typescript";
 
-export interface DocLink { file: string; line: number; href: string }
-export interface DocSnippet { file: string; line: number; lang: string; code: string; prelude: string }
-export interface ParsedDoc { file: string; links: DocLink[]; snippets: DocSnippet[]; anchors: Set<string> }
+export interface DocLink {
+  file: string;
+  line: number;
+  href: string;
+}
+export interface DocSnippet {
+  file: string;
+  line: number;
+  lang: string;
+  code: string;
+  prelude: string;
+}
+export interface ParsedDoc {
+  file: string;
+  links: DocLink[];
+  snippets: DocSnippet[];
+  anchors: Set<string>;
+}
 
 const PRELUDE = /^<!--\s*doctest-prelude:([\s\S]*?)-->\s*$/;
 const TS_LANGS = new Set(["ts", "typescript"]);
@@ -41,7 +56,10 @@ export function parseDoc(file: string, source: string): ParsedDoc {
       if (token.type === "heading") doc.anchors.add(slugger.slug((token as Tokens.Heading).text));
       if (token.type === "html") {
         const m = PRELUDE.exec((token as Tokens.HTML).text.trim());
-        if (m) { prelude = m[1]!.trim(); continue; }
+        if (m) {
+          prelude = m[1]!.trim();
+          continue;
+        }
       }
       if (token.type === "code") {
         const code = token as Tokens.Code;
@@ -70,11 +88,17 @@ export async function checkLinks(root: string, docs: ParsedDoc[]): Promise<strin
       const [target = "", anchor] = link.href.split("#", 2) as [string, string | undefined];
       const resolved = target === "" ? path.resolve(root, doc.file) : path.resolve(root, path.dirname(doc.file), decodeURIComponent(target));
       const where = `${doc.file}:${link.line} (${link.href})`;
-      if (!existsSync(resolved)) { problems.push(`${where}: ${path.relative(root, resolved)} does not exist`); continue; }
+      if (!existsSync(resolved)) {
+        problems.push(`${where}: ${path.relative(root, resolved)} does not exist`);
+        continue;
+      }
       if (anchor === undefined || anchor === "") continue;
       let targetDoc = byFile.get(resolved);
       if (!targetDoc && resolved.endsWith(".md")) targetDoc = parseDoc(path.relative(root, resolved), await readFile(resolved, "utf8"));
-      if (!targetDoc) { problems.push(`${where}: an anchor into a file that is not Markdown`); continue; }
+      if (!targetDoc) {
+        problems.push(`${where}: an anchor into a file that is not Markdown`);
+        continue;
+      }
       if (!targetDoc.anchors.has(decodeURIComponent(anchor))) problems.push(`${where}: no heading makes #${anchor} in ${targetDoc.file}`);
     }
   }
@@ -101,17 +125,26 @@ export async function checkSnippets(root: string, snippets: DocSnippet[]): Promi
       await writeFile(name, `${prelude}${snippet.code}\nexport {};\n`);
       files.set(name, { snippet, preludeLines: prelude ? prelude.split("\n").length - 1 : 0 });
     }
-    const config = ts.getParsedCommandLineOfConfigFile(path.join(root, "tsconfig.json"), {}, {
-      ...ts.sys,
-      onUnRecoverableConfigFileDiagnostic: (d) => { throw new Error(ts.flattenDiagnosticMessageText(d.messageText, "\n")); },
-    });
+    const config = ts.getParsedCommandLineOfConfigFile(
+      path.join(root, "tsconfig.json"),
+      {},
+      {
+        ...ts.sys,
+        onUnRecoverableConfigFileDiagnostic: (d) => {
+          throw new Error(ts.flattenDiagnosticMessageText(d.messageText, "\n"));
+        },
+      },
+    );
     if (!config) throw new Error("could not read tsconfig.json");
     const program = ts.createProgram([...files.keys()], { ...config.options, noEmit: true });
     const problems: string[] = [];
     for (const d of ts.getPreEmitDiagnostics(program)) {
       const text = ts.flattenDiagnosticMessageText(d.messageText, "\n");
       const entry = d.file ? files.get(path.resolve(d.file.fileName)) : undefined;
-      if (!entry || d.start === undefined) { problems.push(`${d.file?.fileName ?? "(program)"}: ${text}`); continue; }
+      if (!entry || d.start === undefined) {
+        problems.push(`${d.file?.fileName ?? "(program)"}: ${text}`);
+        continue;
+      }
       const { line } = d.file!.getLineAndCharacterOfPosition(d.start);
       const inSnippet = line - entry.preludeLines;
       const where = inSnippet < 0 ? `${entry.snippet.file}:${entry.snippet.line} (prelude)` : `${entry.snippet.file}:${entry.snippet.line + 1 + inSnippet}`;

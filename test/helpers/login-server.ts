@@ -65,7 +65,12 @@ export async function startLoginServer(handlers: Partial<Pick<LoginServer, "toke
   /** The lifetime the next bearer the fake issues gets (issueToken's default). */
   const lifetime = 3600;
   const fake = createCore();
-  const letIn = (ctx: OverrideContext): BearerRecord => ({ kind: "client", clientId: ctx.clients[0]!.clientId, aud: ctx.audienceOf(ctx.accountId), revoked: false });
+  const letIn = (ctx: OverrideContext): BearerRecord => ({
+    kind: "client",
+    clientId: ctx.clients[0]!.clientId,
+    aud: ctx.audienceOf(ctx.accountId),
+    revoked: false,
+  });
   fake.internals.use({
     pathIdValid: () => true,
     accountServed: () => true,
@@ -83,37 +88,45 @@ export async function startLoginServer(handlers: Partial<Pick<LoginServer, "toke
   });
   /** The fake answers (the default of every handler). */
   const fakeAnswers: Handler = (req, res) => {
-    const plan = fake.answer({ method: req.method, pathname: req.path.split("?")[0] ?? "", header: (name) => {
-      const value = req.headers[name.toLowerCase()];
-      return Array.isArray(value) ? value.join(", ") : value;
-    }, body: req.body });
+    const plan = fake.answer({
+      method: req.method,
+      pathname: req.path.split("?")[0] ?? "",
+      header: (name) => {
+        const value = req.headers[name.toLowerCase()];
+        return Array.isArray(value) ? value.join(", ") : value;
+      },
+      body: req.body,
+    });
     if (plan.answer === null) return; // held open
     const answer = plan.answer;
     if (plan.delayMs > 0) setTimeout(() => writeAnswer(res, answer), plan.delayMs);
     else writeAnswer(res, answer);
   };
-  const local = await startHttpServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on("data", (chunk: Buffer) => chunks.push(chunk));
-    req.on("end", () => {
-      const body = Buffer.concat(chunks).toString("utf8");
-      const recorded: RecordedRequest = {
-        method: req.method ?? "",
-        path: req.url ?? "",
-        headers: req.headers,
-        body,
-        json: parseJson(body),
-        at: performance.now(),
-      };
-      requests.push(recorded);
-      const path = recorded.path.split("?")[0] ?? "";
-      const handler = tokenPath.test(path) ? state.token : loginPath.test(path) ? state.login : state.other;
-      Promise.resolve(handler(recorded, res)).catch((error: unknown) => {
-        if (!res.headersSent) sendJson(res, 599, { error: { message: `test handler threw: ${String(error)}` } });
-        else res.destroy();
+  const local = await startHttpServer(
+    (req, res) => {
+      const chunks: Buffer[] = [];
+      req.on("data", (chunk: Buffer) => chunks.push(chunk));
+      req.on("end", () => {
+        const body = Buffer.concat(chunks).toString("utf8");
+        const recorded: RecordedRequest = {
+          method: req.method ?? "",
+          path: req.url ?? "",
+          headers: req.headers,
+          body,
+          json: parseJson(body),
+          at: performance.now(),
+        };
+        requests.push(recorded);
+        const path = recorded.path.split("?")[0] ?? "";
+        const handler = tokenPath.test(path) ? state.token : loginPath.test(path) ? state.login : state.other;
+        Promise.resolve(handler(recorded, res)).catch((error: unknown) => {
+          if (!res.headersSent) sendJson(res, 599, { error: { message: `test handler threw: ${String(error)}` } });
+          else res.destroy();
+        });
       });
-    });
-  }, { keepAliveTimeout: 1000 });
+    },
+    { keepAliveTimeout: 1000 },
+  );
   local.server.maxConnections = 5000;
   const origin = local.origin;
 
@@ -163,12 +176,7 @@ export function customerToken(extra: Record<string, unknown> = {}): Record<strin
 }
 
 /** Sends JSON with Dintero's content type (`application/json; charset=utf-8`) and a request id. */
-export function sendJson(
-  res: ServerResponse,
-  status: number,
-  body: unknown,
-  headers: Record<string, string> = {},
-): void {
+export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
   const text = JSON.stringify(body);
   res.writeHead(status, {
     "content-type": "application/json; charset=utf-8",

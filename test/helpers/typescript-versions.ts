@@ -29,7 +29,11 @@ export function cacheDir(versions: readonly string[], root = path.join(tmpdir(),
  * The `tsc` of each version (a path to run with node), by version. Installs what the cache lacks, in
  * one npm run; the marker file is written last, after a rename that makes the folder complete at once.
  */
-export async function typescriptCompilers(versions: readonly string[], install: Installer = npmInstall, dir = cacheDir(versions)): Promise<Record<string, string>> {
+export async function typescriptCompilers(
+  versions: readonly string[],
+  install: Installer = npmInstall,
+  dir = cacheDir(versions),
+): Promise<Record<string, string>> {
   const tscOf = (base: string) => Object.fromEntries(versions.map((v) => [v, path.join(base, "node_modules", `typescript-${v}`, "bin", "tsc")]));
   const marker = path.join(dir, "installed.json");
   const complete = existsSync(marker) && (await readFile(marker, "utf8").catch(() => "")) === JSON.stringify(versions);
@@ -37,7 +41,10 @@ export async function typescriptCompilers(versions: readonly string[], install: 
   const staging = `${dir}.${process.pid}.${Date.now()}`;
   await mkdir(staging, { recursive: true });
   await writeFile(path.join(staging, "package.json"), JSON.stringify({ name: "typescript-versions", private: true }));
-  await install(staging, versions.map((v) => `typescript-${v}@npm:typescript@${v}`));
+  await install(
+    staging,
+    versions.map((v) => `typescript-${v}@npm:typescript@${v}`),
+  );
   await writeFile(path.join(staging, "installed.json"), JSON.stringify(versions));
   await rm(dir, { recursive: true, force: true });
   await mkdir(path.dirname(dir), { recursive: true });

@@ -16,9 +16,18 @@ describe("JSON Pointer", () => {
 
   it("resolves every pointer of RFC 6901 §5, in string and URI fragment form", () => {
     const cases: [string, string, unknown][] = [
-      ["", "#", doc], ["/foo", "#/foo", ["bar", "baz"]], ["/foo/0", "#/foo/0", "bar"], ["/", "#/", 0],
-      ["/a~1b", "#/a~1b", 1], ["/c%d", "#/c%25d", 2], ["/e^f", "#/e%5Ef", 3], ["/g|h", "#/g%7Ch", 4],
-      ["/i\\j", "#/i%5Cj", 5], ['/k"l', "#/k%22l", 6], ["/ ", "#/%20", 7], ["/m~0n", "#/m~0n", 8],
+      ["", "#", doc],
+      ["/foo", "#/foo", ["bar", "baz"]],
+      ["/foo/0", "#/foo/0", "bar"],
+      ["/", "#/", 0],
+      ["/a~1b", "#/a~1b", 1],
+      ["/c%d", "#/c%25d", 2],
+      ["/e^f", "#/e%5Ef", 3],
+      ["/g|h", "#/g%7Ch", 4],
+      ["/i\\j", "#/i%5Cj", 5],
+      ['/k"l', "#/k%22l", 6],
+      ["/ ", "#/%20", 7],
+      ["/m~0n", "#/m~0n", 8],
     ];
     for (const [pointer, fragment, value] of cases) {
       expect(resolvePointer(doc, pointer), pointer).toEqual(value);

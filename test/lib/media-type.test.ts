@@ -12,7 +12,18 @@ describe("media types", () => {
   });
 
   it("refuses what is not one media type", () => {
-    for (const value of ["", "json", "application/", "/json", "application/json, text/plain", "application/json; charset", "application/json; a=b c", 'text/plain; a="open', "application/json\u00a0", "application /json"]) {
+    for (const value of [
+      "",
+      "json",
+      "application/",
+      "/json",
+      "application/json, text/plain",
+      "application/json; charset",
+      "application/json; a=b c",
+      'text/plain; a="open',
+      "application/json\u00a0",
+      "application /json",
+    ]) {
       expect(parseMediaType(value), JSON.stringify(value)).toBeUndefined();
     }
   });
@@ -27,8 +38,10 @@ describe("media types", () => {
   });
 
   it("knows JSON by application/json or a +json suffix (RFC 6839 §3.1)", () => {
-    for (const value of ["application/json", "application/JSON; charset=utf-8", "application/problem+json", "application/vnd.api+json;v=1"]) expect(isJsonMediaType(value), value).toBe(true);
-    for (const value of ["text/json-seq", "application/jsonx", "application/+json", "text/plain", "", null]) expect(isJsonMediaType(value), String(value)).toBe(false);
+    for (const value of ["application/json", "application/JSON; charset=utf-8", "application/problem+json", "application/vnd.api+json;v=1"])
+      expect(isJsonMediaType(value), value).toBe(true);
+    for (const value of ["text/json-seq", "application/jsonx", "application/+json", "text/plain", "", null])
+      expect(isJsonMediaType(value), String(value)).toBe(false);
   });
 
   it("reads the charset, case-insensitively", () => {

@@ -9,8 +9,15 @@ const b64 = (s: string) => btoa(String.fromCharCode(...new TextEncoder().encode(
 describe("finding a secret in text", () => {
   it("finds it raw, percent-encoded, JSON-escaped, HTML-escaped, in Base64 and Base64url, clipped or NFD", () => {
     const forms = [
-      secret, encodeURIComponent(secret), JSON.stringify(JSON.stringify(secret)), secret.replaceAll("-", "&#45;"),
-      b64(secret), b64(secret).replaceAll("+", "-").replaceAll("/", "_"), b64(`x${secret}`), secret.slice(0, 12), `…${secret.slice(-9)}`,
+      secret,
+      encodeURIComponent(secret),
+      JSON.stringify(JSON.stringify(secret)),
+      secret.replaceAll("-", "&#45;"),
+      b64(secret),
+      b64(secret).replaceAll("+", "-").replaceAll("/", "_"),
+      b64(`x${secret}`),
+      secret.slice(0, 12),
+      `…${secret.slice(-9)}`,
     ];
     for (const form of forms) expect(revealsSecret(`echo: ${form} end`, [secret]), form).toBe(true);
     expect(revealsSecret("Crème-brûlée-42".normalize("NFD"), ["Crème-brûlée-42".normalize("NFC")])).toBe(true);

@@ -8,7 +8,8 @@ const dir = path.resolve(import.meta.dirname, "../../lib");
 describe("lib/", async () => {
   const files = (await readdir(dir)).filter((f) => f.endsWith(".ts")).sort();
   it("has the shared modules", () => {
-    for (const name of ["base64", "basic-auth", "json-pointer", "jwt", "loopback", "media-type", "provenance", "redact", "retry-after", "www-authenticate"]) expect(files).toContain(`${name}.ts`);
+    for (const name of ["base64", "basic-auth", "json-pointer", "jwt", "loopback", "media-type", "provenance", "redact", "retry-after", "www-authenticate"])
+      expect(files).toContain(`${name}.ts`);
   });
   it.each(files)("%s imports only lib/ modules and uses no Node globals", async (file) => {
     const text = await readFile(path.join(dir, file), "utf8");

@@ -15,11 +15,13 @@ describe("WWW-Authenticate", () => {
       { scheme: "negotiate", token68: "a87421000492aa874209af8bc028/+==", params: {} },
       { scheme: "bearer", params: {} },
     ]);
-    expect(parseChallenges("Bearer realm = example ,ERROR=\"x\", error=y")).toEqual([{ scheme: "bearer", params: { realm: "example", error: "x" } }]);
+    expect(parseChallenges('Bearer realm = example ,ERROR="x", error=y')).toEqual([{ scheme: "bearer", params: { realm: "example", error: "x" } }]);
   });
 
   it("gives the error of every Bearer challenge only, lower-cased (RFC 6750 §3)", () => {
-    expect(bearerChallengeErrors('Basic error="invalid_token", Bearer realm="x", bearer error=INSUFFICIENT_SCOPE, scope="a b"')).toEqual(["insufficient_scope"]);
+    expect(bearerChallengeErrors('Basic error="invalid_token", Bearer realm="x", bearer error=INSUFFICIENT_SCOPE, scope="a b"')).toEqual([
+      "insufficient_scope",
+    ]);
     expect(bearerChallengeErrors('Bearer abc==, Bearer error="invalid_token"')).toEqual(["invalid_token"]);
   });
 

@@ -54,8 +54,11 @@ async function judge(file: string) {
   const reportDir = await mkdtemp(path.join(tmpdir(), "passive-browser-reports-"));
   let out = "";
   const code = await main(["--har", file, "--report-dir", reportDir], {}, { out: (t) => (out += t), err: () => {} });
-  const report = JSON.parse(await readFile(path.join(reportDir, "report.json"), "utf8")) as { violations: Array<{ check: string; severity: string }>; passive: { judged: number; skipped: Record<string, number>; files: Array<{ creator: string }> } };
-  return { code, out, report, text: await readFile(path.join(reportDir, "report.json"), "utf8") + out };
+  const report = JSON.parse(await readFile(path.join(reportDir, "report.json"), "utf8")) as {
+    violations: Array<{ check: string; severity: string }>;
+    passive: { judged: number; skipped: Record<string, number>; files: Array<{ creator: string }> };
+  };
+  return { code, out, report, text: (await readFile(path.join(reportDir, "report.json"), "utf8")) + out };
 }
 
 describe.runIf(plan.run)("a HAR recorded by Playwright (headless Chromium)", () => {

@@ -23,7 +23,13 @@ async function runCli(argv: string[], env: Record<string, string> = {}) {
   const reportDir = await mkdtemp(path.join(dir, "reports-"));
   const code = await main([...argv, "--report-dir", reportDir], env, { out: (t) => (out += t), err: (t) => (err += t) });
   const reports = await Promise.all((await readdir(reportDir)).map((f) => readFile(path.join(reportDir, f), "utf8")));
-  const json = reports.length ? (JSON.parse(await readFile(path.join(reportDir, "report.json"), "utf8")) as { violations: Array<{ check: string; severity: Severity; failsRun: boolean; curl: string | null; message: string }>; passive: { judged: number; entries: number; skipped: Record<string, number>; unjudged: Array<{ reason: string; count: number }> }; notApplicable: Array<{ check: string; reason: string }> }) : undefined;
+  const json = reports.length
+    ? (JSON.parse(await readFile(path.join(reportDir, "report.json"), "utf8")) as {
+        violations: Array<{ check: string; severity: Severity; failsRun: boolean; curl: string | null; message: string }>;
+        passive: { judged: number; entries: number; skipped: Record<string, number>; unjudged: Array<{ reason: string; count: number }> };
+        notApplicable: Array<{ check: string; reason: string }>;
+      })
+    : undefined;
   return { code, out, err, reports: reports.join("\n"), json };
 }
 
@@ -83,7 +89,17 @@ describe("a recording of the correct fake passes", () => {
     const fake = await startFakeDintero();
     let file: string;
     try {
-      const env = { DINTERO_BASE_URL: fake.url, DINTERO_ACCOUNT_ID: "T12345678", DINTERO_CLIENT_ID: "fake-client-id", DINTERO_CLIENT_SECRET: "fake-client-secret", DINTERO_LOGIN_EMAIL: "john.doe@example.com", DINTERO_LOGIN_PASSWORD: "correct-horse-battery-staple", DINTERO_LOGIN_IDENT_TYPE: "phone_number", DINTERO_LOGIN_IDENT: "+4799999999", DINTERO_LOGIN_IDENT_PASSWORD: "1234" };
+      const env = {
+        DINTERO_BASE_URL: fake.url,
+        DINTERO_ACCOUNT_ID: "T12345678",
+        DINTERO_CLIENT_ID: "fake-client-id",
+        DINTERO_CLIENT_SECRET: "fake-client-secret",
+        DINTERO_LOGIN_EMAIL: "john.doe@example.com",
+        DINTERO_LOGIN_PASSWORD: "correct-horse-battery-staple",
+        DINTERO_LOGIN_IDENT_TYPE: "phone_number",
+        DINTERO_LOGIN_IDENT: "+4799999999",
+        DINTERO_LOGIN_IDENT_PASSWORD: "1234",
+      };
       file = await writeHar(path.join(dir, "fake.har"), await consumerJourney(env));
     } finally {
       await fake.close();
@@ -99,7 +115,17 @@ describe("a recording of the correct fake passes", () => {
     const fake = await startFakeDintero();
     let file: string;
     try {
-      const env = { DINTERO_BASE_URL: fake.url, DINTERO_ACCOUNT_ID: "T12345678", DINTERO_CLIENT_ID: "fake-client-id", DINTERO_CLIENT_SECRET: "fake-client-secret", DINTERO_LOGIN_EMAIL: "john.doe@example.com", DINTERO_LOGIN_PASSWORD: "correct-horse-battery-staple", DINTERO_LOGIN_IDENT_TYPE: "phone_number", DINTERO_LOGIN_IDENT: "+4799999999", DINTERO_LOGIN_IDENT_PASSWORD: "1234" };
+      const env = {
+        DINTERO_BASE_URL: fake.url,
+        DINTERO_ACCOUNT_ID: "T12345678",
+        DINTERO_CLIENT_ID: "fake-client-id",
+        DINTERO_CLIENT_SECRET: "fake-client-secret",
+        DINTERO_LOGIN_EMAIL: "john.doe@example.com",
+        DINTERO_LOGIN_PASSWORD: "correct-horse-battery-staple",
+        DINTERO_LOGIN_IDENT_TYPE: "phone_number",
+        DINTERO_LOGIN_IDENT: "+4799999999",
+        DINTERO_LOGIN_IDENT_PASSWORD: "1234",
+      };
       file = await writeHar(path.join(dir, "fake-coverage.har"), await consumerJourney(env));
     } finally {
       await fake.close();
@@ -145,10 +171,18 @@ describe("each single-exchange check's breaking server is caught from its record
       const { file, env } = await recordBroken(breakage);
       const run = await runCli(["--har", file]);
       const found = run.json!.violations.filter((v) => v.check === check);
-      expect(found.map((v) => v.severity), run.out).toContain(severity);
+      expect(
+        found.map((v) => v.severity),
+        run.out,
+      ).toContain(severity);
       expect(run.code).toBe(severity === "advisory" ? 0 : 1);
       // the recording's secrets appear nowhere, nor their lengths as a run of asterisks
-      for (const secret of [env.DINTERO_LOGIN_PASSWORD!, env.DINTERO_CLIENT_SECRET!, env.DINTERO_LOGIN_IDENT_PASSWORD!, Buffer.from(`${env.DINTERO_CLIENT_ID}:${env.DINTERO_CLIENT_SECRET}`).toString("base64")]) {
+      for (const secret of [
+        env.DINTERO_LOGIN_PASSWORD!,
+        env.DINTERO_CLIENT_SECRET!,
+        env.DINTERO_LOGIN_IDENT_PASSWORD!,
+        Buffer.from(`${env.DINTERO_CLIENT_ID}:${env.DINTERO_CLIENT_SECRET}`).toString("base64"),
+      ]) {
         expect(run.reports.includes(secret) || run.out.includes(secret) || run.err.includes(secret)).toBe(false);
       }
     });
@@ -212,7 +246,10 @@ describe("the command line, as a live run", () => {
 });
 
 describe("across exchanges", () => {
-  type E = { request: { headers: Array<{ name: string; value: string }> }; response: { status: number; headers: Array<{ name: string; value: string }>; content: { text: string; size: number } } };
+  type E = {
+    request: { headers: Array<{ name: string; value: string }> };
+    response: { status: number; headers: Array<{ name: string; value: string }>; content: { text: string; size: number } };
+  };
   const withBody = (e: E, status: number, body: unknown, headers = e.response.headers): E => {
     const text = JSON.stringify(body);
     return { ...e, response: { ...e.response, status, headers, content: { ...e.response.content, text, size: Buffer.byteLength(text) } } };
@@ -230,7 +267,8 @@ describe("across exchanges", () => {
     const har = await correctSession();
     const good = har.log.entries[1] as E;
     const json = { name: "Content-Type", value: "application/json" };
-    const refused = (challenge: string) => withBody(good, 401, { error: { code: "unauthorized", message: "the bearer is not valid" } }, [json, { name: "WWW-Authenticate", value: challenge }]);
+    const refused = (challenge: string) =>
+      withBody(good, 401, { error: { code: "unauthorized", message: "the bearer is not valid" } }, [json, { name: "WWW-Authenticate", value: challenge }]);
     const severities = async (challenge: string) => {
       const file = await writeHar(path.join(dir, "bearer-flip.har"), { log: { ...har.log, entries: [refused(challenge), good] } });
       const run = await runCli(["--har", file]);
@@ -245,14 +283,26 @@ describe("across exchanges", () => {
     const [token, login] = har.log.entries as E[];
     const opaque = "opaque-bearer-5d1c9e0b7a3f";
     const issue = (scope: string) => withBody(token!, 200, { ...JSON.parse(token!.response.content.text), access_token: opaque, scope });
-    const withRefresh = withBody({ ...login!, request: { ...login!.request, headers: [...login!.request.headers.filter((h) => h.name.toLowerCase() !== "authorization"), { name: "Authorization", value: `Bearer ${opaque}` }] } }, 200, { ...JSON.parse(login!.response.content.text), refresh_token: "refresh-9a8b7c6d5e4f" });
+    const withRefresh = withBody(
+      {
+        ...login!,
+        request: {
+          ...login!.request,
+          headers: [...login!.request.headers.filter((h) => h.name.toLowerCase() !== "authorization"), { name: "Authorization", value: `Bearer ${opaque}` }],
+        },
+      },
+      200,
+      { ...JSON.parse(login!.response.content.text), refresh_token: "refresh-9a8b7c6d5e4f" },
+    );
     const found = async (scope: string) => {
       const file = await writeHar(path.join(dir, "refresh.har"), { log: { ...har.log, entries: [issue(scope), withRefresh] } });
       const run = await runCli(["--har", file]);
       expect(run.reports).not.toContain("refresh-9a8b7c6d5e4f");
       return run.json!.violations.filter((v) => v.check === "refresh_token_without_scope").map((v) => `${v.severity}: ${v.message}`);
     };
-    expect(await found("write:accounts:/auth/users")).toEqual([expect.stringMatching(/^contract: .*lacks create:accounts:auth:refresh_token \(its scope as the token response of .*#1 stated it\)/)]);
+    expect(await found("write:accounts:/auth/users")).toEqual([
+      expect.stringMatching(/^contract: .*lacks create:accounts:auth:refresh_token \(its scope as the token response of .*#1 stated it\)/),
+    ]);
     expect(await found("write:accounts:/auth/users create:accounts:auth:refresh_token")).toEqual([]);
   });
 
@@ -271,7 +321,9 @@ describe("across exchanges", () => {
       const found = run.json!.violations.filter((v) => v.check === "credentials_answered_both").map((v) => v.severity);
       expect(found).toEqual(["advisory", "standard"]);
       expect(run.code).toBe(1);
-      expect((await runCli(["--har", file, "--check", "credentials_answered_both=off"])).json!.violations.filter((v) => v.check === "credentials_answered_both")).toEqual([]);
+      expect(
+        (await runCli(["--har", file, "--check", "credentials_answered_both=off"])).json!.violations.filter((v) => v.check === "credentials_answered_both"),
+      ).toEqual([]);
     } finally {
       await server.close();
     }
@@ -288,7 +340,10 @@ describe("secrets of the recording appear in no output, not even their length", 
     } finally {
       await server.close();
     }
-    type E = { request: { headers: Array<{ name: string; value: string }> }; response: { status: number; headers: Array<{ name: string; value: string }>; content: { text: string; size: number } } };
+    type E = {
+      request: { headers: Array<{ name: string; value: string }> };
+      response: { status: number; headers: Array<{ name: string; value: string }>; content: { text: string; size: number } };
+    };
     const entries = har.log.entries as E[];
     const cookie = "sess-7f3a9c1e5b2d4f60";
     const token = (JSON.parse(entries[0]!.response.content.text) as { access_token: string }).access_token;
@@ -298,11 +353,26 @@ describe("secrets of the recording appear in no output, not even their length", 
     entries[1]!.response.headers.push({ name: "Set-Cookie", value: `session=${cookie}; HttpOnly; Secure` });
     const echo = JSON.stringify({ error: { message: `debug: ${password} ${cookie} ${token}` } });
     const last = entries.at(-1)!;
-    last.response = { ...last.response, status: 400, headers: [{ name: "Content-Type", value: "application/json" }, { name: "Content-Length", value: String(Buffer.byteLength(echo)) }], content: { ...last.response.content, text: echo, size: Buffer.byteLength(echo) } };
+    last.response = {
+      ...last.response,
+      status: 400,
+      headers: [
+        { name: "Content-Type", value: "application/json" },
+        { name: "Content-Length", value: String(Buffer.byteLength(echo)) },
+      ],
+      content: { ...last.response.content, text: echo, size: Buffer.byteLength(echo) },
+    };
     const file = await writeHar(path.join(dir, "secrets.har"), har);
     const run = await runCli(["--har", file, "--fail-on", "advisory"]);
     const everything = `${run.out}\n${run.err}\n${run.reports}`;
-    const secrets = [password, env.DINTERO_CLIENT_SECRET!, env.DINTERO_LOGIN_IDENT_PASSWORD!, cookie, token, Buffer.from(`${env.DINTERO_CLIENT_ID}:${env.DINTERO_CLIENT_SECRET}`).toString("base64")];
+    const secrets = [
+      password,
+      env.DINTERO_CLIENT_SECRET!,
+      env.DINTERO_LOGIN_IDENT_PASSWORD!,
+      cookie,
+      token,
+      Buffer.from(`${env.DINTERO_CLIENT_ID}:${env.DINTERO_CLIENT_SECRET}`).toString("base64"),
+    ];
     for (const secret of secrets) expect(everything.includes(secret), `a secret of length ${secret.length} leaked`).toBe(false);
     // the echoing answer is shown with the secrets replaced, and without the Content-Length that would tell their length
     expect(run.reports).toContain("debug: [REDACTED] [REDACTED]");

@@ -13,7 +13,10 @@ import { consumerJourney, type Har } from "./recorder.ts";
 let dir: string;
 /** a recorded session of the correct server: entry 0 is the token answer, entry 1 the known-good login */
 let session: Har;
-type Entry = { request: Record<string, unknown>; response: { status: number; headers: Array<{ name: string; value: string }>; content: Record<string, unknown> } & Record<string, unknown> } & Record<string, unknown>;
+type Entry = {
+  request: Record<string, unknown>;
+  response: { status: number; headers: Array<{ name: string; value: string }>; content: Record<string, unknown> } & Record<string, unknown>;
+} & Record<string, unknown>;
 let login: Entry;
 
 beforeAll(async () => {
@@ -136,8 +139,22 @@ describe("entries that cannot be judged are counted with their reason", () => {
       "encoded.har",
       withEntries(
         { ...login, response: { ...res, content: { ...res.content, encoding: "base64", text: bytes.toString("base64") } } },
-        { ...login, response: { ...res, headers: [...res.headers, { name: "Content-Encoding", value: "gzip" }], content: { ...res.content, size: gz.length, encoding: "base64", text: gz.toString("base64") } } },
-        { ...login, response: { ...res, headers: [...res.headers, { name: "Content-Encoding", value: "gzip" }], content: { ...res.content, size: 40, encoding: "base64", text: Buffer.from([0x1f, 0x8b, 1, 2, 3, 4]).toString("base64") } } },
+        {
+          ...login,
+          response: {
+            ...res,
+            headers: [...res.headers, { name: "Content-Encoding", value: "gzip" }],
+            content: { ...res.content, size: gz.length, encoding: "base64", text: gz.toString("base64") },
+          },
+        },
+        {
+          ...login,
+          response: {
+            ...res,
+            headers: [...res.headers, { name: "Content-Encoding", value: "gzip" }],
+            content: { ...res.content, size: 40, encoding: "base64", text: Buffer.from([0x1f, 0x8b, 1, 2, 3, 4]).toString("base64") },
+          },
+        },
       ),
     );
     expect(r.report!.passive.judged).toBe(3);
@@ -159,7 +176,10 @@ describe("hostile content: no crash, a bounded answer", () => {
     const res = login.response;
     const deep = `${"[".repeat(100_000)}${"]".repeat(100_000)}`;
     // written by hand: JSON.stringify itself cannot nest this deep
-    const entry = JSON.stringify({ ...login, _extra: "DEEP", response: { ...res, content: { ...res.content, size: deep.length, text: deep } } }).replace('"DEEP"', `${"[".repeat(200_000)}${"]".repeat(200_000)}`);
+    const entry = JSON.stringify({ ...login, _extra: "DEEP", response: { ...res, content: { ...res.content, size: deep.length, text: deep } } }).replace(
+      '"DEEP"',
+      `${"[".repeat(200_000)}${"]".repeat(200_000)}`,
+    );
     const r = await run("deep.har", withEntries().replace(/\]\}\}$/, `,${entry}]}}`));
     expect([0, 1]).toContain(r.code);
     expect(r.report!.passive.judged).toBe(2);
@@ -170,7 +190,21 @@ describe("hostile content: no crash, a bounded answer", () => {
   it("a response body in a wrong encoding (Latin-1 bytes as base64) is judged by the encoding check", async () => {
     const res = login.response;
     const latin1 = Buffer.from('{"error":{"message":"passord feil: ø"}}', "latin1");
-    const r = await run("latin1-body.har", withEntries({ ...login, response: { ...res, status: 401, headers: [{ name: "Content-Type", value: "application/json; charset=utf-8" }, { name: "WWW-Authenticate", value: "Bearer" }], content: { size: latin1.length, mimeType: "application/json", encoding: "base64", text: latin1.toString("base64") } } }));
+    const r = await run(
+      "latin1-body.har",
+      withEntries({
+        ...login,
+        response: {
+          ...res,
+          status: 401,
+          headers: [
+            { name: "Content-Type", value: "application/json; charset=utf-8" },
+            { name: "WWW-Authenticate", value: "Bearer" },
+          ],
+          content: { size: latin1.length, mimeType: "application/json", encoding: "base64", text: latin1.toString("base64") },
+        },
+      }),
+    );
     expect(r.out).toMatch(/FAIL encoding/);
     expect(r.code).toBe(1);
   });

@@ -26,21 +26,29 @@ afterEach(async () => {
 /** Starts the proxy in-process as the CLI does; `stop()` is its SIGINT. */
 async function startProxyRun(upstream: string, extra: Record<string, string> = {}) {
   const reportDir = await mkdtemp(path.join(dir, "reports-"));
-  const config = resolvePassiveConfig({ DINTERO_BASE_URL: upstream }, { CONTRACT_PROXY: "1", CONTRACT_LISTEN: "127.0.0.1:0", CONTRACT_REPORT_DIR: reportDir, ...extra });
+  const config = resolvePassiveConfig(
+    { DINTERO_BASE_URL: upstream },
+    { CONTRACT_PROXY: "1", CONTRACT_LISTEN: "127.0.0.1:0", CONTRACT_REPORT_DIR: reportDir, ...extra },
+  );
   const lines: string[] = [];
   let out = "";
   const controller = new AbortController();
   let url!: string;
   let ready!: () => void;
   const listening = new Promise<void>((r) => (ready = r));
-  const exit = runProxy(config, {
-    out: (t) => (out += t),
-    err: (t) => {
-      lines.push(...t.split("\n").filter(Boolean));
-      const m = /proxy listening on (\S+)/.exec(t);
-      if (m) (url = m[1]!), ready();
+  const exit = runProxy(
+    config,
+    {
+      out: (t) => (out += t),
+      err: (t) => {
+        lines.push(...t.split("\n").filter(Boolean));
+        const m = /proxy listening on (\S+)/.exec(t);
+        if (m) (url = m[1]!), ready();
+      },
     },
-  }, undefined, controller.signal);
+    undefined,
+    controller.signal,
+  );
   await listening;
   return {
     url,
@@ -48,7 +56,15 @@ async function startProxyRun(upstream: string, extra: Record<string, string> = {
     stop: async () => {
       controller.abort();
       const code = await exit;
-      return { code, out, report: JSON.parse(await readFile(path.join(reportDir, "report.json"), "utf8")) as { violations: Array<{ check: string; severity: string; rule: string; message: string }>; passive: { judged: number; entries: number; unjudged: Array<{ reason: string }> }; exchanges: unknown[] } };
+      return {
+        code,
+        out,
+        report: JSON.parse(await readFile(path.join(reportDir, "report.json"), "utf8")) as {
+          violations: Array<{ check: string; severity: string; rule: string; message: string }>;
+          passive: { judged: number; entries: number; unjudged: Array<{ reason: string }> };
+          exchanges: unknown[];
+        },
+      };
     },
     exit,
   };
@@ -78,7 +94,17 @@ describe("forwarding", () => {
       req.on("end", () => {
         seen = { method: req.method!, url: req.url!, rawHeaders: req.rawHeaders, body: Buffer.concat(chunks) };
         if (req.url!.endsWith("/big")) return res.writeHead(200, { "content-type": "application/octet-stream" }).end(big);
-        res.writeHead(418, "I'm a teapot", [["Set-Cookie", "a=1"], ["Set-Cookie", "b=2"], ["X-Twice", "one"], ["X-Twice", "two"], ["Content-Type", "application/json; charset=latin1"]].flat() as unknown as Record<string, string>);
+        res.writeHead(
+          418,
+          "I'm a teapot",
+          [
+            ["Set-Cookie", "a=1"],
+            ["Set-Cookie", "b=2"],
+            ["X-Twice", "one"],
+            ["X-Twice", "two"],
+            ["Content-Type", "application/json; charset=latin1"],
+          ].flat() as unknown as Record<string, string>,
+        );
         res.end(Buffer.from([0x7b, 0xe9, 0x7d]));
       });
     });
@@ -87,11 +113,22 @@ describe("forwarding", () => {
     const base = `http://127.0.0.1:${(upstream.address() as AddressInfo).port}/v1`;
     const proxy = await startProxyRun(base);
     const body = Buffer.from([0x00, 0xff, 0x10, 0x80]);
-    const res = await raw(`${proxy.url}/v1/anything?q=1`, "PATCH", [["X-Custom", "1"], ["X-Custom", "2"], ["Content-Type", "application/x-odd"]], body);
+    const res = await raw(
+      `${proxy.url}/v1/anything?q=1`,
+      "PATCH",
+      [
+        ["X-Custom", "1"],
+        ["X-Custom", "2"],
+        ["Content-Type", "application/x-odd"],
+      ],
+      body,
+    );
     expect(res.status).toBe(418);
     expect(res.body).toEqual(Buffer.from([0x7b, 0xe9, 0x7d]));
     const pairs = (r: string[]) => r.flatMap((v, i) => (i % 2 ? [] : [`${v}: ${r[i + 1]}`]));
-    expect(pairs(res.rawHeaders)).toEqual(expect.arrayContaining(["Set-Cookie: a=1", "Set-Cookie: b=2", "X-Twice: one", "X-Twice: two", "Content-Type: application/json; charset=latin1"]));
+    expect(pairs(res.rawHeaders)).toEqual(
+      expect.arrayContaining(["Set-Cookie: a=1", "Set-Cookie: b=2", "X-Twice: one", "X-Twice: two", "Content-Type: application/json; charset=latin1"]),
+    );
     expect(seen.method).toBe("PATCH");
     expect(seen.url).toBe("/v1/anything?q=1");
     expect(seen.body).toEqual(body);
@@ -124,11 +161,23 @@ describe("forwarding", () => {
     closers.push(server.close);
     const reportDir = await mkdtemp(path.join(dir, "reports-"));
     let err = "";
-    const done = main(["--proxy", "--listen", "0.0.0.0:0", "--max-exchanges", "1", "--report-dir", reportDir], { DINTERO_BASE_URL: server.baseUrl }, { out: () => {}, err: (t) => (err += t) });
+    const done = main(
+      ["--proxy", "--listen", "0.0.0.0:0", "--max-exchanges", "1", "--report-dir", reportDir],
+      { DINTERO_BASE_URL: server.baseUrl },
+      { out: () => {}, err: (t) => (err += t) },
+    );
     for (let i = 0; i < 100 && !/proxy listening on/.test(err); i++) await new Promise((r) => setTimeout(r, 20));
     const port = /proxy listening on http:\/\/[^:]+:(\d+)/.exec(err)![1];
     const o = server.options;
-    await raw(`http://127.0.0.1:${port}/v1/accounts/${o.accountId}/auth/token`, "POST", [["content-type", "application/json"], ["authorization", `Basic ${Buffer.from(`${o.clientId}:${o.clientSecret}`).toString("base64")}`]], Buffer.from(JSON.stringify({ grant_type: "client_credentials", audience: `https://api.dintero.com/v1/accounts/${o.accountId}` })));
+    await raw(
+      `http://127.0.0.1:${port}/v1/accounts/${o.accountId}/auth/token`,
+      "POST",
+      [
+        ["content-type", "application/json"],
+        ["authorization", `Basic ${Buffer.from(`${o.clientId}:${o.clientSecret}`).toString("base64")}`],
+      ],
+      Buffer.from(JSON.stringify({ grant_type: "client_credentials", audience: `https://api.dintero.com/v1/accounts/${o.accountId}` })),
+    );
     expect(await done).toBe(0);
     expect(err).toMatch(/WARNING: --listen 0\.0\.0\.0:0 is not loopback/);
     expect(JSON.parse(await readFile(path.join(reportDir, "report.json"), "utf8")).passive.judged).toBe(1);
@@ -142,19 +191,35 @@ describe("as docs/conformance.md's CI example runs it", () => {
     closers.push(server.close);
     const reportDir = await mkdtemp(path.join(dir, "reports-"));
     const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith("DINTERO_") && !k.startsWith("CONTRACT_")));
-    const child = spawn("./node_modules/.bin/tsx", ["contract-tests/cli.ts", "--proxy", "--listen", "127.0.0.1:0", "--report-dir", reportDir], { cwd: path.resolve(import.meta.dirname, "../.."), env: { ...env, DINTERO_BASE_URL: server.baseUrl }, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn("./node_modules/.bin/tsx", ["contract-tests/cli.ts", "--proxy", "--listen", "127.0.0.1:0", "--report-dir", reportDir], {
+      cwd: path.resolve(import.meta.dirname, "../.."),
+      env: { ...env, DINTERO_BASE_URL: server.baseUrl },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     let err = "";
     child.stderr.on("data", (c: Buffer) => (err += c.toString()));
     const exited = new Promise<number | null>((r) => child.once("close", (code) => r(code)));
     for (let i = 0; i < 300 && !/proxy listening on/.test(err); i++) await new Promise((r) => setTimeout(r, 50));
     const url = /proxy listening on (\S+)/.exec(err)![1]!;
     const o = server.options;
-    const res = await raw(`${url}/v1/accounts/${o.accountId}/auth/token`, "POST", [["content-type", "application/json"], ["authorization", `Basic ${Buffer.from(`${o.clientId}:${o.clientSecret}`).toString("base64")}`]], Buffer.from(JSON.stringify({ grant_type: "client_credentials", audience: `https://api.dintero.com/v1/accounts/${o.accountId}` })));
+    const res = await raw(
+      `${url}/v1/accounts/${o.accountId}/auth/token`,
+      "POST",
+      [
+        ["content-type", "application/json"],
+        ["authorization", `Basic ${Buffer.from(`${o.clientId}:${o.clientSecret}`).toString("base64")}`],
+      ],
+      Buffer.from(JSON.stringify({ grant_type: "client_credentials", audience: `https://api.dintero.com/v1/accounts/${o.accountId}` })),
+    );
     expect(res.status).toBe(200);
     for (let i = 0; i < 100 && !/ADVISORY token_caching/.test(err); i++) await new Promise((r) => setTimeout(r, 50));
     process.kill(child.pid!, "SIGTERM"); // as the CI example does (tsx passes it on to the suite)
     expect(await exited).toBe(0); // an advisory finding does not fail the default run
-    const report = JSON.parse(await readFile(path.join(reportDir, "report.json"), "utf8")) as { exitCode: number; passive: { judged: number }; violations: Array<{ check: string }> };
+    const report = JSON.parse(await readFile(path.join(reportDir, "report.json"), "utf8")) as {
+      exitCode: number;
+      passive: { judged: number };
+      violations: Array<{ check: string }>;
+    };
     expect(report.passive.judged).toBe(1);
     expect(report.violations.map((v) => v.check)).toEqual(["token_caching"]);
     expect(err).toMatch(/ADVISORY token_caching \[advisory\] exchange 1 POST/);
@@ -185,12 +250,20 @@ describe("the proxy between this package's client and a broken server reports wh
       const env = contractEnv(server);
       const proxy = await startProxyRun(server.baseUrl);
       const entries: unknown[] = [];
-      const client = createLoginClient({ accountId: env.DINTERO_ACCOUNT_ID!, baseUrl: `${proxy.url}/v1`, auth: { clientId: env.DINTERO_CLIENT_ID!, clientSecret: env.DINTERO_CLIENT_SECRET! }, fetch: recordingFetch(entries), validateResponses: false });
+      const client = createLoginClient({
+        accountId: env.DINTERO_ACCOUNT_ID!,
+        baseUrl: `${proxy.url}/v1`,
+        auth: { clientId: env.DINTERO_CLIENT_ID!, clientSecret: env.DINTERO_CLIENT_SECRET! },
+        fetch: recordingFetch(entries),
+        validateResponses: false,
+      });
       await client.login({ type: "customer", email: env.DINTERO_LOGIN_EMAIL!, password: env.DINTERO_LOGIN_PASSWORD! }).catch(() => undefined);
       await client.login({ type: "customer", email: env.DINTERO_LOGIN_EMAIL!, password: "not-the-password-9" }).catch(() => undefined);
       await client.login({ type: "customer", email: "someone-else@example.com", password: "not-the-password-9" }).catch(() => undefined);
       const live = await proxy.stop();
-      const file = await writeHar(path.join(dir, `${breakage}-session.har`), { log: { version: "1.2", creator: { name: "recordingFetch", version: "1" }, entries } } as Har);
+      const file = await writeHar(path.join(dir, `${breakage}-session.har`), {
+        log: { version: "1.2", creator: { name: "recordingFetch", version: "1" }, entries },
+      } as Har);
       const reportDir = await mkdtemp(path.join(dir, "reports-"));
       const harCode = await main(["--har", file, "--report-dir", reportDir], {}, { out: () => {}, err: () => {} });
       const recorded = JSON.parse(await readFile(path.join(reportDir, "report.json"), "utf8")) as typeof live.report;

@@ -21,7 +21,12 @@ export interface Har {
 const spec = loadSpec();
 
 /** One HAR 1.2 entry of a fetch exchange: the body as text when it is UTF-8, else base64 (as Playwright does). */
-export function harEntry(req: JourneyRequest, started: Date, time: number, res: { status: number; statusText: string; headers: Array<[string, string]>; body: Buffer }) {
+export function harEntry(
+  req: JourneyRequest,
+  started: Date,
+  time: number,
+  res: { status: number; statusText: string; headers: Array<[string, string]>; body: Buffer },
+) {
   let text: string;
   let encoding: string | undefined;
   try {
@@ -50,7 +55,12 @@ export function harEntry(req: JourneyRequest, started: Date, time: number, res: 
       httpVersion: "HTTP/1.1",
       headers: res.headers.map(([name, value]) => ({ name, value })),
       cookies: [],
-      content: { size: res.body.length, mimeType: res.headers.find(([k]) => k.toLowerCase() === "content-type")?.[1] ?? "", text, ...(encoding ? { encoding } : {}) },
+      content: {
+        size: res.body.length,
+        mimeType: res.headers.find(([k]) => k.toLowerCase() === "content-type")?.[1] ?? "",
+        text,
+        ...(encoding ? { encoding } : {}),
+      },
       redirectURL: "",
       headersSize: -1,
       bodySize: res.body.length,
@@ -68,11 +78,30 @@ export async function recordWithFetch(requests: JourneyRequest[]): Promise<Har> 
     const started = new Date();
     const t0 = performance.now();
     try {
-      const res = await fetch(req.url, { method: req.method, headers: req.headers, ...(req.body !== undefined ? { body: req.body } : {}), signal: AbortSignal.timeout(2000) });
+      const res = await fetch(req.url, {
+        method: req.method,
+        headers: req.headers,
+        ...(req.body !== undefined ? { body: req.body } : {}),
+        signal: AbortSignal.timeout(2000),
+      });
       const body = Buffer.from(await res.arrayBuffer());
       entries.push(harEntry(req, started, performance.now() - t0, { status: res.status, statusText: res.statusText, headers: [...res.headers], body }));
     } catch {
-      entries.push({ ...harEntry(req, started, performance.now() - t0, { status: 0, statusText: "", headers: [], body: Buffer.alloc(0) }), response: { status: 0, statusText: "", httpVersion: "", headers: [], cookies: [], content: { size: 0, mimeType: "" }, redirectURL: "", headersSize: -1, bodySize: -1, _error: "net::ERR_TIMED_OUT" } });
+      entries.push({
+        ...harEntry(req, started, performance.now() - t0, { status: 0, statusText: "", headers: [], body: Buffer.alloc(0) }),
+        response: {
+          status: 0,
+          statusText: "",
+          httpVersion: "",
+          headers: [],
+          cookies: [],
+          content: { size: 0, mimeType: "" },
+          redirectURL: "",
+          headersSize: -1,
+          bodySize: -1,
+          _error: "net::ERR_TIMED_OUT",
+        },
+      });
     }
   }
   return { log: { version: "1.2", creator: { name: "dintero-login-kit test recorder", version: "1" }, entries } };
@@ -86,7 +115,8 @@ export async function writeHar(file: string, har: Har): Promise<string> {
 /** The environment that points the suite at a contract server (its identities, client and account). */
 export const envOf = (server: ContractServer) => contractEnv(server);
 
-const basic = (c: SuiteConfig) => (c.auth.kind === "client_credentials" ? `Basic ${Buffer.from(`${c.auth.clientId}:${c.auth.clientSecret}`).toString("base64")}` : "");
+const basic = (c: SuiteConfig) =>
+  c.auth.kind === "client_credentials" ? `Basic ${Buffer.from(`${c.auth.clientId}:${c.auth.clientSecret}`).toString("base64")}` : "";
 
 /**
  * What a consumer app sends in a session: a client token, logins of both forms, a wrong password, an
@@ -97,7 +127,12 @@ export async function consumerJourney(env: Record<string, string>): Promise<Har>
   const config: SuiteConfig = resolveConfig(env, {});
   const url = (key: "login" | "token") => `${config.target.baseUrl}${spec.operations[key].pathTemplate.replace(/\{[^}]+\}/, config.accountId)}`;
   const json = spec.operations.login.requestMediaTypes[0]!;
-  const tokenReq: JourneyRequest = { method: spec.operations.token.method.toUpperCase(), url: url("token"), headers: { "content-type": spec.operations.token.requestMediaTypes[0]!, authorization: basic(config) }, body: JSON.stringify(tokenBody(spec, config)) };
+  const tokenReq: JourneyRequest = {
+    method: spec.operations.token.method.toUpperCase(),
+    url: url("token"),
+    headers: { "content-type": spec.operations.token.requestMediaTypes[0]!, authorization: basic(config) },
+    body: JSON.stringify(tokenBody(spec, config)),
+  };
   // The token request first, alone: its answer's bearer authorizes the logins (a 429 first is retried once).
   let first = await recordWithFetch([tokenReq]);
   let bearer = bearerOf(first);
@@ -107,7 +142,12 @@ export async function consumerJourney(env: Record<string, string>): Promise<Har>
     bearer = bearerOf(again);
   }
   const [email, ident] = config.identities;
-  const login = (body: unknown, auth: string | undefined, contentType = json): JourneyRequest => ({ method: spec.operations.login.method.toUpperCase(), url: url("login"), headers: { "content-type": contentType, ...(auth ? { authorization: auth } : {}) }, body: JSON.stringify(body) });
+  const login = (body: unknown, auth: string | undefined, contentType = json): JourneyRequest => ({
+    method: spec.operations.login.method.toUpperCase(),
+    url: url("login"),
+    headers: { "content-type": contentType, ...(auth ? { authorization: auth } : {}) },
+    body: JSON.stringify(body),
+  });
   const auth = bearer ? `Bearer ${bearer}` : undefined;
   const unknown = { ...loginBody(spec, config, email!), email: "nobody-recorded@example.com" };
   const rest = await recordWithFetch([

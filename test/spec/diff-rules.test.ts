@@ -20,20 +20,32 @@ async function judge(edit: (d: Doc) => void, editBase: (d: Doc) => void = () => 
   return runSpecDiff({ cwd: repo.dir });
 }
 const op = (d: Doc) => d.paths["/accounts/{aid}/sessions"].post as Doc;
-const rules = (r: SpecDiffResult) => r.changes.filter((c) => c.kind !== "documentation-only").map((c) => `${c.kind} ${c.rule}`).sort();
+const rules = (r: SpecDiffResult) =>
+  r.changes
+    .filter((c) => c.kind !== "documentation-only")
+    .map((c) => `${c.kind} ${c.rule}`)
+    .sort();
 
 describe("whole enums", () => {
   it("an enum added to a request property narrows it (breaking); removed, widens it (compatible)", async () => {
-    const added = await judge((d) => { d.components.schemas.Credentials.properties.email.enum = ["a@example.com"]; });
+    const added = await judge((d) => {
+      d.components.schemas.Credentials.properties.email.enum = ["a@example.com"];
+    });
     expect(rules(added)).toEqual(["breaking enum-added"]);
-    const removed = await judge((d) => { delete d.components.schemas.Credentials.properties.type.enum; });
+    const removed = await judge((d) => {
+      delete d.components.schemas.Credentials.properties.type.enum;
+    });
     expect(rules(removed)).toEqual(["compatible enum-removed"]);
   });
   it("an enum removed from a response property widens it (breaking); added, narrows it (compatible)", async () => {
-    const removed = await judge((d) => { delete d.components.schemas.Session.properties.token_type.enum; });
+    const removed = await judge((d) => {
+      delete d.components.schemas.Session.properties.token_type.enum;
+    });
     expect(rules(removed)).toEqual(["breaking enum-removed"]);
     expect(removed.kind).toBe("breaking");
-    const added = await judge((d) => { d.components.schemas.Session.properties.refresh_token.enum = ["rt_1"]; });
+    const added = await judge((d) => {
+      d.components.schemas.Session.properties.refresh_token.enum = ["rt_1"];
+    });
     expect(rules(added)).toEqual(["compatible enum-added"]);
   });
 });
@@ -52,36 +64,88 @@ describe("re-declared path-level parameters", () => {
     expect(r.kind).toBe("none");
   });
   it("the operation's own declaration wins over the path level's", async () => {
-    const r = await judge((d) => { redeclare(d); op(d).parameters[0].schema = { type: "string" }; });
+    const r = await judge((d) => {
+      redeclare(d);
+      op(d).parameters[0].schema = { type: "string" };
+    });
     expect(rules(r)).toEqual(["compatible pattern-removed"]);
   });
 });
 
 describe("statuses and media types", () => {
   it("a success status removed is breaking; an error status removed or added is compatible", async () => {
-    expect(rules(await judge((d) => { delete op(d).responses["200"]; }))).toEqual(["breaking success-status-removed"]);
-    expect(rules(await judge((d) => { op(d).responses["201"] = op(d).responses["200"]; }))).toEqual(["breaking success-status-added"]);
-    expect(rules(await judge((d) => { op(d).responses.default = op(d).responses["400"]; }))).toEqual(["compatible error-status-added"]);
+    expect(
+      rules(
+        await judge((d) => {
+          delete op(d).responses["200"];
+        }),
+      ),
+    ).toEqual(["breaking success-status-removed"]);
+    expect(
+      rules(
+        await judge((d) => {
+          op(d).responses["201"] = op(d).responses["200"];
+        }),
+      ),
+    ).toEqual(["breaking success-status-added"]);
+    expect(
+      rules(
+        await judge((d) => {
+          op(d).responses.default = op(d).responses["400"];
+        }),
+      ),
+    ).toEqual(["compatible error-status-added"]);
   });
   it("a response media type removed or added is breaking; a request media type added is compatible, removed breaking", async () => {
-    expect(rules(await judge((d) => { op(d).responses["200"].content = { "application/xml": op(d).responses["200"].content["application/json"] }; })))
-      .toEqual(["breaking response-media-type-added", "breaking response-media-type-removed"]);
-    expect(rules(await judge((d) => { op(d).requestBody.content["application/x-www-form-urlencoded"] = op(d).requestBody.content["application/json"]; })))
-      .toEqual(["compatible request-media-type-added"]);
-    expect(rules(await judge((d) => { op(d).requestBody.content = { "text/plain": { schema: { type: "string" } } }; })))
-      .toEqual(["breaking request-media-type-removed", "compatible request-media-type-added"]);
+    expect(
+      rules(
+        await judge((d) => {
+          op(d).responses["200"].content = { "application/xml": op(d).responses["200"].content["application/json"] };
+        }),
+      ),
+    ).toEqual(["breaking response-media-type-added", "breaking response-media-type-removed"]);
+    expect(
+      rules(
+        await judge((d) => {
+          op(d).requestBody.content["application/x-www-form-urlencoded"] = op(d).requestBody.content["application/json"];
+        }),
+      ),
+    ).toEqual(["compatible request-media-type-added"]);
+    expect(
+      rules(
+        await judge((d) => {
+          op(d).requestBody.content = { "text/plain": { schema: { type: "string" } } };
+        }),
+      ),
+    ).toEqual(["breaking request-media-type-removed", "compatible request-media-type-added"]);
   });
   it("a charset parameter on a media type is the same media type", async () => {
-    const r = await judge((d) => { op(d).responses["200"].content = { "application/json; charset=utf-8": op(d).responses["200"].content["application/json"] }; });
+    const r = await judge((d) => {
+      op(d).responses["200"].content = { "application/json; charset=utf-8": op(d).responses["200"].content["application/json"] };
+    });
     expect(rules(r)).toEqual(["compatible media-type-parameters-changed"]);
   });
 });
 
 describe("response headers", () => {
-  const header = (required: boolean) => (d: Doc) => { op(d).responses["200"].headers = { "Request-Id": { required, schema: { type: "string" } } }; };
+  const header = (required: boolean) => (d: Doc) => {
+    op(d).responses["200"].headers = { "Request-Id": { required, schema: { type: "string" } } };
+  };
   it("an optional header removed is compatible; a required one removed, or made optional, is breaking", async () => {
-    expect(rules(await judge((d) => { delete op(d).responses["200"].headers; }, header(false)))).toEqual(["compatible optional-response-header-removed"]);
-    expect(rules(await judge((d) => { delete op(d).responses["200"].headers; }, header(true)))).toEqual(["breaking required-response-header-removed"]);
+    expect(
+      rules(
+        await judge((d) => {
+          delete op(d).responses["200"].headers;
+        }, header(false)),
+      ),
+    ).toEqual(["compatible optional-response-header-removed"]);
+    expect(
+      rules(
+        await judge((d) => {
+          delete op(d).responses["200"].headers;
+        }, header(true)),
+      ),
+    ).toEqual(["breaking required-response-header-removed"]);
     expect(rules(await judge(header(false), header(true)))).toEqual(["breaking response-header-made-optional"]);
     expect(rules(await judge(header(true), header(false)))).toEqual(["compatible response-header-made-required"]);
   });
@@ -94,7 +158,8 @@ describe("patterns", () => {
   };
   it("a request pattern removed, or replaced by one that matches anything, widens (compatible)", async () => {
     expect(rules(await judge(pin(undefined)))).toEqual(["compatible pattern-removed"]);
-    for (const anything of [".*", "", "^.*", "[\\s\\S]*", "^[\\s\\S]*$", "x*"]) expect(rules(await judge(pin(anything))), anything).toEqual(["compatible pattern-removed"]);
+    for (const anything of [".*", "", "^.*", "[\\s\\S]*", "^[\\s\\S]*$", "x*"])
+      expect(rules(await judge(pin(anything))), anything).toEqual(["compatible pattern-removed"]);
   });
   it("a pattern replaced by one that cannot be compared says so and is judged breaking", async () => {
     const r = await judge(pin("^\\d{4,6}$"));
@@ -108,45 +173,135 @@ describe("patterns", () => {
 
 describe("defaults, readOnly and writeOnly", () => {
   it("a request default added or changed is breaking; a response default added is compatible, removed breaking", async () => {
-    expect(rules(await judge((d) => { d.components.schemas.Credentials.properties.type.default = "customer"; }))).toEqual(["breaking default-added"]);
-    expect(rules(await judge((d) => { d.components.schemas.Session.properties.token_type.default = "Bearer"; }))).toEqual(["compatible default-added"]);
-    expect((await judge((d) => { delete d.components.schemas.Session.properties.token_type.default; }, (d) => { d.components.schemas.Session.properties.token_type.default = "Bearer"; })).kind).toBe("breaking");
+    expect(
+      rules(
+        await judge((d) => {
+          d.components.schemas.Credentials.properties.type.default = "customer";
+        }),
+      ),
+    ).toEqual(["breaking default-added"]);
+    expect(
+      rules(
+        await judge((d) => {
+          d.components.schemas.Session.properties.token_type.default = "Bearer";
+        }),
+      ),
+    ).toEqual(["compatible default-added"]);
+    expect(
+      (
+        await judge(
+          (d) => {
+            delete d.components.schemas.Session.properties.token_type.default;
+          },
+          (d) => {
+            d.components.schemas.Session.properties.token_type.default = "Bearer";
+          },
+        )
+      ).kind,
+    ).toBe("breaking");
   });
   it("changes inside a readOnly property do not count in a request, nor inside a writeOnly one in a response", async () => {
-    const readOnlyEmail = (d: Doc) => { d.components.schemas.Credentials.properties.email.readOnly = true; };
-    expect((await judge((d) => { d.components.schemas.Credentials.properties.email.maxLength = 5; }, readOnlyEmail)).kind).toBe("none");
-    const writeOnlyToken = (d: Doc) => { d.components.schemas.Session.properties.refresh_token.writeOnly = true; };
-    expect((await judge((d) => { delete d.components.schemas.Session.properties.refresh_token.pattern; }, writeOnlyToken)).kind).toBe("none");
+    const readOnlyEmail = (d: Doc) => {
+      d.components.schemas.Credentials.properties.email.readOnly = true;
+    };
+    expect(
+      (
+        await judge((d) => {
+          d.components.schemas.Credentials.properties.email.maxLength = 5;
+        }, readOnlyEmail)
+      ).kind,
+    ).toBe("none");
+    const writeOnlyToken = (d: Doc) => {
+      d.components.schemas.Session.properties.refresh_token.writeOnly = true;
+    };
+    expect(
+      (
+        await judge((d) => {
+          delete d.components.schemas.Session.properties.refresh_token.pattern;
+        }, writeOnlyToken)
+      ).kind,
+    ).toBe("none");
   });
   it("a response property that becomes writeOnly is gone from the response (breaking)", async () => {
-    expect(rules(await judge((d) => { d.components.schemas.Session.properties.refresh_token.writeOnly = true; }))).toEqual(["breaking response-property-removed"]);
+    expect(
+      rules(
+        await judge((d) => {
+          d.components.schemas.Session.properties.refresh_token.writeOnly = true;
+        }),
+      ),
+    ).toEqual(["breaking response-property-removed"]);
   });
 });
 
 describe("security", () => {
   const bearer = (d: Doc) => {
-    d.components.securitySchemes = { JWT: { type: "http", scheme: "bearer" }, OAuth: { type: "oauth2", flows: { clientCredentials: { tokenUrl: "https://auth.example.com/token", scopes: { read: "r", write: "w" } } } } };
+    d.components.securitySchemes = {
+      JWT: { type: "http", scheme: "bearer" },
+      OAuth: { type: "oauth2", flows: { clientCredentials: { tokenUrl: "https://auth.example.com/token", scopes: { read: "r", write: "w" } } } },
+    };
     op(d).security = [{ JWT: [] }];
   };
   it("security added to an open operation, a new required scope, or a changed scheme breaks callers", async () => {
     // The two scheme definitions are new too; the operations that require them are judged on their own.
     expect(rules(await judge(bearer))).toEqual(["breaking security-added", "compatible security-scheme-defined", "compatible security-scheme-defined"]);
-    expect(rules(await judge((d) => { op(d).security = [{ OAuth: ["read", "write"] }]; }, (d) => { bearer(d); op(d).security = [{ OAuth: ["read"] }]; })))
-      .toEqual(["breaking security-scope-added"]);
-    expect(rules(await judge((d) => { d.components.securitySchemes.JWT.scheme = "basic"; }, bearer))).toEqual(["breaking security-scheme-changed"]);
+    expect(
+      rules(
+        await judge(
+          (d) => {
+            op(d).security = [{ OAuth: ["read", "write"] }];
+          },
+          (d) => {
+            bearer(d);
+            op(d).security = [{ OAuth: ["read"] }];
+          },
+        ),
+      ),
+    ).toEqual(["breaking security-scope-added"]);
+    expect(
+      rules(
+        await judge((d) => {
+          d.components.securitySchemes.JWT.scheme = "basic";
+        }, bearer),
+      ),
+    ).toEqual(["breaking security-scheme-changed"]);
   });
   it("security removed, a scope no longer required, or an alternative added lets more callers in (compatible)", async () => {
-    expect(rules(await judge((d) => { delete op(d).security; }, bearer))).toEqual(["compatible security-removed"]);
-    expect(rules(await judge((d) => { op(d).security = [{ OAuth: ["read"] }]; }, (d) => { bearer(d); op(d).security = [{ OAuth: ["read", "write"] }]; })))
-      .toEqual(["compatible security-requirement-relaxed"]);
-    expect(rules(await judge((d) => { op(d).security.push({ OAuth: [] }); }, bearer))).toEqual(["compatible security-alternative-added"]);
+    expect(
+      rules(
+        await judge((d) => {
+          delete op(d).security;
+        }, bearer),
+      ),
+    ).toEqual(["compatible security-removed"]);
+    expect(
+      rules(
+        await judge(
+          (d) => {
+            op(d).security = [{ OAuth: ["read"] }];
+          },
+          (d) => {
+            bearer(d);
+            op(d).security = [{ OAuth: ["read", "write"] }];
+          },
+        ),
+      ),
+    ).toEqual(["compatible security-requirement-relaxed"]);
+    expect(
+      rules(
+        await judge((d) => {
+          op(d).security.push({ OAuth: [] });
+        }, bearer),
+      ),
+    ).toEqual(["compatible security-alternative-added"]);
   });
 });
 
 describe("unusual but equivalent or widening edits are no false alarm", () => {
   it("reordered enum values, required names, scopes and alternatives, items: {} and format int32 → int64 in a request", async () => {
     const secured = (d: Doc) => {
-      d.components.securitySchemes = { OAuth: { type: "oauth2", flows: { clientCredentials: { tokenUrl: "https://auth.example.com/token", scopes: { read: "r", write: "w" } } } } };
+      d.components.securitySchemes = {
+        OAuth: { type: "oauth2", flows: { clientCredentials: { tokenUrl: "https://auth.example.com/token", scopes: { read: "r", write: "w" } } } },
+      };
       op(d).security = [{ OAuth: ["read", "write"] }];
       d.components.schemas.Credentials.properties.tags = { type: "array" };
       d.components.schemas.Credentials.properties.attempts.format = "int32";

@@ -35,53 +35,143 @@ interface Fixture {
 }
 
 const FIXTURES: Fixture[] = [
-  { file: "response-enum-widened.yaml", kind: "breaking", exit: 1, typeBreak: JSON_200,
-    changes: [["breaking", JSON_200, "/properties/token_type/enum", "enum value added: response widened"]] },
-  { file: "request-enum-narrowed.yaml", kind: "breaking", exit: 1, typeBreak: BODY,
-    changes: [["breaking", BODY, "/properties/type/enum", "enum value removed: request narrowed"]] },
-  { file: "request-enum-widened.yaml", kind: "compatible", exit: 0,
-    changes: [["compatible", BODY, "/properties/type/enum", "enum value added: request widened"]] },
-  { file: "request-required-added.yaml", kind: "breaking", exit: 1, typeBreak: BODY,
-    changes: [["breaking", BODY, "/required", "property made required: request narrowed"]] },
-  { file: "response-property-removed.yaml", kind: "breaking", exit: 1,
-    changes: [["breaking", JSON_200, "/properties/refresh_token", "property removed: consumers that read it break"]] },
-  { file: "response-required-removed.yaml", kind: "breaking", exit: 1, typeBreak: JSON_200,
-    changes: [["breaking", JSON_200, "/required", "property made optional: response widened"]] },
-  { file: "request-optional-property-added.yaml", kind: "compatible", exit: 0,
-    changes: [["compatible", BODY, "/properties/remember", "optional property added"]] },
-  { file: "response-optional-property-added.yaml", kind: "compatible", exit: 0,
-    changes: [["compatible", JSON_200, "/properties/scope", "property added (objects are open"]] },
-  { file: "status-added.yaml", kind: "compatible", exit: 0,
-    changes: [["compatible", "response 429", "", "error status added"]] },
-  { file: "status-removed.yaml", kind: "compatible", exit: 0,
-    changes: [["compatible", "response 400", "", "error status removed"]] },
-  { file: "request-pattern-added.yaml", kind: "breaking", exit: 1,
-    changes: [["breaking", BODY, "/properties/email/pattern", "pattern added: request narrowed"]] },
-  { file: "request-pattern-removed.yaml", kind: "compatible", exit: 0,
-    changes: [["compatible", BODY, "/properties/pin/pattern", "pattern removed: request widened"]] },
-  { file: "request-pattern-changed.yaml", kind: "breaking", exit: 1,
-    changes: [["breaking", BODY, "/properties/pin/pattern", "pattern replaced: whether the new regular expression"]] },
-  { file: "parameter-pattern-changed.yaml", kind: "breaking", exit: 1,
-    changes: [["breaking", "parameter aid (path)", "/schema/pattern", "pattern replaced: whether the new regular expression"]] },
-  { file: "response-pattern-added.yaml", kind: "compatible", exit: 0,
-    changes: [["compatible", JSON_200, "/properties/access_token/pattern", "pattern added: response narrowed"]] },
-  { file: "response-pattern-removed.yaml", kind: "breaking", exit: 1,
-    changes: [["breaking", JSON_200, "/properties/refresh_token/pattern", "pattern removed: response widened"]] },
-  { file: "request-max-length-lowered.yaml", kind: "breaking", exit: 1,
-    changes: [["breaking", BODY, "/properties/password/maxLength", "maxLength lowered: request narrowed"]] },
-  { file: "request-min-length-lowered.yaml", kind: "compatible", exit: 0,
-    changes: [["compatible", BODY, "/properties/password/minLength", "minLength lowered: request widened"]] },
-  { file: "response-max-length-raised.yaml", kind: "breaking", exit: 1,
-    changes: [["breaking", JSON_200, "/properties/access_token/maxLength", "maxLength raised: response widened"]] },
-  { file: "response-max-length-lowered.yaml", kind: "compatible", exit: 0,
-    changes: [["compatible", JSON_200, "/properties/access_token/maxLength", "maxLength lowered: response narrowed"]] },
-  { file: "response-minimum-removed.yaml", kind: "breaking", exit: 1,
-    changes: [["breaking", JSON_200, "/properties/expires_in/minimum", "minimum removed: response widened"]] },
-  { file: "response-type-changed.yaml", kind: "breaking", exit: 1, typeBreak: JSON_200,
-    changes: [["breaking", JSON_200, "/properties/expires_in/type", "type changed"]] },
-  { file: "request-type-widened.yaml", kind: "compatible", exit: 0,
-    changes: [["compatible", BODY, "/properties/attempts/type", "type widened: request widened"]] },
-  { file: "documentation-only.yaml", kind: "documentation-only", exit: 0,
+  {
+    file: "response-enum-widened.yaml",
+    kind: "breaking",
+    exit: 1,
+    typeBreak: JSON_200,
+    changes: [["breaking", JSON_200, "/properties/token_type/enum", "enum value added: response widened"]],
+  },
+  {
+    file: "request-enum-narrowed.yaml",
+    kind: "breaking",
+    exit: 1,
+    typeBreak: BODY,
+    changes: [["breaking", BODY, "/properties/type/enum", "enum value removed: request narrowed"]],
+  },
+  {
+    file: "request-enum-widened.yaml",
+    kind: "compatible",
+    exit: 0,
+    changes: [["compatible", BODY, "/properties/type/enum", "enum value added: request widened"]],
+  },
+  {
+    file: "request-required-added.yaml",
+    kind: "breaking",
+    exit: 1,
+    typeBreak: BODY,
+    changes: [["breaking", BODY, "/required", "property made required: request narrowed"]],
+  },
+  {
+    file: "response-property-removed.yaml",
+    kind: "breaking",
+    exit: 1,
+    changes: [["breaking", JSON_200, "/properties/refresh_token", "property removed: consumers that read it break"]],
+  },
+  {
+    file: "response-required-removed.yaml",
+    kind: "breaking",
+    exit: 1,
+    typeBreak: JSON_200,
+    changes: [["breaking", JSON_200, "/required", "property made optional: response widened"]],
+  },
+  {
+    file: "request-optional-property-added.yaml",
+    kind: "compatible",
+    exit: 0,
+    changes: [["compatible", BODY, "/properties/remember", "optional property added"]],
+  },
+  {
+    file: "response-optional-property-added.yaml",
+    kind: "compatible",
+    exit: 0,
+    changes: [["compatible", JSON_200, "/properties/scope", "property added (objects are open"]],
+  },
+  { file: "status-added.yaml", kind: "compatible", exit: 0, changes: [["compatible", "response 429", "", "error status added"]] },
+  { file: "status-removed.yaml", kind: "compatible", exit: 0, changes: [["compatible", "response 400", "", "error status removed"]] },
+  {
+    file: "request-pattern-added.yaml",
+    kind: "breaking",
+    exit: 1,
+    changes: [["breaking", BODY, "/properties/email/pattern", "pattern added: request narrowed"]],
+  },
+  {
+    file: "request-pattern-removed.yaml",
+    kind: "compatible",
+    exit: 0,
+    changes: [["compatible", BODY, "/properties/pin/pattern", "pattern removed: request widened"]],
+  },
+  {
+    file: "request-pattern-changed.yaml",
+    kind: "breaking",
+    exit: 1,
+    changes: [["breaking", BODY, "/properties/pin/pattern", "pattern replaced: whether the new regular expression"]],
+  },
+  {
+    file: "parameter-pattern-changed.yaml",
+    kind: "breaking",
+    exit: 1,
+    changes: [["breaking", "parameter aid (path)", "/schema/pattern", "pattern replaced: whether the new regular expression"]],
+  },
+  {
+    file: "response-pattern-added.yaml",
+    kind: "compatible",
+    exit: 0,
+    changes: [["compatible", JSON_200, "/properties/access_token/pattern", "pattern added: response narrowed"]],
+  },
+  {
+    file: "response-pattern-removed.yaml",
+    kind: "breaking",
+    exit: 1,
+    changes: [["breaking", JSON_200, "/properties/refresh_token/pattern", "pattern removed: response widened"]],
+  },
+  {
+    file: "request-max-length-lowered.yaml",
+    kind: "breaking",
+    exit: 1,
+    changes: [["breaking", BODY, "/properties/password/maxLength", "maxLength lowered: request narrowed"]],
+  },
+  {
+    file: "request-min-length-lowered.yaml",
+    kind: "compatible",
+    exit: 0,
+    changes: [["compatible", BODY, "/properties/password/minLength", "minLength lowered: request widened"]],
+  },
+  {
+    file: "response-max-length-raised.yaml",
+    kind: "breaking",
+    exit: 1,
+    changes: [["breaking", JSON_200, "/properties/access_token/maxLength", "maxLength raised: response widened"]],
+  },
+  {
+    file: "response-max-length-lowered.yaml",
+    kind: "compatible",
+    exit: 0,
+    changes: [["compatible", JSON_200, "/properties/access_token/maxLength", "maxLength lowered: response narrowed"]],
+  },
+  {
+    file: "response-minimum-removed.yaml",
+    kind: "breaking",
+    exit: 1,
+    changes: [["breaking", JSON_200, "/properties/expires_in/minimum", "minimum removed: response widened"]],
+  },
+  {
+    file: "response-type-changed.yaml",
+    kind: "breaking",
+    exit: 1,
+    typeBreak: JSON_200,
+    changes: [["breaking", JSON_200, "/properties/expires_in/type", "type changed"]],
+  },
+  {
+    file: "request-type-widened.yaml",
+    kind: "compatible",
+    exit: 0,
+    changes: [["compatible", BODY, "/properties/attempts/type", "type widened: request widened"]],
+  },
+  {
+    file: "documentation-only.yaml",
+    kind: "documentation-only",
+    exit: 0,
     changes: [
       ["documentation-only", "summary", "", "summary is documentation"],
       ["documentation-only", "tags", "", "tags is documentation"],
@@ -91,7 +181,8 @@ const FIXTURES: Fixture[] = [
       ["documentation-only", JSON_200, "/properties/expires_in/example", "example is documentation"],
       ["documentation-only", JSON_200, "/properties/expires_in/x-curated", "x-curated is documentation"],
       ["documentation-only", "response 400 application/json", "/x-source", "x-source is documentation"],
-    ] },
+    ],
+  },
   { file: "formatting-only.yaml", kind: "none", exit: 0, changes: [] },
 ];
 
@@ -101,8 +192,9 @@ describe("spec:diff fixtures: one pair per direction rule", () => {
       const repo = await repoFor(fx.file);
       const result = await runSpecDiff({ cwd: repo.dir });
       const rows = result.changes.map((c) => [c.kind, c.operation, c.where, c.pointer, c.reason]);
-      expect(rows.map(([kind, op, where, pointer]) => [kind, op, where, pointer]).sort())
-        .toEqual(fx.changes.map(([kind, where, pointer]) => [kind, OP, where, pointer]).sort());
+      expect(rows.map(([kind, op, where, pointer]) => [kind, op, where, pointer]).sort()).toEqual(
+        fx.changes.map(([kind, where, pointer]) => [kind, OP, where, pointer]).sort(),
+      );
       for (const [kind, where, pointer, reason] of fx.changes) {
         const row = result.changes.find((c) => c.kind === kind && c.where === where && c.pointer === pointer);
         expect(row?.reason.startsWith(reason), `${where} ${pointer}: "${row?.reason}" should start with "${reason}"`).toBe(true);
@@ -132,7 +224,12 @@ describe("spec:diff on the real spec", () => {
     const breaking = result.changes.filter((c) => c.kind === "breaking");
     expect(breaking.map((c) => [c.operation, c.where])).toEqual([[login, BODY]]);
     expect(breaking[0]!.pointer).toMatch(/\/type\/enum/);
-    expect(result.changes.filter((c) => c.kind === "compatible").map((c) => [c.operation, c.where, c.pointer]).sort()).toEqual([
+    expect(
+      result.changes
+        .filter((c) => c.kind === "compatible")
+        .map((c) => [c.operation, c.where, c.pointer])
+        .sort(),
+    ).toEqual([
       [login, JSON_200, "/properties/expires_in/minimum"],
       ["POST /accounts/{oid}/auth/token", JSON_200, "/properties/expires_in/minimum"],
     ]);
@@ -144,7 +241,11 @@ describe("spec:diff on the real spec", () => {
 
 describe("spec:diff provenance: the new spec's annotations, checked as npm test checks them", () => {
   const sources = "# Sources\n\n## Sources\n\n| # | page | url |\n| --- | --- | --- |\n| 1 | docs | https://docs.example.com/login |\n";
-  const annotated = (spec: string) => spec.replace("    post:\n      operationId: create_session\n", "    post:\n      operationId: create_session\n      x-source: https://docs.example.com/unlisted\n");
+  const annotated = (spec: string) =>
+    spec.replace(
+      "    post:\n      operationId: create_session\n",
+      "    post:\n      operationId: create_session\n      x-source: https://docs.example.com/unlisted\n",
+    );
 
   it("names each node without x-source or x-curated, and a source not in openapi/SOURCES.md; exit 1 even with --allow-breaking", async () => {
     const base = await readFixture("base.yaml");
@@ -174,7 +275,10 @@ describe("spec:diff provenance: the new spec's annotations, checked as npm test 
 });
 
 describe("spec:diff type level: the project's own code against the new types", () => {
-  const tsconfig = JSON.stringify({ compilerOptions: { strict: true, module: "ESNext", moduleResolution: "Bundler", target: "ES2022", lib: ["ES2022"], noEmit: true, types: [] }, include: ["src"] });
+  const tsconfig = JSON.stringify({
+    compilerOptions: { strict: true, module: "ESNext", moduleResolution: "Bundler", target: "ES2022", lib: ["ES2022"], noEmit: true, types: [] },
+    include: ["src"],
+  });
   const user = [
     `import type { components } from "../generated/schema.js";`,
     `export const refresh = (s: components["schemas"]["Session"]): string | undefined => s.refresh_token;`,
@@ -186,9 +290,7 @@ describe("spec:diff type level: the project's own code against the new types", (
     const result = await runSpecDiff({ cwd: repo.dir });
     expect(result.typeLevel.checks.every((c) => c.ok)).toBe(true);
     expect(result.typeLevel.compile.files).toBe(1);
-    expect(result.typeLevel.compile.errors).toEqual([
-      { file: path.join("src", "use.ts"), line: 2, message: expect.stringContaining("refresh_token") },
-    ]);
+    expect(result.typeLevel.compile.errors).toEqual([{ file: path.join("src", "use.ts"), line: 2, message: expect.stringContaining("refresh_token") }]);
     expect(result.summary.typeLevelBreaks).toBe(1);
   });
 
@@ -252,7 +354,10 @@ describe("spec:diff CLI", () => {
 
   it.concurrent("exits 2 with a clear message on an unknown ref, an invalid spec, outside git and on a bad option", async () => {
     const [repo, noPaths, swagger, badYaml] = await Promise.all([
-      repoFor("formatting-only.yaml"), repoFor("formatting-only.yaml"), repoFor("formatting-only.yaml"), repoFor("formatting-only.yaml"),
+      repoFor("formatting-only.yaml"),
+      repoFor("formatting-only.yaml"),
+      repoFor("formatting-only.yaml"),
+      repoFor("formatting-only.yaml"),
     ]);
     await noPaths.write("openapi/login.yaml", "openapi: 3.1.0\ninfo: {title: t, version: '1'}\n");
     await swagger.write("openapi/login.yaml", "swagger: '2.0'\npaths: {}\n");
@@ -270,6 +375,9 @@ describe("spec:diff CLI", () => {
     expect(outside).toMatchObject({ code: 2, stderr: expect.stringContaining("is not inside a git work tree") });
     expect(invalid).toMatchObject({ code: 2, stderr: expect.stringContaining("has no 'paths' object") });
     expect(notOpenApi).toMatchObject({ code: 2, stderr: expect.stringContaining("not an OpenAPI 3 document") });
-    expect(yamlError).toMatchObject({ code: 2, stderr: expect.stringMatching(/spec:diff cannot run: openapi\/login\.yaml in the working tree (is invalid|cannot be read)/) });
+    expect(yamlError).toMatchObject({
+      code: 2,
+      stderr: expect.stringMatching(/spec:diff cannot run: openapi\/login\.yaml in the working tree (is invalid|cannot be read)/),
+    });
   });
 });

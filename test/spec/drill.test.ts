@@ -85,7 +85,10 @@ const EDITS: Edit[] = [
 
 /** The PIN example stays valid when the password minimum is raised (a maintainer updates examples with rules). */
 const FOLLOW_UPS: Record<string, [string, string]> = {
-  [EDITS[2]!.name]: ["                ident: '+4799999999'\n                password: '1234'\n", "                ident: '+4799999999'\n                password: '12345678'\n"],
+  [EDITS[2]!.name]: [
+    "                ident: '+4799999999'\n                password: '1234'\n",
+    "                ident: '+4799999999'\n                password: '12345678'\n",
+  ],
 };
 
 let work: string;
@@ -94,7 +97,8 @@ const results = new Map<string, Record<string, any>>();
 
 /** The spec with `edit` applied; a missing anchor fails, naming the edit to update. */
 function edited(edit: Edit): string {
-  if (!original.includes(edit.find)) throw new Error(`the drill edit "${edit.name}" no longer applies: openapi/login.yaml lost its anchor; update EDITS in test/spec/drill.test.ts`);
+  if (!original.includes(edit.find))
+    throw new Error(`the drill edit "${edit.name}" no longer applies: openapi/login.yaml lost its anchor; update EDITS in test/spec/drill.test.ts`);
   const text = original.replace(edit.find, edit.replace);
   const followUp = FOLLOW_UPS[edit.name];
   return followUp ? text.replace(...followUp) : text;
@@ -117,7 +121,11 @@ beforeAll(async () => {
       return root;
     }),
   );
-  const { stdout } = await run(path.join(projectRoot, "node_modules", ".bin", "tsx"), [path.join(projectRoot, "test", "spec", "drill-step.ts"), specFile, ...roots], { cwd: projectRoot, maxBuffer: 64 << 20 });
+  const { stdout } = await run(
+    path.join(projectRoot, "node_modules", ".bin", "tsx"),
+    [path.join(projectRoot, "test", "spec", "drill-step.ts"), specFile, ...roots],
+    { cwd: projectRoot, maxBuffer: 64 << 20 },
+  );
   for (const line of stdout.trim().split("\n")) {
     const r = JSON.parse(line) as Record<string, any>;
     results.set(EDITS[roots.indexOf(r.root)]!.name, r);
@@ -151,12 +159,19 @@ describe("the spec drill: each edit keeps the flow green unless it breaks consum
       if (!edit.newRule) return;
       // The suite derived cases from the new rule with no code change: a fake that ignores it, answering such a
       // login 401 instead of an invalid-request status, fails negative_data_rejection on the rule's place.
-      const bent = r.ignoresNewRule as { exitCode: number; failures: Array<{ check: string; severity: string; caseId: string; status: number; pointer: string }> };
+      const bent = r.ignoresNewRule as {
+        exitCode: number;
+        failures: Array<{ check: string; severity: string; caseId: string; status: number; pointer: string }>;
+      };
       expect(bent.exitCode).toBe(1);
       const caught = bent.failures.filter((f) => f.check === "negative_data_rejection" && f.pointer === edit.newRule!.instancePath);
       expect(caught.length, JSON.stringify(bent.failures)).toBeGreaterThan(0);
       expect(caught.every((f) => f.severity === "contract" && f.status === edit.newRule!.status)).toBe(true);
-      for (const keyword of edit.newRule.keywords) expect(caught.some((f) => f.caseId.includes(`.${keyword}.`)), keyword).toBe(true);
+      for (const keyword of edit.newRule.keywords)
+        expect(
+          caught.some((f) => f.caseId.includes(`.${keyword}.`)),
+          keyword,
+        ).toBe(true);
     });
   }
 });

@@ -11,7 +11,10 @@ const spec = JSON.parse(readFileSync(new URL("../../generated/openapi.json", imp
 
 function resolve(node: Json): Json {
   if (typeof node.$ref !== "string") return node;
-  const target = (node.$ref as string).slice(2).split("/").reduce((o: Json, k) => o[k], spec);
+  const target = (node.$ref as string)
+    .slice(2)
+    .split("/")
+    .reduce((o: Json, k) => o[k], spec);
   return resolve(target);
 }
 

@@ -77,7 +77,18 @@ describe("generation", () => {
   it("is deterministic: two runs give byte-identical files, equal to the committed generated/", async () => {
     const first = await generateAll(specIn(projectRoot));
     const second = await generateAll(specIn(projectRoot));
-    expect([...first.keys()].sort()).toEqual(["client-responses.d.ts", "client-responses.js", "client-validators.d.ts", "client-validators.js", "openapi.json", "operations.d.ts", "operations.json", "schema.d.ts", "validators.d.ts", "validators.js"]);
+    expect([...first.keys()].sort()).toEqual([
+      "client-responses.d.ts",
+      "client-responses.js",
+      "client-validators.d.ts",
+      "client-validators.js",
+      "openapi.json",
+      "operations.d.ts",
+      "operations.json",
+      "schema.d.ts",
+      "validators.d.ts",
+      "validators.js",
+    ]);
     for (const [name, text] of first) {
       expect(second.get(name), name).toBe(text);
       expect(await readFile(path.join(projectRoot, "generated", name), "utf8"), `generated/${name}`).toBe(text);
@@ -96,7 +107,7 @@ describe("generation", () => {
       'const v = await import("./generated/validators.js");',
       'const ok = v.validateAccessToken({ access_token: "a.b.c", token_type: "Bearer", expires_in: 60 });',
       'const bad = v.validateLoginCredentials({ audience: "a", type: "customer", email: "e", password: "abc" });',
-      'console.log(JSON.stringify({ ok, bad, rule: v.validateLoginCredentials.errors[0].keyword }));',
+      "console.log(JSON.stringify({ ok, bad, rule: v.validateLoginCredentials.errors[0].keyword }));",
     ].join("\n");
     const r = await exec(process.execPath, ["--disallow-code-generation-from-strings", "--input-type=module", "-e", script]);
     expect(r.stderr).toBe("");
@@ -107,8 +118,20 @@ describe("generation", () => {
     const js = await readFile(path.join(projectRoot, "generated", "validators.js"), "utf8");
     for (const keyword of ['"description"', '"example"', '"x-source"', '"x-curated"']) expect(js, keyword).not.toContain(keyword);
     // Only keyword positions are stripped: a property named like an annotation keeps its schema.
-    const schema = { type: "object", description: "d", "x-source": "https://x.example/", properties: { description: { type: "string", example: "e" } }, anyOf: [{ title: "t", required: ["description"] }], enum: [{ description: "kept" }] };
-    expect(withoutAnnotations(schema)).toEqual({ type: "object", properties: { description: { type: "string" } }, anyOf: [{ required: ["description"] }], enum: [{ description: "kept" }] });
+    const schema = {
+      type: "object",
+      description: "d",
+      "x-source": "https://x.example/",
+      properties: { description: { type: "string", example: "e" } },
+      anyOf: [{ title: "t", required: ["description"] }],
+      enum: [{ description: "kept" }],
+    };
+    expect(withoutAnnotations(schema)).toEqual({
+      type: "object",
+      properties: { description: { type: "string" } },
+      anyOf: [{ required: ["description"] }],
+      enum: [{ description: "kept" }],
+    });
   });
 
   it("generate:check passes on an unchanged copy and fails, naming the stale files, after a spec change", async () => {

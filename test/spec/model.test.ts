@@ -25,7 +25,9 @@ describe("the operations model", () => {
   });
 
   it("holds every operation of the spec under its x-role, with method, path, base path, parameters and security", () => {
-    const fromSpec = Object.entries(paths(doc)).flatMap(([p, item]) => Object.entries(item).map(([m, op]) => ({ role: op["x-role"], id: op.operationId, p, m })));
+    const fromSpec = Object.entries(paths(doc)).flatMap(([p, item]) =>
+      Object.entries(item).map(([m, op]) => ({ role: op["x-role"], id: op.operationId, p, m })),
+    );
     expect(Object.keys(model.operations).sort()).toEqual(fromSpec.map((o) => o.role).sort());
     for (const { role, id, p, m } of fromSpec) {
       const op = model.operations[role as keyof typeof model.operations]!;
@@ -61,7 +63,10 @@ describe("the operations model", () => {
     // Every response and parameter node the model names has its provenance recorded.
     for (const op of Object.values(model.operations)) {
       for (const pointer of [...op.responses.map((r) => r.pointer), ...op.parameters.map((p) => p.pointer), op.pointer]) {
-        expect(op.provenance.some((p) => p.pointer === pointer), `${op.role} ${pointer}`).toBe(true);
+        expect(
+          op.provenance.some((p) => p.pointer === pointer),
+          `${op.role} ${pointer}`,
+        ).toBe(true);
       }
     }
   });
@@ -85,12 +90,16 @@ describe("the operations model", () => {
 
   it("takes a newly documented status with its meaning, and the suite's view sees it", () => {
     const copy = structuredClone(doc);
-    const login = Object.values(paths(copy)).flatMap((item) => Object.values(item)).find((op) => op["x-role"] === "login")!;
+    const login = Object.values(paths(copy))
+      .flatMap((item) => Object.values(item))
+      .find((op) => op["x-role"] === "login")!;
     login.responses["409"] = structuredClone(login.responses["400"]);
     const edited = buildOperationsModel(copy);
     expect(edited.operations.login!.responses.find((r) => r.status === "409")?.meaning).toBe("conflict");
     expect(model.operations.login.responses.some((r) => r.status === "409")).toBe(false);
-    expect(documentedStatuses(loadSpec().operations.login, "invalid_request")).toEqual(model.operations.login.responses.filter((r) => r.meaning === "invalid_request").map((r) => r.code));
+    expect(documentedStatuses(loadSpec().operations.login, "invalid_request")).toEqual(
+      model.operations.login.responses.filter((r) => r.meaning === "invalid_request").map((r) => r.code),
+    );
   });
 
   it("takes a new operation by its x-role with no code change, and refuses one without a role, naming it", () => {

@@ -79,7 +79,11 @@ describe("provenance of the bundled spec", () => {
     op.responses["418"] = {
       description: "inline",
       headers: { "x-inline": { schema: { type: "string" } } },
-      content: { "application/json": { schema: { type: "object", properties: { nested: { type: "object", "x-curated": "A test node.", properties: { leaf: { type: "string" } } } } } } },
+      content: {
+        "application/json": {
+          schema: { type: "object", properties: { nested: { type: "object", "x-curated": "A test node.", properties: { leaf: { type: "string" } } } } },
+        },
+      },
     };
     op.responses["200"] = { $ref: "#/components/responses/ClientTokenSuccess" };
     expect(provenanceProblems(broken, sources).map((p) => p.pointer)).toEqual([
@@ -98,15 +102,19 @@ describe("provenance of the bundled spec", () => {
     props.refresh_token["x-source"] = [];
     props.expires_in["x-curated"] = "Two sentences. This is the second.";
     broken.components.schemas.IdentType["x-curated"] = "";
-    const problems = provenanceProblems(broken, sources).map((p) => `${p.pointer}: ${p.problem}`).sort();
+    const problems = provenanceProblems(broken, sources)
+      .map((p) => `${p.pointer}: ${p.problem}`)
+      .sort();
     const at = "/components/schemas/AccessToken/properties";
-    expect(problems).toEqual([
-      `${at}/access_token: x-source "http://docs.dintero.com/api-reference/authenticate/get-token" is not an https URL`,
-      `${at}/token_type: x-source https://example.com/not-dintero is not one of the listed sources`,
-      `${at}/expires_in: x-curated must be one sentence ending with a full stop, got "Two sentences. This is the second."`,
-      `${at}/refresh_token: x-source is an empty list`,
-      `/components/schemas/IdentType: x-curated must be one sentence ending with a full stop, got ""`,
-    ].sort());
+    expect(problems).toEqual(
+      [
+        `${at}/access_token: x-source "http://docs.dintero.com/api-reference/authenticate/get-token" is not an https URL`,
+        `${at}/token_type: x-source https://example.com/not-dintero is not one of the listed sources`,
+        `${at}/expires_in: x-curated must be one sentence ending with a full stop, got "Two sentences. This is the second."`,
+        `${at}/refresh_token: x-source is an empty list`,
+        `/components/schemas/IdentType: x-curated must be one sentence ending with a full stop, got ""`,
+      ].sort(),
+    );
   });
 });
 
@@ -156,14 +164,22 @@ describe("the curated narrowings do not pose as Dintero's", () => {
     const op = spec.paths["/accounts/{oid}/auth/token"].post;
     expect(op.operationId).toBe("aid_auths_oauth_token_post");
     expect(op.servers.map((s: Json) => s.url)).toEqual(["https://api.dintero.com/v1", "https://checkout.dintero.com/v1"]);
-    expect(spec.components.parameters.OwnerId).toMatchObject({ name: "oid", in: "path", schema: { pattern: "^[PT]{1}(?=(?:.{3}|.{8})$)[0-9]*$" }, "x-source": D2 });
+    expect(spec.components.parameters.OwnerId).toMatchObject({
+      name: "oid",
+      in: "path",
+      schema: { pattern: "^[PT]{1}(?=(?:.{3}|.{8})$)[0-9]*$" },
+      "x-source": D2,
+    });
   });
 });
 
 describe("provenanceAt: the source of the rule at a JSON pointer", () => {
   it("follows $refs from an operation to the component property, and reports the nearest annotated ancestor", () => {
     const body = `${LOGIN}/responses/200/content/application~1json/schema`;
-    expect(provenanceAt(spec, `${body}/properties/expires_in`)).toMatchObject({ pointer: "/components/schemas/AccessToken/properties/expires_in", sources: [D1, D2] });
+    expect(provenanceAt(spec, `${body}/properties/expires_in`)).toMatchObject({
+      pointer: "/components/schemas/AccessToken/properties/expires_in",
+      sources: [D1, D2],
+    });
     // A keyword below the property (what an Ajv schemaPath ends with) inherits the property's provenance.
     expect(provenanceAt(spec, `#${body}/properties/expires_in/type`)?.pointer).toBe("/components/schemas/AccessToken/properties/expires_in");
     expect(provenanceAt(spec, `${TOKEN}/responses/403/content/application~1json/schema/allOf/0/properties/error/properties/errors/items`)).toMatchObject({
@@ -176,7 +192,10 @@ describe("provenanceAt: the source of the rule at a JSON pointer", () => {
   it("curatedOnlyAlong finds a node that is this project's rule alone on the way down (what the suite judges as advisory)", () => {
     // The header component is documented (the token endpoint's Retry-After), but on the login it hangs under the curated 429.
     expect(provenanceAt(spec, `${LOGIN}/responses/429/headers/Retry-After`)?.sources.length).toBeGreaterThan(0);
-    expect(curatedOnlyAlong(spec, `${LOGIN}/responses/429/headers/Retry-After/schema/type`)).toMatchObject({ pointer: "/components/responses/LoginTooManyRequests", sources: [] });
+    expect(curatedOnlyAlong(spec, `${LOGIN}/responses/429/headers/Retry-After/schema/type`)).toMatchObject({
+      pointer: "/components/responses/LoginTooManyRequests",
+      sources: [],
+    });
     expect(curatedOnlyAlong(spec, `${TOKEN}/responses/429/headers/Retry-After/schema/type`)).toBeUndefined();
     // Documented and curated together (expires_in: Dintero's field, our note on its missing minimum) is not curated alone.
     expect(curatedOnlyAlong(spec, `${LOGIN}/responses/200/content/application~1json/schema/properties/expires_in/type`)).toBeUndefined();
@@ -229,7 +248,9 @@ describe("where a person meets a rule, they see its source", () => {
       expect(at, member).toBeGreaterThan(0);
       return types.slice(types.lastIndexOf("/**", at), at);
     };
-    expect(jsdoc("expires_in: number")).toMatch(/The lifetime in seconds of the access token[\s\S]*Source: https:\/\/docs\.dintero\.com\/api-reference\/password\/login-with-emailpassword[\s\S]*Curated: No minimum/);
+    expect(jsdoc("expires_in: number")).toMatch(
+      /The lifetime in seconds of the access token[\s\S]*Source: https:\/\/docs\.dintero\.com\/api-reference\/password\/login-with-emailpassword[\s\S]*Curated: No minimum/,
+    );
     expect(jsdoc("message: string")).toMatch(/The human readable description of the error\/warning[\s\S]*Source: https:\/\/docs\.dintero\.com\/docs\/errors/);
     expect(types).toContain("Curated: Dintero documents no `request-id` header");
   });
@@ -244,7 +265,8 @@ describe("where a person meets a rule, they see its source", () => {
         const file = path.join(dir, name);
         if (skip.has(file) || name === "node_modules") continue;
         if (statSync(file).isDirectory()) walk(file);
-        else if (/\.(ts|mts|mjs|js|json|md|yaml|yml)$/.test(name) && readFileSync(file, "utf8").includes(outside)) offenders.push(path.relative(projectRoot, file));
+        else if (/\.(ts|mts|mjs|js|json|md|yaml|yml)$/.test(name) && readFileSync(file, "utf8").includes(outside))
+          offenders.push(path.relative(projectRoot, file));
       }
     };
     walk(projectRoot);

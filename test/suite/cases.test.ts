@@ -29,7 +29,8 @@ describe("cases derived from the spec", () => {
       }
       expect(ids).toContain(`login.${form}.negative.anyOf.neither`);
     }
-    for (const id of ["aid.pattern.case", "aid.pattern.letter", "aid.pattern.letter_for_digit", "aid.minLength", "aid.maxLength", "not_json", "content_type"]) expect(ids).toContain(`login.negative.${id}`);
+    for (const id of ["aid.pattern.case", "aid.pattern.letter", "aid.pattern.letter_for_digit", "aid.minLength", "aid.maxLength", "not_json", "content_type"])
+      expect(ids).toContain(`login.negative.${id}`);
     const aids = cases.filter((c) => c.id.startsWith("login.negative.aid.pattern")).map((c) => c.aid);
     // the spec's example account T12345678; then what only another regex dialect or a normalising comparison takes
     expect(aids).toEqual(["t12345678", "A12345678", "TX2345678", "T12345678\n", "T١٢٣٤٥٦٧٨", "T１２３４５６７８", " T12345678 "]);
@@ -94,7 +95,10 @@ describe("redaction", () => {
     expect(out).not.toContain("ss-word-1");
     expect(out).not.toContain(token);
     expect(out).toContain(token.slice(0, TOKEN_PREFIX_LENGTH));
-    expect(r.json({ password: "1234", nested: { access_token: token } }, new Set(["password"]))).toEqual({ password: "[REDACTED]", nested: { access_token: `${token.slice(0, TOKEN_PREFIX_LENGTH)}…` } });
+    expect(r.json({ password: "1234", nested: { access_token: token } }, new Set(["password"]))).toEqual({
+      password: "[REDACTED]",
+      nested: { access_token: `${token.slice(0, TOKEN_PREFIX_LENGTH)}…` },
+    });
     expect(r.headers({ authorization: "Basic dXNlcjpwYXNz" })).toEqual({ authorization: "Basic [REDACTED]" });
     // never a length: secrets and tokens of any length look the same once redacted (#15)
     for (const password of ["1234", "x".repeat(255)]) expect(r.json({ password }, new Set(["password"]))).toEqual({ password: "[REDACTED]" });

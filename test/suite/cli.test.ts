@@ -157,10 +157,22 @@ describe("npm run contract", () => {
       const files = await reportFiles(lenient.reportDir);
       const report = JSON.parse(files["report.json"]!);
       expect(report.failOn).toBe("standard");
-      const enumeration = expect.objectContaining({ check: "account_enumeration", severity: "advisory", failsRun: false, source: expect.objectContaining({ url: expect.stringMatching(/^https:\/\/cheatsheetseries\.owasp\.org\//) }) });
+      const enumeration = expect.objectContaining({
+        check: "account_enumeration",
+        severity: "advisory",
+        failsRun: false,
+        source: expect.objectContaining({ url: expect.stringMatching(/^https:\/\/cheatsheetseries\.owasp\.org\//) }),
+      });
       expect(report.violations).toEqual([enumeration, enumeration]);
-      expect(report.checks.every((c: { severity: string; severityReason: string; source: { ref: string } }) => ["contract", "standard", "advisory"].includes(c.severity) && c.severityReason.length > 0 && c.source.ref.length > 0)).toBe(true);
-      expect(files["report.html"]).toMatch(/<h2 id="reported">Findings that do not fail the run<\/h2>\n<section class="finding reported advisory"[^>]*>\n<h3><span class="label ADVISORY">ADVISORY<\/span> <code>account_enumeration<\/code>/);
+      expect(
+        report.checks.every(
+          (c: { severity: string; severityReason: string; source: { ref: string } }) =>
+            ["contract", "standard", "advisory"].includes(c.severity) && c.severityReason.length > 0 && c.source.ref.length > 0,
+        ),
+      ).toBe(true);
+      expect(files["report.html"]).toMatch(
+        /<h2 id="reported">Findings that do not fail the run<\/h2>\n<section class="finding reported advisory"[^>]*>\n<h3><span class="label ADVISORY">ADVISORY<\/span> <code>account_enumeration<\/code>/,
+      );
       expect(files["report.html"]).toContain('<a href="https://cheatsheetseries.owasp.org/');
       expect(files["junit.xml"]).toMatch(/<skipped message="ADVISORY \(does not fail the run; --fail-on advisory makes advisory findings fail the run\): /);
       expect(files["junit.xml"]).toMatch(/<system-out>\[advisory\] /);
@@ -178,7 +190,13 @@ describe("npm run contract", () => {
 
   it("an unreachable target exits 2", async () => {
     const port = await freePort();
-    const run = await cli([], { DINTERO_BASE_URL: `http://127.0.0.1:${port}/v1`, DINTERO_ACCOUNT_ID: "T12345678", DINTERO_ACCESS_TOKEN: "x".repeat(40), DINTERO_LOGIN_EMAIL: "a@example.com", DINTERO_LOGIN_PASSWORD: "pass-word" });
+    const run = await cli([], {
+      DINTERO_BASE_URL: `http://127.0.0.1:${port}/v1`,
+      DINTERO_ACCOUNT_ID: "T12345678",
+      DINTERO_ACCESS_TOKEN: "x".repeat(40),
+      DINTERO_LOGIN_EMAIL: "a@example.com",
+      DINTERO_LOGIN_PASSWORD: "pass-word",
+    });
     expect(run.code).toBe(2);
     expect(run.stdout + run.stderr).toMatch(/unreachable/);
     expect(run.stdout).toContain("COULD NOT RUN");
@@ -206,7 +224,8 @@ describe("npm run contract", () => {
         // nor its length (#15: "[REDACTED] (22 chars)" told it): no "N chars", and no secret's length in
         // the units the reports describe made-up inputs with
         expect(text, `a length in ${name}`).not.toMatch(/\d+ chars\)/);
-        for (const secret of [o.password, o.identPassword, o.clientSecret]) expect(text, `a secret's length in ${name}`).not.toMatch(new RegExp(`\\b${[...secret].length} (code points|UTF-16 units|UTF-8 bytes|characters)`));
+        for (const secret of [o.password, o.identPassword, o.clientSecret])
+          expect(text, `a secret's length in ${name}`).not.toMatch(new RegExp(`\\b${[...secret].length} (code points|UTF-16 units|UTF-8 bytes|characters)`));
       }
       // tokens are shown as a recognisable prefix, far shorter than the token
       const prefix = server.issuedTokens[0]!.slice(0, TOKEN_PREFIX_LENGTH);

@@ -33,8 +33,15 @@ describe("spec coverage", () => {
   });
 
   it("counts each request keyword kept and broken, in the body and the path, from the requests sent", () => {
-    const at = (location: string, where: string, keyword: string) => result.coverage.requestKeywords.find((k) => k.operation === "login" && k.location === location && k.at === where && k.keyword === keyword)!;
-    for (const [location, where, keyword] of [["body", "/password", "minLength"], ["body", "/password", "maxLength"], ["body", "/type", "enum"], ["body", "/", "anyOf"], ["path", "aid", "pattern"]] as const) {
+    const at = (location: string, where: string, keyword: string) =>
+      result.coverage.requestKeywords.find((k) => k.operation === "login" && k.location === location && k.at === where && k.keyword === keyword)!;
+    for (const [location, where, keyword] of [
+      ["body", "/password", "minLength"],
+      ["body", "/password", "maxLength"],
+      ["body", "/type", "enum"],
+      ["body", "/", "anyOf"],
+      ["path", "aid", "pattern"],
+    ] as const) {
       const k = at(location, where, keyword);
       expect(k.valid, `${where} ${keyword} kept`).toBeGreaterThan(0);
       expect(k.invalid, `${where} ${keyword} broken`).toBeGreaterThan(0);
@@ -83,6 +90,8 @@ describe("--min-coverage", () => {
     expect(resolveConfig({ ...env, CONTRACT_MIN_COVERAGE: "80" }, { CONTRACT_MIN_COVERAGE: "60" }).minCoverage).toBe(60);
     expect(() => resolveConfig(env, { CONTRACT_MIN_COVERAGE: "101" })).toThrow(/percentage from 0 to 100/);
     expect(() => resolveConfig(env, { CONTRACT_MIN_COVERAGE: "most" })).toThrow(ConfigError);
-    expect(() => resolveConfig({ ...env, CONTRACT_MIN_COVERAG: "80" }, {})).toThrow(/unknown variable CONTRACT_MIN_COVERAG: did you mean CONTRACT_MIN_COVERAGE\?/);
+    expect(() => resolveConfig({ ...env, CONTRACT_MIN_COVERAG: "80" }, {})).toThrow(
+      /unknown variable CONTRACT_MIN_COVERAG: did you mean CONTRACT_MIN_COVERAGE\?/,
+    );
   });
 });

@@ -31,14 +31,22 @@ describe("Retry-After (RFC 9110 §10.2.3)", () => {
     expect(parseRetryAfter("Sun Nov  6 08:49:37 1994")).toEqual({ kind: "date", epochMs: date });
   });
 
-  it.each(["1.5", "5, 7", "-1", "", "soon", "1e3", "Sun, 31 Feb 1994 08:49:37 GMT", "Sun, 06 Nov 1994 08:49:37 UTC", "2026-01-01T00:00:00Z", "Sun, 06 Nov 1994 25:00:00 GMT"])(
-    "%j is neither delay-seconds nor an HTTP-date (Date.parse would read some of these as dates)",
-    (value) => {
-      expect(parseRetryAfter(value).kind).toBe("invalid");
-      // never a wait of 0: the fallback
-      expect(retryDelaySeconds(value, 1)).toBe(1);
-    },
-  );
+  it.each([
+    "1.5",
+    "5, 7",
+    "-1",
+    "",
+    "soon",
+    "1e3",
+    "Sun, 31 Feb 1994 08:49:37 GMT",
+    "Sun, 06 Nov 1994 08:49:37 UTC",
+    "2026-01-01T00:00:00Z",
+    "Sun, 06 Nov 1994 25:00:00 GMT",
+  ])("%j is neither delay-seconds nor an HTTP-date (Date.parse would read some of these as dates)", (value) => {
+    expect(parseRetryAfter(value).kind).toBe("invalid");
+    // never a wait of 0: the fallback
+    expect(retryDelaySeconds(value, 1)).toBe(1);
+  });
 
   it("waits until an HTTP-date, and the fallback when the header is missing", () => {
     const now = Date.UTC(2026, 0, 1, 0, 0, 0);
@@ -63,7 +71,11 @@ describe("a JWT in either compact form (RFC 7519 §1)", () => {
 
 describe("what a Fetch client would see", () => {
   it("joins repeated header lines, and reads the last media type of a combined Content-Type", () => {
-    const view = fetchView([["Content-Type", "application/json"], ["X-A", "1"], ["content-type", "text/plain"]]);
+    const view = fetchView([
+      ["Content-Type", "application/json"],
+      ["X-A", "1"],
+      ["content-type", "text/plain"],
+    ]);
     expect(view).toEqual({ "content-type": "application/json, text/plain", "x-a": "1" });
     expect(fetchMediaType(view["content-type"]!)).toBe("text/plain");
     expect(fetchMediaType("application/json; charset=utf-8")).toBe("application/json");
@@ -81,7 +93,21 @@ describe("secret_reflection (standard: it fails the default run, so it must not 
   const check = CHECKS.find((c) => c.name === "secret_reflection")!;
   const judge = (password: string, message: string) => {
     const bodyText = JSON.stringify({ error: { code: "FORBIDDEN", message } });
-    const ex = { id: 1, caseId: "x", request: { method: "POST", url: "http://127.0.0.1/v1/x", headers: {} }, response: { status: 403, headers: { "content-type": "application/json" }, rawHeaders: [["content-type", "application/json"]] as Array<[string, string]>, bodyText, bodyBytes: Buffer.from(bodyText), receivedAt: 0 }, durationMs: 1, rateLimited: [] };
+    const ex = {
+      id: 1,
+      caseId: "x",
+      request: { method: "POST", url: "http://127.0.0.1/v1/x", headers: {} },
+      response: {
+        status: 403,
+        headers: { "content-type": "application/json" },
+        rawHeaders: [["content-type", "application/json"]] as Array<[string, string]>,
+        bodyText,
+        bodyBytes: Buffer.from(bodyText),
+        receivedAt: 0,
+      },
+      durationMs: 1,
+      rateLimited: [],
+    };
     const ctx = { spec, config: {}, kase: { body: { password } }, op: spec.operations.login, secrets: [], earlier: () => undefined } as unknown as CheckContext;
     return check.run(ex, ctx);
   };
@@ -128,7 +154,13 @@ describe("configuration of the other account", () => {
     const valid = (v: unknown) => typeof v === "string" && /^[PT]\d{8}$/.test(v);
     expect(deriveOtherAccountId("T12345678", valid)).toBe("T12345679");
     expect(deriveOtherAccountId("P99999999", valid)).toBe("P00000000");
-    const env = { DINTERO_BASE_URL: "http://127.0.0.1:1/v1", DINTERO_ACCOUNT_ID: "T12345678", DINTERO_ACCESS_TOKEN: "x".repeat(40), DINTERO_LOGIN_EMAIL: "a@example.com", DINTERO_LOGIN_PASSWORD: "pass-word" };
+    const env = {
+      DINTERO_BASE_URL: "http://127.0.0.1:1/v1",
+      DINTERO_ACCOUNT_ID: "T12345678",
+      DINTERO_ACCESS_TOKEN: "x".repeat(40),
+      DINTERO_LOGIN_EMAIL: "a@example.com",
+      DINTERO_LOGIN_PASSWORD: "pass-word",
+    };
     expect(resolveConfig(env, {}).otherAccountId).toBe("T12345679");
     expect(resolveConfig({ ...env, DINTERO_OTHER_ACCOUNT_ID: "T00000001" }, {}).otherAccountId).toBe("T00000001");
     expect(() => resolveConfig({ ...env, DINTERO_OTHER_ACCOUNT_ID: "X1" }, {})).toThrow(/DINTERO_OTHER_ACCOUNT_ID/);
@@ -153,7 +185,10 @@ describe("over real HTTP", () => {
     server = await startContractServer(breakage ? { break: breakage } : {});
     return runSuite(resolveConfig(contractEnv(server, { CONTRACT_TIMEOUT_MS: "1000", CONTRACT_CASES: "2" }), {}));
   }
-  type ReportExchange = { caseId: string; response?: { headers: Array<[string, string]>; body: { encoding: string; text?: string; base64?: string }; fetchView: { headers: Record<string, string> } } };
+  type ReportExchange = {
+    caseId: string;
+    response?: { headers: Array<[string, string]>; body: { encoding: string; text?: string; base64?: string }; fetchView: { headers: Record<string, string> } };
+  };
 
   it("report.json keeps a body that is not UTF-8 as its bytes, in base64", async () => {
     const result = await run("latin1_error_body");
@@ -169,9 +204,15 @@ describe("over real HTTP", () => {
 
   it("report.json keeps repeated header lines as repeated, and what a Fetch client sees apart", async () => {
     const result = await run("duplicate_content_type");
-    const report = JSON.parse(jsonReport(result)) as { exchanges: ReportExchange[]; violations: Array<{ check: string; severity: string; source: { ref: string } }> };
+    const report = JSON.parse(jsonReport(result)) as {
+      exchanges: ReportExchange[];
+      violations: Array<{ check: string; severity: string; source: { ref: string } }>;
+    };
     const ex = report.exchanges.find((e) => e.caseId === "login.email.known_good")!;
-    expect(ex.response!.headers.filter(([k]) => k.toLowerCase() === "content-type").map(([, v]) => v)).toEqual(["application/json; charset=utf-8", "text/plain"]);
+    expect(ex.response!.headers.filter(([k]) => k.toLowerCase() === "content-type").map(([, v]) => v)).toEqual([
+      "application/json; charset=utf-8",
+      "text/plain",
+    ]);
     expect(ex.response!.fetchView.headers["content-type"]).toBe("application/json; charset=utf-8, text/plain");
     const v = report.violations.find((x) => x.check === "encoding")!;
     // a Fetch client reads text/plain, not the first line's JSON: it harms a correct consumer (standard)
@@ -187,7 +228,8 @@ describe("over real HTTP", () => {
     const retried = result.exchanges.find((e) => e.rateLimited.length === 1)!;
     expect(retried.rateLimited[0]).toMatchObject({ exchangeId: limited.id, status: 429, retryAfter: "0", waitedS: 0 });
     const judged = result.results.filter((r) => r.exchangeId === limited.id).map((r) => r.check);
-    for (const check of ["status_code_conformance", "content_type_conformance", "response_schema_conformance", "response_headers", "encoding"]) expect(judged).toContain(check);
+    for (const check of ["status_code_conformance", "content_type_conformance", "response_schema_conformance", "response_headers", "encoding"])
+      expect(judged).toContain(check);
     expect(result.requestsSent).toBe(result.exchanges.length);
   });
 
@@ -195,7 +237,12 @@ describe("over real HTTP", () => {
     // The first login is answered 429 with a Retry-After longer than the suite waits, and no other
     // identity form is configured: no customer token. The case is reported, and the run is incomplete.
     server = await startContractServer({ vary: "login_429_long_once" });
-    const { DINTERO_LOGIN_IDENT_TYPE: _t, DINTERO_LOGIN_IDENT: _i, DINTERO_LOGIN_IDENT_PASSWORD: _p, ...emailOnly } = contractEnv(server, { CONTRACT_TIMEOUT_MS: "1000", CONTRACT_CASES: "2" });
+    const {
+      DINTERO_LOGIN_IDENT_TYPE: _t,
+      DINTERO_LOGIN_IDENT: _i,
+      DINTERO_LOGIN_IDENT_PASSWORD: _p,
+      ...emailOnly
+    } = contractEnv(server, { CONTRACT_TIMEOUT_MS: "1000", CONTRACT_CASES: "2" });
     const result = await runSuite(resolveConfig(emailOnly, {}));
     expect(result.aborted?.reason).toBe("incomplete");
     expect(result.exitCode).toBe(1);
@@ -220,7 +267,9 @@ describe("schema provenance", () => {
     server = await startContractServer({ break: "expires_in_as_string" });
     const result = await runSuite(resolveConfig(contractEnv(server, { CONTRACT_TIMEOUT_MS: "1000", CONTRACT_CASES: "0" }), {}));
     const finding = result.results.find((r) => r.check === "response_schema_conformance" && r.outcome === "fail")!.findings[0]!;
-    expect(finding.source!.ref).toMatch(/\/responses\/200\/content\/application~1json\/schema\/properties\/expires_in\/type \(rule at #\/components\/schemas\/AccessToken\/properties\/expires_in; documented by Dintero: https:\/\/docs\.dintero\.com\//);
+    expect(finding.source!.ref).toMatch(
+      /\/responses\/200\/content\/application~1json\/schema\/properties\/expires_in\/type \(rule at #\/components\/schemas\/AccessToken\/properties\/expires_in; documented by Dintero: https:\/\/docs\.dintero\.com\//,
+    );
     expect(finding.source!.url).toMatch(/^https:\/\/docs\.dintero\.com\//);
   });
 });
@@ -232,7 +281,9 @@ describe("hostile responses", () => {
     const server = createServer((_req, res) => {
       res.writeHead(200, { "content-type": "application/json" });
       const chunk = Buffer.alloc(64 * 1024, 0x20);
-      const pump = () => { while (res.write(chunk)); };
+      const pump = () => {
+        while (res.write(chunk));
+      };
       res.on("drain", pump);
       pump();
     });
@@ -252,7 +303,9 @@ describe("hostile responses", () => {
   it("JSON nested far deeper than any login answer does not crash the duplicate-member scan: it says it could not scan", () => {
     const deep = "[".repeat(200_000) + "]".repeat(200_000);
     expect(duplicateMembers(deep)).toBeUndefined();
-    expect(duplicateMembers('{"a":'.repeat(50) + '{"x":1,"x":2}' + "}".repeat(50))).toEqual([{ pointer: "/a".repeat(50), name: "x", count: 2, sameValue: false }]);
+    expect(duplicateMembers('{"a":'.repeat(50) + '{"x":1,"x":2}' + "}".repeat(50))).toEqual([
+      { pointer: "/a".repeat(50), name: "x", count: 2, sameValue: false },
+    ]);
     expect(stringMembers(deep, new Set(["access_token"]))).toEqual([]);
   });
 });

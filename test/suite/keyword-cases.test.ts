@@ -89,17 +89,37 @@ describe("keyword cases", () => {
   });
 
   it("derives regex-dialect identifiers from a pattern, kept only where ECMA-262 refuses them", () => {
-    const ids = keywordMutations(schema, base, isValid).filter((m) => m.pointer === "/address/zip" && m.rule === "pattern").map((m) => m.id);
-    expect(ids).toEqual(expect.arrayContaining(["pattern.trailing_newline.address.zip", "pattern.unicode_digits.address.zip", "pattern.fullwidth_digits.address.zip"]));
+    const ids = keywordMutations(schema, base, isValid)
+      .filter((m) => m.pointer === "/address/zip" && m.rule === "pattern")
+      .map((m) => m.id);
+    expect(ids).toEqual(
+      expect.arrayContaining(["pattern.trailing_newline.address.zip", "pattern.unicode_digits.address.zip", "pattern.fullwidth_digits.address.zip"]),
+    );
     const aid = spec.operations.login.pathParams.get("aid")!.schema;
     const values = pathParamMutations(aid as never, "T12345678", spec.validator(aid)).map((m) => [m.id, m.value]);
-    expect(values).toEqual(expect.arrayContaining([["pattern.trailing_newline", "T12345678\n"], ["pattern.unicode_digits", "T١٢٣٤٥٦٧٨"]]));
+    expect(values).toEqual(
+      expect.arrayContaining([
+        ["pattern.trailing_newline", "T12345678\n"],
+        ["pattern.unicode_digits", "T١٢٣٤٥٦٧٨"],
+      ]),
+    );
   });
 
   it("values at every bound, in code points, also of whitespace, zero-width, combining and astral characters", () => {
     const bodies = boundBodies(schema, base, isValid, 1);
     const ids = bodies.map((b) => b.id);
-    for (const id of ["minLength.name", "maxLength.name", "minimum.age", "maximum.age", "exclusiveMinimum.score", "exclusiveMaximum.score", "const.version", "pattern.name", "minLength.address.street", "maxLength.address.street"])
+    for (const id of [
+      "minLength.name",
+      "maxLength.name",
+      "minimum.age",
+      "maximum.age",
+      "exclusiveMinimum.score",
+      "exclusiveMaximum.score",
+      "const.version",
+      "pattern.name",
+      "minLength.address.street",
+      "maxLength.address.street",
+    ])
       expect(ids, id).toContain(id);
     // street has no pattern: each character class fills it at both bounds; name's pattern refuses them
     for (const cls of CHARACTER_CLASSES) for (const k of ["minLength", "maxLength"]) expect(ids).toContain(`${k}.${cls.id}.address.street`);

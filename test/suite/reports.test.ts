@@ -32,10 +32,16 @@ async function serve(opts: ContractServerOptions): Promise<ContractServer> {
   return server;
 }
 
-async function run(opts: ContractServerOptions, args: Record<string, string> = {}, env: Record<string, string> = {}): Promise<{ result: RunResult; lines: string[]; server: ContractServer }> {
+async function run(
+  opts: ContractServerOptions,
+  args: Record<string, string> = {},
+  env: Record<string, string> = {},
+): Promise<{ result: RunResult; lines: string[]; server: ContractServer }> {
   const server = await serve(opts);
   const lines: string[] = [];
-  const result = await runSuite(resolveConfig(contractEnv(server, { CONTRACT_TIMEOUT_MS: "300", CONTRACT_CASES: "4", ...env }), args), { log: (l) => lines.push(l) });
+  const result = await runSuite(resolveConfig(contractEnv(server, { CONTRACT_TIMEOUT_MS: "300", CONTRACT_CASES: "4", ...env }), args), {
+    log: (l) => lines.push(l),
+  });
   return { result, lines, server };
 }
 
@@ -59,8 +65,14 @@ describe("--check NAME=SEVERITY and CONTRACT_CHECKS", () => {
     expect(result.exitCode).toBe(0);
     expect(result.results.some((r) => r.check === "not_a_server_error")).toBe(false);
     expect(summaryTable(result)).toMatch(/not_a_server_error +off .* off \(CONTRACT_CHECKS\)/);
-    expect(junitReport(result)).toContain('<testcase classname="contract.not_a_server_error" name="(check off)" time="0.000">\n      <skipped message="turned off by CONTRACT_CHECKS"/>');
-    expect(JSON.parse(jsonReport(result)).checks.find((c: { name: string }) => c.name === "not_a_server_error")).toMatchObject({ severity: "off", setBy: "CONTRACT_CHECKS", ownSeverity: "standard" });
+    expect(junitReport(result)).toContain(
+      '<testcase classname="contract.not_a_server_error" name="(check off)" time="0.000">\n      <skipped message="turned off by CONTRACT_CHECKS"/>',
+    );
+    expect(JSON.parse(jsonReport(result)).checks.find((c: { name: string }) => c.name === "not_a_server_error")).toMatchObject({
+      severity: "off",
+      setBy: "CONTRACT_CHECKS",
+      ownSeverity: "standard",
+    });
     expect(htmlReport(result)).toContain("<code>not_a_server_error=off</code> (CONTRACT_CHECKS)");
   });
 
@@ -72,9 +84,17 @@ describe("--check NAME=SEVERITY and CONTRACT_CHECKS", () => {
   });
 
   it("--check wins over CONTRACT_CHECKS, and both are recorded in the order given", async () => {
-    const { result } = await run({ break: "echoes_password" }, { CONTRACT_CHECKS: "secret_reflection=standard" }, { CONTRACT_CHECKS: "secret_reflection=off,allow_header=advisory" });
+    const { result } = await run(
+      { break: "echoes_password" },
+      { CONTRACT_CHECKS: "secret_reflection=standard" },
+      { CONTRACT_CHECKS: "secret_reflection=off,allow_header=advisory" },
+    );
     expect(result.exitCode).toBe(1);
-    expect(result.checkOverrides.map((o) => `${o.check}=${o.severity} ${o.from}`)).toEqual(["secret_reflection=off CONTRACT_CHECKS", "allow_header=advisory CONTRACT_CHECKS", "secret_reflection=standard --check"]);
+    expect(result.checkOverrides.map((o) => `${o.check}=${o.severity} ${o.from}`)).toEqual([
+      "secret_reflection=off CONTRACT_CHECKS",
+      "allow_header=advisory CONTRACT_CHECKS",
+      "secret_reflection=standard --check",
+    ]);
     expect(failing(result).some((r) => r.check === "secret_reflection")).toBe(true);
   });
 
@@ -102,7 +122,9 @@ describe("console", () => {
     const { result, lines } = await run({ break: "echoes_password" });
     expect(result.exitCode).toBe(1);
     expect(lines).toContainEqual(expect.stringMatching(/\] FAIL login\.credentials\.wrong_password → 403 \(secret_reflection\)$/));
-    expect(lines).toContainEqual(expect.stringMatching(/\] FAIL login\.credentials\.unknown_identity → 403 \(secret_reflection, account_enumeration: advisory\)$/));
+    expect(lines).toContainEqual(
+      expect.stringMatching(/\] FAIL login\.credentials\.unknown_identity → 403 \(secret_reflection, account_enumeration: advisory\)$/),
+    );
     const table = summaryTable(result);
     expect(table).toMatch(/^secret_reflection +standard .* FAIL$/m);
     expect(table).toMatch(/^account_enumeration +advisory .* ADVISORY$/m);
@@ -134,7 +156,8 @@ describe("report.html", () => {
     for (const r of status) expect(card).toContain(`<code>${r.caseId}</code>`);
     // every card gives a curl command, and no secret is in the page
     expect(html.match(/<h4>Reproduce /g)!.length).toBe(cards);
-    for (const secret of [server.options.password, server.options.identPassword, server.options.clientSecret, ...server.issuedTokens]) expect(html).not.toContain(secret);
+    for (const secret of [server.options.password, server.options.identPassword, server.options.clientSecret, ...server.issuedTokens])
+      expect(html).not.toContain(secret);
   });
 
   it("fits a 1280 px window without horizontal scrolling, every detail open, with the first failing finding above the fold", async (ctx) => {
@@ -197,7 +220,9 @@ describe("curl commands", () => {
   it("reproduce every request of a run, byte for byte in what matters, with every secret a shell variable", async () => {
     const server = await serve({ break: "echoes_password" });
     const proxy = await recorder(new URL(server.baseUrl).origin);
-    const result = await runSuite(resolveConfig(contractEnv(server, { DINTERO_BASE_URL: `${proxy.url}/v1`, CONTRACT_TIMEOUT_MS: "1000", CONTRACT_CASES: "6" }), {}));
+    const result = await runSuite(
+      resolveConfig(contractEnv(server, { DINTERO_BASE_URL: `${proxy.url}/v1`, CONTRACT_TIMEOUT_MS: "1000", CONTRACT_CASES: "6" }), {}),
+    );
     expect(proxy.seen.length).toBe(result.exchanges.length);
     const o = server.options;
     const secrets = [o.password, o.identPassword, o.clientSecret, ...server.issuedTokens];
@@ -224,18 +249,23 @@ describe("curl commands", () => {
         CLIENT_BEARER: bearer,
         CUSTOMER_TOKEN: bearer,
         MADE_UP_BEARER: bearer,
-        DERIVED_SECRET: typeof body?.password === "string" ? body.password : basic ? Buffer.from(basic, "base64").toString().split(":").slice(1).join(":") : undefined,
+        DERIVED_SECRET:
+          typeof body?.password === "string" ? body.password : basic ? Buffer.from(basic, "base64").toString().split(":").slice(1).join(":") : undefined,
       };
       const used = Object.keys(VARIABLES).filter((v) => ex.curl.includes(`$${v}`));
       for (const v of used) expect(values[v], `${ex.caseId}: ${v}`).toBeDefined();
       // A shell variable cannot hold NUL: such a made-up password can only be described, not set.
       if (used.some((v) => values[v]!.includes("\u0000"))) return;
       replayedIndex.push(i);
-      script.push(`( ${used.map((v) => `export ${v}=${shellQuote(values[v]!)}`).join("; ")}${used.length ? "; " : ""}${ex.curl} > /dev/null ) || echo "failed: ${ex.caseId}" >&2`);
+      script.push(
+        `( ${used.map((v) => `export ${v}=${shellQuote(values[v]!)}`).join("; ")}${used.length ? "; " : ""}${ex.curl} > /dev/null ) || echo "failed: ${ex.caseId}" >&2`,
+      );
     });
     // Asynchronously: the recorders answer from this process's event loop.
     // on stdin: one argument of over 128 KiB is refused (E2BIG)
-    const stderr = await new Promise<string>((resolve) => execFile("bash", ["-s"], { timeout: 60_000, maxBuffer: 1 << 24 }, (_err, _out, err) => resolve(err)).stdin!.end(script.join("\n")));
+    const stderr = await new Promise<string>((resolve) =>
+      execFile("bash", ["-s"], { timeout: 60_000, maxBuffer: 1 << 24 }, (_err, _out, err) => resolve(err)).stdin!.end(script.join("\n")),
+    );
     expect(stderr).toBe("");
     expect(result.exchanges.length - replayedIndex.length).toBeLessThan(3);
     expect(replay.seen.length).toBe(replayedIndex.length);
@@ -261,9 +291,17 @@ describe("curl commands", () => {
     const replay = await recorder();
     const password = `it's "$HOME" \`id\` \\n\n😀 %41 ${"x".repeat(20)}`;
     const headerSecret = `s3cr3t'"$\`\\-${"y".repeat(12)}`; // a header cannot carry a newline
-    const secrets = [{ value: password, name: "DINTERO_LOGIN_PASSWORD" }, { value: headerSecret, name: "DINTERO_CLIENT_SECRET" }];
+    const secrets = [
+      { value: password, name: "DINTERO_LOGIN_PASSWORD" },
+      { value: headerSecret, name: "DINTERO_CLIENT_SECRET" },
+    ];
     const requests: Array<{ method: string; url: string; headers: Record<string, string>; body: string }> = [
-      { method: "POST", url: `${replay.url}/v1/login`, headers: { "content-type": "application/json" }, body: JSON.stringify({ password, note: `before ${password} after`, list: [password, 1, null] }) },
+      {
+        method: "POST",
+        url: `${replay.url}/v1/login`,
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ password, note: `before ${password} after`, list: [password, 1, null] }),
+      },
       { method: "PUT", url: `${replay.url}/v1/raw`, headers: { "content-type": "text/plain", "x-echo": `h:${headerSecret}:t` }, body: `raw ${password} end` },
     ];
     const commands = requests.map((r) => curlCommand(r, secrets, { baseUrl: `${replay.url}/v1`, secretProps: new Set(["password"]) }));
@@ -271,7 +309,10 @@ describe("curl commands", () => {
     const script = `export DINTERO_BASE_URL=${shellQuote(`${replay.url}/v1`)} DINTERO_LOGIN_PASSWORD=${shellQuote(password)} DINTERO_CLIENT_SECRET=${shellQuote(headerSecret)}\n${commands.map((c) => `${c} > /dev/null`).join("\n")}`;
     const stderr = await new Promise<string>((resolve) => execFile("bash", ["-c", script], { timeout: 20_000 }, (_e, _o, err) => resolve(err)));
     expect(stderr).toBe("");
-    expect(replay.seen.map((r) => [r.method, r.path])).toEqual([["POST", "/v1/login"], ["PUT", "/v1/raw"]]);
+    expect(replay.seen.map((r) => [r.method, r.path])).toEqual([
+      ["POST", "/v1/login"],
+      ["PUT", "/v1/raw"],
+    ]);
     expect(JSON.parse(replay.seen[0]!.body.toString("utf8"))).toEqual(JSON.parse(requests[0]!.body));
     expect(replay.seen[1]!.body.toString("utf8")).toBe(requests[1]!.body);
     expect(replay.seen[1]!.headers["x-echo"]).toBe(requests[1]!.headers["x-echo"]);
@@ -316,9 +357,15 @@ describe("junit.xml", () => {
     expect(xml).toMatch(new RegExp(`<testsuites [^>]*failures="${failing(result).length}"`));
     const advisories = result.results.filter((r) => r.outcome === "fail" && r.severity === "advisory");
     expect(advisories.length).toBeGreaterThan(3);
-    expect(xml.match(/<skipped message="ADVISORY \(does not fail the run; --fail-on advisory makes advisory findings fail the run\): /g)!.length).toBe(advisories.length);
-    expect(xml).toMatch(/<skipped message="ADVISORY [^"]*"\/>\n {6}<system-out>\[advisory\] status 404 is not documented[\s\S]*?reproduce:\n {4}curl -sS -i -X POST/);
-    expect(xml).toMatch(/<testsuite name="secret_reflection \(standard\)"[^>]*>\n {4}<properties>\n {6}<property name="severity" value="standard"\/>\n {6}<property name="severity_reason" value="an echoed password/);
+    expect(xml.match(/<skipped message="ADVISORY \(does not fail the run; --fail-on advisory makes advisory findings fail the run\): /g)!.length).toBe(
+      advisories.length,
+    );
+    expect(xml).toMatch(
+      /<skipped message="ADVISORY [^"]*"\/>\n {6}<system-out>\[advisory\] status 404 is not documented[\s\S]*?reproduce:\n {4}curl -sS -i -X POST/,
+    );
+    expect(xml).toMatch(
+      /<testsuite name="secret_reflection \(standard\)"[^>]*>\n {4}<properties>\n {6}<property name="severity" value="standard"\/>\n {6}<property name="severity_reason" value="an echoed password/,
+    );
   });
 });
 

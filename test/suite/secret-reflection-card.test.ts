@@ -11,7 +11,8 @@ async function findings(breakage: Breakage, caseId: string) {
     const result = await runSuite(resolveConfig(contractEnv(server, { CONTRACT_CASES: "2" }), {}));
     const found = result.results.filter((r) => r.check === "secret_reflection" && r.outcome === "fail" && r.caseId === caseId).flatMap((r) => r.findings);
     const text = JSON.stringify(found);
-    for (const secret of [server.options.password, server.options.identPassword, server.options.clientSecret, ...server.issuedTokens]) expect(text).not.toContain(secret);
+    for (const secret of [server.options.password, server.options.identPassword, server.options.clientSecret, ...server.issuedTokens])
+      expect(text).not.toContain(secret);
     return found;
   } finally {
     await server.close();

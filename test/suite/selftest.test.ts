@@ -7,7 +7,16 @@ import { afterEach, describe, expect, it } from "vitest";
 import { CHECKS, failsRun, type Severity } from "../../contract-tests/checks.ts";
 import { resolveConfig } from "../../contract-tests/config.ts";
 import { runSuite, type RunResult } from "../../contract-tests/suite.ts";
-import { BREAKAGES, contractEnv, DISCLOSURE_LEAKS, startContractServer, VARIATIONS, type Breakage, type ContractServer, type Variation } from "../helpers/contract-servers.ts";
+import {
+  BREAKAGES,
+  contractEnv,
+  DISCLOSURE_LEAKS,
+  startContractServer,
+  VARIATIONS,
+  type Breakage,
+  type ContractServer,
+  type Variation,
+} from "../helpers/contract-servers.ts";
 
 let server: ContractServer | undefined;
 afterEach(async () => {
@@ -21,7 +30,9 @@ afterEach(async () => {
 async function run(breakage?: Breakage, args: Record<string, string> = {}, vary?: Variation): Promise<RunResult> {
   const own = await startContractServer({ ...(breakage ? { break: breakage } : {}), ...(vary ? { vary } : {}) });
   try {
-    return await runSuite(resolveConfig(contractEnv(own, { CONTRACT_CASES: "4", ...(breakage === "never_answers" ? { CONTRACT_TIMEOUT_MS: "1000" } : {}) }), args));
+    return await runSuite(
+      resolveConfig(contractEnv(own, { CONTRACT_CASES: "4", ...(breakage === "never_answers" ? { CONTRACT_TIMEOUT_MS: "1000" } : {}) }), args),
+    );
   } finally {
     await own.close();
   }
@@ -29,7 +40,8 @@ async function run(breakage?: Breakage, args: Record<string, string> = {}, vary?
 
 /** The exit code the same run ends with at another --fail-on: --fail-on changes nothing but which
  * findings fail the run (suite.ts); "derived exit codes" below proves it against real runs. */
-const exitAt = (r: RunResult, failOn: Severity): number => (r.exitCode === 2 ? 2 : r.aborted || r.results.some((x) => x.outcome === "fail" && failsRun(x.severity, failOn)) ? 1 : 0);
+const exitAt = (r: RunResult, failOn: Severity): number =>
+  r.exitCode === 2 ? 2 : r.aborted || r.results.some((x) => x.outcome === "fail" && failsRun(x.severity, failOn)) ? 1 : 0;
 
 const failedChecks = (r: RunResult) => [...new Set(r.results.filter((x) => x.outcome === "fail").map((x) => x.check))];
 
@@ -169,7 +181,17 @@ const CAUGHT_AT: Partial<Record<Breakage, string>> = {
 
 /** Broken servers whose break harms no one on its own: an advisory finding, reported in every run, that
  * fails the run only with --fail-on advisory. */
-type AdvisoryBreakage = "method_405_without_allow" | "enumeration_leak" | "token_cacheable" | "refresh_token_on_client_credentials" | "duplicate_json_members" | "ignores_user_type" | "no_www_authenticate" | "cdn_cacheable_token" | "stack_in_errors" | keyof typeof DISCLOSURE_LEAKS;
+type AdvisoryBreakage =
+  | "method_405_without_allow"
+  | "enumeration_leak"
+  | "token_cacheable"
+  | "refresh_token_on_client_credentials"
+  | "duplicate_json_members"
+  | "ignores_user_type"
+  | "no_www_authenticate"
+  | "cdn_cacheable_token"
+  | "stack_in_errors"
+  | keyof typeof DISCLOSURE_LEAKS;
 const ADVISED_BY: Record<AdvisoryBreakage, string> = {
   method_405_without_allow: "allow_header",
   enumeration_leak: "account_enumeration",
@@ -232,7 +254,11 @@ describe("the correct local server", () => {
     expect(login.response?.headers["content-type"]).toBe("application/json; charset=utf-8");
     expect(JSON.parse(login.response!.bodyText)).toHaveProperty("x_conformance_selftest_extra");
     // every check ran against a live target with a user store: nothing is "not applicable"
-    for (const check of CHECKS) expect(result.results.some((r) => r.check === check.name && r.outcome === "pass"), check.name).toBe(true);
+    for (const check of CHECKS)
+      expect(
+        result.results.some((r) => r.check === check.name && r.outcome === "pass"),
+        check.name,
+      ).toBe(true);
     expect(result.results.some((r) => r.outcome === "not_applicable")).toBe(false);
   });
 
@@ -251,53 +277,71 @@ describe("the correct local server", () => {
     expect(finding.expected).toContain("x_conformance_selftest_extra");
   });
 
-  it.concurrent.for(Object.entries(PASSES_WITH))("correct but different: %s passes at --fail-on contract (advisory: %j)", async ([vary, advisory], { expect }) => {
-    const result = await run(undefined, {}, vary as Variation);
-    expect(result.exitCode).toBe(0);
-    expect(failedChecks(result).sort()).toEqual([...advisory].sort());
-    const failures = result.results.filter((r) => r.outcome === "fail");
-    expect(failures.every((r) => r.severity === "advisory" && r.findings.every((f) => f.severity === "advisory"))).toBe(true);
-    const statusOf = (id: string) => result.exchanges.find((e) => e.caseId === id)?.response?.status;
-    // each control reached the wire: the known-good login's answer shows it
-    const ok = result.exchanges.find((e) => e.caseId === "login.email.known_good")!.response!;
-    // (the RS256 header is checked on the wire below: reports keep only a token's prefix)
-    if (vary === "short_lifetimes") expect((JSON.parse(ok.bodyText) as { expires_in: number }).expires_in).toBe(60);
-    if (vary === "json_escapes") expect(ok.bodyText).toContain("\\u0074\\u006f\\u006b\\u0065\\u006e\\u005f\\u0074\\u0079\\u0070\\u0065"); // token_type
-    if (vary === "media_type_capitalised") expect(ok.headers["content-type"]).toBe("Application/JSON; charset=UTF-8");
-    if (vary === "quoted_charset") expect(ok.headers["content-type"]).toBe('application/json; charset="utf-8"');
-    if (vary === "chunked_with_trailers") expect([ok.headers["transfer-encoding"], ok.headers.trailer, ok.headers["content-length"]]).toEqual(["chunked", "x-selftest-trailer", undefined]);
-    if (vary === "close_delimited") expect([ok.headers.connection, ok.headers["content-length"], ok.headers["transfer-encoding"]]).toEqual(["close", undefined, undefined]);
-    if (vary === "auth_400_for_malformed") {
-      expect(["login.auth.empty_bearer", "login.auth.malformed", "login.auth.wrong_scheme", "login.auth.forged_jwt"].map(statusOf)).toEqual([400, 400, 400, 401]);
-    }
-    if (vary === "unknown_identity_404") {
-      expect(statusOf("login.credentials.unknown_identity")).toBe(404);
-      expect(result.results.some((r) => r.check === "status_code_conformance" && r.outcome === "fail" && r.caseId.startsWith("login.generated.valid."))).toBe(true);
-    }
-    if (vary === "login_429_long_once") {
-      const first = result.results.find((r) => r.check === "server_answers" && r.outcome === "not_applicable")!;
-      expect(first.reason).toMatch(/answered 429, Retry-After "90", not waited out .*cannot be judged/);
-      expect(result.rateLimited).toBe(0);
-    }
-    if (vary === "framework_refusals") expect([statusOf("login.negative.aid.pattern.case"), statusOf("login.negative.content_type")]).toEqual([404, 415]);
-    if (vary === "validates_identity_formats") expect(result.results.some((r) => r.caseId.startsWith("login.generated.valid") && r.outcome === "pass")).toBe(true);
-    if (vary === "rejects_made_up_identities") {
-      // every generated valid body got 400; each finding says why it is advisory (prose-only, or the control)
-      const found = failures.filter((r) => r.check === "positive_data_acceptance").flatMap((r) => r.findings.map((f) => f.message));
-      expect(found.some((m) => /only unusual values are made-up identities/.test(m))).toBe(true);
-      expect(found.some((m) => /so was login\.generated\.valid\.control\.\w+/.test(m))).toBe(true);
-    }
-  });
+  it.concurrent.for(Object.entries(PASSES_WITH))(
+    "correct but different: %s passes at --fail-on contract (advisory: %j)",
+    async ([vary, advisory], { expect }) => {
+      const result = await run(undefined, {}, vary as Variation);
+      expect(result.exitCode).toBe(0);
+      expect(failedChecks(result).sort()).toEqual([...advisory].sort());
+      const failures = result.results.filter((r) => r.outcome === "fail");
+      expect(failures.every((r) => r.severity === "advisory" && r.findings.every((f) => f.severity === "advisory"))).toBe(true);
+      const statusOf = (id: string) => result.exchanges.find((e) => e.caseId === id)?.response?.status;
+      // each control reached the wire: the known-good login's answer shows it
+      const ok = result.exchanges.find((e) => e.caseId === "login.email.known_good")!.response!;
+      // (the RS256 header is checked on the wire below: reports keep only a token's prefix)
+      if (vary === "short_lifetimes") expect((JSON.parse(ok.bodyText) as { expires_in: number }).expires_in).toBe(60);
+      if (vary === "json_escapes") expect(ok.bodyText).toContain("\\u0074\\u006f\\u006b\\u0065\\u006e\\u005f\\u0074\\u0079\\u0070\\u0065"); // token_type
+      if (vary === "media_type_capitalised") expect(ok.headers["content-type"]).toBe("Application/JSON; charset=UTF-8");
+      if (vary === "quoted_charset") expect(ok.headers["content-type"]).toBe('application/json; charset="utf-8"');
+      if (vary === "chunked_with_trailers")
+        expect([ok.headers["transfer-encoding"], ok.headers.trailer, ok.headers["content-length"]]).toEqual(["chunked", "x-selftest-trailer", undefined]);
+      if (vary === "close_delimited")
+        expect([ok.headers.connection, ok.headers["content-length"], ok.headers["transfer-encoding"]]).toEqual(["close", undefined, undefined]);
+      if (vary === "auth_400_for_malformed") {
+        expect(["login.auth.empty_bearer", "login.auth.malformed", "login.auth.wrong_scheme", "login.auth.forged_jwt"].map(statusOf)).toEqual([
+          400, 400, 400, 401,
+        ]);
+      }
+      if (vary === "unknown_identity_404") {
+        expect(statusOf("login.credentials.unknown_identity")).toBe(404);
+        expect(result.results.some((r) => r.check === "status_code_conformance" && r.outcome === "fail" && r.caseId.startsWith("login.generated.valid."))).toBe(
+          true,
+        );
+      }
+      if (vary === "login_429_long_once") {
+        const first = result.results.find((r) => r.check === "server_answers" && r.outcome === "not_applicable")!;
+        expect(first.reason).toMatch(/answered 429, Retry-After "90", not waited out .*cannot be judged/);
+        expect(result.rateLimited).toBe(0);
+      }
+      if (vary === "framework_refusals") expect([statusOf("login.negative.aid.pattern.case"), statusOf("login.negative.content_type")]).toEqual([404, 415]);
+      if (vary === "validates_identity_formats")
+        expect(result.results.some((r) => r.caseId.startsWith("login.generated.valid") && r.outcome === "pass")).toBe(true);
+      if (vary === "rejects_made_up_identities") {
+        // every generated valid body got 400; each finding says why it is advisory (prose-only, or the control)
+        const found = failures.filter((r) => r.check === "positive_data_acceptance").flatMap((r) => r.findings.map((f) => f.message));
+        expect(found.some((m) => /only unusual values are made-up identities/.test(m))).toBe(true);
+        expect(found.some((m) => /so was login\.generated\.valid\.control\.\w+/.test(m))).toBe(true);
+      }
+    },
+  );
 
   it("the RS256 control issues RS256 JWTs with a kid, and its server accepts them", async () => {
     const own = await startContractServer({ vary: "rs256_with_kid" });
     try {
       const o = own.options;
       const audience = `https://api.dintero.com/v1/accounts/${o.accountId}`;
-      const res = await fetch(`${own.baseUrl}/accounts/${o.accountId}/auth/token`, { method: "POST", headers: { authorization: `Basic ${Buffer.from(`${o.clientId}:${o.clientSecret}`).toString("base64")}`, "content-type": "application/json" }, body: JSON.stringify({ grant_type: "client_credentials", audience }) });
+      const res = await fetch(`${own.baseUrl}/accounts/${o.accountId}/auth/token`, {
+        method: "POST",
+        headers: { authorization: `Basic ${Buffer.from(`${o.clientId}:${o.clientSecret}`).toString("base64")}`, "content-type": "application/json" },
+        body: JSON.stringify({ grant_type: "client_credentials", audience }),
+      });
       const { access_token: bearer } = (await res.json()) as { access_token: string };
       expect(JSON.parse(Buffer.from(bearer.split(".")[0]!, "base64url").toString())).toEqual({ alg: "RS256", typ: "JWT", kid: "selftest-key-1" });
-      const login = await fetch(`${own.baseUrl}/accounts/${o.accountId}/customers/login`, { method: "POST", headers: { authorization: `Bearer ${bearer}`, "content-type": "application/json" }, body: JSON.stringify({ audience, type: "customer", email: o.email, password: o.password }) });
+      const login = await fetch(`${own.baseUrl}/accounts/${o.accountId}/customers/login`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${bearer}`, "content-type": "application/json" },
+        body: JSON.stringify({ audience, type: "customer", email: o.email, password: o.password }),
+      });
       expect(login.status).toBe(200);
     } finally {
       await own.close();
@@ -321,7 +365,12 @@ describe("the correct local server", () => {
     const finding = result.results.find((r) => r.check === "server_answers" && r.outcome === "fail")!.findings[0]!;
     expect(finding.message).toMatch(/rate limited throughout: the known-good login was never answered/);
     // only the cases that must succeed: a refusal case answered 429 is not judged (not a break by itself)
-    expect(result.results.filter((r) => r.check === "server_answers" && r.outcome === "fail").map((r) => r.caseId).sort()).toEqual(["login.email.known_good", "login.ident.known_good"]);
+    expect(
+      result.results
+        .filter((r) => r.check === "server_answers" && r.outcome === "fail")
+        .map((r) => r.caseId)
+        .sort(),
+    ).toEqual(["login.email.known_good", "login.ident.known_good"]);
   });
 
   it("a known-good token request answered 429 with a Retry-After over 60 s stops the run (exit 1), saying why", async () => {
@@ -350,7 +399,8 @@ describe("every broken server fails the suite and names the right check", () => 
     expect(Object.keys(VARIATIONS).sort()).toEqual(Object.keys(PASSES_WITH).sort());
     // a check gives its findings its own severity or a lower one: a break at a severity needs a check that reaches it
     const rank = (s: Severity) => ["contract", "standard", "advisory"].indexOf(s);
-    for (const [b, [name, severity]] of Object.entries(CAUGHT_BY)) expect(rank(CHECKS.find((c) => c.name === name)!.severity), b).toBeLessThanOrEqual(rank(severity));
+    for (const [b, [name, severity]] of Object.entries(CAUGHT_BY))
+      expect(rank(CHECKS.find((c) => c.name === name)!.severity), b).toBeLessThanOrEqual(rank(severity));
     for (const c of CHECKS) {
       expect(c.source.ref.length, c.name).toBeGreaterThan(0);
       expect(c.severityReason.length, c.name).toBeGreaterThan(20);
@@ -379,16 +429,19 @@ describe("every broken server fails the suite and names the right check", () => 
     else expect(exitAt(result, "contract"), "no contract finding").toBe(0);
   });
 
-  it.concurrent.for(Object.entries(ADVISED_BY))("%s → %s (advisory: reported; fails the run only with --fail-on advisory)", async ([breakage, check], { expect }) => {
-    const lenient = await run(breakage as Breakage);
-    expect(failedChecks(lenient)).toEqual([check]);
-    expect(lenient.results.filter((r) => r.outcome === "fail").every((r) => r.severity === "advisory")).toBe(true);
-    expect(lenient.exitCode).toBe(0);
-    const finding = lenient.results.find((r) => r.check === check && r.outcome === "fail")!.findings[0]!;
-    expect(finding.severity).toBe("advisory");
-    expect(finding.source?.ref.length).toBeGreaterThan(0);
-    expect(exitAt(lenient, "advisory")).toBe(1);
-  });
+  it.concurrent.for(Object.entries(ADVISED_BY))(
+    "%s → %s (advisory: reported; fails the run only with --fail-on advisory)",
+    async ([breakage, check], { expect }) => {
+      const lenient = await run(breakage as Breakage);
+      expect(failedChecks(lenient)).toEqual([check]);
+      expect(lenient.results.filter((r) => r.outcome === "fail").every((r) => r.severity === "advisory")).toBe(true);
+      expect(lenient.exitCode).toBe(0);
+      const finding = lenient.results.find((r) => r.check === check && r.outcome === "fail")!.findings[0]!;
+      expect(finding.severity).toBe("advisory");
+      expect(finding.source?.ref.length).toBeGreaterThan(0);
+      expect(exitAt(lenient, "advisory")).toBe(1);
+    },
+  );
 
   it.concurrent.for<[Breakage, Severity]>([
     ["echoes_password", "contract"],
@@ -398,7 +451,11 @@ describe("every broken server fails the suite and names the right check", () => 
     const [lenient, other] = await Promise.all([run(breakage), run(breakage, { CONTRACT_FAIL_ON: failOn })]);
     expect(other.failOn).toBe(failOn);
     // the same findings at the same severities: --fail-on only decides which fail the run
-    const verdicts = (r: RunResult) => r.results.filter((x) => x.outcome === "fail").map((x) => `${x.check} ${x.severity} ${x.caseId}`).sort();
+    const verdicts = (r: RunResult) =>
+      r.results
+        .filter((x) => x.outcome === "fail")
+        .map((x) => `${x.check} ${x.severity} ${x.caseId}`)
+        .sort();
     expect(verdicts(other)).toEqual(verdicts(lenient));
     expect(exitAt(lenient, failOn)).toBe(other.exitCode);
     expect(exitAt(lenient, "standard")).toBe(lenient.exitCode);

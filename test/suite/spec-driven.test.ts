@@ -40,7 +40,8 @@ async function specCopy(name: string, edit: (paths: Paths) => void): Promise<Spe
 
 /** Every operation documents 422 as it documents 400 (same description, body and provenance). */
 const with422 = (paths: Paths) => {
-  for (const item of Object.values(paths)) for (const op of Object.values(item)) if (op.responses?.["400"]) op.responses["422"] = structuredClone(op.responses["400"]);
+  for (const item of Object.values(paths))
+    for (const op of Object.values(item)) if (op.responses?.["400"]) op.responses["422"] = structuredClone(op.responses["400"]);
 };
 
 async function run(spec: SpecModel): Promise<RunResult> {
@@ -79,7 +80,8 @@ describe("expected statuses come from the spec", () => {
   it("an operation that documents no invalid-request status is said at once, not guessed", async () => {
     // Every status the model's vocabulary reads as an invalid request (400, 422), whichever the spec documents.
     const spec = await specCopy("without-invalid-request", (paths) => {
-      for (const item of Object.values(paths)) for (const op of Object.values(item)) for (const code of STATUS_MEANINGS.invalid_request) delete op.responses?.[String(code)];
+      for (const item of Object.values(paths))
+        for (const op of Object.values(item)) for (const code of STATUS_MEANINGS.invalid_request) delete op.responses?.[String(code)];
     });
     expect(() => documentedStatuses(spec.operations.login, "invalid_request")).toThrow(/documents no invalid request status \(any of 400, 422\)/);
   });

@@ -20,11 +20,19 @@ afterEach(async () => {
   server = proxy = undefined;
 });
 
-interface Seen { method: string; url: string; body: string }
+interface Seen {
+  method: string;
+  url: string;
+  body: string;
+}
 
 /** A proxy that records every request and forwards it to `target`, or answers login requests itself
  * with 429 and `Retry-After: 0` when `loginsRateLimited` (a server that is always "busy"). */
-async function recordingProxy(target: ContractServer, loginsRateLimited: boolean | { after: number; retryAfter: string } = false, errorBody?: string): Promise<{ baseUrl: string; seen: Seen[] }> {
+async function recordingProxy(
+  target: ContractServer,
+  loginsRateLimited: boolean | { after: number; retryAfter: string } = false,
+  errorBody?: string,
+): Promise<{ baseUrl: string; seen: Seen[] }> {
   let logins = 0;
   const seen: Seen[] = [];
   const upstream = new URL(target.baseUrl);
@@ -101,7 +109,9 @@ describe("unknown and misplaced variables: exit 2 before any request", () => {
 
   it("the first console line says which target is judged and why", async () => {
     server = await startContractServer();
-    const { code, err } = await runCli(contractEnv(server, { CONTRACT_CASES: "0", CONTRACT_REPORT_DIR: `${process.env.TMPDIR ?? "/tmp"}/staging-safety-${process.pid}` }));
+    const { code, err } = await runCli(
+      contractEnv(server, { CONTRACT_CASES: "0", CONTRACT_REPORT_DIR: `${process.env.TMPDIR ?? "/tmp"}/staging-safety-${process.pid}` }),
+    );
     expect(code).toBe(0);
     expect(err.split("\n")[0]).toBe(`judging the live target ${server.baseUrl}: DINTERO_BASE_URL is set`);
   });
@@ -114,7 +124,13 @@ describe("a refused known-good login stops the run", () => {
     server = await startContractServer();
     const { baseUrl, seen } = await recordingProxy(server);
     const email = server.options.email;
-    const { code, out, err } = await runCli(contractEnv(server, { DINTERO_BASE_URL: baseUrl, DINTERO_LOGIN_PASSWORD: "a-wrong-password-1", CONTRACT_REPORT_DIR: `${process.env.TMPDIR ?? "/tmp"}/staging-safety-${process.pid}` }));
+    const { code, out, err } = await runCli(
+      contractEnv(server, {
+        DINTERO_BASE_URL: baseUrl,
+        DINTERO_LOGIN_PASSWORD: "a-wrong-password-1",
+        CONTRACT_REPORT_DIR: `${process.env.TMPDIR ?? "/tmp"}/staging-safety-${process.pid}`,
+      }),
+    );
     expect(code).toBe(2);
     expect(out).toMatch(/RESULT: COULD NOT RUN/);
     expect(out).toMatch(/RUN STOPPED \(known_good_refused\): the known-good login, email form was refused with 403/);
@@ -128,7 +144,9 @@ describe("a refused known-good login stops the run", () => {
   it("a wrong ident password stops the run at the ident form's known-good login", async () => {
     server = await startContractServer();
     const { baseUrl, seen } = await recordingProxy(server);
-    const result = await runSuite(resolveConfig(contractEnv(server, { DINTERO_BASE_URL: baseUrl, DINTERO_LOGIN_IDENT_PASSWORD: "a-wrong-password-2", CONTRACT_CASES: "2" }), {}));
+    const result = await runSuite(
+      resolveConfig(contractEnv(server, { DINTERO_BASE_URL: baseUrl, DINTERO_LOGIN_IDENT_PASSWORD: "a-wrong-password-2", CONTRACT_CASES: "2" }), {}),
+    );
     expect(result.exitCode).toBe(2);
     expect(result.aborted?.message).toMatch(/Check DINTERO_LOGIN_IDENT_TYPE, DINTERO_LOGIN_IDENT and DINTERO_LOGIN_IDENT_PASSWORD/);
     expect(seen.filter((s) => carries(s, server!.options.ident))).toHaveLength(1);
@@ -162,7 +180,10 @@ describe("the per-identity budget", () => {
     const identBodies = seen.filter((s) => s.body.includes(ident));
     expect(result.identityRequests).toEqual({ email: emailBodies.length, ident: identBodies.length });
     const { jsonReport } = await import("../../contract-tests/reports/json.ts");
-    expect(JSON.parse(jsonReport(result))).toMatchObject({ identityRequests: { email: emailBodies.length, ident: identBodies.length }, identityBudget: IDENTITY_BUDGET });
+    expect(JSON.parse(jsonReport(result))).toMatchObject({
+      identityRequests: { email: emailBodies.length, ident: identBodies.length },
+      identityBudget: IDENTITY_BUDGET,
+    });
     expect(emailBodies.length).toBeLessThanOrEqual(IDENTITY_BUDGET);
     // a login body carrying the real email with another password, that is not a wrong JSON type or absent
     const wrong = emailBodies.filter((s) => {
@@ -200,7 +221,11 @@ describe("the client secret in its encoded forms", () => {
     expect(result.results.some((r) => r.check === "secret_reflection" && r.outcome === "fail")).toBe(true);
     expect(result.exitCode).toBe(1);
     const { clientId, clientSecret } = server.options;
-    const forms = [clientSecret, Buffer.from(`${clientId}:${clientSecret}`).toString("base64").replace(/=+$/, ""), Buffer.from(`${clientId}:${clientSecret}`).toString("base64url")];
+    const forms = [
+      clientSecret,
+      Buffer.from(`${clientId}:${clientSecret}`).toString("base64").replace(/=+$/, ""),
+      Buffer.from(`${clientId}:${clientSecret}`).toString("base64url"),
+    ];
     const dir = await mkdtemp(path.join(os.tmpdir(), "basic-echo-"));
     try {
       await writeReports(result, dir);

@@ -110,10 +110,21 @@ describe("the conformance suite against startFakeDintero() with its documented d
 
 describe("this test can fail", () => {
   it("a fake whose known-good login does not succeed (left in the mfa_required scenario) stops the same run", async () => {
-    const broken = await startFakeDintero({ clients: [{ clientId: "conformance-suite", clientSecret }], users: [{ type: "customer", email: "suite@example.com", password }] });
+    const broken = await startFakeDintero({
+      clients: [{ clientId: "conformance-suite", clientSecret }],
+      users: [{ type: "customer", email: "suite@example.com", password }],
+    });
     try {
       broken.scenario("mfa_required");
-      const env = { DINTERO_BASE_URL: broken.url, DINTERO_ACCOUNT_ID: broken.accountId, DINTERO_CLIENT_ID: "conformance-suite", DINTERO_CLIENT_SECRET: clientSecret, DINTERO_LOGIN_EMAIL: "suite@example.com", DINTERO_LOGIN_PASSWORD: password, CONTRACT_CASES: "0" };
+      const env = {
+        DINTERO_BASE_URL: broken.url,
+        DINTERO_ACCOUNT_ID: broken.accountId,
+        DINTERO_CLIENT_ID: "conformance-suite",
+        DINTERO_CLIENT_SECRET: clientSecret,
+        DINTERO_LOGIN_EMAIL: "suite@example.com",
+        DINTERO_LOGIN_PASSWORD: password,
+        CONTRACT_CASES: "0",
+      };
       const run = await runSuite(resolveConfig(env, STRICTEST));
       // the known-good login is refused (403 mfa_required): the run stops there, as it would on staging
       expect(run.exitCode).toBe(2);

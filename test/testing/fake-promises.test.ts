@@ -55,6 +55,13 @@ describe("createFakeDintero refuses two users with one identity", () => {
 
   it("the same email under another user type, or another email, is allowed", () => {
     expect(() => createFakeDintero({ users: [...users({ email: "ada@example.com" }, { email: "bob@example.com" })] })).not.toThrow();
-    expect(() => createFakeDintero({ users: [{ type: "customer", email: "ada@example.com", password: "first-password-1" }, { type: "company", email: "ada@example.com", password: "second-password-2" }] })).not.toThrow();
+    expect(() =>
+      createFakeDintero({
+        users: [
+          { type: "customer", email: "ada@example.com", password: "first-password-1" },
+          { type: "company", email: "ada@example.com", password: "second-password-2" },
+        ],
+      }),
+    ).not.toThrow();
   });
 });

@@ -27,8 +27,16 @@ const options: FakeDinteroOptions = {
 const auth = { clientId: "shop-backend", clientSecret: secret };
 const ada = { type: "customer" as const, email: "ada@example.com", password };
 
-const fail = (promise: Promise<unknown>) => promise.then(() => expect.unreachable("resolved"), (e: unknown) => e as LoginError);
-const decode = (jwt: string) => jwt.split(".").slice(0, 2).map((part) => JSON.parse(Buffer.from(part, "base64url").toString("utf8")) as Record<string, unknown>);
+const fail = (promise: Promise<unknown>) =>
+  promise.then(
+    () => expect.unreachable("resolved"),
+    (e: unknown) => e as LoginError,
+  );
+const decode = (jwt: string) =>
+  jwt
+    .split(".")
+    .slice(0, 2)
+    .map((part) => JSON.parse(Buffer.from(part, "base64url").toString("utf8")) as Record<string, unknown>);
 
 let running: RunningFakeDintero | undefined;
 afterEach(async () => {
@@ -47,7 +55,11 @@ describe("createFakeDintero with the defaults (the spec's examples)", () => {
     const byPhone = await client.login({ type: "customer", ident_type: "phone_number", ident: phone!.value.ident!, password: phone!.value.password! });
     expect(byEmail.token_type).toBe("Bearer");
     expect(byPhone.expires_in).toBe(86400);
-    expect(fake.exchanges.map((e) => [e.operation, e.status])).toEqual([["token", 200], ["login", 200], ["login", 200]]);
+    expect(fake.exchanges.map((e) => [e.operation, e.status])).toEqual([
+      ["token", 200],
+      ["login", 200],
+      ["login", 200],
+    ]);
   });
 });
 
@@ -55,14 +67,18 @@ describe("the fake's rules", () => {
   it("issues JWTs (HS256) whose exp - iat is expires_in, with Cache-Control: no-store", async () => {
     const fake = createFakeDintero(options);
     const basic = `Basic ${Buffer.from(`shop-backend:${secret}`).toString("base64")}`;
-    const res = await fake.fetch("https://api.dintero.com/v1/accounts/T87654321/auth/token", { method: "POST", headers: { authorization: basic, "content-type": "application/json" }, body: JSON.stringify({ grant_type: "client_credentials", audience: fake.audience }) });
+    const res = await fake.fetch("https://api.dintero.com/v1/accounts/T87654321/auth/token", {
+      method: "POST",
+      headers: { authorization: basic, "content-type": "application/json" },
+      body: JSON.stringify({ grant_type: "client_credentials", audience: fake.audience }),
+    });
     expect(res.status).toBe(200);
     expect(res.headers.get("cache-control")).toBe("no-store");
     expect(res.headers.get("content-type")).toBe("application/json; charset=utf-8");
     const body = (await res.json()) as { access_token: string; expires_in: number };
     const [header, claims] = decode(body.access_token);
     expect(header).toEqual({ alg: "HS256", typ: "JWT" });
-    expect(claims!.exp! as number - (claims!.iat as number)).toBe(body.expires_in);
+    expect((claims!.exp! as number) - (claims!.iat as number)).toBe(body.expires_in);
     expect(body.expires_in).toBe(14400);
 
     const client = createLoginClient({ accountId: fake.accountId, auth, fetch: fake.fetch });
@@ -88,18 +104,31 @@ describe("the fake's rules", () => {
     const wrong = await fail(client.login({ ...ada, password: "not-the-password" }));
     const unknown = await fail(client.login({ ...ada, email: "nobody@example.com" }));
     expect([wrong.kind, wrong.status, wrong.code]).toEqual(["forbidden", 403, "FORBIDDEN"]);
-    expect([unknown.kind, unknown.status, unknown.code, unknown.message.replace(/request-id \w+/, "")]).toEqual([wrong.kind, wrong.status, wrong.code, wrong.message.replace(/request-id \w+/, "")]);
+    expect([unknown.kind, unknown.status, unknown.code, unknown.message.replace(/request-id \w+/, "")]).toEqual([
+      wrong.kind,
+      wrong.status,
+      wrong.code,
+      wrong.message.replace(/request-id \w+/, ""),
+    ]);
   });
 
   it("refuses wrong client credentials (401), another account's audience (403), a forged or foreign bearer (401)", async () => {
     const fake = createFakeDintero(options);
-    const badSecret = await fail(createLoginClient({ accountId: fake.accountId, auth: { ...auth, clientSecret: "wrong" }, fetch: fake.fetch, tokenRetry: { maxAttempts: 1 } }).login(ada));
+    const badSecret = await fail(
+      createLoginClient({ accountId: fake.accountId, auth: { ...auth, clientSecret: "wrong" }, fetch: fake.fetch, tokenRetry: { maxAttempts: 1 } }).login(ada),
+    );
     expect([badSecret.kind, (badSecret.cause as LoginError).kind]).toEqual(["client_token_failed", "unauthorized"]);
-    const otherAudience = await fail(createLoginClient({ accountId: fake.accountId, auth, audience: "https://api.dintero.com/v1/accounts/T11111111", fetch: fake.fetch }).login(ada));
+    const otherAudience = await fail(
+      createLoginClient({ accountId: fake.accountId, auth, audience: "https://api.dintero.com/v1/accounts/T11111111", fetch: fake.fetch }).login(ada),
+    );
     expect([otherAudience.kind, (otherAudience.cause as LoginError).status]).toEqual(["client_token_failed", 403]);
     // A bearer another fake issued is a well-formed JWT this one never signed.
     const other = createFakeDintero(options);
-    const foreign = await createLoginClient({ accountId: other.accountId, auth, fetch: other.fetch }).raw.POST("/accounts/{oid}/auth/token", { params: { path: { oid: other.accountId } }, body: { grant_type: "client_credentials", audience: other.audience }, headers: { authorization: `Basic ${Buffer.from(`shop-backend:${secret}`).toString("base64")}` } });
+    const foreign = await createLoginClient({ accountId: other.accountId, auth, fetch: other.fetch }).raw.POST("/accounts/{oid}/auth/token", {
+      params: { path: { oid: other.accountId } },
+      body: { grant_type: "client_credentials", audience: other.audience },
+      headers: { authorization: `Basic ${Buffer.from(`shop-backend:${secret}`).toString("base64")}` },
+    });
     const bearer = (foreign.data as { access_token: string }).access_token;
     const refused = await fail(createLoginClient({ accountId: fake.accountId, auth: { accessToken: bearer }, fetch: fake.fetch }).login(ada));
     // by default a 401 says only what the spec documents, which is enough: the login's 401 is documented for an invalid bearer
@@ -119,10 +148,19 @@ describe("the fake's rules", () => {
     const fake = createFakeDintero(options);
     const client = createLoginClient({ accountId: fake.accountId, auth, fetch: fake.fetch, validateResponses: false });
     await client.login(ada); // a bearer for the raw call
-    const res = await client.raw.POST("/accounts/{aid}/customers/login", { params: { path: { aid: fake.accountId } }, body: { audience: fake.audience, type: "customer", email: "ada@example.com", password: "ab" } as never });
+    const res = await client.raw.POST("/accounts/{aid}/customers/login", {
+      params: { path: { aid: fake.accountId } },
+      body: { audience: fake.audience, type: "customer", email: "ada@example.com", password: "ab" } as never,
+    });
     expect(res.response.status).toBe(400);
     expect(validateError(res.error)).toBe(true);
-    expect(res.error).toEqual({ error: { code: "INVALID_REQUEST_PARAMETERS", message: "Invalid request body", errors: [{ path: "password", message: "password must NOT have fewer than 4 characters" }] } });
+    expect(res.error).toEqual({
+      error: {
+        code: "INVALID_REQUEST_PARAMETERS",
+        message: "Invalid request body",
+        errors: [{ path: "password", message: "password must NOT have fewer than 4 characters" }],
+      },
+    });
     const text = JSON.stringify(res.error);
     expect(text).not.toContain('"ab"');
   });
@@ -133,13 +171,17 @@ describe("the fake's rules", () => {
     expect([put.status, put.headers.get("allow")]).toEqual([405, "POST"]);
     const other = await fake.fetch("https://api.dintero.com/v1/accounts/T12345678/customers");
     expect(other.status).toBe(404);
-    expect(fake.exchanges.map((e) => [e.operation, e.method, e.status])).toEqual([["login", "PUT", 405], [null, "GET", 404]]);
+    expect(fake.exchanges.map((e) => [e.operation, e.method, e.status])).toEqual([
+      ["login", "PUT", 405],
+      [null, "GET", 404],
+    ]);
   });
 
   it("serves only under the spec's base path (/v1), on any origin: a baseUrl without /v1, with /v2 or with /v1 twice gets 404", async () => {
     const fake = createFakeDintero();
     const john = { type: "customer", email: "john.doe@example.com", password: "correct-horse-battery-staple" } as const;
-    const at = (baseUrl: string) => createLoginClient({ accountId: fake.accountId, auth: defaultsAuth, baseUrl, fetch: fake.fetch, tokenRetry: { maxAttempts: 1 } });
+    const at = (baseUrl: string) =>
+      createLoginClient({ accountId: fake.accountId, auth: defaultsAuth, baseUrl, fetch: fake.fetch, tokenRetry: { maxAttempts: 1 } });
     await at("https://checkout.dintero.com/v1").login(john);
     expect(fake.exchanges.map((e) => e.status)).toEqual([200, 200]);
     // the base path comes from the spec's servers[0].url, not from this test
@@ -165,8 +207,22 @@ describe("the record of exchanges", () => {
     await fail(client.login({ type: "customer", ident_type: "phone_number", ident: "+4790000000", password: "7777" }));
     expect(fake.exchanges).toEqual([
       { operation: "token", method: "POST", accountId: "T87654321", status: 200, clientId: "shop-backend" },
-      { operation: "login", method: "POST", accountId: "T87654321", status: 200, clientId: "shop-backend", identity: { type: "customer", email: "ada@example.com" } },
-      { operation: "login", method: "POST", accountId: "T87654321", status: 403, clientId: "shop-backend", identity: { type: "customer", ident_type: "phone_number", ident: "+4790000000" } },
+      {
+        operation: "login",
+        method: "POST",
+        accountId: "T87654321",
+        status: 200,
+        clientId: "shop-backend",
+        identity: { type: "customer", email: "ada@example.com" },
+      },
+      {
+        operation: "login",
+        method: "POST",
+        accountId: "T87654321",
+        status: 403,
+        clientId: "shop-backend",
+        identity: { type: "customer", ident_type: "phone_number", ident: "+4790000000" },
+      },
     ]);
     const text = JSON.stringify(fake.exchanges);
     for (const s of [secret, password, "7777", token.access_token]) expect(text).not.toContain(s);
@@ -178,7 +234,9 @@ describe("the record of exchanges", () => {
     const fake = createFakeDintero(options);
     const client = createLoginClient({ accountId: fake.accountId, auth, fetch: fake.fetch });
     // The password typed into the email field: a value the spec's email rules accept (its own example), so the request is sent.
-    const typed = Object.values(examples).map((e) => e.value.email).find((e) => e !== undefined)!;
+    const typed = Object.values(examples)
+      .map((e) => e.value.email)
+      .find((e) => e !== undefined)!;
     await fail(client.login({ type: "customer", email: typed, password: typed }));
     expect(fake.exchanges.at(-1)?.identity).toEqual({ type: "customer" });
   });
@@ -195,7 +253,10 @@ describe("scenarios", () => {
     expect((await fail(client.login(ada))).retryAfterSeconds).toBe(2);
     await client.login(ada); // used up
     expect(fake.scenarios).toEqual([]);
-    expect(fake.exchanges.filter((e) => e.scenario === "rate_limited").map((e) => [e.operation, e.status])).toEqual([["login", 429], ["login", 429]]);
+    expect(fake.exchanges.filter((e) => e.scenario === "rate_limited").map((e) => [e.operation, e.status])).toEqual([
+      ["login", 429],
+      ["login", 429],
+    ]);
   });
 
   it("token_outage: 500 on the token endpoint, then no answer at all (until the client's deadline)", async () => {
@@ -236,7 +297,11 @@ describe("scenarios", () => {
     // the token endpoint documents it (MfaError)
     fake.scenario("mfa_required", { operation: "token" });
     const basic = `Basic ${Buffer.from(`shop-backend:${secret}`).toString("base64")}`;
-    const res = await fake.fetch(`https://api.dintero.com/v1/accounts/${fake.accountId}/auth/token`, { method: "POST", headers: { authorization: basic, "content-type": "application/json" }, body: JSON.stringify({ grant_type: "client_credentials", audience: fake.audience }) });
+    const res = await fake.fetch(`https://api.dintero.com/v1/accounts/${fake.accountId}/auth/token`, {
+      method: "POST",
+      headers: { authorization: basic, "content-type": "application/json" },
+      body: JSON.stringify({ grant_type: "client_credentials", audience: fake.audience }),
+    });
     expect(res.status).toBe(403);
     expect(validateMfaError(await res.json())).toBe(true);
   });
@@ -248,7 +313,11 @@ describe("scenarios", () => {
     const error = await fail(client.login(ada));
     expect([error.kind, error.status, error.code]).toEqual(["server_error", 500, "INTERNAL_SERVER_ERROR"]);
     await client.login(ada);
-    expect(fake.exchanges.map((e) => [e.operation, e.status])).toEqual([["token", 200], ["login", 500], ["login", 200]]);
+    expect(fake.exchanges.map((e) => [e.operation, e.status])).toEqual([
+      ["token", 200],
+      ["login", 500],
+      ["login", 200],
+    ]);
   });
 
   it("revokeClientBearers: the cached bearer is refused 401 with the spec's body only; the client reads the documented 401 as the bearer's refusal", async () => {
@@ -258,7 +327,10 @@ describe("scenarios", () => {
     fake.revokeClientBearers();
     const refused = await fail(client.login(ada));
     expect([refused.kind, refused.status]).toEqual(["bearer_refused", 401]);
-    const res = await fake.fetch(`https://api.dintero.com/v1/accounts/${fake.accountId}/customers/login`, { method: "POST", headers: { authorization: "Bearer not-a-token" } });
+    const res = await fake.fetch(`https://api.dintero.com/v1/accounts/${fake.accountId}/customers/login`, {
+      method: "POST",
+      headers: { authorization: "Bearer not-a-token" },
+    });
     expect([res.status, res.headers.get("www-authenticate")]).toEqual([401, 'Bearer realm="dintero"']);
   });
 
@@ -270,12 +342,20 @@ describe("scenarios", () => {
     fake.scenario("invalid_token_challenge", { times: 1 });
     expect((await fail(client.login(ada))).kind).toBe("bearer_refused");
     await client.login(ada);
-    expect(fake.exchanges.map((e) => [e.operation, e.status])).toEqual([["token", 200], ["login", 200], ["login", 401], ["token", 200], ["login", 200]]);
+    expect(fake.exchanges.map((e) => [e.operation, e.status])).toEqual([
+      ["token", 200],
+      ["login", 200],
+      ["login", 401],
+      ["token", 200],
+      ["login", 200],
+    ]);
   });
 
   it("refuses unknown scenarios and options, naming them", () => {
     const fake = createFakeDintero();
-    expect(() => fake.scenario("down" as never)).toThrow(/unknown scenario "down" \(known: normal, rate_limited, token_outage, slow, mfa_required, login_server_error, invalid_token_challenge\)/);
+    expect(() => fake.scenario("down" as never)).toThrow(
+      /unknown scenario "down" \(known: normal, rate_limited, token_outage, slow, mfa_required, login_server_error, invalid_token_challenge\)/,
+    );
     expect(() => fake.scenario("rate_limited", { retryAfter: 3 } as never)).toThrow(/unknown option "retryAfter"/);
     expect(() => fake.scenario("slow", {} as never)).toThrow(/delayMs is required/);
     expect(() => fake.scenario("rate_limited", { times: 0 })).toThrow(/times must be a whole number of at least 1/);
@@ -288,7 +368,9 @@ describe("options", () => {
     expect(() => createFakeDintero({ accountId: "X1" })).toThrow(/accountId must match/);
     expect(() => createFakeDintero({ clients: [] })).toThrow(/clients must be a non-empty array/);
     expect(() => createFakeDintero({ users: [{ type: "customer", password: "1234" }] })).toThrow(/users\[0\] needs an email or a phone/);
-    expect(() => createFakeDintero({ users: [{ type: "customer", email: "a@example.com", password: "pw7" }] })).toThrow(/users\[0\] cannot log in under the spec's rules \(password must NOT have fewer than 4 characters\)/);
+    expect(() => createFakeDintero({ users: [{ type: "customer", email: "a@example.com", password: "pw7" }] })).toThrow(
+      /users\[0\] cannot log in under the spec's rules \(password must NOT have fewer than 4 characters\)/,
+    );
     expect(() => createFakeDintero({ clients: [{ clientId: "a:b", clientSecret: "x-secret-y" }] })).toThrow(/clientId must be a non-empty string without ":"/);
     expect(() => createFakeDintero({ user: [] } as never)).toThrow(/unknown key "user"/);
     try {
@@ -309,7 +391,11 @@ describe("hostile requests", () => {
     const basic = `Basic ${Buffer.from(`shop-backend:${secret}`).toString("base64")}`;
     const token = `${running.url}/accounts/${running.accountId}/auth/token`;
     const loginUrl = `${running.url}/accounts/${running.accountId}/customers/login`;
-    const bearer = await (await fetch(token, { method: "POST", headers: { authorization: basic, "content-type": "application/json" }, body: JSON.stringify({ grant_type: "client_credentials", audience: running.audience }) }).then((r) => r.json())) as { access_token: string };
+    const bearer = (await await fetch(token, {
+      method: "POST",
+      headers: { authorization: basic, "content-type": "application/json" },
+      body: JSON.stringify({ grant_type: "client_credentials", audience: running.audience }),
+    }).then((r) => r.json())) as { access_token: string };
     const json = { "content-type": "application/json" };
     const asBearer = { ...json, authorization: `Bearer ${bearer.access_token}` };
     const marker = "leak-marker-7c1e";
@@ -319,12 +405,40 @@ describe("hostile requests", () => {
       ["JSON null", loginUrl, { method: "POST", headers: asBearer, body: "null" }, 400],
       ["JSON nested 10,000 deep", loginUrl, { method: "POST", headers: asBearer, body: `${"[".repeat(10_000)}${"]".repeat(10_000)}` }, 400],
       ["an email that is an object", loginUrl, { method: "POST", headers: asBearer, body: JSON.stringify({ ...ada, email: { $ne: marker } }) }, 400],
-      ["a password with a lone surrogate", loginUrl, { method: "POST", headers: asBearer, body: `{"type":"customer","email":"ada@example.com","audience":"${running.audience}","password":"${marker}\\ud800"}` }, 403],
-      ["__proto__ in the body", loginUrl, { method: "POST", headers: asBearer, body: `{"__proto__":{"type":"customer"},"email":"ada@example.com","password":"${marker}","audience":"${running.audience}"}` }, 400],
-      ["Basic without a colon", token, { method: "POST", headers: { ...json, authorization: `Basic ${Buffer.from(marker).toString("base64")}` }, body: "{}" }, 401],
+      [
+        "a password with a lone surrogate",
+        loginUrl,
+        {
+          method: "POST",
+          headers: asBearer,
+          body: `{"type":"customer","email":"ada@example.com","audience":"${running.audience}","password":"${marker}\\ud800"}`,
+        },
+        403,
+      ],
+      [
+        "__proto__ in the body",
+        loginUrl,
+        {
+          method: "POST",
+          headers: asBearer,
+          body: `{"__proto__":{"type":"customer"},"email":"ada@example.com","password":"${marker}","audience":"${running.audience}"}`,
+        },
+        400,
+      ],
+      [
+        "Basic without a colon",
+        token,
+        { method: "POST", headers: { ...json, authorization: `Basic ${Buffer.from(marker).toString("base64")}` }, body: "{}" },
+        401,
+      ],
       ["Basic that is not base64", token, { method: "POST", headers: { ...json, authorization: `Basic ${marker}!!` }, body: "{}" }, 401],
       ["a bearer of 3 dots", loginUrl, { method: "POST", headers: { ...json, authorization: "Bearer ..." }, body: JSON.stringify(ada) }, 401],
-      ["a path id that is not percent-decodable", `${running.url}/accounts/%ZZ/customers/login`, { method: "POST", headers: asBearer, body: JSON.stringify(ada) }, 400],
+      [
+        "a path id that is not percent-decodable",
+        `${running.url}/accounts/%ZZ/customers/login`,
+        { method: "POST", headers: asBearer, body: JSON.stringify(ada) },
+        400,
+      ],
       ["HEAD on the login", loginUrl, { method: "HEAD" }, 405],
     ];
     for (const [what, url, init, status] of cases) {

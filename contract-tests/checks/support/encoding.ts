@@ -10,7 +10,7 @@ export function firstInvalidUtf8(bytes: Uint8Array): number {
     return -1;
   } catch {
     // Where: walk the well-formed sequences of RFC 3629 §4 up to the first that is not one.
-    for (let i = 0; i < bytes.length;) {
+    for (let i = 0; i < bytes.length; ) {
       const c = bytes[i]!;
       if (c < 0x80) {
         i++;

@@ -67,7 +67,12 @@ describe("4. token retries nobody waits for", () => {
       `process.on("exit", () => console.log(JSON.stringify({ kind: e.kind, tokenRequests, ms: Math.round(performance.now()) })));`,
     ].join("\n");
     const out = await new Promise<string>((resolve, reject) =>
-      execFile(process.execPath, ["--import", "tsx", "--input-type=module", "-e", script], { cwd: path.resolve(import.meta.dirname, "../../.."), timeout: 4_500 }, (err, stdout) => (err ? reject(err) : resolve(stdout))),
+      execFile(
+        process.execPath,
+        ["--import", "tsx", "--input-type=module", "-e", script],
+        { cwd: path.resolve(import.meta.dirname, "../../.."), timeout: 4_500 },
+        (err, stdout) => (err ? reject(err) : resolve(stdout)),
+      ),
     );
     expect(JSON.parse(out)).toMatchObject({ kind: "timeout", tokenRequests: 1 });
   });

@@ -37,7 +37,11 @@ function client(options: Partial<LoginClientOptions> = {}) {
   return createLoginClient({ accountId, auth, baseUrl: server.baseUrl, tokenRetry: { maxAttempts: 1 }, ...options });
 }
 
-const settle = (promise: Promise<unknown>) => promise.then(() => "ok", (error: { kind?: string }) => error.kind);
+const settle = (promise: Promise<unknown>) =>
+  promise.then(
+    () => "ok",
+    (error: { kind?: string }) => error.kind,
+  );
 /** Lets promises already settled run their callbacks (no time passes on any clock). */
 const settled = () => new Promise((resolve) => setImmediate(resolve));
 
@@ -234,7 +238,7 @@ describe("reading the signs", () => {
     expect(bearerChallengeErrors('Basic realm="x", Bearer error=insufficient_scope, scope="a b"')).toEqual(["insufficient_scope"]);
     expect(bearerChallengeErrors('Basic error="invalid_token", Bearer realm="x"')).toEqual([]);
     expect(bearerChallengeErrors('Newauth realm="apps", type=1, title="Login to \\"apps\\"", Bearer error="INVALID_TOKEN"')).toEqual(["invalid_token"]);
-    expect(bearerChallengeErrors("Bearer abc==, Bearer error=\"invalid_token\"")).toEqual(["invalid_token"]);
+    expect(bearerChallengeErrors('Bearer abc==, Bearer error="invalid_token"')).toEqual(["invalid_token"]);
     expect(bearerChallengeErrors('Bearer realm="unterminated')).toEqual([]);
     expect(bearerChallengeErrors(null)).toEqual([]);
   });
@@ -313,7 +317,14 @@ describe("a slow, aborted or refused token request costs one request, never an o
       sendJson(res, 401, errorBody("UNAUTHORIZED", "bad client credentials"));
     };
     const c = client();
-    const errors = await Promise.all(Array.from({ length: 3 }, () => c.login(good).then(() => undefined, (e: unknown) => e as LoginError)));
+    const errors = await Promise.all(
+      Array.from({ length: 3 }, () =>
+        c.login(good).then(
+          () => undefined,
+          (e: unknown) => e as LoginError,
+        ),
+      ),
+    );
     expect(errors.map((e) => e?.kind)).toEqual(["client_token_failed", "client_token_failed", "client_token_failed"]);
     expect(new Set(errors).size).toBe(3);
     expect(new Set(errors.map((e) => e?.cause)).size).toBe(3);

@@ -7,7 +7,11 @@ import { createLoginClient, type LoginError } from "../../../src/index.ts";
 import { createFakeDintero } from "../../../testing/index.ts";
 import { documentedResponses } from "../../../generated/client-responses.js";
 
-const fail = (promise: Promise<unknown>) => promise.then(() => expect.unreachable("resolved"), (e: unknown) => e as LoginError);
+const fail = (promise: Promise<unknown>) =>
+  promise.then(
+    () => expect.unreachable("resolved"),
+    (e: unknown) => e as LoginError,
+  );
 const auth = { clientId: "fake-client-id", clientSecret: "fake-client-secret" };
 const customer = { type: "customer" as const, email: "john.doe@example.com", password: "correct-horse-battery-staple" };
 

@@ -24,16 +24,27 @@ async function loginStorm(n: number, gapMs: number): Promise<LoginError[]> {
   const c = createLoginClient({ accountId, auth, baseUrl: server.baseUrl, timeoutMs: 1000 });
   const runs: Promise<LoginError>[] = [];
   for (let i = 0; i < n; i++) {
-    runs.push(c.login(good, { signal: AbortSignal.timeout(300) }).then(() => { throw new Error("a login succeeded"); }, (error: LoginError) => error));
+    runs.push(
+      c.login(good, { signal: AbortSignal.timeout(300) }).then(
+        () => {
+          throw new Error("a login succeeded");
+        },
+        (error: LoginError) => error,
+      ),
+    );
     await pause(gapMs);
   }
   return Promise.all(runs);
 }
 
 describe("without a usable bearer, a failing token endpoint is asked once per backoff step (1 s, doubling)", () => {
-  for (const [status, causeKind] of [[500, "server_error"], [401, "unauthorized"]] as const) {
+  for (const [status, causeKind] of [
+    [500, "server_error"],
+    [401, "unauthorized"],
+  ] as const) {
     it(`token endpoint answering ${status}: 60 logins over about a second cause at most 2 token requests, the rest fail at once`, async () => {
-      server.token = (_req, res) => sendJson(res, status, errorBody("FAILED", "Token request failed"), status === 401 ? { "www-authenticate": 'Basic realm="dintero"' } : {});
+      server.token = (_req, res) =>
+        sendJson(res, status, errorBody("FAILED", "Token request failed"), status === 401 ? { "www-authenticate": 'Basic realm="dintero"' } : {});
       const errors = await loginStorm(60, 15);
       expect(server.tokenRequests().length).toBeGreaterThanOrEqual(1);
       expect(server.tokenRequests().length).toBeLessThanOrEqual(2);

@@ -81,7 +81,13 @@ function cache(expiresIn: number) {
   let clock = 0;
   let answered = 0;
   server.token = issueToken(expiresIn);
-  const settings = { accountId, baseUrl: server.baseUrl, audience: `https://api.dintero.com/v1/accounts/${accountId}`, limits: { timeoutMs: 5000, maxResponseBytes: 1 << 20 }, validateResponses: true };
+  const settings = {
+    accountId,
+    baseUrl: server.baseUrl,
+    audience: `https://api.dintero.com/v1/accounts/${accountId}`,
+    limits: { timeoutMs: 5000, maxResponseBytes: 1 << 20 },
+    validateResponses: true,
+  };
   const tokenClient = createClient({ baseUrl: server.baseUrl });
   const source = clientCredentialsBearer(
     () => fetchClientToken({ ...settings, tokenClient, fetch: (r) => fetch(r), credentials: auth }).finally(() => answered++),
@@ -236,7 +242,9 @@ describe("token request retries", () => {
 
   it("gives up after 3 attempts: client_token_failed with the last cause", async () => {
     server.token = (_req, res) => sendJson(res, 503, errorBody("UNAVAILABLE", "later"));
-    const error = (await client({ tokenRetry: { baseDelayMs: 1 } }).login(email).catch((e: unknown) => e)) as LoginError;
+    const error = (await client({ tokenRetry: { baseDelayMs: 1 } })
+      .login(email)
+      .catch((e: unknown) => e)) as LoginError;
     expect(error.kind).toBe("client_token_failed");
     expect((error.cause as LoginError).kind).toBe("server_error");
     expect(error.status).toBe(503);

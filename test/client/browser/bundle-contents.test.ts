@@ -11,7 +11,9 @@ const bundle = new TextDecoder().decode((await buildBrowserBundle()).code);
 describe("the browser bundle", () => {
   it("carries no documented response of the token request", () => {
     // The token's 403 names MfaError, a schema only the token request documents.
-    const onlyToken = Object.values(tokenResponses).map((r) => r.schema).filter((s) => s === "MfaError");
+    const onlyToken = Object.values(tokenResponses)
+      .map((r) => r.schema)
+      .filter((s) => s === "MfaError");
     expect(onlyToken).toEqual(["MfaError"]);
     expect(bundle).not.toContain('"MfaError"');
   });

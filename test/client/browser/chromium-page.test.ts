@@ -129,10 +129,7 @@ describeBrowser("the client in headless Chromium under a strict CSP", () => {
 
     const query = new URLSearchParams({ mock: prism!.baseUrl, refused: refusedOrigin });
     await page.goto(`${server!.origin}/?${query}`);
-    const handle = await Promise.race([
-      page.waitForFunction(() => window.__loginKit, undefined, { timeout: 30_000 }),
-      seen.failed,
-    ]).catch((error: Error) => {
+    const handle = await Promise.race([page.waitForFunction(() => window.__loginKit, undefined, { timeout: 30_000 }), seen.failed]).catch((error: Error) => {
       // What the page said helps more than "timed out": console errors and CSP violations so far.
       throw new Error(`${error.message}\nconsole errors: ${JSON.stringify(seen.consoleErrors)}\nCSP: ${JSON.stringify(seen.cspViolations)}`);
     });
@@ -143,7 +140,9 @@ describeBrowser("the client in headless Chromium under a strict CSP", () => {
     // biome-ignore lint/performance/useDomNodeTextContent: Playwright's Locator.innerText (the rendered text a person sees), not the DOM property
     const pageText = await page.locator("body").innerText();
     await page.close();
-    console.log(`browser test: ${results.scenarios.length} scenarios in ${Math.round(performance.now() - started)} ms; screenshot ${path.relative(root, screenshot)}`);
+    console.log(
+      `browser test: ${results.scenarios.length} scenarios in ${Math.round(performance.now() - started)} ms; screenshot ${path.relative(root, screenshot)}`,
+    );
 
     const byName = (name: string) => {
       const found = results.scenarios.find((s) => s.name === name);

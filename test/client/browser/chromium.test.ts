@@ -38,7 +38,10 @@ describe("finding Chromium", () => {
   it("runs when found; skips with one line naming the install command; fails when CI is set", () => {
     expect(browserTestPlan(executable, {})).toEqual({ run: true, executable });
     const skipped = browserTestPlan(undefined, {});
-    expect(skipped).toEqual({ run: false, skipLine: expect.stringMatching(/^browser test skipped: no Chromium found .*apt-get install -y --no-install-recommends chromium-headless-shell/) });
+    expect(skipped).toEqual({
+      run: false,
+      skipLine: expect.stringMatching(/^browser test skipped: no Chromium found .*apt-get install -y --no-install-recommends chromium-headless-shell/),
+    });
     expect("skipLine" in skipped && skipped.skipLine.includes("\n")).toBe(false);
     expect(browserTestPlan(undefined, { CI: "true" })).toEqual({ run: false, failure: expect.stringMatching(/^CI is set and no Chromium was found/) });
     expect(browserTestPlan(undefined, { CI: "false" })).toHaveProperty("skipLine");

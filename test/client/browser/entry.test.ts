@@ -84,7 +84,12 @@ describe("the browser entry", () => {
   }
 
   it("refuses options that are not an object, or whose getters throw, as the default entry does", () => {
-    const throwing = { accountId, get auth(): never { throw new Error(`boom ${clientSecret}`); } };
+    const throwing = {
+      accountId,
+      get auth(): never {
+        throw new Error(`boom ${clientSecret}`);
+      },
+    };
     for (const options of [null, "T12345678", throwing]) {
       const refused = refusal(browserEntry.createLoginClient, options);
       expect(refused).toMatchObject({ kind: "invalid_request" });

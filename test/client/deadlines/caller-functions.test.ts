@@ -24,7 +24,13 @@ const selfThenable = (): PromiseLike<never> => {
 
 describe("deadlines hold whatever the caller's functions do", () => {
   it("a body stream of endless empty chunks ends in timeout at timeoutMs", async () => {
-    const client = createLoginClient({ accountId, auth: { accessToken: "provided-bearer" }, baseUrl: server.baseUrl, timeoutMs: 300, fetch: async () => endlessEmptyChunks() });
+    const client = createLoginClient({
+      accountId,
+      auth: { accessToken: "provided-bearer" },
+      baseUrl: server.baseUrl,
+      timeoutMs: 300,
+      fetch: async () => endlessEmptyChunks(),
+    });
     const started = performance.now();
     const error = await loginError(client.login(email));
     expect(error.kind).toBe("timeout");
@@ -32,13 +38,24 @@ describe("deadlines hold whatever the caller's functions do", () => {
   }, 15_000);
 
   it("a fetch returning a thenable that resolves to itself settles, as a network failure", async () => {
-    const client = createLoginClient({ accountId, auth: { accessToken: "provided-bearer" }, baseUrl: server.baseUrl, timeoutMs: 300, fetch: (() => selfThenable()) as unknown as typeof fetch });
+    const client = createLoginClient({
+      accountId,
+      auth: { accessToken: "provided-bearer" },
+      baseUrl: server.baseUrl,
+      timeoutMs: 300,
+      fetch: (() => selfThenable()) as unknown as typeof fetch,
+    });
     const error = await loginError(client.login(email));
     expect(["network", "timeout"]).toContain(error.kind);
   }, 15_000);
 
   it("an accessToken function returning a thenable that resolves to itself settles as client_token_failed", async () => {
-    const client = createLoginClient({ accountId, auth: { accessToken: (() => selfThenable()) as unknown as () => string }, baseUrl: server.baseUrl, timeoutMs: 300 });
+    const client = createLoginClient({
+      accountId,
+      auth: { accessToken: (() => selfThenable()) as unknown as () => string },
+      baseUrl: server.baseUrl,
+      timeoutMs: 300,
+    });
     const error = await loginError(client.login(email));
     expect(["client_token_failed", "timeout"]).toContain(error.kind);
   }, 15_000);

@@ -23,7 +23,14 @@ function client(options: Partial<LoginClientOptions> = {}) {
 describe("10. small things", () => {
   it("LoginError keeps its name after minified bundling (err.constructor.name === 'LoginError')", async () => {
     const { build } = await import("esbuild");
-    const result = await build({ entryPoints: [fileURLToPath(new URL("../../../src/index.ts", import.meta.url))], bundle: true, minify: true, format: "esm", platform: "neutral", write: false });
+    const result = await build({
+      entryPoints: [fileURLToPath(new URL("../../../src/index.ts", import.meta.url))],
+      bundle: true,
+      minify: true,
+      format: "esm",
+      platform: "neutral",
+      write: false,
+    });
     const dir = await mkdtemp(path.join(tmpdir(), "login-minified-"));
     try {
       const file = path.join(dir, "index.mjs");
@@ -74,7 +81,11 @@ describe("10. small things", () => {
       sendJson(res, 200, customerToken());
     };
     const shared = new AbortController();
-    const pending = Array.from({ length: 15 }, () => client().login(email, { signal: shared.signal }).catch((e: unknown) => e));
+    const pending = Array.from({ length: 15 }, () =>
+      client()
+        .login(email, { signal: shared.signal })
+        .catch((e: unknown) => e),
+    );
     await delay(50);
     shared.abort();
     const errors = await Promise.all(pending);

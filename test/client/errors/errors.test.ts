@@ -23,13 +23,18 @@ function client(options: Partial<LoginClientOptions> = {}) {
   return createLoginClient({ accountId, auth: { accessToken: "provided-bearer" }, baseUrl: server.baseUrl, ...options });
 }
 
-
 describe("error statuses from the login endpoint", () => {
   const cases: { status: number; body: unknown; headers?: Record<string, string>; kind: LoginErrorKind; code?: string }[] = [
     { status: 400, body: errorBody("INVALID_REQUEST_PARAMETERS", "Invalid request body"), kind: "bad_request", code: "INVALID_REQUEST_PARAMETERS" },
     { status: 401, body: errorBody("UNAUTHORIZED", "Access forbidden, invalid JWT token was used"), kind: "bearer_refused", code: "UNAUTHORIZED" }, // documented for an invalid bearer
     { status: 403, body: errorBody("FORBIDDEN", "Forbidden"), kind: "forbidden", code: "FORBIDDEN" },
-    { status: 429, body: errorBody("TOO_MANY_REQUESTS", "Too Many Requests"), headers: { "retry-after": "30" }, kind: "rate_limited", code: "TOO_MANY_REQUESTS" },
+    {
+      status: 429,
+      body: errorBody("TOO_MANY_REQUESTS", "Too Many Requests"),
+      headers: { "retry-after": "30" },
+      kind: "rate_limited",
+      code: "TOO_MANY_REQUESTS",
+    },
     { status: 500, body: errorBody("INTERNAL_SERVER_ERROR", "Unexpected Error"), kind: "server_error", code: "INTERNAL_SERVER_ERROR" },
     { status: 503, body: errorBody("UNAVAILABLE", "Try later"), kind: "server_error", code: "UNAVAILABLE" },
   ];
@@ -80,16 +85,67 @@ describe("contract violations", () => {
   const bodies: { name: string; status?: number; body: string; headers?: Record<string, string>; rule: string; pointer: string }[] = [
     { name: "an HTML page with 200", body: "<html>ok</html>", headers: { "content-type": "text/html" }, rule: "json", pointer: "" },
     { name: "an empty 200", body: "", rule: "json", pointer: "" },
-    { name: "a truncated 200", body: '{"access_token":"customer-access-token-0001","token_ty', headers: { "content-type": "application/json" }, rule: "json", pointer: "" },
-    { name: "a 200 without access_token", body: JSON.stringify({ token_type: "Bearer", expires_in: 10 }), headers: { "content-type": "application/json" }, rule: "required", pointer: "/access_token" },
-    { name: "a 200 with expires_in as a string", body: JSON.stringify(customerToken({ expires_in: "86400" })), headers: { "content-type": "application/json" }, rule: "type", pointer: "/expires_in" },
-    { name: "a 200 with token_type mac (\"bearer\" in any case is Bearer: RFC 6749 §5.1)", body: JSON.stringify(customerToken({ token_type: "mac" })), headers: { "content-type": "application/json" }, rule: "enum", pointer: "/token_type" },
-    { name: "a 200 JSON body as text/plain", body: JSON.stringify(customerToken()), headers: { "content-type": "text/plain" }, rule: "content-type", pointer: "" },
+    {
+      name: "a truncated 200",
+      body: '{"access_token":"customer-access-token-0001","token_ty',
+      headers: { "content-type": "application/json" },
+      rule: "json",
+      pointer: "",
+    },
+    {
+      name: "a 200 without access_token",
+      body: JSON.stringify({ token_type: "Bearer", expires_in: 10 }),
+      headers: { "content-type": "application/json" },
+      rule: "required",
+      pointer: "/access_token",
+    },
+    {
+      name: "a 200 with expires_in as a string",
+      body: JSON.stringify(customerToken({ expires_in: "86400" })),
+      headers: { "content-type": "application/json" },
+      rule: "type",
+      pointer: "/expires_in",
+    },
+    {
+      name: 'a 200 with token_type mac ("bearer" in any case is Bearer: RFC 6749 §5.1)',
+      body: JSON.stringify(customerToken({ token_type: "mac" })),
+      headers: { "content-type": "application/json" },
+      rule: "enum",
+      pointer: "/token_type",
+    },
+    {
+      name: "a 200 JSON body as text/plain",
+      body: JSON.stringify(customerToken()),
+      headers: { "content-type": "text/plain" },
+      rule: "content-type",
+      pointer: "",
+    },
     { name: "an HTML 400", status: 400, body: "<html>bad</html>", headers: { "content-type": "text/html" }, rule: "json", pointer: "" },
     { name: "an empty 401", status: 401, body: "", rule: "json", pointer: "" },
-    { name: "a 403 without error.message", status: 403, body: JSON.stringify({ error: { code: "FORBIDDEN" } }), headers: { "content-type": "application/json" }, rule: "required", pointer: "/error/message" },
-    { name: "an undocumented 404", status: 404, body: JSON.stringify(errorBody("NOT_FOUND", "nope")), headers: { "content-type": "application/json" }, rule: "status", pointer: "" },
-    { name: "an undocumented 201", status: 201, body: JSON.stringify(customerToken()), headers: { "content-type": "application/json" }, rule: "status", pointer: "" },
+    {
+      name: "a 403 without error.message",
+      status: 403,
+      body: JSON.stringify({ error: { code: "FORBIDDEN" } }),
+      headers: { "content-type": "application/json" },
+      rule: "required",
+      pointer: "/error/message",
+    },
+    {
+      name: "an undocumented 404",
+      status: 404,
+      body: JSON.stringify(errorBody("NOT_FOUND", "nope")),
+      headers: { "content-type": "application/json" },
+      rule: "status",
+      pointer: "",
+    },
+    {
+      name: "an undocumented 201",
+      status: 201,
+      body: JSON.stringify(customerToken()),
+      headers: { "content-type": "application/json" },
+      rule: "status",
+      pointer: "",
+    },
   ];
   for (const b of bodies) {
     it(`${b.name} -> contract_violation (${b.rule} at "${b.pointer}")`, async () => {
@@ -235,14 +291,17 @@ describe("client_token_failed", () => {
     expect((error.cause as LoginError).details?.[0]).toMatchObject({ pointer: "/expires_in", rule: "required" });
   });
 
-  it.each([0, -60])("a client token with expires_in %d -> cause contract_violation (positive_lifetime, this client's rule); the login is not sent", async (expiresIn) => {
-    server.token = (_req, res) => sendJson(res, 200, { access_token: "cc-token-x", token_type: "Bearer", expires_in: expiresIn });
-    const error = await loginError(client({ auth: clientCredentials, validateResponses: false }).login(email));
-    expect(error.kind).toBe("client_token_failed");
-    expect((error.cause as LoginError).kind).toBe("contract_violation");
-    expect((error.cause as LoginError).details).toEqual([expect.objectContaining({ pointer: "/expires_in", rule: "positive_lifetime" })]);
-    expect(server.loginRequests()).toHaveLength(0);
-  });
+  it.each([0, -60])(
+    "a client token with expires_in %d -> cause contract_violation (positive_lifetime, this client's rule); the login is not sent",
+    async (expiresIn) => {
+      server.token = (_req, res) => sendJson(res, 200, { access_token: "cc-token-x", token_type: "Bearer", expires_in: expiresIn });
+      const error = await loginError(client({ auth: clientCredentials, validateResponses: false }).login(email));
+      expect(error.kind).toBe("client_token_failed");
+      expect((error.cause as LoginError).kind).toBe("contract_violation");
+      expect((error.cause as LoginError).details).toEqual([expect.objectContaining({ pointer: "/expires_in", rule: "positive_lifetime" })]);
+      expect(server.loginRequests()).toHaveLength(0);
+    },
+  );
 
   it("a client token with expires_in 1 is used", async () => {
     server.token = (_req, res) => sendJson(res, 200, server.issueToken(1));

@@ -104,7 +104,11 @@ describe("network errors name the host and the system error", () => {
       const { port } = https.address() as AddressInfo;
       const error = await loginError(client({ baseUrl: `https://127.0.0.1:${port}/v1`, auth: { accessToken: "provided-bearer" } }).login(email));
       expect(error.kind).toBe("network");
-      expect(error.message).toMatch(new RegExp(`^login failed: network error reaching 127\\.0\\.0\\.1:${port} \\((DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT_IN_CHAIN|UNABLE_TO_VERIFY_LEAF_SIGNATURE): the server's TLS certificate was not accepted\\)$`));
+      expect(error.message).toMatch(
+        new RegExp(
+          `^login failed: network error reaching 127\\.0\\.0\\.1:${port} \\((DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT_IN_CHAIN|UNABLE_TO_VERIFY_LEAF_SIGNATURE): the server's TLS certificate was not accepted\\)$`,
+        ),
+      );
     } finally {
       if (https) await new Promise<void>((resolve) => https!.close(() => resolve()));
       await rm(dir, { recursive: true, force: true });
@@ -151,12 +155,16 @@ describe("an undocumented 404 names what was asked for", () => {
   it("the token request's 404 too, inside client_token_failed", async () => {
     const error = await loginError(client({ baseUrl: `${server.origin}/api/` }).login(email));
     expect(error.causeKind).toBe("contract_violation");
-    expect(error.message).toContain(`asked for ${server.origin}/api/accounts/${accountId}/auth/token): no such path; baseUrl ${server.origin}/api/ does not end in /v1`);
+    expect(error.message).toContain(
+      `asked for ${server.origin}/api/accounts/${accountId}/auth/token): no such path; baseUrl ${server.origin}/api/ does not end in /v1`,
+    );
   });
 
   it("with /v1 in place, it points at baseUrl and accountId instead", async () => {
     server.login = (_req, res) => sendJson(res, 404, errorBody("NOT FOUND", "no such account"));
     const error = await loginError(client({ auth: { accessToken: "provided-bearer" } }).login(email));
-    expect(error.details?.[0]?.message).toBe(`status 404 is not a documented response (asked for ${server.baseUrl}/accounts/${accountId}/customers/login): no such path; check baseUrl and accountId`);
+    expect(error.details?.[0]?.message).toBe(
+      `status 404 is not a documented response (asked for ${server.baseUrl}/accounts/${accountId}/customers/login): no such path; check baseUrl and accountId`,
+    );
   });
 });

@@ -20,7 +20,12 @@ const mfaAnswer = (mfaToken: unknown) => (_req: unknown, res: Parameters<LoginSe
 
 async function loginError(validateResponses: boolean): Promise<LoginError> {
   const client = createLoginClient({ accountId, auth: { accessToken: "provided-bearer" }, baseUrl: server.baseUrl, validateResponses });
-  return client.login(good).then(() => { throw new Error("the login succeeded"); }, (error: LoginError) => error);
+  return client.login(good).then(
+    () => {
+      throw new Error("the login succeeded");
+    },
+    (error: LoginError) => error,
+  );
 }
 
 describe("mfa_token is bounded and checked like a token", () => {

@@ -22,7 +22,12 @@ const nested = (levels: number) => JSON.stringify(errorBody("UNAUTHORIZED", "no"
 async function loginError(body: string, status = 401): Promise<LoginError> {
   server.login = (_req, res) => sendRaw(res, status, body, { "content-type": "application/json" });
   const client = createLoginClient({ accountId, auth: { accessToken: "provided-bearer" }, baseUrl: server.baseUrl });
-  return client.login(good).then(() => { throw new Error("the login succeeded"); }, (error: LoginError) => error);
+  return client.login(good).then(
+    () => {
+      throw new Error("the login succeeded");
+    },
+    (error: LoginError) => error,
+  );
 }
 
 describe(`JSON nested deeper than maxJsonDepth (${maxJsonDepth}) is refused as such, not as "not JSON"`, () => {

@@ -121,7 +121,15 @@ describe("login with a provided bearer", () => {
   });
 
   it("rejects with client_token_failed when the bearer function throws or returns nothing", async () => {
-    const throwing = createLoginClient({ accountId, auth: { accessToken: () => { throw new Error("vault down"); } }, baseUrl: server.baseUrl });
+    const throwing = createLoginClient({
+      accountId,
+      auth: {
+        accessToken: () => {
+          throw new Error("vault down");
+        },
+      },
+      baseUrl: server.baseUrl,
+    });
     await expect(throwing.login({ type: "customer", email: "a@example.com", password: "fake-password-1" })).rejects.toMatchObject({
       kind: "client_token_failed",
     });
@@ -138,7 +146,9 @@ describe("responses", () => {
   it("treats application/json; charset=utf-8 as JSON and keeps extra properties (open objects)", async () => {
     server.login = (_req, res) => sendJson(res, 200, customerToken({ scope: "read:accounts" }), { "content-type": "application/json; charset=UTF-8" });
     const client = createLoginClient({ accountId, auth: { accessToken: "provided-x" }, baseUrl: server.baseUrl });
-    await expect(client.login({ type: "customer", email: "a@example.com", password: "fake-password-1" })).resolves.toEqual(customerToken({ scope: "read:accounts" }));
+    await expect(client.login({ type: "customer", email: "a@example.com", password: "fake-password-1" })).resolves.toEqual(
+      customerToken({ scope: "read:accounts" }),
+    );
   });
 
   it("returns refresh_token outside a browser", async () => {
@@ -193,7 +203,9 @@ describe("client.raw", () => {
     });
     expect(response.status).toBe(401);
     await vi.waitFor(() => expect(server.tokenRequests()).toHaveLength(2));
-    await vi.waitFor(() => expect(client.login({ type: "customer", email: "a@example.com", password: "fake-password-1" })).resolves.toMatchObject({ token_type: "Bearer" }));
+    await vi.waitFor(() =>
+      expect(client.login({ type: "customer", email: "a@example.com", password: "fake-password-1" })).resolves.toMatchObject({ token_type: "Bearer" }),
+    );
     expect(server.tokenRequests()).toHaveLength(2);
   });
 });

@@ -33,7 +33,8 @@ function unknownsIn(spec: Spec): string[] {
       const where = `${role} ${status}`;
       const code = /^\d{3}$/.test(status) ? Number(status) : undefined;
       if (code !== undefined && code >= 200 && code <= 299) {
-        if (response.schema !== "AccessToken") problems.push(`${where}: a success the client reads must be an AccessToken, not ${response.schema ?? "an unnamed schema"}`);
+        if (response.schema !== "AccessToken")
+          problems.push(`${where}: a success the client reads must be an AccessToken, not ${response.schema ?? "an unnamed schema"}`);
         continue;
       }
       if (status !== "5XX" && (code === undefined || !kindOfStatus(code))) {
@@ -82,10 +83,15 @@ describe("the spec's documented statuses", () => {
 // A status the client reads as a bad request that the login does not document today (422 while the spec
 // documents only 400; else 413, 415, ...), from the generated model: the model's invalid-request codes first.
 const model = JSON.parse(await readFile(new URL("../../../generated/operations.json", import.meta.url), "utf8")) as OperationsModel;
-const badRequestCodes = [...model.meanings.invalid_request.codes, ...Object.keys(statusMeanings).map(Number)].filter((code) => kindOfStatus(code) === "bad_request");
+const badRequestCodes = [...model.meanings.invalid_request.codes, ...Object.keys(statusMeanings).map(Number)].filter(
+  (code) => kindOfStatus(code) === "bad_request",
+);
 const undocumented = badRequestCodes.find((code) => !model.operations.login.responses.some((r) => r.code === code));
 const needsUndocumented = () => {
-  if (undocumented === undefined) throw new Error("the login documents every status the client reads as a bad request: this test needs one it does not (update test/client/login/statuses.test.ts)");
+  if (undocumented === undefined)
+    throw new Error(
+      "the login documents every status the client reads as a bad request: this test needs one it does not (update test/client/login/statuses.test.ts)",
+    );
   return undocumented;
 };
 
@@ -122,7 +128,9 @@ describe(`a spec change documenting ${undocumented ?? "a new invalid-request sta
 
   const login = async (entry: typeof import("../../../src/index.ts")) => {
     const client = entry.createLoginClient({ accountId: "T12345678", auth: { accessToken: "provided-bearer" }, baseUrl: server.baseUrl });
-    return client.login({ type: "customer", email: "a@example.com", password: "fake-password-1" }).catch((e: unknown) => e as InstanceType<typeof entry.LoginError>);
+    return client
+      .login({ type: "customer", email: "a@example.com", password: "fake-password-1" })
+      .catch((e: unknown) => e as InstanceType<typeof entry.LoginError>);
   };
 
   it("today's spec does not document it: contract_violation", async () => {

@@ -43,34 +43,89 @@ function errorWith(field: "cause" | "name", descriptor: PropertyDescriptor): Err
 }
 /** Thrown values that throw again when read. */
 const hostileThrown: [string, () => unknown][] = [
-  ["an Error with a throwing cause getter", () => errorWith("cause", { get: () => { throw 42; } })],
+  [
+    "an Error with a throwing cause getter",
+    () =>
+      errorWith("cause", {
+        get: () => {
+          throw 42;
+        },
+      }),
+  ],
   ["a revoked Proxy", revokedProxy],
-  ["an Error with a throwing name getter", () => errorWith("name", { get: () => { throw "nm"; } })],
+  [
+    "an Error with a throwing name getter",
+    () =>
+      errorWith("name", {
+        get: () => {
+          throw "nm";
+        },
+      }),
+  ],
   ["an Error with a Symbol name", () => errorWith("name", { value: Symbol("s") })],
-  ["a Proxy whose every trap throws", () => new Proxy(new Error("x"), { get: () => { throw 1; }, getPrototypeOf: () => { throw 2; }, has: () => { throw 3; } })],
+  [
+    "a Proxy whose every trap throws",
+    () =>
+      new Proxy(new Error("x"), {
+        get: () => {
+          throw 1;
+        },
+        getPrototypeOf: () => {
+          throw 2;
+        },
+        has: () => {
+          throw 3;
+        },
+      }),
+  ],
 ];
 
 describe("2. only LoginError for hostile thrown values", () => {
   for (const [name, make] of hostileThrown) {
     it(`createLoginClient: an option getter throwing ${name} -> invalid_request`, async () => {
-      const options = { get accountId(): string { throw make(); }, auth: { accessToken: "provided-bearer" } };
+      const options = {
+        get accountId(): string {
+          throw make();
+        },
+        auth: { accessToken: "provided-bearer" },
+      };
       const error = await caught(() => createLoginClient(options as LoginClientOptions));
       expect(error.kind).toBe("invalid_request");
     });
 
     it(`login: a custom fetch throwing ${name} -> network, message not quoted`, async () => {
-      const error = await caught(() => client({ fetch: () => { throw make(); } }).login(email));
+      const error = await caught(() =>
+        client({
+          fetch: () => {
+            throw make();
+          },
+        }).login(email),
+      );
       expect(error.kind).toBe("network");
       expect(inspect(error, { depth: Infinity })).not.toContain("fake-secret-in-message");
     });
 
     it(`login: an accessToken function throwing ${name} -> client_token_failed`, async () => {
-      const error = await caught(() => client({ auth: { accessToken: () => { throw make(); } } }).login(email));
+      const error = await caught(() =>
+        client({
+          auth: {
+            accessToken: () => {
+              throw make();
+            },
+          },
+        }).login(email),
+      );
       expect(error.kind).toBe("client_token_failed");
     });
 
     it(`login: credentials whose getter throws ${name} -> invalid_request, nothing sent`, async () => {
-      const credentials = { type: "customer", email: "a@example.com", get password(): string { throw make(); } };
+      const credentials = {
+        type: "customer",
+        email: "a@example.com",
+        get password(): string {
+          throw make();
+        },
+      };
       const error = await caught(() => client().login(credentials as unknown as LoginCredentials));
       expect(error.kind).toBe("invalid_request");
       expect(server.requests).toHaveLength(0);
@@ -119,8 +174,28 @@ describe("5. the login's options: undefined, null or { signal } with a real Abor
   const refused: [string, unknown][] = [
     ["an EventTarget as signal", { signal: new EventTarget() }],
     ["a look-alike with addEventListener", { signal: { aborted: false, addEventListener() {}, removeEventListener() {} } }],
-    ["a look-alike whose aborted getter throws", { signal: { get aborted(): boolean { throw new Error("x"); }, addEventListener() {}, removeEventListener() {} } }],
-    ["a Proxy around a real AbortSignal whose get trap throws", { signal: new Proxy(new AbortController().signal, { get: () => { throw new Error("x"); } }) }],
+    [
+      "a look-alike whose aborted getter throws",
+      {
+        signal: {
+          get aborted(): boolean {
+            throw new Error("x");
+          },
+          addEventListener() {},
+          removeEventListener() {},
+        },
+      },
+    ],
+    [
+      "a Proxy around a real AbortSignal whose get trap throws",
+      {
+        signal: new Proxy(new AbortController().signal, {
+          get: () => {
+            throw new Error("x");
+          },
+        }),
+      },
+    ],
     ["options = 5", 5],
     ["options = 'str'", "str"],
     ["an unknown option (a typo)", { singal: new AbortController().signal }],

@@ -50,7 +50,12 @@ const invalidCredentials: { name: string; input: unknown; pointer: string; rule:
   { name: "type null", input: { ...base, type: null, email: "a@example.com" }, pointer: "/type", rule: "type" },
   { name: "password missing", input: { type: "customer", email: "a@example.com" }, pointer: "/password", rule: "required" },
   { name: "password of 3 characters", input: { ...base, password: "123", email: "a@example.com" }, pointer: "/password", rule: "minLength" },
-  { name: "password of 3 emoji (3 characters, 6 UTF-16 units)", input: { ...base, password: "🔑🔑🔑", email: "a@example.com" }, pointer: "/password", rule: "minLength" },
+  {
+    name: "password of 3 emoji (3 characters, 6 UTF-16 units)",
+    input: { ...base, password: "🔑🔑🔑", email: "a@example.com" },
+    pointer: "/password",
+    rule: "minLength",
+  },
   { name: "password of 256 characters", input: { ...base, password: "p".repeat(256), email: "a@example.com" }, pointer: "/password", rule: "maxLength" },
   { name: "password a number", input: { ...base, password: 12345678, email: "a@example.com" }, pointer: "/password", rule: "type" },
   { name: "email a number", input: { ...base, email: 7 }, pointer: "/email", rule: "type" },
@@ -58,7 +63,12 @@ const invalidCredentials: { name: string; input: unknown; pointer: string; rule:
   { name: "ident a number", input: { ...base, ident_type: "phone_number", ident: 4799999999 }, pointer: "/ident", rule: "type" },
   { name: "audience a number", input: { ...base, email: "a@example.com", audience: 1 }, pointer: "/audience", rule: "type" },
   { name: "audience null", input: { ...base, email: "a@example.com", audience: null }, pointer: "/audience", rule: "type" },
-  { name: "PIN of 2 digits with ident", input: { type: "customer", ident_type: "phone_number", ident: "+4799999999", password: "12" }, pointer: "/password", rule: "minLength" },
+  {
+    name: "PIN of 2 digits with ident",
+    input: { type: "customer", ident_type: "phone_number", ident: "+4799999999", password: "12" },
+    pointer: "/password",
+    rule: "minLength",
+  },
 ];
 
 describe("invalid credentials: invalid_request, and nothing is sent", () => {
@@ -88,7 +98,11 @@ describe("invalid credentials: invalid_request, and nothing is sent", () => {
     const client = createLoginClient({ accountId, auth, baseUrl: server.url });
     await expect(client.login({ type: "customer", ident_type: "phone_number", ident: "+4799999999", password: "1234" })).resolves.toBeTruthy();
     await expect(client.login({ type: "customer", email: "long@example.com", password: "p".repeat(255) })).resolves.toBeTruthy();
-    expect(server.exchanges.map((e) => [e.operation, e.status])).toEqual([["token", 200], ["login", 200], ["login", 200]]);
+    expect(server.exchanges.map((e) => [e.operation, e.status])).toEqual([
+      ["token", 200],
+      ["login", 200],
+      ["login", 200],
+    ]);
   });
 });
 

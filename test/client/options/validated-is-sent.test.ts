@@ -33,9 +33,38 @@ describe("1. only LoginError, and what is validated is what is sent", () => {
     ["null", null],
     ["undefined", undefined],
     ["a string", "T12345678"],
-    ["a getter that throws", { accountId, get auth(): never { throw new Error("boom fake-client-secret-for-tests"); } }],
-    ["a Proxy whose every read throws", new Proxy({}, { get() { throw new TypeError("trap"); } })],
-    ["a baseUrl object whose toString throws", { accountId, auth: clientAuth, baseUrl: { toString() { throw new Error("x"); } } }],
+    [
+      "a getter that throws",
+      {
+        accountId,
+        get auth(): never {
+          throw new Error("boom fake-client-secret-for-tests");
+        },
+      },
+    ],
+    [
+      "a Proxy whose every read throws",
+      new Proxy(
+        {},
+        {
+          get() {
+            throw new TypeError("trap");
+          },
+        },
+      ),
+    ],
+    [
+      "a baseUrl object whose toString throws",
+      {
+        accountId,
+        auth: clientAuth,
+        baseUrl: {
+          toString() {
+            throw new Error("x");
+          },
+        },
+      },
+    ],
     ["a symbol baseUrl", { accountId, auth: clientAuth, baseUrl: Symbol("u") }],
     ["a BigInt timeout", { accountId, auth: clientAuth, timeoutMs: 10n }],
     ["a fetch that is not a function", { accountId, auth: clientAuth, fetch: "fetch" }],
@@ -61,12 +90,42 @@ describe("1. only LoginError, and what is validated is what is sent", () => {
     ["a lone low surrogate in the email", () => ({ ...email, email: "a\uDC00@example.com" }), "/email"],
     ["an extra BigInt property", () => ({ ...email, extra: 10n }), ""],
     ["a cycle", () => cycle, ""],
-    ["a getter that throws", () => ({ ...email, get password(): string { throw new Error("fake-password-1"); } }), ""],
-    ["a toJSON that throws", () => ({ ...email, toJSON() { throw new Error("fake-password-1"); } }), ""],
+    [
+      "a getter that throws",
+      () => ({
+        ...email,
+        get password(): string {
+          throw new Error("fake-password-1");
+        },
+      }),
+      "",
+    ],
+    [
+      "a toJSON that throws",
+      () => ({
+        ...email,
+        toJSON() {
+          throw new Error("fake-password-1");
+        },
+      }),
+      "",
+    ],
     ["a toJSON that swaps in a 3-character password", () => ({ ...email, toJSON: () => ({ ...email, password: "abc" }) }), "/password"],
     ["a toJSON that drops the password", () => ({ ...email, toJSON: () => ({ type: "customer", email: "a@example.com" }) }), "/password"],
     ["a function", () => () => email, ""],
-    ["a Proxy that throws on ownKeys", () => new Proxy({ ...email }, { ownKeys() { throw new Error("trap"); } }), ""],
+    [
+      "a Proxy that throws on ownKeys",
+      () =>
+        new Proxy(
+          { ...email },
+          {
+            ownKeys() {
+              throw new Error("trap");
+            },
+          },
+        ),
+      "",
+    ],
   ];
   for (const [name, make, pointer] of badCredentials) {
     it(`login(${name}) rejects with invalid_request at "${pointer}", nothing sent`, async () => {
@@ -92,7 +151,15 @@ describe("1. only LoginError, and what is validated is what is sent", () => {
   });
 
   it("login options that are not an AbortSignal are refused", async () => {
-    for (const options of [{ signal: {} }, { signal: "abort" }, { get signal(): never { throw new Error("x"); } }]) {
+    for (const options of [
+      { signal: {} },
+      { signal: "abort" },
+      {
+        get signal(): never {
+          throw new Error("x");
+        },
+      },
+    ]) {
       const error = await rejection(() => client().login(email, options as never));
       expect(error.kind).toBe("invalid_request");
     }

@@ -38,12 +38,24 @@ type LockEntry = { version: string; dependencies?: Record<string, string> } & Re
  * `npm ci --offline` needs only the cached tarballs, so this test sends nothing beyond the machine.
  */
 async function writeConsumer(dir: string, tarball: string, integrity: string): Promise<void> {
-  const pkg = JSON.parse(await readFile(path.join(root, "package.json"), "utf8")) as { version: string; license: string; engines: Record<string, string>; dependencies: Record<string, string> };
+  const pkg = JSON.parse(await readFile(path.join(root, "package.json"), "utf8")) as {
+    version: string;
+    license: string;
+    engines: Record<string, string>;
+    dependencies: Record<string, string>;
+  };
   const rootLock = JSON.parse(await readFile(path.join(root, "package-lock.json"), "utf8")) as { packages: Record<string, LockEntry> };
   const spec = `file:../${path.basename(tarball)}`;
   const packages: Record<string, unknown> = {
     "": { name: "consumer", dependencies: { "dintero-login-kit": spec } },
-    "node_modules/dintero-login-kit": { version: pkg.version, resolved: spec, integrity, license: pkg.license, dependencies: pkg.dependencies, engines: pkg.engines },
+    "node_modules/dintero-login-kit": {
+      version: pkg.version,
+      resolved: spec,
+      integrity,
+      license: pkg.license,
+      dependencies: pkg.dependencies,
+      engines: pkg.engines,
+    },
   };
   const add = (name: string) => {
     const entry = rootLock.packages[`node_modules/${name}`];
@@ -53,7 +65,10 @@ async function writeConsumer(dir: string, tarball: string, integrity: string): P
   };
   for (const dep of Object.keys(pkg.dependencies)) add(dep);
   await mkdir(dir, { recursive: true });
-  await writeFile(path.join(dir, "package.json"), JSON.stringify({ name: "consumer", type: "module", private: true, dependencies: { "dintero-login-kit": spec } }, null, 2));
+  await writeFile(
+    path.join(dir, "package.json"),
+    JSON.stringify({ name: "consumer", type: "module", private: true, dependencies: { "dintero-login-kit": spec } }, null, 2),
+  );
   await writeFile(path.join(dir, "package-lock.json"), JSON.stringify({ name: "consumer", lockfileVersion: 3, requires: true, packages }, null, 2));
 }
 
@@ -87,7 +102,9 @@ describe("npm pack", () => {
     const [dry] = JSON.parse(stdout.slice(stdout.indexOf("["))) as { files: { path: string }[] }[];
     expect(dry!.files.map((f) => f.path).sort()).toEqual(packedFiles);
     for (const file of packedFiles) {
-      expect(file).toMatch(/^(dist\/(testing\/)?[\w-]+\.(js|d\.ts)|dist\/require\.cjs|dist\/lib\/[\w-]+\.d\.ts|generated\/(schema|validators|client-responses)\.d\.ts|package\.json|README\.md|LICENSE)$/);
+      expect(file).toMatch(
+        /^(dist\/(testing\/)?[\w-]+\.(js|d\.ts)|dist\/require\.cjs|dist\/lib\/[\w-]+\.d\.ts|generated\/(schema|validators|client-responses)\.d\.ts|package\.json|README\.md|LICENSE)$/,
+      );
     }
     expect(packedFiles).toContain("dist/index.js");
     expect(packedFiles).toContain("dist/index.d.ts");
@@ -180,7 +197,16 @@ describe("the built package", () => {
   it("bundlers pick dist/browser.js for browsers and dist/index.js for Node and edge runtimes, by the exports conditions", async () => {
     await writeFile(path.join(consumer, "app.mjs"), `export { createLoginClient } from "dintero-login-kit";\n`);
     const picked = async (options: Pick<BuildOptions, "platform" | "conditions">) => {
-      const result = await build({ entryPoints: [path.join(consumer, "app.mjs")], absWorkingDir: consumer, bundle: true, write: false, metafile: true, format: "esm", logLevel: "silent", ...options });
+      const result = await build({
+        entryPoints: [path.join(consumer, "app.mjs")],
+        absWorkingDir: consumer,
+        bundle: true,
+        write: false,
+        metafile: true,
+        format: "esm",
+        logLevel: "silent",
+        ...options,
+      });
       return Object.keys(result.metafile.inputs).filter((file) => file.includes("dintero-login-kit/"));
     };
     expect(await picked({ platform: "browser" })).toEqual(["node_modules/dintero-login-kit/dist/browser.js"]);
@@ -236,7 +262,16 @@ describe("the built package", () => {
       void ok; void pin; void none; void withFake;
     `;
     await writeFile(path.join(consumer, "consumer.ts"), source);
-    const compilerOptions = { strict: true, noEmit: true, module: "nodenext", moduleResolution: "nodenext", target: "es2022", lib: ["es2022", "dom"], types: [], skipLibCheck: false };
+    const compilerOptions = {
+      strict: true,
+      noEmit: true,
+      module: "nodenext",
+      moduleResolution: "nodenext",
+      target: "es2022",
+      lib: ["es2022", "dom"],
+      types: [],
+      skipLibCheck: false,
+    };
     await writeFile(path.join(consumer, "tsconfig.json"), JSON.stringify({ compilerOptions, files: ["consumer.ts"] }));
     // This project's TypeScript, the minimum README.md states, and the newest release: the two others
     // installed once into a cache that later runs reuse (test/helpers/typescript-versions.ts), not into
@@ -261,10 +296,15 @@ describe("examples/", () => {
   const tsx = path.join(root, "node_modules", "tsx", "dist", "cli.mjs");
 
   it("login-route.test.ts passes in the consumer project, against dintero-login-kit/testing from the tarball", async () => {
-    for (const file of ["login-route.ts", "login-route.test.ts"]) await writeFile(path.join(consumer, file), await readFile(path.join(root, "examples", file), "utf8"));
+    for (const file of ["login-route.ts", "login-route.test.ts"])
+      await writeFile(path.join(consumer, file), await readFile(path.join(root, "examples", file), "utf8"));
     // The consumer's own test runner (offline here, so linked from this project rather than installed).
     await symlink(path.join(root, "node_modules", "vitest"), path.join(consumer, "node_modules", "vitest"), "dir");
-    const { stdout } = await run(process.execPath, [path.join(root, "node_modules", "vitest", "vitest.mjs"), "run", "--root", consumer, "login-route.test.ts"], { cwd: consumer, env: { ...process.env, NO_COLOR: "1" } });
+    const { stdout } = await run(
+      process.execPath,
+      [path.join(root, "node_modules", "vitest", "vitest.mjs"), "run", "--root", consumer, "login-route.test.ts"],
+      { cwd: consumer, env: { ...process.env, NO_COLOR: "1" } },
+    );
     expect(stdout).toMatch(/Tests\s+3 passed \(3\)/);
     expect(stdout).toContain("login-route.test.ts");
   });
@@ -279,13 +319,18 @@ describe("examples/", () => {
       DINTERO_BASE_URL: server.baseUrl,
       CUSTOMER_PASSWORD: "fake-example-password",
     };
-    const runExample = () => run(process.execPath, [tsx, "cc.ts", "b@example.com"], { cwd: consumer, env }).catch((e: { stderr: string; code: number }) => e) as Promise<{ stderr: string; code: number }>;
+    const runExample = () =>
+      run(process.execPath, [tsx, "cc.ts", "b@example.com"], { cwd: consumer, env }).catch((e: { stderr: string; code: number }) => e) as Promise<{
+        stderr: string;
+        code: number;
+      }>;
     // The spec's wrong password: the login's 403 (its 401 is documented for an invalid bearer only).
     server.login = (_req, res) => sendJson(res, 403, { error: { code: "FORBIDDEN", message: "Invalid credentials" } });
     const customer = await runExample();
     expect(customer.code).toBe(1);
     expect(customer.stderr).toMatch(/^login refused \(403, refused: unknown\): wrong email or password/);
-    server.login = (_req, res) => sendJson(res, 401, { error: { code: "UNAUTHORIZED", message: "Access forbidden" } }, { "www-authenticate": 'Bearer error="invalid_token"' });
+    server.login = (_req, res) =>
+      sendJson(res, 401, { error: { code: "UNAUTHORIZED", message: "Access forbidden" } }, { "www-authenticate": 'Bearer error="invalid_token"' });
     const bearer = await runExample();
     expect(bearer.stderr).toMatch(/^our bearer was refused \(401, UNAUTHORIZED\): try again; request-id req-0123456789abcdef/);
     expect(`${customer.stderr}${bearer.stderr}`).not.toMatch(/fake-example-(password|secret)/);
@@ -324,16 +369,27 @@ describe("examples/", () => {
       await writeFile(path.join(consumer, "at.ts"), await readFile(path.join(root, "examples", "login-with-access-token.ts"), "utf8"));
       // A bearer the fake issued to the example's client, as a token service would hand it out.
       const basic = Buffer.from(`${exampleClient.clientId}:${exampleClient.clientSecret}`).toString("base64");
-      const issued = await dintero.fetch(`${dintero.url}/accounts/${dintero.accountId}/auth/token`, { method: "POST", headers: { authorization: `Basic ${basic}`, "content-type": "application/json" }, body: JSON.stringify({ grant_type: "client_credentials", audience: dintero.audience }) });
+      const issued = await dintero.fetch(`${dintero.url}/accounts/${dintero.accountId}/auth/token`, {
+        method: "POST",
+        headers: { authorization: `Basic ${basic}`, "content-type": "application/json" },
+        body: JSON.stringify({ grant_type: "client_credentials", audience: dintero.audience }),
+      });
       const bearer = ((await issued.json()) as { access_token: string }).access_token;
       const env = { ...process.env, DINTERO_BASE_URL: dintero.url, DINTERO_ACCESS_TOKEN: bearer, CUSTOMER_PIN: "4321" };
       const result = await run(process.execPath, [tsx, "at.ts", "+4712345678"], { cwd: consumer, env }).catch((e: { stderr: string; code: number }) => e);
       expect((result as { code: number }).code).toBe(1);
-      expect((result as { stderr: string }).stderr).toMatch(/^login failed \[forbidden\] request-id [0-9a-f]{16}: login was forbidden \(403; the response does not say whether the customer's credentials or the client's bearer\): Forbidden/);
+      expect((result as { stderr: string }).stderr).toMatch(
+        /^login failed \[forbidden\] request-id [0-9a-f]{16}: login was forbidden \(403; the response does not say whether the customer's credentials or the client's bearer\): Forbidden/,
+      );
       expect((result as { stderr: string }).stderr).not.toMatch(/4321|8765/);
       expect((result as { stderr: string }).stderr).not.toContain(bearer);
       // the provided bearer was the one used: the fake knows whose it is
-      expect(dintero.exchanges.at(-1)).toMatchObject({ operation: "login", status: 403, clientId: exampleClient.clientId, identity: { ident_type: "phone_number", ident: "+4712345678" } });
+      expect(dintero.exchanges.at(-1)).toMatchObject({
+        operation: "login",
+        status: 403,
+        clientId: exampleClient.clientId,
+        identity: { ident_type: "phone_number", ident: "+4712345678" },
+      });
     });
   });
 });
@@ -345,8 +401,30 @@ describe("the testing export does not grow the client bundles", () => {
   it("dist/index.js and dist/browser.js in the tarball are byte for byte a build of src/ alone, with no module of testing/", async () => {
     const pkg = JSON.parse(await readFile(path.join(root, "package.json"), "utf8")) as { scripts: { build: string } };
     expect(pkg.scripts.build).toContain(`${CLIENT_BUILD} `);
-    const alone = await build({ absWorkingDir: root, entryPoints: ["src/index.ts", "src/browser.ts"], bundle: true, format: "esm", platform: "neutral", target: "es2022", external: ["openapi-fetch"], outdir: "dist", write: false, metafile: true, logLevel: "silent" });
-    expect(Object.keys(alone.metafile.inputs).filter((file) => !file.startsWith("src/") && !file.startsWith("lib/") && !file.startsWith("generated/client-validators") && !file.startsWith("generated/client-responses") && !file.startsWith("generated/validators") && !file.includes("openapi-fetch"))).toEqual([]);
+    const alone = await build({
+      absWorkingDir: root,
+      entryPoints: ["src/index.ts", "src/browser.ts"],
+      bundle: true,
+      format: "esm",
+      platform: "neutral",
+      target: "es2022",
+      external: ["openapi-fetch"],
+      outdir: "dist",
+      write: false,
+      metafile: true,
+      logLevel: "silent",
+    });
+    expect(
+      Object.keys(alone.metafile.inputs).filter(
+        (file) =>
+          !file.startsWith("src/") &&
+          !file.startsWith("lib/") &&
+          !file.startsWith("generated/client-validators") &&
+          !file.startsWith("generated/client-responses") &&
+          !file.startsWith("generated/validators") &&
+          !file.includes("openapi-fetch"),
+      ),
+    ).toEqual([]);
     for (const output of alone.outputFiles) {
       const name = path.basename(output.path);
       const shipped = await readFile(path.join(installed, "dist", name));

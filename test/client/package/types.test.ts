@@ -2,14 +2,7 @@
 // be an error, or tsc fails. vitest only runs the small runtime part.
 import { describe, expectTypeOf, it } from "vitest";
 import type { components } from "../../../generated/schema.js";
-import {
-  createLoginClient,
-  type LoginError,
-  type AccessToken,
-  type LoginClient,
-  type LoginCredentials,
-  type LoginErrorKind,
-} from "../../../src/index.ts";
+import { createLoginClient, type LoginError, type AccessToken, type LoginClient, type LoginCredentials, type LoginErrorKind } from "../../../src/index.ts";
 
 declare const client: LoginClient;
 

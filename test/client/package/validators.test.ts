@@ -18,7 +18,10 @@ function importedValidators(): Map<string, Set<string>> {
   for (const file of readdirSync(srcDir)) {
     const text = readFileSync(new URL(file, srcDir), "utf8");
     for (const m of text.matchAll(/import\s*\{([^}]*)\}\s*from\s*"\.\.\/generated\/([\w-]+)\.js"/g)) {
-      const names = m[1]!.split(",").map((s) => s.trim()).filter((s) => /^validate\w+$/.test(s));
+      const names = m[1]!
+        .split(",")
+        .map((s) => s.trim())
+        .filter((s) => /^validate\w+$/.test(s));
       const set = found.get(m[2]!) ?? new Set<string>();
       for (const name of names) set.add(name);
       found.set(m[2]!, set);
@@ -33,7 +36,9 @@ describe("the client's validators", () => {
     const expected = [...CLIENT_SCHEMAS, ...CLIENT_PROPERTIES.map(propertyValidatorName)].map((n) => `validate${n}`).sort();
     expect([...(imported.get("client-validators") ?? [])].sort()).toEqual(expected);
     expect([...(imported.get("validators") ?? [])]).toEqual([]);
-    const exported = Object.keys(client).filter((k) => k.startsWith("validate")).sort();
+    const exported = Object.keys(client)
+      .filter((k) => k.startsWith("validate"))
+      .sort();
     expect(exported).toEqual(expected);
   });
 
@@ -49,12 +54,36 @@ describe("the client's validators", () => {
   });
 
   // Values near the schemas' rules: valid bodies with one field changed, and anything at all.
-  const fieldValue = fc.oneof(fc.string({ maxLength: 6 }), fc.constantFrom("customer", "Bearer", "email", "T12345678", "x".repeat(256)), fc.integer(), fc.boolean(), fc.constant(null), fc.object({ maxDepth: 1 }));
+  const fieldValue = fc.oneof(
+    fc.string({ maxLength: 6 }),
+    fc.constantFrom("customer", "Bearer", "email", "T12345678", "x".repeat(256)),
+    fc.integer(),
+    fc.boolean(),
+    fc.constant(null),
+    fc.object({ maxDepth: 1 }),
+  );
   const shaped = fc.dictionary(
-    fc.constantFrom("access_token", "token_type", "expires_in", "refresh_token", "audience", "type", "password", "email", "ident_type", "ident", "grant_type", "error", "mfa_token"),
+    fc.constantFrom(
+      "access_token",
+      "token_type",
+      "expires_in",
+      "refresh_token",
+      "audience",
+      "type",
+      "password",
+      "email",
+      "ident_type",
+      "ident",
+      "grant_type",
+      "error",
+      "mfa_token",
+    ),
     fieldValue,
   );
-  const errorShaped = fc.record({ error: fc.dictionary(fc.constantFrom("code", "message", "errors", "mfa_token"), fc.oneof(fieldValue, fc.array(fieldValue, { maxLength: 2 }))) }, { requiredKeys: [] });
+  const errorShaped = fc.record(
+    { error: fc.dictionary(fc.constantFrom("code", "message", "errors", "mfa_token"), fc.oneof(fieldValue, fc.array(fieldValue, { maxLength: 2 }))) },
+    { requiredKeys: [] },
+  );
 
   for (const name of CLIENT_SCHEMAS) {
     it(`validate${name} gives the same verdict and errors as the full module`, () => {

@@ -24,11 +24,15 @@ function client(timeoutMs = 10_000) {
 }
 
 async function failure(timeoutMs?: number): Promise<LoginError> {
-  const error = await client(timeoutMs).login(credentials).then(() => undefined, (e: unknown) => e);
+  const error = await client(timeoutMs)
+    .login(credentials)
+    .then(
+      () => undefined,
+      (e: unknown) => e,
+    );
   expect(error).toBeInstanceOf(LoginError);
   return error as LoginError;
 }
-
 
 describe("redaction time is bounded by what is shown", () => {
   it("a 170-byte reply built for backtracking (runs of backslashes) settles well before timeoutMs", async () => {
@@ -47,7 +51,12 @@ describe("redaction time is bounded by what is shown", () => {
     const started = performance.now();
     const error: LoginError = await createLoginClient({ accountId, auth: { accessToken: bearer }, baseUrl: server.baseUrl, timeoutMs: 500 })
       .login({ ...credentials, password: pw })
-      .then(() => { throw new Error("expected a rejection"); }, (e: unknown) => e as LoginError);
+      .then(
+        () => {
+          throw new Error("expected a rejection");
+        },
+        (e: unknown) => e as LoginError,
+      );
     expect(performance.now() - started).toBeLessThan(5000);
     expect(error.kind).toBe("bad_request");
   });
@@ -55,17 +64,34 @@ describe("redaction time is bounded by what is shown", () => {
   it("more tokens than the cap (10,000): the server's text is dropped, not searched, and nothing leaks", async () => {
     const tokens = Array.from({ length: 10_000 }, (_, i) => ({ token: `tk-${i.toString(36).padStart(6, "0")}-secret` }));
     server.login = (_req, res) =>
-      sendJson(res, 400, { error: { code: "echo tk-000001-secret", message: `echo ${tokens.slice(0, 50).map((t) => t.token).join(" ")}` }, t: tokens }, { "request-id": "tk-000002-secret" });
+      sendJson(
+        res,
+        400,
+        {
+          error: {
+            code: "echo tk-000001-secret",
+            message: `echo ${tokens
+              .slice(0, 50)
+              .map((t) => t.token)
+              .join(" ")}`,
+          },
+          t: tokens,
+        },
+        { "request-id": "tk-000002-secret" },
+      );
     const error = await failure(2000);
     // Past maxJsonValues (src/http.ts) the body is not parsed further, validated or searched.
     expect(error.kind).toBe("contract_violation");
-    expect(error.message).toBe("login: the 400 response broke the API contract: the body holds more than 10000 JSON values; it was not read further (this client's bound)");
+    expect(error.message).toBe(
+      "login: the 400 response broke the API contract: the body holds more than 10000 JSON values; it was not read further (this client's bound)",
+    );
     expect(error.code).toBeUndefined();
     expect(error.requestId).toBeUndefined();
   });
 
   it("a few tokens under the cap are redacted and the rest of the message is kept", async () => {
-    server.login = (_req, res) => sendJson(res, 400, { error: { code: "bad", message: "revoked srvTOKENabcdefghijklmnop, see docs" }, tokens: ["srvTOKENabcdefghijklmnop"] });
+    server.login = (_req, res) =>
+      sendJson(res, 400, { error: { code: "bad", message: "revoked srvTOKENabcdefghijklmnop, see docs" }, tokens: ["srvTOKENabcdefghijklmnop"] });
     const error = await failure();
     expect(error.message).toContain("revoked [REDACTED], see docs");
   });
@@ -76,13 +102,40 @@ describe("echoes that are not the secret as sent", () => {
   const cases: [string, () => { status?: number; body: string | Buffer; headers?: Record<string, string> }, string?][] = [
     ["the server clipped the password", () => ({ body: JSON.stringify({ error: { code: "bad", message: `invalid password ${password.slice(0, 14)}…` } }) })],
     ["the password split over code and message", () => ({ body: JSON.stringify({ error: { code: password.slice(0, 10), message: password.slice(10) } }) })],
-    ["a body in Latin-1 (read as UTF-8 by fetch)", () => ({ body: Buffer.from(JSON.stringify({ error: { code: "bad", message: `pw was ${password}` } }), "latin1") })],
-    ["the password's UTF-8 bytes read as Latin-1", () => ({ body: JSON.stringify({ error: { code: "bad", message: Buffer.from(password).toString("latin1") } }) })],
-    ["raw UTF-8 bytes in the request-id header", () => ({ body: JSON.stringify({ error: { code: "bad", message: "no" } }), headers: { "request-id": Buffer.from(`rid-${password}`).toString("latin1") } })],
+    [
+      "a body in Latin-1 (read as UTF-8 by fetch)",
+      () => ({ body: Buffer.from(JSON.stringify({ error: { code: "bad", message: `pw was ${password}` } }), "latin1") }),
+    ],
+    [
+      "the password's UTF-8 bytes read as Latin-1",
+      () => ({ body: JSON.stringify({ error: { code: "bad", message: Buffer.from(password).toString("latin1") } }) }),
+    ],
+    [
+      "raw UTF-8 bytes in the request-id header",
+      () => ({ body: JSON.stringify({ error: { code: "bad", message: "no" } }), headers: { "request-id": Buffer.from(`rid-${password}`).toString("latin1") } }),
+    ],
     ["double percent-encoding", () => ({ body: JSON.stringify({ error: { code: "bad", message: `q=${enc(enc(password))}` } }) })],
-    ["percent-encoded JSON escapes (%5C%75...)", () => ({ body: JSON.stringify({ error: { code: "bad", message: [...password].map((c) => `%5C%75${c.charCodeAt(0).toString(16).padStart(4, "0")}`).join("") } }) })],
-    ["a token inside an array under 'tokens'", () => ({ body: JSON.stringify({ error: { code: "bad", message: "revoked srvTOKENabcdefghijklmnop" }, tokens: ["srvTOKENabcdefghijklmnop"] }) }), "srvTOKENabcdefghijklmnop"],
-    ["a token nested ten levels deep", () => ({ body: JSON.stringify({ error: { code: "bad", message: "revoked deepTOKENabcdefghijklmnop" }, a: { b: { c: { d: { e: { f: { g: { h: { i: { j: { access_token: "deepTOKENabcdefghijklmnop" } } } } } } } } } } }) }), "deepTOKENabcdefghijklmnop"],
+    [
+      "percent-encoded JSON escapes (%5C%75...)",
+      () => ({
+        body: JSON.stringify({ error: { code: "bad", message: [...password].map((c) => `%5C%75${c.charCodeAt(0).toString(16).padStart(4, "0")}`).join("") } }),
+      }),
+    ],
+    [
+      "a token inside an array under 'tokens'",
+      () => ({ body: JSON.stringify({ error: { code: "bad", message: "revoked srvTOKENabcdefghijklmnop" }, tokens: ["srvTOKENabcdefghijklmnop"] }) }),
+      "srvTOKENabcdefghijklmnop",
+    ],
+    [
+      "a token nested ten levels deep",
+      () => ({
+        body: JSON.stringify({
+          error: { code: "bad", message: "revoked deepTOKENabcdefghijklmnop" },
+          a: { b: { c: { d: { e: { f: { g: { h: { i: { j: { access_token: "deepTOKENabcdefghijklmnop" } } } } } } } } } },
+        }),
+      }),
+      "deepTOKENabcdefghijklmnop",
+    ],
     ["the bearer clipped in the message", () => ({ body: JSON.stringify({ error: { code: "bad", message: `Bearer ${bearer.slice(0, 17)}...` } }) }), bearer],
   ];
   for (const [name, reply, secret = password] of cases) {
@@ -99,7 +152,12 @@ describe("echoes that are not the secret as sent", () => {
     const clientId = "my-client-id";
     const clientSecret = "CS-0123456789-abcdefghij-KLMNOP";
     const basic = Buffer.from(`${clientId}:${clientSecret}`).toString("base64");
-    const echoes = [basic.replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, ""), basic.replace(/(.{20})/g, "$1\n"), `Basic ${basic.slice(0, 24)}...`, Buffer.from(clientSecret).toString("base64")];
+    const echoes = [
+      basic.replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, ""),
+      basic.replace(/(.{20})/g, "$1\n"),
+      `Basic ${basic.slice(0, 24)}...`,
+      Buffer.from(clientSecret).toString("base64"),
+    ];
     server.token = (_req, res) => sendJson(res, 401, { error: { code: "unauthorized", message: `bad credentials: ${echoes.join(" | ")}` } });
     const c = createLoginClient({ accountId, baseUrl: server.baseUrl, auth: { clientId, clientSecret }, tokenRetry: { maxAttempts: 1 } });
     const error = (await c.login(credentials).catch((e: unknown) => e)) as LoginError;
@@ -124,7 +182,12 @@ describe("secrets that fight the mechanism itself (second adversarial review)", 
     ].join("\n");
     const { execFile } = await import("node:child_process");
     const out = await new Promise<string>((resolve, reject) =>
-      execFile(process.execPath, ["--import", "tsx", "--input-type=module", "-e", script], { cwd: path.resolve(import.meta.dirname, "../../.."), timeout: 20_000 }, (err, stdout) => (err ? reject(err) : resolve(stdout))),
+      execFile(
+        process.execPath,
+        ["--import", "tsx", "--input-type=module", "-e", script],
+        { cwd: path.resolve(import.meta.dirname, "../../.."), timeout: 20_000 },
+        (err, stdout) => (err ? reject(err) : resolve(stdout)),
+      ),
     );
     expect(JSON.parse(out)).toEqual({ kind: "forbidden", message: expect.stringContaining("wrong password") });
   });
@@ -139,7 +202,14 @@ describe("secrets that fight the mechanism itself (second adversarial review)", 
     ];
     for (const body of bodies) {
       server.login = (_req, res) => sendJson(res, 400, body);
-      const error: LoginError = await client().login({ ...credentials, password: pw }).then(() => { throw new Error("expected a rejection"); }, (e: unknown) => e as LoginError);
+      const error: LoginError = await client()
+        .login({ ...credentials, password: pw })
+        .then(
+          () => {
+            throw new Error("expected a rejection");
+          },
+          (e: unknown) => e as LoginError,
+        );
       const text = everything(error);
       for (const piece of [pw.slice(0, 7), pw.slice(7), pw.slice(0, 5), pw.slice(-5)]) expect(text, JSON.stringify(body)).not.toContain(piece);
     }
@@ -154,7 +224,12 @@ describe("secrets that fight the mechanism itself (second adversarial review)", 
     server.token = (_req, res) => sendJson(res, 401, { error: { message: `invalid client ${basicUrl}` } });
     const error: LoginError = await createLoginClient({ accountId, auth: { clientId, clientSecret }, baseUrl: server.baseUrl, tokenRetry: { maxAttempts: 1 } })
       .login(credentials)
-      .then(() => { throw new Error("expected a rejection"); }, (e: unknown) => e as LoginError);
+      .then(
+        () => {
+          throw new Error("expected a rejection");
+        },
+        (e: unknown) => e as LoginError,
+      );
     const text = everything(error) + everything(error.cause as LoginError);
     expect(pieces(text, basicUrl)).toEqual([]);
     expect(text).toContain("invalid client"); // the public client id's words are not redacted
@@ -164,7 +239,14 @@ describe("secrets that fight the mechanism itself (second adversarial review)", 
     const pw = "%252550%252561%252573%252573%252577%252530%252572%252564"; // decodes in 3 rounds to "Passw0rd"
     const twice = encodeURIComponent(encodeURIComponent(pw));
     server.login = (_req, res) => sendJson(res, 400, { error: { message: `bad password ${twice}` } });
-    const error: LoginError = await client().login({ ...credentials, password: pw }).then(() => { throw new Error("expected a rejection"); }, (e: unknown) => e as LoginError);
+    const error: LoginError = await client()
+      .login({ ...credentials, password: pw })
+      .then(
+        () => {
+          throw new Error("expected a rejection");
+        },
+        (e: unknown) => e as LoginError,
+      );
     const text = everything(error);
     expect(text).not.toContain("Passw0rd");
     expect(text).not.toMatch(/%50%61%73%73/i);

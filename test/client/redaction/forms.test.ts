@@ -62,7 +62,7 @@ function prng(seed: number): (n: number) => number {
     let t = state;
     t = Math.imul(t ^ (t >>> 15), t | 1);
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return (((t ^ (t >>> 14)) >>> 0) % n);
+    return ((t ^ (t >>> 14)) >>> 0) % n;
   };
 }
 
@@ -162,7 +162,16 @@ describe("one-pass redaction of every form of every secret", () => {
       fc.asyncProperty(scenario, async (s) => {
         const pick = prng(s.seed);
         const basic = Buffer.from(`${clientId}:${s.clientSecret}`, "utf8").toString("base64");
-        const secrets = { password: s.password, clientSecret: s.clientSecret, basic, bearer: s.bearer, customerAccess: s.customerAccess, refreshToken: s.refreshToken, mfaToken: s.mfaToken, idToken: s.idToken };
+        const secrets = {
+          password: s.password,
+          clientSecret: s.clientSecret,
+          basic,
+          bearer: s.bearer,
+          customerAccess: s.customerAccess,
+          refreshToken: s.refreshToken,
+          mfaToken: s.mfaToken,
+          idToken: s.idToken,
+        };
         const all = Object.values(secrets);
         const embed = () => all.map((secret) => `«${formOf(secret, pick)}»`).join(" and ");
         server.token = (_req, res) => sendJson(res, 200, { access_token: s.bearer, token_type: "Bearer", expires_in: 3600 });
@@ -171,7 +180,12 @@ describe("one-pass redaction of every form of every secret", () => {
           const split = all[pick(all.length)]!;
           const cut = pick(split.length);
           const code = s.status === 403 && s.mfa ? "mfa_required" : `E ${formOf(all[pick(all.length)]!, pick)} ${split.slice(0, cut)}`;
-          const body = errorBody(code, `${split.slice(cut)} server echoes ${embed()}`, { access_token: s.customerAccess, refresh_token: s.refreshToken, mfa_token: s.mfaToken, nested: { id_token: s.idToken } });
+          const body = errorBody(code, `${split.slice(cut)} server echoes ${embed()}`, {
+            access_token: s.customerAccess,
+            refresh_token: s.refreshToken,
+            mfa_token: s.mfaToken,
+            nested: { id_token: s.idToken },
+          });
           // Header values must be visible ASCII: the percent form of every secret.
           const requestId = all.map((secret) => percentForm(secret, pick)).join(";");
           sendJson(res, s.status, body, { "request-id": requestId, "retry-after": "1" });
@@ -184,7 +198,8 @@ describe("one-pass redaction of every form of every secret", () => {
         );
         expect(error).toBeInstanceOf(LoginError);
         // An mfa_token that is not a usable token (a b64token) makes the answer a contract violation (docs/client.md, Errors).
-        if (s.status === 403 && s.mfa) expect((error as LoginError).kind).toBe(/^[A-Za-z0-9\-._~+/]+=*$/.test(s.mfaToken) ? "mfa_required" : "contract_violation");
+        if (s.status === 403 && s.mfa)
+          expect((error as LoginError).kind).toBe(/^[A-Za-z0-9\-._~+/]+=*$/.test(s.mfaToken) ? "mfa_required" : "contract_violation");
         const leak = leakedPiece(error as LoginError, secrets);
         expect(leak).toBeUndefined();
       }),
@@ -214,15 +229,15 @@ describe("one-pass redaction of every form of every secret", () => {
   });
 
   it("each form on its own: JSON escapes of either case, \\/, escaped twice, percent-encoding of either case, + for space, Base64 Basic", async () => {
-    const password = "fake pass/å\"Zq81";
+    const password = 'fake pass/å"Zq81';
     const clientSecret = "fake-client-secret-Wm42";
     const basic = Buffer.from(`${clientId}:${clientSecret}`).toString("base64");
     const forms = [
-      "fake pass\\/\\u00e5\\\"Zq81",
+      'fake pass\\/\\u00e5\\"Zq81',
       "fake pass\\/\\u00E5\\u0022Zq81",
-      "\\u0066ake\\u0020pass/å\"Zq81",
+      '\\u0066ake\\u0020pass/å"Zq81',
       "fake+pass%2f%c3%a5%22Zq81",
-      "fake pass\\\\/\\\\u00e5\\\\\\\"Zq81",
+      'fake pass\\\\/\\\\u00e5\\\\\\"Zq81',
       "fake%20pass%2F%C3%A5%22Zq81",
       basic,
     ];
@@ -247,7 +262,9 @@ describe("one-pass redaction of every form of every secret", () => {
     server.token = (_req, res) => sendJson(res, 200, { access_token: "cc-token-pin", token_type: "Bearer", expires_in: 3600 });
     server.login = (_req, res) => sendJson(res, 401, errorBody("UNAUTHORIZED", "pin 4711 wrong, abc", { access_token: "abc" }));
     const client = createLoginClient({ accountId, auth: { clientId, clientSecret: "fake-client-secret-Wm42" }, baseUrl: server.baseUrl });
-    const error = (await client.login({ type: "customer", ident_type: "phone_number", ident: "+4799999999", password: "4711" }).catch((e: unknown) => e)) as LoginError;
+    const error = (await client
+      .login({ type: "customer", ident_type: "phone_number", ident: "+4799999999", password: "4711" })
+      .catch((e: unknown) => e)) as LoginError;
     expect(error.message).toContain("pin [REDACTED] wrong, abc");
   });
 });

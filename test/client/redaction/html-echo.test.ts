@@ -16,7 +16,9 @@ describe("an echo in HTML character references is redacted", () => {
     const password = `Tr0ub<4d>or&3"xyz'Q-${Date.now()}`;
     const escaped = password.replaceAll("&", "&amp;").replaceAll("<", "&lt;").replaceAll(">", "&gt;").replaceAll('"', "&quot;").replaceAll("'", "&#39;");
     server.login = (_req, res) => sendJson(res, 403, { error: { code: "FORBIDDEN", message: `Invalid password <b>${escaped}</b> for a@example.com` } });
-    const error = await loginError(createLoginClient({ accountId, auth: { accessToken: "provided-bearer" }, baseUrl: server.baseUrl }).login({ ...email, password }));
+    const error = await loginError(
+      createLoginClient({ accountId, auth: { accessToken: "provided-bearer" }, baseUrl: server.baseUrl }).login({ ...email, password }),
+    );
     expect(error.kind).toBe("forbidden");
     const shown = everything(error);
     expect(pieces(shown, password)).toEqual([]);

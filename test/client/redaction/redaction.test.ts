@@ -44,10 +44,15 @@ function echoed(req: RecordedRequest): string {
 function echo(status: number, extra: Record<string, unknown> = {}, headers: Record<string, string> = {}): LoginServer["login"] {
   return (req, res) => {
     const text = `${echoed(req)} tokens ${customerAccess} ${refreshToken} ${mfaToken}`;
-    sendJson(res, status, errorBody("ECHO", `server echoes: ${text}`, { access_token: customerAccess, refresh_token: refreshToken, mfa_token: mfaToken, ...extra }), {
-      "request-id": `rid ${echoed(req)}`,
-      ...headers,
-    });
+    sendJson(
+      res,
+      status,
+      errorBody("ECHO", `server echoes: ${text}`, { access_token: customerAccess, refresh_token: refreshToken, mfa_token: mfaToken, ...extra }),
+      {
+        "request-id": `rid ${echoed(req)}`,
+        ...headers,
+      },
+    );
   };
 }
 
@@ -60,24 +65,120 @@ function abortAfter(ms: number): AbortSignal {
 }
 
 const scenarios: { kind: LoginErrorKind; name: string; run: () => Promise<unknown> }[] = [
-  { kind: "invalid_request", name: "password too long with a bad type", run: () => clientCredentials().login({ ...withPassword, type: "admin", password: `${password}${"x".repeat(300)}` } as unknown as LoginCredentials) },
-  { kind: "invalid_request", name: "PIN with a bad ident_type", run: () => clientCredentials().login({ ...withPin, ident_type: pin } as unknown as LoginCredentials) },
+  {
+    kind: "invalid_request",
+    name: "password too long with a bad type",
+    run: () => clientCredentials().login({ ...withPassword, type: "admin", password: `${password}${"x".repeat(300)}` } as unknown as LoginCredentials),
+  },
+  {
+    kind: "invalid_request",
+    name: "PIN with a bad ident_type",
+    run: () => clientCredentials().login({ ...withPin, ident_type: pin } as unknown as LoginCredentials),
+  },
   { kind: "bad_request", name: "400 echoing everything", run: () => ((server.login = echo(400)), clientCredentials().login(withPassword)) },
   { kind: "bearer_refused", name: "401 echoing everything (PIN login)", run: () => ((server.login = echo(401)), clientCredentials().login(withPin)) },
-  { kind: "unauthorized", name: "401 invalid_grant challenge echoing everything (PIN login)", run: () => ((server.login = echo(401, {}, { "www-authenticate": 'Bearer error="invalid_grant"' })), clientCredentials().login(withPin)) },
+  {
+    kind: "unauthorized",
+    name: "401 invalid_grant challenge echoing everything (PIN login)",
+    run: () => ((server.login = echo(401, {}, { "www-authenticate": 'Bearer error="invalid_grant"' })), clientCredentials().login(withPin)),
+  },
   { kind: "forbidden", name: "403 echoing everything", run: () => ((server.login = echo(403)), clientCredentials().login(withPassword)) },
-  { kind: "bearer_refused", name: "401 invalid_token challenge echoing everything", run: () => ((server.login = echo(401, {}, { "www-authenticate": 'Bearer error="invalid_token"' })), clientCredentials().login(withPassword)) },
-  { kind: "mfa_required", name: "403 mfa_required with an mfa_token", run: () => ((server.login = (_req, res) => sendJson(res, 403, { error: { code: "mfa_required", message: `mfa ${mfaToken} for ${echoed(_req)}` }, mfa_token: mfaToken })), clientCredentials().login(withPassword)) },
-  { kind: "rate_limited", name: "429 echoing everything", run: () => ((server.login = echo(429, {}, { "retry-after": "3" })), clientCredentials().login(withPassword)) },
+  {
+    kind: "bearer_refused",
+    name: "401 invalid_token challenge echoing everything",
+    run: () => ((server.login = echo(401, {}, { "www-authenticate": 'Bearer error="invalid_token"' })), clientCredentials().login(withPassword)),
+  },
+  {
+    kind: "mfa_required",
+    name: "403 mfa_required with an mfa_token",
+    run: () => (
+      (server.login = (_req, res) =>
+        sendJson(res, 403, { error: { code: "mfa_required", message: `mfa ${mfaToken} for ${echoed(_req)}` }, mfa_token: mfaToken })),
+      clientCredentials().login(withPassword)
+    ),
+  },
+  {
+    kind: "rate_limited",
+    name: "429 echoing everything",
+    run: () => ((server.login = echo(429, {}, { "retry-after": "3" })), clientCredentials().login(withPassword)),
+  },
   { kind: "server_error", name: "500 echoing everything", run: () => ((server.login = echo(500)), clientCredentials().login(withPassword)) },
-  { kind: "server_error", name: "502 HTML page quoting everything", run: () => ((server.login = (_req, res) => sendRaw(res, 502, `<html>${echoed(_req)}</html>`, { "content-type": "text/html" })), clientCredentials().login(withPassword)) },
-  { kind: "timeout", name: "a slow login", run: () => ((server.login = async (_req, res) => { await delay(500); sendJson(res, 200, {}); }), clientCredentials({ timeoutMs: 80 }).login(withPassword)) },
-  { kind: "aborted", name: "the caller aborts", run: () => ((server.login = async (_req, res) => { await delay(500); sendJson(res, 200, {}); }), clientCredentials().login(withPassword, { signal: abortAfter(50) })) },
-  { kind: "timeout", name: "the caller's AbortSignal.timeout passes", run: () => ((server.login = async (_req, res) => { await delay(500); sendJson(res, 200, {}); }), clientCredentials().login(withPassword, { signal: AbortSignal.timeout(50) })) },
-  { kind: "network", name: "connection dropped mid-body", run: () => ((server.login = (_req, res) => { res.writeHead(200, { "content-length": "900" }); res.write(`{"access_token":"${customerAccess}","refresh_token":"${refreshToken}`); setTimeout(() => res.socket?.destroy(), 20); }), clientCredentials().login(withPassword)) },
-  { kind: "contract_violation", name: "truncated JSON with tokens", run: () => ((server.login = (_req, res) => sendRaw(res, 200, `{"access_token":"${customerAccess}","refresh_token":"${refreshToken}","pw":"${password}`, { "content-type": "application/json" })), clientCredentials().login(withPassword)) },
-  { kind: "contract_violation", name: "schema-invalid tokens", run: () => ((server.login = (_req, res) => sendJson(res, 200, { access_token: customerAccess, refresh_token: refreshToken, token_type: bearer, expires_in: password })), clientCredentials().login(withPassword)) },
-  { kind: "contract_violation", name: "400 whose error body is not the spec's", run: () => ((server.login = (_req, res) => sendJson(res, 400, { error: echoed(_req) })), clientCredentials().login(withPassword)) },
+  {
+    kind: "server_error",
+    name: "502 HTML page quoting everything",
+    run: () => (
+      (server.login = (_req, res) => sendRaw(res, 502, `<html>${echoed(_req)}</html>`, { "content-type": "text/html" })),
+      clientCredentials().login(withPassword)
+    ),
+  },
+  {
+    kind: "timeout",
+    name: "a slow login",
+    run: () => (
+      (server.login = async (_req, res) => {
+        await delay(500);
+        sendJson(res, 200, {});
+      }),
+      clientCredentials({ timeoutMs: 80 }).login(withPassword)
+    ),
+  },
+  {
+    kind: "aborted",
+    name: "the caller aborts",
+    run: () => (
+      (server.login = async (_req, res) => {
+        await delay(500);
+        sendJson(res, 200, {});
+      }),
+      clientCredentials().login(withPassword, { signal: abortAfter(50) })
+    ),
+  },
+  {
+    kind: "timeout",
+    name: "the caller's AbortSignal.timeout passes",
+    run: () => (
+      (server.login = async (_req, res) => {
+        await delay(500);
+        sendJson(res, 200, {});
+      }),
+      clientCredentials().login(withPassword, { signal: AbortSignal.timeout(50) })
+    ),
+  },
+  {
+    kind: "network",
+    name: "connection dropped mid-body",
+    run: () => (
+      (server.login = (_req, res) => {
+        res.writeHead(200, { "content-length": "900" });
+        res.write(`{"access_token":"${customerAccess}","refresh_token":"${refreshToken}`);
+        setTimeout(() => res.socket?.destroy(), 20);
+      }),
+      clientCredentials().login(withPassword)
+    ),
+  },
+  {
+    kind: "contract_violation",
+    name: "truncated JSON with tokens",
+    run: () => (
+      (server.login = (_req, res) =>
+        sendRaw(res, 200, `{"access_token":"${customerAccess}","refresh_token":"${refreshToken}","pw":"${password}`, { "content-type": "application/json" })),
+      clientCredentials().login(withPassword)
+    ),
+  },
+  {
+    kind: "contract_violation",
+    name: "schema-invalid tokens",
+    run: () => (
+      (server.login = (_req, res) =>
+        sendJson(res, 200, { access_token: customerAccess, refresh_token: refreshToken, token_type: bearer, expires_in: password })),
+      clientCredentials().login(withPassword)
+    ),
+  },
+  {
+    kind: "contract_violation",
+    name: "400 whose error body is not the spec's",
+    run: () => ((server.login = (_req, res) => sendJson(res, 400, { error: echoed(_req) })), clientCredentials().login(withPassword)),
+  },
   {
     kind: "client_token_failed",
     name: "token endpoint 401 echoing everything",
@@ -153,7 +254,9 @@ describe("no secret in any rendering of any error kind", () => {
 
   it("redacts the secrets but keeps the rest of an echoing server's message", async () => {
     server.login = echo(400);
-    const error = (await clientCredentials().login(withPassword).catch((e: unknown) => e)) as LoginError;
+    const error = (await clientCredentials()
+      .login(withPassword)
+      .catch((e: unknown) => e)) as LoginError;
     expect(error.message).toContain('"password":"[REDACTED]"');
     expect(error.message).toContain("with Bearer [REDACTED]");
     expect(error.requestId).toContain('"email":"a@example.com"');
@@ -161,7 +264,9 @@ describe("no secret in any rendering of any error kind", () => {
 
   it("still hands the mfa_token to code that asks for it", async () => {
     server.login = (_req, res) => sendJson(res, 403, { error: { code: "mfa_required", message: "mfa" }, mfa_token: mfaToken });
-    const error = (await clientCredentials().login(withPassword).catch((e: unknown) => e)) as LoginError;
+    const error = (await clientCredentials()
+      .login(withPassword)
+      .catch((e: unknown) => e)) as LoginError;
     expect(error.mfaToken).toBe(mfaToken);
   });
 });

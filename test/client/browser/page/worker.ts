@@ -16,7 +16,13 @@ scope.onmessage = async ({ data: { mock } }) => {
   };
   const report: Record<string, unknown> = { hasDocument: typeof (globalThis as { document?: unknown }).document !== "undefined" };
   try {
-    const client = createLoginClient({ accountId: "T10000009", baseUrl: mock, auth: { accessToken: pageSecrets.bearer }, fetch: withRefreshToken, timeoutMs: 5000 });
+    const client = createLoginClient({
+      accountId: "T10000009",
+      baseUrl: mock,
+      auth: { accessToken: pageSecrets.bearer },
+      fetch: withRefreshToken,
+      timeoutMs: 5000,
+    });
     const token = (await client.login(credentials)) as unknown as Record<string, unknown>;
     report.resolved = true;
     report.hasRefreshToken = "refresh_token" in token;
