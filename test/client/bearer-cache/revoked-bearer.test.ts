@@ -2,7 +2,7 @@
 // the generated model: the login's 401 is documented for an invalid bearer only (RFC 9110 §15.5.2, the
 // model's `auth_refusal`), a wrong password is its 403. Against the project's fake, whose revoked-bearer
 // 401 carries only what the spec documents (no RFC 6750 challenge).
-import { describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { createLoginClient, type LoginError } from "../../../src/index.ts";
 import { createFakeDintero } from "../../../testing/index.ts";
 import { documentedResponses } from "../../../generated/client-responses.js";
@@ -19,6 +19,10 @@ const customer = { type: "customer" as const, email: "john.doe@example.com", pas
 const refusalStatus = Object.entries(documentedResponses.login).find(([, r]) => r.meaning === "auth_refusal")?.[0];
 const forbiddenStatus = Object.entries(documentedResponses.login).find(([, r]) => r.meaning === "forbidden")?.[0];
 
+afterEach(() => {
+  vi.useRealTimers();
+});
+
 describe("a documented 401 to the login is the bearer's refusal", () => {
   it("the spec documents an auth_refusal (401) and a forbidden (403) status for the login", () => {
     expect([refusalStatus, forbiddenStatus]).toEqual(["401", "403"]);
@@ -26,6 +30,8 @@ describe("a documented 401 to the login is the bearer's refusal", () => {
 
   it("a bearer revoked during a token outage is dropped, never reused: the next login reports the token failure, not a wrong password", async () => {
     const fake = createFakeDintero();
+    // The client's clocks are faked, so the test can step past the backoff after the failed token request.
+    vi.useFakeTimers({ toFake: ["Date", "performance"] });
     const client = createLoginClient({ accountId: fake.accountId, auth, fetch: fake.fetch, tokenRetry: { maxAttempts: 1 } });
     await client.login(customer);
     fake.revokeClientBearers();
@@ -37,6 +43,10 @@ describe("a documented 401 to the login is the bearer's refusal", () => {
     // The revoked bearer was sent once; no login went out with it again.
     expect(fake.exchanges.map((e) => `${e.operation} ${e.status}`)).toEqual(["token 200", "login 200", "login 401", "token 500"]);
     fake.scenario("normal");
+    // Within the backoff (1 s after the failed token request) a login fails at once, sending nothing.
+    expect((await fail(client.login(customer))).kind).toBe("client_token_failed");
+    expect(fake.exchanges).toHaveLength(4);
+    vi.advanceTimersByTime(1000);
     await client.login(customer);
     expect(fake.exchanges.slice(4).map((e) => `${e.operation} ${e.status}`)).toEqual(["token 200", "login 200"]);
   });

@@ -40,11 +40,13 @@ describe(`JSON nested deeper than maxJsonDepth (${maxJsonDepth}) is refused as s
     });
   }
 
-  it(`${maxJsonDepth} levels in all is read as usual (an unauthorized login), and brackets inside strings do not count`, async () => {
+  it(`${maxJsonDepth} levels in all is read as usual (the spec's 401: the bearer's refusal), and brackets inside strings do not count`, async () => {
+    // Read as usual: a documented 401 with no sign of whose credentials failed is the bearer's refusal
+    // (the model's auth_refusal), not a contract_violation for its depth.
     const atBound = await loginError(nested(maxJsonDepth - 1));
-    expect(atBound.kind).toBe("unauthorized");
+    expect(atBound.kind).toBe("bearer_refused");
     const inString = await loginError(JSON.stringify(errorBody("UNAUTHORIZED", `\\"${"[{".repeat(5_000)}`)));
-    expect(inString.kind).toBe("unauthorized");
+    expect(inString.kind).toBe("bearer_refused");
   });
 
   it("the scan counts only structure: escapes and strings are skipped", () => {
