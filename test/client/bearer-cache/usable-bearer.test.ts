@@ -1,8 +1,9 @@
 // A bearer that can be used: an access_token that cannot be a header value (RFC 6750 b64token) is refused and
 // never cached, = padding is fine, and an expires_in that is not positive is refused (our rule).
 import { describe, expect, it } from "vitest";
-import { createLoginClient, LoginError, type LoginClientOptions } from "../../../src/index.ts";
+import { createLoginClient, type LoginError, type LoginClientOptions } from "../../../src/index.ts";
 import { sendJson, type LoginServer, useLoginServer } from "../../helpers/login-server.ts";
+import { rejection } from "../../helpers/login-error.ts";
 
 const accountId = "T12345678";
 const password = "fake-password-1";
@@ -14,18 +15,6 @@ useLoginServer((s) => (server = s));
 
 function client(options: Partial<LoginClientOptions> = {}) {
   return createLoginClient({ accountId, auth: { accessToken: "provided-bearer" }, baseUrl: server.baseUrl, ...options });
-}
-
-/** The settled rejection, which must be a LoginError. */
-async function rejection(run: () => unknown): Promise<LoginError> {
-  let error: unknown;
-  try {
-    await run();
-  } catch (e) {
-    error = e;
-  }
-  expect(error, `expected a LoginError, got ${String(error)}`).toBeInstanceOf(LoginError);
-  return error as LoginError;
 }
 
 describe("6. a bearer that can be used", () => {

@@ -1,8 +1,9 @@
 // Deadlines that do not depend on the fetch you pass: timeoutMs and the caller's signal settle the login and
 // the token request while a signal-ignoring fetch still waits.
 import { describe, expect, it } from "vitest";
-import { createLoginClient, LoginError, type LoginClientOptions } from "../../../src/index.ts";
+import { createLoginClient, type LoginError, type LoginClientOptions } from "../../../src/index.ts";
 import { customerToken, delay, sendJson, type LoginServer, useLoginServer } from "../../helpers/login-server.ts";
+import { rejection } from "../../helpers/login-error.ts";
 
 const accountId = "T12345678";
 const password = "fake-password-1";
@@ -14,18 +15,6 @@ useLoginServer((s) => (server = s));
 
 function client(options: Partial<LoginClientOptions> = {}) {
   return createLoginClient({ accountId, auth: { accessToken: "provided-bearer" }, baseUrl: server.baseUrl, ...options });
-}
-
-/** The settled rejection, which must be a LoginError. */
-async function rejection(run: () => unknown): Promise<LoginError> {
-  let error: unknown;
-  try {
-    await run();
-  } catch (e) {
-    error = e;
-  }
-  expect(error, `expected a LoginError, got ${String(error)}`).toBeInstanceOf(LoginError);
-  return error as LoginError;
 }
 
 /** A fetch that forwards only the URL, method, headers and body: it drops the AbortSignal. */

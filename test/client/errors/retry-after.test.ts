@@ -1,7 +1,8 @@
 // Strict Retry-After (RFC 9110 §10.2.3): delay-seconds and HTTP-dates only, on the login and the token request.
 import { describe, expect, it } from "vitest";
-import { createLoginClient, LoginError, type LoginClientOptions } from "../../../src/index.ts";
+import { createLoginClient, type LoginClientOptions } from "../../../src/index.ts";
 import { errorBody, sendJson, type LoginServer, useLoginServer } from "../../helpers/login-server.ts";
+import { rejection } from "../../helpers/login-error.ts";
 
 const accountId = "T12345678";
 const password = "fake-password-1";
@@ -13,18 +14,6 @@ useLoginServer((s) => (server = s));
 
 function client(options: Partial<LoginClientOptions> = {}) {
   return createLoginClient({ accountId, auth: { accessToken: "provided-bearer" }, baseUrl: server.baseUrl, ...options });
-}
-
-/** The settled rejection, which must be a LoginError. */
-async function rejection(run: () => unknown): Promise<LoginError> {
-  let error: unknown;
-  try {
-    await run();
-  } catch (e) {
-    error = e;
-  }
-  expect(error, `expected a LoginError, got ${String(error)}`).toBeInstanceOf(LoginError);
-  return error as LoginError;
 }
 
 describe("5. strict Retry-After", () => {

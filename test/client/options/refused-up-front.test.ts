@@ -1,25 +1,14 @@
 // Options that cannot work are refused up front, at createLoginClient.
 import { describe, expect, it } from "vitest";
-import { createLoginClient, LoginError, type LoginClientOptions } from "../../../src/index.ts";
+import { createLoginClient, type LoginClientOptions } from "../../../src/index.ts";
 import { type LoginServer, useLoginServer } from "../../helpers/login-server.ts";
+import { rejection } from "../../helpers/login-error.ts";
 
 const accountId = "T12345678";
 const clientAuth = { clientId: "test-client-id", clientSecret: "fake-client-secret-for-tests" };
 
 let server: LoginServer;
 useLoginServer((s) => (server = s));
-
-/** The settled rejection, which must be a LoginError. */
-async function rejection(run: () => unknown): Promise<LoginError> {
-  let error: unknown;
-  try {
-    await run();
-  } catch (e) {
-    error = e;
-  }
-  expect(error, `expected a LoginError, got ${String(error)}`).toBeInstanceOf(LoginError);
-  return error as LoginError;
-}
 
 describe("8. options that cannot work are refused up front", () => {
   const cases: [string, Record<string, unknown>, string][] = [

@@ -1,8 +1,9 @@
 // Only LoginError, and what is validated is what is sent: URL objects, toJSON, odd login options, custom
 // fetch and accessToken functions that misbehave.
 import { describe, expect, it } from "vitest";
-import { createLoginClient, LoginError, type LoginClientOptions, type LoginCredentials } from "../../../src/index.ts";
+import { createLoginClient, type LoginClientOptions, type LoginCredentials } from "../../../src/index.ts";
 import { errorBody, sendJson, type LoginServer, useLoginServer } from "../../helpers/login-server.ts";
+import { rejection } from "../../helpers/login-error.ts";
 
 const accountId = "T12345678";
 const password = "fake-password-1";
@@ -14,18 +15,6 @@ useLoginServer((s) => (server = s));
 
 function client(options: Partial<LoginClientOptions> = {}) {
   return createLoginClient({ accountId, auth: { accessToken: "provided-bearer" }, baseUrl: server.baseUrl, ...options });
-}
-
-/** The settled rejection, which must be a LoginError. */
-async function rejection(run: () => unknown): Promise<LoginError> {
-  let error: unknown;
-  try {
-    await run();
-  } catch (e) {
-    error = e;
-  }
-  expect(error, `expected a LoginError, got ${String(error)}`).toBeInstanceOf(LoginError);
-  return error as LoginError;
 }
 
 describe("1. only LoginError, and what is validated is what is sent", () => {
