@@ -33,6 +33,27 @@ async function runCli(argv: string[], env: Record<string, string> = {}) {
   return { code, out, err, reports: reports.join("\n"), json };
 }
 
+/** A consumer's journey against startFakeDintero(), recorded as HAR in `name`. */
+async function recordFake(name: string): Promise<string> {
+  const fake = await startFakeDintero();
+  try {
+    const env = {
+      DINTERO_BASE_URL: fake.url,
+      DINTERO_ACCOUNT_ID: "T12345678",
+      DINTERO_CLIENT_ID: "fake-client-id",
+      DINTERO_CLIENT_SECRET: "fake-client-secret",
+      DINTERO_LOGIN_EMAIL: "john.doe@example.com",
+      DINTERO_LOGIN_PASSWORD: "correct-horse-battery-staple",
+      DINTERO_LOGIN_IDENT_TYPE: "phone_number",
+      DINTERO_LOGIN_IDENT: "+4799999999",
+      DINTERO_LOGIN_IDENT_PASSWORD: "1234",
+    };
+    return await writeHar(path.join(dir, name), await consumerJourney(env));
+  } finally {
+    await fake.close();
+  }
+}
+
 async function recordBroken(breakage: Breakage): Promise<{ file: string; env: Record<string, string> }> {
   const server = await startContractServer({ break: breakage });
   try {
@@ -86,24 +107,7 @@ const NOT_FROM_THIS_RECORDING: Partial<Record<Breakage, string>> = {
 
 describe("a recording of the correct fake passes", () => {
   it("startFakeDintero(): every entry judged, exit 0, no finding", async () => {
-    const fake = await startFakeDintero();
-    let file: string;
-    try {
-      const env = {
-        DINTERO_BASE_URL: fake.url,
-        DINTERO_ACCOUNT_ID: "T12345678",
-        DINTERO_CLIENT_ID: "fake-client-id",
-        DINTERO_CLIENT_SECRET: "fake-client-secret",
-        DINTERO_LOGIN_EMAIL: "john.doe@example.com",
-        DINTERO_LOGIN_PASSWORD: "correct-horse-battery-staple",
-        DINTERO_LOGIN_IDENT_TYPE: "phone_number",
-        DINTERO_LOGIN_IDENT: "+4799999999",
-        DINTERO_LOGIN_IDENT_PASSWORD: "1234",
-      };
-      file = await writeHar(path.join(dir, "fake.har"), await consumerJourney(env));
-    } finally {
-      await fake.close();
-    }
+    const file = await recordFake("fake.har");
     const run = await runCli(["--har", file, "--fail-on", "advisory"]);
     expect(run.json!.violations.map((v) => `${v.check}: ${v.message}`)).toEqual([]);
     expect(run.json!.passive.judged).toBe(run.json!.passive.entries);
@@ -112,24 +116,7 @@ describe("a recording of the correct fake passes", () => {
   });
 
   it("reports the spec coverage of the traffic, and --min-coverage fails a recording below it", async () => {
-    const fake = await startFakeDintero();
-    let file: string;
-    try {
-      const env = {
-        DINTERO_BASE_URL: fake.url,
-        DINTERO_ACCOUNT_ID: "T12345678",
-        DINTERO_CLIENT_ID: "fake-client-id",
-        DINTERO_CLIENT_SECRET: "fake-client-secret",
-        DINTERO_LOGIN_EMAIL: "john.doe@example.com",
-        DINTERO_LOGIN_PASSWORD: "correct-horse-battery-staple",
-        DINTERO_LOGIN_IDENT_TYPE: "phone_number",
-        DINTERO_LOGIN_IDENT: "+4799999999",
-        DINTERO_LOGIN_IDENT_PASSWORD: "1234",
-      };
-      file = await writeHar(path.join(dir, "fake-coverage.har"), await consumerJourney(env));
-    } finally {
-      await fake.close();
-    }
+    const file = await recordFake("fake-coverage.har");
     const run = await runCli(["--har", file, "--fail-on", "advisory"]);
     const coverage = (run.json as unknown as { coverage: { statuses: Array<{ operation: string; observed: number[] }>; percent: { total: number } } }).coverage;
     // The journey logs in and fetches a bearer: both operations' 200 are observed from the recording alone.
