@@ -708,6 +708,22 @@ export async function startContractServer(opts: ContractServerOptions = {}): Pro
   return { baseUrl: fake.url, options, issuedTokens: internals.issuedTokens, requestCount: internals.requestCount, close: fake.close };
 }
 
+/** The environment that points the suite at startFakeDintero() with its documented defaults (testing/types.ts:
+ * one client, `fake-client-id`, and the spec's two login examples), as docs/conformance.md shows it. */
+export function fakeDefaultsEnv(baseUrl: string): Record<string, string> {
+  return {
+    DINTERO_BASE_URL: baseUrl,
+    DINTERO_ACCOUNT_ID: "T12345678",
+    DINTERO_CLIENT_ID: "fake-client-id",
+    DINTERO_CLIENT_SECRET: "fake-client-secret",
+    DINTERO_LOGIN_EMAIL: "john.doe@example.com",
+    DINTERO_LOGIN_PASSWORD: "correct-horse-battery-staple",
+    DINTERO_LOGIN_IDENT_TYPE: "phone_number",
+    DINTERO_LOGIN_IDENT: "+4799999999",
+    DINTERO_LOGIN_IDENT_PASSWORD: "1234",
+  };
+}
+
 /** The environment that points the suite at a contract server. */
 export function contractEnv(server: ContractServer, extra: Record<string, string> = {}): Record<string, string> {
   const o = server.options;

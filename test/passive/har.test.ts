@@ -9,7 +9,7 @@ import { main } from "../../contract-tests/cli.ts";
 import { NEEDS_CONTROLLED_INPUT } from "../../contract-tests/passive/applicability.ts";
 import { PROGRESS_EVERY } from "../../contract-tests/passive/run.ts";
 import { startFakeDintero } from "../../testing/index.ts";
-import { BREAKAGES, contractEnv, startContractServer, type Breakage } from "../helpers/contract-servers.ts";
+import { BREAKAGES, contractEnv, fakeDefaultsEnv, startContractServer, type Breakage } from "../helpers/contract-servers.ts";
 import { consumerJourney, writeHar, type Har } from "./recorder.ts";
 
 let dir: string;
@@ -37,17 +37,7 @@ async function runCli(argv: string[], env: Record<string, string> = {}) {
 async function recordFake(name: string): Promise<string> {
   const fake = await startFakeDintero();
   try {
-    const env = {
-      DINTERO_BASE_URL: fake.url,
-      DINTERO_ACCOUNT_ID: "T12345678",
-      DINTERO_CLIENT_ID: "fake-client-id",
-      DINTERO_CLIENT_SECRET: "fake-client-secret",
-      DINTERO_LOGIN_EMAIL: "john.doe@example.com",
-      DINTERO_LOGIN_PASSWORD: "correct-horse-battery-staple",
-      DINTERO_LOGIN_IDENT_TYPE: "phone_number",
-      DINTERO_LOGIN_IDENT: "+4799999999",
-      DINTERO_LOGIN_IDENT_PASSWORD: "1234",
-    };
+    const env = fakeDefaultsEnv(fake.url);
     return await writeHar(path.join(dir, name), await consumerJourney(env));
   } finally {
     await fake.close();

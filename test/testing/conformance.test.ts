@@ -7,6 +7,7 @@ import { CHECKS, SEVERITIES } from "../../contract-tests/checks.ts";
 import { OPTIONS, resolveConfig } from "../../contract-tests/config.ts";
 import { runSuite, type RunResult } from "../../contract-tests/suite.ts";
 import { startFakeDintero, type RunningFakeDintero } from "../../testing/index.ts";
+import { fakeDefaultsEnv } from "../helpers/contract-servers.ts";
 
 /** The strictest settings the suite offers: its lowest level fails the run (so every finding does), and
  * undocumented response properties are findings too. */
@@ -87,17 +88,7 @@ describe("the conformance suite against startFakeDintero() with its documented d
   it("passes as strictly, every check judged, nothing not applicable", async () => {
     const defaults = await startFakeDintero();
     try {
-      const env = {
-        DINTERO_BASE_URL: defaults.url,
-        DINTERO_ACCOUNT_ID: "T12345678",
-        DINTERO_CLIENT_ID: "fake-client-id",
-        DINTERO_CLIENT_SECRET: "fake-client-secret",
-        DINTERO_LOGIN_EMAIL: "john.doe@example.com",
-        DINTERO_LOGIN_PASSWORD: "correct-horse-battery-staple",
-        DINTERO_LOGIN_IDENT_TYPE: "phone_number",
-        DINTERO_LOGIN_IDENT: "+4799999999",
-        DINTERO_LOGIN_IDENT_PASSWORD: "1234",
-      };
+      const env = fakeDefaultsEnv(defaults.url);
       const run = await runSuite(resolveConfig(env, STRICTEST));
       expect(run.results.filter((r) => r.outcome !== "pass").map((r) => `${r.outcome} ${r.check} ${r.caseId}`)).toEqual([]);
       expect(new Set(run.results.map((r) => r.check)).size).toBe(CHECKS.length);
