@@ -1,22 +1,12 @@
 // Which credentials of a run are made up, and so no secret: printed as they were sent (in curl commands and
 // reports), while a configured secret, and any value derived from one, stays withheld.
 
-/** The longest run of characters two texts share, compared without case. */
-function longestCommonRun(a: string, b: string): number {
+/** Whether `a` and `b`, compared without case, share a run of `length` characters (code points). */
+function shareRun(a: string, b: string, length: number): boolean {
   const x = [...a.toLowerCase()];
-  const y = [...b.toLowerCase()];
-  let best = 0;
-  let previous = new Array<number>(y.length + 1).fill(0);
-  for (let i = 1; i <= x.length; i++) {
-    const row = new Array<number>(y.length + 1).fill(0);
-    for (let j = 1; j <= y.length; j++) {
-      if (x[i - 1] !== y[j - 1]) continue;
-      row[j] = previous[j - 1]! + 1;
-      best = Math.max(best, row[j]!);
-    }
-    previous = row;
-  }
-  return best;
+  const y = b.toLowerCase();
+  for (let i = 0; i + length <= x.length; i++) if (y.includes(x.slice(i, i + length).join(""))) return true;
+  return false;
 }
 
 /**
@@ -28,7 +18,9 @@ export function isMadeUp(value: string, secrets: readonly string[]): boolean {
   return secrets.every((secret) => {
     if (!secret) return true;
     if (value === secret) return false;
-    const shared = longestCommonRun(value, secret);
-    return shared < Math.max(4, Math.ceil([...secret].length / 2)) && (shared === 0 || shared < [...value].length);
+    // Taken from the secret: a shared run of the threshold's length, or the whole value inside the secret.
+    const length = [...value.toLowerCase()].length;
+    const threshold = Math.max(4, Math.ceil([...secret].length / 2));
+    return !(shareRun(value, secret, Math.min(threshold, length)) && length > 0);
   });
 }

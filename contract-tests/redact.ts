@@ -1,5 +1,5 @@
 // Keeps secrets out of every output: known secrets are replaced, tokens shortened to a short prefix.
-import { canonicalize, redactServerText, revealsSecret, windowLength } from "../lib/redact.ts";
+import { canonicalize, type SecretSearch, secretSearch, windowLength } from "../lib/redact.ts";
 export const REDACTED = "[REDACTED]";
 /** Characters of a token kept in reports: enough to recognise it, far too few to use it. */
 export const TOKEN_PREFIX_LENGTH = 10;
@@ -53,20 +53,27 @@ export function createRedactor(initial: Array<string | undefined> = []): Redacto
    * decoded text instead, and says so. Linear in the text (lib/redact.ts), so a hostile body cannot
    * stall a run. Tokens are left out: the report shows their prefix on purpose.
    */
+  // The searches for the secrets known so far (all forms; Base64 forms alone), built once per set of secrets.
+  let searches: { all: SecretSearch; base64: SecretSearch } | undefined;
   const withoutHiddenSecrets = (text: string): string => {
     const long = [...secrets].filter((s) => s.length >= windowLength);
     if (long.length === 0 || text.length < windowLength) return text;
+    searches ??= { all: secretSearch(long), base64: secretSearch(long, true) };
     // The client's search (lib/redact.ts): every encoded form of each secret, in the decoded text.
     // When nothing decodes, the replacements above saw the secrets as they stand and only a Base64
     // form can still hide one (the suite's own messages, which may share words with a password,
     // are otherwise left alone).
     const decodes = canonicalize(text) !== text;
-    return revealsSecret(text, long, !decodes) ? `${redactServerText(text, text.length, long)} [decoded to redact a secret]` : text;
+    return (decodes ? searches.all : searches.base64).reveals(text) ? `${searches.all.redact([[text, text.length]])[0]} [decoded to redact a secret]` : text;
   };
   const redactor: Redactor = {
     addSecret(secret, kind = "secret") {
       if (!secret || secret.length < MIN_SECRET_LENGTH) return;
-      (kind === "token" ? tokens : secrets).add(secret);
+      if (kind === "token") tokens.add(secret);
+      else if (!secrets.has(secret)) {
+        secrets.add(secret);
+        searches = undefined;
+      }
     },
     text(value) {
       return withoutHiddenSecrets(redactor.known(value));

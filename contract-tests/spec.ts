@@ -117,16 +117,34 @@ function operationSpec(op: OperationModel): OperationSpec {
 
 const addFormats = ajvFormats.default;
 
+/**
+ * The compiled validators of one spec (by its text): compiling is most of the cost of loading a spec, and a
+ * process that runs the suite many times (the self-test, a proxy) loads the same spec for each run.
+ * Compiled validators are pure functions of their schema; the last few specs are kept.
+ */
+const compiled = new Map<string, { ajv: Ajv2020; cache: Map<string, ValidateFunction> }>();
+function validatorsFor(specText: string, model: OperationsModel): { ajv: Ajv2020; cache: Map<string, ValidateFunction> } {
+  let entry = compiled.get(specText);
+  if (!entry) {
+    const ajv = new Ajv2020({ allErrors: true, strict: true, strictRequired: false, strictTypes: false });
+    ajv.addVocabulary(["example", "discriminator", "xml", "externalDocs"]);
+    // Every OpenAPI extension (x-source, x-curated, …) is an annotation: registered, not a reason to drop strict mode.
+    for (const keyword of model.extensionKeywords) ajv.addKeyword({ keyword });
+    addFormats(ajv);
+    entry = { ajv, cache: new Map() };
+    if (compiled.size >= 4) compiled.delete(compiled.keys().next().value!);
+    compiled.set(specText, entry);
+  }
+  return entry;
+}
+
 /** The bundled spec at `file` and the operations model beside it (both written by `npm run generate`). */
 export function loadSpec(file = bundledSpecPath): SpecModel {
-  const doc = JSON.parse(readFileSync(file, "utf8")) as Json;
-  const model = JSON.parse(readFileSync(modelPathFor(file), "utf8")) as OperationsModel;
-  const ajv = new Ajv2020({ allErrors: true, strict: true, strictRequired: false, strictTypes: false });
-  ajv.addVocabulary(["example", "discriminator", "xml", "externalDocs"]);
-  // Every OpenAPI extension (x-source, x-curated, …) is an annotation: registered, not a reason to drop strict mode.
-  for (const keyword of model.extensionKeywords) ajv.addKeyword({ keyword });
-  addFormats(ajv);
-  const cache = new Map<string, ValidateFunction>();
+  const docText = readFileSync(file, "utf8");
+  const modelText = readFileSync(modelPathFor(file), "utf8");
+  const doc = JSON.parse(docText) as Json;
+  const model = JSON.parse(modelText) as OperationsModel;
+  const { cache, ajv } = validatorsFor(`${docText}\0${modelText}`, model);
   const operations = Object.fromEntries(Object.values(model.operations).map((op) => [op.role, operationSpec(op)])) as Record<OperationKey, OperationSpec>;
   return {
     doc,

@@ -17,6 +17,9 @@ const minSecretLength = 4;
 /** The shortest start or end of a longer secret that is redacted on its own (a clipped or split echo). */
 const edgeLength = 5;
 
+/** Above this many forms, the texts' short substrings are indexed before the forms' edges are searched for. */
+const manyForms = 64;
+
 /** Rounds of decoding: enough for a JSON body quoted in a JSON message, percent-encoded twice. */
 const canonicalRounds = 4;
 
@@ -117,19 +120,7 @@ export function redactServerText(text: string, maxShown: number, secrets: Iterab
  * forms of the secrets are built once and scanned once for all of them.
  */
 export function redactServerTexts(texts: readonly (readonly [text: string, maxShown: number])[], secrets: Iterable<string | undefined>): string[] {
-  const shown = texts.map(([text, maxShown]) => {
-    const clipped = text.length > maxShown;
-    // Clipped between the halves of a surrogate pair, the high half is dropped too.
-    const kept = clipped ? text.slice(0, isHigh(text.charCodeAt(maxShown - 1)) ? maxShown - 1 : maxShown) : text;
-    return { canonical: canonicalize(kept).normalize("NFC"), clipped };
-  });
-  const forms = secretForms(secrets);
-  if (!forms) return texts.map(([text]) => (text === "" ? "" : redacted)); // over formsBudget: all of it
-  const covered = redactCanonical(
-    shown.map((t) => t.canonical),
-    forms,
-  );
-  return shown.map(({ canonical, clipped }, i) => escapeControls(replaceCovered(canonical, covered[i]!)) + (clipped ? "…" : ""));
+  return secretSearch(secrets).redact(texts);
 }
 
 /**
@@ -139,10 +130,88 @@ export function redactServerTexts(texts: readonly (readonly [text: string, maxSh
  * whose words may share a stretch with a password by chance, such as one's own messages).
  */
 export function revealsSecret(text: string, secrets: Iterable<string | undefined>, base64Only = false): boolean {
+  return secretSearch(secrets, base64Only).reveals(text);
+}
+
+/** The forms of a set of secrets, built once, for a caller that searches many texts for the same secrets. */
+export interface SecretSearch {
+  /** `redactServerTexts` for these secrets. */
+  redact(texts: readonly (readonly [text: string, maxShown: number])[]): string[];
+  /** `revealsSecret` for these secrets. */
+  reveals(text: string): boolean;
+}
+
+/**
+ * A search for `secrets` (in every form; `base64Only`: their Base64 forms alone) that builds their forms
+ * once. Searched again, it also indexes the forms' stretches once (when they are at most `indexedUnits`),
+ * so that each later text costs its own length rather than the forms' (a report's many header values).
+ */
+export function secretSearch(secrets: Iterable<string | undefined>, base64Only = false): SecretSearch {
   const forms = secretForms(secrets, base64Only);
-  if (!forms) return text !== ""; // over formsBudget: assume the worst, as redaction does
-  const [covered] = redactCanonical([canonicalize(text).normalize("NFC")], forms);
-  return covered!.includes(1);
+  let searched = 0;
+  let index: FormsIndex | undefined;
+  const cover = (texts: readonly string[]): Uint8Array[] => {
+    if (++searched === 2 && forms!.reduce((units, form) => units + form.length, 0) <= indexedUnits) index = indexForms(forms!);
+    return index ? coverIndexed(texts, index) : redactCanonical(texts, forms!);
+  };
+  return {
+    redact(texts) {
+      if (!forms) return texts.map(([text]) => (text === "" ? "" : redacted)); // over formsBudget: all of it
+      const shown = texts.map(([text, maxShown]) => {
+        const clipped = text.length > maxShown;
+        // Clipped between the halves of a surrogate pair, the high half is dropped too.
+        const kept = clipped ? text.slice(0, isHigh(text.charCodeAt(maxShown - 1)) ? maxShown - 1 : maxShown) : text;
+        return { canonical: canonicalize(kept).normalize("NFC"), clipped };
+      });
+      const covered = cover(shown.map((t) => t.canonical));
+      return shown.map(({ canonical, clipped }, i) => escapeControls(replaceCovered(canonical, covered[i]!)) + (clipped ? "…" : ""));
+    },
+    reveals(text) {
+      if (!forms) return text !== ""; // over formsBudget: assume the worst, as redaction does
+      const [covered] = cover([canonicalize(text).normalize("NFC")]);
+      return covered!.includes(1);
+    },
+  };
+}
+
+/** The most UTF-16 units of forms a reused search indexes (a few megabytes of index); beyond, each text scans the forms. */
+const indexedUnits = 256 * 1024;
+
+/** The forms' 8-unit stretches (with a filter of their rolling hashes), and what is searched whole: short
+ * secrets and the 5- to 7-unit edges of longer ones. */
+interface FormsIndex {
+  windows: Set<string>;
+  filter: Uint8Array;
+  needles: Set<string>;
+}
+
+function indexForms(forms: readonly string[]): FormsIndex {
+  const index: FormsIndex = { windows: new Set(), filter: new Uint8Array(8192), needles: new Set() };
+  for (const form of forms) {
+    if (form.length < windowLength) {
+      index.needles.add(form);
+      continue;
+    }
+    for (let n = edgeLength; n < windowLength; n++) index.needles.add(form.slice(0, n)).add(form.slice(-n));
+    scanWindows(form, index.filter, true, (end) => index.windows.add(form.slice(end - windowLength, end)));
+  }
+  return index;
+}
+
+/** What `redactCanonical` covers, found with the forms' index: linear in the texts alone. */
+function coverIndexed(texts: readonly string[], index: FormsIndex): Uint8Array[] {
+  return texts.map((text) => {
+    const covered = new Uint8Array(text.length + 1);
+    scanWindows(text, index.filter, false, (end) => {
+      if (index.windows.has(text.slice(end - windowLength, end))) covered.fill(1, end - windowLength, end);
+    });
+    if (index.needles.size > 0) {
+      for (let n = minSecretLength; n < windowLength; n++) {
+        for (let i = 0; i + n <= text.length; i++) if (index.needles.has(text.slice(i, i + n))) covered.fill(1, i, i + n);
+      }
+    }
+    return covered;
+  });
 }
 
 /**
@@ -199,17 +268,21 @@ function redactCanonical(texts: readonly string[], forms: readonly string[]): Ui
       else windows.set(key, [t, end - windowLength]);
     });
   });
-  // Every substring of the texts of 4 to 7 units, the lengths a short secret or a secret's edge
-  // has: a form's edge that is not among them is not searched for (most are not).
-  const short = new Set<string>();
-  for (const text of texts) {
-    for (let n = minSecretLength; n < windowLength; n++) for (let i = 0; i + n <= text.length; i++) short.add(text.slice(i, i + n));
+  // With many forms, every substring of the texts of 4 to 7 units (the lengths a short secret or a
+  // secret's edge has) is collected first: a form's edge that is not among them is not searched for
+  // (most are not), so the work stays linear. With few forms, searching each edge is cheaper.
+  let short: Set<string> | undefined;
+  if (forms.length > manyForms) {
+    short = new Set<string>();
+    for (const text of texts) {
+      for (let n = minSecretLength; n < windowLength; n++) for (let i = 0; i + n <= text.length; i++) short.add(text.slice(i, i + n));
+    }
   }
   // Every whole occurrence of `needle` in every text (indexOf is linear enough for short needles in short text).
   const markAll = (needle: string) => {
-    if (!short.has(needle)) return;
+    if (short && !short.has(needle)) return;
     texts.forEach((text, t) => {
-      for (let at = text.indexOf(needle); at !== -1; at = text.indexOf(needle, at + needle.length)) covered[t]!.fill(1, at, at + needle.length);
+      for (let at = text.indexOf(needle); at !== -1; at = text.indexOf(needle, at + 1)) covered[t]!.fill(1, at, at + needle.length);
     });
   };
   for (const form of forms) {

@@ -1,7 +1,8 @@
 // lib/redact.ts: one search for a secret in all its encoded forms, shared by the client's redaction and the suite's.
 import { describe, expect, it } from "vitest";
 import { createRedactor } from "../../contract-tests/redact.ts";
-import { canonicalize, redactServerText, revealsSecret } from "../../lib/redact.ts";
+import fc from "fast-check";
+import { canonicalize, redactServerText, redactServerTexts, revealsSecret, secretSearch } from "../../lib/redact.ts";
 
 const secret = "Hunter2-Sommer-2024";
 const b64 = (s: string) => btoa(String.fromCharCode(...new TextEncoder().encode(s)));
@@ -41,5 +42,38 @@ describe("finding a secret in text", () => {
       expect(canonicalize(shown)).not.toContain(secret.slice(0, 8));
       expect(revealsSecret(shown, [secret]), shown).toBe(false);
     }
+  });
+});
+
+describe("a search reused for many texts", () => {
+  // secretSearch indexes the forms once it is searched a second time; every text must then be covered
+  // exactly as a one-shot search covers it (which scans the forms for each text).
+  it("redacts every text as the one-shot search does, once its forms are indexed", () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.string({ minLength: 4, maxLength: 24, unit: fc.constantFrom("a", "b", "é", "+", "%", "4", "😀", "Z") }), { minLength: 1, maxLength: 3 }),
+        fc.array(fc.tuple(fc.nat(), fc.nat({ max: 30 }), fc.string({ maxLength: 12 })), { maxLength: 6 }),
+        (secrets, pieces) => {
+          const search = secretSearch(secrets);
+          search.reveals("warm-up: the second search uses the index");
+          // texts made of the secrets' pieces, some encoded, between ordinary text
+          const texts = pieces.map(([which, cut, filler]) => {
+            const s = [...secrets[which % secrets.length]!];
+            const piece = s.slice(cut % s.length).join("");
+            return [`${filler}${which % 2 ? encodeURIComponent(piece) : b64(piece)}${piece}${filler}`, 500] as const;
+          });
+          expect(search.redact(texts)).toEqual(redactServerTexts(texts, secrets));
+          for (const [text] of texts) expect(search.reveals(text)).toBe(revealsSecret(text, secrets));
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it("whole occurrences of a short secret are all covered, overlapping ones too", () => {
+    expect(redactServerText("pin 4444444 end", 100, ["4444"])).toBe("pin [REDACTED] end");
+    const search = secretSearch(["4444"]);
+    search.reveals("x");
+    expect(search.redact([["pin 4444444 end", 100]])).toEqual(["pin [REDACTED] end"]);
   });
 });
