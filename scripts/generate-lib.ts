@@ -3,6 +3,7 @@ import { bundle, createConfig } from "@redocly/openapi-core";
 import { Ajv2020 } from "ajv/dist/2020.js";
 import ajvFormats from "ajv-formats";
 import ajvStandalone from "ajv/dist/standalone/index.js";
+import { readFile, readdir } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { PROVENANCE_KEYWORDS } from "../lib/provenance.ts";
@@ -323,4 +324,19 @@ export async function generateAll(file = specPath()): Promise<Map<string, string
     ["validators.js", js],
     ["validators.d.ts", dts],
   ]);
+}
+
+/** What `npm run generate:check` reports for the project at `root`: each generated file that is missing,
+ * stale or not produced by the spec (empty when generated/ matches openapi/login.yaml). */
+export async function generatedProblems(root = projectRoot): Promise<string[]> {
+  const outDir = generatedDir(root);
+  const expected = await generateAll(specPath(root));
+  const present = new Set(await readdir(outDir).catch(() => [] as string[]));
+  const problems: string[] = [];
+  for (const [name, text] of expected) {
+    if (!present.has(name)) problems.push(`generated/${name} is missing`);
+    else if ((await readFile(path.join(outDir, name), "utf8")) !== text) problems.push(`generated/${name} is stale`);
+  }
+  for (const name of present) if (!expected.has(name)) problems.push(`generated/${name} is not produced by the spec`);
+  return problems;
 }
