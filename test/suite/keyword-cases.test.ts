@@ -3,7 +3,7 @@
 // additionalProperties), every rule gets a body that breaks exactly it and, where it has a bound, bodies
 // at the bound (lengths in code points, also in whitespace, zero-width, combining and astral characters).
 import { describe, expect, it } from "vitest";
-import { boundBodies } from "../../contract-tests/keyword-cases.ts";
+import { boundBodies, boundCases } from "../../contract-tests/keyword-cases.ts";
 import { bodyMutations, keywordMutations, pathParamMutations } from "../../contract-tests/mutations.ts";
 import { CHARACTER_CLASSES, classString, keywordSites, pointerOf, VALIDATION_KEYWORDS } from "../../contract-tests/schema-keywords.ts";
 import { loadSpec, type Json } from "../../contract-tests/spec.ts";
@@ -139,5 +139,22 @@ describe("keyword cases", () => {
     const body = { audience: "https://api.dintero.com/v1/accounts/T12345678", type: "customer", email: "made.up@example.com", password: "plainpassword" };
     const ids = boundBodies(login as never, body, spec.validator(login), 1).map((b) => b.id);
     for (const cls of CHARACTER_CLASSES) expect(ids).toEqual(expect.arrayContaining([`minLength.${cls.id}.password`, `maxLength.${cls.id}.password`]));
+  });
+});
+
+describe("bounds of an identity field", () => {
+  it("vary only the made-up identity: no unusual value of their own, so a stricter identity check is advisory", () => {
+    // The maintainer's edit from the spec drill: a pattern and maxLength: 254 on the login email.
+    const login = spec.operations.login;
+    const schema = structuredClone(login.requestSchema) as Json & { properties: Record<string, Json> };
+    schema.properties.email = { ...schema.properties.email!, pattern: "^[^@\\s]+@[^@\\s]+$", maxLength: 254 };
+    const edited = { ...spec, operations: { ...spec.operations, login: { ...login, requestSchema: schema } } };
+    const base = { audience: "https://api.dintero.com/v1/accounts/T12345678", type: "customer", email: "made.up@example.com", password: "abcd-efgh" };
+    const found = boundCases(edited, base, "email", "login.generated.valid.control.email", 7, new Set());
+    const unusualOf = (id: string) => (found.find((c) => c.id === id)?.expect as { unusual?: string[] } | undefined)?.unusual;
+    expect(unusualOf("login.bounds.email.maxLength.email")).toEqual([]);
+    expect(unusualOf("login.bounds.email.pattern.email")).toEqual([]);
+    // a bound of the password stays the body's own unusual value
+    expect(unusualOf("login.bounds.email.maxLength.password")).toEqual(["password at a length bound"]);
   });
 });
