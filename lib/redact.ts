@@ -120,7 +120,8 @@ export function redactServerText(text: string, maxShown: number, secrets: Iterab
  * forms of the secrets are built once and scanned once for all of them.
  */
 export function redactServerTexts(texts: readonly (readonly [text: string, maxShown: number])[], secrets: Iterable<string | undefined>): string[] {
-  return secretSearch(secrets).redact(texts);
+  const forms = secretForms(secrets);
+  return redactWith(forms, texts, (canonical) => redactCanonical(canonical, forms!));
 }
 
 /**
@@ -130,7 +131,29 @@ export function redactServerTexts(texts: readonly (readonly [text: string, maxSh
  * whose words may share a stretch with a password by chance, such as one's own messages).
  */
 export function revealsSecret(text: string, secrets: Iterable<string | undefined>, base64Only = false): boolean {
-  return secretSearch(secrets, base64Only).reveals(text);
+  const forms = secretForms(secrets, base64Only);
+  return revealsWith(forms, text, (canonical) => redactCanonical(canonical, forms!));
+}
+
+/** Which units of each canonical text a secret's form covers. */
+type Cover = (canonical: readonly string[]) => Uint8Array[];
+
+/** Clip, canonicalise and redact `texts` with `cover` (forms undefined: over formsBudget, all of it). */
+function redactWith(forms: string[] | undefined, texts: readonly (readonly [text: string, maxShown: number])[], cover: Cover): string[] {
+  if (!forms) return texts.map(([text]) => (text === "" ? "" : redacted));
+  const shown = texts.map(([text, maxShown]) => {
+    const clipped = text.length > maxShown;
+    // Clipped between the halves of a surrogate pair, the high half is dropped too.
+    const kept = clipped ? text.slice(0, isHigh(text.charCodeAt(maxShown - 1)) ? maxShown - 1 : maxShown) : text;
+    return { canonical: canonicalize(kept).normalize("NFC"), clipped };
+  });
+  const covered = cover(shown.map((t) => t.canonical));
+  return shown.map(({ canonical, clipped }, i) => escapeControls(replaceCovered(canonical, covered[i]!)) + (clipped ? "…" : ""));
+}
+
+function revealsWith(forms: string[] | undefined, text: string, cover: Cover): boolean {
+  if (!forms) return text !== ""; // over formsBudget: assume the worst, as redaction does
+  return cover([canonicalize(text).normalize("NFC")])[0]!.includes(1);
 }
 
 /** The forms of a set of secrets, built once, for a caller that searches many texts for the same secrets. */
@@ -150,28 +173,11 @@ export function secretSearch(secrets: Iterable<string | undefined>, base64Only =
   const forms = secretForms(secrets, base64Only);
   let searched = 0;
   let index: FormsIndex | undefined;
-  const cover = (texts: readonly string[]): Uint8Array[] => {
+  const cover: Cover = (canonical) => {
     if (++searched === 2 && forms!.reduce((units, form) => units + form.length, 0) <= indexedUnits) index = indexForms(forms!);
-    return index ? coverIndexed(texts, index) : redactCanonical(texts, forms!);
+    return index ? coverIndexed(canonical, index) : redactCanonical(canonical, forms!);
   };
-  return {
-    redact(texts) {
-      if (!forms) return texts.map(([text]) => (text === "" ? "" : redacted)); // over formsBudget: all of it
-      const shown = texts.map(([text, maxShown]) => {
-        const clipped = text.length > maxShown;
-        // Clipped between the halves of a surrogate pair, the high half is dropped too.
-        const kept = clipped ? text.slice(0, isHigh(text.charCodeAt(maxShown - 1)) ? maxShown - 1 : maxShown) : text;
-        return { canonical: canonicalize(kept).normalize("NFC"), clipped };
-      });
-      const covered = cover(shown.map((t) => t.canonical));
-      return shown.map(({ canonical, clipped }, i) => escapeControls(replaceCovered(canonical, covered[i]!)) + (clipped ? "…" : ""));
-    },
-    reveals(text) {
-      if (!forms) return text !== ""; // over formsBudget: assume the worst, as redaction does
-      const [covered] = cover([canonicalize(text).normalize("NFC")]);
-      return covered!.includes(1);
-    },
-  };
+  return { redact: (texts) => redactWith(forms, texts, cover), reveals: (text) => revealsWith(forms, text, cover) };
 }
 
 /** The most UTF-16 units of forms a reused search indexes (a few megabytes of index); beyond, each text scans the forms. */
