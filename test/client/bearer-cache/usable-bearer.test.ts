@@ -1,21 +1,13 @@
 // A bearer that can be used: an access_token that cannot be a header value (RFC 6750 b64token) is refused and
 // never cached, = padding is fine, and an expires_in that is not positive is refused (our rule).
 import { describe, expect, it } from "vitest";
-import { createLoginClient, type LoginError, type LoginClientOptions } from "../../../src/index.ts";
-import { sendJson, type LoginServer, useLoginServer } from "../../helpers/login-server.ts";
+import type { LoginError } from "../../../src/index.ts";
+import { sendJson, type LoginServer } from "../../helpers/login-server.ts";
 import { rejection } from "../../helpers/login-error.ts";
-
-const accountId = "T12345678";
-const password = "fake-password-1";
-const email = { type: "customer", email: "a@example.com", password } as const;
-const clientAuth = { clientId: "test-client-id", clientSecret: "fake-client-secret-for-tests" };
+import { clientAuth, email, useClientFixture } from "../../helpers/client-fixture.ts";
 
 let server: LoginServer;
-useLoginServer((s) => (server = s));
-
-function client(options: Partial<LoginClientOptions> = {}) {
-  return createLoginClient({ accountId, auth: { accessToken: "provided-bearer" }, baseUrl: server.baseUrl, ...options });
-}
+const client = useClientFixture((s) => (server = s));
 
 describe("6. a bearer that can be used", () => {
   const unusable: [string, unknown][] = [

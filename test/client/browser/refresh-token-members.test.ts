@@ -2,9 +2,7 @@
 import { describe, expect, it } from "vitest";
 import * as browserEntry from "../../../src/browser.ts";
 import { customerToken, sendRaw, type LoginServer, useLoginServer } from "../../helpers/login-server.ts";
-
-const accountId = "T12345678";
-const email = { type: "customer", email: "a@example.com", password: "fake-password-1" } as const;
+import { accountId, email } from "../../helpers/client-fixture.ts";
 
 let server: LoginServer;
 useLoginServer((s) => (server = s));

@@ -3,10 +3,7 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import * as browserEntry from "../../../src/browser.ts";
 import { createLoginClient, type LoginClientOptions } from "../../../src/index.ts";
 import { customerToken, sendJson, type LoginServer, useLoginServer } from "../../helpers/login-server.ts";
-
-const accountId = "T12345678";
-const email = { type: "customer", email: "a@example.com", password: "fake-password-1" } as const;
-const clientAuth = { clientId: "test-client-id", clientSecret: "fake-client-secret-for-tests" };
+import { accountId, clientAuth, email } from "../../helpers/client-fixture.ts";
 
 let server: LoginServer;
 useLoginServer((s) => (server = s));

@@ -1,21 +1,13 @@
 // Deadlines that do not depend on the fetch you pass: timeoutMs and the caller's signal settle the login and
 // the token request while a signal-ignoring fetch still waits.
 import { describe, expect, it } from "vitest";
-import { createLoginClient, type LoginError, type LoginClientOptions } from "../../../src/index.ts";
-import { customerToken, delay, sendJson, type LoginServer, useLoginServer } from "../../helpers/login-server.ts";
+import type { LoginError } from "../../../src/index.ts";
+import { customerToken, delay, sendJson, type LoginServer } from "../../helpers/login-server.ts";
 import { rejection } from "../../helpers/login-error.ts";
-
-const accountId = "T12345678";
-const password = "fake-password-1";
-const email = { type: "customer", email: "a@example.com", password } as const;
-const clientAuth = { clientId: "test-client-id", clientSecret: "fake-client-secret-for-tests" };
+import { clientAuth, email, useClientFixture } from "../../helpers/client-fixture.ts";
 
 let server: LoginServer;
-useLoginServer((s) => (server = s));
-
-function client(options: Partial<LoginClientOptions> = {}) {
-  return createLoginClient({ accountId, auth: { accessToken: "provided-bearer" }, baseUrl: server.baseUrl, ...options });
-}
+const client = useClientFixture((s) => (server = s));
 
 /** A fetch that forwards only the URL, method, headers and body: it drops the AbortSignal. */
 async function signalDroppingFetch(request: Request): Promise<Response> {

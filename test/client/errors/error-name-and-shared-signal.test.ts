@@ -5,20 +5,12 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { describe, expect, it } from "vitest";
-import { createLoginClient, LoginError, type LoginClientOptions } from "../../../src/index.ts";
-import { customerToken, delay, sendJson, type LoginServer, useLoginServer } from "../../helpers/login-server.ts";
-
-const accountId = "T12345678";
-const password = "fake-password-1";
-const email = { type: "customer", email: "a@example.com", password } as const;
-const clientAuth = { clientId: "test-client-id", clientSecret: "fake-client-secret-for-tests" };
+import { LoginError } from "../../../src/index.ts";
+import { customerToken, delay, sendJson, type LoginServer } from "../../helpers/login-server.ts";
+import { clientAuth, email, useClientFixture } from "../../helpers/client-fixture.ts";
 
 let server: LoginServer;
-useLoginServer((s) => (server = s));
-
-function client(options: Partial<LoginClientOptions> = {}) {
-  return createLoginClient({ accountId, auth: { accessToken: "provided-bearer" }, baseUrl: server.baseUrl, ...options });
-}
+const client = useClientFixture((s) => (server = s));
 
 describe("10. small things", () => {
   it("LoginError keeps its name after minified bundling (err.constructor.name === 'LoginError')", async () => {

@@ -2,20 +2,12 @@
 import { createServer as createNetServer, type Server as NetServer } from "node:net";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createLoginClient, type LoginClientOptions } from "../../../src/index.ts";
-import { errorBody, type LoginServer, useLoginServer } from "../../helpers/login-server.ts";
+import { errorBody, type LoginServer } from "../../helpers/login-server.ts";
 import { rejection } from "../../helpers/login-error.ts";
-
-const accountId = "T12345678";
-const password = "fake-password-1";
-const email = { type: "customer", email: "a@example.com", password } as const;
+import { email, useClientFixture } from "../../helpers/client-fixture.ts";
 
 let server: LoginServer;
-useLoginServer((s) => (server = s));
-
-function client(options: Partial<LoginClientOptions> = {}) {
-  return createLoginClient({ accountId, auth: { accessToken: "provided-bearer" }, baseUrl: server.baseUrl, ...options });
-}
+const client = useClientFixture((s) => (server = s));
 
 describe("7. statuses outside 100-599", () => {
   let raw: NetServer;

@@ -1,20 +1,11 @@
 // Strict Retry-After (RFC 9110 §10.2.3): delay-seconds and HTTP-dates only, on the login and the token request.
 import { describe, expect, it } from "vitest";
-import { createLoginClient, type LoginClientOptions } from "../../../src/index.ts";
-import { errorBody, sendJson, type LoginServer, useLoginServer } from "../../helpers/login-server.ts";
+import { errorBody, sendJson, type LoginServer } from "../../helpers/login-server.ts";
 import { rejection } from "../../helpers/login-error.ts";
-
-const accountId = "T12345678";
-const password = "fake-password-1";
-const email = { type: "customer", email: "a@example.com", password } as const;
-const clientAuth = { clientId: "test-client-id", clientSecret: "fake-client-secret-for-tests" };
+import { clientAuth, email, useClientFixture } from "../../helpers/client-fixture.ts";
 
 let server: LoginServer;
-useLoginServer((s) => (server = s));
-
-function client(options: Partial<LoginClientOptions> = {}) {
-  return createLoginClient({ accountId, auth: { accessToken: "provided-bearer" }, baseUrl: server.baseUrl, ...options });
-}
+const client = useClientFixture((s) => (server = s));
 
 describe("5. strict Retry-After", () => {
   const cases: [string, number | undefined][] = [

@@ -3,17 +3,11 @@
 import { inspect } from "node:util";
 import { describe, expect, it } from "vitest";
 import { createLoginClient, LoginError, type LoginClientOptions, type LoginCredentials } from "../../../src/index.ts";
-import { type LoginServer, useLoginServer } from "../../helpers/login-server.ts";
-
-const accountId = "T12345678";
-const email = { type: "customer", email: "a@example.com", password: "fake-password-1" } as const;
+import type { LoginServer } from "../../helpers/login-server.ts";
+import { accountId, clientAuth, email, useClientFixture } from "../../helpers/client-fixture.ts";
 
 let server: LoginServer;
-useLoginServer((s) => (server = s));
-
-function client(options: Partial<LoginClientOptions> = {}) {
-  return createLoginClient({ accountId, auth: { accessToken: "provided-bearer" }, baseUrl: server.baseUrl, ...options });
-}
+const client = useClientFixture((s) => (server = s));
 
 /** What `run` threw or rejected with; it must be a LoginError. */
 async function caught(run: () => unknown): Promise<LoginError> {
@@ -253,7 +247,6 @@ describe("7. the accessToken function is inside the deadline", () => {
 });
 
 describe("8. options accepted without complaint before are refused", () => {
-  const clientAuth = { clientId: "test-client-id", clientSecret: "fake-client-secret-for-tests" };
   const cases: [string, Record<string, unknown>, string][] = [
     ["validateResponses 'false'", { validateResponses: "false" }, "/validateResponses"],
     ["validateResponses 0", { validateResponses: 0 }, "/validateResponses"],

@@ -3,9 +3,7 @@ import { describe, expect, it } from "vitest";
 import { createLoginClient, type LoginClientOptions } from "../../../src/index.ts";
 import { type LoginServer, useLoginServer } from "../../helpers/login-server.ts";
 import { rejection } from "../../helpers/login-error.ts";
-
-const accountId = "T12345678";
-const clientAuth = { clientId: "test-client-id", clientSecret: "fake-client-secret-for-tests" };
+import { accountId, clientAuth } from "../../helpers/client-fixture.ts";
 
 let server: LoginServer;
 useLoginServer((s) => (server = s));

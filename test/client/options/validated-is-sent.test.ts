@@ -2,20 +2,12 @@
 // fetch and accessToken functions that misbehave.
 import { describe, expect, it } from "vitest";
 import { createLoginClient, type LoginClientOptions, type LoginCredentials } from "../../../src/index.ts";
-import { errorBody, sendJson, type LoginServer, useLoginServer } from "../../helpers/login-server.ts";
+import { errorBody, sendJson, type LoginServer } from "../../helpers/login-server.ts";
 import { rejection } from "../../helpers/login-error.ts";
-
-const accountId = "T12345678";
-const password = "fake-password-1";
-const email = { type: "customer", email: "a@example.com", password } as const;
-const clientAuth = { clientId: "test-client-id", clientSecret: "fake-client-secret-for-tests" };
+import { accountId, clientAuth, email, useClientFixture } from "../../helpers/client-fixture.ts";
 
 let server: LoginServer;
-useLoginServer((s) => (server = s));
-
-function client(options: Partial<LoginClientOptions> = {}) {
-  return createLoginClient({ accountId, auth: { accessToken: "provided-bearer" }, baseUrl: server.baseUrl, ...options });
-}
+const client = useClientFixture((s) => (server = s));
 
 describe("1. only LoginError, and what is validated is what is sent", () => {
   const badOptions: [string, unknown][] = [

@@ -4,9 +4,7 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import { createLoginClient, type LoginError, type LoginClientOptions } from "../../../src/index.ts";
 import { formsBudget, redactServerText, tokenCaps } from "../../../src/redact.ts";
 import { sendJson, type LoginServer, useLoginServer } from "../../helpers/login-server.ts";
-
-const accountId = "T12345678";
-const email = { type: "customer", email: "a@example.com", password: "fake-password-1" } as const;
+import { accountId, email } from "../../helpers/client-fixture.ts";
 
 let server: LoginServer;
 useLoginServer((s) => (server = s));

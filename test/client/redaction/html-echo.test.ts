@@ -3,9 +3,7 @@ import { describe, expect, it } from "vitest";
 import { createLoginClient } from "../../../src/index.ts";
 import { sendJson, type LoginServer, useLoginServer } from "../../helpers/login-server.ts";
 import { loginError } from "../../helpers/login-error.ts";
-
-const accountId = "T12345678";
-const email = { type: "customer", email: "a@example.com", password: "fake-password-1" } as const;
+import { accountId, email } from "../../helpers/client-fixture.ts";
 
 let server: LoginServer;
 useLoginServer((s) => (server = s));

@@ -3,9 +3,7 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import { createLoginClient, type LoginError, type LoginClientOptions } from "../../../src/index.ts";
 import { errorBody, sendJson, type LoginServer, useLoginServer } from "../../helpers/login-server.ts";
 import { everything, pieces } from "../../helpers/secret-search.ts";
-
-const accountId = "T12345678";
-const email = { type: "customer", email: "a@example.com", password: "fake-password-1" } as const;
+import { accountId, email } from "../../helpers/client-fixture.ts";
 
 let server: LoginServer;
 useLoginServer((s) => (server = s));
