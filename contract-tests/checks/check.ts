@@ -74,13 +74,30 @@ export interface Check extends Omit<CheckDefinition, "run" | "name"> {
   run(exchange: Exchange, ctx: CheckContext): Found[] | { notApplicable: string };
 }
 
-/** A check from its definition: every finding its function returns carries the check's name. */
+/**
+ * A check from its definition: every finding its function returns carries the check's name. A response no
+ * check foresaw (JSON nested deeper than the stack) must not end the run, nor pass unjudged: a response
+ * the suite cannot read is one a consumer cannot be trusted to read either, so an error is a finding.
+ */
 export function defineCheck(definition: CheckDefinition): Check {
   const { run } = definition;
   return {
     ...definition,
     run(exchange, ctx) {
-      const found = run(exchange, ctx);
+      let found: Found[] | { notApplicable: string };
+      try {
+        found = run(exchange, ctx);
+      } catch (err) {
+        const why = `${(err as Error)?.name ?? "error"}: ${String((err as Error)?.message ?? err).slice(0, 200)}`;
+        found = [
+          {
+            rule: "a response the check can judge",
+            expected: "a response a consumer can process",
+            actual: why,
+            message: `the check could not judge this response (${why}), so it cannot pass`,
+          },
+        ];
+      }
       return Array.isArray(found) ? found.map((f) => ({ check: definition.name, ...f })) : found;
     },
   };

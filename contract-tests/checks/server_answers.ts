@@ -1,27 +1,9 @@
 // server_answers: every request gets an answer, and no operation is rate limited throughout.
-import type { Case } from "../case-types.ts";
 import { type Exchange, MAX_RETRIES, MAX_RETRY_AFTER_S } from "../http.ts";
 import type { OperationSpec } from "../spec.ts";
 import { defineCheck, type Finding } from "./check.ts";
+import { retryAfterText, unwaitedRateLimit, unwaitedReason } from "./support/exchange.ts";
 import { specPointer } from "./support/sources.ts";
-
-/** A case that must succeed whose final answer is a 429 the suite did not wait out (Retry-After too long,
- * or past the deadline): the server may be right to say "not now", so the case is not judged by itself. */
-export const unwaitedRateLimit = (ex: Exchange, kase: Case) => ex.response?.status === 429 && !ex.retried && kase.expect.kind === "success";
-
-const retryAfterText = (ex: Exchange) => {
-  const v = ex.response?.headers["retry-after"];
-  return v !== undefined ? `, Retry-After ${JSON.stringify(v)}` : "";
-};
-
-/** Why an unwaited 429 was not judged (the runner reports it not applicable). */
-export function unwaitedReason(ex: Exchange): string {
-  const why =
-    ex.rateLimited.length >= MAX_RETRIES
-      ? `still 429 after ${MAX_RETRIES} honoured retries`
-      : `not waited out (the suite waits at most ${MAX_RETRY_AFTER_S} s, and never past the run's deadline)`;
-  return `answered 429${retryAfterText(ex)}, ${why}: the server said "not now", so this case cannot be judged`;
-}
 
 /**
  * Rate limited throughout: a case that must succeed ended in an unwaited 429 and its operation answered

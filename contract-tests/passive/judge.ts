@@ -311,31 +311,19 @@ export function createPassiveJudge(config: SuiteConfig, spec: SpecModel, options
     for (const check of CHECKS) {
       const { severity: set, override } = severities.get(check.name)!;
       if (set === "off" || passiveNotApplicable(check) || !check.appliesTo(ex, ctx)) continue;
-      let verdict: ReturnType<Check["run"]>;
-      try {
-        verdict = check.run(ex, ctx);
-        // A refresh token answered to an opaque bearer: its scope is known if the recording holds its issuance.
-        if (!Array.isArray(verdict) && check.name === "refresh_token_without_scope" && bearer && scopeOfIssued.has(bearer)) {
-          const issued = scopeOfIssued.get(bearer)!;
-          const view: Exchange = {
-            ...ex,
-            request: { ...ex.request, headers: { ...ex.request.headers, authorization: `Bearer ${bearerWithScope(issued.scope)}` } },
-          };
-          const again = check.run(view, ctx);
-          verdict = Array.isArray(again)
-            ? again.map((f) => ({ ...f, message: `${f.message} (its scope as the token response of ${issued.label} stated it)` }))
-            : verdict;
-        }
-      } catch (err) {
-        const why = `${(err as Error)?.name ?? "error"}: ${String((err as Error)?.message ?? err).slice(0, 200)}`;
-        verdict = [
-          {
-            rule: "a response the check can judge",
-            expected: "a response a consumer can process",
-            actual: why,
-            message: `the check could not judge this response (${why}), so it cannot pass`,
-          },
-        ];
+      // (a check that throws on a response reports it as a finding: defineCheck)
+      let verdict = check.run(ex, ctx);
+      // A refresh token answered to an opaque bearer: its scope is known if the recording holds its issuance.
+      if (!Array.isArray(verdict) && check.name === "refresh_token_without_scope" && bearer && scopeOfIssued.has(bearer)) {
+        const issued = scopeOfIssued.get(bearer)!;
+        const view: Exchange = {
+          ...ex,
+          request: { ...ex.request, headers: { ...ex.request.headers, authorization: `Bearer ${bearerWithScope(issued.scope)}` } },
+        };
+        const again = check.run(view, ctx);
+        verdict = Array.isArray(again)
+          ? again.map((f) => ({ ...f, message: `${f.message} (its scope as the token response of ${issued.label} stated it)` }))
+          : verdict;
       }
       if (!Array.isArray(verdict)) {
         results.push({
