@@ -400,7 +400,12 @@ export function fixedCases(spec: SpecModel, config: SuiteConfig): Case[] {
     title: "unknown identity",
     auth: "bearer",
     body: loginBody(spec, config, unknown),
-    expect: { kind: "credentials_rejection", rule: "unknown identity", sameAnswerAs: "login.credentials.wrong_password", alike: wrongPasswordsOf.get(first.label)! },
+    expect: {
+      kind: "credentials_rejection",
+      rule: "unknown identity",
+      sameAnswerAs: "login.credentials.wrong_password",
+      alike: wrongPasswordsOf.get(first.label)!,
+    },
     madeUpIdentity: true,
     ...na,
   });

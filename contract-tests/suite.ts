@@ -237,7 +237,8 @@ export async function runSuite(config: SuiteConfig, options: RunOptions = {}): P
       config.auth.kind === "client_credentials"
         ? { value: config.auth.clientSecret, name: "DINTERO_CLIENT_SECRET" }
         : { value: config.auth.token, name: "DINTERO_ACCESS_TOKEN" },
-      ...(config.auth.kind === "client_credentials" && captured.has("clientBearer") ? [{ value: captured.get("clientBearer")!, name: "CLIENT_BEARER" }] : []),
+      // every bearer the run took (a renewed one replaced it): a command sends whichever bearer is current
+      ...(config.auth.kind === "client_credentials" ? ownBearers.map((value) => ({ value, name: "CLIENT_BEARER" })) : []),
       ...(captured.has("customerToken") ? [{ value: captured.get("customerToken")!, name: "CUSTOMER_TOKEN" }] : []),
       ...passwordVariants.map((value) => ({ value, name: "DERIVED_SECRET" })),
       ...clientSecretVariants.map((value) => ({ value, name: "DERIVED_SECRET" })),

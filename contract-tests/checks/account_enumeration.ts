@@ -7,13 +7,30 @@ import { judgeable } from "./support/exchange.ts";
 /** Most members of an answer compared (a refusal body is a few hundred bytes; a hostile one is bounded). */
 const MAX_MEMBERS = 500;
 
+/** The strings a request body sent (its identity, its password): an answer that quotes them differs from
+ * every other answer by what was sent, not by whether the identity exists. */
+function sentStrings(ex: Exchange): Array<[string, string]> {
+  try {
+    const body = JSON.parse(ex.request.body ?? "") as unknown;
+    if (!body || typeof body !== "object" || Array.isArray(body)) return [];
+    return Object.entries(body)
+      .filter((e): e is [string, string] => typeof e[1] === "string" && e[1].length >= 3)
+      .sort((a, b) => b[1].length - a[1].length);
+  } catch {
+    return [];
+  }
+}
+
 /** An answer as the members it carries: its status, and every leaf of its JSON body by JSON pointer (a body
- * that is not JSON as its text at "/"). Depth is bounded by the walk's own stack: what lies deeper is cut. */
+ * that is not JSON as its text at "body"), each string with what the request sent written as <sent NAME>.
+ * Depth and count are bounded: what lies deeper is cut. */
 export function answerMembers(ex: Exchange): Map<string, string> {
   const members = new Map<string, string>([["status", String(ex.response!.status)]]);
+  const sent = sentStrings(ex);
+  const unsent = (text: string) => sent.reduce((t, [name, value]) => t.split(value).join(`<sent ${name}>`), text);
   const parsed = parseBody(ex);
   if (!parsed?.ok) {
-    members.set("body", ex.response!.bodyText);
+    members.set("body", unsent(ex.response!.bodyText));
     return members;
   }
   const walk = (value: unknown, pointer: string, depth: number) => {
@@ -22,7 +39,7 @@ export function answerMembers(ex: Exchange): Map<string, string> {
       const entries = Array.isArray(value) ? value.map((v, i) => [String(i), v] as const) : Object.entries(value);
       if (!entries.length) members.set(`body${pointer}`, Array.isArray(value) ? "[]" : "{}");
       for (const [k, v] of entries) walk(v, `${pointer}/${escapePointer(k)}`, depth + 1);
-    } else members.set(`body${pointer}`, JSON.stringify(value));
+    } else members.set(`body${pointer}`, typeof value === "string" ? JSON.stringify(unsent(value)) : JSON.stringify(value));
   };
   walk(parsed.value, "", 0);
   return members;

@@ -35,12 +35,13 @@ export const tokenSemantics = defineCheck({
   severityReason:
     'Dintero documents "A JWT access token": a token that is not one breaks a consumer that reads it; ' +
     "standard: a lifetime that is not positive, or exp claims that contradict expires_in beyond clock " +
-    "skew, make a correct consumer use a dead token or trust one longer than it was told; advisory: a " +
+    "skew, or a bearer refused long before its expires_in, make a correct consumer use a dead token or trust one " +
+    "longer than it was told; advisory: a " +
     "JWS without exp (optional, RFC 7519 §4.1.4), or exp off by less than clock skew",
   source: dintero(DINTERO_TOKEN_DOCS, 'access_token "A JWT access token", expires_in "The lifetime in seconds of the access token"'),
   catches:
-    `the suite's own bearer refused (401) before its expires_in ran out, where a fresh bearer is accepted; ` +
-    `an access_token that is not a JWT (JWS or JWE compact form); standard: an expires_in that is not ` +
+    `an access_token that is not a JWT (JWS or JWE compact form); standard: the suite's own bearer refused (401) long before its expires_in ran ` +
+    `out while a fresh one is accepted, an expires_in that is not ` +
     `positive, a JWS whose exp − iat differs from expires_in, or (live) whose exp differs from the response ` +
     `time + expires_in, by more than ${EXP_CONTRADICTION_S} s of clock skew, whose iat or nbf (live) lies ` +
     `more than ${EXP_CONTRADICTION_S} s in the future, or whose exp has passed; advisory: a JWS without exp, or ` +

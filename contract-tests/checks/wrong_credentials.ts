@@ -11,8 +11,9 @@ export const wrongCredentials = defineCheck({
   severity: "contract",
   severityReason:
     "a wrong password or an unknown identity that logs in hands a customer token to anyone (Dintero " +
-    "documents the 4xx answers); advisory: which 4xx and body a refusal carries, which Dintero does not " +
-    "document",
+    "documents the 4xx answers); standard: a refusal that says the bearer is invalid (invalid_token) makes every " +
+    "correct consumer drop a valid bearer and answer its customer with an outage; advisory: which 4xx and body a " +
+    "refusal carries, which Dintero does not document",
   source: dintero(DINTERO_LOGIN_DOCS, "documented 4xx responses with the Error body"),
   catches:
     "a wrong password, a wrong client secret or an unknown identity not refused (any 4xx but 429), and any 2xx to a " +
@@ -64,7 +65,9 @@ export const wrongCredentials = defineCheck({
           pointer: "www-authenticate (header), /error/code",
           expected: 'a refusal of the credentials (any documented 4xx; not WWW-Authenticate: Bearer error="invalid_token" nor error.code invalid_token)',
           actual: `${status}${ex.response!.headers["www-authenticate"] ? `, WWW-Authenticate: ${ex.response!.headers["www-authenticate"]}` : ""}`,
-          message: `${rule}: refused with ${status} saying the bearer is invalid (invalid_token): a consumer drops its valid bearer and fails the customer with an outage`,
+          message:
+            `${rule}: refused with ${status} saying the bearer is invalid (invalid_token): ` +
+            "a consumer drops its valid bearer and fails the customer with an outage",
         },
       ];
     }
