@@ -74,7 +74,8 @@ export interface RunResult {
   caseList: CaseSummary[];
   exchanges: ReportedExchange[];
   results: CheckResult[];
-  aborted?: { reason: AbortReason | "no_bearer" | "error" | "incomplete"; message: string };
+  /** `unjudged`: on an incomplete run, the checks that judged none of their cases of one operation and question */
+  aborted?: { reason: AbortReason | "no_bearer" | "error" | "incomplete"; message: string; unjudged?: string[] };
   /** what of the spec the run exercised (coverage.ts) */
   coverage: Coverage;
   /** --min-coverage: the gate and whether the run met it (a run below it fails, exit 1) */
@@ -126,6 +127,11 @@ export function settle(f: Found, check: Check, override: CheckOverride | undefin
 export const MAX_BEARER_RENEWALS = 30;
 /** Case kinds about the bearer itself: their 401 is the answer judged, never a reason to renew. */
 const ABOUT_AUTH: ReadonlySet<Case["expect"]["kind"]> = new Set(["auth_rejection", "scope_rejection", "isolation_rejection"]);
+/** Case kinds whose credentials the server refuses, or may: a wrong password, an identity under another type, a
+ * made-up identity. Once a fresh bearer got the same 401 to one of them, the server answers refused
+ * credentials 401, and none of them is sent again for it (each resend may carry the real identity). */
+const REFUSED_CREDENTIALS: ReadonlySet<Case["expect"]["kind"]> = new Set(["credentials_rejection", "identity_rejection", "valid_input", "well_formed"]);
+const refusalClass = (kase: Case) => `${kase.operation} ${REFUSED_CREDENTIALS.has(kase.expect.kind) ? "refused credentials" : kase.expect.kind}`;
 
 /** A finding's `actual` is evidence to read, not the body itself (report.json keeps that): a hostile
  * response must not multiply its size into every finding and report. */
@@ -336,7 +342,7 @@ export async function runSuite(config: SuiteConfig, options: RunOptions = {}): P
     let shortestLifeMs = Infinity;
     let renewals = 0;
     let renewalPausedUntil = -Infinity;
-    /** case kinds (per operation) whose 401 a fresh bearer got too: that 401 is the server's answer to them */
+    /** classes of cases (refusalClass) whose 401 a fresh bearer got too: that 401 is the server's answer to them */
     const refusalIsTheAnswer = new Set<string>();
     const lifetimeMsOf = (ex: Exchange): number | undefined => {
       try {
@@ -355,13 +361,14 @@ export async function runSuite(config: SuiteConfig, options: RunOptions = {}): P
       return Number.isFinite(life) && performance.now() - bearer.requestedAt >= life / 2;
     };
     /** Asks for a fresh client bearer; undefined when one came back, else why not. */
-    const renewBearer = async (): Promise<string | undefined> => {
+    const renewBearer = async (why: string): Promise<string | undefined> => {
       if (!renewalCase) return "the run has no token request to repeat";
       if (renewals >= MAX_BEARER_RENEWALS) return `the suite renews its bearer at most ${MAX_BEARER_RENEWALS} times per run`;
       renewals++;
       usedRenewal = true;
       const ex = await send(renewalCase);
       record(renewalCase, ex);
+      log(`  renewed the suite's bearer (${why}): ${renewalCase.id} → ${ex.response?.status ?? ex.error?.kind}`);
       const got = captureFrom(ex, "/access_token");
       if (!("value" in got)) {
         renewalPausedUntil = performance.now() + 1000;
@@ -381,7 +388,7 @@ export async function runSuite(config: SuiteConfig, options: RunOptions = {}): P
       !ABOUT_AUTH.has(kase.expect.kind) &&
       ex.response?.status === 401 &&
       readRefusalOf(ex).refused !== "customer" &&
-      !refusalIsTheAnswer.has(`${kase.operation} ${kase.expect.kind}`);
+      !refusalIsTheAnswer.has(refusalClass(kase));
     for (const check of CHECKS) {
       const reason = isOn(check.name) ? check.notApplicableTo?.(config) : undefined;
       if (reason) results.push({ check: check.name, severity: severityOf(check.name), caseId: "(target)", outcome: "not_applicable", findings: [], reason });
@@ -432,7 +439,7 @@ export async function runSuite(config: SuiteConfig, options: RunOptions = {}): P
           });
         }
         const ownBearer = kase.auth === "bearer" || (from?.bearerFrom === "clientBearer" && config.auth.kind === "client_credentials");
-        if (ownBearer && renewalDue()) await renewBearer();
+        if (ownBearer && renewalDue()) await renewBearer("half of its lifetime has passed");
         let ex = await send(kase);
         if (bearerRefused(kase, ex)) {
           // Not judged on a refusal of the suite's own bearer: a fresh bearer, the case sent again once, and
@@ -440,7 +447,7 @@ export async function runSuite(config: SuiteConfig, options: RunOptions = {}): P
           const ageMs = performance.now() - ex.durationMs - bearer!.requestedAt;
           const lifetimeMs = bearer!.lifetimeMs;
           const refused = ex;
-          const why = await renewBearer();
+          const why = await renewBearer(`${kase.id} was answered 401`);
           if (why !== undefined) {
             record(kase, refused, true);
             const reason = `the suite's bearer was refused (401) and no fresh one came back (${why}), so this case could not be judged`;
@@ -450,7 +457,7 @@ export async function runSuite(config: SuiteConfig, options: RunOptions = {}): P
           }
           ex = await send(kase);
           const fixed = ex.response?.status !== 401;
-          if (!fixed) refusalIsTheAnswer.add(`${kase.operation} ${kase.expect.kind}`);
+          if (!fixed) refusalIsTheAnswer.add(refusalClass(kase));
           // Refused before its expires_in (less the client's margin and a second of NumericDate rounding) ran out.
           const early = fixed && lifetimeMs !== undefined && ageMs < lifetimeMs - Math.min(60_000, lifetimeMs / 10) - 1000;
           if (fixed) shortestLifeMs = Math.min(shortestLifeMs, ageMs);
@@ -582,21 +589,24 @@ export async function runSuite(config: SuiteConfig, options: RunOptions = {}): P
           const key = `${check} ${question(kase)}`;
           if (!firstCaseOf.has(key)) firstCaseOf.set(key, kase);
         }
-    const unjudged = [...firstCaseOf]
-      .filter(([key]) => !judged.has(key))
-      .map(([key, kase]) => {
-        const check = key.split(" ")[0]!;
-        const na = results.find((r) => r.check === check && r.caseId === kase.id && r.outcome === "not_applicable");
-        const ex = exchanges.filter((e) => e.caseId === kase.id).at(-1);
-        const why =
-          na?.reason ??
-          (ex?.response
-            ? `answered ${ex.response.status}${ex.response.headers["retry-after"] ? `, Retry-After "${ex.response.headers["retry-after"]}"` : ""}`
-            : (ex?.error?.message ?? "not sent"));
-        return `${check} (${kase.id}: ${why})`;
-      });
+    const missed = [...firstCaseOf].filter(([key]) => !judged.has(key));
+    const unjudged = missed.map(([key, kase]) => {
+      const check = key.split(" ")[0]!;
+      const na = results.find((r) => r.check === check && r.caseId === kase.id && r.outcome === "not_applicable");
+      const ex = exchanges.filter((e) => e.caseId === kase.id).at(-1);
+      const why =
+        na?.reason ??
+        (ex?.response
+          ? `answered ${ex.response.status}${ex.response.headers["retry-after"] ? `, Retry-After "${ex.response.headers["retry-after"]}"` : ""}`
+          : (ex?.error?.message ?? "not sent"));
+      return `${check} (${kase.id}: ${why})`;
+    });
     if (unjudged.length) {
-      aborted = { reason: "incomplete", message: redactor.text(`never judged, so the run cannot pass: ${unjudged.join("; ")}`) };
+      aborted = {
+        reason: "incomplete",
+        message: redactor.text(`never judged, so the run cannot pass: ${unjudged.join("; ")}`),
+        unjudged: [...new Set(missed.map(([key]) => key.split(" ")[0]!))],
+      };
       log(`run incomplete: ${aborted.message}`);
     }
   }

@@ -6,6 +6,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { CHECKS, failsRun, type Severity } from "../../contract-tests/checks.ts";
 import { resolveConfig } from "../../contract-tests/config.ts";
+import { summaryTable } from "../../contract-tests/console.ts";
 import { runSuite, type RunResult } from "../../contract-tests/suite.ts";
 import {
   BREAKAGES,
@@ -571,6 +572,7 @@ describe("the suite's own bearer and refusals it cannot judge (#24 review)", () 
         const na = result.results.filter((r) => r.caseId === "login.credentials.wrong_password" && r.check === check);
         expect(na.map((r) => r.outcome)).toEqual(["not_applicable"]);
         expect(na[0]!.reason).toMatch(/answered 429, Retry-After "3600", not waited out/);
+        expect(summaryTable(result)).toMatch(new RegExp(`^${check} +\\w+ .* NOT JUDGED$`, "m"));
       }
     },
   );
