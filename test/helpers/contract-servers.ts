@@ -169,6 +169,7 @@ export const VARIATIONS = {
   content_location_no_store: "token responses carry a Content-Location equal to the request URI beside Cache-Control: no-store (no cache may store them)",
   short_lived_bearer:
     "the client bearer lives 1 s (expires_in 1, exp the issue time + 1 s to the millisecond) and every answer takes 10 ms: the run outlives many bearers",
+  request_id_in_error_body: "every error body carries a fresh request id and timestamp (error.request_id, error.timestamp), different in every answer",
 } as const;
 export type Variation = keyof typeof VARIATIONS;
 
@@ -714,6 +715,14 @@ const bends = (): Record<Breakage | Variation, Bend[]> => ({
     }),
     tokenOnly("success", (body) => ({ ...body, expires_in: 1 })),
     { setup: (fake) => fake.scenario("slow", { delayMs: 10, operation: "both" }) },
+  ],
+  request_id_in_error_body: [
+    {
+      answer: (a) =>
+        a.status >= 400 && String(a.headers["content-type"]).startsWith("application/json")
+          ? editJson(a, (b) => ({ ...b, error: { ...(b.error as Json), request_id: randomBytes(8).toString("hex"), timestamp: new Date().toISOString() } }))
+          : a,
+    },
   ],
 });
 
