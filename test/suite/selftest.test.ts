@@ -548,6 +548,8 @@ describe("the suite's own bearer and refusals it cannot judge (#24 review)", () 
 
   it("a bearer refused before its expires_in: the case is sent again with a fresh bearer and judged on that answer", async () => {
     const result = await run("bearer_dies_early");
+    expect(Object.values(result.identityRequests).every((n) => n <= result.identityBudget)).toBe(true);
+    expect(result.aborted).toBeUndefined();
     const refused = result.exchanges.filter((e) => e.bearerRefused);
     expect(refused.length).toBeGreaterThan(0);
     expect(refused.every((e) => e.bearerRefused!.early && e.bearerRefused!.freshStatus !== 401)).toBe(true);
