@@ -71,5 +71,7 @@ export function secretVariants(secret: string, kinds: readonly SecretVariant[]):
 /** The variants of a client secret the suite sends (issue: truncated or lax secret comparison). */
 export const CLIENT_SECRET_VARIANTS = ["empty", "prefix", "last_changed", "other_case"] as const;
 /** The variants of a known password the suite sends, besides one made-up wrong password: a password is
- * compared as exact bytes, never case-folded or trimmed. */
-export const PASSWORD_VARIANTS = ["other_case", "trailing_space"] as const;
+ * compared as exact bytes, never truncated, prefix-matched, case-folded or trimmed. The client secret's set
+ * but the empty one (an empty password breaks the schema's minLength: a negative case already sends one);
+ * a variant that breaks the password's schema (the prefix of a short PIN) is not sent (cases.ts). */
+export const PASSWORD_VARIANTS = ["prefix", "last_changed", "other_case", "trailing_space"] as const;

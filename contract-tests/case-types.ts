@@ -16,8 +16,10 @@ export type Expectation =
   | { kind: "rejection"; status: "validation" | "any_4xx"; rule: string; pointer: string }
   /** `anyDocumented4xx`: any documented 4xx of the operation refuses it (else 401 or a documented 403) */
   | { kind: "auth_rejection"; rule: string; anyDocumented4xx?: boolean }
-  /** `sameAnswerAs`: a case whose answer this one's must equal (status, error code and message) */
-  | { kind: "credentials_rejection"; rule: string; sameAnswerAs?: string }
+  /** `sameAnswerAs`: a case whose answer this one's must equal (status and error body); `alike`: other cases
+   * answered in the same way as that one (the same refusal): what differs among their answers (a request id,
+   * a timestamp) is no difference */
+  | { kind: "credentials_rejection"; rule: string; sameAnswerAs?: string; alike?: string[] }
   /** a customer's own access token as the bearer of a merchant operation: 401 or 403 */
   | { kind: "scope_rejection"; rule: string }
   /** the client bearer or an audience used for another account: a documented 4xx */

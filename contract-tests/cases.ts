@@ -360,10 +360,16 @@ export function fixedCases(spec: SpecModel, config: SuiteConfig): Case[] {
       ...na,
     });
   }
-  // The known password changed as a case-folding or trimming comparison would not notice (a password is exact
-  // bytes): one request each per configured form, besides the made-up wrong password above.
+  // The known password changed as a truncating, prefix-matching, case-folding or trimming comparison would not
+  // notice (a password is exact bytes): one request each per configured form, besides the made-up wrong password
+  // above. A variant the request schema refuses (the prefix of a short PIN) would test the validation, not the
+  // comparison: not sent.
+  // Each form's wrong-password cases: the same refusal, so what differs among their answers is volatile.
+  const wrongPasswordsOf = new Map(config.identities.map((i) => [i.label, [] as string[]]));
   for (const identity of config.identities) {
-    for (const v of secretVariants(identity.password, PASSWORD_VARIANTS)) {
+    const variants = secretVariants(identity.password, PASSWORD_VARIANTS).filter((v) => loginValid(loginBody(spec, config, identity, v.value)));
+    for (const v of variants) {
+      wrongPasswordsOf.get(identity.label)!.push(`login.credentials.${identity.label}.wrong_password.${v.id}`);
       cases.push({
         id: `login.credentials.${identity.label}.wrong_password.${v.id}`,
         group: "credentials",
@@ -394,7 +400,12 @@ export function fixedCases(spec: SpecModel, config: SuiteConfig): Case[] {
     title: "unknown identity",
     auth: "bearer",
     body: loginBody(spec, config, unknown),
-    expect: { kind: "credentials_rejection", rule: "unknown identity", sameAnswerAs: "login.credentials.wrong_password" },
+    expect: {
+      kind: "credentials_rejection",
+      rule: "unknown identity",
+      sameAnswerAs: "login.credentials.wrong_password",
+      alike: wrongPasswordsOf.get(first.label)!,
+    },
     madeUpIdentity: true,
     ...na,
   });
@@ -412,7 +423,12 @@ export function fixedCases(spec: SpecModel, config: SuiteConfig): Case[] {
         fields: madeUpFields(identity, config.seed + 50 + k),
         password: `unknown-${randomBytes(8).toString("hex")}`,
       }),
-      expect: { kind: "credentials_rejection", rule: "unknown identity", sameAnswerAs: `login.credentials.${identity.label}.wrong_password` },
+      expect: {
+        kind: "credentials_rejection",
+        rule: "unknown identity",
+        sameAnswerAs: `login.credentials.${identity.label}.wrong_password`,
+        alike: wrongPasswordsOf.get(identity.label)!,
+      },
       madeUpIdentity: true,
       ...na,
     });

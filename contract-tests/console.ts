@@ -36,11 +36,14 @@ export function totalsByCheck(result: RunResult): CheckTotals[] {
 }
 
 /** A check's status word: FAIL only when one of its findings fails the run; otherwise the highest severity
- * of its findings (ADVISORY, or STANDARD under --fail-on contract), then ok / not applicable / not run. */
+ * of its findings (ADVISORY, or STANDARD under --fail-on contract), NOT JUDGED (it left the run incomplete),
+ * then ok / not applicable / not run. */
 function statusOf(t: CheckTotals, result: RunResult): string {
   if (t.severity === "off") return `off (${t.setBy})`;
   if (t.failing) return "FAIL";
   if (t.fail) return SEVERITIES.find((s) => result.results.some((r) => r.check === t.check && r.outcome === "fail" && r.severity === s))!.toUpperCase();
+  // judged some cases, but none of one question it must judge (every wrong password answered 429): not "ok"
+  if (result.aborted?.unjudged?.includes(t.check)) return "NOT JUDGED";
   return t.pass ? "ok" : t.notApplicable ? "not applicable" : "not run";
 }
 

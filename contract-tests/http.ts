@@ -43,6 +43,10 @@ export interface Exchange {
   retried?: true;
   /** 429 answers met before this exchange, each recorded (and judged) as an exchange of its own */
   rateLimited: Array<{ exchangeId: number; status: number; retryAfter: string | null; waitedS: number }>;
+  /** set by the runner on a 401 to the suite's own client bearer that a fresh bearer did not get: the case
+   * was sent again and judged on that answer; `early`: the bearer was refused before its expires_in (less
+   * clock skew) ran out (token_semantics) */
+  bearerRefused?: { ageMs: number; expiresInS: number; freshStatus: number; freshExchangeId: number; early: boolean };
 }
 
 export type AbortReason = "not_answering" | "deadline" | "budget" | "identity_budget" | "unreachable" | "interrupted" | "known_good_refused";

@@ -8,6 +8,7 @@ import { judgesCase, type Check, type CheckContext, type Finding, type Found } f
 import { CHECKS } from "./checks/index.ts";
 import { rateLimitedThroughout } from "./checks/server_answers.ts";
 import { isRefusal, unwaitedRateLimit, unwaitedReason } from "./checks/support/exchange.ts";
+import { readRefusalOf } from "./checks/support/refusal.ts";
 import { learnTokens, redactExchange, submittedSecrets } from "./exchange-redaction.ts";
 import { encodeBase64, encodeBase64url } from "../lib/base64.ts";
 import { tamperedJws } from "./forged-tokens.ts";
@@ -73,7 +74,8 @@ export interface RunResult {
   caseList: CaseSummary[];
   exchanges: ReportedExchange[];
   results: CheckResult[];
-  aborted?: { reason: AbortReason | "no_bearer" | "error" | "incomplete"; message: string };
+  /** `unjudged`: on an incomplete run, the checks that judged none of their cases of one operation and question */
+  aborted?: { reason: AbortReason | "no_bearer" | "error" | "incomplete"; message: string; unjudged?: string[] };
   /** what of the spec the run exercised (coverage.ts) */
   coverage: Coverage;
   /** --min-coverage: the gate and whether the run met it (a run below it fails, exit 1) */
@@ -121,6 +123,16 @@ export function settle(f: Found, check: Check, override: CheckOverride | undefin
   return { ...f, check: check.name, source: f.source ?? check.source, severity: own, severityReason: ownReason };
 }
 
+/** How often the suite asks for a fresh client bearer in one run, at most (each is one token request). */
+export const MAX_BEARER_RENEWALS = 30;
+/** Case kinds about the bearer itself: their 401 is the answer judged, never a reason to renew. */
+const ABOUT_AUTH: ReadonlySet<Case["expect"]["kind"]> = new Set(["auth_rejection", "scope_rejection", "isolation_rejection"]);
+/** Case kinds whose credentials the server refuses, or may: a wrong password, an identity under another type, a
+ * made-up identity. Once a fresh bearer got the same 401 to one of them, the server answers refused
+ * credentials 401, and none of them is sent again for it (each resend may carry the real identity). */
+const REFUSED_CREDENTIALS: ReadonlySet<Case["expect"]["kind"]> = new Set(["credentials_rejection", "identity_rejection", "valid_input", "well_formed"]);
+const refusalClass = (kase: Case) => `${kase.operation} ${REFUSED_CREDENTIALS.has(kase.expect.kind) ? "refused credentials" : kase.expect.kind}`;
+
 /** A finding's `actual` is evidence to read, not the body itself (report.json keeps that): a hostile
  * response must not multiply its size into every finding and report. */
 export const MAX_ACTUAL_CHARS = 500;
@@ -160,6 +172,16 @@ export async function runSuite(config: SuiteConfig, options: RunOptions = {}): P
 
   const cases = [...fixedCases(spec, config), ...generatedCases(spec, config)];
   const caseById = new Map(cases.map((c) => [c.id, c]));
+  const knownGoodToken = caseById.get("token.known_good");
+  const renewalCase: Case | undefined = knownGoodToken && {
+    ...knownGoodToken,
+    id: "token.bearer_renewal",
+    title: "client credentials token request renewing the suite's bearer (half of its expires_in passed, or the server refused it)",
+  };
+  if (renewalCase) {
+    delete renewalCase.captures;
+    caseById.set(renewalCase.id, renewalCase);
+  }
   const exchanges: Exchange[] = [];
   const results: CheckResult[] = [];
   const severities = effectiveSeverities(config.checkOverrides);
@@ -177,6 +199,9 @@ export async function runSuite(config: SuiteConfig, options: RunOptions = {}): P
   let rateLimited = 0;
   let identityRequests: Record<string, number> = {};
   let refusedExchangeId: number | undefined;
+  /** every client bearer the run took (renewed ones too): all are live tokens to look for in answers */
+  const ownBearers: string[] = [];
+  let usedRenewal = false;
 
   log(`judging ${config.target.kind === "mock" ? "a Prism mock of openapi/login.yaml" : `the live target ${config.target.baseUrl}`}: ${config.target.why}`);
   log(`seed ${config.seed} (--seed to change), ${config.cases} generated cases per kind, ${cases.length} cases${config.strict ? ", strict" : ""}`);
@@ -218,7 +243,8 @@ export async function runSuite(config: SuiteConfig, options: RunOptions = {}): P
       config.auth.kind === "client_credentials"
         ? { value: config.auth.clientSecret, name: "DINTERO_CLIENT_SECRET" }
         : { value: config.auth.token, name: "DINTERO_ACCESS_TOKEN" },
-      ...(config.auth.kind === "client_credentials" && captured.has("clientBearer") ? [{ value: captured.get("clientBearer")!, name: "CLIENT_BEARER" }] : []),
+      // every bearer the run took (a renewed one replaced it): a command sends whichever bearer is current
+      ...(config.auth.kind === "client_credentials" ? ownBearers.map((value) => ({ value, name: "CLIENT_BEARER" })) : []),
       ...(captured.has("customerToken") ? [{ value: captured.get("customerToken")!, name: "CUSTOMER_TOKEN" }] : []),
       ...passwordVariants.map((value) => ({ value, name: "DERIVED_SECRET" })),
       ...clientSecretVariants.map((value) => ({ value, name: "DERIVED_SECRET" })),
@@ -228,20 +254,22 @@ export async function runSuite(config: SuiteConfig, options: RunOptions = {}): P
       for (const check of checksJudging(kase).filter(isOn))
         results.push({ check, severity: severityOf(check), caseId: kase.id, outcome: "not_applicable", findings: [], reason });
     };
-    const judge = (kase: Case, ex: Exchange) => {
+    /** `answerOnly`: judge the answer alone, by the checks that own no case kind (an answer the case is not
+     * judged on: the refusal of the suite's own bearer, sent again with a fresh one). */
+    const judge = (kase: Case, ex: Exchange, answerOnly = false) => {
       const ctx: CheckContext = {
         spec,
         config,
         kase,
         op: spec.operations[kase.operation],
         secrets: configuredSecrets,
-        tokens: [...captured.values()],
+        tokens: [...new Set([...captured.values(), ...ownBearers])],
         earlier: (id) => answers.get(id),
       };
       const verdicts: Array<{ check: string; severity: Severity }> = [];
       for (const check of CHECKS) {
         const { severity: set, override } = severities.get(check.name)!;
-        if (set === "off" || !check.appliesTo(ex, ctx)) continue;
+        if (set === "off" || (answerOnly && check.judges.length > 0) || !check.appliesTo(ex, ctx)) continue;
         // (a check that throws on a response reports it as a finding: defineCheck)
         const found = check.run(ex, ctx);
         if (!Array.isArray(found)) {
@@ -275,12 +303,78 @@ export async function runSuite(config: SuiteConfig, options: RunOptions = {}): P
       }
       return verdicts;
     };
-    const record = (kase: Case, ex: Exchange) => {
+    const record = (kase: Case, ex: Exchange, answerOnly = false) => {
       curls.set(ex.id, curlCommand(ex.request, secretVariables(), { baseUrl: target.baseUrl, secretProps, ...(clientId !== undefined ? { clientId } : {}) }));
       learnTokens(ex, redactor);
       exchanges.push(ex);
-      return judge(kase, ex);
+      return judge(kase, ex, answerOnly);
     };
+    /** Sends a case's request; every 429 met on the way is an exchange of its own, judged by every check. */
+    const send = async (kase: Case): Promise<Exchange> => {
+      try {
+        return await transport.send(kase.id, buildRequest(kase, config, spec, target.baseUrl, captured), (limited) => void record(kase, limited));
+      } catch (err) {
+        if (err instanceof RunAborted && err.exchange) record(kase, err.exchange);
+        throw err;
+      }
+    };
+
+    // The suite's own client bearer, kept valid as this project's client keeps its own (src/token-provider.ts):
+    // asked for again once half of its expires_in has passed since it was requested, so that a run longer than
+    // a short-lived bearer (30 s against a remote server at 5 requests a second) never sends a dead one.
+    /** when the bearer in use was requested (performance.now()) and the lifetime its answer gave, if any */
+    let bearer: { requestedAt: number; lifetimeMs: number | undefined } | undefined;
+    /** the shortest age at which the server refused a bearer it had said would live longer */
+    let shortestLifeMs = Infinity;
+    let renewals = 0;
+    let renewalPausedUntil = -Infinity;
+    /** classes of cases (refusalClass) whose 401 a fresh bearer got too: that 401 is the server's answer to them */
+    const refusalIsTheAnswer = new Set<string>();
+    const lifetimeMsOf = (ex: Exchange): number | undefined => {
+      try {
+        const v = (JSON.parse(ex.response?.bodyText ?? "") as { expires_in?: unknown })?.expires_in;
+        return typeof v === "number" && Number.isFinite(v) && v > 0 ? v * 1000 : undefined;
+      } catch {
+        return undefined;
+      }
+    };
+    const takeBearer = (ex: Exchange) => {
+      if (config.auth.kind === "client_credentials") bearer = { requestedAt: performance.now() - ex.durationMs, lifetimeMs: lifetimeMsOf(ex) };
+    };
+    const renewalDue = () => {
+      if (!bearer || !renewalCase || renewals >= MAX_BEARER_RENEWALS || performance.now() < renewalPausedUntil) return false;
+      const life = Math.min(bearer.lifetimeMs ?? Infinity, shortestLifeMs);
+      return Number.isFinite(life) && performance.now() - bearer.requestedAt >= life / 2;
+    };
+    /** Asks for a fresh client bearer; undefined when one came back, else why not. */
+    const renewBearer = async (why: string): Promise<string | undefined> => {
+      if (!renewalCase) return "the run has no token request to repeat";
+      if (renewals >= MAX_BEARER_RENEWALS) return `the suite renews its bearer at most ${MAX_BEARER_RENEWALS} times per run`;
+      renewals++;
+      usedRenewal = true;
+      const ex = await send(renewalCase);
+      record(renewalCase, ex);
+      log(`  renewed the suite's bearer (${why}): ${renewalCase.id} → ${ex.response?.status ?? ex.error?.kind}`);
+      const got = captureFrom(ex, "/access_token");
+      if (!("value" in got)) {
+        renewalPausedUntil = performance.now() + 1000;
+        return `the token request ${got.missing}`;
+      }
+      captured.set("clientBearer", got.value);
+      ownBearers.push(got.value);
+      takeBearer(ex);
+      return undefined;
+    };
+    /** A 401 to a case that is not about auth, sent with the suite's own bearer, that does not say the
+     * customer's credentials were refused (invalid_grant): by Dintero's documentation ("Access forbidden,
+     * invalid JWT token was used") it refuses the bearer, unless a fresh bearer gets it too. */
+    const bearerRefused = (kase: Case, ex: Exchange) =>
+      kase.auth === "bearer" &&
+      bearer !== undefined &&
+      !ABOUT_AUTH.has(kase.expect.kind) &&
+      ex.response?.status === 401 &&
+      readRefusalOf(ex).refused !== "customer" &&
+      !refusalIsTheAnswer.has(refusalClass(kase));
     for (const check of CHECKS) {
       const reason = isOn(check.name) ? check.notApplicableTo?.(config) : undefined;
       if (reason) results.push({ check: check.name, severity: severityOf(check.name), caseId: "(target)", outcome: "not_applicable", findings: [], reason });
@@ -330,16 +424,58 @@ export async function runSuite(config: SuiteConfig, options: RunOptions = {}): P
             noBearer: true,
           });
         }
-        let ex: Exchange;
-        try {
-          // Every 429 met on the way is an exchange of its own, judged by every check.
-          ex = await transport.send(kase.id, buildRequest(kase, config, spec, target.baseUrl, captured), (limited) => void record(kase, limited));
-        } catch (err) {
-          if (err instanceof RunAborted && err.exchange) record(kase, err.exchange);
-          throw err;
+        const ownBearer = kase.auth === "bearer" || (from?.bearerFrom === "clientBearer" && config.auth.kind === "client_credentials");
+        if (ownBearer && renewalDue()) await renewBearer("half of its lifetime has passed");
+        let ex = await send(kase);
+        if (bearerRefused(kase, ex)) {
+          // Not judged on a refusal of the suite's own bearer: a fresh bearer, the case sent again once, and
+          // that answer judged. The refused answer is judged by the answer-wide checks only.
+          const ageMs = performance.now() - ex.durationMs - bearer!.requestedAt;
+          const lifetimeMs = bearer!.lifetimeMs;
+          const refused = ex;
+          const why = await renewBearer(`${kase.id} was answered 401`);
+          if (why !== undefined) {
+            record(kase, refused, true);
+            const reason = `the suite's bearer was refused (401) and no fresh one came back (${why}), so this case could not be judged`;
+            notApplicable(kase, reason);
+            log(`  [${index}/${cases.length}] n/a  ${kase.id}: ${reason}`);
+            continue;
+          }
+          ex = await send(kase);
+          const fixed = ex.response?.status !== 401;
+          if (!fixed) refusalIsTheAnswer.add(refusalClass(kase));
+          // Refused before its expires_in (less the client's margin and a second of NumericDate rounding) ran out.
+          const early = fixed && lifetimeMs !== undefined && ageMs < lifetimeMs - Math.min(60_000, lifetimeMs / 10) - 1000;
+          if (fixed) shortestLifeMs = Math.min(shortestLifeMs, ageMs);
+          refused.bearerRefused = {
+            ageMs: Math.round(ageMs),
+            expiresInS: (lifetimeMs ?? 0) / 1000,
+            freshStatus: ex.response?.status ?? 0,
+            freshExchangeId: ex.id,
+            early,
+          };
+          record(kase, refused, true);
+          log(
+            `  [${index}/${cases.length}] ${early ? "FAIL" : "    "} ${kase.id} → 401 to the suite's bearer ${Math.round(ageMs)} ms after it was requested` +
+              `${early ? ` (expires_in ${(lifetimeMs ?? 0) / 1000} s: token_semantics)` : ""}; sent again with a fresh bearer`,
+          );
         }
         const failed = record(kase, ex);
         answers.set(kase.id, ex);
+        // A final 429 the suite did not wait out answers nothing: every check that gives this case's verdict and
+        // judged nothing of it reports it not applicable, with the reason (never a silent "ok").
+        if (ex.response?.status === 429 && !ex.retried)
+          for (const check of checksJudging(kase).filter(isOn))
+            if (!results.some((r) => r.check === check && r.caseId === kase.id && r.exchangeId === ex.id))
+              results.push({
+                check,
+                severity: severityOf(check),
+                caseId: kase.id,
+                outcome: "not_applicable",
+                findings: [],
+                exchangeId: ex.id,
+                reason: unwaitedReason(ex).replace("this case cannot be judged", `${check} cannot judge this case`),
+              });
         const refused =
           kase.expect.kind === "success" && ex.response && isRefusal(ex.response.status) ? knownGoodRefusal(kase, ex.response.status, config, spec) : undefined;
         if (refused) {
@@ -353,6 +489,10 @@ export async function runSuite(config: SuiteConfig, options: RunOptions = {}): P
           if ("value" in got) {
             captured.set(name, got.value);
             missing.delete(name);
+            if (name === "clientBearer") {
+              ownBearers.push(got.value);
+              takeBearer(ex);
+            }
           } else missing.set(name, `${kase.id} ${got.missing}`);
         }
         const shown = ex.response ? String(ex.response.status) : (ex.error?.kind ?? "?");
@@ -423,31 +563,36 @@ export async function runSuite(config: SuiteConfig, options: RunOptions = {}): P
   // back (a 429 not waited out, a token that was not issued), has not passed: the run is incomplete (exit
   // 1), never green. Cases a target cannot judge by nature (a mock's) are not counted.
   if (!aborted && config.target.kind === "live") {
-    // Per check and operation: a check judged on the token endpoint (a wrong client secret) has not judged
-    // the login (a wrong password).
-    const judged = new Set(results.filter((r) => r.outcome !== "not_applicable").map((r) => `${r.check} ${caseById.get(r.caseId)?.operation}`));
+    // Per check, operation and question: a check judged on the token endpoint (a wrong client secret) has not
+    // judged the login (a wrong password), nor has an unknown identity's refusal judged a wrong password's.
+    const question = (kase: Case | undefined) =>
+      `${kase?.operation}${kase?.expect.kind === "credentials_rejection" ? ` ${kase.expect.rule.replace(/ \(.*$/, "")}` : ""}`;
+    const judged = new Set(results.filter((r) => r.outcome !== "not_applicable").map((r) => `${r.check} ${question(caseById.get(r.caseId))}`));
     const firstCaseOf = new Map<string, Case>();
     for (const kase of cases)
       if (!kase.notApplicable)
         for (const check of checksJudging(kase).filter(isOn)) {
-          const key = `${check} ${kase.operation}`;
+          const key = `${check} ${question(kase)}`;
           if (!firstCaseOf.has(key)) firstCaseOf.set(key, kase);
         }
-    const unjudged = [...firstCaseOf]
-      .filter(([key]) => !judged.has(key))
-      .map(([key, kase]) => {
-        const check = key.split(" ")[0]!;
-        const na = results.find((r) => r.check === check && r.caseId === kase.id && r.outcome === "not_applicable");
-        const ex = exchanges.filter((e) => e.caseId === kase.id).at(-1);
-        const why =
-          na?.reason ??
-          (ex?.response
-            ? `answered ${ex.response.status}${ex.response.headers["retry-after"] ? `, Retry-After "${ex.response.headers["retry-after"]}"` : ""}`
-            : (ex?.error?.message ?? "not sent"));
-        return `${check} (${kase.id}: ${why})`;
-      });
+    const missed = [...firstCaseOf].filter(([key]) => !judged.has(key));
+    const unjudged = missed.map(([key, kase]) => {
+      const check = key.split(" ")[0]!;
+      const na = results.find((r) => r.check === check && r.caseId === kase.id && r.outcome === "not_applicable");
+      const ex = exchanges.filter((e) => e.caseId === kase.id).at(-1);
+      const why =
+        na?.reason ??
+        (ex?.response
+          ? `answered ${ex.response.status}${ex.response.headers["retry-after"] ? `, Retry-After "${ex.response.headers["retry-after"]}"` : ""}`
+          : (ex?.error?.message ?? "not sent"));
+      return `${check} (${kase.id}: ${why})`;
+    });
     if (unjudged.length) {
-      aborted = { reason: "incomplete", message: redactor.text(`never judged, so the run cannot pass: ${unjudged.join("; ")}`) };
+      aborted = {
+        reason: "incomplete",
+        message: redactor.text(`never judged, so the run cannot pass: ${unjudged.join("; ")}`),
+        unjudged: [...new Set(missed.map(([key]) => key.split(" ")[0]!))],
+      };
       log(`run incomplete: ${aborted.message}`);
     }
   }
@@ -475,7 +620,7 @@ export async function runSuite(config: SuiteConfig, options: RunOptions = {}): P
     rateLimited,
     identityRequests,
     identityBudget: IDENTITY_BUDGET,
-    caseList: cases.map((c) => ({
+    caseList: [...cases, ...(usedRenewal && renewalCase ? [renewalCase] : [])].map((c) => ({
       id: c.id,
       group: c.group,
       operation: c.operation,

@@ -35,22 +35,46 @@ export const tokenSemantics = defineCheck({
   severityReason:
     'Dintero documents "A JWT access token": a token that is not one breaks a consumer that reads it; ' +
     "standard: a lifetime that is not positive, or exp claims that contradict expires_in beyond clock " +
-    "skew, make a correct consumer use a dead token or trust one longer than it was told; advisory: a " +
+    "skew, or a bearer refused long before its expires_in, make a correct consumer use a dead token or trust one " +
+    "longer than it was told; advisory: a " +
     "JWS without exp (optional, RFC 7519 §4.1.4), or exp off by less than clock skew",
   source: dintero(DINTERO_TOKEN_DOCS, 'access_token "A JWT access token", expires_in "The lifetime in seconds of the access token"'),
   catches:
-    `an access_token that is not a JWT (JWS or JWE compact form); standard: an expires_in that is not ` +
+    `an access_token that is not a JWT (JWS or JWE compact form); standard: the suite's own bearer refused (401) long before its expires_in ran ` +
+    `out while a fresh one is accepted, an expires_in that is not ` +
     `positive, a JWS whose exp − iat differs from expires_in, or (live) whose exp differs from the response ` +
     `time + expires_in, by more than ${EXP_CONTRADICTION_S} s of clock skew, whose iat or nbf (live) lies ` +
     `more than ${EXP_CONTRADICTION_S} s in the future, or whose exp has passed; advisory: a JWS without exp, or ` +
     `any of these beyond ${EXP_TOLERANCE_S} s but within clock skew`,
   judges: [],
   appliesTo(ex) {
+    if (ex.bearerRefused?.early) return true;
     const parsed = parseBody(ex);
     const status = ex.response?.status ?? 0;
     return status >= 200 && status < 300 && parsed?.ok === true && typeof (parsed.value as Json)?.access_token === "string";
   },
   run(ex, ctx) {
+    // The suite's own bearer refused (401) long before its expires_in ran out, while a fresh one was taken
+    // (the runner sent the case again): the lifetime the token response stated is not the bearer's.
+    const refused = ex.bearerRefused;
+    if (refused?.early) {
+      return [
+        {
+          severity: "standard",
+          severityReason:
+            "a consumer that caches its bearer for expires_in (this project's client, Dintero's SDKs) keeps sending one the server " +
+            "already refuses: its customers' logins fail until it notices",
+          source: rfc(6749, "5.1", 'expires_in: "The lifetime in seconds of the access token"'),
+          rule: "a bearer is accepted for the expires_in its token response stated",
+          pointer: "authorization (request header)",
+          expected: `accepted until ${refused.expiresInS} s after it was requested (less clock skew)`,
+          actual: `401 after ${(refused.ageMs / 1000).toFixed(1)} s; a fresh bearer got ${refused.freshStatus} (exchange ${refused.freshExchangeId})`,
+          message:
+            `the suite's own bearer was refused ${(refused.ageMs / 1000).toFixed(1)} s after it was requested, though its expires_in ` +
+            `said ${refused.expiresInS} s; sent again with a fresh bearer, the same request got ${refused.freshStatus}`,
+        },
+      ];
+    }
     const body = (parseBody(ex) as { value: Json }).value;
     const fail = (rule: string, expected: string, actual: string, message: string): Found[] => [{ rule, pointer: "/access_token", expected, actual, message }];
     const claim =

@@ -3,19 +3,22 @@ import { documented4xx, mediaTypeOf } from "../spec.ts";
 import { defineCheck } from "./check.ts";
 import { parseBody } from "./support/body.ts";
 import { isRefusal, judgeable } from "./support/exchange.ts";
-import { dintero, DINTERO_LOGIN_DOCS, project } from "./support/sources.ts";
+import { readRefusalOf } from "./support/refusal.ts";
+import { dintero, DINTERO_LOGIN_DOCS, project, rfc } from "./support/sources.ts";
 
 export const wrongCredentials = defineCheck({
   name: "wrong_credentials",
   severity: "contract",
   severityReason:
     "a wrong password or an unknown identity that logs in hands a customer token to anyone (Dintero " +
-    "documents the 4xx answers); advisory: which 4xx and body a refusal carries, which Dintero does not " +
-    "document",
+    "documents the 4xx answers); standard: a refusal that says the bearer is invalid (invalid_token) makes every " +
+    "correct consumer drop a valid bearer and answer its customer with an outage; advisory: which 4xx and body a " +
+    "refusal carries, which Dintero does not document",
   source: dintero(DINTERO_LOGIN_DOCS, "documented 4xx responses with the Error body"),
   catches:
     "a wrong password, a wrong client secret or an unknown identity not refused (any 4xx but 429), and any 2xx to a " +
-    "made-up identity (generated bodies included); advisory: refused with an undocumented 4xx, or without the documented Error body",
+    "made-up identity (generated bodies included); standard: refused with an answer that says the bearer is invalid (RFC 6750 " +
+    "invalid_token); advisory: refused with an undocumented 4xx, or without the documented Error body",
   judges: ["credentials_rejection"],
   // Also every other case whose identity is made up (the generated bodies): nobody's identity must log in.
   // A mock has no user store: it logs in anyone, so there only the credentials cases are judged (n/a).
@@ -43,6 +46,28 @@ export const wrongCredentials = defineCheck({
           expected: `a 4xx (documented: ${allowed.join(", ")})`,
           actual: String(status),
           message: `${rule}: answered ${status}${status < 300 ? " (logged in with wrong credentials)" : ""}`,
+        },
+      ];
+    }
+    // Refused, but as if the bearer were at fault: every correct consumer (RFC 6750 §3.1; this project's client,
+    // src/refusal.ts) drops its valid bearer, fetches another, and answers its customer with an outage
+    // instead of "wrong password". A plain refusal (any documented 4xx, a 401 that names no error, or
+    // invalid_grant, RFC 6749 §5.2) leaves the bearer alone and passes.
+    if (readRefusalOf(ex).evidence === "rejected") {
+      return [
+        {
+          severity: "standard",
+          severityReason:
+            "a refusal of the customer's credentials that says the bearer is invalid makes every correct consumer replace a valid " +
+            "bearer and report an outage (this project's client: bearer_refused, the README's route answers 503) instead of a wrong password",
+          source: rfc(6750, "3.1", 'invalid_token: "The access token provided is expired, revoked, malformed, or invalid"'),
+          rule: `${rule}: refused without blaming the bearer`,
+          pointer: "www-authenticate (header), /error/code",
+          expected: 'a refusal of the credentials (any documented 4xx; not WWW-Authenticate: Bearer error="invalid_token" nor error.code invalid_token)',
+          actual: `${status}${ex.response!.headers["www-authenticate"] ? `, WWW-Authenticate: ${ex.response!.headers["www-authenticate"]}` : ""}`,
+          message:
+            `${rule}: refused with ${status} saying the bearer is invalid (invalid_token): ` +
+            "a consumer drops its valid bearer and fails the customer with an outage",
         },
       ];
     }

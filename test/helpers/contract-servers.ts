@@ -110,6 +110,14 @@ export const BREAKAGES = {
   aid_unicode_digits: "the account id's \\d takes any Unicode digit and the number is read as digits (Arabic-Indic T87654321 is served)",
   password_case_insensitive: "passwords are compared case-insensitively",
   password_trimmed: "passwords are compared after trimming whitespace",
+  bearer_dies_early:
+    "the server's token store drops a client bearer 300 ms after issuing it or at its 40th use, whichever comes first, though its expires_in says 14400 s",
+  password_offbyone: "the password comparison skips the last character (a hand-written constant-time loop with an off-by-one)",
+  invalid_token_on_wrong_password:
+    'a wrong password or unknown identity is answered 401 with WWW-Authenticate: Bearer error="invalid_token", blaming the merchant\'s valid bearer',
+  enum_by_errors_detail:
+    "an unknown identity and a wrong password get the same status, code and message, but error.errors[0].path names email or password (advisory)",
+  wrong_password_429: "every wrong password for a known identity is answered 429 with Retry-After: 3600 instead of a refusal",
 } as const;
 export type Breakage = keyof typeof BREAKAGES;
 
@@ -160,6 +168,9 @@ export const VARIATIONS = {
   small_clock_skew:
     "the server's clock runs 60 s ahead: iat, nbf and exp of issued tokens are 60 s later than the suite's clock (within the skew validators allow)",
   content_location_no_store: "token responses carry a Content-Location equal to the request URI beside Cache-Control: no-store (no cache may store them)",
+  short_lived_bearer:
+    "the client bearer lives 1 s (expires_in 1, exp the issue time + 1 s to the millisecond) and every answer takes 10 ms: the run outlives many bearers",
+  request_id_in_error_body: "every error body carries a fresh request id and timestamp (error.request_id, error.timestamp), different in every answer",
 } as const;
 export type Variation = keyof typeof VARIATIONS;
 
@@ -670,7 +681,69 @@ const bends = (): Record<Breakage | Variation, Bend[]> => ({
   content_location_no_store: [
     { answer: (a, ctx) => (a.status < 300 && ctx.operation ? withHeaders(a, (h) => ({ ...h, "content-location": ctx.request.pathname })) : a) },
   ],
+  bearer_dies_early: [bearerForgottenAfter(300, 40)],
+  password_offbyone: [
+    userAlso((ctx, c) => {
+      const u = knownUser(ctx);
+      const given = c.password ?? "";
+      return u && u.type === c.type && given.length === u.password.length && given.slice(0, -1) === u.password.slice(0, -1) ? u : undefined;
+    }),
+  ],
+  invalid_token_on_wrong_password: [
+    refuseCredentials((ctx) =>
+      ctx.json(401, { error: { code: "UNAUTHORIZED", message: "Invalid credentials" } }, { "www-authenticate": 'Bearer error="invalid_token"' }),
+    ),
+  ],
+  enum_by_errors_detail: [
+    refuseCredentials((ctx) =>
+      ctx.json(403, {
+        error: {
+          code: "FORBIDDEN",
+          message: "Invalid credentials",
+          // volatile members, different in every answer: no difference between two identities
+          request_id: randomBytes(8).toString("hex"),
+          timestamp: new Date().toISOString(),
+          errors: [knownUser(ctx) ? { path: "password", message: "password does not match" } : { path: "email", message: "no user with this identity" }],
+        },
+      }),
+    ),
+  ],
+  wrong_password_429: [refuseCredentials((ctx) => (knownUser(ctx) ? withHeaders(ctx.fail(429), (h) => ({ ...h, "retry-after": "3600" })) : undefined))],
+  short_lived_bearer: [
+    tokenOnly("claims", (claims) => {
+      const iat = Date.now() / 1000;
+      return { ...claims, iat, exp: iat + 1 };
+    }),
+    tokenOnly("success", (body) => ({ ...body, expires_in: 1 })),
+    { setup: (fake) => fake.scenario("slow", { delayMs: 10, operation: "both" }) },
+  ],
+  request_id_in_error_body: [
+    {
+      answer: (a) =>
+        a.status >= 400 && String(a.headers["content-type"]).startsWith("application/json")
+          ? editJson(a, (b) => ({ ...b, error: { ...(b.error as Json), request_id: randomBytes(8).toString("hex"), timestamp: new Date().toISOString() } }))
+          : a,
+    },
+  ],
 });
+
+/** A server whose client bearers stop working `ms` after they were issued or at their `uses`th use, whatever
+ * their expires_in says (the count makes it happen in every run, however fast the machine). */
+function bearerForgottenAfter(ms: number, uses: number): Override {
+  const issued = new Map<string, { at: number; uses: number }>();
+  return {
+    claims: (claims, ctx) => {
+      if (ctx.op === "token") issued.set(String(claims.jti), { at: Date.now(), uses: 0 });
+      return claims;
+    },
+    bearer: (record, ctx) => {
+      const jti = ctx.decode(ctx.bearer ?? "")?.payload.jti;
+      const entry = typeof jti === "string" ? issued.get(jti) : undefined;
+      if (record?.kind !== "client" || !entry) return record;
+      return ++entry.uses >= uses || Date.now() - entry.at > ms ? undefined : record;
+    },
+  };
+}
 
 /** Starts the fake with the options' client and users, bent by the breakage and the variation given. */
 export async function startContractServer(opts: ContractServerOptions = {}): Promise<ContractServer> {

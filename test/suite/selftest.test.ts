@@ -6,6 +6,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { CHECKS, failsRun, type Severity } from "../../contract-tests/checks.ts";
 import { identityFieldNames, resolveConfig } from "../../contract-tests/config.ts";
+import { summaryTable } from "../../contract-tests/console.ts";
 import { keywordSites, type Schema } from "../../contract-tests/schema-keywords.ts";
 import { loadSpec } from "../../contract-tests/spec.ts";
 import { runSuite, type RunResult } from "../../contract-tests/suite.ts";
@@ -50,7 +51,7 @@ const failedChecks = (r: RunResult) => [...new Set(r.results.filter((x) => x.out
 /** Each broken server that must fail the default run (--fail-on standard): the check that must catch it
  * and the severity of its finding. contract: Dintero documents the rule; standard: a standard or security
  * rule whose break harms a correct consumer or exposes a secret (see each check's severityReason). */
-const CAUGHT_BY: Record<Exclude<Breakage, "rate_limits_once" | "token_429_long_once" | AdvisoryBreakage>, [string, Severity]> = {
+const CAUGHT_BY: Record<Exclude<Breakage, "rate_limits_once" | "token_429_long_once" | AdvisoryBreakage | IncompleteBreakage>, [string, Severity]> = {
   expires_in_as_string: ["response_schema_conformance", "contract"],
   // Dintero sets no minimum on expires_in: a token that has expired on arrival harms every consumer (standard).
   token_expires_in_zero: ["token_semantics", "standard"],
@@ -133,6 +134,11 @@ const CAUGHT_BY: Record<Exclude<Breakage, "rate_limits_once" | "token_429_long_o
   aid_unicode_digits: ["negative_data_rejection", "contract"],
   password_case_insensitive: ["wrong_credentials", "contract"],
   password_trimmed: ["wrong_credentials", "contract"],
+  // #24 review: a bearer refused long before its expires_in; a comparison that skips the last character; a
+  // refusal of the customer's credentials that blames the bearer (RFC 6750 §3.1)
+  bearer_dies_early: ["token_semantics", "standard"],
+  password_offbyone: ["wrong_credentials", "contract"],
+  invalid_token_on_wrong_password: ["wrong_credentials", "standard"],
 };
 
 /** Standard breaks that do not pass at --fail-on contract either, and why: a contract rule breaks as well. */
@@ -179,6 +185,8 @@ const CAUGHT_AT: Partial<Record<Breakage, string>> = {
   aid_unicode_digits: "login.negative.aid.pattern.unicode_digits",
   password_case_insensitive: "login.credentials.email.wrong_password.other_case",
   password_trimmed: "login.credentials.email.wrong_password.trailing_space",
+  password_offbyone: "login.credentials.email.wrong_password.last_changed",
+  invalid_token_on_wrong_password: "login.credentials.wrong_password",
 };
 
 /** Broken servers whose break harms no one on its own: an advisory finding, reported in every run, that
@@ -193,6 +201,7 @@ type AdvisoryBreakage =
   | "no_www_authenticate"
   | "cdn_cacheable_token"
   | "stack_in_errors"
+  | "enum_by_errors_detail"
   | keyof typeof DISCLOSURE_LEAKS;
 const ADVISED_BY: Record<AdvisoryBreakage, string> = {
   method_405_without_allow: "allow_header",
@@ -208,6 +217,16 @@ const ADVISED_BY: Record<AdvisoryBreakage, string> = {
   ignores_user_type: "identity_binding",
   // one server per pattern of error_disclosure, each leaking only that (DISCLOSURE_LEAKS)
   ...(Object.fromEntries(Object.keys(DISCLOSURE_LEAKS).map((b) => [b, "error_disclosure"])) as Record<keyof typeof DISCLOSURE_LEAKS, string>),
+  // the same status, code and message: only error.errors[0].path tells them apart (request_id and timestamp differ in every answer)
+  enum_by_errors_detail: "account_enumeration",
+};
+
+/** Broken servers that leave a check with nothing to judge: the run ends incomplete (exit 1) naming it, whatever
+ * --check says of the other checks. */
+type IncompleteBreakage = "wrong_password_429";
+const INCOMPLETE_AT: Record<IncompleteBreakage, [string, RegExp]> = {
+  // every wrong password answered 429 Retry-After 3600: no wrong_credentials verdict on a wrong password
+  wrong_password_429: ["wrong_credentials", /wrong_credentials \(login\.credentials\.wrong_password: answered 429, Retry-After "3600"/],
 };
 
 /** Whether the login body's schema states a bound or pattern on an identity field (none does today). */
@@ -255,6 +274,9 @@ const PASSES_WITH: Record<Variation, string[]> = {
   framework_refusals: ["status_code_conformance", "content_type_conformance"],
   small_clock_skew: [],
   content_location_no_store: [],
+  short_lived_bearer: [],
+  // account_enumeration learns from the wrong-password answers that request_id and timestamp differ in every answer
+  request_id_in_error_body: [],
 };
 
 describe("the correct local server", () => {
@@ -415,7 +437,8 @@ describe("the correct local server", () => {
 describe("every broken server fails the suite and names the right check", () => {
   it("has a broken server for every check, at the severity the check gives that break", () => {
     for (const check of CHECKS) expect([...Object.values(CAUGHT_BY).map(([c]) => c), ...Object.values(ADVISED_BY)], check.name).toContain(check.name);
-    for (const b of Object.keys(BREAKAGES)) expect(b === "rate_limits_once" || b === "token_429_long_once" || b in CAUGHT_BY || b in ADVISED_BY, b).toBe(true);
+    for (const b of Object.keys(BREAKAGES))
+      expect(b === "rate_limits_once" || b === "token_429_long_once" || b in CAUGHT_BY || b in ADVISED_BY || b in INCOMPLETE_AT, b).toBe(true);
     expect(Object.keys(VARIATIONS).sort()).toEqual(Object.keys(PASSES_WITH).sort());
     // a check gives its findings its own severity or a lower one: a break at a severity needs a check that reaches it
     const rank = (s: Severity) => ["contract", "standard", "advisory"].indexOf(s);
@@ -527,4 +550,54 @@ describe("safety limits", () => {
     expect(await bodies("7")).toEqual(a);
     expect(await bodies("8")).not.toEqual(a);
   });
+});
+
+describe("the suite's own bearer and refusals it cannot judge (#24 review)", () => {
+  it("a bearer that outlives neither the run nor a 10 ms answer is renewed at half its expires_in: no case is sent a dead bearer", async () => {
+    const result = await run(undefined, {}, "short_lived_bearer");
+    expect(result.exitCode).toBe(0);
+    const renewals = result.exchanges.filter((e) => e.caseId === "token.bearer_renewal");
+    expect(renewals.length).toBeGreaterThan(0);
+    expect(renewals.every((e) => e.response?.status === 200)).toBe(true);
+    expect(result.caseList.map((c) => c.id)).toContain("token.bearer_renewal");
+    // not one 401 to a case that is not about auth: the bearer was renewed before it died
+    const aboutAuth = new Set(["auth_rejection", "scope_rejection", "isolation_rejection"]);
+    const withBearer = new Map(result.caseList.filter((c) => c.operation === "login" && !aboutAuth.has(c.expect.kind)).map((c) => [c.id, c]));
+    expect(result.exchanges.filter((e) => e.response?.status === 401 && withBearer.has(e.caseId)).map((e) => e.caseId)).toEqual([]);
+  });
+
+  it("a bearer refused before its expires_in: the case is sent again with a fresh bearer and judged on that answer", async () => {
+    const result = await run("bearer_dies_early");
+    expect(Object.values(result.identityRequests).every((n) => n <= result.identityBudget)).toBe(true);
+    expect(result.aborted).toBeUndefined();
+    const refused = result.exchanges.filter((e) => e.bearerRefused);
+    expect(refused.length).toBeGreaterThan(0);
+    expect(refused.every((e) => e.bearerRefused!.early && e.bearerRefused!.freshStatus !== 401)).toBe(true);
+    const finding = result.results.find((r) => r.check === "token_semantics" && r.outcome === "fail")!;
+    expect(finding.exchangeId).toBe(refused[0]!.id);
+    expect(finding.findings[0]!.message).toMatch(/refused .* after it was requested/);
+    // every case's verdict comes from an answer to a live bearer: the wrong passwords are judged, not passed on a 401
+    const verdictOf = (caseId: string) => result.results.find((r) => r.check === "wrong_credentials" && r.caseId === caseId);
+    const wrong = verdictOf("login.credentials.wrong_password")!;
+    expect(result.exchanges.find((e) => e.id === wrong.exchangeId)?.response?.status).toBe(403);
+    for (const r of result.results.filter((x) => x.exchangeId !== undefined && refused.some((e) => e.id === x.exchangeId)))
+      expect(CHECKS.find((c) => c.name === r.check)!.judges, r.check).toEqual([]);
+  });
+
+  it.concurrent.for(Object.entries(INCOMPLETE_AT))(
+    "%s → the run is incomplete (exit 1) naming %j, also with account_enumeration off",
+    async ([breakage, [check, message]], { expect }) => {
+      for (const args of [{}, { CONTRACT_CHECKS: "account_enumeration=off" }] as Array<Record<string, string>>) {
+        const result = await run(breakage as Breakage, args);
+        expect(result.exitCode).toBe(1);
+        expect(result.aborted?.reason).toBe("incomplete");
+        expect(result.aborted?.message).toMatch(message);
+        // the wrong-password cases answered 429 are reported not applicable by the checks that needed them, never "ok"
+        const na = result.results.filter((r) => r.caseId === "login.credentials.wrong_password" && r.check === check);
+        expect(na.map((r) => r.outcome)).toEqual(["not_applicable"]);
+        expect(na[0]!.reason).toMatch(/answered 429, Retry-After "3600", not waited out/);
+        expect(summaryTable(result)).toMatch(new RegExp(`^${check} +\\w+ .* NOT JUDGED$`, "m"));
+      }
+    },
+  );
 });

@@ -1,8 +1,27 @@
 // Refusals: an undocumented 4xx to a request that may be refused, and the factory of checks that a case kind is refused.
+import { readRefusal, type Refusal } from "../../../src/refusal.ts";
 import type { CaseKind } from "../../case-types.ts";
+import type { Exchange } from "../../http.ts";
 import type { CheckContext, CheckDefinition } from "../check.ts";
 import { expectsRefusal, isRefusal, judgeable } from "./exchange.ts";
+import { parseBody } from "./body.ts";
 import type { Source } from "./sources.ts";
+
+/** Whose credentials a refusal says failed, read as this project's client reads it (src/refusal.ts): the
+ * RFC 6750 Bearer challenge's error, else the body's error.code. `bearer`: invalid_token (evidence
+ * `rejected`) or insufficient_scope; `customer`: invalid_grant, mfa_required; `unknown`: it says neither. */
+export function readRefusalOf(ex: Exchange): Refusal {
+  const headers = new Headers();
+  const challenge = ex.response?.headers["www-authenticate"];
+  try {
+    if (challenge !== undefined) headers.set("www-authenticate", challenge);
+  } catch {
+    // a value Headers refuses (bytes outside Latin-1) is no challenge a Fetch client can read either
+  }
+  const parsed = parseBody(ex);
+  const code = parsed?.ok ? (parsed.value as { error?: { code?: unknown } } | null)?.error?.code : undefined;
+  return readRefusal(headers, typeof code === "string" ? code : undefined);
+}
 
 export const UNDOCUMENTED_REFUSAL: Source = {
   ref:
