@@ -2,7 +2,7 @@
 // internal overrides (testing/overrides.ts). A breakage is one small override that breaks exactly one
 // rule, to prove that one check fails on it; a variation is a correct but unusual answer the suite
 // must pass. The fake unbent is the reference: it passes the suite at its strictest.
-import { createHmac, createPublicKey, generateKeyPairSync, randomBytes, sign, verify, type JsonWebKey, type KeyObject } from "node:crypto";
+import { createHmac, createPublicKey, generateKeyPairSync, randomBytes, sign, verify, X509Certificate, type JsonWebKey, type KeyObject } from "node:crypto";
 import { validateAccountId } from "../../generated/validators.js";
 import { readBasicAuthorization } from "../../lib/basic-auth.ts";
 import { encodeBase64url } from "../../lib/base64.ts";
@@ -110,6 +110,9 @@ export const BREAKAGES = {
   aid_unicode_digits: "the account id's \\d takes any Unicode digit and the number is read as digits (Arabic-Indic T87654321 is served)",
   password_case_insensitive: "passwords are compared case-insensitively",
   password_trimmed: "passwords are compared after trimming whitespace",
+  kid_lookup_yields_empty_key:
+    'an HS256 bearer whose kid names no key of the server is verified with an empty key (the key read from the file the kid names, or a failed lookup, is "")',
+  trusts_x5c_certificate: "an RS256 bearer carrying an x5c header is verified with the key of its first certificate, whose chain is never checked",
 } as const;
 export type Breakage = keyof typeof BREAKAGES;
 
@@ -568,6 +571,23 @@ const bends = (): Record<Breakage | Variation, Bend[]> => ({
     userAlso((ctx, c) => {
       const u = knownUser(ctx);
       return u && u.type === c.type && u.password.trim() === (c.password ?? "").trim() ? u : undefined;
+    }),
+  ],
+  kid_lookup_yields_empty_key: [
+    bearerAlso((ctx, jwt) => (jwt.header.alg === "HS256" && typeof jwt.header.kid === "string" ? signedWith(ctx, Buffer.alloc(0)) : undefined)),
+  ],
+  trusts_x5c_certificate: [
+    bearerAlso((ctx, jwt) => {
+      const [first] = Array.isArray(jwt.header.x5c) ? (jwt.header.x5c as unknown[]) : [];
+      if (jwt.header.alg !== "RS256" || typeof first !== "string") return undefined;
+      try {
+        const key = new X509Certificate(Buffer.from(first, "base64")).publicKey;
+        return verify("sha256", Buffer.from(`${jwt.parts[0]}.${jwt.parts[1]}`), key, Buffer.from(jwt.parts[2], "base64url"))
+          ? ctx.trust(jwt.payload)
+          : undefined;
+      } catch {
+        return undefined; // not a certificate: refused like any bearer the server cannot verify
+      }
     }),
   ],
 

@@ -131,6 +131,9 @@ const CAUGHT_BY: Record<Exclude<Breakage, "rate_limits_once" | "token_429_long_o
   aid_unicode_digits: ["negative_data_rejection", "contract"],
   password_case_insensitive: ["wrong_credentials", "contract"],
   password_trimmed: ["wrong_credentials", "contract"],
+  // #24 review: a kid whose lookup yields an empty key; a self-signed certificate in x5c taken at its word
+  kid_lookup_yields_empty_key: ["ignored_auth", "contract"],
+  trusts_x5c_certificate: ["ignored_auth", "contract"],
 };
 
 /** Standard breaks that do not pass at --fail-on contract either, and why: a contract rule breaks as well. */
@@ -177,6 +180,8 @@ const CAUGHT_AT: Partial<Record<Breakage, string>> = {
   aid_unicode_digits: "login.negative.aid.pattern.unicode_digits",
   password_case_insensitive: "login.credentials.email.wrong_password.other_case",
   password_trimmed: "login.credentials.email.wrong_password.trailing_space",
+  kid_lookup_yields_empty_key: "login.auth.kid_path_traversal",
+  trusts_x5c_certificate: "login.auth.x5c_self_signed",
 };
 
 /** Broken servers whose break harms no one on its own: an advisory finding, reported in every run, that
