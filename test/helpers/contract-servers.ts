@@ -113,6 +113,8 @@ export const BREAKAGES = {
   kid_lookup_yields_empty_key:
     'an HS256 bearer whose kid names no key of the server is verified with an empty key (the key read from the file the kid names, or a failed lookup, is "")',
   trusts_x5c_certificate: "an RS256 bearer carrying an x5c header is verified with the key of its first certificate, whose chain is never checked",
+  account_compared_by_number:
+    "accounts and audiences are compared by their digits only: the same number in the other environment (P87654321 for T87654321) is served, login and token",
 } as const;
 export type Breakage = keyof typeof BREAKAGES;
 
@@ -282,6 +284,8 @@ const asciiDigits = (text: string) =>
     const zero = [0x30, 0x660, 0x6f0, 0x966, 0xff10].find((z) => cp >= z && cp < z + 10);
     return zero === undefined ? d : String(cp - zero);
   });
+/** An account id, or an audience ending in one, without the letters before its number. */
+const digitsOf = (id: string) => id.replace(/[A-Za-z]+(\d+)$/, "$1");
 const notFound = (ctx: OverrideContext, message: string) => ctx.json(404, { error: { code: "NOT_FOUND", message } });
 /** Rewrites every JSON string of a body with escapes only: \\/ for /, \\uXXXX for every other character. */
 const escapeJsonStrings = (text: string) =>
@@ -589,6 +593,12 @@ const bends = (): Record<Breakage | Variation, Bend[]> => ({
         return undefined; // not a certificate: refused like any bearer the server cannot verify
       }
     }),
+  ],
+  account_compared_by_number: [
+    {
+      accountServed: (served, ctx) => served || digitsOf(ctx.id) === digitsOf(ctx.accountId),
+      audienceGranted: (granted, ctx) => granted || digitsOf(ctx.audience ?? "") === digitsOf(ctx.audienceOf(ctx.accountId)),
+    },
   ],
 
   undocumented_property: [{ success: (body) => ({ ...body, x_conformance_selftest_extra: "a property no spec documents" }) }],

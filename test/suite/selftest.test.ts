@@ -134,6 +134,8 @@ const CAUGHT_BY: Record<Exclude<Breakage, "rate_limits_once" | "token_429_long_o
   // #24 review: a kid whose lookup yields an empty key; a self-signed certificate in x5c taken at its word
   kid_lookup_yields_empty_key: ["ignored_auth", "contract"],
   trusts_x5c_certificate: ["ignored_auth", "contract"],
+  // #24 review: a T account's bearer opens the P account of the same number
+  account_compared_by_number: ["account_isolation", "contract"],
 };
 
 /** Standard breaks that do not pass at --fail-on contract either, and why: a contract rule breaks as well. */
@@ -182,6 +184,7 @@ const CAUGHT_AT: Partial<Record<Breakage, string>> = {
   password_trimmed: "login.credentials.email.wrong_password.trailing_space",
   kid_lookup_yields_empty_key: "login.auth.kid_path_traversal",
   trusts_x5c_certificate: "login.auth.x5c_self_signed",
+  account_compared_by_number: "login.isolation.other_environment",
 };
 
 /** Broken servers whose break harms no one on its own: an advisory finding, reported in every run, that
