@@ -115,6 +115,7 @@ export const BREAKAGES = {
   trusts_x5c_certificate: "an RS256 bearer carrying an x5c header is verified with the key of its first certificate, whose chain is never checked",
   account_compared_by_number:
     "accounts and audiences are compared by their digits only: the same number in the other environment (P87654321 for T87654321) is served, login and token",
+  echoes_credentials_base64: "a successful login answers an x-auth-context header: Base64 of the identity and password it was sent (identity:password)",
 } as const;
 export type Breakage = keyof typeof BREAKAGES;
 
@@ -165,6 +166,7 @@ export const VARIATIONS = {
   small_clock_skew:
     "the server's clock runs 60 s ahead: iat, nbf and exp of issued tokens are 60 s later than the suite's clock (within the skew validators allow)",
   content_location_no_store: "token responses carry a Content-Location equal to the request URI beside Cache-Control: no-store (no cache may store them)",
+  base64_identity_header: "a successful login answers an x-auth-context header: Base64 of the identity it was sent, never its password (no secret)",
 } as const;
 export type Variation = keyof typeof VARIATIONS;
 
@@ -284,6 +286,13 @@ const asciiDigits = (text: string) =>
     const zero = [0x30, 0x660, 0x6f0, 0x966, 0xff10].find((z) => cp >= z && cp < z + 10);
     return zero === undefined ? d : String(cp - zero);
   });
+/** A successful login answers an x-auth-context header: Base64 of what `context` makes of the credentials it was sent. */
+const loginContext = (context: (c: Creds) => string): Override => ({
+  answer: (a, ctx) =>
+    ctx.operation === "login" && a.status === 200
+      ? withHeaders(a, (h) => ({ ...h, "x-auth-context": Buffer.from(context(JSON.parse(ctx.request.body) as Creds)).toString("base64") }))
+      : a,
+});
 /** An account id, or an audience ending in one, without the letters before its number. */
 const digitsOf = (id: string) => id.replace(/[A-Za-z]+(\d+)$/, "$1");
 const notFound = (ctx: OverrideContext, message: string) => ctx.json(404, { error: { code: "NOT_FOUND", message } });
@@ -600,6 +609,7 @@ const bends = (): Record<Breakage | Variation, Bend[]> => ({
       audienceGranted: (granted, ctx) => granted || digitsOf(ctx.audience ?? "") === digitsOf(ctx.audienceOf(ctx.accountId)),
     },
   ],
+  echoes_credentials_base64: [loginContext((c) => `${c.email ?? c.ident}:${c.password}`)],
 
   undocumented_property: [{ success: (body) => ({ ...body, x_conformance_selftest_extra: "a property no spec documents" }) }],
   rs256_with_kid: [
@@ -700,6 +710,7 @@ const bends = (): Record<Breakage | Variation, Bend[]> => ({
   content_location_no_store: [
     { answer: (a, ctx) => (a.status < 300 && ctx.operation ? withHeaders(a, (h) => ({ ...h, "content-location": ctx.request.pathname })) : a) },
   ],
+  base64_identity_header: [loginContext((c) => `${c.email ?? c.ident}`)],
 });
 
 /** Starts the fake with the options' client and users, bent by the breakage and the variation given. */
