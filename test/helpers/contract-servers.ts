@@ -116,6 +116,7 @@ export const BREAKAGES = {
   account_compared_by_number:
     "accounts and audiences are compared by their digits only: the same number in the other environment (P87654321 for T87654321) is served, login and token",
   echoes_credentials_base64: "a successful login answers an x-auth-context header: Base64 of the identity and password it was sent (identity:password)",
+  token_in_plain_cookie: "a successful login also sets the customer token in a cookie without Secure, HttpOnly or SameSite",
 } as const;
 export type Breakage = keyof typeof BREAKAGES;
 
@@ -167,6 +168,9 @@ export const VARIATIONS = {
     "the server's clock runs 60 s ahead: iat, nbf and exp of issued tokens are 60 s later than the suite's clock (within the skew validators allow)",
   content_location_no_store: "token responses carry a Content-Location equal to the request URI beside Cache-Control: no-store (no cache may store them)",
   base64_identity_header: "a successful login answers an x-auth-context header: Base64 of the identity it was sent, never its password (no secret)",
+  session_cookie_without_token: "every answer sets a session cookie of the server's own (a random id, no token) without Secure, HttpOnly or SameSite",
+  token_cookie_protected:
+    "a successful login also sets the customer token in a cookie with Secure, HttpOnly and SameSite=Lax (and a second cookie without a token)",
 } as const;
 export type Variation = keyof typeof VARIATIONS;
 
@@ -292,6 +296,14 @@ const loginContext = (context: (c: Creds) => string): Override => ({
     ctx.operation === "login" && a.status === 200
       ? withHeaders(a, (h) => ({ ...h, "x-auth-context": Buffer.from(context(JSON.parse(ctx.request.body) as Creds)).toString("base64") }))
       : a,
+});
+/** A successful login also sets its customer token in a cookie with these attributes (and any further cookies). */
+const tokenCookie = (attributes: () => string, ...others: string[]): Override => ({
+  answer: (a, ctx) => {
+    if (ctx.operation !== "login" || a.status !== 200 || typeof a.body !== "string") return a;
+    const token = (JSON.parse(a.body) as { access_token: string }).access_token;
+    return withHeaders(a, (h) => ({ ...h, "set-cookie": [`dintero_session=${token}; ${attributes()}`, ...others] }));
+  },
 });
 /** An account id, or an audience ending in one, without the letters before its number. */
 const digitsOf = (id: string) => id.replace(/[A-Za-z]+(\d+)$/, "$1");
@@ -610,6 +622,7 @@ const bends = (): Record<Breakage | Variation, Bend[]> => ({
     },
   ],
   echoes_credentials_base64: [loginContext((c) => `${c.email ?? c.ident}:${c.password}`)],
+  token_in_plain_cookie: [tokenCookie(() => "Path=/; Max-Age=86400")],
 
   undocumented_property: [{ success: (body) => ({ ...body, x_conformance_selftest_extra: "a property no spec documents" }) }],
   rs256_with_kid: [
@@ -711,6 +724,8 @@ const bends = (): Record<Breakage | Variation, Bend[]> => ({
     { answer: (a, ctx) => (a.status < 300 && ctx.operation ? withHeaders(a, (h) => ({ ...h, "content-location": ctx.request.pathname })) : a) },
   ],
   base64_identity_header: [loginContext((c) => `${c.email ?? c.ident}`)],
+  session_cookie_without_token: [{ answer: (a) => withHeaders(a, (h) => ({ ...h, "set-cookie": `sid=${randomBytes(24).toString("base64url")}; Path=/` })) }],
+  token_cookie_protected: [tokenCookie(() => "Path=/; Max-Age=86400; secure; HTTPONLY; SameSite=Lax", `theme=dark; Path=/`)],
 });
 
 /** Starts the fake with the options' client and users, bent by the breakage and the variation given. */

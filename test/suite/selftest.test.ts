@@ -138,6 +138,8 @@ const CAUGHT_BY: Record<Exclude<Breakage, "rate_limits_once" | "token_429_long_o
   account_compared_by_number: ["account_isolation", "contract"],
   // #24 review: the password Base64-encoded inside a larger blob is echoed all the same
   echoes_credentials_base64: ["secret_reflection", "standard"],
+  // #24 item 8: a token in a cookie that scripts, plain http and other sites can reach
+  token_in_plain_cookie: ["token_cookie", "standard"],
 };
 
 /** Standard breaks that do not pass at --fail-on contract either, and why: a contract rule breaks as well. */
@@ -188,6 +190,7 @@ const CAUGHT_AT: Partial<Record<Breakage, string>> = {
   trusts_x5c_certificate: "login.auth.x5c_self_signed",
   account_compared_by_number: "login.isolation.other_environment",
   echoes_credentials_base64: "login.email.known_good",
+  token_in_plain_cookie: "login.email.known_good",
 };
 
 /** Broken servers whose break harms no one on its own: an advisory finding, reported in every run, that
@@ -256,6 +259,9 @@ const PASSES_WITH: Record<Variation, string[]> = {
   content_location_no_store: [],
   // Base64 of the identity alone: not a secret, though it looks like the breakage above
   base64_identity_header: [],
+  // a cookie that carries no token is not judged; one that does, with all three attributes, passes
+  session_cookie_without_token: [],
+  token_cookie_protected: [],
 };
 
 describe("the correct local server", () => {
