@@ -59,7 +59,7 @@ export const secretReflection = defineCheck({
     for (const secret of ctx.secrets) add(secret, "the client secret (base64, as in Basic)");
     const parsed = parseBody(ex);
     const members = parsed?.ok ? stringMembers(parsed.value) : [];
-    const findings: Array<Found & { rank: number }> = [];
+    const findings: Found[] = [];
     const contains = (secret: string, texts: string[], whole: boolean) =>
       whole ? texts.some((t) => t === secret) : texts.some((t) => t.includes(secret) || t.includes(JSON.stringify(secret).slice(1, -1)));
     // The body also decoded as the client decodes server text (JSON escapes of any style, percent-encoding):
@@ -114,8 +114,8 @@ export const secretReflection = defineCheck({
           message: `the response ${place} echoes ${kind}${encoded}`,
         });
     }
-    // The most serious first: a console card shows the first finding of its case.
-    return findings.sort((a, b) => a.rank - b.rank).map(({ rank: _rank, ...f }) => f);
+    // The most serious first: a console card shows the first finding of its case, and reports order cards by rank.
+    return findings.sort((a, b) => a.rank! - b.rank!);
   },
 });
 
