@@ -4,6 +4,7 @@ import { createHmac, generateKeyPairSync, randomBytes, sign, type KeyObject } fr
 import { encodeBase64url } from "../lib/base64.ts";
 import { jwtClaims } from "../lib/jwt.ts";
 import type { Tamper } from "./case-types.ts";
+import { selfSignedCertificate } from "./self-signed-certificate.ts";
 import type { SuiteConfig } from "./types.ts";
 
 /** A JOSE header or claims set as a JWS part (RFC 7515 §7.1). */
@@ -69,6 +70,13 @@ export const FORGED_KEY_HOST = "keys.contract-suite.invalid";
 let rsa: { privateKey: KeyObject; publicKey: KeyObject } | undefined;
 /** One RSA key pair per process, the suite's own (made on first use). */
 const suiteRsaKey = () => (rsa ??= generateKeyPairSync("rsa", { modulusLength: 2048 }));
+let certificate: Buffer | undefined;
+/** A self-signed certificate for the suite's RSA key (made on first use), as an x5c header carries it. */
+const suiteCertificate = () => (certificate ??= selfSignedCertificate(suiteRsaKey(), "contract-suite forged key"));
+
+/** Where a forged kid points by path traversal: a file every Unix has and that reads as empty. A server that
+ * loads its key from a file the kid names (or that falls back to "" when the lookup fails) verifies with an empty key. */
+export const TRAVERSAL_KID = "../../../../../../../../dev/null";
 
 /** A JWT that must not open anything, however the server handles algorithms and keys. */
 export interface AlgorithmForgery {
@@ -83,8 +91,9 @@ export interface AlgorithmForgery {
  * Forgeries across algorithm families (RFC 8725 §2.1: a server must verify with the algorithm it expects,
  * not the one the token names; §3.1: use only allowed algorithms): a server that verifies its own family
  * and waves others through, that checks an ECDSA signature without rejecting r = s = 0 (CVE-2022-21449),
- * that takes the key a token brings (a jwk, CVE-2018-0114) or names (kid, jku, x5u at a host that does
- * not resolve) and fails open when it cannot find it, accepts one of these.
+ * that takes the key a token brings (a jwk, CVE-2018-0114; a self-signed certificate in x5c, whose chain it
+ * never checks) or names (kid, jku, x5u at a host that does not resolve) and fails open when it cannot find it,
+ * or that reads the key a kid names by path and gets an empty one (RFC 8725 §3.10), accepts one of these.
  */
 export function algorithmForgeries(config: SuiteConfig, scopes: string[]): AlgorithmForgery[] {
   const payload = part(forgedClaims(config, scopes, "contract-suite-forged"));
@@ -100,6 +109,10 @@ export function algorithmForgeries(config: SuiteConfig, scopes: string[]): Algor
   const rs256 = (header: Record<string, unknown>) => {
     const input = `${part({ alg: "RS256", typ: "JWT", ...header })}.${payload}`;
     return `${input}.${sign("sha256", Buffer.from(input), suiteRsaKey().privateKey).toString("base64url")}`;
+  };
+  const hs256 = (header: Record<string, unknown>, key: string) => {
+    const input = `${part({ alg: "HS256", typ: "JWT", ...header })}.${payload}`;
+    return `${input}.${createHmac("sha256", key).update(input).digest("base64url")}`;
   };
   const { n, e } = suiteRsaKey().publicKey.export({ format: "jwk" });
   const elsewhere = `https://${FORGED_KEY_HOST}`;
@@ -133,6 +146,22 @@ export function algorithmForgeries(config: SuiteConfig, scopes: string[]): Algor
       what: `RS256 JWT whose x5u names a certificate at ${FORGED_KEY_HOST}`,
       rule: pointsAt,
       token: rs256({ x5u: `${elsewhere}/cert.pem` }),
+    },
+    {
+      id: "x5c_self_signed",
+      what: "RS256 JWT verified by the self-signed certificate in its own x5c header",
+      // RFC 7515 §4.1.6: x5c is a chain (standard Base64 DER) that the recipient MUST validate (RFC 5280);
+      // a self-signed certificate of a key the suite made up ends at no root the server trusts.
+      token: rs256({ x5c: [suiteCertificate().toString("base64")] }),
+      rule: "a token that brings its own certificate is no credential: its chain ends at no trusted root (RFC 7515 §4.1.6; RFC 8725 §3.1)",
+    },
+    {
+      id: "kid_path_traversal",
+      what: "HS256 JWT signed with an empty key, whose kid names /dev/null by path traversal (../../…/dev/null)",
+      // One token for two faults: a kid read as a file path (/dev/null reads as empty), and a lookup of a kid the
+      // server does not know that falls back to an empty key. The suite's weak_key.empty case carries no kid.
+      token: hs256({ kid: TRAVERSAL_KID }, ""),
+      rule: "a kid that names no key of the server is no credential, never a lookup that yields an empty key (RFC 8725 §3.10, §3.1)",
     },
   ];
 }

@@ -58,6 +58,21 @@ export function semanticCases(spec: SpecModel, config: SuiteConfig, good: Record
     ...naIsolation,
   });
 
+  // The same account number in the other environment (T test, P production: the aid's description): a server
+  // that compares the bearer's account, or the audience, by its digits alone serves it. With its own audience,
+  // so that either comparison, made by the number only, lets it in.
+  const twin = twinAccount(spec, config, "login", "aid");
+  cases.push({
+    id: "login.isolation.other_environment",
+    group: "semantics",
+    operation: "login",
+    title: `the client bearer on the login path of this account's number in another environment (${twin.id ?? "none"}, audience to match)`,
+    ...(twin.id ? { aid: twin.id, body: { ...good, audience: audienceFor(config, twin.id) } } : { body: good }),
+    auth: "bearer",
+    expect: { kind: "isolation_rejection", rule: "the client bearer opens only its own account, not the same number in another environment" },
+    ...(mock ? naIsolation : twin.notApplicable ? { notApplicable: twin.notApplicable } : {}),
+  });
+
   if (config.auth.kind === "client_credentials") {
     // The token endpoint must not issue a token for an audience that is not a grant of the client.
     // The token path's account, alone and together with the audience: a client's credentials open only
@@ -93,6 +108,22 @@ export function semanticCases(spec: SpecModel, config: SuiteConfig, good: Record
       body: { ...tokenBody(spec, config), audience: otherAudience },
       expect: { kind: "isolation_rejection", rule: "the audience must be a grant associated with the client" },
       ...naIsolation,
+    });
+    const tokenTwin = twinAccount(spec, config, "token", "oid");
+    cases.push({
+      id: "token.isolation.other_environment",
+      group: "semantics",
+      operation: "token",
+      title: `a client-credentials token request on the token path of this account's number in another environment (${tokenTwin.id ?? "none"}), its audience`,
+      ...(tokenTwin.id
+        ? { aid: tokenTwin.id, body: { ...tokenBody(spec, config), audience: audienceFor(config, tokenTwin.id) } }
+        : { body: tokenBody(spec, config) }),
+      auth: "basic",
+      expect: {
+        kind: "isolation_rejection",
+        rule: "client credentials open only their own account's token endpoint, not the same number in another environment",
+      },
+      ...(mock ? naIsolation : tokenTwin.notApplicable ? { notApplicable: tokenTwin.notApplicable } : {}),
     });
   }
 
@@ -137,6 +168,36 @@ export function semanticCases(spec: SpecModel, config: SuiteConfig, good: Record
     }
   }
   return cases;
+}
+
+/**
+ * The same account in another environment: the same digits under another prefix the spec's account id schema
+ * accepts (T12345678 -> P12345678, where T accounts are test and P production), one prefix character changed
+ * at a time to each ASCII letter (its own in the other case is the same account, not a twin). The schema
+ * decides which letters, not a pair written here; the first it accepts is the twin. Undefined when it accepts none.
+ */
+export function deriveTwinAccountId(accountId: string, isValid: (v: unknown) => boolean): string | undefined {
+  const m = /^(\D+)(\d+)$/.exec(accountId);
+  if (!m) return undefined;
+  const [, prefix, digits] = m as unknown as [string, string, string];
+  for (let i = 0; i < prefix.length; i++) {
+    for (const letter of LETTERS) {
+      if (letter.toLowerCase() === prefix[i]!.toLowerCase()) continue;
+      const twin = `${prefix.slice(0, i)}${letter}${prefix.slice(i + 1)}${digits}`;
+      if (isValid(twin)) return twin;
+    }
+  }
+  return undefined;
+}
+const LETTERS = [..."ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"];
+
+/** This account's twin for an operation's path parameter, or why its case cannot be sent. */
+function twinAccount(spec: SpecModel, config: SuiteConfig, op: "login" | "token", param: string): { id?: string; notApplicable?: string } {
+  const schema = spec.operations[op].pathParams.get(param)?.schema;
+  const id = schema ? deriveTwinAccountId(config.accountId, spec.validator(schema)) : undefined;
+  if (!id) return { notApplicable: `the spec's ${param} schema accepts no other prefix before this account's digits (${config.accountId})` };
+  if (id === config.otherAccountId) return { notApplicable: `DINTERO_OTHER_ACCOUNT_ID is ${id}, this account's twin: the other-account cases send it already` };
+  return { id };
 }
 
 /** Methods no documented path serves: each is sent once per path with the known-good headers and body. */

@@ -12,8 +12,9 @@ export const accountIsolation = defineCheck({
   source: dintero(DINTERO_LOGIN_DOCS, '"The audience must be a grant associated with the client used when calling this resource"'),
   catches:
     "the client bearer on another account's login path, a login whose audience is another account's, or " +
-    "a client-credentials token request for another account's audience (Dintero, get token: \"The " +
-    'audience must be a grant associated with the client"), is not refused (any 4xx; whether that ' +
+    "a client-credentials token request for another account's path or audience, is not refused, also for " +
+    "this account's number in the other environment (T test, P production) (Dintero, get token: \"The " +
+    'audience must be a grant associated with the client"; any 4xx refuses; whether that ' +
     "status is documented is status_code_conformance's to judge)",
   ...refusal("isolation_rejection", any4xx, "served another account"),
 });

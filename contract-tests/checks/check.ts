@@ -27,6 +27,9 @@ export interface Finding {
   message: string;
   /** for generated cases: what was unusual about the input, never the value */
   input?: string;
+  /** how serious among its check's findings of the same severity, 0 the most (secret_reflection: the test
+   * user's password before a made-up submitted one); reports show the most serious first, before the most frequent */
+  rank?: number;
 }
 
 /** A finding as a check returns it: the check's name is stamped on it by defineCheck and the runner. */

@@ -21,6 +21,7 @@ import { responseHeaders } from "./response_headers.ts";
 import { encoding } from "./encoding.ts";
 import { accountEnumeration } from "./account_enumeration.ts";
 import { tokenCaching } from "./token_caching.ts";
+import { tokenCookie } from "./token_cookie.ts";
 import { refreshTokenOnClientCredentials } from "./refresh_token_on_client_credentials.ts";
 import { refreshTokenWithoutScope } from "./refresh_token_without_scope.ts";
 import { duplicateJsonMembers } from "./duplicate_json_members.ts";
@@ -50,6 +51,7 @@ export const CHECKS: Check[] = [
   encoding,
   accountEnumeration,
   tokenCaching,
+  tokenCookie,
   refreshTokenOnClientCredentials,
   refreshTokenWithoutScope,
   duplicateJsonMembers,

@@ -21,6 +21,7 @@ export const CHECK_NAMES = [
   "encoding",
   "account_enumeration",
   "token_caching",
+  "token_cookie",
   "refresh_token_on_client_credentials",
   "refresh_token_without_scope",
   "duplicate_json_members",

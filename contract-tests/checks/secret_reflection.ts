@@ -1,5 +1,6 @@
 // secret_reflection: no response echoes a submitted secret or a live bearer.
 import { escapePointerToken } from "../../lib/json-pointer.ts";
+import { secretSearch } from "../../lib/redact.ts";
 import { canonicalize } from "../../src/redact.ts";
 import { secretFieldNames } from "../request-fields.ts";
 import type { SuiteConfig } from "../types.ts";
@@ -30,9 +31,9 @@ export const secretReflection = defineCheck({
     url: "https://owasp.org/www-project-application-security-verification-standard/",
   },
   catches:
-    "a response body or header that echoes the submitted password, the client secret (also base64 as in " +
-    "Basic), or a live bearer (the client's, the customer's) anywhere but the response that issues it; " +
-    "JWS payloads in the response are decoded and searched too",
+    "a response body or header that echoes the submitted password, the client secret, or a live bearer (the " +
+    "client's, the customer's) anywhere but the response that issues it, as sent or Base64/Base64url-encoded " +
+    "(alone or inside a larger blob, as in Basic or base64(email:password)); JWS payloads in the response are decoded and searched too",
   judges: [],
   appliesTo: answered,
   run(ex, ctx) {
@@ -58,13 +59,24 @@ export const secretReflection = defineCheck({
     for (const secret of ctx.secrets) add(secret, "the client secret (base64, as in Basic)");
     const parsed = parseBody(ex);
     const members = parsed?.ok ? stringMembers(parsed.value) : [];
-    const findings: Array<Found & { rank: number }> = [];
+    const findings: Found[] = [];
     const contains = (secret: string, texts: string[], whole: boolean) =>
       whole ? texts.some((t) => t === secret) : texts.some((t) => t.includes(secret) || t.includes(JSON.stringify(secret).slice(1, -1)));
     // The body also decoded as the client decodes server text (JSON escapes of any style, percent-encoding):
     // decoded once per response, then searched for every secret.
     const bodyTexts = [res.bodyText, canonicalize(res.bodyText), ...jwsPayloads(res.bodyText)];
     const headers = Object.entries(res.headers).map(([k, v]): [string, string[]] => [`${k} (header)`, [v, canonicalize(v), ...jwsPayloads(v)]]);
+    // For the Base64 forms: the texts with every token this run knows and every JWS taken out. Random base64url
+    // text shares a short stretch with some Base64 form by chance; a secret inside a JWS is in its decoded payload.
+    const knownTokens = [...issuedHere, ...(ctx.tokens ?? [])].filter((t) => t.length >= MIN_SUBSTRING_SECRET);
+    const opaque = (text: string) => {
+      let out = canonicalize(text).replace(JWS_SHAPE, " ");
+      for (const token of knownTokens) out = out.replaceAll(token, " ");
+      return out;
+    };
+    const base64Texts = (texts: string[]) => [opaque(texts[0]!), ...texts.slice(2)]; // as sent (canonicalised), and JWS payloads
+    /** where the client secret's Base64 forms were found: its Basic forms are not reported there again */
+    const clientSecretEncodedAt = new Set<string>();
     for (const [secret, kind] of kinds) {
       const inside = searchableInside(secret);
       const where: string[] = [];
@@ -73,18 +85,37 @@ export const secretReflection = defineCheck({
       if (member) where.push(member.pointer === "" ? "body" : `body member ${member.pointer}`);
       else if (inside && contains(secret, bodyTexts, false)) where.push("body");
       for (const [name, texts] of headers) if (contains(secret, texts, !inside)) where.push(name);
-      for (const place of where)
+      if (kind.includes("(base64")) where.splice(0, where.length, ...where.filter((w) => !clientSecretEncodedAt.has(w)));
+      // Its Base64 and Base64url forms (lib/redact.ts: at each byte alignment, so also inside a larger blob), where
+      // it was not found as sent. Only for secrets searched inside text: a short PIN's forms turn up by chance.
+      const encodedAt: string[] = [];
+      if (inside && !kind.includes("(base64")) {
+        const search = secretSearch([secret], true);
+        const reveals = (texts: string[]) => base64Texts(texts).some((t) => search.reveals(t));
+        if (!where.some((w) => w.startsWith("body")) && reveals(bodyTexts)) {
+          const at = members.find(({ texts }) => reveals(texts));
+          encodedAt.push(at && at.pointer !== "" ? `body member ${at.pointer}` : "body");
+        }
+        for (const [name, texts] of headers) if (!where.includes(name) && reveals(texts)) encodedAt.push(name);
+        if (kind === "the client secret") for (const place of encodedAt) clientSecretEncodedAt.add(place);
+      }
+      const rank = SECRET_KINDS.indexOf(kind.startsWith("the submitted") ? "the submitted" : kind);
+      const places: Array<[place: string, encoded: string]> = [
+        ...where.map((w): [string, string] => [w, ""]),
+        ...encodedAt.map((w): [string, string] => [w, " Base64-encoded"]),
+      ];
+      for (const [place, encoded] of places)
         findings.push({
-          rank: SECRET_KINDS.indexOf(kind.startsWith("the submitted") ? "the submitted" : kind),
+          rank,
           rule: `never echo ${kind}`,
           pointer: place.replace(/^body member /, ""),
           expected: "no secret",
-          actual: `[REDACTED] (${kind})`,
-          message: `the response ${place} echoes ${kind}`,
+          actual: `[REDACTED] (${kind}${encoded})`,
+          message: `the response ${place} echoes ${kind}${encoded}`,
         });
     }
-    // The most serious first: a console card shows the first finding of its case.
-    return findings.sort((a, b) => a.rank - b.rank).map(({ rank: _rank, ...f }) => f);
+    // The most serious first: a console card shows the first finding of its case, and reports order cards by rank.
+    return findings.sort((a, b) => a.rank! - b.rank!);
   },
 });
 

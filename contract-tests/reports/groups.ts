@@ -28,7 +28,11 @@ export interface FindingGroup {
 const causeOf = (check: string, severity: Severity, f: Finding) =>
   JSON.stringify([check, severity, f.rule, f.pointer ?? null, f.expected ?? null, f.source?.ref ?? null, f.severityReason ?? null]);
 
-/** Every finding of the run, grouped by cause; failing groups first, then by severity, check order and size. */
+/**
+ * Every finding of the run, grouped by cause, the most serious first: failing groups, then by severity (contract,
+ * standard, advisory), check order, the check's own rank of its findings (secret_reflection: the test user's
+ * password before a made-up submitted one), and only then size: a frequent trifle never hides a rare harm.
+ */
 export function groupFindings(result: RunResult): FindingGroup[] {
   const exchanges = new Map(result.exchanges.map((e) => [e.id, e]));
   const titles = new Map(result.caseList.map((c) => [c.id, c.title]));
@@ -62,12 +66,15 @@ export function groupFindings(result: RunResult): FindingGroup[] {
     }
   }
   const order = (name: string) => CHECKS.findIndex((c) => c.name === name);
+  /** the most serious rank among a group's findings (unranked: as serious as rank 0) */
+  const rank = (g: FindingGroup) => g.cases.reduce((least, c) => Math.min(least, c.finding.rank ?? 0), Number.POSITIVE_INFINITY);
   for (const g of groups.values()) g.actuals.sort((a, b) => b.count - a.count);
   return [...groups.values()].sort(
     (a, b) =>
       Number(b.failsRun) - Number(a.failsRun) ||
       SEVERITIES.indexOf(a.severity) - SEVERITIES.indexOf(b.severity) ||
       order(a.check) - order(b.check) ||
+      rank(a) - rank(b) ||
       b.cases.length - a.cases.length,
   );
 }

@@ -2,7 +2,7 @@
 // internal overrides (testing/overrides.ts). A breakage is one small override that breaks exactly one
 // rule, to prove that one check fails on it; a variation is a correct but unusual answer the suite
 // must pass. The fake unbent is the reference: it passes the suite at its strictest.
-import { createHmac, createPublicKey, generateKeyPairSync, randomBytes, sign, verify, type JsonWebKey, type KeyObject } from "node:crypto";
+import { createHmac, createPublicKey, generateKeyPairSync, randomBytes, sign, verify, X509Certificate, type JsonWebKey, type KeyObject } from "node:crypto";
 import { validateAccountId } from "../../generated/validators.js";
 import { readBasicAuthorization } from "../../lib/basic-auth.ts";
 import { encodeBase64url } from "../../lib/base64.ts";
@@ -118,6 +118,13 @@ export const BREAKAGES = {
   enum_by_errors_detail:
     "an unknown identity and a wrong password get the same status, code and message, but error.errors[0].path names email or password (advisory)",
   wrong_password_429: "every wrong password for a known identity is answered 429 with Retry-After: 3600 instead of a refusal",
+  kid_lookup_yields_empty_key:
+    'an HS256 bearer whose kid names no key of the server is verified with an empty key (the key read from the file the kid names, or a failed lookup, is "")',
+  trusts_x5c_certificate: "an RS256 bearer carrying an x5c header is verified with the key of its first certificate, whose chain is never checked",
+  account_compared_by_number:
+    "accounts and audiences are compared by their digits only: the same number in the other environment (P87654321 for T87654321) is served, login and token",
+  echoes_credentials_base64: "a successful login answers an x-auth-context header: Base64 of the identity and password it was sent (identity:password)",
+  token_in_plain_cookie: "a successful login also sets the customer token in a cookie without Secure, HttpOnly or SameSite",
 } as const;
 export type Breakage = keyof typeof BREAKAGES;
 
@@ -171,6 +178,10 @@ export const VARIATIONS = {
   short_lived_bearer:
     "the client bearer lives 1 s (expires_in 1, exp the issue time + 1 s to the millisecond) and every answer takes 10 ms: the run outlives many bearers",
   request_id_in_error_body: "every error body carries a fresh request id and timestamp (error.request_id, error.timestamp), different in every answer",
+  base64_identity_header: "a successful login answers an x-auth-context header: Base64 of the identity it was sent, never its password (no secret)",
+  session_cookie_without_token: "every answer sets a session cookie of the server's own (a random id, no token) without Secure, HttpOnly or SameSite",
+  token_cookie_protected:
+    "a successful login also sets the customer token in a cookie with Secure, HttpOnly and SameSite=Lax (and a second cookie without a token)",
 } as const;
 export type Variation = keyof typeof VARIATIONS;
 
@@ -290,6 +301,23 @@ const asciiDigits = (text: string) =>
     const zero = [0x30, 0x660, 0x6f0, 0x966, 0xff10].find((z) => cp >= z && cp < z + 10);
     return zero === undefined ? d : String(cp - zero);
   });
+/** A successful login answers an x-auth-context header: Base64 of what `context` makes of the credentials it was sent. */
+const loginContext = (context: (c: Creds) => string): Override => ({
+  answer: (a, ctx) =>
+    ctx.operation === "login" && a.status === 200
+      ? withHeaders(a, (h) => ({ ...h, "x-auth-context": Buffer.from(context(JSON.parse(ctx.request.body) as Creds)).toString("base64") }))
+      : a,
+});
+/** A successful login also sets its customer token in a cookie with these attributes (and any further cookies). */
+const tokenCookie = (attributes: () => string, ...others: string[]): Override => ({
+  answer: (a, ctx) => {
+    if (ctx.operation !== "login" || a.status !== 200 || typeof a.body !== "string") return a;
+    const token = (JSON.parse(a.body) as { access_token: string }).access_token;
+    return withHeaders(a, (h) => ({ ...h, "set-cookie": [`dintero_session=${token}; ${attributes()}`, ...others] }));
+  },
+});
+/** An account id, or an audience ending in one, without the letters before its number. */
+const digitsOf = (id: string) => id.replace(/[A-Za-z]+(\d+)$/, "$1");
 const notFound = (ctx: OverrideContext, message: string) => ctx.json(404, { error: { code: "NOT_FOUND", message } });
 /** Rewrites every JSON string of a body with escapes only: \\/ for /, \\uXXXX for every other character. */
 const escapeJsonStrings = (text: string) =>
@@ -581,6 +609,31 @@ const bends = (): Record<Breakage | Variation, Bend[]> => ({
       return u && u.type === c.type && u.password.trim() === (c.password ?? "").trim() ? u : undefined;
     }),
   ],
+  kid_lookup_yields_empty_key: [
+    bearerAlso((ctx, jwt) => (jwt.header.alg === "HS256" && typeof jwt.header.kid === "string" ? signedWith(ctx, Buffer.alloc(0)) : undefined)),
+  ],
+  trusts_x5c_certificate: [
+    bearerAlso((ctx, jwt) => {
+      const [first] = Array.isArray(jwt.header.x5c) ? (jwt.header.x5c as unknown[]) : [];
+      if (jwt.header.alg !== "RS256" || typeof first !== "string") return undefined;
+      try {
+        const key = new X509Certificate(Buffer.from(first, "base64")).publicKey;
+        return verify("sha256", Buffer.from(`${jwt.parts[0]}.${jwt.parts[1]}`), key, Buffer.from(jwt.parts[2], "base64url"))
+          ? ctx.trust(jwt.payload)
+          : undefined;
+      } catch {
+        return undefined; // not a certificate: refused like any bearer the server cannot verify
+      }
+    }),
+  ],
+  account_compared_by_number: [
+    {
+      accountServed: (served, ctx) => served || digitsOf(ctx.id) === digitsOf(ctx.accountId),
+      audienceGranted: (granted, ctx) => granted || digitsOf(ctx.audience ?? "") === digitsOf(ctx.audienceOf(ctx.accountId)),
+    },
+  ],
+  echoes_credentials_base64: [loginContext((c) => `${c.email ?? c.ident}:${c.password}`)],
+  token_in_plain_cookie: [tokenCookie(() => "Path=/; Max-Age=86400")],
 
   undocumented_property: [{ success: (body) => ({ ...body, x_conformance_selftest_extra: "a property no spec documents" }) }],
   rs256_with_kid: [
@@ -725,6 +778,9 @@ const bends = (): Record<Breakage | Variation, Bend[]> => ({
           : a,
     },
   ],
+  base64_identity_header: [loginContext((c) => `${c.email ?? c.ident}`)],
+  session_cookie_without_token: [{ answer: (a) => withHeaders(a, (h) => ({ ...h, "set-cookie": `sid=${randomBytes(24).toString("base64url")}; Path=/` })) }],
+  token_cookie_protected: [tokenCookie(() => "Path=/; Max-Age=86400; secure; HTTPONLY; SameSite=Lax", `theme=dark; Path=/`)],
 });
 
 /** A server whose client bearers stop working `ms` after they were issued or at their `uses`th use, whatever

@@ -85,6 +85,8 @@ const CAUGHT_FROM_RECORDING: Partial<Record<Breakage, [string, Severity]>> = {
   method_405_without_allow: ["allow_header", "advisory"],
   refresh_token_on_client_credentials: ["refresh_token_on_client_credentials", "advisory"],
   duplicate_json_members: ["duplicate_json_members", "advisory"],
+  echoes_credentials_base64: ["secret_reflection", "standard"],
+  token_in_plain_cookie: ["token_cookie", "standard"],
 };
 
 /** Single-exchange breakages this fetch-made recording cannot show, and why (never silently left out). */

@@ -23,8 +23,10 @@ describe("secret_reflection names the member and the kind of secret", () => {
   it.concurrent.for<[Breakage, string, string, string]>([
     ["echoes_password", "login.credentials.wrong_password", "/error/message", "the submitted password"],
     ["echoes_bearer", "login.credentials.wrong_password", "/error/message", "a live bearer (the client's or a customer's)"],
-    ["echoes_basic_header", "token.known_good", "x-debug-authorization (header)", "the client secret (base64, as in Basic)"],
+    // the client secret's Base64 forms are found inside base64(id:secret); its Basic forms are not reported there again
+    ["echoes_basic_header", "token.known_good", "x-debug-authorization (header)", "the client secret Base64-encoded"],
     ["jwt_carries_password", "login.email.known_good", "/access_token", "the test user's password"],
+    ["echoes_credentials_base64", "login.email.known_good", "x-auth-context (header)", "the test user's password Base64-encoded"],
   ])("%s: %s → %s, %s", async ([breakage, caseId, pointer, kind], { expect }) => {
     const [first] = await findings(breakage, caseId);
     expect(first?.pointer).toBe(pointer);

@@ -139,6 +139,15 @@ const CAUGHT_BY: Record<Exclude<Breakage, "rate_limits_once" | "token_429_long_o
   bearer_dies_early: ["token_semantics", "standard"],
   password_offbyone: ["wrong_credentials", "contract"],
   invalid_token_on_wrong_password: ["wrong_credentials", "standard"],
+  // #24 review: a kid whose lookup yields an empty key; a self-signed certificate in x5c taken at its word
+  kid_lookup_yields_empty_key: ["ignored_auth", "contract"],
+  trusts_x5c_certificate: ["ignored_auth", "contract"],
+  // #24 review: a T account's bearer opens the P account of the same number
+  account_compared_by_number: ["account_isolation", "contract"],
+  // #24 review: the password Base64-encoded inside a larger blob is echoed all the same
+  echoes_credentials_base64: ["secret_reflection", "standard"],
+  // #24 item 8: a token in a cookie that scripts, plain http and other sites can reach
+  token_in_plain_cookie: ["token_cookie", "standard"],
 };
 
 /** Standard breaks that do not pass at --fail-on contract either, and why: a contract rule breaks as well. */
@@ -187,6 +196,11 @@ const CAUGHT_AT: Partial<Record<Breakage, string>> = {
   password_trimmed: "login.credentials.email.wrong_password.trailing_space",
   password_offbyone: "login.credentials.email.wrong_password.last_changed",
   invalid_token_on_wrong_password: "login.credentials.wrong_password",
+  kid_lookup_yields_empty_key: "login.auth.kid_path_traversal",
+  trusts_x5c_certificate: "login.auth.x5c_self_signed",
+  account_compared_by_number: "login.isolation.other_environment",
+  echoes_credentials_base64: "login.email.known_good",
+  token_in_plain_cookie: "login.email.known_good",
 };
 
 /** Broken servers whose break harms no one on its own: an advisory finding, reported in every run, that
@@ -277,6 +291,11 @@ const PASSES_WITH: Record<Variation, string[]> = {
   short_lived_bearer: [],
   // account_enumeration learns from the wrong-password answers that request_id and timestamp differ in every answer
   request_id_in_error_body: [],
+  // Base64 of the identity alone: not a secret, though it looks like the breakage above
+  base64_identity_header: [],
+  // a cookie that carries no token is not judged; one that does, with all three attributes, passes
+  session_cookie_without_token: [],
+  token_cookie_protected: [],
 };
 
 describe("the correct local server", () => {
