@@ -2,6 +2,7 @@
 // the client that created them, revoke without an existence leak, MFA users through the challenge and the
 // MFA grant (both spellings), the mfa_token's single use, expiry and bounded wrong codes, client scopes and
 // the injectable clock. The client's refresh/revoke/MFA methods are not here yet: requests are plain fetch.
+import { readFileSync } from "node:fs";
 import { afterEach, describe, expect, it } from "vitest";
 import { basicAuthorization } from "../../lib/basic-auth.ts";
 import { MFA_MAX_WRONG_CODES, MFA_TOKEN_LIFETIME_S } from "../../testing/fake.ts";
@@ -218,6 +219,13 @@ describe("the clock and the options", () => {
     expect((await login(bearer, ada)).status).toBe(200);
     now = claims.exp * 1000;
     expect((await login(bearer, ada)).status).toBe(401);
+  });
+
+  it("docs/testing.md states the fake's MFA bounds as the code has them", () => {
+    const docs = readFileSync(new URL("../../docs/testing.md", import.meta.url), "utf8");
+    expect(docs).toContain(`expires ${MFA_TOKEN_LIFETIME_S} seconds after the login`);
+    expect(docs).toContain(`after ${MFA_MAX_WRONG_CODES} wrong binding codes`);
+    expect(docs.match(/after \d+ wrong binding codes/g)?.every((m) => m === `after ${MFA_MAX_WRONG_CODES} wrong binding codes`)).toBe(true);
   });
 
   it("refuses a scope the spec does not document, a clock that is not a function and a non-boolean mfa, naming each", async () => {
