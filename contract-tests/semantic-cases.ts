@@ -207,6 +207,9 @@ export function methodCases(spec: SpecModel, config: SuiteConfig, good: Record<s
   const cases: Case[] = [];
   for (const op of Object.values(spec.operations)) {
     if (op.key === "token" && config.auth.kind !== "client_credentials") continue;
+    // The login's known-good body carries the test identity (it counts toward its budget); the token
+    // request's is the configured client's; any other operation sends its first documented example.
+    const body = op.key === "login" ? good : op.key === "token" ? tokenBody(spec, config) : (Object.values(op.requestExamples)[0] ?? {});
     const documented = spec.methodsOf(op.pathTemplate);
     for (const method of UNSUPPORTED_METHODS.filter((m) => !documented.includes(m))) {
       cases.push({
@@ -216,7 +219,7 @@ export function methodCases(spec: SpecModel, config: SuiteConfig, good: Record<s
         method,
         title: `${method} ${op.pathTemplate} (documented: ${documented.join(", ")})`,
         auth: op.key === "token" ? "basic" : "bearer",
-        body: op.key === "token" ? tokenBody(spec, config) : good,
+        body,
         expect: { kind: "method_rejection", rule: `${method} is not a documented method of ${op.pathTemplate}` },
       });
     }

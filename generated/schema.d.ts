@@ -43,20 +43,93 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Get token (client credentials)
-         * @description Get an access token for the account with the client credentials grant, authenticating
-         *     with HTTP Basic `client_id:client_secret`. `oid` is an account id (9 characters) or an
-         *     owner or partner id (4 characters); the login client passes the login's `aid`. The audience
-         *     is `https://api.dintero.com/v1/accounts/{aid}` on either server.
+         * Get token
+         * @description Get an access token for the account. `oid` is an account id (9 characters) or an owner or
+         *     partner id (4 characters); the login client passes the login's `aid`. The body is one of the
+         *     grants this fragment describes, chosen by `grant_type`:
          *
-         *     Cache the token and only request a new one when it is about to expire, not on every request
-         *     (this project's rule; Dintero's SDKs do so).
+         *     - `client_credentials`, authenticated with HTTP Basic `client_id:client_secret`: the client's
+         *       bearer. The audience is `https://api.dintero.com/v1/accounts/{aid}` on either server.
+         *     - `refresh_token`, authenticated with a Bearer that must be an access token of the client that
+         *       was used to create the refresh token: new tokens for the customer.
+         *     - the MFA out-of-band grant (`mfa_oob`, spelt `mfa-oob` by this page's text), after a login or
+         *       token request answered 403 `mfa_required` and a challenge (`POST /accounts/{aid}/auth/mfa/challenge`):
+         *       `mfa_token`, `oob_code` and the `binding_code` the customer received.
+         *
+         *     OpenAPI states security per operation, so both schemes are listed; which grant takes which is
+         *     `x-grant-security`.
+         *
+         *     Cache the client's token and only request a new one when it is about to expire, not on every
+         *     request (this project's rule; Dintero's SDKs do so).
          *
          *     Source: https://docs.dintero.com/api-reference/authenticate/get-token
          *     Source: https://docs.dintero.com/docs/checkout/authentication
-         *     Curated: Only the client-credentials grant is described, the one the login's bearer comes from, and the advice to cache the token is this project's rule modelled on Dintero's SDKs.
+         *     Source: https://github.com/Dintero/Dintero.Checkout.DotNet
+         *     Curated: Of Dintero's grants only the client-credentials, refresh-token and MFA out-of-band ones are described, and the advice to cache the token is this project's rule modelled on Dintero's SDKs.
          */
         post: operations["aid_auths_oauth_token_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/accounts/{oid}/auth/revoke": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Revoke token
+         * @description Invalidate a refresh token, "if it has been compromised" (and, this project adds, when the
+         *     customer logs out). Authenticated with the bearer of the client. Dintero documents no logout
+         *     endpoint and no revocation of access tokens: an access token stays valid until it expires.
+         *
+         *     Scopes:
+         *     - `admin:accounts`
+         *     - `write:accounts`
+         *     - `create:accounts:auth:refresh_token`
+         *
+         *     Source: https://docs.dintero.com/management-auth-api/authenticate/aid_auths_oauth_revoke_post
+         *     Source: https://github.com/Dintero/Dintero.Checkout.DotNet
+         */
+        post: operations["aid_auths_oauth_revoke_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/accounts/{aid}/auth/mfa/challenge": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Challenge request
+         * @description Request a multi-factor authentication challenge for the `mfa_token` of a 403 `mfa_required`
+         *     answer. With `challenge_type: oob` the customer gets an out-of-band message (SMS by default,
+         *     or email) with a binding code; the answer's `oob_code`, the `mfa_token` and that binding code
+         *     then go to the token endpoint's MFA grant. Authenticated with the bearer of the client.
+         *
+         *     Scopes:
+         *     - `admin:accounts`
+         *     - `write:accounts`
+         *     - `write:accounts:/auth/mfa`
+         *
+         *     Source: https://docs.dintero.com/management-auth-api/challenge/aid_auth_mfa_challenge_post
+         *     Source: https://docs.dintero.com/api-reference/authenticate/get-token
+         *     Source: https://github.com/Dintero/Dintero.Checkout.DotNet
+         */
+        post: operations["aid_auth_mfa_challenge_post"];
         delete?: never;
         options?: never;
         head?: never;
@@ -129,18 +202,26 @@ export interface components {
          */
         IdentType: "phone_number" | "email";
         /**
-         * @description The body of a client-credentials token request.
+         * @description The body of a token request: one of the grants this fragment describes, chosen by `grant_type`.
+         *     Dintero spells the MFA out-of-band grant two ways (`mfa-oob` in the token endpoint's text,
+         *     `mfa_oob` on the challenge and recovery pages and in its 2021 generated model): both select
+         *     the same branch.
+         *
+         *     Source: https://docs.dintero.com/api-reference/authenticate/get-token
+         *     Source: https://github.com/Dintero/Dintero.Checkout.DotNet
+         */
+        TokenRequest: components["schemas"]["ClientCredentialsTokenRequest"] | components["schemas"]["RefreshTokenRequest"] | components["schemas"]["MfaOobTokenRequest"];
+        /**
+         * @description The body of a client-credentials token request (HTTP Basic).
          *
          *     Source: https://docs.dintero.com/api-reference/authenticate/get-token
          */
         ClientCredentialsTokenRequest: {
             /**
-             * @description The grant type; Dintero documents others, which this fragment does not describe.
+             * @description The grant type.
              *
              *     Source: https://docs.dintero.com/api-reference/authenticate/get-token
-             *     Source: https://github.com/Dintero/Dintero.Checkout.DotNet
-             *     Curated: Only the client-credentials grant is described, the one the login's bearer comes from.
-             * @example client_credentials
+             *     Source: https://github.com/Dintero/Dintero.Checkout.DotNet (enum property replaced by openapi-typescript)
              * @enum {string}
              */
             grant_type: "client_credentials";
@@ -152,6 +233,153 @@ export interface components {
              * @example https://api.dintero.com/v1/accounts/T12345678
              */
             audience: string;
+        };
+        /**
+         * @description The body of a refresh-token grant. The request's Bearer must be an access token of the client
+         *     that was used to create the refresh token.
+         *
+         *     Source: https://docs.dintero.com/api-reference/authenticate/get-token
+         *     Source: https://github.com/Dintero/Dintero.Checkout.DotNet
+         */
+        RefreshTokenRequest: {
+            /**
+             * @description The grant type.
+             *
+             *     Source: https://docs.dintero.com/api-reference/authenticate/get-token
+             *     Source: https://github.com/Dintero/Dintero.Checkout.DotNet (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            grant_type: "refresh_token";
+            /**
+             * @description A refresh token from an earlier login of the customer.
+             *
+             *     Source: https://docs.dintero.com/api-reference/authenticate/get-token
+             * @example rt_6f0c2b9e8d7a4c3b9a1e5d4f3c2b1a0e
+             */
+            refresh_token: string;
+        };
+        /**
+         * @description The body of the MFA out-of-band grant: the `mfa_token` of the 403 `mfa_required` answer, the
+         *     `oob_code` of the challenge and the `binding_code` the customer received out of band.
+         *
+         *     Source: https://docs.dintero.com/api-reference/authenticate/get-token
+         *     Source: https://docs.dintero.com/api-reference/password/login-with-mfa
+         *     Source: https://docs.dintero.com/management-auth-api/challenge/aid_auth_mfa_challenge_post
+         */
+        MfaOobTokenRequest: {
+            /**
+             * @description The grant type, spelt `mfa-oob` by the token endpoint's text and `mfa_oob` by the challenge and recovery pages; both are accepted.
+             *
+             *     Source: https://docs.dintero.com/api-reference/authenticate/get-token
+             *     Source: https://docs.dintero.com/management-auth-api/challenge/aid_auth_mfa_challenge_post
+             *     Source: https://docs.dintero.com/management-auth-api/challenge/aid_auth_mfa_recovery_post
+             *     Source: https://github.com/Dintero/Dintero.Checkout.DotNet
+             *     Curated: Dintero's token page names the MFA grant `mfa-oob` while its challenge and recovery pages and its 2021 generated model name it `mfa_oob`, so both values are accepted rather than one being picked. (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            grant_type: "mfa_oob" | "mfa-oob";
+            /**
+             * @description The `mfa_token` received with the `mfa_required` error.
+             *
+             *     Source: https://docs.dintero.com/api-reference/authenticate/get-token
+             *     Source: https://docs.dintero.com/management-auth-api/challenge/aid_auth_mfa_challenge_post
+             */
+            mfa_token: string;
+            /**
+             * @description The `oob_code` of the challenge's answer.
+             *
+             *     Source: https://docs.dintero.com/api-reference/authenticate/get-token
+             *     Source: https://docs.dintero.com/management-auth-api/challenge/aid_auth_mfa_challenge_post
+             */
+            oob_code: string;
+            /**
+             * @description The code the customer received out of band (SMS or email), submitted along with the `mfa_token`.
+             *
+             *     Source: https://docs.dintero.com/api-reference/password/login-with-mfa
+             *     Source: https://docs.dintero.com/management-auth-api/challenge/aid_auth_mfa_challenge_post
+             */
+            binding_code: string;
+        };
+        /**
+         * @description The refresh token to revoke.
+         *
+         *     Source: https://docs.dintero.com/management-auth-api/authenticate/aid_auths_oauth_revoke_post
+         *     Source: https://github.com/Dintero/Dintero.Checkout.DotNet
+         */
+        RevokeTokenRequest: {
+            /**
+             * @description The refresh token.
+             *
+             *     Source: https://docs.dintero.com/management-auth-api/authenticate/aid_auths_oauth_revoke_post
+             *     Source: https://github.com/Dintero/Dintero.Checkout.DotNet
+             */
+            token: string;
+        };
+        /**
+         * @description An empty object; servers may add properties.
+         *
+         *     Source: https://docs.dintero.com/management-auth-api/authenticate/aid_auths_oauth_revoke_post
+         *     Source: https://github.com/Dintero/Dintero.Checkout.DotNet
+         */
+        RevokeResult: Record<string, unknown>;
+        /**
+         * @description multi-factor authentication (MFA) challenge
+         *
+         *     Source: https://docs.dintero.com/management-auth-api/challenge/aid_auth_mfa_challenge_post
+         */
+        MfaChallengeRequest: {
+            /**
+             * @description The challenge type accepted by your application. `oob` (out of band) means that the user will get an out of band message containing a binding code.
+             *
+             *     Source: https://docs.dintero.com/management-auth-api/challenge/aid_auth_mfa_challenge_post
+             *     Source: https://docs.dintero.com/api-reference/password/login-with-mfa
+             * @enum {string}
+             */
+            challenge_type: "oob";
+            /**
+             * @description The token received from the `mfa_required` error.
+             *
+             *     Source: https://docs.dintero.com/management-auth-api/challenge/aid_auth_mfa_challenge_post
+             */
+            mfa_token: string;
+            /**
+             * @description The channel to use for OOB. Can only be provided when `challenge_type` is `oob`.
+             *
+             *     Source: https://docs.dintero.com/management-auth-api/challenge/aid_auth_mfa_challenge_post
+             *     Source: https://docs.dintero.com/api-reference/password/login-with-mfa
+             * @default sms
+             * @enum {string}
+             */
+            oob_channel: "sms" | "email";
+        };
+        /**
+         * @description Challenge response; servers may add properties.
+         *
+         *     Source: https://docs.dintero.com/management-auth-api/challenge/aid_auth_mfa_challenge_post
+         *     Curated: Dintero's page lists the three properties without marking any required, and they are required here because the MFA grant cannot be completed without them.
+         */
+        MfaChallenge: {
+            /**
+             * @description The challenge type.
+             *
+             *     Source: https://docs.dintero.com/management-auth-api/challenge/aid_auth_mfa_challenge_post
+             * @enum {string}
+             */
+            challenge_type: "oob";
+            /**
+             * @description How the customer binds the out-of-band channel to this one; `prompt`, the customer is asked for the binding code.
+             *
+             *     Source: https://docs.dintero.com/management-auth-api/challenge/aid_auth_mfa_challenge_post
+             * @enum {string}
+             */
+            binding_method: "prompt";
+            /**
+             * @description The code to send with the MFA grant.
+             *
+             *     Source: https://docs.dintero.com/management-auth-api/challenge/aid_auth_mfa_challenge_post
+             * @example oob_7d1f0a5c3e9b4d2a8c6f1e0b9a7d5c3e
+             */
+            oob_code: string;
         };
         /**
          * @description An access token; servers may add properties.
@@ -277,6 +505,35 @@ export interface components {
             };
         };
         /**
+         * @description Success
+         *
+         *     Source: https://docs.dintero.com/management-auth-api/authenticate/aid_auths_oauth_revoke_post
+         *     Source: https://github.com/Dintero/Dintero.Checkout.DotNet
+         */
+        RevokeSuccess: {
+            headers: {
+                "request-id": components["headers"]["RequestId"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["RevokeResult"];
+            };
+        };
+        /**
+         * @description Challenge response
+         *
+         *     Source: https://docs.dintero.com/management-auth-api/challenge/aid_auth_mfa_challenge_post
+         */
+        MfaChallengeSuccess: {
+            headers: {
+                "request-id": components["headers"]["RequestId"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["MfaChallenge"];
+            };
+        };
+        /**
          * @description Bad / Invalid request
          *
          *     Source: https://docs.dintero.com/api-reference/password/login-with-emailpassword
@@ -312,6 +569,20 @@ export interface components {
          *     Source: https://docs.dintero.com/api-reference/password/login-with-emailpassword
          */
         Forbidden: {
+            headers: {
+                "request-id": components["headers"]["RequestId"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+        /**
+         * @description Resource was not found
+         *
+         *     Source: https://github.com/Dintero/Dintero.Checkout.DotNet
+         */
+        NotFound: {
             headers: {
                 "request-id": components["headers"]["RequestId"];
                 [name: string]: unknown;
@@ -412,13 +683,35 @@ export interface components {
             };
         };
         /**
-         * @description The client-credentials grant.
+         * @description A grant, chosen by `grant_type`.
          *
          *     Source: https://docs.dintero.com/api-reference/authenticate/get-token
+         *     Source: https://github.com/Dintero/Dintero.Checkout.DotNet
          */
-        ClientCredentialsTokenRequest: {
+        TokenRequest: {
             content: {
-                "application/json": components["schemas"]["ClientCredentialsTokenRequest"];
+                "application/json": components["schemas"]["TokenRequest"];
+            };
+        };
+        /**
+         * @description The refresh token to revoke.
+         *
+         *     Source: https://docs.dintero.com/management-auth-api/authenticate/aid_auths_oauth_revoke_post
+         *     Source: https://github.com/Dintero/Dintero.Checkout.DotNet
+         */
+        RevokeTokenRequest: {
+            content: {
+                "application/json": components["schemas"]["RevokeTokenRequest"];
+            };
+        };
+        /**
+         * @description multi-factor authentication (MFA) challenge
+         *
+         *     Source: https://docs.dintero.com/management-auth-api/challenge/aid_auth_mfa_challenge_post
+         */
+        MfaChallengeRequest: {
+            content: {
+                "application/json": components["schemas"]["MfaChallengeRequest"];
             };
         };
     };
@@ -485,13 +778,63 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody: components["requestBodies"]["ClientCredentialsTokenRequest"];
+        requestBody: components["requestBodies"]["TokenRequest"];
         responses: {
             200: components["responses"]["ClientTokenSuccess"];
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["ForbiddenWithMfa"];
             429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["ServerError"];
+        };
+    };
+    aid_auths_oauth_revoke_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The account (`T` or `P` and 8 digits) or the owner or partner (`T` or `P` and 3 digits) the
+                 *     token is for. `T` ids are test ids, `P` production.
+                 *
+                 *     Source: https://docs.dintero.com/api-reference/authenticate/get-token
+                 * @example T12345678
+                 */
+                oid: components["parameters"]["OwnerId"];
+            };
+            cookie?: never;
+        };
+        requestBody: components["requestBodies"]["RevokeTokenRequest"];
+        responses: {
+            200: components["responses"]["RevokeSuccess"];
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            500: components["responses"]["ServerError"];
+        };
+    };
+    aid_auth_mfa_challenge_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description An id that uniquely identifies the account. `T` accounts are test accounts, `P` production.
+                 *
+                 *     Source: https://docs.dintero.com/api-reference/password/login-with-emailpassword
+                 * @example T12345678
+                 */
+                aid: components["parameters"]["AccountId"];
+            };
+            cookie?: never;
+        };
+        requestBody: components["requestBodies"]["MfaChallengeRequest"];
+        responses: {
+            200: components["responses"]["MfaChallengeSuccess"];
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
             500: components["responses"]["ServerError"];
         };
     };

@@ -690,10 +690,220 @@ validate26.errors = vErrors;
 return errors === 0;
 }
 
-export const validateMfaError = validate27;
-const schema40 = {"allOf":[{"$ref":"#/$defs/Error"},{"type":"object","properties":{"mfa_token":{"type":"string"}}}]};
+export const validateMfaChallenge = validate27;
+const schema40 = {"type":"object","required":["challenge_type","binding_method","oob_code"],"properties":{"challenge_type":{"type":"string","enum":["oob"]},"binding_method":{"type":"string","enum":["prompt"]},"oob_code":{"type":"string"}}};
 
 function validate27(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.challenge_type === undefined){
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "challenge_type"},message:"must have required property '"+"challenge_type"+"'"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if(data.binding_method === undefined){
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "binding_method"},message:"must have required property '"+"binding_method"+"'"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+if(data.oob_code === undefined){
+const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "oob_code"},message:"must have required property '"+"oob_code"+"'"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+if(data.challenge_type !== undefined){
+let data0 = data.challenge_type;
+if(typeof data0 !== "string"){
+const err3 = {instancePath:instancePath+"/challenge_type",schemaPath:"#/properties/challenge_type/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+if(!(data0 === "oob")){
+const err4 = {instancePath:instancePath+"/challenge_type",schemaPath:"#/properties/challenge_type/enum",keyword:"enum",params:{allowedValues: schema40.properties.challenge_type.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+}
+if(data.binding_method !== undefined){
+let data1 = data.binding_method;
+if(typeof data1 !== "string"){
+const err5 = {instancePath:instancePath+"/binding_method",schemaPath:"#/properties/binding_method/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+if(!(data1 === "prompt")){
+const err6 = {instancePath:instancePath+"/binding_method",schemaPath:"#/properties/binding_method/enum",keyword:"enum",params:{allowedValues: schema40.properties.binding_method.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+}
+if(data.oob_code !== undefined){
+if(typeof data.oob_code !== "string"){
+const err7 = {instancePath:instancePath+"/oob_code",schemaPath:"#/properties/oob_code/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+}
+}
+else {
+const err8 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+validate27.errors = vErrors;
+return errors === 0;
+}
+
+export const validateMfaChallengeRequest = validate28;
+const schema41 = {"type":"object","required":["challenge_type","mfa_token"],"properties":{"challenge_type":{"type":"string","enum":["oob"]},"mfa_token":{"type":"string"},"oob_channel":{"type":"string","enum":["sms","email"]}}};
+
+function validate28(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.challenge_type === undefined){
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "challenge_type"},message:"must have required property '"+"challenge_type"+"'"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if(data.mfa_token === undefined){
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "mfa_token"},message:"must have required property '"+"mfa_token"+"'"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+if(data.challenge_type !== undefined){
+let data0 = data.challenge_type;
+if(typeof data0 !== "string"){
+const err2 = {instancePath:instancePath+"/challenge_type",schemaPath:"#/properties/challenge_type/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+if(!(data0 === "oob")){
+const err3 = {instancePath:instancePath+"/challenge_type",schemaPath:"#/properties/challenge_type/enum",keyword:"enum",params:{allowedValues: schema41.properties.challenge_type.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+}
+if(data.mfa_token !== undefined){
+if(typeof data.mfa_token !== "string"){
+const err4 = {instancePath:instancePath+"/mfa_token",schemaPath:"#/properties/mfa_token/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+}
+if(data.oob_channel !== undefined){
+let data2 = data.oob_channel;
+if(typeof data2 !== "string"){
+const err5 = {instancePath:instancePath+"/oob_channel",schemaPath:"#/properties/oob_channel/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+if(!((data2 === "sms") || (data2 === "email"))){
+const err6 = {instancePath:instancePath+"/oob_channel",schemaPath:"#/properties/oob_channel/enum",keyword:"enum",params:{allowedValues: schema41.properties.oob_channel.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+}
+}
+else {
+const err7 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+validate28.errors = vErrors;
+return errors === 0;
+}
+
+export const validateMfaError = validate29;
+const schema42 = {"allOf":[{"$ref":"#/$defs/Error"},{"type":"object","properties":{"mfa_token":{"type":"string"}}}]};
+
+function validate29(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -820,15 +1030,136 @@ vErrors.push(err9);
 }
 errors++;
 }
-validate27.errors = vErrors;
+validate29.errors = vErrors;
 return errors === 0;
 }
 
-export const validateOwnerId = validate28;
-const schema42 = {"type":"string","pattern":"^[PT]{1}(?=(?:.{3}|.{8})$)[0-9]*$"};
+export const validateMfaOobTokenRequest = validate30;
+const schema44 = {"type":"object","required":["grant_type","mfa_token","oob_code","binding_code"],"properties":{"grant_type":{"type":"string","enum":["mfa_oob","mfa-oob"]},"mfa_token":{"type":"string"},"oob_code":{"type":"string"},"binding_code":{"type":"string"}}};
+
+function validate30(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.grant_type === undefined){
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "grant_type"},message:"must have required property '"+"grant_type"+"'"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if(data.mfa_token === undefined){
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "mfa_token"},message:"must have required property '"+"mfa_token"+"'"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+if(data.oob_code === undefined){
+const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "oob_code"},message:"must have required property '"+"oob_code"+"'"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+if(data.binding_code === undefined){
+const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "binding_code"},message:"must have required property '"+"binding_code"+"'"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+if(data.grant_type !== undefined){
+let data0 = data.grant_type;
+if(typeof data0 !== "string"){
+const err4 = {instancePath:instancePath+"/grant_type",schemaPath:"#/properties/grant_type/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+if(!((data0 === "mfa_oob") || (data0 === "mfa-oob"))){
+const err5 = {instancePath:instancePath+"/grant_type",schemaPath:"#/properties/grant_type/enum",keyword:"enum",params:{allowedValues: schema44.properties.grant_type.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+}
+if(data.mfa_token !== undefined){
+if(typeof data.mfa_token !== "string"){
+const err6 = {instancePath:instancePath+"/mfa_token",schemaPath:"#/properties/mfa_token/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+}
+if(data.oob_code !== undefined){
+if(typeof data.oob_code !== "string"){
+const err7 = {instancePath:instancePath+"/oob_code",schemaPath:"#/properties/oob_code/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+}
+if(data.binding_code !== undefined){
+if(typeof data.binding_code !== "string"){
+const err8 = {instancePath:instancePath+"/binding_code",schemaPath:"#/properties/binding_code/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+}
+}
+else {
+const err9 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+validate30.errors = vErrors;
+return errors === 0;
+}
+
+export const validateOwnerId = validate31;
+const schema45 = {"type":"string","pattern":"^[PT]{1}(?=(?:.{3}|.{8})$)[0-9]*$"};
 const pattern5 = new RegExp("^[PT]{1}(?=(?:.{3}|.{8})$)[0-9]*$", "u");
 
-function validate28(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate31(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
 if(typeof data === "string"){
@@ -853,8 +1184,458 @@ vErrors.push(err1);
 }
 errors++;
 }
-validate28.errors = vErrors;
+validate31.errors = vErrors;
 return errors === 0;
 }
 
-export const schemaNames = ["AccessToken","AccountId","ClientCredentialsTokenRequest","Error","IdentType","LoginCredentials","MfaError","OwnerId"];
+export const validateRefreshTokenRequest = validate32;
+const schema46 = {"type":"object","required":["grant_type","refresh_token"],"properties":{"grant_type":{"type":"string","enum":["refresh_token"]},"refresh_token":{"type":"string"}}};
+
+function validate32(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.grant_type === undefined){
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "grant_type"},message:"must have required property '"+"grant_type"+"'"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if(data.refresh_token === undefined){
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "refresh_token"},message:"must have required property '"+"refresh_token"+"'"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+if(data.grant_type !== undefined){
+let data0 = data.grant_type;
+if(typeof data0 !== "string"){
+const err2 = {instancePath:instancePath+"/grant_type",schemaPath:"#/properties/grant_type/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+if(!(data0 === "refresh_token")){
+const err3 = {instancePath:instancePath+"/grant_type",schemaPath:"#/properties/grant_type/enum",keyword:"enum",params:{allowedValues: schema46.properties.grant_type.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+}
+if(data.refresh_token !== undefined){
+if(typeof data.refresh_token !== "string"){
+const err4 = {instancePath:instancePath+"/refresh_token",schemaPath:"#/properties/refresh_token/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+}
+}
+else {
+const err5 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+validate32.errors = vErrors;
+return errors === 0;
+}
+
+export const validateRevokeResult = validate33;
+const schema47 = {"type":"object"};
+
+function validate33(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+if(!(data && typeof data == "object" && !Array.isArray(data))){
+const err0 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+validate33.errors = vErrors;
+return errors === 0;
+}
+
+export const validateRevokeTokenRequest = validate34;
+const schema48 = {"type":"object","required":["token"],"properties":{"token":{"type":"string"}}};
+
+function validate34(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.token === undefined){
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "token"},message:"must have required property '"+"token"+"'"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if(data.token !== undefined){
+if(typeof data.token !== "string"){
+const err1 = {instancePath:instancePath+"/token",schemaPath:"#/properties/token/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+}
+}
+else {
+const err2 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+validate34.errors = vErrors;
+return errors === 0;
+}
+
+export const validateTokenRequest = validate35;
+const schema49 = {"oneOf":[{"$ref":"#/$defs/ClientCredentialsTokenRequest"},{"$ref":"#/$defs/RefreshTokenRequest"},{"$ref":"#/$defs/MfaOobTokenRequest"}]};
+
+function validate35(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const _errs0 = errors;
+let valid0 = false;
+let passing0 = null;
+const _errs1 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.grant_type === undefined){
+const err0 = {instancePath,schemaPath:"#/$defs/ClientCredentialsTokenRequest/required",keyword:"required",params:{missingProperty: "grant_type"},message:"must have required property '"+"grant_type"+"'"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if(data.audience === undefined){
+const err1 = {instancePath,schemaPath:"#/$defs/ClientCredentialsTokenRequest/required",keyword:"required",params:{missingProperty: "audience"},message:"must have required property '"+"audience"+"'"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+if(data.grant_type !== undefined){
+let data0 = data.grant_type;
+if(typeof data0 !== "string"){
+const err2 = {instancePath:instancePath+"/grant_type",schemaPath:"#/$defs/ClientCredentialsTokenRequest/properties/grant_type/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+if(!(data0 === "client_credentials")){
+const err3 = {instancePath:instancePath+"/grant_type",schemaPath:"#/$defs/ClientCredentialsTokenRequest/properties/grant_type/enum",keyword:"enum",params:{allowedValues: schema34.properties.grant_type.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+}
+if(data.audience !== undefined){
+if(typeof data.audience !== "string"){
+const err4 = {instancePath:instancePath+"/audience",schemaPath:"#/$defs/ClientCredentialsTokenRequest/properties/audience/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+}
+}
+else {
+const err5 = {instancePath,schemaPath:"#/$defs/ClientCredentialsTokenRequest/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+var _valid0 = _errs1 === errors;
+if(_valid0){
+valid0 = true;
+passing0 = 0;
+}
+const _errs8 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.grant_type === undefined){
+const err6 = {instancePath,schemaPath:"#/$defs/RefreshTokenRequest/required",keyword:"required",params:{missingProperty: "grant_type"},message:"must have required property '"+"grant_type"+"'"};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+if(data.refresh_token === undefined){
+const err7 = {instancePath,schemaPath:"#/$defs/RefreshTokenRequest/required",keyword:"required",params:{missingProperty: "refresh_token"},message:"must have required property '"+"refresh_token"+"'"};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+if(data.grant_type !== undefined){
+let data2 = data.grant_type;
+if(typeof data2 !== "string"){
+const err8 = {instancePath:instancePath+"/grant_type",schemaPath:"#/$defs/RefreshTokenRequest/properties/grant_type/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+if(!(data2 === "refresh_token")){
+const err9 = {instancePath:instancePath+"/grant_type",schemaPath:"#/$defs/RefreshTokenRequest/properties/grant_type/enum",keyword:"enum",params:{allowedValues: schema46.properties.grant_type.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+}
+if(data.refresh_token !== undefined){
+if(typeof data.refresh_token !== "string"){
+const err10 = {instancePath:instancePath+"/refresh_token",schemaPath:"#/$defs/RefreshTokenRequest/properties/refresh_token/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+}
+}
+else {
+const err11 = {instancePath,schemaPath:"#/$defs/RefreshTokenRequest/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+var _valid0 = _errs8 === errors;
+if(_valid0 && valid0){
+valid0 = false;
+passing0 = [passing0, 1];
+}
+else {
+if(_valid0){
+valid0 = true;
+passing0 = 1;
+}
+const _errs15 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.grant_type === undefined){
+const err12 = {instancePath,schemaPath:"#/$defs/MfaOobTokenRequest/required",keyword:"required",params:{missingProperty: "grant_type"},message:"must have required property '"+"grant_type"+"'"};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
+}
+errors++;
+}
+if(data.mfa_token === undefined){
+const err13 = {instancePath,schemaPath:"#/$defs/MfaOobTokenRequest/required",keyword:"required",params:{missingProperty: "mfa_token"},message:"must have required property '"+"mfa_token"+"'"};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
+}
+errors++;
+}
+if(data.oob_code === undefined){
+const err14 = {instancePath,schemaPath:"#/$defs/MfaOobTokenRequest/required",keyword:"required",params:{missingProperty: "oob_code"},message:"must have required property '"+"oob_code"+"'"};
+if(vErrors === null){
+vErrors = [err14];
+}
+else {
+vErrors.push(err14);
+}
+errors++;
+}
+if(data.binding_code === undefined){
+const err15 = {instancePath,schemaPath:"#/$defs/MfaOobTokenRequest/required",keyword:"required",params:{missingProperty: "binding_code"},message:"must have required property '"+"binding_code"+"'"};
+if(vErrors === null){
+vErrors = [err15];
+}
+else {
+vErrors.push(err15);
+}
+errors++;
+}
+if(data.grant_type !== undefined){
+let data4 = data.grant_type;
+if(typeof data4 !== "string"){
+const err16 = {instancePath:instancePath+"/grant_type",schemaPath:"#/$defs/MfaOobTokenRequest/properties/grant_type/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err16];
+}
+else {
+vErrors.push(err16);
+}
+errors++;
+}
+if(!((data4 === "mfa_oob") || (data4 === "mfa-oob"))){
+const err17 = {instancePath:instancePath+"/grant_type",schemaPath:"#/$defs/MfaOobTokenRequest/properties/grant_type/enum",keyword:"enum",params:{allowedValues: schema44.properties.grant_type.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err17];
+}
+else {
+vErrors.push(err17);
+}
+errors++;
+}
+}
+if(data.mfa_token !== undefined){
+if(typeof data.mfa_token !== "string"){
+const err18 = {instancePath:instancePath+"/mfa_token",schemaPath:"#/$defs/MfaOobTokenRequest/properties/mfa_token/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err18];
+}
+else {
+vErrors.push(err18);
+}
+errors++;
+}
+}
+if(data.oob_code !== undefined){
+if(typeof data.oob_code !== "string"){
+const err19 = {instancePath:instancePath+"/oob_code",schemaPath:"#/$defs/MfaOobTokenRequest/properties/oob_code/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err19];
+}
+else {
+vErrors.push(err19);
+}
+errors++;
+}
+}
+if(data.binding_code !== undefined){
+if(typeof data.binding_code !== "string"){
+const err20 = {instancePath:instancePath+"/binding_code",schemaPath:"#/$defs/MfaOobTokenRequest/properties/binding_code/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err20];
+}
+else {
+vErrors.push(err20);
+}
+errors++;
+}
+}
+}
+else {
+const err21 = {instancePath,schemaPath:"#/$defs/MfaOobTokenRequest/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err21];
+}
+else {
+vErrors.push(err21);
+}
+errors++;
+}
+var _valid0 = _errs15 === errors;
+if(_valid0 && valid0){
+valid0 = false;
+passing0 = [passing0, 2];
+}
+else {
+if(_valid0){
+valid0 = true;
+passing0 = 2;
+}
+}
+}
+if(!valid0){
+const err22 = {instancePath,schemaPath:"#/oneOf",keyword:"oneOf",params:{passingSchemas: passing0},message:"must match exactly one schema in oneOf"};
+if(vErrors === null){
+vErrors = [err22];
+}
+else {
+vErrors.push(err22);
+}
+errors++;
+}
+else {
+errors = _errs0;
+if(vErrors !== null){
+if(_errs0){
+vErrors.length = _errs0;
+}
+else {
+vErrors = null;
+}
+}
+}
+validate35.errors = vErrors;
+return errors === 0;
+}
+
+export const schemaNames = ["AccessToken","AccountId","ClientCredentialsTokenRequest","Error","IdentType","LoginCredentials","MfaChallenge","MfaChallengeRequest","MfaError","MfaOobTokenRequest","OwnerId","RefreshTokenRequest","RevokeResult","RevokeTokenRequest","TokenRequest"];

@@ -14,6 +14,12 @@ const unescapePointer = (seg: string) => seg.replaceAll("~1", "/").replaceAll("~
 
 /** The OpenAPI extension naming an operation's role: this project's stable key for it (`login`, `token`). */
 export const ROLE_KEYWORD = "x-role";
+/**
+ * The OpenAPI extension stating which security requirement each branch of a discriminated request body
+ * takes (`{ grants: { <discriminator value>: [<requirement>, …] } }`, each requirement as in `security`):
+ * OpenAPI states security per operation only (openapi/SOURCES.md, "The session after login").
+ */
+export const GRANT_SECURITY_KEYWORD = "x-grant-security";
 
 /**
  * What a documented status means, by the standard that defines it: a closed vocabulary, derived from
@@ -197,6 +203,30 @@ export interface MediaModel {
   schemaName: string | null;
   /** Named examples' values (`examples`), or `{ example: value }` for a single `example`. */
   examples: Record<string, unknown>;
+  /** For a request body whose schema is a `oneOf` with a `discriminator`: its branches, by the values that select them. */
+  discriminator?: DiscriminatorModel;
+}
+
+export interface DiscriminatorModel {
+  /** The property whose value selects the branch (`grant_type`). */
+  propertyName: string;
+  /** One per `oneOf` branch, in the spec's order. */
+  variants: VariantModel[];
+}
+
+export interface VariantModel {
+  /** Every value of the property that selects this branch (`["mfa_oob", "mfa-oob"]`): the mapping's, else the branch's enum. */
+  values: string[];
+  /** The component schema of the branch (`RefreshTokenRequest`), or null for an inline branch. */
+  schemaName: string | null;
+  /** JSON pointer of the branch's schema in generated/openapi.json. */
+  pointer: string;
+  /** The branch's schema, dereferenced. */
+  schema: Json;
+  /** The media type's named examples whose property value selects this branch. */
+  examples: Record<string, unknown>;
+  /** The security alternatives this branch takes: the operation's `x-grant-security` for its values, else the operation's own. */
+  security: SecurityModel[];
 }
 
 export interface HeaderModel {
@@ -264,7 +294,54 @@ function serverModels(servers: unknown, where: string): ServerModel[] {
   });
 }
 
-function mediaModels(reader: Reader, holder: Json, pointer: string): MediaModel[] {
+/**
+ * The branches of a `oneOf` with a `discriminator` (OpenAPI 3.1 §4.8.25): the values that select each one
+ * (the mapping's; for a branch the mapping does not name, its property's `enum`/`const`, else its schema's
+ * name), checked against the branch's own schema of the property, so the two cannot drift apart.
+ */
+function discriminatorModel(
+  reader: Reader,
+  schemaNode: unknown,
+  at: string,
+  examples: Record<string, unknown>,
+  securityOf: (values: string[], where: string) => SecurityModel[],
+): DiscriminatorModel | undefined {
+  if (!isObject(schemaNode)) return undefined;
+  const { node, pointer } = reader.resolve(schemaNode, at);
+  const d = node.discriminator;
+  if (!isObject(d) || !Array.isArray(node.oneOf)) return undefined;
+  const propertyName = String(d.propertyName);
+  const mapping = isObject(d.mapping) ? (d.mapping as Record<string, string>) : {};
+  const variants = node.oneOf.map((branch, i): VariantModel => {
+    const ref = isObject(branch) && typeof branch.$ref === "string" ? branch.$ref : undefined;
+    const resolved = reader.resolve(branch, `${pointer}/oneOf/${i}`);
+    const schema = reader.deref(branch, `${pointer}/oneOf/${i}`) as Json;
+    const schemaName = ref?.startsWith("#/components/schemas/") ? unescapePointer(ref.slice("#/components/schemas/".length)) : null;
+    const property = isObject(schema.properties) && isObject(schema.properties[propertyName]) ? (schema.properties[propertyName] as Json) : {};
+    const own = Array.isArray(property.enum) ? property.enum.map(String) : "const" in property ? [String(property.const)] : undefined;
+    const mapped = Object.entries(mapping)
+      .filter(([, target]) => target === ref)
+      .map(([value]) => value);
+    const values = mapped.length ? mapped : (own ?? (schemaName ? [schemaName] : []));
+    const where = `${pointer}/oneOf/${i}`;
+    if (!values.length) throw new Error(`${where}: no ${propertyName} value selects this branch (add it to the discriminator's mapping)`);
+    if (own && (own.length !== values.length || own.some((v) => !values.includes(v))))
+      throw new Error(`${where}: the mapping selects it by ${values.join(", ")} but its ${propertyName} allows ${own.join(", ")}`);
+    return {
+      values,
+      schemaName,
+      pointer: resolved.pointer,
+      schema,
+      examples: Object.fromEntries(Object.entries(examples).filter(([, ex]) => isObject(ex) && values.includes(String(ex[propertyName])))),
+      security: securityOf(values, where),
+    };
+  });
+  for (const [value, target] of Object.entries(mapping))
+    if (!variants.some((v) => v.values.includes(value))) throw new Error(`${pointer}/discriminator: mapping ${value} → ${target} is not a branch of the oneOf`);
+  return { propertyName, variants };
+}
+
+function mediaModels(reader: Reader, holder: Json, pointer: string, securityOf?: (values: string[], where: string) => SecurityModel[]): MediaModel[] {
   const content = isObject(holder.content) ? holder.content : {};
   return Object.entries(content).map(([mediaType, raw]) => {
     const at = `${pointer}/content/${escapePointer(mediaType)}`;
@@ -274,11 +351,13 @@ function mediaModels(reader: Reader, holder: Json, pointer: string): MediaModel[
     if (isObject(media.examples)) {
       for (const [name, ex] of Object.entries(media.examples)) examples[name] = reader.resolve(ex, `${at}/examples/${escapePointer(name)}`).node.value;
     } else if ("example" in media) examples.example = media.example;
+    const discriminator = securityOf ? discriminatorModel(reader, media.schema, `${at}/schema`, examples, securityOf) : undefined;
     return {
       mediaType: mediaType.toLowerCase(),
       ...(media.schema === undefined ? {} : { schema: reader.deref(media.schema, `${at}/schema`) as Json }),
       schemaName: typeof ref === "string" && ref.startsWith("#/components/schemas/") ? unescapePointer(ref.slice("#/components/schemas/".length)) : null,
       examples,
+      ...(discriminator ? { discriminator } : {}),
     };
   });
 }
@@ -340,28 +419,64 @@ export function buildOperationsModel(doc: Json): OperationsModel {
       readParameters(item.parameters, itemPointer);
       readParameters(op.parameters, pointer);
 
-      const security: SecurityModel[] = [];
-      const requirements = Array.isArray(op.security) ? op.security : Array.isArray(doc.security) ? doc.security : [];
-      for (const requirement of requirements) {
-        if (!isObject(requirement)) continue;
-        for (const [name, scopes] of Object.entries(requirement)) {
-          const schemePointer = `/components/securitySchemes/${escapePointer(name)}`;
-          const scheme = reader.resolve(schemes[name] ?? { $ref: `#${schemePointer}` }, schemePointer);
-          security.push({
-            name,
-            type: String(scheme.node.type),
-            ...(typeof scheme.node.scheme === "string" ? { scheme: scheme.node.scheme.toLowerCase() } : {}),
-            ...(typeof scheme.node.bearerFormat === "string" ? { bearerFormat: scheme.node.bearerFormat } : {}),
-            scopes: Array.isArray(scopes) ? scopes.map(String) : [],
-            pointer: scheme.pointer,
-          });
+      /** Security requirements (each entry one alternative) as the model's SecurityModels. */
+      const securityModels = (requirements: unknown[]): SecurityModel[] => {
+        const out: SecurityModel[] = [];
+        for (const requirement of requirements) {
+          if (!isObject(requirement)) continue;
+          for (const [name, scopes] of Object.entries(requirement)) {
+            const schemePointer = `/components/securitySchemes/${escapePointer(name)}`;
+            const scheme = reader.resolve(schemes[name] ?? { $ref: `#${schemePointer}` }, schemePointer);
+            out.push({
+              name,
+              type: String(scheme.node.type),
+              ...(typeof scheme.node.scheme === "string" ? { scheme: scheme.node.scheme.toLowerCase() } : {}),
+              ...(typeof scheme.node.bearerFormat === "string" ? { bearerFormat: scheme.node.bearerFormat } : {}),
+              scopes: Array.isArray(scopes) ? scopes.map(String) : [],
+              pointer: scheme.pointer,
+            });
+          }
         }
+        return out;
+      };
+      const security = securityModels(Array.isArray(op.security) ? op.security : Array.isArray(doc.security) ? doc.security : []);
+
+      // Per-branch security (x-grant-security): every value it names selects a branch, every branch's
+      // values are named, and every scheme it names is one of the operation's, so OpenAPI tools that
+      // read only `security` see each scheme a branch takes.
+      const grantSecurity = op[GRANT_SECURITY_KEYWORD];
+      const grantPointer = `${pointer}/${escapePointer(GRANT_SECURITY_KEYWORD)}`;
+      const grants = isObject(grantSecurity) && isObject(grantSecurity.grants) ? (grantSecurity.grants as Record<string, unknown>) : undefined;
+      if (grantSecurity !== undefined) {
+        if (!grants) throw new Error(`${operationId}: ${GRANT_SECURITY_KEYWORD} needs \`grants\` (discriminator value → security requirements)`);
+        reader.note(grantSecurity as Json, grantPointer);
       }
+      const namedGrants = new Set<string>();
+      const securityOf = (values: string[], where: string): SecurityModel[] => {
+        if (!grants) return security;
+        const lists = values.map((v) => {
+          const requirements = grants[v];
+          if (!Array.isArray(requirements)) throw new Error(`${operationId}: ${GRANT_SECURITY_KEYWORD} names no security for ${v} (${where})`);
+          namedGrants.add(v);
+          for (const name of requirements.flatMap((r) => (isObject(r) ? Object.keys(r) : [])))
+            if (!security.some((s) => s.name === name))
+              throw new Error(`${operationId}: ${GRANT_SECURITY_KEYWORD} gives ${v} the scheme ${name}, which the operation's security does not list`);
+          return securityModels(requirements);
+        });
+        if (lists.some((l) => JSON.stringify(l) !== JSON.stringify(lists[0])))
+          throw new Error(`${operationId}: ${GRANT_SECURITY_KEYWORD} gives the values of one branch (${values.join(", ")}) different security`);
+        return lists[0] ?? [];
+      };
 
       let request: OperationModel["request"] = null;
       if (op.requestBody !== undefined) {
         const body = reader.resolve(op.requestBody, `${pointer}/requestBody`);
-        request = { required: body.node.required === true, pointer: body.pointer, content: mediaModels(reader, body.node, body.pointer) };
+        request = { required: body.node.required === true, pointer: body.pointer, content: mediaModels(reader, body.node, body.pointer, securityOf) };
+      }
+      if (grants) {
+        const unknown = Object.keys(grants).filter((v) => !namedGrants.has(v));
+        if (unknown.length || !request?.content.some((m) => m.discriminator))
+          throw new Error(`${operationId}: ${GRANT_SECURITY_KEYWORD} names ${unknown.join(", ") || "grants"}, which no discriminated request body branch has`);
       }
 
       const responses: ResponseModel[] = [];
@@ -442,7 +557,9 @@ export function operationsTypes(model: OperationsModel): string {
     "export interface ServerModel { readonly url: string; readonly basePath: string; readonly description?: string }",
     "export interface ParameterModel { readonly name: string; readonly in: string; readonly required: boolean; readonly schema: JsonSchema; readonly example?: unknown; readonly pointer: string }",
     "export interface SecurityModel { readonly name: string; readonly type: string; readonly scheme?: string; readonly bearerFormat?: string; readonly scopes: readonly string[]; readonly pointer: string }",
-    "export interface MediaModel { readonly mediaType: string; readonly schema?: JsonSchema; readonly schemaName: string | null; readonly examples: Readonly<Record<string, unknown>> }",
+    "export interface VariantModel { readonly values: readonly string[]; readonly schemaName: string | null; readonly pointer: string; readonly schema: JsonSchema; readonly examples: Readonly<Record<string, unknown>>; readonly security: readonly SecurityModel[] }",
+    "export interface DiscriminatorModel { readonly propertyName: string; readonly variants: readonly VariantModel[] }",
+    "export interface MediaModel { readonly mediaType: string; readonly schema?: JsonSchema; readonly schemaName: string | null; readonly examples: Readonly<Record<string, unknown>>; readonly discriminator?: DiscriminatorModel }",
     "export interface HeaderModel { readonly name: string; readonly required: boolean; readonly schema?: JsonSchema; readonly example?: unknown; readonly pointer: string }",
     "export interface ResponseModel { readonly status: string; readonly code: number | null; readonly meaning: StatusMeaning; readonly reference: string; readonly description: string; readonly pointer: string; readonly content: readonly MediaModel[]; readonly headers: readonly HeaderModel[] }",
     "export interface OperationModel {",

@@ -2,7 +2,7 @@
 // nothing is sent) and when; fetch.ts and server.ts carry it over a Fetch function or node:http.
 // Every rule here is one the conformance suite judges (contract-tests/checks.ts), with the status and
 // body the spec documents for it (spec.ts); docs/testing.md lists them.
-import { randomBytes, randomUUID } from "node:crypto";
+import { randomBytes, randomInt, randomUUID } from "node:crypto";
 import {
   validateAccessToken,
   validateAccountId,
@@ -14,6 +14,7 @@ import {
   type ValidationError,
   type Validator,
 } from "../generated/validators.js";
+import * as validators from "../generated/validators.js";
 import { readBasicAuthorization } from "../lib/basic-auth.ts";
 import { mediaTypeOf } from "../lib/media-type.ts";
 import { createSigner, decodePart, sameSecret, type Claims } from "./jwt.ts";
@@ -36,10 +37,16 @@ import {
   methodsOf,
   mfaExample,
   operations,
+  documentedScopes,
+  requestVariants,
   retryAfterExample,
   serverUrl,
   STATUS,
+  successSchemaName,
+  variantFor,
+  variantOf,
   type OperationModel,
+  type RequestVariant,
 } from "./spec.ts";
 import type { ActiveScenario, FakeClient, FakeDintero, FakeDinteroOptions, FakeExchange, FakeOperation, FakeUser, ScenarioName } from "./types.ts";
 
@@ -68,6 +75,33 @@ export interface FakeInternals {
 
 const login = operations.login;
 const token = operations.token;
+const revoke = operations.revoke;
+const mfaChallenge = operations.mfa_challenge;
+
+/** The validator of a component schema the model names (`validateRefreshTokenRequest`). */
+function validatorNamed(name: string | null): Validator {
+  const found = name ? (validators as unknown as Record<string, Validator | undefined>)[`validate${name}`] : undefined;
+  if (!found) throw new Error(`dintero-login-kit/testing: generated/validators.js has no validator for ${name ?? "an unnamed schema"}`);
+  return found;
+}
+
+/** The token endpoint's grants by the value that selects them (the model's discriminator branches). */
+const CLIENT_CREDENTIALS = variantFor(token, "client_credentials");
+const REFRESH_GRANT = variantFor(token, "refresh_token");
+const MFA_GRANT = variantFor(token, "mfa_oob");
+
+/** D1: a login answers a refresh token only to a bearer with this scope; revoke documents it too. */
+const REFRESH_TOKEN_SCOPE = "create:accounts:auth:refresh_token";
+if (!documentedScopes.includes(REFRESH_TOKEN_SCOPE)) throw new Error(`dintero-login-kit/testing: the spec documents no scope ${REFRESH_TOKEN_SCOPE}`);
+/** D1: "If MFA is enabled on account, use write:accounts:/auth/users/no-mfa to skip MFA": the login's scope that skips it. */
+const NO_MFA_SCOPE = login.scopes.find((scope) => scope.endsWith("/no-mfa")) ?? "";
+/** The default client's scopes: the login's first, and the MFA challenge's most specific (the longest). */
+const DEFAULT_SCOPES = [login.scopes[0]!, [...mfaChallenge.scopes].sort((a, b) => b.length - a.length)[0]!];
+
+/** This fake's own bounds (Dintero publishes none; docs/testing.md): an mfa_token's lifetime, and the
+ * wrong binding codes after which it is spent. */
+export const MFA_TOKEN_LIFETIME_S = 300;
+export const MFA_MAX_WRONG_CODES = 3;
 
 /** How the user option fields map to the spec's ident_type values. */
 const IDENT_FIELDS: Record<string, "email" | "phone"> = { email: "email", phone_number: "phone" };
@@ -81,7 +115,12 @@ export function defaultOptions(): Required<FakeDinteroOptions> {
     if (typeof ex.ident_type === "string" && typeof ex.ident === "string") user[IDENT_FIELDS[ex.ident_type]!] = ex.ident;
     return user;
   });
-  return { accountId: exampleAccountId, clients: [{ clientId: "fake-client-id", clientSecret: "fake-client-secret" }], users };
+  return {
+    accountId: exampleAccountId,
+    clients: [{ clientId: "fake-client-id", clientSecret: "fake-client-secret" }],
+    users,
+    now: Date.now,
+  };
 }
 
 export const audienceOf = (accountId: string) => `${serverUrl}/accounts/${accountId}`;
@@ -100,11 +139,13 @@ interface Resolved {
   accountId: string;
   clients: Array<Required<FakeClient>>;
   users: Array<FakeUser & { id: string }>;
+  now: () => number;
 }
 
 /** Checks the options (each problem throws a TypeError naming it, never a value) and fills in defaults. */
 function resolveOptions(options: FakeDinteroOptions | undefined): Resolved {
-  const given = onlyKeys(options ?? {}, "options", ["accountId", "clients", "users"]) as FakeDinteroOptions;
+  const given = onlyKeys(options ?? {}, "options", ["accountId", "clients", "users", "now"]) as FakeDinteroOptions;
+  if (given.now !== undefined && typeof given.now !== "function") optionError("now must be a function returning milliseconds since the epoch");
   const defaults = defaultOptions();
   const accountId = given.accountId ?? defaults.accountId;
   if (!validateAccountId(accountId)) optionError(`accountId must match the spec's account id (T or P and 8 digits, e.g. ${exampleAccountId})`);
@@ -114,7 +155,7 @@ function resolveOptions(options: FakeDinteroOptions | undefined): Resolved {
     return value;
   };
   const clients = list(given.clients, "clients", defaults.clients).map((c, i) => {
-    const client = onlyKeys(c, `clients[${i}]`, ["clientId", "clientSecret", "audiences"]) as unknown as FakeClient;
+    const client = onlyKeys(c, `clients[${i}]`, ["clientId", "clientSecret", "audiences", "scopes"]) as unknown as FakeClient;
     if (typeof client.clientId !== "string" || !client.clientId || client.clientId.includes(":"))
       optionError(`clients[${i}].clientId must be a non-empty string without ":" (RFC 7617 §2)`);
     if (typeof client.clientSecret !== "string" || !client.clientSecret) optionError(`clients[${i}].clientSecret must be a non-empty string`);
@@ -123,12 +164,18 @@ function resolveOptions(options: FakeDinteroOptions | undefined): Resolved {
       if (!validateClientCredentialsTokenRequest({ grant_type: "client_credentials", audience: a }))
         optionError(`clients[${i}].audiences[${k}] must be a string`);
     });
-    return { clientId: client.clientId, clientSecret: client.clientSecret, audiences: [...audiences] };
+    const scopes = list(client.scopes, `clients[${i}].scopes`, DEFAULT_SCOPES);
+    scopes.forEach((scope, k) => {
+      if (typeof scope !== "string" || !documentedScopes.includes(scope))
+        optionError(`clients[${i}].scopes[${k}] must be a scope the spec documents (${documentedScopes.join(", ")})`);
+    });
+    return { clientId: client.clientId, clientSecret: client.clientSecret, audiences: [...audiences], scopes: [...new Set(scopes)] };
   });
   const ids = clients.map((c) => c.clientId);
   if (new Set(ids).size !== ids.length) optionError("two clients have the same clientId");
   const users = list(given.users, "users", defaults.users).map((u, i) => {
-    const user = onlyKeys(u, `users[${i}]`, ["type", "email", "phone", "password"]) as unknown as FakeUser;
+    const user = onlyKeys(u, `users[${i}]`, ["type", "email", "phone", "password", "mfa"]) as unknown as FakeUser;
+    if (user.mfa !== undefined && typeof user.mfa !== "boolean") optionError(`users[${i}].mfa must be true or false`);
     if (user.email === undefined && user.phone === undefined) optionError(`users[${i}] needs an email or a phone`);
     for (const field of ["email", "phone"] as const)
       if (user[field] !== undefined && (typeof user[field] !== "string" || !user[field])) optionError(`users[${i}].${field} must be a non-empty string`);
@@ -157,7 +204,7 @@ function resolveOptions(options: FakeDinteroOptions | undefined): Resolved {
       seen.set(key, i);
     });
   }
-  return { accountId, clients, users };
+  return { accountId, clients, users, now: given.now ?? defaults.now };
 }
 
 const SCENARIO_KEYS: Record<ScenarioName, string[]> = {
@@ -194,8 +241,9 @@ function checkScenario(name: string, options: unknown): ActiveScenario {
   return { name, ...o } as ActiveScenario;
 }
 
-/** The operation a scenario applies to. */
+/** The operation a scenario applies to (login and token only: "both" is those two). */
 function scenarioApplies(s: ActiveScenario, op: FakeOperation): boolean {
+  if (op !== "login" && op !== "token") return false;
   switch (s.name) {
     case "rate_limited":
       return (s.operation ?? "login") === op || s.operation === "both";
@@ -240,6 +288,26 @@ export function createCore(options?: FakeDinteroOptions): FakeCore {
     })();
   const mfa = mfaExample();
   const issuer = `${audienceOf(config.accountId)}/auth/token`;
+  const now = config.now;
+  /** Refresh tokens by value: whose, for which client (D2: only that client's bearer may use one). They work
+   * until revoked (D1, D7: no rotation is documented). */
+  const refreshTokens = new Map<string, { userId: string; clientId: string; aud: string; revoked: boolean }>();
+  /** MFA continuations by mfa_token: single-use, expiring, bound to the client that started the login. */
+  const mfaTokens = new Map<
+    string,
+    {
+      userId: string;
+      clientId: string;
+      aud: string;
+      expiresAt: number;
+      spent: boolean;
+      wrongCodes: number;
+      challenge?: { oobCode: string; bindingCode: string };
+    }
+  >();
+  /** The binding code last sent to each user (by user id): what the customer "received". */
+  const codesSent = new Map<string, string>();
+  const scopesOf = (clientId: string) => config.clients.find((c) => c.clientId === clientId)?.scopes ?? [];
   /** The spec's server base path (/v1): the fake serves its operations only under it, as Dintero does. */
   const basePath = new URL(serverUrl).pathname.replace(/\/+$/, "");
 
@@ -250,8 +318,8 @@ export function createCore(options?: FakeDinteroOptions): FakeCore {
     return found;
   };
 
-  const send = (status: number, body: Json, headers: Record<string, string> = {}): Answer => {
-    if (status >= 200 && status < 300) conform(validateAccessToken, body, `${status} token`);
+  const send = (status: number, body: Json, headers: Record<string, string> = {}, successSchema: Validator = validateAccessToken): Answer => {
+    if (status >= 200 && status < 300) conform(successSchema, body, `${status} answer`);
     else if (body.mfa_token !== undefined) conform(validateMfaError, body, `${status} MFA error`);
     else conform(validateError, body, `${status} error`);
     // Cache-Control: no-store on every answer of these operations (RFC 6749 §5.1 for tokens).
@@ -297,7 +365,7 @@ export function createCore(options?: FakeDinteroOptions): FakeCore {
    * vouched for): what a bent verification lets in. */
   const trust = (claims: Record<string, unknown> | undefined): BearerRecord | undefined => {
     if (!claims) return undefined;
-    if (typeof claims.exp === "number" && claims.exp <= Date.now() / 1000) return undefined;
+    if (typeof claims.exp === "number" && claims.exp <= now() / 1000) return undefined;
     const known = typeof claims.jti === "string" ? issued.get(claims.jti) : undefined;
     if (known) return known;
     const scopes = typeof claims.scope === "string" ? claims.scope.split(" ") : [];
@@ -349,7 +417,7 @@ export function createCore(options?: FakeDinteroOptions): FakeCore {
 
   /** Signs and records a token, and builds the 2xx body (each step an override may bend). */
   function issueToken(ctx: OverrideContext, claims: Record<string, unknown>, lifetime: number, record: BearerRecord): Json {
-    const full = bend("claims", signer.claims(claims, lifetime, Date.now()), ctx) as Claims;
+    const full = bend("claims", signer.claims(claims, lifetime, now()), ctx) as Claims;
     const serialized = bend("serialize", undefined as string | undefined, { ...ctx, claims: full });
     const accessToken = typeof serialized === "string" ? serialized : signer.serialize(full);
     if (typeof serialized === "string") serializedByOverride.set(serialized, full.jti);
@@ -386,27 +454,77 @@ export function createCore(options?: FakeDinteroOptions): FakeCore {
     return bend("validation", errors, { ...ctx, body });
   };
 
+  /** The grant a token request names (the model's branch for its grant_type); for a body that names none,
+   * the grant whose scheme the request's Authorization uses, else client credentials: it decides which
+   * credentials are asked for before the body is judged. */
+  function grantOf(request: IncomingRequest): { variant: RequestVariant; named: boolean } {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(request.body);
+    } catch {
+      parsed = undefined;
+    }
+    const named = variantOf(token, parsed);
+    if (named) return { variant: named, named: true };
+    const scheme = /^(\S+)/.exec(request.header("authorization") ?? "")?.[1]?.toLowerCase();
+    const bySchema = requestVariants(token)?.variants.find((v) => v.security.some((s) => s.scheme === scheme));
+    return { variant: bySchema ?? CLIENT_CREDENTIALS, named: false };
+  }
+
+  /** A request's client bearer (RFC 6750), or the answer that refuses it: 401 when it is missing or not
+   * valid, 403 for a customer's own token or a bearer whose scopes include none of `scopes`. */
+  function clientBearer(request: IncomingRequest, op: OperationModel, ctx: OverrideContext, scopes: readonly string[]): { clientId: string } | Answer {
+    const authorization = request.header("authorization");
+    const bearer = /^bearer +([^\s]+) *$/i.exec(authorization ?? "")?.[1];
+    const known = bend("bearer", verifyBearer(bearer), { ...ctx, bearer });
+    if (isAnswer(known)) return known;
+    if (!known) return unauthorized(op, "Bearer", authorization !== undefined);
+    // A customer's own token, or a client without the operation's scope: 403 (RFC 6750 §3.1 insufficient_scope).
+    if (known.kind !== "client") return fail(op, STATUS.forbidden(op));
+    if (scopes.length && !scopesOf(known.clientId).some((s) => scopes.includes(s))) return fail(op, STATUS.forbidden(op));
+    return { clientId: known.clientId };
+  }
+
   function answerToken(request: IncomingRequest, oid: string, record: FakeExchange): Answer {
     const ctx = context(request, token, oid);
     const idValid = bend("pathIdValid", validateOwnerId(oid), ctx);
     if (isAnswer(idValid)) return idValid;
     if (!idValid) return invalid(token, validateOwnerId.errors ?? [], "oid");
-    const basic = readBasicAuthorization(request.header("authorization"));
-    const named = basic?.userId ? config.clients.find((c) => c.clientId === basic.userId) : undefined;
-    // Compare with every client's secret, so the time taken does not tell which ids exist.
-    const secretMatches = !!basic?.userId && config.clients.map((c) => sameSecret(basic.password, c.clientSecret) && c === named).some(Boolean);
-    const client = bend("clientAuth", named && secretMatches ? (named as ResolvedClient) : undefined, { ...ctx, bearerOf: verifyBearer });
-    if (isAnswer(client)) return client;
-    if (!client) return unauthorized(token, "Basic", basic !== undefined);
+    // Which credentials the grant takes is the spec's (x-grant-security): Basic for client credentials,
+    // the client's bearer for the refresh and MFA grants (D2).
+    const { variant, named } = grantOf(request);
+    if (named) record.grant = variant.values[0];
+    let client: ResolvedClient;
+    if (variant.security.some((s) => s.scheme === "basic")) {
+      const basic = readBasicAuthorization(request.header("authorization"));
+      const found = basic?.userId ? config.clients.find((c) => c.clientId === basic.userId) : undefined;
+      // Compare with every client's secret, so the time taken does not tell which ids exist.
+      const secretMatches = !!basic?.userId && config.clients.map((c) => sameSecret(basic.password, c.clientSecret) && c === found).some(Boolean);
+      const authed = bend("clientAuth", found && secretMatches ? (found as ResolvedClient) : undefined, { ...ctx, bearerOf: verifyBearer });
+      if (isAnswer(authed)) return authed;
+      if (!authed) return unauthorized(token, "Basic", basic !== undefined);
+      client = authed;
+    } else {
+      const bearer = clientBearer(request, token, ctx, []);
+      if (isAnswer(bearer)) return bearer;
+      client = config.clients.find((c) => c.clientId === bearer.clientId)!;
+    }
     record.clientId = client.clientId;
     const served = bend("accountServed", oid === config.accountId, ctx);
     if (isAnswer(served)) return served;
     if (!served) return fail(token, STATUS.forbidden(token));
     const parsed = jsonBody(token, request, ctx);
     if (!("value" in parsed)) return parsed;
-    const errors = schemaErrors(validateClientCredentialsTokenRequest, parsed.value, ctx);
+    // A body that names no grant is judged by the whole request schema (its oneOf); one that does, by its branch.
+    const errors = schemaErrors(
+      named ? validatorNamed(variant.schemaName) : validatorNamed(token.model.request?.content[0]?.schemaName ?? null),
+      parsed.value,
+      ctx,
+    );
     if (isAnswer(errors)) return errors;
     if (errors.length) return invalid(token, errors);
+    if (variant === REFRESH_GRANT) return refreshGrant(ctx, client, parsed.value as { refresh_token: string });
+    if (variant === MFA_GRANT) return mfaGrant(ctx, client, parsed.value as { mfa_token: string; oob_code: string; binding_code: string });
     // "The audience must be a grant associated with the client."
     const { audience } = parsed.value as { audience: string };
     const granted = bend("audienceGranted", client.audiences.includes(audience), { ...ctx, audience });
@@ -414,7 +532,7 @@ export function createCore(options?: FakeDinteroOptions): FakeCore {
     if (!granted) return fail(token, STATUS.forbidden(token));
     const mfaScenario = take("mfa_required", "token");
     if (mfaScenario) return mfaAnswer(token, record, mfaScenario);
-    const body = issueToken(ctx, { iss: issuer, sub: `${client.clientId}@clients`, aud: audience, scope: clientScope }, clientLifetime, {
+    const body = issueToken(ctx, { iss: issuer, sub: `${client.clientId}@clients`, aud: audience, scope: client.scopes.join(" ") }, clientLifetime, {
       kind: "client",
       clientId: client.clientId,
       aud: audience,
@@ -423,10 +541,115 @@ export function createCore(options?: FakeDinteroOptions): FakeCore {
     return success(ctx, token, body);
   }
 
-  function mfaAnswer(op: OperationModel, record: FakeExchange, scenario: ActiveScenario): Answer {
-    record.scenario = scenario.name;
+  /** A customer's tokens: an access token, and a refresh token when the client's scope allows one and
+   * the grant may carry one (D1: a login's, an MFA login's; never a refresh grant's). */
+  function customerTokens(ctx: OverrideContext, userId: string, clientId: string, aud: string, withRefresh: boolean): Json {
+    const body = issueToken(ctx, { iss: issuer, sub: userId, aud, scope: `read:accounts:/customers/${userId}` }, customerLifetime, { kind: "customer" });
+    if (withRefresh && scopesOf(clientId).includes(REFRESH_TOKEN_SCOPE)) {
+      const refresh = `rt_${randomBytes(24).toString("hex")}`;
+      refreshTokens.set(refresh, { userId, clientId, aud, revoked: false });
+      body.refresh_token = refresh;
+    }
+    return body;
+  }
+
+  /** The refresh grant: a live refresh token of this client (one 403 for unknown, revoked or another
+   * client's, so the answer does not tell which). It keeps working until revoked. */
+  function refreshGrant(ctx: OverrideContext, client: ResolvedClient, body: { refresh_token: string }): Answer {
+    const found = refreshTokens.get(body.refresh_token);
+    const user = found ? config.users.find((u) => u.id === found.userId) : undefined;
+    if (!found || found.revoked || found.clientId !== client.clientId || !user) return fail(token, STATUS.forbidden(token));
+    return success(ctx, token, customerTokens(ctx, user.id, client.clientId, found.aud, false));
+  }
+
+  /** The MFA grant: an unspent, unexpired mfa_token of this client, the oob_code of its last challenge and
+   * the binding code sent with it. A wrong code counts; the MFA_MAX_WRONG_CODES-th spends the mfa_token. */
+  function mfaGrant(ctx: OverrideContext, client: ResolvedClient, body: { mfa_token: string; oob_code: string; binding_code: string }): Answer {
+    const found = mfaTokens.get(body.mfa_token);
+    const refused = () => fail(token, STATUS.forbidden(token));
+    if (!found || found.spent || found.expiresAt <= now() || found.clientId !== client.clientId || !found.challenge) return refused();
+    if (!sameSecret(body.oob_code, found.challenge.oobCode)) return refused();
+    if (!sameSecret(body.binding_code, found.challenge.bindingCode)) {
+      found.wrongCodes++;
+      if (found.wrongCodes >= MFA_MAX_WRONG_CODES) found.spent = true;
+      return refused();
+    }
+    found.spent = true;
+    const user = config.users.find((u) => u.id === found.userId);
+    if (!user) return refused();
+    return success(ctx, token, customerTokens(ctx, user.id, client.clientId, found.aud, true));
+  }
+
+  /** Revoke: 200 `{}` for any well-formed request of a client that may revoke (D7), whether the token was
+   * this client's live refresh token (now revoked), unknown, revoked already or another client's. */
+  function answerRevoke(request: IncomingRequest, oid: string, record: FakeExchange): Answer {
+    const ctx = context(request, revoke, oid);
+    const bearer = clientBearer(request, revoke, ctx, revoke.scopes);
+    if (isAnswer(bearer)) return bearer;
+    record.clientId = bearer.clientId;
+    const idValid = bend("pathIdValid", validateOwnerId(oid), ctx);
+    if (isAnswer(idValid)) return idValid;
+    if (!idValid) return invalid(revoke, validateOwnerId.errors ?? [], "oid");
+    const served = bend("accountServed", oid === config.accountId, ctx);
+    if (isAnswer(served)) return served;
+    if (!served) return fail(revoke, STATUS.forbidden(revoke));
+    const parsed = jsonBody(revoke, request, ctx);
+    if (!("value" in parsed)) return parsed;
+    const errors = schemaErrors(validatorNamed(revoke.model.request?.content[0]?.schemaName ?? null), parsed.value, ctx);
+    if (isAnswer(errors)) return errors;
+    if (errors.length) return invalid(revoke, errors);
+    const found = refreshTokens.get((parsed.value as { token: string }).token);
+    if (found && found.clientId === bearer.clientId) found.revoked = true;
+    const status = STATUS.success(revoke);
+    return send(status, exampleBody(revoke, status), {}, validatorNamed(successSchemaName(revoke)));
+  }
+
+  /** The MFA challenge (D8): for an unspent, unexpired mfa_token of this client, sends a new binding code
+   * over the channel (sms: the user's phone, email: their email) and answers the oob_code to send with it. */
+  function answerChallenge(request: IncomingRequest, aid: string, record: FakeExchange): Answer {
+    const ctx = context(request, mfaChallenge, aid);
+    const bearer = clientBearer(request, mfaChallenge, ctx, mfaChallenge.scopes);
+    if (isAnswer(bearer)) return bearer;
+    record.clientId = bearer.clientId;
+    const idValid = bend("pathIdValid", validateAccountId(aid), ctx);
+    if (isAnswer(idValid)) return idValid;
+    if (!idValid) return invalid(mfaChallenge, validateAccountId.errors ?? [], "aid");
+    const served = bend("accountServed", aid === config.accountId, ctx);
+    if (isAnswer(served)) return served;
+    if (!served) return fail(mfaChallenge, STATUS.forbidden(mfaChallenge));
+    const parsed = jsonBody(mfaChallenge, request, ctx);
+    if (!("value" in parsed)) return parsed;
+    const schema = mfaChallenge.model.request?.content[0];
+    const errors = schemaErrors(validatorNamed(schema?.schemaName ?? null), parsed.value, ctx);
+    if (isAnswer(errors)) return errors;
+    if (errors.length) return invalid(mfaChallenge, errors);
+    const body = parsed.value as { mfa_token: string; oob_channel?: string };
+    const found = mfaTokens.get(body.mfa_token);
+    const user = found ? config.users.find((u) => u.id === found.userId) : undefined;
+    if (!found || found.spent || found.expiresAt <= now() || found.clientId !== bearer.clientId || !user)
+      return fail(mfaChallenge, STATUS.forbidden(mfaChallenge));
+    // The channel's default is the spec's (sms).
+    const channelSchema = (schema?.schema?.properties as Record<string, Json> | undefined)?.oob_channel;
+    const channel = body.oob_channel ?? String(channelSchema?.default);
+    if ((channel === "sms" && user.phone === undefined) || (channel === "email" && user.email === undefined))
+      return invalid(mfaChallenge, [
+        { keyword: "oob_channel", instancePath: "/oob_channel", message: `is not a channel of this user (no ${channel === "sms" ? "phone" : "email"})` },
+      ]);
+    const oobCode = `oob_${randomBytes(16).toString("hex")}`;
+    const bindingCode = String(randomInt(0, 1_000_000)).padStart(6, "0");
+    found.challenge = { oobCode, bindingCode };
+    codesSent.set(user.id, bindingCode);
+    const status = STATUS.success(mfaChallenge);
+    return send(status, { ...exampleBody(mfaChallenge, status), oob_code: oobCode }, {}, validatorNamed(successSchemaName(mfaChallenge)));
+  }
+
+  /** 403 mfa_required with a fresh mfa_token; for a login (a user and a client known), one that continues
+   * through the challenge and the MFA grant. */
+  function mfaAnswer(op: OperationModel, record: FakeExchange, scenario?: ActiveScenario, login?: { userId: string; clientId: string; aud: string }): Answer {
+    if (scenario) record.scenario = scenario.name;
     const body = structuredClone(mfa.body) as Json;
     body.mfa_token = `mfa_${randomBytes(16).toString("hex")}`;
+    if (login) mfaTokens.set(body.mfa_token as string, { ...login, expiresAt: now() + MFA_TOKEN_LIFETIME_S * 1000, spent: false, wrongCodes: 0 });
     // the status the spec documents the MFA body with, where this operation documents it too
     return send(op.responses.has(mfa.status) ? mfa.status : STATUS.forbidden(op), body);
   }
@@ -437,8 +660,7 @@ export function createCore(options?: FakeDinteroOptions): FakeCore {
     const jti = signer.verify(bearer)?.jti ?? serializedByOverride.get(bearer);
     const claims = signer.verify(bearer) ?? (jti ? { exp: Infinity } : undefined);
     const known = typeof jti === "string" ? issued.get(jti) : undefined;
-    if (!claims || !known || (typeof claims.exp === "number" && claims.exp <= Date.now() / 1000) || (known.kind === "client" && known.revoked))
-      return undefined;
+    if (!claims || !known || (typeof claims.exp === "number" && claims.exp <= now() / 1000) || (known.kind === "client" && known.revoked)) return undefined;
     return known;
   }
 
@@ -449,8 +671,9 @@ export function createCore(options?: FakeDinteroOptions): FakeCore {
     const known = bend("bearer", verifyBearer(bearer), { ...ctx, bearer });
     if (isAnswer(known)) return known;
     if (!known) return unauthorized(login, "Bearer", authorization !== undefined);
-    // A customer's own token lacks the client scope: 403 (RFC 6750 §3.1 insufficient_scope).
+    // A customer's own token, or a client without the login's scope: 403 (RFC 6750 §3.1 insufficient_scope).
     if (known.kind !== "client") return fail(login, STATUS.forbidden(login));
+    if (!scopesOf(known.clientId).some((scope) => login.scopes.includes(scope))) return fail(login, STATUS.forbidden(login));
     record.clientId = known.clientId;
     const client = config.clients.find((c) => c.clientId === known.clientId)!;
     const idValid = bend("pathIdValid", validateAccountId(aid), ctx);
@@ -489,13 +712,13 @@ export function createCore(options?: FakeDinteroOptions): FakeCore {
     if (isAnswer(user)) return user;
     // One answer for an unknown identity and a wrong password (no account enumeration).
     if (!user) return fail(login, STATUS.forbidden(login));
-    const mfaScenario = take("mfa_required", "login");
-    if (mfaScenario) return mfaAnswer(login, record, mfaScenario);
     const id = (user as { id?: string }).id ?? randomUUID();
-    const issuedBody = issueToken(credsCtx, { iss: issuer, sub: id, aud: creds.audience, scope: `read:accounts:/customers/${id}` }, customerLifetime, {
-      kind: "customer",
-    });
-    return success(credsCtx, login, issuedBody);
+    const continuation = { userId: id, clientId: client.clientId, aud: creds.audience };
+    const mfaScenario = take("mfa_required", "login");
+    if (mfaScenario) return mfaAnswer(login, record, mfaScenario, continuation);
+    // A user with MFA logs in through the challenge, unless the bearer has the scope that skips it (D1).
+    if ((user as FakeUser).mfa === true && !(NO_MFA_SCOPE && client.scopes.includes(NO_MFA_SCOPE))) return mfaAnswer(login, record, undefined, continuation);
+    return success(credsCtx, login, customerTokens(credsCtx, id, client.clientId, creds.audience, true));
   }
 
   /** The operation a path names, under the spec's base path only (a baseUrl without /v1, with /v2, or
@@ -561,7 +784,9 @@ export function createCore(options?: FakeDinteroOptions): FakeCore {
         const slow = take("slow", op.key) as (ActiveScenario & { name: "slow" }) | undefined;
         const delayMs = slow?.delayMs ?? 0;
         if (slow) record.scenario = "slow";
-        const outage = (op.key === "login" ? take("login_server_error", "login") : take("token_outage", "token")) as ActiveScenario | undefined;
+        const outage = (op.key === "login" ? take("login_server_error", "login") : op.key === "token" ? take("token_outage", "token") : undefined) as
+          | ActiveScenario
+          | undefined;
         const limited = outage ? undefined : (take("rate_limited", op.key) as (ActiveScenario & { name: "rate_limited" }) | undefined);
         if (outage) {
           record.scenario = outage.name;
@@ -571,7 +796,13 @@ export function createCore(options?: FakeDinteroOptions): FakeCore {
           const { name, seconds } = retryAfterExample(op);
           plan = { delayMs, answer: fail(op, STATUS.rateLimited(op), { [name.toLowerCase()]: String(limited.retryAfterSeconds ?? seconds) }) };
         } else {
-          plan = { delayMs, answer: op.key === "login" ? answerLogin(request, id, record) : answerToken(request, id, record) };
+          const handlers: Record<FakeOperation, (r: IncomingRequest, id: string, e: FakeExchange) => Answer> = {
+            login: answerLogin,
+            token: answerToken,
+            revoke: answerRevoke,
+            mfa_challenge: answerChallenge,
+          };
+          plan = { delayMs, answer: handlers[op.key](request, id, record) };
         }
       }
     }
@@ -616,6 +847,10 @@ export function createCore(options?: FakeDinteroOptions): FakeCore {
     },
     revokeClientBearers() {
       for (const entry of issued.values()) if (entry.kind === "client") entry.revoked = true;
+    },
+    mfaCode(identity: string) {
+      const user = config.users.find((u) => u.email === identity || u.phone === identity);
+      return user ? codesSent.get(user.id) : undefined;
     },
     reset() {
       active = [];

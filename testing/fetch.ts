@@ -56,6 +56,7 @@ export function facadeOf<T extends object>(core: FakeCore, extra: T): FakeDinter
     },
     scenario: core.scenario,
     revokeClientBearers: core.revokeClientBearers,
+    mfaCode: core.mfaCode,
     reset: core.reset,
     ...extra,
   }) as unknown as FakeDintero & T;

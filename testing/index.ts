@@ -13,5 +13,6 @@ export type {
   FetchFunction,
   RunningFakeDintero,
   ScenarioName,
+  ScenarioOperation,
   ScenarioOptions,
 } from "./types.ts";

@@ -44,6 +44,8 @@ export interface ResolvedClient {
   clientId: string;
   clientSecret: string;
   audiences: string[];
+  /** the scopes of its bearer */
+  scopes: string[];
 }
 
 /** What an access token opens: a client's bearer, or a customer's own token. */

@@ -154,3 +154,40 @@ export const identTypes = (() => {
   const identType = (schema?.properties as Record<string, Json> | undefined)?.ident_type;
   return (identType?.enum as string[] | undefined) ?? missing("enum of the login body's ident_type");
 })();
+
+/** A branch of a discriminated request body (the token endpoint's grants), as the model has it. */
+export type RequestVariant = NonNullable<GeneratedOperation["request"]>["content"][number] extends infer M
+  ? M extends { discriminator?: infer D }
+    ? D extends { variants: ReadonlyArray<infer V> }
+      ? V
+      : never
+    : never
+  : never;
+
+/** The request's discriminator (`grant_type`) and its branches, each with the values that select it
+ * and the security it takes (`x-grant-security`), or undefined when the body is not discriminated. */
+export function requestVariants(op: OperationModel): { propertyName: string; variants: readonly RequestVariant[] } | undefined {
+  return op.model.request?.content[0]?.discriminator as { propertyName: string; variants: readonly RequestVariant[] } | undefined;
+}
+
+/** The branch a body's discriminator value selects (`{ grant_type: "mfa-oob" }` → the MFA grant's). */
+export function variantOf(op: OperationModel, body: unknown): RequestVariant | undefined {
+  const d = requestVariants(op);
+  if (!d || !body || typeof body !== "object" || Array.isArray(body)) return undefined;
+  const value = (body as Json)[d.propertyName];
+  return typeof value === "string" ? d.variants.find((v) => v.values.includes(value)) : undefined;
+}
+
+/** The branch selected by this discriminator value; a spec without it throws when the fake loads. */
+export function variantFor(op: OperationModel, value: string): RequestVariant {
+  return variantOf(op, { [requestVariants(op)?.propertyName ?? ""]: value }) ?? missing(`request branch for ${value} of ${op.model.operationId}`);
+}
+
+/** Every scope any operation documents (what a fake client's `scopes` may name). */
+export const documentedScopes: readonly string[] = [...new Set(Object.values(operations).flatMap((op) => op.scopes))];
+
+/** The schema name of the documented success body of an operation (`AccessToken`, `RevokeResult`, `MfaChallenge`). */
+export function successSchemaName(op: OperationModel): string {
+  const response = documented(op, STATUS.success(op));
+  return response.model.content.map((m) => m.schemaName).find((n) => n !== null) ?? missing(`named schema of the success response of ${op.model.operationId}`);
+}

@@ -7,6 +7,11 @@ export interface FakeClient {
   /** The audiences the client may get a token for and name in a login body; default
    * `["https://api.dintero.com/v1/accounts/{accountId}"]`. */
   audiences?: string[];
+  /** The scopes of the client's bearer (its `scope` claim). Default: the login's first documented scope and
+   * the MFA challenge's most specific one (`write:accounts:/auth/users write:accounts:/auth/mfa`). Add
+   * `create:accounts:auth:refresh_token` for logins that answer a refresh token (and to revoke one), or
+   * `write:accounts:/auth/users/no-mfa` for logins that skip MFA. Each must be a scope the spec documents. */
+  scopes?: string[];
 }
 
 /** A user of the fake account. One with both an email and a phone logs in by `email`, or by
@@ -16,6 +21,9 @@ export interface FakeUser {
   email?: string;
   phone?: string;
   password: string;
+  /** Multi-factor authentication on: a login (without the `…/no-mfa` scope) is answered 403
+   * `mfa_required` with an `mfa_token`, to continue through the MFA challenge and the MFA grant. */
+  mfa?: boolean;
 }
 
 export interface FakeDinteroOptions {
@@ -26,22 +34,29 @@ export interface FakeDinteroOptions {
   /** default: the spec's two login examples, `john.doe@example.com` / `correct-horse-battery-staple`
    * and `+4799999999` / `1234`, both of type `customer` */
   users?: FakeUser[];
+  /** The fake's clock, in milliseconds since the epoch (default `Date.now`): tokens' `iat`/`exp`, their
+   * expiry and the `mfa_token`'s. Pass your own to test expiry without waiting. */
+  now?: () => number;
 }
 
-export type FakeOperation = "login" | "token";
+/** The operations the fake serves, by their role in the spec (`x-role`). */
+export type FakeOperation = "login" | "token" | "revoke" | "mfa_challenge";
+/** The operations the scenarios bend. */
+export type ScenarioOperation = "login" | "token";
 
 /** Scenarios and their options. Each stays in force until `scenario("normal")` or `reset()`, or for its
  * next `times` answers when `times` is given. */
 export interface ScenarioOptions {
   /** 429 with `Retry-After` (default: the spec's example, 30 s), before the credentials are looked at */
-  rate_limited: { operation?: FakeOperation | "both"; retryAfterSeconds?: number; times?: number };
+  rate_limited: { operation?: ScenarioOperation | "both"; retryAfterSeconds?: number; times?: number };
   /** the token endpoint answers 500 (`server_error`, the default) or never answers (`no_answer`: the
    * request hangs until the caller's signal aborts it or the server is closed) */
   token_outage: { answer?: "server_error" | "no_answer"; times?: number };
   /** every answer of the operation (default both) comes `delayMs` late */
-  slow: { delayMs: number; operation?: FakeOperation | "both"; times?: number };
-  /** a login with the right credentials is answered 403 `mfa_required` with an `mfa_token` */
-  mfa_required: { operation?: FakeOperation; times?: number };
+  slow: { delayMs: number; operation?: ScenarioOperation | "both"; times?: number };
+  /** a login with the right credentials is answered 403 `mfa_required` with an `mfa_token` (which
+   * continues like an MFA user's); a token request too, with an `mfa_token` that continues nothing */
+  mfa_required: { operation?: ScenarioOperation; times?: number };
   /** the login answers 500, whatever it is sent */
   login_server_error: { times?: number };
   /** a login's 401 to a bearer that was sent but is not valid (forged, expired, revoked) also says why,
@@ -56,15 +71,17 @@ export type ActiveScenario = { [N in ScenarioName]: { name: N } & ScenarioOption
 
 /** One request the fake received and what it answered. Never holds a password, secret or token. */
 export interface FakeExchange {
-  /** `null`: a path the fake does not serve (answered 404) */
+  /** the operation's role; `null`: a path the fake does not serve (answered 404) */
   operation: FakeOperation | null;
   method: string;
-  /** the account id in the path (`aid` of the login, `oid` of the token request) */
+  /** the account id in the path (`aid` of the login and the MFA challenge, `oid` of the token and revoke requests) */
   accountId?: string;
   /** `null`: not answered (`token_outage` with `no_answer`) */
   status: number | null;
-  /** the configured client that authenticated (token: HTTP Basic; login: its bearer's client) */
+  /** the configured client that authenticated (client credentials: HTTP Basic; otherwise its bearer's client) */
   clientId?: string;
+  /** a token request's `grant_type`, when it names a grant the spec describes */
+  grant?: string;
   /** the login body's user type and identity fields, when they are strings */
   identity?: { type?: string; email?: string; ident_type?: string; ident?: string };
   /** the scenario that shaped the answer, if one did */
@@ -90,7 +107,10 @@ export interface FakeDintero {
    * only; the invalid_token_challenge scenario adds RFC 6750's challenge); a new token request gets a
    * bearer that works. */
   revokeClientBearers(): void;
-  /** Ends every scenario and empties the record. Issued bearers stay valid. */
+  /** The binding code the MFA challenge last sent to this user (`email` or `phone`, as configured), as
+   * the customer would read it from the SMS or email; `undefined` before a challenge. */
+  mfaCode(identity: string): string | undefined;
+  /** Ends every scenario and empties the record. Issued bearers and refresh tokens stay valid. */
   reset(): void;
 }
 

@@ -85,6 +85,29 @@ function typeSet(s: Json): Set<string> | undefined {
 }
 const within = (inner: Set<string>, outer: Set<string>) => [...inner].every((t) => outer.has(t) || (t === "integer" && outer.has("number")));
 
+/**
+ * True when no value valid under `schema` can be valid under any of `others`: each other allows none of
+ * its types (`{ type: "null" }` beside a string), or some property (the discriminator's, when there is
+ * one) is required by both and the values `schema` allows for it are disjoint from the other's.
+ */
+function selectsNoOther(schema: Json, others: Json[], discriminator: string | undefined): boolean {
+  const requires = (s: Json, name: string) => Array.isArray(s.required) && s.required.includes(name);
+  const propertyOf = (s: Json, name: string) => asSchema(isObject(s.properties) ? s.properties[name] : undefined);
+  const names = discriminator ? [discriminator] : Object.keys(isObject(schema.properties) ? schema.properties : {});
+  const mineTypes = typeSet(schema);
+  const typesDisjoint = (other: Json) => {
+    const theirs = typeSet(other);
+    return !!mineTypes && !!theirs && ![...mineTypes].some((t) => within(new Set([t]), theirs) || [...theirs].some((u) => within(new Set([u]), new Set([t]))));
+  };
+  const valuesDisjoint = (other: Json) =>
+    names.some((name) => {
+      const mine = valueSet(propertyOf(schema, name));
+      const theirs = valueSet(propertyOf(other, name));
+      return !!mine && !!theirs && requires(schema, name) && requires(other, name) && !theirs.some((v) => mine.some((w) => equal(v, w)));
+    });
+  return others.every((other) => typesDisjoint(other) || valuesDisjoint(other));
+}
+
 /** The values an `enum`/`const` allows; undefined means any. */
 function valueSet(s: Json): unknown[] | undefined {
   if ("const" in s) return [s.const];
@@ -172,15 +195,43 @@ export function diffSchema(before: unknown, after: unknown, ctx: SchemaContext, 
     if ((a[key] === true) !== (b[key] === true)) say(`${key}-changed`, "docs", `${key} changed: it only affects the other direction`, key);
   }
 
-  // A schema wrapped as one alternative of a new anyOf/oneOf (or unwrapped from one).
+  // A schema wrapped as one alternative of a new anyOf/oneOf (or unwrapped from one). The alternative may
+  // differ from the old schema, as long as it only widens it or changes what it documents (for an unwrap:
+  // only narrows); a `discriminator` beside the alternatives is a hint for tools. For a oneOf, the old
+  // schema's values must select no other alternative (a required property whose allowed values are
+  // disjoint from every other alternative's), else a value valid before could match two and be refused.
   for (const comb of ["anyOf", "oneOf"] as const) {
-    const wrapped = (outer: Json, innerSchema: Json) =>
-      Array.isArray(outer[comb]) &&
-      !(comb in innerSchema) &&
-      Object.keys(outer).every((k) => k === comb || isDocKey(k)) &&
-      (outer[comb] as unknown[]).some((branch) => equal(mergeAllOf(asSchema(branch)), innerSchema));
-    if (wrapped(b, a)) return say(`${comb}-wrapped`, "widens", `schema became one alternative of a ${comb}`, comb);
-    if (wrapped(a, b)) return say(`${comb}-unwrapped`, "narrows", `schema was one alternative of a ${comb}, now the only one`, comb);
+    const wrap = (outer: Json, innerSchema: Json, unwrap: boolean) => {
+      if (!Array.isArray(outer[comb]) || comb in innerSchema) return undefined;
+      if (!Object.keys(outer).every((k) => k === comb || k === "discriminator" || isDocKey(k))) return undefined;
+      const branches = (outer[comb] as unknown[]).map((branch) => mergeAllOf(asSchema(branch)));
+      const discriminator = isObject(outer.discriminator) ? String(outer.discriminator.propertyName) : undefined;
+      for (const [i, branch] of branches.entries()) {
+        const found: Parameters<Emit>[0][] = [];
+        const sub: SchemaContext = { ...ctx, emit: (c) => found.push(c) };
+        // (with the cycle guard of the caller: this compares the same schema again, one level down)
+        if (unwrap) diffSchema(branch, innerSchema, sub, ptr(pointer, comb, i), seen);
+        else diffSchema(innerSchema, branch, sub, ptr(pointer, comb, i), seen);
+        const against = unwrap ? "widens" : "narrows";
+        if (found.some((c) => c.effect === against || c.effect === "both" || c.effect === "breaks")) continue;
+        const others = branches.filter((_, k) => k !== i);
+        if (comb === "oneOf" && others.length > 0 && !selectsNoOther(innerSchema, others, discriminator)) continue;
+        return { found };
+      }
+      return undefined;
+    };
+    const wrapped = wrap(b, a, false);
+    if (wrapped) {
+      say(`${comb}-wrapped`, "widens", `schema became one alternative of a ${comb}`, comb);
+      for (const c of wrapped.found) emit(c);
+      return;
+    }
+    const unwrapped = wrap(a, b, true);
+    if (unwrapped) {
+      say(`${comb}-unwrapped`, "narrows", `schema was one alternative of a ${comb}, now the only one`, comb);
+      for (const c of unwrapped.found) emit(c);
+      return;
+    }
   }
 
   // type and nullable.

@@ -316,3 +316,91 @@ describe("unusual but equivalent or widening edits are no false alarm", () => {
     expect(rules(r)).toEqual(["compatible format-widened"]);
   });
 });
+
+describe("a request body that becomes one alternative of a discriminated oneOf (the token endpoint's grants)", () => {
+  /** Credentials becomes `oneOf: [the old schema (edited by `branch`), Refresh]` with a discriminator on `type`. */
+  const grants =
+    (refreshTypes: string[], branch: (s: Doc) => void = () => {}) =>
+    (d: Doc) => {
+      const old = structuredClone(d.components.schemas.Credentials) as Doc;
+      old.description = "The password grant (now one of two).";
+      branch(old);
+      d.components.schemas.PasswordCredentials = old;
+      d.components.schemas.Refresh = {
+        type: "object",
+        required: ["type", "refresh_token"],
+        properties: { type: { type: "string", enum: refreshTypes }, refresh_token: { type: "string" } },
+      };
+      d.components.schemas.Credentials = {
+        description: "One of the grants.",
+        oneOf: [{ $ref: "#/components/schemas/PasswordCredentials" }, { $ref: "#/components/schemas/Refresh" }],
+        discriminator: { propertyName: "type" },
+      };
+    };
+
+  it("is compatible when the old schema is one alternative (annotations changed) and its values select no other", async () => {
+    expect(rules(await judge(grants(["refresh"])))).toEqual(["compatible oneOf-wrapped"]);
+    // one more widening inside the alternative is reported with it, still compatible
+    const widened = await judge(grants(["refresh"], (s) => (s.properties.password.maxLength = 512)));
+    expect(rules(widened)).toEqual(["compatible maxLength-raised", "compatible oneOf-wrapped"].sort());
+  });
+
+  it("is breaking when another alternative accepts the old schema's values too (oneOf: a body matching two is refused)", async () => {
+    const overlapping = rules(await judge(grants(["refresh", "customer"])));
+    expect(overlapping).not.toContain("compatible oneOf-wrapped");
+    expect(overlapping.some((r) => r.startsWith("breaking"))).toBe(true);
+  });
+
+  it("is breaking when the alternative narrows the old schema", async () => {
+    const narrowed = rules(await judge(grants(["refresh"], (s) => (s.properties.password.minLength = 8))));
+    expect(narrowed).not.toContain("compatible oneOf-wrapped");
+    expect(narrowed.some((r) => r.startsWith("breaking"))).toBe(true);
+  });
+
+  it("unwrapped again (the oneOf reduced to the old schema) narrows the request: breaking", async () => {
+    const r = await judge(
+      (d) => {
+        d.components.schemas.Credentials = d.components.schemas.PasswordCredentials;
+      },
+      (d) => grants(["refresh"])(d),
+    );
+    expect(rules(r)).toEqual(["breaking oneOf-unwrapped"]);
+  });
+});
+
+describe("security per grant (x-grant-security)", () => {
+  const withGrants = (refresh: Array<Record<string, string[]>>) => (d: Doc) => {
+    d.components.securitySchemes = {
+      Basic: { type: "http", scheme: "basic" },
+      JWT: { type: "http", scheme: "bearer" },
+    };
+    op(d).security = [{ Basic: [] }, { JWT: [] }];
+    op(d)["x-grant-security"] = { "x-curated": "Which grant takes which scheme.", grants: { customer: [{ Basic: [] }], refresh: refresh } };
+  };
+  it("judges a grant's requirements like security: one removed breaks its callers, one added does not", async () => {
+    const narrowed = await judge(
+      (d) => {
+        op(d)["x-grant-security"].grants.customer = [{ JWT: [] }];
+      },
+      withGrants([{ JWT: [] }]),
+    );
+    expect(rules(narrowed)).toEqual(["breaking security-alternative-removed", "compatible security-alternative-added"]);
+    expect(narrowed.changes.find((c) => c.kind === "breaking")?.where).toBe("security of customer (x-grant-security)");
+    const widened = await judge(
+      (d) => {
+        op(d)["x-grant-security"].grants.refresh = [{ JWT: [] }, { Basic: [] }];
+      },
+      withGrants([{ JWT: [] }]),
+    );
+    expect(rules(widened)).toEqual(["compatible security-alternative-added"]);
+  });
+  it("leaves a grant only one version names to the body's rules", async () => {
+    const r = await judge(
+      (d) => {
+        delete op(d)["x-grant-security"].grants.refresh;
+      },
+      withGrants([{ JWT: [] }]),
+    );
+    expect(rules(r)).toEqual([]);
+  });
+});

@@ -45,7 +45,8 @@ describe("the operations model", () => {
     // The login's bearer scopes and the token endpoint's Basic, as the spec documents them.
     expect(model.operations.login.security.map((s) => s.scheme)).toEqual(["bearer", "bearer"]);
     expect(model.operations.login.security.flatMap((s) => s.scopes)).toContain("write:accounts:/auth/users");
-    expect(model.operations.token.security.map((s) => s.scheme)).toEqual(["basic"]);
+    // The token endpoint lists both schemes (OpenAPI cannot say which grant takes which): Basic, Bearer.
+    expect(model.operations.token.security.map((s) => s.scheme)).toEqual(["basic", "bearer"]);
   });
 
   it("dereferences schemas and keeps examples and the provenance of every node it read", () => {
@@ -105,12 +106,14 @@ describe("the operations model", () => {
   it("takes a new operation by its x-role with no code change, and refuses one without a role, naming it", () => {
     const copy = structuredClone(doc);
     const login = paths(copy)["/accounts/{aid}/customers/login"]!.post!;
-    paths(copy)["/accounts/{aid}/auth/revoke"] = { post: { ...structuredClone(login), operationId: "aid_auth_revoke_post", "x-role": "revoke" } };
+    paths(copy)["/accounts/{aid}/auth/mfa/recovery"] = {
+      post: { ...structuredClone(login), operationId: "aid_auth_mfa_recovery_post", "x-role": "mfa_recovery" },
+    };
     const edited = buildOperationsModel(copy);
-    expect(Object.keys(edited.operations).sort()).toEqual(["login", "revoke", "token"]);
-    expect(edited.operations.revoke!.pathTemplate).toBe("/accounts/{aid}/auth/revoke");
-    delete (paths(copy)["/accounts/{aid}/auth/revoke"]!.post as Json)["x-role"];
-    expect(() => buildOperationsModel(copy)).toThrow(/aid_auth_revoke_post has no x-role/);
+    expect(Object.keys(edited.operations).sort()).toEqual([...Object.keys(model.operations), "mfa_recovery"].sort());
+    expect(edited.operations["mfa_recovery" as keyof typeof edited.operations]!.pathTemplate).toBe("/accounts/{aid}/auth/mfa/recovery");
+    delete (paths(copy)["/accounts/{aid}/auth/mfa/recovery"]!.post as Json)["x-role"];
+    expect(() => buildOperationsModel(copy)).toThrow(/aid_auth_mfa_recovery_post has no x-role/);
   });
 
   it("is what the suite's and the fake's views read: statuses by meaning, roles as keys", () => {
@@ -122,6 +125,74 @@ describe("the operations model", () => {
     }
     expect(STATUS.invalid(fakeOperations.login)).toBe(model.operations.login.responses.find((r) => r.meaning === "invalid_request")!.code);
     expect(STATUS.rateLimited(fakeOperations.token)).toBe(429);
+  });
+});
+
+describe("the token request's grants (a oneOf with a discriminator, security per grant)", () => {
+  const tokenOp = () =>
+    Object.values(paths(doc))
+      .flatMap((item) => Object.values(item))
+      .find((op) => op["x-role"] === "token")!;
+  const media = model.operations.token.request!.content[0]!;
+  const variants = media.discriminator!.variants;
+  const byValue = (value: string) => variants.find((v) => v.values.includes(value));
+
+  it("carries each branch with the values that select it, its schema, its examples and the security it takes", () => {
+    expect(media.discriminator!.propertyName).toBe("grant_type");
+    // Every value the spec's mapping names selects the branch it maps to; both spellings of the MFA grant one branch.
+    const mapping = (doc.components as { schemas: Record<string, { discriminator: { mapping: Record<string, string> } }> }).schemas.TokenRequest!.discriminator
+      .mapping;
+    for (const [value, ref] of Object.entries(mapping)) expect(`#/components/schemas/${byValue(value)!.schemaName}`).toBe(ref);
+    expect(byValue("mfa_oob")).toBe(byValue("mfa-oob"));
+    expect(variants.flatMap((v) => v.values).sort()).toEqual(Object.keys(mapping).sort());
+    for (const v of variants) {
+      // the branch's own enum of grant_type is the values that select it
+      expect((v.schema.properties as Record<string, { enum: string[] }>).grant_type!.enum.sort()).toEqual([...v.values].sort());
+      for (const ex of Object.values(v.examples)) expect(v.values).toContain((ex as Json).grant_type);
+      expect(v.security.length).toBeGreaterThan(0);
+    }
+    // x-grant-security, resolved to schemes: client credentials take Basic, the refresh and MFA grants a Bearer.
+    const grants = (tokenOp()["x-grant-security"] as { grants: Record<string, Array<Record<string, string[]>>> }).grants;
+    for (const [value, requirements] of Object.entries(grants))
+      expect(byValue(value)!.security.map((s) => s.name)).toEqual(requirements.flatMap((r) => Object.keys(r)));
+    expect(byValue("client_credentials")!.security.map((s) => s.scheme)).toEqual(["basic"]);
+    expect(byValue("refresh_token")!.security.map((s) => s.scheme)).toEqual(["bearer"]);
+    expect(byValue("mfa_oob")!.security.map((s) => s.scheme)).toEqual(["bearer"]);
+    // its provenance (curated: OpenAPI states no security per branch) is recorded with the operation's
+    const prov = model.operations.token.provenance.find((p) => p.pointer.endsWith("/x-grant-security"));
+    expect(prov?.curated).toMatch(/per operation/);
+  });
+
+  it("is how readers pick a grant's schema: the client-credentials branch by its value, not by hand", () => {
+    const cc = byValue("client_credentials")!;
+    expect(cc.schemaName).toBe("ClientCredentialsTokenRequest");
+    expect(full.validateClientCredentialsTokenRequest(Object.values(cc.examples)[0])).toBe(true);
+    // the fake's default token body is that example, and the whole request schema accepts it
+    expect(full.validateTokenRequest(Object.values(cc.examples)[0])).toBe(true);
+    expect(full.validateTokenRequest({ grant_type: "password", audience: "x" })).toBe(false);
+  });
+
+  it("refuses x-grant-security that names a value no branch has, a scheme the operation does not list, or leaves a value out", () => {
+    const build = (edit: (grants: Record<string, unknown>, op: Json) => void) => {
+      const copy = structuredClone(doc);
+      const op = Object.values(paths(copy))
+        .flatMap((item) => Object.values(item))
+        .find((o) => o["x-role"] === "token")!;
+      edit((op["x-grant-security"] as { grants: Record<string, unknown> }).grants, op);
+      return () => buildOperationsModel(copy);
+    };
+    expect(build((g) => (g.password = [{ JWT: [] }]))).toThrow(/names password, which no discriminated request body branch has/);
+    expect(build((g) => (g.refresh_token = [{ OtherAuth: [] }]))).toThrow(/scheme OtherAuth, which the operation's security does not list/);
+    expect(build((g) => delete g["mfa-oob"])).toThrow(/names no security for mfa-oob/);
+    expect(build((g) => (g["mfa-oob"] = [{ BasicAuth: [] }]))).toThrow(/values of one branch \(mfa_oob, mfa-oob\) different security/);
+    expect(build(() => undefined)).not.toThrow();
+  });
+
+  it("refuses a discriminator mapping that disagrees with the branch's own enum", () => {
+    const copy = structuredClone(doc);
+    const schemas = (copy.components as { schemas: Record<string, Json> }).schemas;
+    ((schemas.MfaOobTokenRequest!.properties as Record<string, Json>).grant_type as Json).enum = ["mfa_oob"];
+    expect(() => buildOperationsModel(copy)).toThrow(/selects it by mfa_oob, mfa-oob but its grant_type allows mfa_oob/);
   });
 });
 

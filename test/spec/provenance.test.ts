@@ -33,7 +33,7 @@ function usedSources(node: unknown, out = new Set<string>()): Set<string> {
 
 describe("provenance of the bundled spec", () => {
   it("SOURCES.md lists the Dintero pages an x-source may name", () => {
-    expect(sources).toHaveLength(7);
+    expect(sources).toHaveLength(10);
     expect(sources).toEqual(expect.arrayContaining([D1, D2, D4]));
     for (const url of sources) expect(url).toMatch(/^https:\/\/(docs\.dintero\.com|github\.com\/Dintero)\//);
   });

@@ -206,7 +206,7 @@ describe("the record of exchanges", () => {
     const token = await client.login(ada);
     await fail(client.login({ type: "customer", ident_type: "phone_number", ident: "+4790000000", password: "7777" }));
     expect(fake.exchanges).toEqual([
-      { operation: "token", method: "POST", accountId: "T87654321", status: 200, clientId: "shop-backend" },
+      { operation: "token", method: "POST", accountId: "T87654321", status: 200, clientId: "shop-backend", grant: "client_credentials" },
       {
         operation: "login",
         method: "POST",
