@@ -241,6 +241,7 @@ export function isDocumentedSuccess(ex: Exchange, context: ExchangeContext): boo
 export const statusMeanings: Readonly<Record<number, "bad_request" | "unauthorized" | "forbidden" | "rate_limited">> = {
   400: "bad_request", // RFC 9110 §15.5.1 Bad Request
   413: "bad_request", // §15.5.14 Content Too Large
+  404: "bad_request", // §15.5.5 Not Found: documented for the MFA challenge (src/session.ts reads its meaning, not_found)
   414: "bad_request", // §15.5.15 URI Too Long
   415: "bad_request", // §15.5.16 Unsupported Media Type
   422: "bad_request", // §15.5.21 Unprocessable Content
