@@ -14,7 +14,7 @@ import {
   validateRevokeTokenRequest,
   type Validator,
 } from "../generated/client-validators.js";
-import type { AccessToken, LoginClient, MfaChannel, MfaChallengeStep, MfaCodeStep, SessionCore, SessionMethods } from "./client.ts";
+import type { AccessToken, MfaChannel, MfaChallengeStep, MfaCodeStep, SessionCore, SessionMethods } from "./client.ts";
 import { readSignal, trimSlash } from "./client.ts";
 import { unusableTokenProblems } from "./bearer.ts";
 import { raceAbort } from "./deadline.ts";
@@ -142,7 +142,7 @@ export function sessionMethods(core: SessionCore): SessionMethods {
           ? refined(
               error,
               "refresh_token_invalid",
-              "the server refused the refresh token (unknown, expired, revoked, or another client's): log the customer in again",
+              "refresh: the server refused the refresh token (unknown, expired, revoked, or another client's): log the customer in again",
             )
           : error,
     );
@@ -167,7 +167,11 @@ export function sessionMethods(core: SessionCore): SessionMethods {
         }),
       (error, ex) =>
         grantRefused(error, ex, context) || meaningOf(ex, context) === "not_found"
-          ? refined(error, "mfa_token_invalid", "the server refused the mfa_token (expired, used, or another client's): log the customer in again")
+          ? refined(
+              error,
+              "mfa_token_invalid",
+              "MFA challenge: the server refused the mfa_token (expired, used, or another client's): log the customer in again",
+            )
           : error,
     );
     const oobCode = (readSuccessBody(ex, context) as { oob_code?: unknown } | undefined)?.oob_code;
@@ -199,7 +203,7 @@ export function sessionMethods(core: SessionCore): SessionMethods {
           ? refined(
               error,
               "mfa_code_invalid",
-              "the server refused the code (wrong, or the mfa_token is spent or expired: the response does not say which): ask for the code again, or log in again after a few tries",
+              "MFA completion: the server refused the code (wrong, or the mfa_token is spent or expired: the response does not say which): ask for the code again, or log in again after a few tries",
             )
           : error,
     );
@@ -361,15 +365,9 @@ function grantRefused(error: LoginError, ex: Exchange, context: ExchangeContext)
   return (error.kind === "bad_request" || error.kind === "unauthorized" || error.kind === "forbidden") && error.code?.toLowerCase() === "invalid_grant";
 }
 
-/** The error under its session kind, with what the response said (status, code, request id, server message). */
+/** The error under its session kind, with what the response said (its message: status, code, request id, redacted server text). */
 function refined(error: LoginError, kind: LoginErrorKind, meaning: string): LoginError {
-  const [operation, said] = splitOperation(error.message);
-  return new LoginError(kind, `${operation}: ${meaning} (${said})`, { status: error.status, code: error.code, requestId: error.requestId });
-}
-
-function splitOperation(message: string): [string, string] {
-  const at = message.indexOf(": ");
-  return at > 0 && at < 40 ? [message.slice(0, at), message.slice(at + 2)] : ["session", message];
+  return new LoginError(kind, `${meaning}; ${error.message}`, { status: error.status, code: error.code, requestId: error.requestId });
 }
 
 /** Rejects only with LoginError: anything unforeseen is wrapped (as `network`, its message dropped). */
@@ -384,5 +382,3 @@ function guarded<A extends unknown[], R>(operation: string, run: (...args: A) =>
     }
   };
 }
-
-export type { LoginClient };
