@@ -81,6 +81,8 @@ export type MfaChannel = NonNullable<Schemas["MfaChallengeRequest"]["oob_channel
  * Dintero to send the customer a binding code. It has no `complete`: the code step comes from here.
  */
 export interface MfaChallengeStep {
+  /** Which step this is, to tell the steps apart when you keep either (`step.stage === "challenge"`). */
+  readonly stage: "challenge";
   /**
    * Sends the customer a code by `channel` and resolves to the step that completes the login with it.
    * May be called again (a new code; the last one counts).
@@ -90,6 +92,7 @@ export interface MfaChallengeStep {
 
 /** The second step of an MFA login: the code the customer received. */
 export interface MfaCodeStep {
+  readonly stage: "code";
   /**
    * Resolves to the customer's AccessToken. A wrong code rejects with `mfa_code_invalid` and this step
    * may be tried again (the server bounds the attempts); once it has resolved, it refuses to run again.

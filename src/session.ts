@@ -280,12 +280,14 @@ function mfaSteps(
     if (state === "done") throw outOfOrder(operation, "this MFA login is complete and its mfa_token spent: log in again for another");
   };
   const first: MfaChallengeStep = {
+    stage: "challenge",
     challenge: guarded("MFA challenge", async (request: unknown, options: unknown) => {
       const signal = readSignal(options, "MFA challenge");
       refuseWhenDone("MFA challenge");
       const channel = readChannel(request, mfaToken);
       const oobCode = await challenge(mfaToken, channel, signal);
       const second: MfaCodeStep = {
+        stage: "code",
         complete: guarded("MFA completion", async (bindingCode: unknown, completeOptions: unknown) => {
           const completeSignal = readSignal(completeOptions, "MFA completion");
           refuseWhenDone("MFA completion");
@@ -309,7 +311,8 @@ function mfaSteps(
       return Object.freeze(second);
     }),
   };
-  // Not part of the type (a type error in TypeScript); a JavaScript caller skipping the challenge gets a LoginError.
+  // Not part of the type (a type error in TypeScript); a JavaScript caller skipping the challenge gets a
+  // LoginError. So `"complete" in step` is true for both steps at run time: tell them apart by `stage`.
   Object.defineProperty(first, "complete", {
     value: () => Promise.reject(outOfOrder("MFA completion", "call challenge() first: complete(code) is the step it resolves to")),
     enumerable: false,
