@@ -4,6 +4,7 @@
 // keyword by keyword (schema-diff.ts). Each rule, and how it differs from oasdiff's, is in docs/spec.md.
 import { resolvePointer } from "../../lib/json-pointer.ts";
 import { type Change, collector, type Emit, equal, isDocKey, isObject, type Json, type Kind, type Side } from "./rules.ts";
+import { GRANT_SECURITY_KEYWORD } from "../generate-model.ts";
 import { diffSchema } from "./schema-diff.ts";
 
 export type { Change, Kind } from "./rules.ts";
@@ -432,12 +433,30 @@ const scopes = (r: Json, name: string) => (Array.isArray(r[name]) ? (r[name] as 
  * goes, OAuth URLs) breaks every caller that uses it.
  */
 function diffSecurity(ctx: Ctx, oa: Operation, ob: Operation, operation: string): void {
-  const emit = collector(ctx.out, operation, "security", "request");
+  diffRequirements(collector(ctx.out, operation, "security", "request"), effectiveSecurity(ctx.before, oa.op) ?? [], effectiveSecurity(ctx.after, ob.op) ?? []);
+  // x-grant-security (this project's extension; openapi/SOURCES.md): the requirements each value of a
+  // discriminated request body takes. A value both versions name is judged like `security`; a value only
+  // one names is a body that only one version accepts, which the request schema's rules judge.
+  const grants = (op: Json) => {
+    const ext = op[GRANT_SECURITY_KEYWORD];
+    return isObject(ext) && isObject(ext.grants) ? (ext.grants as Record<string, unknown>) : {};
+  };
+  const ga = grants(oa.op);
+  const gb = grants(ob.op);
+  for (const value of Object.keys(ga).filter((v) => v in gb)) {
+    const [ra, rb] = [ga[value], gb[value]];
+    if (Array.isArray(ra) && Array.isArray(rb) && !equal(ra, rb))
+      diffRequirements(collector(ctx.out, operation, `security of ${value} (${GRANT_SECURITY_KEYWORD})`, "request"), ra as Json[], rb as Json[]);
+  }
+}
+
+/** Two lists of security requirements (alternatives), as `security` holds them. */
+function diffRequirements(emit: Emit, before: Json[], after: Json[]): void {
   // Scopes are a set: their order is no change.
   const normal = (list: Json[]) =>
     list.map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, Array.isArray(v) ? [...v].map(String).sort() : v])));
-  const sa = normal(effectiveSecurity(ctx.before, oa.op) ?? []);
-  const sb = normal(effectiveSecurity(ctx.after, ob.op) ?? []);
+  const sa = normal(before);
+  const sb = normal(after);
   const open = (s: Json[]) => s.length === 0 || s.some((r) => Object.keys(r).length === 0);
   if (open(sa) && !open(sb))
     return emit({ rule: "security-added", effect: "narrows", text: "security added: callers without credentials are refused", action: "add", after: sb });

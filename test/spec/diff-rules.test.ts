@@ -367,3 +367,40 @@ describe("a request body that becomes one alternative of a discriminated oneOf (
     expect(rules(r)).toEqual(["breaking oneOf-unwrapped"]);
   });
 });
+
+describe("security per grant (x-grant-security)", () => {
+  const withGrants = (refresh: Array<Record<string, string[]>>) => (d: Doc) => {
+    d.components.securitySchemes = {
+      Basic: { type: "http", scheme: "basic" },
+      JWT: { type: "http", scheme: "bearer" },
+    };
+    op(d).security = [{ Basic: [] }, { JWT: [] }];
+    op(d)["x-grant-security"] = { "x-curated": "Which grant takes which scheme.", grants: { customer: [{ Basic: [] }], refresh: refresh } };
+  };
+  it("judges a grant's requirements like security: one removed breaks its callers, one added does not", async () => {
+    const narrowed = await judge(
+      (d) => {
+        op(d)["x-grant-security"].grants.customer = [{ JWT: [] }];
+      },
+      withGrants([{ JWT: [] }]),
+    );
+    expect(rules(narrowed)).toEqual(["breaking security-alternative-removed", "compatible security-alternative-added"]);
+    expect(narrowed.changes.find((c) => c.kind === "breaking")?.where).toBe("security of customer (x-grant-security)");
+    const widened = await judge(
+      (d) => {
+        op(d)["x-grant-security"].grants.refresh = [{ JWT: [] }, { Basic: [] }];
+      },
+      withGrants([{ JWT: [] }]),
+    );
+    expect(rules(widened)).toEqual(["compatible security-alternative-added"]);
+  });
+  it("leaves a grant only one version names to the body's rules", async () => {
+    const r = await judge(
+      (d) => {
+        delete op(d)["x-grant-security"].grants.refresh;
+      },
+      withGrants([{ JWT: [] }]),
+    );
+    expect(rules(r)).toEqual([]);
+  });
+});

@@ -32,8 +32,9 @@ const curated = (why: string) => `x-curated: "Added by the spec drill (test/spec
 const EDITS: Edit[] = [
   {
     name: "an optional response property (scope on the access token)",
-    find: "        refresh_token:\n          type: string\n",
-    replace: `        scope:\n          type: string\n          description: The scopes the token carries, space-separated.\n          ${curated("an optional response property")}\n        refresh_token:\n          type: string\n`,
+    // AccessToken's refresh_token (the refresh grant's request body has one too)
+    find: "        refresh_token:\n          type: string\n          description: |\n            Token that can be used",
+    replace: `        scope:\n          type: string\n          description: The scopes the token carries, space-separated.\n          ${curated("an optional response property")}\n        refresh_token:\n          type: string\n          description: |\n            Token that can be used`,
     verdict: "compatible",
   },
   {
