@@ -358,8 +358,8 @@ export function failureToError(ex: Exchange, context: ExchangeContext): LoginErr
   }
   // Decisions that read server text are made on the raw text; only what we repeat is redacted.
   const serverError = readServerError(ex.body);
-  const { code, message, requestId } = shownServerText(ex, context);
-  const suffix = `${message ? `: ${message}` : ""}${requestId ? ` (request-id ${requestId})` : ""}`;
+  const { code, requestId } = shownServerText(ex, context);
+  const suffix = serverTextSuffix(ex, context);
   const documented = documentedResponse(context.responses, status);
   const kind = kindOfStatus(status);
   if (kind === "server_error") {
@@ -418,6 +418,12 @@ export function failureToError(ex: Exchange, context: ExchangeContext): LoginErr
       });
     }
   }
+}
+
+/** What a message repeats of the server's answer: `: <error.message> (request-id <id>)`, redacted (see shownServerText), or "". */
+export function serverTextSuffix(ex: Exchange, context: ExchangeContext): string {
+  const { message, requestId } = shownServerText(ex, context);
+  return `${message ? `: ${message}` : ""}${requestId ? ` (request-id ${requestId})` : ""}`;
 }
 
 /** `host:port` of a URL, or the URL itself if it does not parse. */

@@ -28,6 +28,7 @@ import {
   isDocumentedSuccess,
   readSuccessBody,
   refusalOf,
+  serverTextSuffix,
   unreadResponse,
   type Exchange,
   type ExchangeContext,
@@ -143,6 +144,8 @@ export function sessionMethods(core: SessionCore): SessionMethods {
               error,
               "refresh_token_invalid",
               "refresh: the server refused the refresh token (unknown, expired, revoked, or another client's): log the customer in again",
+              ex,
+              context,
             )
           : error,
     );
@@ -171,6 +174,8 @@ export function sessionMethods(core: SessionCore): SessionMethods {
               error,
               "mfa_token_invalid",
               "MFA challenge: the server refused the mfa_token (expired, used, or another client's): log the customer in again",
+              ex,
+              context,
             )
           : error,
     );
@@ -204,6 +209,8 @@ export function sessionMethods(core: SessionCore): SessionMethods {
               error,
               "mfa_code_invalid",
               "MFA completion: the server refused the code (wrong, or the mfa_token is spent or expired: the response does not say which): ask for the code again, or log in again after a few tries",
+              ex,
+              context,
             )
           : error,
     );
@@ -368,9 +375,13 @@ function grantRefused(error: LoginError, ex: Exchange, context: ExchangeContext)
   return (error.kind === "bad_request" || error.kind === "unauthorized" || error.kind === "forbidden") && error.code?.toLowerCase() === "invalid_grant";
 }
 
-/** The error under its session kind, with what the response said (its message: status, code, request id, redacted server text). */
-function refined(error: LoginError, kind: LoginErrorKind, meaning: string): LoginError {
-  return new LoginError(kind, `${meaning}; ${error.message}`, { status: error.status, code: error.code, requestId: error.requestId });
+/** The error under its session kind: our words and the status, then what the server said (redacted), with its fields. */
+function refined(error: LoginError, kind: LoginErrorKind, meaning: string, ex: Exchange, context: ExchangeContext): LoginError {
+  return new LoginError(kind, `${meaning}; status ${ex.status}${serverTextSuffix(ex, context)}`, {
+    status: error.status,
+    code: error.code,
+    requestId: error.requestId,
+  });
 }
 
 /** Rejects only with LoginError: anything unforeseen is wrapped (as `network`, its message dropped). */

@@ -3,7 +3,7 @@
 import { describe, expect, it } from "vitest";
 import { buildBrowserBundle } from "../../../scripts/browser-bundle.ts";
 import { createLoginClient } from "../../../src/browser.ts";
-import { LoginError } from "../../../src/index.ts";
+import { createLoginClient as createServerClient, LoginError } from "../../../src/index.ts";
 import { rejection } from "./fixture.ts";
 
 describe("browser build", () => {
@@ -31,6 +31,18 @@ describe("browser build", () => {
     const mfaError = new LoginError("mfa_required", "login needs multi-factor authentication (403)", { status: 403, mfaToken: "mfa_page" });
     expect(() => client.mfa(mfaError)).toThrow(expect.objectContaining({ kind: "invalid_request", details: [expect.objectContaining({ rule: "browser" })] }));
     expect(sent).toEqual([]);
+  });
+
+  it("the default entry in a browser worker's scope (importScripts) refuses them too", async () => {
+    const scope = globalThis as { importScripts?: unknown };
+    scope.importScripts = () => undefined;
+    try {
+      const client = createServerClient({ accountId: "T12345678", auth: { accessToken: "provided-worker-bearer" }, baseUrl: "http://127.0.0.1:9/v1" });
+      expect(await rejection(client.refresh("rt_worker-held-token"))).toMatchObject({ kind: "invalid_request", details: [{ rule: "browser" }] });
+      expect(await rejection(client.revoke("rt_worker-held-token"))).toMatchObject({ kind: "invalid_request", details: [{ rule: "browser" }] });
+    } finally {
+      delete scope.importScripts;
+    }
   });
 
   it("the browser bundle holds none of the session's code (tree-shaken; only the refusal is in)", async () => {
