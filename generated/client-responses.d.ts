@@ -9,4 +9,8 @@ export interface DocumentedResponse {
 export type DocumentedResponses = Readonly<Record<string, DocumentedResponse>>;
 export declare const loginResponses: DocumentedResponses;
 export declare const tokenResponses: DocumentedResponses;
-export declare const documentedResponses: Readonly<Record<"login" | "token", DocumentedResponses>>;
+export declare const revokeResponses: DocumentedResponses;
+export declare const mfa_challengeResponses: DocumentedResponses;
+/** Grant (discriminator value) -> the HTTP authentication schemes it takes, lower-cased (`basic`, `bearer`). */
+export declare const tokenGrantSchemes: Readonly<{ "client_credentials": readonly string[]; "refresh_token": readonly string[]; "mfa_oob": readonly string[]; "mfa-oob": readonly string[] }>;
+export declare const documentedResponses: Readonly<Record<"login" | "token" | "revoke" | "mfa_challenge", DocumentedResponses>>;

@@ -13,6 +13,21 @@ export const loginResponses = {
   "429": { schema: "Error", mediaTypes: list0, headers: list2, meaning: "rate_limit" },
   "500": { schema: "Error", mediaTypes: list0, headers: list1, meaning: "server_error" },
 };
+export const mfa_challengeResponses = {
+  "200": { schema: "MfaChallenge", mediaTypes: list0, headers: list1, meaning: "success" },
+  "400": { schema: "Error", mediaTypes: list0, headers: list1, meaning: "invalid_request" },
+  "401": { schema: "Error", mediaTypes: list0, headers: list1, meaning: "auth_refusal" },
+  "403": { schema: "Error", mediaTypes: list0, headers: list1, meaning: "forbidden" },
+  "404": { schema: "Error", mediaTypes: list0, headers: list1, meaning: "not_found" },
+  "500": { schema: "Error", mediaTypes: list0, headers: list1, meaning: "server_error" },
+};
+export const revokeResponses = {
+  "200": { schema: "RevokeResult", mediaTypes: list0, headers: list1, meaning: "success" },
+  "400": { schema: "Error", mediaTypes: list0, headers: list1, meaning: "invalid_request" },
+  "401": { schema: "Error", mediaTypes: list0, headers: list1, meaning: "auth_refusal" },
+  "403": { schema: "Error", mediaTypes: list0, headers: list1, meaning: "forbidden" },
+  "500": { schema: "Error", mediaTypes: list0, headers: list1, meaning: "server_error" },
+};
 export const tokenResponses = {
   "200": { schema: "AccessToken", mediaTypes: list0, headers: list1, meaning: "success" },
   "400": { schema: "Error", mediaTypes: list0, headers: list1, meaning: "invalid_request" },
@@ -21,4 +36,5 @@ export const tokenResponses = {
   "429": { schema: "Error", mediaTypes: list0, headers: list2, meaning: "rate_limit" },
   "500": { schema: "Error", mediaTypes: list0, headers: list1, meaning: "server_error" },
 };
-export const documentedResponses = { "login": loginResponses, "token": tokenResponses };
+export const tokenGrantSchemes = {"client_credentials":["basic"],"refresh_token":["bearer"],"mfa_oob":["bearer"],"mfa-oob":["bearer"]};
+export const documentedResponses = { "login": loginResponses, "mfa_challenge": mfa_challengeResponses, "revoke": revokeResponses, "token": tokenResponses };

@@ -113,7 +113,19 @@ export function withoutAnnotations(schema: unknown): unknown {
  * nothing else (our decision, for the browser bundle); test/client/package/validators.test.ts fails when src/
  * imports another or stops using one of these.
  */
-export const CLIENT_SCHEMAS = ["AccessToken", "AccountId", "Error", "LoginCredentials", "MfaError"] as const;
+export const CLIENT_SCHEMAS = [
+  "AccessToken",
+  "AccountId",
+  "Error",
+  "LoginCredentials",
+  "MfaChallenge",
+  "MfaChallengeRequest",
+  "MfaError",
+  "MfaOobTokenRequest",
+  "RefreshTokenRequest",
+  "RevokeResult",
+  "RevokeTokenRequest",
+] as const;
 
 /**
  * Properties the client checks on their own, before it has the body they go into (`audience` is an
@@ -210,7 +222,7 @@ function clientValidatorsModule(bundleSchema: Json): { js: string; dts: string }
  * an operation id may change in the spec with no code change. Their documented responses are what
  * generated/client-responses.js carries.
  */
-export const CLIENT_ROLES = ["login", "token"] as const;
+export const CLIENT_ROLES = ["login", "token", "revoke", "mfa_challenge"] as const;
 
 /** One documented response, as the client acts on it. */
 export interface DocumentedResponse {
@@ -249,6 +261,26 @@ export function documentedResponses(spec: Json, model: OperationsModel = buildOp
   return out;
 }
 
+/**
+ * role -> grant (the value of a discriminated request body's property, `refresh_token`) -> the HTTP
+ * schemes of its security (`x-grant-security` in the model), for the client's roles whose body is one.
+ */
+export function grantSchemes(model: OperationsModel): Record<string, Record<string, string[]>> {
+  const out: Record<string, Record<string, string[]>> = {};
+  for (const op of Object.values(model.operations)) {
+    if (!(CLIENT_ROLES as readonly string[]).includes(op.role)) continue;
+    const variants = op.request?.content.find((m) => m.discriminator)?.discriminator?.variants;
+    if (!variants) continue;
+    const byValue: Record<string, string[]> = {};
+    for (const variant of variants) {
+      const schemes = [...new Set(variant.security.map((s) => (s.scheme ?? s.type).toLowerCase()))].sort();
+      for (const value of variant.values) byValue[value] = schemes;
+    }
+    out[op.role] = byValue;
+  }
+  return out;
+}
+
 /** generated/client-responses.js: the documented responses of the operations the client calls, by role. */
 function clientResponsesModule(spec: Json, model: OperationsModel): { js: string; dts: string } {
   const table = documentedResponses(spec, model);
@@ -267,6 +299,11 @@ function clientResponsesModule(spec: Json, model: OperationsModel): { js: string
     );
     return [`export const ${role}Responses = {`, ...rows, "};"].join("\n");
   });
+  // The HTTP authentication scheme each grant of a discriminated request body takes (`x-grant-security`:
+  // `tokenGrantSchemes.refresh_token` is `["bearer"]`), so that the client sends the credentials the spec
+  // names for a grant instead of a hand-written choice.
+  const grants = grantSchemes(model);
+  const grantBody = Object.entries(grants).map(([role, byValue]) => `export const ${role}GrantSchemes = ${JSON.stringify(byValue)};`);
   const js = [
     `// ${HEADER}`,
     "// The documented responses of the operations the client calls (CLIENT_ROLES in scripts/generate-lib.ts), read",
@@ -274,6 +311,7 @@ function clientResponsesModule(spec: Json, model: OperationsModel): { js: string
     "// src/http.ts maps them to kinds.",
     ...[...lists].map(([text, name]) => `const ${name} = ${text};`),
     ...body,
+    ...grantBody,
     `export const documentedResponses = { ${Object.keys(table)
       .map((role) => `${JSON.stringify(role)}: ${role}Responses`)
       .join(", ")} };`,
@@ -290,6 +328,13 @@ function clientResponsesModule(spec: Json, model: OperationsModel): { js: string
     "}",
     "export type DocumentedResponses = Readonly<Record<string, DocumentedResponse>>;",
     ...CLIENT_ROLES.map((role) => `export declare const ${role}Responses: DocumentedResponses;`),
+    "/** Grant (discriminator value) -> the HTTP authentication schemes it takes, lower-cased (`basic`, `bearer`). */",
+    ...Object.entries(grants).map(
+      ([role, byValue]) =>
+        `export declare const ${role}GrantSchemes: Readonly<{ ${Object.keys(byValue)
+          .map((v) => `${JSON.stringify(v)}: readonly string[]`)
+          .join("; ")} }>;`,
+    ),
     `export declare const documentedResponses: Readonly<Record<${CLIENT_ROLES.map((id) => JSON.stringify(id)).join(" | ")}, DocumentedResponses>>;`,
     "",
   ].join("\n");

@@ -5,9 +5,11 @@ import { checkRange, maxTimerMs, type EntryWiring } from "./client.ts";
 import { describeCode } from "./errors.ts";
 import { basicSecrets, clientCredentialsBearer, defaultTokenRetryPolicy, fetchClientToken } from "./token-provider.ts";
 import { check } from "./validation.ts";
+import { sessionMethods } from "./session.ts";
 
 export const clientCredentialsWiring: EntryWiring = {
   describeCode,
+  session: sessionMethods,
   // The token request body is built from `audience`: the schema of that body's `audience` property judges it, alone.
   checkAudience: (audience) => check(validateClientCredentialsTokenRequestAudience, audience, "/audience"),
   clientCredentials(given, problems) {

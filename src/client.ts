@@ -73,9 +73,52 @@ export interface LoginOptions {
   signal?: AbortSignal;
 }
 
+/** The channel the customer gets the MFA binding code by (the spec's `oob_channel`: `sms` or `email`). */
+export type MfaChannel = NonNullable<Schemas["MfaChallengeRequest"]["oob_channel"]>;
+
+/**
+ * The first step of an MFA login, from the `mfa_required` LoginError (`client.mfa(error)`): ask
+ * Dintero to send the customer a binding code. It has no `complete`: the code step comes from here.
+ */
+export interface MfaChallengeStep {
+  /** Which step this is, to tell the steps apart when you keep either (`step.stage === "challenge"`). */
+  readonly stage: "challenge";
+  /**
+   * Sends the customer a code by `channel` and resolves to the step that completes the login with it.
+   * May be called again (a new code; the last one counts).
+   */
+  challenge(request: { channel: MfaChannel }, options?: LoginOptions): Promise<MfaCodeStep>;
+}
+
+/** The second step of an MFA login: the code the customer received. */
+export interface MfaCodeStep {
+  readonly stage: "code";
+  /**
+   * Resolves to the customer's AccessToken. A wrong code rejects with `mfa_code_invalid` and this step
+   * may be tried again (the server bounds the attempts); once it has resolved, it refuses to run again.
+   */
+  complete(bindingCode: string, options?: LoginOptions): Promise<AccessToken>;
+}
+
 export interface LoginClient {
   /** Resolves to the customer's AccessToken, or rejects with a LoginError. Never retried. */
   login(credentials: LoginCredentials, options?: LoginOptions): Promise<AccessToken>;
+  /**
+   * New tokens for the customer from the `refresh_token` of an earlier login, sent with this client's
+   * bearer (a refresh token works only with a bearer of the client that created it). Concurrent calls
+   * with the same refresh token share one request. Server side only: the browser build refuses it.
+   */
+  refresh(refreshToken: string, options?: LoginOptions): Promise<AccessToken>;
+  /**
+   * Revokes a refresh token (on logout, or when it may have leaked). Resolves whether or not the server
+   * knew it (Dintero answers 200 `{}` either way). Server side only: the browser build refuses it.
+   */
+  revoke(refreshToken: string, options?: LoginOptions): Promise<void>;
+  /**
+   * The MFA login that the `mfa_required` LoginError of `login()` continues: first `challenge()`,
+   * then `complete(code)`. Throws `invalid_request` for any other value. Server side only.
+   */
+  mfa(error: LoginError): MfaChallengeStep;
   /**
    * The openapi-fetch client for the spec's paths, with the auth middleware installed. It returns
    * what the server sent: no size limit, and no `refresh_token` removal in browsers.
@@ -105,6 +148,21 @@ export interface EntryWiring {
   clientCredentials?: (tokenRetry: Partial<TokenRetryPolicy> | undefined, problems: LoginErrorDetail[]) => ClientCredentialsBearer;
   /** Words for a network failure's system code (src/errors.ts describeCode); the browser entry has none to meet. */
   describeCode?: (code: string) => string | undefined;
+  /** `refresh`, `revoke` and `mfa` (src/session.ts); the browser entry's refuse before sending. */
+  session(core: SessionCore): SessionMethods;
+}
+
+export type SessionMethods = Pick<LoginClient, "refresh" | "revoke" | "mfa">;
+
+/** What the session methods share with login(): the settings, the plain client, the bearer and its secrets. */
+export interface SessionCore {
+  readonly settings: Settings;
+  readonly limits: ExchangeLimits;
+  readonly client: Client<paths>;
+  readonly fetch: FetchFunction;
+  readonly bearerSource: BearerSource;
+  /** The client-credentials secrets, redacted from every exchange. */
+  readonly clientSecrets: readonly string[];
 }
 
 /** The client-credentials bearer for these settings, and the secrets it adds to every exchange. */
@@ -226,6 +284,7 @@ function buildClient(settings: Settings, wiring: EntryWiring): LoginClient {
       }
     },
     raw,
+    ...wiring.session({ settings, limits, client: plainClient, fetch: fetchFunction, bearerSource, clientSecrets }),
   };
 }
 
@@ -278,15 +337,15 @@ function loneSurrogateAt(value: unknown, pointer: string): string | undefined {
  * as `new EventTarget()` or a Proxy fails, and a signal from another realm passes). Anything else
  * is refused rather than half-used: a fake signal could never abort, or throw mid-login.
  */
-function readSignal(loginOptions: unknown): AbortSignal | undefined {
+export function readSignal(loginOptions: unknown, operation = "login"): AbortSignal | undefined {
   if (loginOptions === undefined || loginOptions === null) return undefined;
   const refuse = (pointer: string, message: string) =>
-    new LoginError("invalid_request", `login: options${pointer.replaceAll("/", ".")} ${message}`, { details: [{ pointer, rule: "type", message }] });
+    new LoginError("invalid_request", `${operation}: options${pointer.replaceAll("/", ".")} ${message}`, { details: [{ pointer, rule: "type", message }] });
   if (typeof loginOptions !== "object") throw refuse("", "must be an object such as { signal }");
   let signal: unknown;
   try {
     const unknown = Object.keys(loginOptions).filter((key) => key !== "signal");
-    if (unknown.length > 0) throw refuse(`/${keyName(unknown[0])}`, "is not a login option (the only one is signal)");
+    if (unknown.length > 0) throw refuse(`/${keyName(unknown[0])}`, `is not an option of ${operation} (the only one is signal)`);
     signal = (loginOptions as { signal?: unknown }).signal;
   } catch (error) {
     if (isLoginError(error)) throw error;

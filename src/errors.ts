@@ -1,6 +1,6 @@
 // LoginError: the one error type the client rejects with, and the redaction rules it obeys.
 
-/** Every way a login (or getting its bearer) can fail; `switch` on it exhaustively. */
+/** Every way a login, a refresh, a revoke or an MFA step (or getting its bearer) can fail; `switch` on it exhaustively. */
 export const loginErrorKinds = [
   "invalid_request",
   "bad_request",
@@ -15,6 +15,10 @@ export const loginErrorKinds = [
   "network",
   "contract_violation",
   "client_token_failed",
+  // The session after login (client.refresh, client.mfa): a refusal of what the customer's session holds.
+  "refresh_token_invalid",
+  "mfa_token_invalid",
+  "mfa_code_invalid",
 ] as const;
 
 export type LoginErrorKind = (typeof loginErrorKinds)[number];

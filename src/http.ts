@@ -241,6 +241,7 @@ export function isDocumentedSuccess(ex: Exchange, context: ExchangeContext): boo
 export const statusMeanings: Readonly<Record<number, "bad_request" | "unauthorized" | "forbidden" | "rate_limited">> = {
   400: "bad_request", // RFC 9110 §15.5.1 Bad Request
   413: "bad_request", // §15.5.14 Content Too Large
+  404: "bad_request", // §15.5.5 Not Found: documented for the MFA challenge (src/session.ts reads its meaning, not_found)
   414: "bad_request", // §15.5.15 URI Too Long
   415: "bad_request", // §15.5.16 Unsupported Media Type
   422: "bad_request", // §15.5.21 Unprocessable Content
@@ -357,8 +358,8 @@ export function failureToError(ex: Exchange, context: ExchangeContext): LoginErr
   }
   // Decisions that read server text are made on the raw text; only what we repeat is redacted.
   const serverError = readServerError(ex.body);
-  const { code, message, requestId } = shownServerText(ex, context);
-  const suffix = `${message ? `: ${message}` : ""}${requestId ? ` (request-id ${requestId})` : ""}`;
+  const { code, requestId } = shownServerText(ex, context);
+  const suffix = serverTextSuffix(ex, context);
   const documented = documentedResponse(context.responses, status);
   const kind = kindOfStatus(status);
   if (kind === "server_error") {
@@ -417,6 +418,12 @@ export function failureToError(ex: Exchange, context: ExchangeContext): LoginErr
       });
     }
   }
+}
+
+/** What a message repeats of the server's answer: `: <error.message> (request-id <id>)`, redacted (see shownServerText), or "". */
+export function serverTextSuffix(ex: Exchange, context: ExchangeContext): string {
+  const { message, requestId } = shownServerText(ex, context);
+  return `${message ? `: ${message}` : ""}${requestId ? ` (request-id ${requestId})` : ""}`;
 }
 
 /** `host:port` of a URL, or the URL itself if it does not parse. */

@@ -7,6 +7,9 @@ export type {
   LoginClientOptions,
   LoginCredentials,
   LoginOptions,
+  MfaChallengeStep,
+  MfaChannel,
+  MfaCodeStep,
 } from "./client.ts";
 export { LoginError, isLoginError, loginErrorKinds } from "./errors.ts";
 export type { LoginErrorDetail, LoginErrorKind } from "./errors.ts";

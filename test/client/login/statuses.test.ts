@@ -12,14 +12,19 @@ import { type CLIENT_ROLES, documentedResponses, generateAll, specPath } from ".
 import { loginSchemaValidators } from "../../../src/client.ts";
 import { kindOfStatus, statusMeanings } from "../../../src/http.ts";
 import { tokenSchemaValidators } from "../../../src/token-provider.ts";
+import { sessionSchemaValidators } from "../../../src/session.ts";
 import type { OperationsModel } from "../../../generated/operations.js";
 import { errorBody, sendJson, startLoginServer, type LoginServer } from "../../helpers/login-server.ts";
 
 type Spec = Parameters<typeof documentedResponses>[0];
 const validatorsOf: Record<(typeof CLIENT_ROLES)[number], Record<string, unknown>> = {
   login: loginSchemaValidators,
-  token: tokenSchemaValidators,
+  token: { ...tokenSchemaValidators, ...sessionSchemaValidators.token },
+  revoke: sessionSchemaValidators.revoke,
+  mfa_challenge: sessionSchemaValidators.mfa_challenge,
 };
+/** The roles whose success the client returns as the customer's or its own AccessToken (login, refresh, MFA). */
+const tokenRoles = new Set(["login", "token"]);
 
 /**
  * What the client cannot act on in a spec, one line per problem: a documented status whose meaning
@@ -33,8 +38,10 @@ function unknownsIn(spec: Spec): string[] {
       const where = `${role} ${status}`;
       const code = /^\d{3}$/.test(status) ? Number(status) : undefined;
       if (code !== undefined && code >= 200 && code <= 299) {
-        if (response.schema !== "AccessToken")
+        if (tokenRoles.has(role) && response.schema !== "AccessToken")
           problems.push(`${where}: a success the client reads must be an AccessToken, not ${response.schema ?? "an unnamed schema"}`);
+        else if (response.schema === null || !(response.schema in validatorsOf[role as keyof typeof validatorsOf]))
+          problems.push(`${where}: the client has no validator for the success schema ${response.schema ?? "(unnamed)"}`);
         continue;
       }
       if (status !== "5XX" && (code === undefined || !kindOfStatus(code))) {
@@ -64,7 +71,7 @@ describe("the spec's documented statuses", () => {
     expect(generatedResponses).toEqual(documentedResponses(spec));
   });
 
-  it("every status the spec documents for the login and the token request has a kind the client infers", () => {
+  it("every status the spec documents for the operations the client calls (login, token, revoke, MFA challenge) has a kind the client infers", () => {
     expect(unknownsIn(spec)).toEqual([]);
   });
 

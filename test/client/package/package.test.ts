@@ -295,18 +295,19 @@ describe("the built package", () => {
 describe("examples/", () => {
   const tsx = path.join(root, "node_modules", "tsx", "dist", "cli.mjs");
 
-  it("login-route.test.ts passes in the consumer project, against dintero-login-kit/testing from the tarball", async () => {
-    for (const file of ["login-route.ts", "login-route.test.ts"])
+  it("login-route.test.ts and session-route.test.ts pass in the consumer project, against dintero-login-kit/testing from the tarball", async () => {
+    for (const file of ["login-route.ts", "login-route.test.ts", "session-route.ts", "session-route.test.ts"])
       await writeFile(path.join(consumer, file), await readFile(path.join(root, "examples", file), "utf8"));
     // The consumer's own test runner (offline here, so linked from this project rather than installed).
     await symlink(path.join(root, "node_modules", "vitest"), path.join(consumer, "node_modules", "vitest"), "dir");
     const { stdout } = await run(
       process.execPath,
-      [path.join(root, "node_modules", "vitest", "vitest.mjs"), "run", "--root", consumer, "login-route.test.ts"],
+      [path.join(root, "node_modules", "vitest", "vitest.mjs"), "run", "--root", consumer, "login-route.test.ts", "session-route.test.ts"],
       { cwd: consumer, env: { ...process.env, NO_COLOR: "1" } },
     );
-    expect(stdout).toMatch(/Tests\s+3 passed \(3\)/);
+    expect(stdout).toMatch(/Tests\s+6 passed \(6\)/);
     expect(stdout).toContain("login-route.test.ts");
+    expect(stdout).toContain("session-route.test.ts");
   });
 
   it("login-with-client-credentials.ts tells a refused customer from a refused bearer", async () => {

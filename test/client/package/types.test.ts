@@ -60,6 +60,9 @@ function compileTimeChecks(): void {
       case "network":
       case "contract_violation":
       case "client_token_failed":
+      case "refresh_token_invalid":
+      case "mfa_token_invalid":
+      case "mfa_code_invalid":
         return kind;
       default: {
         const unreachable: never = kind;

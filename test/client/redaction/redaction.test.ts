@@ -16,7 +16,9 @@ const providedBearer = "provided-bearer-Jx55";
 const customerAccess = "fake-cust-access-Yt13";
 const refreshToken = "fake-refresh-token-Hv29";
 const mfaToken = "fake-mfa-token-Rb66";
-const secrets = { password, pin, clientSecret, basic, bearer, providedBearer, customerAccess, refreshToken, mfaToken };
+const oobCode = "oob-Tn35-Xr52-Pm08";
+const bindingCode = "Gu17-binding-Kw93";
+const secrets = { password, pin, clientSecret, basic, bearer, providedBearer, customerAccess, refreshToken, mfaToken, oobCode, bindingCode };
 
 let server: LoginServer;
 beforeAll(async () => {
@@ -205,7 +207,53 @@ const scenarios: { kind: LoginErrorKind; name: string; run: () => Promise<unknow
       return createLoginClient({ accountId, auth: { accessToken: providedBearer }, baseUrl: server.baseUrl }).login(withPassword);
     },
   },
+  {
+    kind: "refresh_token_invalid",
+    name: "403 to the refresh grant, echoing everything",
+    run: () => {
+      const client = clientCredentials();
+      server.token = grantsEcho(403);
+      return client.refresh(refreshToken);
+    },
+  },
+  {
+    kind: "mfa_token_invalid",
+    name: "403 to the MFA challenge, echoing everything",
+    run: async () => {
+      const first = await mfaStart();
+      server.other = echo(403);
+      return first.challenge({ channel: "sms" });
+    },
+  },
+  {
+    kind: "mfa_code_invalid",
+    name: "403 to the MFA grant, echoing everything (oob_code and binding code too)",
+    run: async () => {
+      const first = await mfaStart();
+      server.other = (_req, res) => sendJson(res, 200, { challenge_type: "oob", binding_method: "prompt", oob_code: oobCode });
+      const second = await first.challenge({ channel: "email" });
+      server.token = grantsEcho(403);
+      return second.complete(bindingCode);
+    },
+  },
 ];
+
+/** The token endpoint: the client's bearer for client credentials, `echo(status)` for any other grant. */
+function grantsEcho(status: number): LoginServer["token"] {
+  return (req, res) =>
+    (req.json as { grant_type?: string } | undefined)?.grant_type === "client_credentials"
+      ? sendJson(res, 200, { access_token: bearer, token_type: "Bearer", expires_in: 3600 })
+      : echo(status)(req, res);
+}
+
+/** A login answered 403 mfa_required with `mfaToken`, and the first MFA step it leads to. */
+async function mfaStart() {
+  const client = clientCredentials();
+  server.login = (_req, res) => sendJson(res, 403, errorBody("mfa_required", "MFA is required", { mfa_token: mfaToken }));
+  const error = await client.login(withPassword).catch((e: unknown) => e as LoginError);
+  if (!(error instanceof LoginError)) throw new Error("expected mfa_required");
+  return client.mfa(error);
+}
 
 /** Every way the issue lists to turn an error into text, for the error and its cause chain. */
 function renderings(error: LoginError): Record<string, string> {
