@@ -60,6 +60,12 @@ describe("the registry", () => {
       isolation_rejection: { kind: "isolation_rejection", rule: "r" },
       identity_rejection: { kind: "identity_rejection", rule: "r" },
       method_rejection: { kind: "method_rejection", rule: "r" },
+      mfa_required: { kind: "mfa_required" },
+      refresh_binding_rejection: { kind: "refresh_binding_rejection", rule: "r" },
+      revoked_token_rejection: { kind: "revoked_token_rejection", rule: "r" },
+      revoke_answer: { kind: "revoke_answer", rule: "r", sameAnswerAs: "revoke.known_good" },
+      mfa_token_rejection: { kind: "mfa_token_rejection", rule: "r" },
+      binding_code_rejection: { kind: "binding_code_rejection", rule: "r" },
     };
     const verdicts = Object.fromEntries(Object.entries(byKind).map(([k, e]) => [k, judgedBy(kase(e))]));
     expect(verdicts).toEqual({
@@ -73,6 +79,13 @@ describe("the registry", () => {
       isolation_rejection: ["account_isolation"],
       identity_rejection: ["identity_binding"],
       method_rejection: ["unsupported_methods"],
+      // the MFA login's answer only starts the flow: every check judges it as an answer, none owns its verdict
+      mfa_required: [],
+      refresh_binding_rejection: ["refresh_token_binding"],
+      revoked_token_rejection: ["revoked_refresh_token"],
+      revoke_answer: ["revoke_enumeration"],
+      mfa_token_rejection: ["mfa_token_reuse"],
+      binding_code_rejection: ["mfa_binding_code"],
     });
     // account_enumeration judges only the credentials cases compared with another case's answer
     expect(judgedBy(kase({ kind: "credentials_rejection", rule: "r", sameAnswerAs: "login.credentials.wrong_password" }))).toEqual([
@@ -141,6 +154,7 @@ describe("house rules", () => {
       ...["checks.ts", "severity.ts", "cases.ts", "case-types.ts", "case-bodies.ts", "mutations.ts", "forged-tokens.ts", "semantic-cases.ts"],
       ...["config.ts", "types.ts", "generated-cases.ts", "shaped-like.ts", "request-fields.ts", "suite.ts"],
       ...["exchange-redaction.ts", "request-building.ts", "known-good-refusal.ts", "schema-keywords.ts", "keyword-cases.ts", "coverage.ts"],
+      ...["lifecycle-cases.ts"],
     ];
     const long: string[] = [];
     for (const f of files) {

@@ -34,6 +34,7 @@ async function run(breakage?: Breakage, args: Record<string, string> = {}, vary?
   try {
     return await runSuite(
       resolveConfig(contractEnv(own, { CONTRACT_CASES: "4", ...(breakage === "never_answers" ? { CONTRACT_TIMEOUT_MS: "1000" } : {}) }), args),
+      { control: own.control },
     );
   } finally {
     await own.close();
@@ -133,6 +134,16 @@ const CAUGHT_BY: Record<Exclude<Breakage, "rate_limits_once" | "token_429_long_o
   aid_unicode_digits: ["negative_data_rejection", "contract"],
   password_case_insensitive: ["wrong_credentials", "contract"],
   password_trimmed: ["wrong_credentials", "contract"],
+  // #26: the session after login
+  refresh_token_any_client: ["refresh_token_binding", "contract"],
+  revoke_does_nothing: ["revoked_refresh_token", "contract"],
+  revoke_tells_unknown: ["revoke_enumeration", "standard"],
+  refresh_token_on_mfa_grant: ["refresh_token_without_scope", "contract"],
+  mfa_token_reusable: ["mfa_token_reuse", "standard"],
+  mfa_token_never_expires: ["mfa_token_reuse", "standard"],
+  binding_code_unchecked: ["mfa_binding_code", "contract"],
+  binding_code_unbounded: ["mfa_binding_code", "standard"],
+  customer_token_opens_session_endpoints: ["token_scope", "contract"],
 };
 
 /** Standard breaks that do not pass at --fail-on contract either, and why: a contract rule breaks as well. */
@@ -179,6 +190,15 @@ const CAUGHT_AT: Partial<Record<Breakage, string>> = {
   aid_unicode_digits: "login.negative.aid.pattern.unicode_digits",
   password_case_insensitive: "login.credentials.email.wrong_password.other_case",
   password_trimmed: "login.credentials.email.wrong_password.trailing_space",
+  refresh_token_any_client: "token.refresh.other_client",
+  revoke_does_nothing: "token.refresh.after_revoke",
+  revoke_tells_unknown: "revoke.unknown_token",
+  refresh_token_on_mfa_grant: "token.mfa.known_good",
+  mfa_token_reusable: "token.mfa.reused",
+  mfa_token_never_expires: "token.mfa.expired",
+  binding_code_unchecked: "token.mfa.wrong_code.1",
+  binding_code_unbounded: "token.mfa.right_code_after_wrong_codes",
+  customer_token_opens_session_endpoints: "revoke.customer_token_as_bearer",
 };
 
 /** Broken servers whose break harms no one on its own: an advisory finding, reported in every run, that

@@ -175,13 +175,16 @@ describe("the per-identity budget", () => {
     const { baseUrl, seen } = await recordingProxy(server);
     const result = await runSuite(resolveConfig(contractEnv(server, { DINTERO_BASE_URL: baseUrl }), {}));
     expect(result.exitCode).toBe(0);
-    const { email, password, ident } = server.options;
+    const { email, password, ident, mfaEmail } = server.options;
     const emailBodies = seen.filter((s) => s.body.includes(email));
     const identBodies = seen.filter((s) => s.body.includes(ident));
-    expect(result.identityRequests).toEqual({ email: emailBodies.length, ident: identBodies.length });
+    // the MFA test user is an identity of its own: each of its logins counts (one per MFA flow sent)
+    const mfaBodies = seen.filter((s) => s.body.includes(mfaEmail));
+    expect(mfaBodies.length).toBeGreaterThan(0);
+    expect(result.identityRequests).toEqual({ email: emailBodies.length, ident: identBodies.length, mfa: mfaBodies.length });
     const { jsonReport } = await import("../../contract-tests/reports/json.ts");
     expect(JSON.parse(jsonReport(result))).toMatchObject({
-      identityRequests: { email: emailBodies.length, ident: identBodies.length },
+      identityRequests: { email: emailBodies.length, ident: identBodies.length, mfa: mfaBodies.length },
       identityBudget: IDENTITY_BUDGET,
     });
     expect(emailBodies.length).toBeLessThanOrEqual(IDENTITY_BUDGET);
