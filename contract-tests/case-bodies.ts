@@ -21,8 +21,19 @@ export function loginBody(spec: SpecModel, config: SuiteConfig, identity: Identi
   return { audience: config.audience, type: config.loginType, ...identity.fields, [secret!]: password };
 }
 
+/** The token request's grant the suite uses (its bearer comes from client credentials). */
+export const SUITE_GRANT = "client_credentials";
+
+/** The token request's schema and examples for the suite's grant: the model's branch that SUITE_GRANT
+ * selects when the body is discriminated (a oneOf of grants), else the whole request schema. */
+export function tokenGrant(spec: SpecModel): { schema: Record<string, unknown>; examples: Record<string, unknown> } {
+  const token = spec.operations.token;
+  const variant = token.model.request?.content[0]?.discriminator?.variants.find((v) => v.values.includes(SUITE_GRANT));
+  return variant ? { schema: variant.schema, examples: { ...variant.examples } } : { schema: token.requestSchema, examples: token.requestExamples };
+}
+
 export function tokenBody(spec: SpecModel, config: SuiteConfig): Record<string, unknown> {
-  const example = Object.values(spec.operations.token.requestExamples)[0] as Record<string, unknown>;
+  const example = Object.values(tokenGrant(spec).examples)[0] as Record<string, unknown>;
   return { ...example, audience: config.audience };
 }
 

@@ -5,7 +5,7 @@ import { randomBytes } from "node:crypto";
 import { basicAuthorization } from "../lib/basic-auth.ts";
 import type { Case, Tamper } from "./case-types.ts";
 import { CLIENT_SECRET_VARIANTS, loginBody, madeUpFields, MOCK_NO_TOKEN_CHECK, MOCK_NO_USER_STORE, PASSWORD_VARIANTS } from "./case-bodies.ts";
-import { secretVariants, tokenBody } from "./case-bodies.ts";
+import { secretVariants, tokenBody, tokenGrant } from "./case-bodies.ts";
 import { algorithmForgeries, forgedJwt, unsignedJwt, WELL_KNOWN_HMAC_KEYS } from "./forged-tokens.ts";
 import { bodyMutations, pathParamMutations, type Schema } from "./mutations.ts";
 import { identityFieldNames, secretFieldNames } from "./request-fields.ts";
@@ -26,7 +26,9 @@ export function fixedCases(spec: SpecModel, config: SuiteConfig): Case[] {
   const login = spec.operations.login;
   const token = spec.operations.token;
   const loginValid = spec.validator(login.requestSchema);
-  const tokenValid = spec.validator(token.requestSchema);
+  // The token request's mutations break the suite's grant (client credentials), picked by its value.
+  const tokenSchema = tokenGrant(spec).schema;
+  const tokenValid = spec.validator(tokenSchema);
   const wrongMediaTypeOf = (types: string[]) => ["text/plain", "application/x-www-form-urlencoded"].find((t) => !types.includes(t))!;
   const wrongMediaType = wrongMediaTypeOf(login.requestMediaTypes);
 
@@ -91,7 +93,7 @@ export function fixedCases(spec: SpecModel, config: SuiteConfig): Case[] {
         ...(mock ? { notApplicable: "Prism checks that Basic credentials are present, not that they are right" } : {}),
       });
     }
-    for (const m of bodyMutations(token.requestSchema as Schema, body, tokenValid)) {
+    for (const m of bodyMutations(tokenSchema as Schema, body, tokenValid)) {
       cases.push({
         id: `token.negative.${m.id}`,
         group: "negative",

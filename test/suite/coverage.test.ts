@@ -81,7 +81,12 @@ describe("--min-coverage", () => {
   });
 
   it("passes a run at or above the gate", () => {
-    expect(result.coverage.percent.total).toBeGreaterThan(50);
+    expect(result.minCoverage.met).toBe(true);
+    // Revoke and the MFA challenge (issue 26) are in the spec, but the suite sends them only its method
+    // cases until its lifecycle checks exist, and the token request's refresh and MFA grants are not sent:
+    // their statuses and rules count as not exercised (above 50 % before they were documented).
+    expect(result.coverage.percent.total).toBeGreaterThan(30);
+    for (const op of ["revoke", "mfa_challenge"]) expect(result.coverage.statuses.find((s) => s.operation === op)?.observed).toEqual([]);
   });
 
   it("takes a percentage from the option or CONTRACT_MIN_COVERAGE, refuses anything else, and names a misspelt variable", () => {
