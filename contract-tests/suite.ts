@@ -232,14 +232,14 @@ export async function runSuite(config: SuiteConfig, options: RunOptions = {}): P
       ...(captured.has("customerToken") ? [{ value: captured.get("customerToken")!, name: "CUSTOMER_TOKEN" }] : []),
       ...(config.otherClient ? [{ value: config.otherClient.clientSecret, name: "DINTERO_OTHER_CLIENT_SECRET" }] : []),
       ...(config.mfaUser ? [{ value: config.mfaUser.password, name: "DINTERO_MFA_LOGIN_PASSWORD" }] : []),
-      // the session's tokens and codes the run took (refresh token, mfa_token, oob_code, binding code, bearers)
+      // the session's tokens and codes the run took, one flow's in each command: REFRESH_TOKEN, MFA_TOKEN, … (reproduce.ts)
       ...[...captured]
         .filter(([name]) => name !== "clientBearer" && name !== "customerToken")
         .map(([name, value]) => ({
           value,
           name: name
+            .split(".")[0]!
             .replace(/([a-z])([A-Z])/g, "$1_$2")
-            .replace(/\W/g, "_")
             .toUpperCase(),
         })),
       ...passwordVariants.map((value) => ({ value, name: "DERIVED_SECRET" })),

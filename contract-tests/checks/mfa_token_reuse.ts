@@ -8,7 +8,7 @@ export const mfaTokenReuse = defineCheck({
   name: "mfa_token_reuse",
   severity: "standard",
   severityReason:
-    "an mfa_token that logs in twice, or a day later, is a second factor that can be replayed: whoever " +
+    "an mfa_token that logs in twice, or an hour later, is a second factor that can be replayed: whoever " +
     "intercepts one completed step (a log, a proxy) opens the customer's session again",
   source: {
     ref:
@@ -16,6 +16,6 @@ export const mfaTokenReuse = defineCheck({
       "a one-time continuation of a login; OWASP Multifactor Authentication Cheat Sheet (one-time codes and their tokens are single-use and short-lived)",
     url: OWASP_MFA,
   },
-  catches: "an mfa_token that completed the MFA grant once completes it again, or completes it a day after the login (where the suite controls the clock)",
+  catches: "an mfa_token that completed the MFA grant once completes it again, or completes it an hour after the login (where the suite controls the clock)",
   ...refusal("mfa_token_rejection", (ctx) => documented4xx(ctx.op), "a used or expired mfa_token logged a customer in"),
 });
