@@ -86,22 +86,26 @@ function typeSet(s: Json): Set<string> | undefined {
 const within = (inner: Set<string>, outer: Set<string>) => [...inner].every((t) => outer.has(t) || (t === "integer" && outer.has("number")));
 
 /**
- * True when no value valid under `schema` can be valid under any of `others`: some property (the
- * discriminator's, when there is one) is required by all of them, and the values `schema` allows for it
- * are disjoint from the values each other allows.
+ * True when no value valid under `schema` can be valid under any of `others`: each other allows none of
+ * its types (`{ type: "null" }` beside a string), or some property (the discriminator's, when there is
+ * one) is required by both and the values `schema` allows for it are disjoint from the other's.
  */
 function selectsNoOther(schema: Json, others: Json[], discriminator: string | undefined): boolean {
   const requires = (s: Json, name: string) => Array.isArray(s.required) && s.required.includes(name);
   const propertyOf = (s: Json, name: string) => asSchema(isObject(s.properties) ? s.properties[name] : undefined);
   const names = discriminator ? [discriminator] : Object.keys(isObject(schema.properties) ? schema.properties : {});
-  return names.some((name) => {
-    const mine = valueSet(propertyOf(schema, name));
-    if (!mine || !requires(schema, name)) return false;
-    return others.every((other) => {
+  const mineTypes = typeSet(schema);
+  const typesDisjoint = (other: Json) => {
+    const theirs = typeSet(other);
+    return !!mineTypes && !!theirs && ![...mineTypes].some((t) => within(new Set([t]), theirs) || [...theirs].some((u) => within(new Set([u]), new Set([t]))));
+  };
+  const valuesDisjoint = (other: Json) =>
+    names.some((name) => {
+      const mine = valueSet(propertyOf(schema, name));
       const theirs = valueSet(propertyOf(other, name));
-      return !!theirs && requires(other, name) && !theirs.some((v) => mine.some((w) => equal(v, w)));
+      return !!mine && !!theirs && requires(schema, name) && requires(other, name) && !theirs.some((v) => mine.some((w) => equal(v, w)));
     });
-  });
+  return others.every((other) => typesDisjoint(other) || valuesDisjoint(other));
 }
 
 /** The values an `enum`/`const` allows; undefined means any. */
