@@ -13,6 +13,7 @@ import { DISCLOSURES, errorDisclosure } from "../../contract-tests/checks/error_
 import { CHECKS } from "../../contract-tests/checks/index.ts";
 import { CHECK_NAMES } from "../../contract-tests/checks/names.ts";
 import type { Exchange } from "../../contract-tests/http.ts";
+import { loadSpec } from "../../contract-tests/spec.ts";
 
 const root = path.resolve(import.meta.dirname, "../..");
 const run = promisify(execFile);
@@ -196,4 +197,39 @@ describe("npm run lint:cycles", () => {
     const none = await cyclesIn({ "a.ts": 'import { b } from "./b.ts";\nexport const a = () => b;\n', "b.ts": "export const b = () => 1;\n" });
     expect(none.code).toBe(0);
   }, 60_000);
+});
+
+describe("refresh tokens by grant: the grant's credentials (x-grant-security) decide which check judges a token answer", () => {
+  const spec = loadSpec();
+  const b64 = (v: unknown) => Buffer.from(JSON.stringify(v)).toString("base64url");
+  const bearer = (scope: string) => `${b64({ alg: "HS256", typ: "JWT" })}.${b64({ sub: "c@clients", scope })}.c2ln`;
+  const tokenAnswer = (body: Record<string, unknown>, authorization: string): Exchange => {
+    const text = JSON.stringify({ access_token: bearer("read:accounts:/customers"), token_type: "Bearer", expires_in: 60, refresh_token: "rt_new" });
+    return {
+      ...answer(200, text, "application/json"),
+      request: { method: "POST", url: "http://127.0.0.1/v1/accounts/T1/auth/token", headers: { authorization }, body: JSON.stringify(body) },
+    };
+  };
+  const ctx = { spec, op: spec.operations.token, kase: { expect: { kind: "success" } } } as unknown as CheckContext;
+  const without = CHECKS.find((c) => c.name === "refresh_token_without_scope")!;
+  const onClientCredentials = CHECKS.find((c) => c.name === "refresh_token_on_client_credentials")!;
+  const judged = (ex: Exchange) =>
+    [without, onClientCredentials].filter((c) => c.appliesTo(ex, ctx)).map((c) => [c.name, (c.run(ex, ctx) as unknown[]).length] as const);
+
+  it("the refresh and MFA grants (a bearer): a refresh_token to a bearer without create:accounts:auth:refresh_token is a finding", () => {
+    for (const body of [
+      { grant_type: "refresh_token", refresh_token: "rt_old" },
+      { grant_type: "mfa-oob", mfa_token: "m", oob_code: "o", binding_code: "1" },
+    ]) {
+      expect(judged(tokenAnswer(body, `Bearer ${bearer("write:accounts:/auth/users")}`)), body.grant_type).toEqual([["refresh_token_without_scope", 1]]);
+      expect(judged(tokenAnswer(body, `Bearer ${bearer("write:accounts:/auth/users create:accounts:auth:refresh_token")}`)), body.grant_type).toEqual([
+        ["refresh_token_without_scope", 0],
+      ]);
+    }
+  });
+
+  it("the client-credentials grant (Basic): judged by refresh_token_on_client_credentials only", () => {
+    const ex = tokenAnswer({ grant_type: "client_credentials", audience: "a" }, `Basic ${Buffer.from("id:secret").toString("base64")}`);
+    expect(judged(ex)).toEqual([["refresh_token_on_client_credentials", 1]]);
+  });
 });

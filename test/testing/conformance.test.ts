@@ -84,10 +84,27 @@ describe("the conformance suite against startFakeDintero()", () => {
   });
 
   it("finds nothing: exit 0, no failing result at any level, nothing aborted", () => {
-    const failures = result.results.filter((r) => r.outcome === "fail").map((r) => `${r.check} ${r.caseId}: ${r.findings.map((f) => f.message).join("; ")}`);
+    // One known gap, the spec's (openapi/SOURCES.md: "the login's 403 stays Error until the client reads
+    // MfaError there"): the fake answers an MFA user's login 403 with an mfa_token, which --strict finds
+    // undocumented on the login. Only that finding is set apart, once per MFA login; when the spec
+    // describes MfaError on the login's 403, the count below fails: remove this allowance then.
+    const specGap = result.results.filter(
+      (r) =>
+        r.outcome === "fail" &&
+        r.check === "response_schema_conformance" &&
+        r.caseId.startsWith("login.mfa.") &&
+        r.findings.every((f) => /unevaluatedProperties/.test(f.rule) && f.expected?.includes('"unevaluatedProperty":"mfa_token"')),
+    );
+    expect(
+      specGap.map((r) => r.caseId),
+      "the login's 403 still describes Error, not MfaError",
+    ).toEqual(["login.mfa.guesses", "login.mfa.reuse", "login.mfa.expiry"]);
+    const failures = result.results
+      .filter((r) => r.outcome === "fail" && !specGap.includes(r))
+      .map((r) => `${r.check} ${r.caseId}: ${r.findings.map((f) => f.message).join("; ")}`);
     expect(failures).toEqual([]);
     expect(result.aborted).toBeUndefined();
-    expect(result.exitCode).toBe(0);
+    expect(result.exitCode).toBe(specGap.length ? 1 : 0);
   });
 
   it("judges every case and every check: nothing is not applicable", () => {
@@ -119,8 +136,7 @@ describe("the conformance suite against startFakeDintero() with its documented d
       // The default client has no refresh scope (no refresh token to refresh or revoke), and no second
       // client or MFA user is configured: those cases say so, and the run is complete without them.
       const notApplicable = run.results.filter((r) => r.outcome === "not_applicable");
-      for (const r of notApplicable)
-        expect(r.reason, `${r.check} ${r.caseId}`).toMatch(/needs refreshToken|DINTERO_OTHER_CLIENT_ID|DINTERO_MFA_LOGIN_EMAIL/);
+      for (const r of notApplicable) expect(r.reason, `${r.check} ${r.caseId}`).toMatch(/needs refreshToken|DINTERO_OTHER_CLIENT_ID|DINTERO_MFA_LOGIN_EMAIL/);
       expect(notApplicable.length).toBeGreaterThan(0);
       expect(run.results.filter((r) => r.outcome === "fail").map((r) => `${r.check} ${r.caseId}`)).toEqual([]);
       expect(run.aborted).toBeUndefined();
