@@ -171,6 +171,10 @@ export const VARIATIONS = {
   small_clock_skew:
     "the server's clock runs 60 s ahead: iat, nbf and exp of issued tokens are 60 s later than the suite's clock (within the skew validators allow)",
   content_location_no_store: "token responses carry a Content-Location equal to the request URI beside Cache-Control: no-store (no cache may store them)",
+  // #26: the session after login
+  mfa_single_wrong_code: "the first wrong binding code spends the mfa_token (a stricter bound than the fake's)",
+  mfa_refusals_400: "the MFA grant refuses a wrong, spent or expired mfa_token with 400 invalid_grant instead of 403 (RFC 6749 §5.2's status)",
+  refresh_refusals_401: "the refresh grant refuses another client's refresh token, and a revoked one, with 401 instead of 403",
 } as const;
 export type Variation = keyof typeof VARIATIONS;
 
@@ -710,6 +714,23 @@ const bends = (): Record<Breakage | Variation, Bend[]> => ({
   ],
   content_location_no_store: [
     { answer: (a, ctx) => (a.status < 300 && ctx.operation ? withHeaders(a, (h) => ({ ...h, "content-location": ctx.request.pathname })) : a) },
+  ],
+  mfa_single_wrong_code: [{ mfaRules: (rules) => ({ ...rules, maxWrongCodes: 1 }) }],
+  mfa_refusals_400: [
+    {
+      answer: (a, ctx) =>
+        ctx.operation === "token" && a.status === 403 && isMfaGrant(ctx.request.body)
+          ? { ...a, body: JSON.stringify({ error: { code: "invalid_grant", message: "The MFA grant is not valid" } }), status: 400 }
+          : a,
+    },
+  ],
+  refresh_refusals_401: [
+    {
+      answer: (a, ctx) =>
+        ctx.operation === "token" && a.status === 403 && grantOf(ctx.request.body) === "refresh_token"
+          ? withHeaders({ ...a, status: 401 }, (h) => ({ ...h, "www-authenticate": 'Bearer realm="dintero"' }))
+          : a,
+    },
   ],
   // #26: the session after login, one rule each
   refresh_token_any_client: [

@@ -275,6 +275,10 @@ const PASSES_WITH: Record<Variation, string[]> = {
   framework_refusals: ["status_code_conformance", "content_type_conformance"],
   small_clock_skew: [],
   content_location_no_store: [],
+  // #26: other bounds and other documented refusal statuses for the session's grants
+  mfa_single_wrong_code: [],
+  mfa_refusals_400: [],
+  refresh_refusals_401: [],
 };
 
 describe("the correct local server", () => {
@@ -345,6 +349,9 @@ describe("the correct local server", () => {
         expect(first.reason).toMatch(/answered 429, Retry-After "90", not waited out .*cannot be judged/);
         expect(result.rateLimited).toBe(0);
       }
+      // the session's refusals reached the wire with their other documented status
+      if (vary === "mfa_refusals_400") expect([statusOf("token.mfa.wrong_code.1"), statusOf("token.mfa.reused")]).toEqual([400, 400]);
+      if (vary === "refresh_refusals_401") expect([statusOf("token.refresh.other_client"), statusOf("token.refresh.after_revoke")]).toEqual([401, 401]);
       if (vary === "framework_refusals") expect([statusOf("login.negative.aid.pattern.case"), statusOf("login.negative.content_type")]).toEqual([404, 415]);
       if (vary === "validates_identity_formats") {
         expect(result.results.some((r) => r.caseId.startsWith("login.generated.valid") && r.outcome === "pass")).toBe(true);
