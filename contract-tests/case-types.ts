@@ -28,7 +28,19 @@ export type Expectation =
    * (`userType`: under another user type, where the same email may exist as another user: advisory) */
   | { kind: "identity_rejection"; rule: string; userType?: true }
   /** a method the path does not document: any 4xx */
-  | { kind: "method_rejection"; rule: string };
+  | { kind: "method_rejection"; rule: string }
+  /** a login of a user with MFA: answered the documented MFA refusal (403 with an mfa_token) to continue */
+  | { kind: "mfa_required" }
+  /** a refresh token used with a bearer of another client than the one that created it: a documented 4xx */
+  | { kind: "refresh_binding_rejection"; rule: string }
+  /** a refresh token used after it was revoked: a documented 4xx */
+  | { kind: "revoked_token_rejection"; rule: string }
+  /** a revoke whose answer must equal `sameAnswerAs`'s (status and body): it must not tell whether the token existed */
+  | { kind: "revoke_answer"; rule: string; sameAnswerAs: string }
+  /** an mfa_token used again after it logged in, or after it expired: a documented 4xx */
+  | { kind: "mfa_token_rejection"; rule: string }
+  /** a wrong binding code (or, `afterWrongCodes`, the right one after that many wrong ones): a documented 4xx */
+  | { kind: "binding_code_rejection"; rule: string; afterWrongCodes?: number };
 
 export type CaseGroup =
   | "token"
@@ -38,6 +50,7 @@ export type CaseGroup =
   | "credentials"
   | "semantics"
   | "methods"
+  | "lifecycle"
   | "generated_valid"
   | "generated_unusual"
   | "generated_invalid";
@@ -46,7 +59,18 @@ export type CaseGroup =
 export type Tamper = "empty_signature" | "truncated_signature" | "payload_edited";
 
 /** Values a case can take from earlier exchanges of the same run. */
-export type Capture = "clientBearer" | "customerToken";
+export type Capture =
+  | "clientBearer"
+  | "customerToken"
+  /** the known-good login's refresh_token (issued only to a client with the refresh scope) */
+  | "refreshToken"
+  /** the bearer of the other configured client of the account (DINTERO_OTHER_CLIENT_ID) */
+  | "otherClientBearer"
+  /** each MFA flow's mfa_token, oob_code and the binding code the customer received */
+  | `${"mfaToken" | "oobCode" | "bindingCode"}.${MfaFlow}`;
+
+/** The MFA flows of a run, each from a login of its own (an mfa_token is single-use). */
+export type MfaFlow = "guesses" | "reuse" | "expiry";
 
 export interface Case {
   id: string;
@@ -65,6 +89,19 @@ export interface Case {
   needs?: Capture[];
   /** values this case's 2xx JSON response yields to later cases: capture → JSON pointer */
   captures?: Partial<Record<Capture, string>>;
+  /** captures whose absence is the target's configuration, not a failure (a client without the refresh
+   * scope gets no refresh token): the case is then not applicable, and the run is not incomplete for it */
+  mayLack?: Capture[];
+  /** body properties set from earlier exchanges (listed in `needs`) when the case is sent */
+  bodyFrom?: Record<string, Capture>;
+  /** with auth "basic": the other configured client's Basic credentials (DINTERO_OTHER_CLIENT_ID) */
+  otherClient?: true;
+  /** the 4xx JSON answer may yield captures too (the MFA refusal's mfa_token) */
+  capturesFromRefusal?: true;
+  /** after a 2xx answer: read the binding code this MFA flow's customer received (the run's control) */
+  readsBindingCode?: MfaFlow;
+  /** before the request: move the target's clock on by this many seconds (the run's control) */
+  advancesClock?: number;
   /** default: the first documented request media type */
   contentType?: string;
   body?: unknown;

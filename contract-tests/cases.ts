@@ -137,7 +137,8 @@ export function fixedCases(spec: SpecModel, config: SuiteConfig): Case[] {
     const form = identity.label;
     // The first known-good login that succeeds yields the customer token later cases use as a (wrong)
     // bearer: if the email form's ends in a 429 not waited out, the ident form's serves.
-    const captures = { captures: { customerToken: "/access_token" } } as const;
+    // Its refresh_token (issued to a client with the refresh scope) feeds the session's cases (lifecycle-cases.ts).
+    const captures = { captures: { customerToken: "/access_token", refreshToken: "/refresh_token" } } as const;
     cases.push({
       id: `login.${form}.known_good`,
       group: "known_good",

@@ -130,6 +130,13 @@ export const LIVE_VARIABLES: Array<{ name: string; meaning: string }> = [
   { name: "DINTERO_LOGIN_IDENT_TYPE", meaning: "optional known-good identity: ident_type" },
   { name: "DINTERO_LOGIN_IDENT", meaning: "optional known-good identity: ident" },
   { name: "DINTERO_LOGIN_IDENT_PASSWORD", meaning: "optional known-good identity: its password" },
+  {
+    name: "DINTERO_OTHER_CLIENT_ID",
+    meaning: "optional, with DINTERO_OTHER_CLIENT_SECRET: another client of the account, whose bearer must not use the first client's refresh token",
+  },
+  { name: "DINTERO_OTHER_CLIENT_SECRET", meaning: "the other client's secret (never printed)" },
+  { name: "DINTERO_MFA_LOGIN_EMAIL", meaning: "optional, with DINTERO_MFA_LOGIN_PASSWORD: a test user with MFA enabled, for the MFA cases" },
+  { name: "DINTERO_MFA_LOGIN_PASSWORD", meaning: "its password (never printed)" },
 ];
 
 function parseNumber(name: string, raw: string, min: number): number {
@@ -390,8 +397,20 @@ export function resolveConfig(env: Record<string, string | undefined>, args: Rec
       label: "ident",
     });
   }
+  // Optional pairs: both or neither (a half-configured pair is a typo, not a choice).
+  const pair = (a: string, b: string): [string, string] | undefined => {
+    if (get(a) === undefined && get(b) === undefined) return undefined;
+    for (const v of [a, b]) if (get(v) === undefined) throw new ConfigError(`${v} is required when ${v === a ? b : a} is set`);
+    return [get(a)!, get(b)!];
+  };
+  const other = pair("DINTERO_OTHER_CLIENT_ID", "DINTERO_OTHER_CLIENT_SECRET");
+  if (other && auth.kind === "client_credentials" && other[0] === auth.clientId)
+    throw new ConfigError("DINTERO_OTHER_CLIENT_ID must differ from DINTERO_CLIENT_ID (it names another client of the account)");
+  const mfa = pair("DINTERO_MFA_LOGIN_EMAIL", "DINTERO_MFA_LOGIN_PASSWORD");
   return {
     ...common,
+    ...(other ? { otherClient: { clientId: other[0], clientSecret: other[1] } } : {}),
+    ...(mfa ? { mfaUser: { fields: { [emailField]: mfa[0] }, password: mfa[1] } } : {}),
     target: { kind: "live", baseUrl: baseUrl.replace(/\/+$/, ""), why: "DINTERO_BASE_URL is set" },
     accountId,
     otherAccountId: otherAccount(accountId, get("DINTERO_OTHER_ACCOUNT_ID"), aidValid),

@@ -46,7 +46,7 @@ export function submittedSecrets(kase: Case | undefined, secretProps: Set<string
     .map(([, v]) => v as string);
 }
 
-export const TOKEN_MEMBERS = new Set(["access_token", "refresh_token", "id_token", "mfa_token"]);
+export const TOKEN_MEMBERS = new Set(["access_token", "refresh_token", "id_token", "mfa_token", "oob_code"]);
 
 export function learnTokens(ex: Exchange, redactor: Redactor) {
   for (const token of stringMembers(ex.response?.bodyText ?? "", TOKEN_MEMBERS)) redactor.addSecret(token, "token");

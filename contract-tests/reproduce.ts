@@ -26,6 +26,13 @@ export const VARIABLES: Record<string, string> = {
   DERIVED_SECRET:
     "a value the run derived from a configured secret (a prefix, a changed character, another case), as the case's title describes it: withheld, since it would tell part of the secret",
   MADE_UP_BEARER: "a bearer the server never issued, as the case's title describes it (the run made one up)",
+  DINTERO_OTHER_CLIENT_SECRET: "the other client's secret the run used",
+  DINTERO_MFA_LOGIN_PASSWORD: "the MFA test user's password",
+  OTHER_CLIENT_BEARER: "an access token of the other client: the access_token of its known-good token request",
+  REFRESH_TOKEN: "the refresh_token of the known-good login",
+  MFA_TOKEN: "the mfa_token of the MFA test user's login that started this flow",
+  OOB_CODE: "the oob_code of this flow's MFA challenge",
+  BINDING_CODE: "the binding code the MFA test user received for this flow",
 };
 
 /** Single-quoted for the shell: every character literal. */

@@ -13,6 +13,7 @@ import { learnTokens, redactExchange, submittedSecrets } from "./exchange-redact
 import { encodeBase64, encodeBase64url } from "../lib/base64.ts";
 import { tamperedJws } from "./forged-tokens.ts";
 import { generatedCases } from "./generated-cases.ts";
+import { lifecycleCases } from "./lifecycle-cases.ts";
 import { createTransport, IDENTITY_BUDGET, RunAborted, type AbortReason, type Exchange } from "./http.ts";
 import { knownGoodRefusal } from "./known-good-refusal.ts";
 import { createRedactor } from "./redact.ts";
@@ -22,7 +23,7 @@ import { secretFieldNames } from "./request-fields.ts";
 import { failsRun, lowerOf, SEVERITIES, type Severity } from "./severity.ts";
 import { loadSpec, type SpecModel } from "./spec.ts";
 import { startPrism } from "./targets/prism.ts";
-import type { CheckOverride, SuiteConfig } from "./types.ts";
+import type { CheckOverride, SuiteConfig, TargetControl } from "./types.ts";
 
 export type Outcome = "pass" | "fail" | "not_applicable";
 
@@ -88,6 +89,9 @@ export interface RunOptions {
   log?: (line: string) => void;
   signal?: AbortSignal;
   spec?: SpecModel;
+  /** what an in-process caller lets the suite do to its target beyond HTTP (read the MFA user's binding
+   * code, move the clock); without it, the cases that need it are not applicable, with the reason */
+  control?: TargetControl;
 }
 
 /** The checks that give the verdict of a case (each declares the case kinds it judges): a case that is
@@ -162,15 +166,21 @@ export async function runSuite(config: SuiteConfig, options: RunOptions = {}): P
           .map((v) => v.value)
           .filter((v) => v !== "")
       : [];
+  const otherBasicForms = config.otherClient
+    ? [...encodedForms(`${config.otherClient.clientId}:${config.otherClient.clientSecret}`), ...encodedForms(config.otherClient.clientSecret)]
+    : [];
   const configuredSecrets = [
     ...config.identities.map((i) => i.password),
     config.auth.kind === "client_credentials" ? config.auth.clientSecret : config.auth.token,
     ...basicForms,
+    ...(config.otherClient ? [config.otherClient.clientSecret, ...otherBasicForms] : []),
+    ...(config.mfaUser ? [config.mfaUser.password] : []),
   ];
   const redactor = createRedactor(configuredSecrets);
   if (config.auth.kind === "access_token") redactor.addSecret(config.auth.token, "token");
 
-  const cases = [...fixedCases(spec, config), ...generatedCases(spec, config)];
+  // The session's cases come last: the MFA expiry moves a controllable clock on, past every token's life.
+  const cases = [...fixedCases(spec, config), ...generatedCases(spec, config), ...lifecycleCases(spec, config, options.control)];
   const caseById = new Map(cases.map((c) => [c.id, c]));
   const knownGoodToken = caseById.get("token.known_good");
   const renewalCase: Case | undefined = knownGoodToken && {
@@ -217,7 +227,7 @@ export async function runSuite(config: SuiteConfig, options: RunOptions = {}): P
     // The real test identities (never made-up ones): every request carrying one counts against its budget.
     const identities =
       config.target.kind === "live"
-        ? config.identities.map((i) => ({
+        ? [...config.identities, ...(config.mfaUser ? [{ ...config.mfaUser, label: "mfa" }] : [])].map((i) => ({
             label: i.label,
             values: Object.entries(i.fields)
               .filter(([k]) => k !== "ident_type")
@@ -246,6 +256,18 @@ export async function runSuite(config: SuiteConfig, options: RunOptions = {}): P
       // every bearer the run took (a renewed one replaced it): a command sends whichever bearer is current
       ...(config.auth.kind === "client_credentials" ? ownBearers.map((value) => ({ value, name: "CLIENT_BEARER" })) : []),
       ...(captured.has("customerToken") ? [{ value: captured.get("customerToken")!, name: "CUSTOMER_TOKEN" }] : []),
+      ...(config.otherClient ? [{ value: config.otherClient.clientSecret, name: "DINTERO_OTHER_CLIENT_SECRET" }] : []),
+      ...(config.mfaUser ? [{ value: config.mfaUser.password, name: "DINTERO_MFA_LOGIN_PASSWORD" }] : []),
+      // the session's tokens and codes the run took, one flow's in each command: REFRESH_TOKEN, MFA_TOKEN, … (reproduce.ts)
+      ...[...captured]
+        .filter(([name]) => name !== "clientBearer" && name !== "customerToken")
+        .map(([name, value]) => ({
+          value,
+          name: name
+            .split(".")[0]!
+            .replace(/([a-z])([A-Z])/g, "$1_$2")
+            .toUpperCase(),
+        })),
       ...passwordVariants.map((value) => ({ value, name: "DERIVED_SECRET" })),
       ...clientSecretVariants.map((value) => ({ value, name: "DERIVED_SECRET" })),
     ];
@@ -263,7 +285,8 @@ export async function runSuite(config: SuiteConfig, options: RunOptions = {}): P
         kase,
         op: spec.operations[kase.operation],
         secrets: configuredSecrets,
-        tokens: [...new Set([...captured.values(), ...ownBearers])],
+        // (not the binding codes: six digits are no token, and would be found by chance in any number)
+        tokens: [...new Set([...[...captured].filter(([name]) => !name.startsWith("bindingCode.")).map(([, value]) => value), ...ownBearers])],
         earlier: (id) => answers.get(id),
       };
       const verdicts: Array<{ check: string; severity: Severity }> = [];
@@ -399,6 +422,9 @@ export async function runSuite(config: SuiteConfig, options: RunOptions = {}): P
         const lacking = (kase.needs ?? []).filter((n) => !captured.has(n));
         if (lacking.length) {
           const reason = `needs ${lacking.map((n) => `${n} (${missing.get(n) ?? "no earlier case yields it"})`).join(", ")}`;
+          // What the target's configuration does not give (a refresh token to a client without the scope) is
+          // not applicable by nature: the run is not incomplete for it.
+          if (lacking.every((n) => kase.mayLack?.includes(n))) kase.notApplicable = reason;
           notApplicable(kase, reason);
           log(`  [${index}/${cases.length}] n/a  ${kase.id}: ${reason}`);
           continue;
@@ -424,6 +450,7 @@ export async function runSuite(config: SuiteConfig, options: RunOptions = {}): P
             noBearer: true,
           });
         }
+        if (kase.advancesClock) await options.control?.advanceClock?.(kase.advancesClock);
         const ownBearer = kase.auth === "bearer" || (from?.bearerFrom === "clientBearer" && config.auth.kind === "client_credentials");
         if (ownBearer && renewalDue()) await renewBearer("half of its lifetime has passed");
         let ex = await send(kase);
@@ -477,7 +504,9 @@ export async function runSuite(config: SuiteConfig, options: RunOptions = {}): P
                 reason: unwaitedReason(ex).replace("this case cannot be judged", `${check} cannot judge this case`),
               });
         const refused =
-          kase.expect.kind === "success" && ex.response && isRefusal(ex.response.status) ? knownGoodRefusal(kase, ex.response.status, config, spec) : undefined;
+          kase.expect.kind === "success" && kase.group !== "lifecycle" && ex.response && isRefusal(ex.response.status)
+            ? knownGoodRefusal(kase, ex.response.status, config, spec)
+            : undefined;
         if (refused) {
           refusedExchangeId = ex.id;
           log(`  [${index}/${cases.length}] FAIL ${kase.id} → ${ex.response!.status}`);
@@ -485,7 +514,7 @@ export async function runSuite(config: SuiteConfig, options: RunOptions = {}): P
         }
         for (const [name, pointer] of Object.entries(kase.captures ?? {}) as Array<[Capture, string]>) {
           if (captured.has(name)) continue;
-          const got = captureFrom(ex, pointer);
+          const got = captureFrom(ex, pointer, kase.capturesFromRefusal);
           if ("value" in got) {
             captured.set(name, got.value);
             missing.delete(name);
@@ -494,6 +523,16 @@ export async function runSuite(config: SuiteConfig, options: RunOptions = {}): P
               takeBearer(ex);
             }
           } else missing.set(name, `${kase.id} ${got.missing}`);
+        }
+        // The binding code the customer received, read once the challenge has sent it (the run's control).
+        if (kase.readsBindingCode && ex.response && ex.response.status >= 200 && ex.response.status < 300 && config.mfaUser) {
+          const name: Capture = `bindingCode.${kase.readsBindingCode}`;
+          const identity = Object.entries(config.mfaUser.fields).find(([k]) => k !== "ident_type")?.[1] ?? "";
+          const code = await options.control?.mfaCode?.(identity);
+          if (code) {
+            redactor.addSecret(code, "token");
+            captured.set(name, code);
+          } else missing.set(name, `the control read no binding code for the MFA test user after ${kase.id}`);
         }
         const shown = ex.response ? String(ex.response.status) : (ex.error?.kind ?? "?");
         // FAIL only for a finding that fails the run; a finding that does not is labelled by its severity.

@@ -18,6 +18,10 @@ export interface SuiteConfig {
   loginType: string;
   auth: { kind: "client_credentials"; clientId: string; clientSecret: string } | { kind: "access_token"; token: string };
   identities: Identity[];
+  /** another client of the account (DINTERO_OTHER_CLIENT_ID/SECRET), for the refresh token's binding */
+  otherClient?: { clientId: string; clientSecret: string };
+  /** a test user with MFA enabled (DINTERO_MFA_LOGIN_EMAIL/PASSWORD), for the MFA cases */
+  mfaUser?: { fields: Record<string, string>; password: string };
   strict: boolean;
   /** the lowest severity whose findings fail the run */
   failOn: Severity;
@@ -40,4 +44,13 @@ export interface CheckOverride {
   severity: Severity | "off";
   /** where it was set: "--check" or "CONTRACT_CHECKS" */
   from: string;
+}
+
+/** What an in-process caller (a test around a fake, a harness with a test inbox) lets the suite do to its
+ * target beyond HTTP. Without it, the cases that need it are not applicable, with the reason. */
+export interface TargetControl {
+  /** the binding code the MFA test user last received (SMS or email), as a test inbox reads it */
+  mfaCode?(identity: string): string | undefined | Promise<string | undefined>;
+  /** moves the target's clock on by this many seconds */
+  advanceClock?(seconds: number): void | Promise<void>;
 }

@@ -23,6 +23,7 @@ import {
   type Answer,
   type BearerRecord,
   type IncomingRequest,
+  type MfaRules,
   type Override,
   type OverrideContext,
   type Plan,
@@ -300,6 +301,7 @@ export function createCore(options?: FakeDinteroOptions): FakeCore {
       clientId: string;
       aud: string;
       expiresAt: number;
+      /** it logged in once */
       spent: boolean;
       wrongCodes: number;
       challenge?: { oobCode: string; bindingCode: string };
@@ -562,16 +564,21 @@ export function createCore(options?: FakeDinteroOptions): FakeCore {
     return success(ctx, token, customerTokens(ctx, user.id, client.clientId, found.aud, false));
   }
 
+  /** Whether an mfa_token still continues its login: not used, not expired, fewer wrong codes than the bound. */
+  function mfaLive(found: { expiresAt: number; spent: boolean; wrongCodes: number }, ctx: OverrideContext): boolean {
+    const rules = bend("mfaRules", { singleUse: true, expires: true, maxWrongCodes: MFA_MAX_WRONG_CODES }, ctx) as MfaRules;
+    return !(rules.singleUse && found.spent) && !(rules.expires && found.expiresAt <= now()) && found.wrongCodes < rules.maxWrongCodes;
+  }
+
   /** The MFA grant: an unspent, unexpired mfa_token of this client, the oob_code of its last challenge and
    * the binding code sent with it. A wrong code counts; the MFA_MAX_WRONG_CODES-th spends the mfa_token. */
   function mfaGrant(ctx: OverrideContext, client: ResolvedClient, body: { mfa_token: string; oob_code: string; binding_code: string }): Answer {
     const found = mfaTokens.get(body.mfa_token);
     const refused = () => fail(token, STATUS.forbidden(token));
-    if (!found || found.spent || found.expiresAt <= now() || found.clientId !== client.clientId || !found.challenge) return refused();
+    if (!found || !mfaLive(found, ctx) || found.clientId !== client.clientId || !found.challenge) return refused();
     if (!sameSecret(body.oob_code, found.challenge.oobCode)) return refused();
     if (!sameSecret(body.binding_code, found.challenge.bindingCode)) {
       found.wrongCodes++;
-      if (found.wrongCodes >= MFA_MAX_WRONG_CODES) found.spent = true;
       return refused();
     }
     found.spent = true;
@@ -626,8 +633,7 @@ export function createCore(options?: FakeDinteroOptions): FakeCore {
     const body = parsed.value as { mfa_token: string; oob_channel?: string };
     const found = mfaTokens.get(body.mfa_token);
     const user = found ? config.users.find((u) => u.id === found.userId) : undefined;
-    if (!found || found.spent || found.expiresAt <= now() || found.clientId !== bearer.clientId || !user)
-      return fail(mfaChallenge, STATUS.forbidden(mfaChallenge));
+    if (!found || !mfaLive(found, ctx) || found.clientId !== bearer.clientId || !user) return fail(mfaChallenge, STATUS.forbidden(mfaChallenge));
     // The channel's default is the spec's (sms).
     const channelSchema = (schema?.schema?.properties as Record<string, Json> | undefined)?.oob_channel;
     const channel = body.oob_channel ?? String(channelSchema?.default);

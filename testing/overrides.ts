@@ -90,6 +90,13 @@ export interface OverrideContext {
   readonly issuedTokens: readonly string[];
 }
 
+/** How the fake judges an mfa_token (see Override.mfaRules). */
+export interface MfaRules {
+  singleUse: boolean;
+  expires: boolean;
+  maxWrongCodes: number;
+}
+
 export interface Override {
   /** The request as the fake will read it (e.g. its path rewritten). */
   rewrite?(request: IncomingRequest): IncomingRequest;
@@ -124,6 +131,9 @@ export interface Override {
   serialize?(token: string | undefined, ctx: OverrideContext): string | undefined;
   /** The 2xx body (already checked against the spec). */
   success?(body: Json, ctx: OverrideContext): Json | Answer;
+  /** The rules an mfa_token is judged by (the MFA challenge and grant): single use, expiry, and the wrong
+   * binding codes after which it is spent. */
+  mfaRules?(rules: MfaRules, ctx: OverrideContext): MfaRules;
   /** Every answer, last: headers, bytes, encodings. */
   answer?(answer: Answer, ctx: { request: IncomingRequest; operation: FakeOperation | null; users: ReadonlyArray<FakeUser & { id: string }> }): Answer;
 }

@@ -30,6 +30,11 @@ import { wwwAuthenticate } from "./www_authenticate.ts";
 import { tokenOnRefusal } from "./token_on_refusal.ts";
 import { identityDisclosure } from "./identity_disclosure.ts";
 import { errorDisclosure } from "./error_disclosure.ts";
+import { refreshTokenBinding } from "./refresh_token_binding.ts";
+import { revokedRefreshToken } from "./revoked_refresh_token.ts";
+import { revokeEnumeration } from "./revoke_enumeration.ts";
+import { mfaTokenReuse } from "./mfa_token_reuse.ts";
+import { mfaBindingCode } from "./mfa_binding_code.ts";
 
 export const CHECKS: Check[] = [
   serverAnswers,
@@ -60,6 +65,11 @@ export const CHECKS: Check[] = [
   tokenOnRefusal,
   identityDisclosure,
   errorDisclosure,
+  refreshTokenBinding,
+  revokedRefreshToken,
+  revokeEnumeration,
+  mfaTokenReuse,
+  mfaBindingCode,
 ];
 
 // The configuration validates --check against CHECK_NAMES without loading the checks: the two lists must

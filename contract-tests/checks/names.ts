@@ -30,6 +30,11 @@ export const CHECK_NAMES = [
   "token_on_refusal",
   "identity_disclosure",
   "error_disclosure",
+  "refresh_token_binding",
+  "revoked_refresh_token",
+  "revoke_enumeration",
+  "mfa_token_reuse",
+  "mfa_binding_code",
 ] as const;
 
 export type CheckName = (typeof CHECK_NAMES)[number];

@@ -3,6 +3,7 @@ import type { Json } from "../spec.ts";
 import { defineCheck } from "./check.ts";
 import { parseBody } from "./support/body.ts";
 import { documentedMethod } from "./support/exchange.ts";
+import { requestGrant } from "./support/grant.ts";
 import { DINTERO_LOGIN_DOCS } from "./support/sources.ts";
 import { carriesToken } from "./support/tokens.ts";
 
@@ -20,7 +21,8 @@ export const refreshTokenOnClientCredentials = defineCheck({
   },
   catches: "a client-credentials token response that carries a refresh_token",
   judges: [],
-  appliesTo: (ex, ctx) => ctx.op.key === "token" && documentedMethod(ctx) && carriesToken(ex),
+  // the client-credentials grant only (the one taken with Basic): an MFA grant's answer may carry one (D1)
+  appliesTo: (ex, ctx) => ctx.op.key === "token" && documentedMethod(ctx) && requestGrant(ex, ctx.spec)?.scheme !== "bearer" && carriesToken(ex),
   run(ex) {
     const body = (parseBody(ex) as { value: Json }).value;
     if (body.refresh_token === undefined) return [];

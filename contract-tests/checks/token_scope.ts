@@ -8,8 +8,11 @@ export const tokenScope = defineCheck({
   name: "token_scope",
   severity: "contract",
   severityReason:
-    "Dintero documents the scope the caller needs, and 401/403: a customer's own token that opens a merchant operation lets any customer log in others",
+    "Dintero documents the scope the caller needs, and 401/403: a customer's own token that opens a merchant operation lets any " +
+    "customer log in others, or end and renew sessions",
   source: dintero(DINTERO_LOGIN_DOCS, "the caller must have scope write:accounts:/auth/users; 401 invalid JWT, 403 Forbidden"),
-  catches: "the customer access token from the known-good login, used as the bearer of a login, is not refused with 401 or 403",
+  catches:
+    "the customer access token from the known-good login, used as the client's bearer of a login, the refresh grant, revoke or " +
+    "the MFA challenge, is not refused with 401 or 403",
   ...refusal("scope_rejection", (ctx) => documentedStatuses(ctx.op, "auth_refused"), "a customer token opened a merchant operation"),
 });

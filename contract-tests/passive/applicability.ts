@@ -18,6 +18,11 @@ export const NEEDS_CONTROLLED_INPUT: Readonly<Record<string, string>> = {
   account_isolation: "it needs a request the suite aims at another account",
   identity_binding: "it needs the known identity sent under another ident_type or user type on purpose",
   account_enumeration: "it needs an unknown identity and a wrong password sent as a pair the suite chose",
+  refresh_token_binding: "it needs a refresh token sent with another client's bearer on purpose",
+  revoked_refresh_token: "it needs a refresh token the suite revoked and then sent again, in that order",
+  revoke_enumeration: "it needs revokes of a live, an unknown and a revoked token that the suite chose, to compare their answers",
+  mfa_token_reuse: "it needs an mfa_token the suite used once (or let expire by a clock it controls) and sent again",
+  mfa_binding_code: "it needs binding codes the suite knows to be wrong, and the right one after them",
 };
 
 /** Why a check does not judge recorded traffic, or undefined when it does. */

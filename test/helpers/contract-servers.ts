@@ -10,6 +10,7 @@ import type { Answer } from "../../testing/fake.ts";
 import type { BearerRecord, Override, OverrideContext } from "../../testing/overrides.ts";
 import { startFakeServer } from "../../testing/internal.ts";
 import type { RunningFakeDintero } from "../../testing/types.ts";
+import type { TargetControl } from "../../contract-tests/types.ts";
 
 export const BREAKAGES = {
   expires_in_as_string: "login 200 carries expires_in as a string",
@@ -124,6 +125,16 @@ export const BREAKAGES = {
     "accounts and audiences are compared by their digits only: the same number in the other environment (P87654321 for T87654321) is served, login and token",
   echoes_credentials_base64: "a successful login answers an x-auth-context header: Base64 of the identity and password it was sent (identity:password)",
   token_in_plain_cookie: "a successful login also sets the customer token in a cookie without Secure, HttpOnly or SameSite",
+  // #26: the session after login
+  refresh_token_any_client: "the refresh grant takes any client's bearer: it does not compare the refresh token's client with the bearer's",
+  revoke_does_nothing: "revoke answers 200 {} but the refresh token keeps working",
+  revoke_tells_unknown: "revoke answers 400 invalid_token for a token that is unknown or revoked already (200 {} for a live one)",
+  refresh_token_on_mfa_grant: "the MFA grant answers a refresh_token to a client bearer whose scope lacks create:accounts:auth:refresh_token",
+  mfa_token_reusable: "an mfa_token that logged in logs in again (the MFA grant never spends it)",
+  mfa_token_never_expires: "an mfa_token never expires",
+  binding_code_unchecked: "the MFA grant does not compare the binding code: any code logs in",
+  binding_code_unbounded: "wrong binding codes are never counted: the right one logs in after any number of wrong ones",
+  customer_token_opens_session_endpoints: "a customer's own access token is accepted as the client's bearer on revoke, the MFA challenge and the refresh grant",
 } as const;
 export type Breakage = keyof typeof BREAKAGES;
 
@@ -181,6 +192,10 @@ export const VARIATIONS = {
   session_cookie_without_token: "every answer sets a session cookie of the server's own (a random id, no token) without Secure, HttpOnly or SameSite",
   token_cookie_protected:
     "a successful login also sets the customer token in a cookie with Secure, HttpOnly and SameSite=Lax (and a second cookie without a token)",
+  // #26: the session after login
+  mfa_single_wrong_code: "the first wrong binding code spends the mfa_token (a stricter bound than the fake's)",
+  mfa_refusals_400: "the MFA grant refuses a wrong, spent or expired mfa_token with 400 invalid_grant instead of 403 (RFC 6749 §5.2's status)",
+  refresh_refusals_401: "the refresh grant refuses another client's refresh token, and a revoked one, with 401 instead of 403",
 } as const;
 export type Variation = keyof typeof VARIATIONS;
 
@@ -195,6 +210,12 @@ export interface ContractServerOptions {
   identType?: string;
   ident?: string;
   identPassword?: string;
+  /** another client of the account (its bearer must not use the first client's refresh tokens) */
+  otherClientId?: string;
+  otherClientSecret?: string;
+  /** a user with MFA on */
+  mfaEmail?: string;
+  mfaPassword?: string;
 }
 
 export interface ContractServer {
@@ -204,12 +225,34 @@ export interface ContractServer {
   /** every token the server issued (to prove none leaks) */
   issuedTokens: readonly string[];
   requestCount(): number;
+  /** what the suite may do to this server beyond HTTP: read the MFA user's binding code, move its clock */
+  control: TargetControl;
   close(): Promise<void>;
 }
 
 type Json = Record<string, unknown>;
 type Creds = { type?: string; email?: string; ident_type?: string; ident?: string; password?: string };
-type Bend = Override & { setup?(fake: RunningFakeDintero): void };
+/** `scopes`: the first client's scopes, where a breakage needs a bearer without one of them */
+type Bend = Override & { setup?(fake: RunningFakeDintero): void; scopes?: string[] };
+
+/** The grant a token request's JSON body names, or undefined. */
+const grantOf = (body: string): string | undefined => {
+  try {
+    const grant = (JSON.parse(body) as { grant_type?: unknown }).grant_type;
+    return typeof grant === "string" ? grant : undefined;
+  } catch {
+    return undefined;
+  }
+};
+const isMfaGrant = (body: string) => /^mfa[-_]oob$/.test(grantOf(body) ?? "");
+/** The MFA test user of every contract server (ContractServerOptions.mfaEmail's default). */
+const MFA_EMAIL = "mfa-user@example.com";
+
+/** The self-test client's scopes: the login's, the MFA challenge's and the refresh scope (refresh tokens, revoke). */
+const LOGIN_SCOPE = "write:accounts:/auth/users";
+const MFA_SCOPE = "write:accounts:/auth/mfa";
+const REFRESH_SCOPE = "create:accounts:auth:refresh_token";
+const CLIENT_SCOPES = [LOGIN_SCOPE, MFA_SCOPE, REFRESH_SCOPE];
 
 const b64 = (v: unknown) => encodeBase64url(JSON.stringify(v));
 const creds = (ctx: OverrideContext) => (ctx.body ?? {}) as Creds;
@@ -426,7 +469,9 @@ const bends = (): Record<Breakage | Variation, Bend[]> => ({
   echoes_bearer: [refuseCredentials((ctx) => ctx.fail(403, { message: `Forbidden for ${ctx.request.header("authorization") ?? ""}` }))],
   no_www_authenticate: [{ answer: (a) => withHeaders(a, without("www-authenticate")) }],
   cdn_cacheable_token: [{ answer: (a) => (a.status < 400 ? withHeaders(a, (h) => ({ ...h, "cdn-cache-control": "public, max-age=600" })) : a) }],
-  refresh_token_on_login: [loginOnly("success", (body) => ({ ...body, refresh_token: `rt_${randomBytes(12).toString("hex")}` }))],
+  refresh_token_on_login: [
+    { ...loginOnly("success", (body) => ({ ...body, refresh_token: `rt_${randomBytes(12).toString("hex")}` })), scopes: [LOGIN_SCOPE, MFA_SCOPE] },
+  ],
   echoes_basic_header: [
     {
       answer: (a, ctx) => {
@@ -780,6 +825,84 @@ const bends = (): Record<Breakage | Variation, Bend[]> => ({
   base64_identity_header: [loginContext((c) => `${c.email ?? c.ident}`)],
   session_cookie_without_token: [{ answer: (a) => withHeaders(a, (h) => ({ ...h, "set-cookie": `sid=${randomBytes(24).toString("base64url")}; Path=/` })) }],
   token_cookie_protected: [tokenCookie(() => "Path=/; Max-Age=86400; secure; HTTPONLY; SameSite=Lax", `theme=dark; Path=/`)],
+  mfa_single_wrong_code: [{ mfaRules: (rules) => ({ ...rules, maxWrongCodes: 1 }) }],
+  mfa_refusals_400: [
+    {
+      answer: (a, ctx) =>
+        ctx.operation === "token" && a.status === 403 && isMfaGrant(ctx.request.body)
+          ? { ...a, body: JSON.stringify({ error: { code: "invalid_grant", message: "The MFA grant is not valid" } }), status: 400 }
+          : a,
+    },
+  ],
+  refresh_refusals_401: [
+    {
+      answer: (a, ctx) =>
+        ctx.operation === "token" && a.status === 403 && grantOf(ctx.request.body) === "refresh_token"
+          ? withHeaders({ ...a, status: 401 }, (h) => ({ ...h, "www-authenticate": 'Bearer realm="dintero"' }))
+          : a,
+    },
+  ],
+  // #26: the session after login, one rule each
+  refresh_token_any_client: [
+    {
+      bearer: (record, ctx) => (ctx.op === "token" && grantOf(ctx.request.body) === "refresh_token" && record?.kind === "client" ? clientBearer(ctx) : record),
+    },
+  ],
+  revoke_does_nothing: [
+    {
+      // the fake answers as ever (its checks included), about a token it never issued
+      rewrite: (request) => (request.pathname.endsWith("/auth/revoke") ? { ...request, body: JSON.stringify({ token: `rt_${"0".repeat(32)}` }) } : request),
+    },
+  ],
+  revoke_tells_unknown: (() => {
+    const live = new Set<string>();
+    const refreshTokenIn = (text: string) => {
+      try {
+        return (JSON.parse(text) as { refresh_token?: string; token?: string }) ?? {};
+      } catch {
+        return {};
+      }
+    };
+    return [
+      {
+        answer: (a, ctx) => {
+          const text = typeof a.body === "string" ? a.body : Buffer.from(a.body).toString("utf8");
+          const issued = a.status === 200 ? refreshTokenIn(text).refresh_token : undefined;
+          if (issued) live.add(issued);
+          if (ctx.operation !== "revoke" || a.status !== 200) return a;
+          const token = refreshTokenIn(ctx.request.body).token ?? "";
+          if (live.delete(token)) return a;
+          return { ...a, status: 400, body: JSON.stringify({ error: { code: "invalid_token", message: "The token is unknown or revoked" } }) };
+        },
+      },
+    ];
+  })(),
+  refresh_token_on_mfa_grant: [
+    {
+      scopes: [LOGIN_SCOPE, MFA_SCOPE],
+      success: (body, ctx) => (ctx.op === "token" && isMfaGrant(ctx.request.body) ? { ...body, refresh_token: `rt_${randomBytes(12).toString("hex")}` } : body),
+    },
+  ],
+  mfa_token_reusable: [{ mfaRules: (rules) => ({ ...rules, singleUse: false }) }],
+  mfa_token_never_expires: [{ mfaRules: (rules) => ({ ...rules, expires: false }) }],
+  binding_code_unchecked: (() => {
+    let fake: RunningFakeDintero | undefined;
+    return [
+      {
+        setup: (f: RunningFakeDintero) => {
+          fake = f;
+        },
+        // the code the customer received replaces whatever was sent: any code logs in
+        rewrite: (request) => {
+          if (!request.pathname.endsWith("/auth/token") || !isMfaGrant(request.body)) return request;
+          const code = fake?.mfaCode(MFA_EMAIL);
+          return code ? { ...request, body: JSON.stringify({ ...(JSON.parse(request.body) as Json), binding_code: code }) } : request;
+        },
+      },
+    ];
+  })(),
+  binding_code_unbounded: [{ mfaRules: (rules) => ({ ...rules, maxWrongCodes: Number.POSITIVE_INFINITY }) }],
+  customer_token_opens_session_endpoints: [{ bearer: (record, ctx) => (ctx.op !== "login" && record?.kind === "customer" ? clientBearer(ctx) : record) }],
 });
 
 /** A server whose client bearers stop working `ms` after they were issued or at their `uses`th use, whatever
@@ -812,18 +935,31 @@ export async function startContractServer(opts: ContractServerOptions = {}): Pro
     identType: "phone_number",
     ident: "+4790000000",
     identPassword: `ident-password-${randomBytes(8).toString("hex")}`,
+    otherClientId: "selftest-other-client",
+    otherClientSecret: `other-secret-${randomBytes(8).toString("hex")}`,
+    mfaEmail: MFA_EMAIL,
+    mfaPassword: `mfa-password-${randomBytes(8).toString("hex")}`,
     ...opts,
   };
   const identField = options.identType === "email" ? "email" : "phone";
+  const table = bends();
+  const chosenBends = [options.vary, options.break].flatMap((name) => (name === undefined ? [] : (table[name] ?? [])));
+  const scopes = chosenBends.find((b) => b.scopes)?.scopes ?? CLIENT_SCOPES;
+  let clockOffsetMs = 0;
   const { fake, internals } = await startFakeServer({
     accountId: options.accountId,
-    clients: [{ clientId: options.clientId, clientSecret: options.clientSecret }],
+    clients: [
+      { clientId: options.clientId, clientSecret: options.clientSecret, scopes },
+      // another client of the account, which may log in but holds no sessions (no refresh scope)
+      { clientId: options.otherClientId, clientSecret: options.otherClientSecret, scopes: [LOGIN_SCOPE, MFA_SCOPE] },
+    ],
     users: [
       { type: "customer", email: options.email, password: options.password },
       { type: "customer", [identField]: options.ident, password: options.identPassword },
+      { type: "customer", email: options.mfaEmail, password: options.mfaPassword, mfa: true },
     ],
+    now: () => Date.now() + clockOffsetMs,
   });
-  const table = bends();
   // the variation first: it shapes the correct server that the breakage then breaks
   for (const name of [options.vary, options.break]) {
     if (name === undefined) continue;
@@ -834,7 +970,13 @@ export async function startContractServer(opts: ContractServerOptions = {}): Pro
       internals.use(bend);
     }
   }
-  return { baseUrl: fake.url, options, issuedTokens: internals.issuedTokens, requestCount: internals.requestCount, close: fake.close };
+  const control: TargetControl = {
+    mfaCode: (identity) => fake.mfaCode(identity),
+    advanceClock: (seconds) => {
+      clockOffsetMs += seconds * 1000;
+    },
+  };
+  return { baseUrl: fake.url, options, issuedTokens: internals.issuedTokens, requestCount: internals.requestCount, control, close: fake.close };
 }
 
 /** The environment that points the suite at startFakeDintero() with its documented defaults (testing/types.ts:
@@ -866,6 +1008,10 @@ export function contractEnv(server: ContractServer, extra: Record<string, string
     DINTERO_LOGIN_IDENT_TYPE: o.identType,
     DINTERO_LOGIN_IDENT: o.ident,
     DINTERO_LOGIN_IDENT_PASSWORD: o.identPassword,
+    DINTERO_OTHER_CLIENT_ID: o.otherClientId,
+    DINTERO_OTHER_CLIENT_SECRET: o.otherClientSecret,
+    DINTERO_MFA_LOGIN_EMAIL: o.mfaEmail,
+    DINTERO_MFA_LOGIN_PASSWORD: o.mfaPassword,
     ...extra,
   };
 }

@@ -3,11 +3,23 @@
 // that each negative body is invalid and each generated valid body is valid.
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
+import { readFile } from "node:fs/promises";
+import path from "node:path";
 import { describe, expect, it } from "vitest";
 import * as validators from "../../generated/validators.js";
 import { collectProperties, fixedCases } from "../../contract-tests/cases.ts";
 import { identityFieldNames, resolveConfig } from "../../contract-tests/config.ts";
 import { generatedCases } from "../../contract-tests/generated-cases.ts";
+import {
+  CLOCK_STEP_S,
+  grantVariant,
+  lifecycleCases,
+  NO_CLOCK,
+  NO_CODE_READER,
+  NO_MFA_USER,
+  NO_OTHER_CLIENT,
+  WRONG_CODES_SENT,
+} from "../../contract-tests/lifecycle-cases.ts";
 import { createTransport, isLoopback } from "../../contract-tests/http.ts";
 import { createRedactor, shortenToken, TOKEN_PREFIX_LENGTH } from "../../contract-tests/redact.ts";
 import { loadSpec, type Json } from "../../contract-tests/spec.ts";
@@ -140,5 +152,55 @@ describe("throttle", () => {
       server.closeAllConnections();
       server.close();
     }
+  });
+});
+
+describe("the session's cases", () => {
+  it("docs/conformance.md states the suite's own MFA bounds as lifecycle-cases.ts has them", async () => {
+    const doc = await readFile(path.join(import.meta.dirname, "../../docs/conformance.md"), "utf8");
+    const words = ["no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"];
+    expect(doc).toContain(`${words[WRONG_CODES_SENT]} wrong binding codes`);
+    expect(CLOCK_STEP_S, "docs/conformance.md says the clock moves on an hour").toBe(60 * 60);
+    expect(doc).toContain("an hour later by the target's clock");
+  });
+
+  it("are built from the model: each grant's body and credentials from its variant, and say what they lack", () => {
+    const spec = loadSpec();
+    const live = {
+      DINTERO_BASE_URL: "http://127.0.0.1:9/v1",
+      DINTERO_ACCOUNT_ID: "T12345678",
+      DINTERO_CLIENT_ID: "id",
+      DINTERO_CLIENT_SECRET: "secret",
+      DINTERO_LOGIN_EMAIL: "a@example.com",
+      DINTERO_LOGIN_PASSWORD: "pw",
+    };
+    const bare = lifecycleCases(spec, resolveConfig(live, {}), undefined);
+    const reasons = new Set(bare.map((c) => c.notApplicable));
+    expect([...reasons].sort()).toEqual([undefined, NO_MFA_USER, NO_OTHER_CLIENT].sort());
+    const full = lifecycleCases(
+      spec,
+      resolveConfig(
+        { ...live, DINTERO_OTHER_CLIENT_ID: "o", DINTERO_OTHER_CLIENT_SECRET: "s", DINTERO_MFA_LOGIN_EMAIL: "m@example.com", DINTERO_MFA_LOGIN_PASSWORD: "p" },
+        {},
+      ),
+      undefined,
+    );
+    expect(new Set(full.map((c) => c.notApplicable))).toEqual(new Set([undefined, NO_CODE_READER]));
+    const controlled = lifecycleCases(spec, resolveConfig({ ...live, DINTERO_MFA_LOGIN_EMAIL: "m@example.com", DINTERO_MFA_LOGIN_PASSWORD: "p" }, {}), {
+      mfaCode: () => "1",
+    });
+    expect(controlled.find((c) => c.id === "token.mfa.expired")?.notApplicable).toBe(NO_CLOCK);
+    expect(controlled.find((c) => c.id === "token.mfa.reused")?.notApplicable).toBeUndefined();
+    // each grant's body is its variant's example, its credentials the variant's x-grant-security
+    for (const [id, grant] of [
+      ["token.refresh.known_good", "refresh_token"],
+      ["token.mfa.known_good", "mfa_oob"],
+    ] as const) {
+      const kase = full.find((c) => c.id === id)!;
+      const variant = grantVariant(spec, grant);
+      expect((kase.body as Record<string, unknown>).grant_type, id).toBe(variant.values[0]);
+      expect(kase.auth, id).toBe(variant.security.some((s) => s.scheme === "basic") ? "basic" : "bearer");
+    }
+    expect(full.filter((c) => c.id.startsWith("token.mfa.wrong_code."))).toHaveLength(WRONG_CODES_SENT);
   });
 });

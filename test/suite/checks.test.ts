@@ -13,6 +13,7 @@ import { DISCLOSURES, errorDisclosure } from "../../contract-tests/checks/error_
 import { CHECKS } from "../../contract-tests/checks/index.ts";
 import { CHECK_NAMES } from "../../contract-tests/checks/names.ts";
 import type { Exchange } from "../../contract-tests/http.ts";
+import { loadSpec } from "../../contract-tests/spec.ts";
 
 const root = path.resolve(import.meta.dirname, "../..");
 const run = promisify(execFile);
@@ -60,6 +61,12 @@ describe("the registry", () => {
       isolation_rejection: { kind: "isolation_rejection", rule: "r" },
       identity_rejection: { kind: "identity_rejection", rule: "r" },
       method_rejection: { kind: "method_rejection", rule: "r" },
+      mfa_required: { kind: "mfa_required" },
+      refresh_binding_rejection: { kind: "refresh_binding_rejection", rule: "r" },
+      revoked_token_rejection: { kind: "revoked_token_rejection", rule: "r" },
+      revoke_answer: { kind: "revoke_answer", rule: "r", sameAnswerAs: "revoke.known_good" },
+      mfa_token_rejection: { kind: "mfa_token_rejection", rule: "r" },
+      binding_code_rejection: { kind: "binding_code_rejection", rule: "r" },
     };
     const verdicts = Object.fromEntries(Object.entries(byKind).map(([k, e]) => [k, judgedBy(kase(e))]));
     expect(verdicts).toEqual({
@@ -73,6 +80,13 @@ describe("the registry", () => {
       isolation_rejection: ["account_isolation"],
       identity_rejection: ["identity_binding"],
       method_rejection: ["unsupported_methods"],
+      // the MFA login's answer only starts the flow: every check judges it as an answer, none owns its verdict
+      mfa_required: [],
+      refresh_binding_rejection: ["refresh_token_binding"],
+      revoked_token_rejection: ["revoked_refresh_token"],
+      revoke_answer: ["revoke_enumeration"],
+      mfa_token_rejection: ["mfa_token_reuse"],
+      binding_code_rejection: ["mfa_binding_code"],
     });
     // account_enumeration judges only the credentials cases compared with another case's answer
     expect(judgedBy(kase({ kind: "credentials_rejection", rule: "r", sameAnswerAs: "login.credentials.wrong_password" }))).toEqual([
@@ -141,6 +155,7 @@ describe("house rules", () => {
       ...["checks.ts", "severity.ts", "cases.ts", "case-types.ts", "case-bodies.ts", "mutations.ts", "forged-tokens.ts", "semantic-cases.ts"],
       ...["config.ts", "types.ts", "generated-cases.ts", "shaped-like.ts", "request-fields.ts", "suite.ts"],
       ...["exchange-redaction.ts", "request-building.ts", "known-good-refusal.ts", "schema-keywords.ts", "keyword-cases.ts", "coverage.ts"],
+      ...["lifecycle-cases.ts"],
     ];
     const long: string[] = [];
     for (const f of files) {
@@ -182,4 +197,39 @@ describe("npm run lint:cycles", () => {
     const none = await cyclesIn({ "a.ts": 'import { b } from "./b.ts";\nexport const a = () => b;\n', "b.ts": "export const b = () => 1;\n" });
     expect(none.code).toBe(0);
   }, 60_000);
+});
+
+describe("refresh tokens by grant: the grant's credentials (x-grant-security) decide which check judges a token answer", () => {
+  const spec = loadSpec();
+  const b64 = (v: unknown) => Buffer.from(JSON.stringify(v)).toString("base64url");
+  const bearer = (scope: string) => `${b64({ alg: "HS256", typ: "JWT" })}.${b64({ sub: "c@clients", scope })}.c2ln`;
+  const tokenAnswer = (body: Record<string, unknown>, authorization: string): Exchange => {
+    const text = JSON.stringify({ access_token: bearer("read:accounts:/customers"), token_type: "Bearer", expires_in: 60, refresh_token: "rt_new" });
+    return {
+      ...answer(200, text, "application/json"),
+      request: { method: "POST", url: "http://127.0.0.1/v1/accounts/T1/auth/token", headers: { authorization }, body: JSON.stringify(body) },
+    };
+  };
+  const ctx = { spec, op: spec.operations.token, kase: { expect: { kind: "success" } } } as unknown as CheckContext;
+  const without = CHECKS.find((c) => c.name === "refresh_token_without_scope")!;
+  const onClientCredentials = CHECKS.find((c) => c.name === "refresh_token_on_client_credentials")!;
+  const judged = (ex: Exchange) =>
+    [without, onClientCredentials].filter((c) => c.appliesTo(ex, ctx)).map((c) => [c.name, (c.run(ex, ctx) as unknown[]).length] as const);
+
+  it("the refresh and MFA grants (a bearer): a refresh_token to a bearer without create:accounts:auth:refresh_token is a finding", () => {
+    for (const body of [
+      { grant_type: "refresh_token", refresh_token: "rt_old" },
+      { grant_type: "mfa-oob", mfa_token: "m", oob_code: "o", binding_code: "1" },
+    ]) {
+      expect(judged(tokenAnswer(body, `Bearer ${bearer("write:accounts:/auth/users")}`)), body.grant_type).toEqual([["refresh_token_without_scope", 1]]);
+      expect(judged(tokenAnswer(body, `Bearer ${bearer("write:accounts:/auth/users create:accounts:auth:refresh_token")}`)), body.grant_type).toEqual([
+        ["refresh_token_without_scope", 0],
+      ]);
+    }
+  });
+
+  it("the client-credentials grant (Basic): judged by refresh_token_on_client_credentials only", () => {
+    const ex = tokenAnswer({ grant_type: "client_credentials", audience: "a" }, `Basic ${Buffer.from("id:secret").toString("base64")}`);
+    expect(judged(ex)).toEqual([["refresh_token_on_client_credentials", 1]]);
+  });
 });

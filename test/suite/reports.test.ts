@@ -228,7 +228,7 @@ describe("curl commands", () => {
     );
     expect(proxy.seen.length).toBe(result.exchanges.length);
     const o = server.options;
-    const secrets = [o.password, o.identPassword, o.clientSecret, ...server.issuedTokens];
+    const secrets = [o.password, o.identPassword, o.clientSecret, o.otherClientSecret, o.mfaPassword, ...server.issuedTokens];
     for (const ex of result.exchanges) for (const s of secrets) expect(ex.curl, ex.caseId).not.toContain(s);
     // The same requests again, through the commands, to a second recorder: the variables hold what the
     // person sets (the configured secrets; for made-up ones, the values this run made up).
@@ -252,6 +252,13 @@ describe("curl commands", () => {
         CLIENT_BEARER: bearer,
         CUSTOMER_TOKEN: bearer,
         MADE_UP_BEARER: bearer,
+        DINTERO_OTHER_CLIENT_SECRET: o.otherClientSecret,
+        DINTERO_MFA_LOGIN_PASSWORD: o.mfaPassword,
+        OTHER_CLIENT_BEARER: bearer,
+        REFRESH_TOKEN: [body?.refresh_token, body?.token].find((v) => typeof v === "string") as string | undefined,
+        MFA_TOKEN: body?.mfa_token as string | undefined,
+        OOB_CODE: body?.oob_code as string | undefined,
+        BINDING_CODE: body?.binding_code as string | undefined,
         DERIVED_SECRET:
           typeof body?.password === "string" ? body.password : basic ? Buffer.from(basic, "base64").toString().split(":").slice(1).join(":") : undefined,
       };

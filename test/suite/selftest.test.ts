@@ -35,6 +35,7 @@ async function run(breakage?: Breakage, args: Record<string, string> = {}, vary?
   try {
     return await runSuite(
       resolveConfig(contractEnv(own, { CONTRACT_CASES: "4", ...(breakage === "never_answers" ? { CONTRACT_TIMEOUT_MS: "1000" } : {}) }), args),
+      { control: own.control },
     );
   } finally {
     await own.close();
@@ -148,6 +149,16 @@ const CAUGHT_BY: Record<Exclude<Breakage, "rate_limits_once" | "token_429_long_o
   echoes_credentials_base64: ["secret_reflection", "standard"],
   // #24 item 8: a token in a cookie that scripts, plain http and other sites can reach
   token_in_plain_cookie: ["token_cookie", "standard"],
+  // #26: the session after login
+  refresh_token_any_client: ["refresh_token_binding", "contract"],
+  revoke_does_nothing: ["revoked_refresh_token", "contract"],
+  revoke_tells_unknown: ["revoke_enumeration", "standard"],
+  refresh_token_on_mfa_grant: ["refresh_token_without_scope", "contract"],
+  mfa_token_reusable: ["mfa_token_reuse", "standard"],
+  mfa_token_never_expires: ["mfa_token_reuse", "standard"],
+  binding_code_unchecked: ["mfa_binding_code", "contract"],
+  binding_code_unbounded: ["mfa_binding_code", "standard"],
+  customer_token_opens_session_endpoints: ["token_scope", "contract"],
 };
 
 /** Standard breaks that do not pass at --fail-on contract either, and why: a contract rule breaks as well. */
@@ -201,6 +212,15 @@ const CAUGHT_AT: Partial<Record<Breakage, string>> = {
   account_compared_by_number: "login.isolation.other_environment",
   echoes_credentials_base64: "login.email.known_good",
   token_in_plain_cookie: "login.email.known_good",
+  refresh_token_any_client: "token.refresh.other_client",
+  revoke_does_nothing: "token.refresh.after_revoke",
+  revoke_tells_unknown: "revoke.unknown_token",
+  refresh_token_on_mfa_grant: "token.mfa.known_good",
+  mfa_token_reusable: "token.mfa.reused",
+  mfa_token_never_expires: "token.mfa.expired",
+  binding_code_unchecked: "token.mfa.wrong_code.1",
+  binding_code_unbounded: "token.mfa.right_code_after_wrong_codes",
+  customer_token_opens_session_endpoints: "revoke.customer_token_as_bearer",
 };
 
 /** Broken servers whose break harms no one on its own: an advisory finding, reported in every run, that
@@ -296,6 +316,10 @@ const PASSES_WITH: Record<Variation, string[]> = {
   // a cookie that carries no token is not judged; one that does, with all three attributes, passes
   session_cookie_without_token: [],
   token_cookie_protected: [],
+  // #26: other bounds and other documented refusal statuses for the session's grants
+  mfa_single_wrong_code: [],
+  mfa_refusals_400: [],
+  refresh_refusals_401: [],
 };
 
 describe("the correct local server", () => {
@@ -366,6 +390,9 @@ describe("the correct local server", () => {
         expect(first.reason).toMatch(/answered 429, Retry-After "90", not waited out .*cannot be judged/);
         expect(result.rateLimited).toBe(0);
       }
+      // the session's refusals reached the wire with their other documented status
+      if (vary === "mfa_refusals_400") expect([statusOf("token.mfa.wrong_code.1"), statusOf("token.mfa.reused")]).toEqual([400, 400]);
+      if (vary === "refresh_refusals_401") expect([statusOf("token.refresh.other_client"), statusOf("token.refresh.after_revoke")]).toEqual([401, 401]);
       if (vary === "framework_refusals") expect([statusOf("login.negative.aid.pattern.case"), statusOf("login.negative.content_type")]).toEqual([404, 415]);
       if (vary === "validates_identity_formats") {
         expect(result.results.some((r) => r.caseId.startsWith("login.generated.valid") && r.outcome === "pass")).toBe(true);

@@ -102,6 +102,40 @@ describe("unknown and misplaced variables: exit 2 before any request", () => {
     expect(() => resolveConfig({ DINTERO_CLIENT_SECRET: "" }, {})).toThrow(/DINTERO_CLIENT_SECRET is set but DINTERO_BASE_URL is not/);
   });
 
+  it("the session's optional variables come in pairs: one without the other is exit 2, naming the missing one; a misspelt one gets a hint", () => {
+    const live = {
+      DINTERO_BASE_URL: "http://127.0.0.1:9/v1",
+      DINTERO_ACCOUNT_ID: "T12345678",
+      DINTERO_CLIENT_ID: "id",
+      DINTERO_CLIENT_SECRET: "secret",
+      DINTERO_LOGIN_EMAIL: "a@example.com",
+      DINTERO_LOGIN_PASSWORD: "pw",
+    };
+    expect(() => resolveConfig({ ...live, DINTERO_OTHER_CLIENT_ID: "other" }, {})).toThrow(
+      /DINTERO_OTHER_CLIENT_SECRET is required when DINTERO_OTHER_CLIENT_ID is set/,
+    );
+    expect(() => resolveConfig({ ...live, DINTERO_MFA_LOGIN_PASSWORD: "pw" }, {})).toThrow(
+      /DINTERO_MFA_LOGIN_EMAIL is required when DINTERO_MFA_LOGIN_PASSWORD is set/,
+    );
+    expect(() => resolveConfig({ ...live, DINTERO_OTHER_CLIENT_ID: "id", DINTERO_OTHER_CLIENT_SECRET: "s" }, {})).toThrow(/must differ from DINTERO_CLIENT_ID/);
+    expect(() => checkEnvironment({ DINTERO_MFA_LOGIN_EMAL: "a@example.com" })).toThrow(
+      /unknown variable DINTERO_MFA_LOGIN_EMAL: did you mean DINTERO_MFA_LOGIN_EMAIL\?/,
+    );
+    const both = resolveConfig(
+      {
+        ...live,
+        DINTERO_OTHER_CLIENT_ID: "other",
+        DINTERO_OTHER_CLIENT_SECRET: "s2",
+        DINTERO_MFA_LOGIN_EMAIL: "m@example.com",
+        DINTERO_MFA_LOGIN_PASSWORD: "p2",
+      },
+      {},
+    );
+    expect(both.otherClient).toEqual({ clientId: "other", clientSecret: "s2" });
+    expect(both.mfaUser).toEqual({ fields: { email: "m@example.com" }, password: "p2" });
+    expect(resolveConfig(live, {})).not.toHaveProperty("mfaUser");
+  });
+
   it("with no variable at all the mock is chosen, and the config says why", () => {
     const config = resolveConfig({ PATH: "/usr/bin" }, {});
     expect(config.target).toMatchObject({ kind: "mock", why: expect.stringMatching(/DINTERO_BASE_URL is not set/) });
@@ -175,13 +209,16 @@ describe("the per-identity budget", () => {
     const { baseUrl, seen } = await recordingProxy(server);
     const result = await runSuite(resolveConfig(contractEnv(server, { DINTERO_BASE_URL: baseUrl }), {}));
     expect(result.exitCode).toBe(0);
-    const { email, password, ident } = server.options;
+    const { email, password, ident, mfaEmail } = server.options;
     const emailBodies = seen.filter((s) => s.body.includes(email));
     const identBodies = seen.filter((s) => s.body.includes(ident));
-    expect(result.identityRequests).toEqual({ email: emailBodies.length, ident: identBodies.length });
+    // the MFA test user is an identity of its own: each of its logins counts (one per MFA flow sent)
+    const mfaBodies = seen.filter((s) => s.body.includes(mfaEmail));
+    expect(mfaBodies.length).toBeGreaterThan(0);
+    expect(result.identityRequests).toEqual({ email: emailBodies.length, ident: identBodies.length, mfa: mfaBodies.length });
     const { jsonReport } = await import("../../contract-tests/reports/json.ts");
     expect(JSON.parse(jsonReport(result))).toMatchObject({
-      identityRequests: { email: emailBodies.length, ident: identBodies.length },
+      identityRequests: { email: emailBodies.length, ident: identBodies.length, mfa: mfaBodies.length },
       identityBudget: IDENTITY_BUDGET,
     });
     // the default run leaves the headroom for 429 retries and resends

@@ -16,17 +16,32 @@ const STRICTEST = { CONTRACT_FAIL_ON: SEVERITIES[SEVERITIES.length - 1]!, CONTRA
 const clientSecret = `suite-secret-${randomBytes(8).toString("hex")}`;
 const password = `suite-password-${randomBytes(8).toString("hex")}`;
 const pin = "8642";
+const otherSecret = `other-secret-${randomBytes(8).toString("hex")}`;
+const mfaPassword = `mfa-password-${randomBytes(8).toString("hex")}`;
+/** The fake's clock, moved on by the suite's control (the mfa_token's expiry). */
+let clockOffsetMs = 0;
 
 let fake: RunningFakeDintero;
 let result: RunResult;
 
 beforeAll(async () => {
+  // The session after login too: a client with the refresh scope (refresh tokens, revoke), another client
+  // of the account, and a user with MFA, with the fake's code and clock as the run's control.
   fake = await startFakeDintero({
-    clients: [{ clientId: "conformance-suite", clientSecret }],
+    clients: [
+      {
+        clientId: "conformance-suite",
+        clientSecret,
+        scopes: ["write:accounts:/auth/users", "write:accounts:/auth/mfa", "create:accounts:auth:refresh_token"],
+      },
+      { clientId: "conformance-other", clientSecret: otherSecret },
+    ],
     users: [
       { type: "customer", email: "suite@example.com", password },
       { type: "customer", phone: "+4791111111", password: pin },
+      { type: "customer", email: "suite-mfa@example.com", password: mfaPassword, mfa: true },
     ],
+    now: () => Date.now() + clockOffsetMs,
   });
   const env = {
     DINTERO_BASE_URL: fake.url,
@@ -38,8 +53,19 @@ beforeAll(async () => {
     DINTERO_LOGIN_IDENT_TYPE: "phone_number",
     DINTERO_LOGIN_IDENT: "+4791111111",
     DINTERO_LOGIN_IDENT_PASSWORD: pin,
+    DINTERO_OTHER_CLIENT_ID: "conformance-other",
+    DINTERO_OTHER_CLIENT_SECRET: otherSecret,
+    DINTERO_MFA_LOGIN_EMAIL: "suite-mfa@example.com",
+    DINTERO_MFA_LOGIN_PASSWORD: mfaPassword,
   };
-  result = await runSuite(resolveConfig(env, STRICTEST));
+  result = await runSuite(resolveConfig(env, STRICTEST), {
+    control: {
+      mfaCode: (identity) => fake.mfaCode(identity),
+      advanceClock: (seconds) => {
+        clockOffsetMs += seconds * 1000;
+      },
+    },
+  });
 }, 120_000);
 
 afterAll(async () => {
@@ -58,10 +84,27 @@ describe("the conformance suite against startFakeDintero()", () => {
   });
 
   it("finds nothing: exit 0, no failing result at any level, nothing aborted", () => {
-    const failures = result.results.filter((r) => r.outcome === "fail").map((r) => `${r.check} ${r.caseId}: ${r.findings.map((f) => f.message).join("; ")}`);
+    // One known gap, the spec's (openapi/SOURCES.md: "the login's 403 stays Error until the client reads
+    // MfaError there"): the fake answers an MFA user's login 403 with an mfa_token, which --strict finds
+    // undocumented on the login. Only that finding is set apart, once per MFA login; when the spec
+    // describes MfaError on the login's 403, the count below fails: remove this allowance then.
+    const specGap = result.results.filter(
+      (r) =>
+        r.outcome === "fail" &&
+        r.check === "response_schema_conformance" &&
+        r.caseId.startsWith("login.mfa.") &&
+        r.findings.every((f) => /unevaluatedProperties/.test(f.rule) && f.expected?.includes('"unevaluatedProperty":"mfa_token"')),
+    );
+    expect(
+      specGap.map((r) => r.caseId),
+      "the login's 403 still describes Error, not MfaError",
+    ).toEqual(["login.mfa.guesses", "login.mfa.reuse", "login.mfa.expiry"]);
+    const failures = result.results
+      .filter((r) => r.outcome === "fail" && !specGap.includes(r))
+      .map((r) => `${r.check} ${r.caseId}: ${r.findings.map((f) => f.message).join("; ")}`);
     expect(failures).toEqual([]);
     expect(result.aborted).toBeUndefined();
-    expect(result.exitCode).toBe(0);
+    expect(result.exitCode).toBe(specGap.length ? 1 : 0);
   });
 
   it("judges every case and every check: nothing is not applicable", () => {
@@ -80,17 +123,23 @@ describe("the conformance suite against startFakeDintero()", () => {
     const statuses = (ex: readonly { status: number | null }[]) => ex.map((e) => e.status);
     expect(statuses(fake.exchanges)).toEqual(statuses(result.exchanges.map((e) => ({ status: e.response?.status ?? null }))));
     const text = JSON.stringify(fake.exchanges);
-    for (const secret of [clientSecret, password]) expect(text).not.toContain(secret);
+    for (const secret of [clientSecret, password, otherSecret, mfaPassword]) expect(text).not.toContain(secret);
   });
 });
 
 describe("the conformance suite against startFakeDintero() with its documented defaults", () => {
-  it("passes as strictly, every check judged, nothing not applicable", async () => {
+  it("passes as strictly, every check judged; only the session's cases that need what the defaults lack are not applicable", async () => {
     const defaults = await startFakeDintero();
     try {
       const env = fakeDefaultsEnv(defaults.url);
       const run = await runSuite(resolveConfig(env, STRICTEST));
-      expect(run.results.filter((r) => r.outcome !== "pass").map((r) => `${r.outcome} ${r.check} ${r.caseId}`)).toEqual([]);
+      // The default client has no refresh scope (no refresh token to refresh or revoke), and no second
+      // client or MFA user is configured: those cases say so, and the run is complete without them.
+      const notApplicable = run.results.filter((r) => r.outcome === "not_applicable");
+      for (const r of notApplicable) expect(r.reason, `${r.check} ${r.caseId}`).toMatch(/needs refreshToken|DINTERO_OTHER_CLIENT_ID|DINTERO_MFA_LOGIN_EMAIL/);
+      expect(notApplicable.length).toBeGreaterThan(0);
+      expect(run.results.filter((r) => r.outcome === "fail").map((r) => `${r.check} ${r.caseId}`)).toEqual([]);
+      expect(run.aborted).toBeUndefined();
       expect(new Set(run.results.map((r) => r.check)).size).toBe(CHECKS.length);
       expect(run.exitCode).toBe(0);
     } finally {

@@ -18,6 +18,10 @@ export const REFUSAL_KINDS: ReadonlySet<Case["expect"]["kind"]> = new Set([
   "isolation_rejection",
   "identity_rejection",
   "method_rejection",
+  "refresh_binding_rejection",
+  "revoked_token_rejection",
+  "mfa_token_rejection",
+  "binding_code_rejection",
 ]);
 export const expectsRefusal = (kase: Case) => REFUSAL_KINDS.has(kase.expect.kind);
 /** The operation's documented responses describe its own method only, not the unsupported-method cases. */

@@ -16,3 +16,6 @@ export const rfc = (n: number, section: string, title = ""): Source => ({
 export const dintero = (url: string, what: string): Source => ({ ref: `Dintero: ${what}`, url });
 export const specPointer = (pointer: string): Source => ({ ref: pointer });
 export const project = (why: string): Source => ({ ref: `this project's rule (Dintero does not publish it): ${why}` });
+export const DINTERO_REVOKE_DOCS = "https://docs.dintero.com/management-auth-api/authenticate/aid_auths_oauth_revoke_post";
+export const DINTERO_MFA_DOCS = "https://docs.dintero.com/api-reference/password/login-with-mfa";
+export const OWASP_MFA = "https://cheatsheetseries.owasp.org/cheatsheets/Multifactor_Authentication_Cheat_Sheet.html";
