@@ -326,7 +326,11 @@ export async function runSuite(config: SuiteConfig, options: RunOptions = {}): P
       }
       return verdicts;
     };
+    /** How far the suite has moved the target's clock on (control.advanceClock): an answer's time is read on
+     * the target's clock, so that the claims of a token issued after the move are judged against it. */
+    let targetClockAheadMs = 0;
     const record = (kase: Case, ex: Exchange, answerOnly = false) => {
+      if (targetClockAheadMs && ex.response) ex.response.receivedAt += targetClockAheadMs;
       curls.set(ex.id, curlCommand(ex.request, secretVariables(), { baseUrl: target.baseUrl, secretProps, ...(clientId !== undefined ? { clientId } : {}) }));
       learnTokens(ex, redactor);
       exchanges.push(ex);
@@ -450,7 +454,12 @@ export async function runSuite(config: SuiteConfig, options: RunOptions = {}): P
             noBearer: true,
           });
         }
-        if (kase.advancesClock) await options.control?.advanceClock?.(kase.advancesClock);
+        if (kase.advancesClock && options.control?.advanceClock) {
+          await options.control.advanceClock(kase.advancesClock);
+          // The target's clock moved on: the suite's bearer aged as much (renewed below when that is half its life).
+          targetClockAheadMs += kase.advancesClock * 1000;
+          if (bearer) bearer.requestedAt -= kase.advancesClock * 1000;
+        }
         const ownBearer = kase.auth === "bearer" || (from?.bearerFrom === "clientBearer" && config.auth.kind === "client_credentials");
         if (ownBearer && renewalDue()) await renewBearer("half of its lifetime has passed");
         let ex = await send(kase);
