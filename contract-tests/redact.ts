@@ -66,30 +66,43 @@ export function createRedactor(initial: Array<string | undefined> = []): Redacto
     const decodes = canonicalize(text) !== text;
     return (decodes ? searches.all : searches.base64).reveals(text) ? `${searches.all.redact([[text, text.length]])[0]} [decoded to redact a secret]` : text;
   };
+  // known()'s replacements, in order, made once per set of secrets and tokens: the tokens longest first, so a
+  // token containing another is replaced whole; then each secret longest first as sent and JSON-escaped, a
+  // short one (a PIN) only where it stands alone, not inside "T12345678".
+  let knownPlan: { byLength: string[]; replacements: Array<[form: string, pattern: string | RegExp]> } | undefined;
+  const planKnown = () => ({
+    byLength: [...tokens].sort((a, b) => b.length - a.length),
+    replacements: [...secrets]
+      .sort((a, b) => b.length - a.length)
+      .flatMap((s) =>
+        [...new Set([s, JSON.stringify(s).slice(1, -1)])].map((form): [string, string | RegExp] => [
+          form,
+          s.length >= SHORT_SECRET_LENGTH ? form : new RegExp(`(?<![A-Za-z0-9])${form.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}(?![A-Za-z0-9])`, "g"),
+        ]),
+      ),
+  });
   const redactor: Redactor = {
     addSecret(secret, kind = "secret") {
       if (!secret || secret.length < MIN_SECRET_LENGTH) return;
-      if (kind === "token") tokens.add(secret);
-      else if (!secrets.has(secret)) {
+      if (kind === "token") {
+        if (!tokens.has(secret)) knownPlan = undefined;
+        tokens.add(secret);
+      } else if (!secrets.has(secret)) {
         secrets.add(secret);
         searches = undefined;
+        knownPlan = undefined;
       }
     },
     text(value) {
       return withoutHiddenSecrets(redactor.known(value));
     },
     known(value) {
+      knownPlan ??= planKnown();
+      const { byLength, replacements } = knownPlan;
       let out = value;
-      // longest first, so a secret containing another is replaced whole
-      for (const t of [...tokens].sort((a, b) => b.length - a.length)) out = out.split(t).join(shortenToken(t));
+      for (const t of byLength) out = out.split(t).join(shortenToken(t));
       out = out.replace(JWT_SHAPE, (m) => shortenToken(m));
-      for (const s of [...secrets].sort((a, b) => b.length - a.length)) {
-        for (const form of new Set([s, JSON.stringify(s).slice(1, -1)])) {
-          if (s.length >= SHORT_SECRET_LENGTH) out = out.split(form).join(REDACTED);
-          // A short secret (a PIN) is replaced only where it stands alone, not inside "T12345678".
-          else out = out.replace(new RegExp(`(?<![A-Za-z0-9])${form.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}(?![A-Za-z0-9])`, "g"), REDACTED);
-        }
-      }
+      for (const [form, pattern] of replacements) out = typeof pattern === "string" ? out.split(form).join(REDACTED) : out.replace(pattern, REDACTED);
       return out;
     },
     json(value, secretProperties = new Set()) {

@@ -201,7 +201,7 @@ export async function runSuite(config: SuiteConfig, options: RunOptions = {}): P
   };
   const isOn = (name: string) => severities.get(name)!.severity !== "off";
   /** each exchange's curl command, made when it is recorded (the captured tokens it may use are known then) */
-  const curls = new Map<number, string>();
+  const curls = new Map<number, () => string>();
   let aborted: RunResult["aborted"];
   let target = { ...config.target };
   let stopTarget: (() => Promise<void>) | undefined;
@@ -331,7 +331,9 @@ export async function runSuite(config: SuiteConfig, options: RunOptions = {}): P
     let targetClockAheadMs = 0;
     const record = (kase: Case, ex: Exchange, answerOnly = false) => {
       if (targetClockAheadMs && ex.response) ex.response.receivedAt += targetClockAheadMs;
-      curls.set(ex.id, curlCommand(ex.request, secretVariables(), { baseUrl: target.baseUrl, secretProps, ...(clientId !== undefined ? { clientId } : {}) }));
+      // the secrets known now, the command made only when a report asks for it (most runs in one process write none)
+      const variables = secretVariables();
+      curls.set(ex.id, () => curlCommand(ex.request, variables, { baseUrl: target.baseUrl, secretProps, ...(clientId !== undefined ? { clientId } : {}) }));
       learnTokens(ex, redactor);
       exchanges.push(ex);
       return judge(kase, ex, answerOnly);
@@ -677,10 +679,12 @@ export async function runSuite(config: SuiteConfig, options: RunOptions = {}): P
       ...(c.notApplicable ? { notApplicable: c.notApplicable } : {}),
     })),
     // The curl commands hold no secret by construction (reproduce.ts); replacing known ones is the safety net.
-    exchanges: exchanges.map((ex) => ({
-      ...redactExchange(ex, redactor, secretProps, submittedSecrets(caseById.get(ex.caseId), secretProps)),
-      curl: redactor.known(curls.get(ex.id) ?? ""),
-    })),
+    exchanges: exchanges.map((ex) => {
+      const shown = redactExchange(ex, redactor, secretProps, submittedSecrets(caseById.get(ex.caseId), secretProps)) as Exchange & { curl: string };
+      let curl: string | undefined;
+      // an enumerable property, made on first read (a report, JSON.stringify): the same value whenever it is read
+      return Object.defineProperty(shown, "curl", { enumerable: true, get: () => (curl ??= redactor.known(curls.get(ex.id)?.() ?? "")) });
+    }),
     results,
     ...(aborted ? { aborted } : {}),
     coverage,

@@ -189,10 +189,15 @@ interface FormsIndex {
   windows: Set<string>;
   filter: Uint8Array;
   needles: Set<string>;
+  /** the needles' first two units, hashed: a text position whose two units are not among them starts none */
+  starts: Uint8Array;
 }
 
+/** The hash of two UTF-16 units, for FormsIndex.starts. */
+const pairHash = (a: number, b: number) => (Math.imul(a, 31) + b) & 0xffff;
+
 function indexForms(forms: readonly string[]): FormsIndex {
-  const index: FormsIndex = { windows: new Set(), filter: new Uint8Array(8192), needles: new Set() };
+  const index: FormsIndex = { windows: new Set(), filter: new Uint8Array(8192), needles: new Set(), starts: new Uint8Array(0x10000) };
   for (const form of forms) {
     if (form.length < windowLength) {
       index.needles.add(form);
@@ -201,6 +206,7 @@ function indexForms(forms: readonly string[]): FormsIndex {
     for (let n = edgeLength; n < windowLength; n++) index.needles.add(form.slice(0, n)).add(form.slice(-n));
     scanWindows(form, index.filter, true, (end) => index.windows.add(form.slice(end - windowLength, end)));
   }
+  for (const needle of index.needles) index.starts[pairHash(needle.charCodeAt(0), needle.charCodeAt(1))] = 1;
   return index;
 }
 
@@ -212,8 +218,9 @@ function coverIndexed(texts: readonly string[], index: FormsIndex): Uint8Array[]
       if (index.windows.has(text.slice(end - windowLength, end))) covered.fill(1, end - windowLength, end);
     });
     if (index.needles.size > 0) {
-      for (let n = minSecretLength; n < windowLength; n++) {
-        for (let i = 0; i + n <= text.length; i++) if (index.needles.has(text.slice(i, i + n))) covered.fill(1, i, i + n);
+      for (let i = 0; i + minSecretLength <= text.length; i++) {
+        if (!index.starts[pairHash(text.charCodeAt(i), text.charCodeAt(i + 1))]) continue;
+        for (let n = minSecretLength; n < windowLength && i + n <= text.length; n++) if (index.needles.has(text.slice(i, i + n))) covered.fill(1, i, i + n);
       }
     }
     return covered;

@@ -1,6 +1,6 @@
 // secret_reflection: no response echoes a submitted secret or a live bearer.
 import { escapePointerToken } from "../../lib/json-pointer.ts";
-import { secretSearch } from "../../lib/redact.ts";
+import { type SecretSearch, secretSearch } from "../../lib/redact.ts";
 import { canonicalize } from "../../src/redact.ts";
 import { secretFieldNames } from "../request-fields.ts";
 import type { SuiteConfig } from "../types.ts";
@@ -90,7 +90,7 @@ export const secretReflection = defineCheck({
       // it was not found as sent. Only for secrets searched inside text: a short PIN's forms turn up by chance.
       const encodedAt: string[] = [];
       if (inside && !kind.includes("(base64")) {
-        const search = secretSearch([secret], true);
+        const search = base64Search(secret);
         const reveals = (texts: string[]) => base64Texts(texts).some((t) => search.reveals(t));
         if (!where.some((w) => w.startsWith("body")) && reveals(bodyTexts)) {
           const at = members.find(({ texts }) => reveals(texts));
@@ -152,4 +152,21 @@ function stringMembers(value: unknown, pointer = "", out: Array<{ pointer: strin
       stringMembers(v, at, out);
     }
   return out;
+}
+
+/**
+ * The search for one secret's Base64 forms, kept across the exchanges of a run and across runs of one
+ * process (the self-test, a proxy): building a search costs more than a search. The latest 64 are kept.
+ */
+const base64Searches = new Map<string, SecretSearch>();
+function base64Search(secret: string): SecretSearch {
+  let search = base64Searches.get(secret);
+  if (search) {
+    base64Searches.delete(secret);
+  } else {
+    search = secretSearch([secret], true);
+    if (base64Searches.size >= 64) base64Searches.delete(base64Searches.keys().next().value!);
+  }
+  base64Searches.set(secret, search);
+  return search;
 }
