@@ -36,6 +36,7 @@ import {
 import { basicCredentials } from "./token-provider.ts";
 import { check, summarize } from "./validation.ts";
 import type { DocumentedResponses } from "../generated/client-responses.js";
+import type { components } from "../generated/schema.js";
 
 /** The schemas the session operations' documented responses name (test/client/login/statuses.test.ts checks them against the spec). */
 export const sessionSchemaValidators = {
@@ -121,36 +122,47 @@ export function sessionMethods(core: SessionCore): SessionMethods {
     return token;
   }
 
-  async function refreshOnce(refreshToken: string): Promise<AccessToken> {
-    const operation = "refresh";
-    const { header, bearer } = await grantAuthorization(operation, "refresh_token", undefined);
-    const context = contextFor(operation, tokenResponses, sessionSchemaValidators.token, "/auth/token", [refreshToken, bearer]);
-    // The shared request runs under its own deadline (timeoutMs): no caller's signal cancels it for the others.
+  /**
+   * A token grant (the refresh and the MFA grants): its body sent with the credentials the spec's
+   * x-grant-security names, a documented refusal of the grant refined to `refusedKind`, the AccessToken read.
+   */
+  async function tokenGrant(
+    operation: string,
+    body: components["schemas"]["RefreshTokenRequest"] | components["schemas"]["MfaOobTokenRequest"],
+    secrets: string[],
+    signal: AbortSignal | undefined,
+    refusedKind: LoginErrorKind,
+    refusedMeaning: string,
+  ): Promise<AccessToken> {
+    const { header, bearer } = await grantAuthorization(operation, body.grant_type, signal);
+    const context = contextFor(operation, tokenResponses, sessionSchemaValidators.token, "/auth/token", [...secrets, bearer]);
     const ex = await post(
       context,
-      undefined,
+      signal,
       bearer,
       (fetch, combined) =>
         core.client.POST("/accounts/{oid}/auth/token", {
           params: { path: { oid: accountId } },
-          body: { grant_type: "refresh_token", refresh_token: refreshToken },
+          body,
           headers: { Authorization: header },
           signal: combined,
           fetch,
         }),
-      (error, ex) =>
-        grantRefused(error, ex, context)
-          ? refined(
-              error,
-              "refresh_token_invalid",
-              "refresh: the server refused the refresh token (unknown, expired, revoked, or another client's): log the customer in again",
-              ex,
-              context,
-            )
-          : error,
+      (error, ex) => (grantRefused(error, ex, context) ? refined(error, refusedKind, refusedMeaning, ex, context) : error),
     );
     return readToken(ex, context);
   }
+
+  // The shared request runs under its own deadline (timeoutMs): no caller's signal cancels it for the others.
+  const refreshOnce = (refreshToken: string): Promise<AccessToken> =>
+    tokenGrant(
+      "refresh",
+      { grant_type: "refresh_token", refresh_token: refreshToken },
+      [refreshToken],
+      undefined,
+      "refresh_token_invalid",
+      "refresh: the server refused the refresh token (unknown, expired, revoked, or another client's): log the customer in again",
+    );
 
   async function mfaChallenge(mfaToken: string, channel: MfaChannel, signal: AbortSignal | undefined): Promise<string> {
     const operation = "MFA challenge";
@@ -187,35 +199,15 @@ export function sessionMethods(core: SessionCore): SessionMethods {
     return oobCode;
   }
 
-  async function mfaComplete(mfaToken: string, oobCode: string, bindingCode: string, signal: AbortSignal | undefined): Promise<AccessToken> {
-    const operation = "MFA completion";
-    const { header, bearer } = await grantAuthorization(operation, mfaGrant, signal);
-    const context = contextFor(operation, tokenResponses, sessionSchemaValidators.token, "/auth/token", [mfaToken, oobCode, bindingCode, bearer]);
-    const ex = await post(
-      context,
+  const mfaComplete = (mfaToken: string, oobCode: string, bindingCode: string, signal: AbortSignal | undefined): Promise<AccessToken> =>
+    tokenGrant(
+      "MFA completion",
+      { grant_type: mfaGrant, mfa_token: mfaToken, oob_code: oobCode, binding_code: bindingCode },
+      [mfaToken, oobCode, bindingCode],
       signal,
-      bearer,
-      (fetch, combined) =>
-        core.client.POST("/accounts/{oid}/auth/token", {
-          params: { path: { oid: accountId } },
-          body: { grant_type: mfaGrant, mfa_token: mfaToken, oob_code: oobCode, binding_code: bindingCode },
-          headers: { Authorization: header },
-          signal: combined,
-          fetch,
-        }),
-      (error, ex) =>
-        grantRefused(error, ex, context)
-          ? refined(
-              error,
-              "mfa_code_invalid",
-              "MFA completion: the server refused the code (wrong, or the mfa_token is spent or expired: the response does not say which): ask for the code again, or log in again after a few tries",
-              ex,
-              context,
-            )
-          : error,
+      "mfa_code_invalid",
+      "MFA completion: the server refused the code (wrong, or the mfa_token is spent or expired: the response does not say which): ask for the code again, or log in again after a few tries",
     );
-    return readToken(ex, context);
-  }
 
   const methods: SessionMethods = {
     refresh: guarded("refresh", async (refreshToken: unknown, options: unknown) => {
