@@ -3,24 +3,16 @@
 import { execFile } from "node:child_process";
 import path from "node:path";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { createLoginClient, type LoginError } from "../../../src/index.ts";
+import { createLoginClient } from "../../../src/index.ts";
 import { delay, errorBody, sendJson, type LoginServer, useLoginServer } from "../../helpers/login-server.ts";
 import { accountId, clientAuth, email } from "../../helpers/client-fixture.ts";
+import { loginError } from "../../helpers/login-error.ts";
 
 let server: LoginServer;
 useLoginServer((s) => (server = s));
 afterEach(() => {
   vi.restoreAllMocks();
 });
-
-/** The rejection of a login that must fail. */
-const failed = (login: Promise<unknown>): Promise<LoginError> =>
-  login.then(
-    () => {
-      throw new Error("expected the login to reject");
-    },
-    (e: unknown) => e as LoginError,
-  );
 
 describe("4. token retries nobody waits for", () => {
   it("after the only caller aborts, the token request carries on under its own deadline and its bearer is cached: the next login sends none", async () => {
@@ -30,7 +22,7 @@ describe("4. token retries nobody waits for", () => {
     };
     const c = createLoginClient({ accountId, auth: clientAuth, baseUrl: server.baseUrl });
     const controller = new AbortController();
-    const pending = failed(c.login(email, { signal: controller.signal }));
+    const pending = loginError(c.login(email, { signal: controller.signal }));
     await delay(20);
     controller.abort();
     expect((await pending).kind).toBe("aborted");
@@ -44,7 +36,7 @@ describe("4. token retries nobody waits for", () => {
     let answers = 0;
     server.token = (_req, res) => (++answers < 3 ? sendJson(res, 503, errorBody("UNAVAILABLE", "later")) : sendJson(res, 200, server.issueToken()));
     const c = createLoginClient({ accountId, auth: clientAuth, baseUrl: server.baseUrl, tokenRetry: { baseDelayMs: 100 } });
-    const impatient = failed(c.login(email, { signal: AbortSignal.timeout(50) }));
+    const impatient = loginError(c.login(email, { signal: AbortSignal.timeout(50) }));
     const patient = c.login(email);
     expect((await impatient).kind).toBe("timeout");
     await expect(patient).resolves.toMatchObject({ token_type: "Bearer" });

@@ -1,18 +1,15 @@
 // The browser build never hands page code a refresh_token, in a Web Worker (no document) too (#16 §5).
 import { afterEach, describe, expect, it, vi } from "vitest";
 import * as browserEntry from "../../../src/browser.ts";
-import { createLoginClient, type LoginClientOptions } from "../../../src/index.ts";
-import { customerToken, sendJson, type LoginServer, useLoginServer } from "../../helpers/login-server.ts";
-import { accountId, clientAuth, email } from "../../helpers/client-fixture.ts";
+import { createLoginClient } from "../../../src/index.ts";
+import { customerToken, sendJson, type LoginServer } from "../../helpers/login-server.ts";
+import { accountId, clientAuth, email, useClientFixture } from "../../helpers/client-fixture.ts";
 
 let server: LoginServer;
-useLoginServer((s) => (server = s));
+const client = useClientFixture((s) => (server = s));
 afterEach(() => {
   vi.restoreAllMocks();
 });
-
-const client = (options: Partial<LoginClientOptions> = {}) =>
-  createLoginClient({ accountId, auth: { accessToken: "provided-bearer" }, baseUrl: server.baseUrl, ...options });
 
 describe("1. the browser build never hands page code a refresh_token, in a Web Worker (no document) too", () => {
   it("the browser entry removes refresh_token where no document exists (as in a Web Worker, or here)", async () => {

@@ -1,35 +1,23 @@
 // Error bodies crafted against redaction: the token caps count UTF-8 bytes, and secrets whose forms exceed
 // the budget redact the whole text (#16 §5; bench/ measures the time).
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { createLoginClient, type LoginError, type LoginClientOptions } from "../../../src/index.ts";
 import { formsBudget, redactServerText, tokenCaps } from "../../../src/redact.ts";
-import { sendJson, type LoginServer, useLoginServer } from "../../helpers/login-server.ts";
-import { accountId, email } from "../../helpers/client-fixture.ts";
+import { loginError } from "../../helpers/login-error.ts";
+import { sendJson, type LoginServer } from "../../helpers/login-server.ts";
+import { email, useClientFixture } from "../../helpers/client-fixture.ts";
 
 let server: LoginServer;
-useLoginServer((s) => (server = s));
+const client = useClientFixture((s) => (server = s));
 afterEach(() => {
   vi.restoreAllMocks();
 });
-
-const client = (options: Partial<LoginClientOptions> = {}) =>
-  createLoginClient({ accountId, auth: { accessToken: "provided-bearer" }, baseUrl: server.baseUrl, ...options });
-
-/** The rejection of a login that must fail. */
-const failed = (login: Promise<unknown>): Promise<LoginError> =>
-  login.then(
-    () => {
-      throw new Error("expected the login to reject");
-    },
-    (e: unknown) => e as LoginError,
-  );
 
 describe("2. error bodies crafted against redaction (bench/, 8, measures the time)", () => {
   it("the token caps count UTF-8 bytes: 32 tokens of 700 '€' (64,000 characters would pass, 67,200 bytes do not) show no server text", async () => {
     const tokens = Object.fromEntries(Array.from({ length: 32 }, (_, i) => [`token${i}`, "€".repeat(700)]));
     expect(32 * 700).toBeLessThan(tokenCaps.totalBytes);
     server.login = (_req, res) => sendJson(res, 400, { error: { code: "bad", message: `echo ${"€".repeat(20)}` }, ...tokens });
-    const error = await failed(client().login(email));
+    const error = await loginError(client().login(email));
     expect(error).toMatchObject({ kind: "bad_request", message: "login was rejected as a bad request (400)" });
   });
 

@@ -1,27 +1,15 @@
 // An echo in another Unicode normalization form (NFC, NFD) is the same secret (#16 §5).
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { createLoginClient, type LoginError, type LoginClientOptions } from "../../../src/index.ts";
-import { errorBody, sendJson, type LoginServer, useLoginServer } from "../../helpers/login-server.ts";
+import { errorBody, sendJson, type LoginServer } from "../../helpers/login-server.ts";
 import { everything, pieces } from "../../helpers/secret-search.ts";
-import { accountId, email } from "../../helpers/client-fixture.ts";
+import { email, useClientFixture } from "../../helpers/client-fixture.ts";
+import { loginError } from "../../helpers/login-error.ts";
 
 let server: LoginServer;
-useLoginServer((s) => (server = s));
+const client = useClientFixture((s) => (server = s));
 afterEach(() => {
   vi.restoreAllMocks();
 });
-
-const client = (options: Partial<LoginClientOptions> = {}) =>
-  createLoginClient({ accountId, auth: { accessToken: "provided-bearer" }, baseUrl: server.baseUrl, ...options });
-
-/** The rejection of a login that must fail. */
-const failed = (login: Promise<unknown>): Promise<LoginError> =>
-  login.then(
-    () => {
-      throw new Error("expected the login to reject");
-    },
-    (e: unknown) => e as LoginError,
-  );
 
 describe("3. an echo in another Unicode normalization form is the same secret", () => {
   const nfc = "Pässwörd-Åse-ﬁne-secret".normalize("NFC");
@@ -35,7 +23,7 @@ describe("3. an echo in another Unicode normalization form is the same secret", 
   for (const [name, password, echo] of cases) {
     it(name, async () => {
       server.login = (_req, res) => sendJson(res, 403, errorBody("FORBIDDEN", `wrong password ${echo(password)} for a@example.com`));
-      const error = await failed(client().login({ ...email, password }));
+      const error = await loginError(client().login({ ...email, password }));
       expect(error.kind).toBe("forbidden");
       const text = everything(error);
       for (const form of ["NFC", "NFD", "NFKC", "NFKD"] as const) expect(pieces(text.normalize(form), password.normalize(form)), form).toEqual([]);
