@@ -9,7 +9,7 @@ export const loginResponses = {
   "200": { schema: "AccessToken", mediaTypes: list0, headers: list1, meaning: "success" },
   "400": { schema: "Error", mediaTypes: list0, headers: list1, meaning: "invalid_request" },
   "401": { schema: "Error", mediaTypes: list0, headers: list1, meaning: "auth_refusal" },
-  "403": { schema: "Error", mediaTypes: list0, headers: list1, meaning: "forbidden" },
+  "403": { schema: "MfaError", mediaTypes: list0, headers: list1, meaning: "forbidden" },
   "429": { schema: "Error", mediaTypes: list0, headers: list2, meaning: "rate_limit" },
   "500": { schema: "Error", mediaTypes: list0, headers: list1, meaning: "server_error" },
 };

@@ -594,6 +594,21 @@ export interface components {
         /**
          * @description Forbidden, or multi-factor authentication is required
          *
+         *     Source: https://docs.dintero.com/api-reference/password/login-with-emailpassword
+         *     Curated: The login page says MFA applies unless the bearer has the no-mfa scope, but documents no body for it; the token endpoint documents the 403 mfa_required body with an mfa_token (MfaError), and this project describes the login's 403 the same way.
+         */
+        LoginForbidden: {
+            headers: {
+                "request-id": components["headers"]["RequestId"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["MfaError"];
+            };
+        };
+        /**
+         * @description Forbidden, or multi-factor authentication is required
+         *
          *     Source: https://docs.dintero.com/api-reference/authenticate/get-token
          *     Source: https://github.com/Dintero/Dintero.Checkout.DotNet
          */
@@ -757,7 +772,7 @@ export interface operations {
             200: components["responses"]["LoginSuccess"];
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
-            403: components["responses"]["Forbidden"];
+            403: components["responses"]["LoginForbidden"];
             429: components["responses"]["LoginTooManyRequests"];
             500: components["responses"]["ServerError"];
         };

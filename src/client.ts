@@ -5,7 +5,7 @@ import type { components, paths } from "../generated/schema.js";
 import { escapePointerToken } from "../lib/json-pointer.ts";
 import { isLoopbackHost } from "../lib/loopback.ts";
 import { loginResponses } from "../generated/client-responses.js";
-import { validateAccessToken, validateAccountId, validateError, validateLoginCredentials } from "../generated/client-validators.js";
+import { validateAccessToken, validateAccountId, validateError, validateLoginCredentials, validateMfaError } from "../generated/client-validators.js";
 import { bearerRule, isUsableBearer, providedBearer, scopeRefusedInBrowser, unusableTokenProblems, type BearerSource } from "./bearer.ts";
 import { throwIfAborted } from "./deadline.ts";
 import { isLoginError, LoginError, sanitizeCause, type LoginErrorDetail } from "./errors.ts";
@@ -128,7 +128,7 @@ export interface LoginClient {
 
 export const defaultBaseUrl = "https://api.dintero.com/v1";
 /** The schemas the login's documented responses name (test/client/login/statuses.test.ts checks the list against the spec). */
-export const loginSchemaValidators = { AccessToken: validateAccessToken, Error: validateError };
+export const loginSchemaValidators = { AccessToken: validateAccessToken, Error: validateError, MfaError: validateMfaError };
 const defaultTimeoutMs = 10_000;
 /** Request Header Fields Too Large (RFC 6585 §5) and Content Too Large (RFC 9110 §15.5.14). */
 const headersTooLarge = new Set([431, 413]);

@@ -84,27 +84,10 @@ describe("the conformance suite against startFakeDintero()", () => {
   });
 
   it("finds nothing: exit 0, no failing result at any level, nothing aborted", () => {
-    // One known gap, the spec's (openapi/SOURCES.md: "the login's 403 stays Error until the client reads
-    // MfaError there"): the fake answers an MFA user's login 403 with an mfa_token, which --strict finds
-    // undocumented on the login. Only that finding is set apart, once per MFA login; when the spec
-    // describes MfaError on the login's 403, the count below fails: remove this allowance then.
-    const specGap = result.results.filter(
-      (r) =>
-        r.outcome === "fail" &&
-        r.check === "response_schema_conformance" &&
-        r.caseId.startsWith("login.mfa.") &&
-        r.findings.every((f) => /unevaluatedProperties/.test(f.rule) && f.expected?.includes('"unevaluatedProperty":"mfa_token"')),
-    );
-    expect(
-      specGap.map((r) => r.caseId),
-      "the login's 403 still describes Error, not MfaError",
-    ).toEqual(["login.mfa.guesses", "login.mfa.reuse", "login.mfa.expiry"]);
-    const failures = result.results
-      .filter((r) => r.outcome === "fail" && !specGap.includes(r))
-      .map((r) => `${r.check} ${r.caseId}: ${r.findings.map((f) => f.message).join("; ")}`);
+    const failures = result.results.filter((r) => r.outcome === "fail").map((r) => `${r.check} ${r.caseId}: ${r.findings.map((f) => f.message).join("; ")}`);
     expect(failures).toEqual([]);
     expect(result.aborted).toBeUndefined();
-    expect(result.exitCode).toBe(specGap.length ? 1 : 0);
+    expect(result.exitCode).toBe(0);
   });
 
   it("judges every case and every check: nothing is not applicable", () => {

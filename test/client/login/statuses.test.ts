@@ -82,7 +82,7 @@ describe("the spec's documented statuses", () => {
     expect(unknownsIn(withLoginStatus("4XX", "Forbidden"))).toHaveLength(1);
     expect(unknownsIn(withLoginStatus("default", "Forbidden"))).toHaveLength(1);
     expect(unknownsIn(withLoginStatus("201", "BadRequest"))).toEqual(["login 201: a success the client reads must be an AccessToken, not Error"]);
-    expect(unknownsIn(withLoginStatus("422", "ForbiddenWithMfa"))).toEqual(["login 422: the client has no validator for schema MfaError"]);
+    expect(unknownsIn(withLoginStatus("422", "MfaChallengeSuccess"))).toEqual(["login 422: the client has no validator for schema MfaChallenge"]);
     expect(unknownsIn(withLoginStatus("422", "BadRequest"))).toEqual([]);
   });
 });
