@@ -1,9 +1,12 @@
 // Rules that only a sequence of exchanges can break, judged across a recording (or the proxy's traffic):
-// the same identity and password answered both 2xx and a refusal; a bearer refused and then accepted.
+// the same identity and password answered both 2xx and a refusal; a bearer refused and then accepted; a
+// refresh token that still gets tokens after its revoke was answered 2xx.
 // Each rule carries its metadata like a check (name, severity, reason, source); --check sets their
 // severity too. Secrets are kept only as salted hashes, in memory, for the run.
 import { createHash, randomBytes } from "node:crypto";
+import { jwtClaims } from "../../lib/jwt.ts";
 import type { Finding, Severity, Source } from "../checks.ts";
+import { revokedRefreshToken } from "../checks/revoked_refresh_token.ts";
 import type { Exchange } from "../http.ts";
 import type { OperationSpec } from "../spec.ts";
 
@@ -40,7 +43,17 @@ export const BEARER_REFUSED_THEN_ACCEPTED: CrossCheck = {
   catches: "recorded traffic only: a bearer answered 401 by an operation and later accepted (2xx) by one",
 };
 
-export const CROSS_CHECKS: readonly CrossCheck[] = [CREDENTIALS_ANSWERED_BOTH, BEARER_REFUSED_THEN_ACCEPTED];
+export const REFRESH_AFTER_REVOKE: CrossCheck = {
+  name: "refresh_after_revoke",
+  // The live suite's revoked_refresh_token judges the same rule on its own session: the same severity and source.
+  severity: revokedRefreshToken.severity,
+  severityReason: `${revokedRefreshToken.severityReason}; advisory when the revoke and the refresh carried bearers the recording cannot show to be of one client (a revoke by another client may rightly change nothing)`,
+  source: revokedRefreshToken.source,
+  catches:
+    "recorded traffic only: a refresh token named by a revoke answered 2xx, later used in a refresh grant answered 2xx (tokens compared as salted hashes, in memory)",
+};
+
+export const CROSS_CHECKS: readonly CrossCheck[] = [CREDENTIALS_ANSWERED_BOTH, BEARER_REFUSED_THEN_ACCEPTED, REFRESH_AFTER_REVOKE];
 
 export interface CrossFinding {
   check: CrossCheck;
@@ -57,6 +70,17 @@ export interface CrossInput {
   credentials?: string;
   /** the bearer the request carried */
   bearer?: string;
+  /** the refresh token a revoke request names */
+  revokes?: string;
+  /** the refresh token a refresh grant uses */
+  refreshes?: string;
+}
+
+/** Who a bearer was issued to, when it is a JWT that says so (`client_id`, RFC 9068 §2.2; else `sub`). */
+function clientOf(bearer: string | undefined): string | undefined {
+  const claims = bearer === undefined ? undefined : jwtClaims(bearer);
+  const id = claims?.client_id ?? claims?.sub;
+  return typeof id === "string" ? id : undefined;
 }
 
 const REFUSED = new Set([401, 403]);
@@ -68,6 +92,8 @@ export function createCrossJudge() {
   /** per credentials: the answers in order ("ok" | "refused"), with the label of the last of each */
   const logins = new Map<string, { history: Array<"ok" | "refused">; lastOk?: string; lastRefused?: string }>();
   const bearers = new Map<string, { refused?: { label: string; invalidToken: boolean } }>();
+  /** per revoked refresh token: the revoke's label, and its bearer's hash and client */
+  const revoked = new Map<string, { label: string; bearer?: string; client?: string }>();
 
   return function observe(input: CrossInput): CrossFinding[] {
     const status = input.ex.response?.status;
@@ -108,6 +134,41 @@ export function createCrossJudge() {
       if (ok) seen.lastOk = input.label;
       else seen.lastRefused = input.label;
       logins.set(key, seen);
+    }
+    if (ok && input.revokes !== undefined && input.op.key === "revoke") {
+      const key = hash("refresh", input.revokes);
+      if (!revoked.has(key)) {
+        const client = clientOf(input.bearer);
+        revoked.set(key, {
+          label: input.label,
+          ...(input.bearer !== undefined ? { bearer: hash("bearer", input.bearer) } : {}),
+          ...(client !== undefined ? { client } : {}),
+        });
+      }
+    }
+    const revoke = ok && input.refreshes !== undefined && input.op.key === "token" ? revoked.get(hash("refresh", input.refreshes)) : undefined;
+    if (revoke) {
+      const client = clientOf(input.bearer);
+      const sameClient =
+        (revoke.bearer !== undefined && input.bearer !== undefined && revoke.bearer === hash("bearer", input.bearer)) ||
+        (revoke.client !== undefined && revoke.client === client);
+      out.push({
+        check: REFRESH_AFTER_REVOKE,
+        finding: {
+          check: REFRESH_AFTER_REVOKE.name,
+          rule: "a revoked refresh token is refused",
+          expected: `a refusal: ${revoke.label} revoked this refresh token`,
+          actual: String(status),
+          message: `a refresh token revoked by ${revoke.label} (answered 2xx) still got tokens (${status})`,
+          ...(sameClient
+            ? {}
+            : {
+                severity: "advisory" as const,
+                severityReason:
+                  "the recording cannot show the revoke and the refresh came from one client: a revoke by another client may rightly change nothing",
+              }),
+        },
+      });
     }
     if (input.bearer !== undefined && (ok || status === 401)) {
       const key = hash("bearer", input.bearer);

@@ -20,6 +20,7 @@ import { createCrossJudge, CROSS_CHECKS, type CrossCheck } from "./cross.ts";
 import type { HarEntry } from "./har.ts";
 import { createMatcher } from "./match.ts";
 import { createSecretIndex } from "./secret-index.ts";
+import { sessionFields } from "../session-fields.ts";
 
 /** What a passive run adds to a RunResult: where the traffic came from, and what of it was judged. */
 export interface PassiveSummary {
@@ -72,14 +73,14 @@ function parseRequestBody(ex: Exchange): Record<string, unknown> | undefined {
 }
 
 /** The credentials an exchange's request carries, as secrets to keep out of output and as curl variables. */
-function requestSecrets(ex: Exchange, body: Record<string, unknown> | undefined, secretProps: ReadonlySet<string>) {
+function requestSecrets(ex: Exchange, body: Record<string, unknown> | undefined, secretProps: ReadonlySet<string>, loginSecretProps: ReadonlySet<string>) {
   const secrets: string[] = [];
   const variables: SecretVariable[] = [];
   let bearer: string | undefined;
   let clientId: string | undefined;
   for (const [k, v] of Object.entries(body ?? {})) {
     if (typeof v !== "string" || !v) continue;
-    if (secretProps.has(k)) secrets.push(v), variables.push({ value: v, name: "DINTERO_LOGIN_PASSWORD" });
+    if (secretProps.has(k)) secrets.push(v), variables.push({ value: v, name: loginSecretProps.has(k) ? "DINTERO_LOGIN_PASSWORD" : k.toUpperCase() });
     else if (CREDENTIAL_PARAMS.includes(k))
       secrets.push(v), variables.push({ value: v, name: k === "client_secret" ? "DINTERO_CLIENT_SECRET" : "DINTERO_LOGIN_PASSWORD" });
   }
@@ -156,7 +157,12 @@ function bearerWithScope(scope: string): string {
 export function createPassiveJudge(config: SuiteConfig, spec: SpecModel, options: PassiveJudgeOptions) {
   const started = Date.now();
   const match = createMatcher(spec, options.base);
-  const secretProps = new Set([...secretFieldNames(spec.operations.login.requestSchema)]);
+  const loginSecretProps = secretFieldNames(spec.operations.login.requestSchema);
+  // Every operation's secret request fields (writeOnly in the spec): the session's refresh token, the token a
+  // revoke names, the mfa_token and binding code are kept out of output as the password is, though the
+  // recording may never show them issued (a session recorded mid-way).
+  const secretProps = new Set(Object.values(spec.operations).flatMap((op) => [...secretFieldNames(op.requestSchema)]));
+  const session = sessionFields(spec);
   const identityFields = identityFieldNames(spec);
   // Every secret and token of the traffic, for the redaction of every exchange's evidence (an answer may echo
   // another exchange's secret); each exchange's own are also redacted by the suite's redactor, decoded forms too.
@@ -259,7 +265,7 @@ export function createPassiveJudge(config: SuiteConfig, spec: SpecModel, options
     summary.judged++;
     const op: OperationSpec = m.op;
     const body = parseRequestBody(ex);
-    const { secrets, variables, bearer, clientId } = requestSecrets(ex, body, secretProps);
+    const { secrets, variables, bearer, clientId } = requestSecrets(ex, body, secretProps, loginSecretProps);
     const cookies = cookieValues(ex);
     const issuedHere = stringMembers(ex.response?.bodyText ?? "", TOKEN_MEMBERS).filter(Boolean);
     const ownSecrets = [...secrets, ...cookies].filter(Boolean);
@@ -348,10 +354,25 @@ export function createPassiveJudge(config: SuiteConfig, spec: SpecModel, options
       );
     }
     // Across exchanges: the credentials of a login body (identity and password), and the bearer.
-    const password = body ? [...secretProps].map((p) => body[p]).find((v) => typeof v === "string") : undefined;
+    const password = body ? [...loginSecretProps].map((p) => body[p]).find((v) => typeof v === "string") : undefined;
     const credentials =
       op.key === "login" && body && typeof password === "string" ? JSON.stringify([identityFields.map((f) => body[f] ?? null), password]) : undefined;
-    for (const { check, finding } of observeCross({ ex, op, label, ...(credentials ? { credentials } : {}), ...(bearer ? { bearer } : {}) })) {
+    // The session: the refresh token a revoke names, and the one a refresh grant uses (session-fields.ts).
+    const revokes = op.key === "revoke" && typeof body?.[session.revokeField] === "string" ? (body[session.revokeField] as string) : undefined;
+    const refreshes =
+      op.key === "token" && session.refreshGrants.includes(String(body?.[session.discriminator])) && typeof body?.[session.refreshField] === "string"
+        ? (body[session.refreshField] as string)
+        : undefined;
+    const crossInput = {
+      ex,
+      op,
+      label,
+      ...(credentials ? { credentials } : {}),
+      ...(bearer ? { bearer } : {}),
+      ...(revokes ? { revokes } : {}),
+      ...(refreshes ? { refreshes } : {}),
+    };
+    for (const { check, finding } of observeCross(crossInput)) {
       if (!isOn(check.name)) continue;
       const asCheck: Check = { ...(check as CrossCheck), judges: [], appliesTo: () => true, run: () => [] };
       found.push(...record(check, severityOf(check), kase, ex, [finish(settle(finding, asCheck, crossOverrides.get(check.name)), local)]));
