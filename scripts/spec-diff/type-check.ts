@@ -65,7 +65,18 @@ function cachingHost(options: ts.CompilerOptions, overrides: Map<string, string>
   // The overrides may live in a directory that does not exist on disk (the checks' scratch dir).
   const virtualDirs = new Set([...overrides.keys()].map((f) => path.dirname(f)));
   const { directoryExists } = host;
-  host.directoryExists = (dir) => virtualDirs.has(path.resolve(dir)) || (directoryExists?.call(host, dir) ?? ts.sys.directoryExists(dir));
+  // Module resolution asks the same few directories hundreds of times per program (every node_modules
+  // up the tree, once per lookup): each answer is kept for the life of this host, that is one program.
+  const dirs = new Map<string, boolean>();
+  host.directoryExists = (dir) => {
+    const resolved = path.resolve(dir);
+    let exists = dirs.get(resolved);
+    if (exists === undefined) {
+      exists = virtualDirs.has(resolved) || (directoryExists?.call(host, dir) ?? ts.sys.directoryExists(dir));
+      dirs.set(resolved, exists);
+    }
+    return exists;
+  };
   host.fileExists = (fileName) => overrides.has(path.resolve(fileName)) || fileExists.call(host, fileName);
   host.readFile = (fileName) => overrides.get(path.resolve(fileName)) ?? readFile.call(host, fileName);
   return host;
@@ -138,6 +149,8 @@ const CHECK_OPTIONS: ts.CompilerOptions = {
   moduleResolution: ts.ModuleResolutionKind.Bundler,
   lib: ["lib.es2022.d.ts"],
   types: [],
+  // The lib is TypeScript's own: no lookup of a @typescript/lib-* package that would replace it.
+  libReplacement: false,
 };
 
 /** Runs the assignability checks in one in-memory program (nothing is written to disk). */

@@ -1,26 +1,39 @@
-// spec:diff's rules for the bug classes of issue 18, each on the fixture base with one edit, through
-// runSpecDiff (git, both specs bundled, schema rules and type level), as CI runs it.
-import { afterAll, describe, expect, it } from "vitest";
+// spec:diff's rules for the bug classes of issue 18, each on the fixture base with one edit: both specs
+// bundled from files (loadSpecFile), then the schema rules and the type level (diffSpecs), in this process.
+// The way CI reaches them, through git (runSpecDiff: the base spec read at a ref, the working tree's
+// against it), is tested in diff.test.ts, whose fixtures go through it; here it would add a throwaway
+// repository and about ten git processes to each of 30 comparisons.
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse, stringify } from "yaml";
-import { runSpecDiff, type SpecDiffResult } from "../../scripts/spec-diff/run.ts";
-import { readFixture, specRepo, type SpecRepo } from "../helpers/spec-repo.ts";
+import { loadSpecFile } from "../../scripts/spec-diff/load-spec.ts";
+import { diffSpecs, type SpecComparison } from "../../scripts/spec-diff/run.ts";
+import { readFixture } from "../helpers/spec-repo.ts";
 
 type Doc = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
-const repos: SpecRepo[] = [];
-afterAll(() => Promise.all(repos.map((r) => r.remove())));
+let scratch = "";
+beforeAll(async () => {
+  scratch = await mkdtemp(path.join(os.tmpdir(), "spec-diff-rules-"));
+});
+afterAll(() => rm(scratch, { recursive: true, force: true }));
+let judged = 0;
 
 /** The fixture base before and after `edit` (applied to a parsed copy; `editBase` changes both sides). */
-async function judge(edit: (d: Doc) => void, editBase: (d: Doc) => void = () => {}): Promise<SpecDiffResult> {
+async function judge(edit: (d: Doc) => void, editBase: (d: Doc) => void = () => {}): Promise<SpecComparison> {
   const base = parse(await readFixture("base.yaml")) as Doc;
   editBase(base);
   const after = structuredClone(base);
   edit(after);
-  const repo = await specRepo(stringify(base), stringify(after));
-  repos.push(repo);
-  return runSpecDiff({ cwd: repo.dir });
+  const n = judged++;
+  const [beforeFile, afterFile] = [path.join(scratch, `${n}-before.yaml`), path.join(scratch, `${n}-after.yaml`)];
+  await writeFile(beforeFile, stringify(base));
+  await writeFile(afterFile, stringify(after));
+  return diffSpecs(await loadSpecFile(beforeFile, "the base"), await loadSpecFile(afterFile, "the edit"));
 }
 const op = (d: Doc) => d.paths["/accounts/{aid}/sessions"].post as Doc;
-const rules = (r: SpecDiffResult) =>
+const rules = (r: SpecComparison) =>
   r.changes
     .filter((c) => c.kind !== "documentation-only")
     .map((c) => `${c.kind} ${c.rule}`)

@@ -8,6 +8,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { exitCodeFor, runSpecDiff, type SpecDiffResult } from "../../scripts/spec-diff/run.ts";
 import { projectRoot } from "../../scripts/generate-lib.ts";
 import { readFixture, specRepo, type SpecRepo } from "../helpers/spec-repo.ts";
+import { tsxArgs } from "../helpers/tsx.ts";
 
 const repos: SpecRepo[] = [];
 afterAll(async () => {
@@ -317,11 +318,10 @@ describe("spec:diff type level: the project's own code against the new types", (
 });
 
 const exec = promisify(execFile);
-const tsx = path.join(projectRoot, "node_modules", ".bin", "tsx");
 const cli = path.join(projectRoot, "scripts", "spec-diff.ts");
 async function runCli(cwd: string, ...args: string[]) {
   try {
-    const { stdout, stderr } = await exec(tsx, [cli, ...args], { cwd });
+    const { stdout, stderr } = await exec(process.execPath, tsxArgs(cli, ...args), { cwd });
     return { code: 0, stdout, stderr };
   } catch (error) {
     const e = error as { code: number; stdout: string; stderr: string };

@@ -1,4 +1,4 @@
-// The steps of the spec drill (test/spec/drill.test.ts), run with tsx over scratch copies of the project,
+// The steps of the spec drill (test/spec/drill.test.ts), run with node and tsx's loader over scratch copies of the project,
 // each of whose openapi/login.yaml carries one edit (one process for all copies: Ajv, TypeScript and esbuild
 // load once; each copy's modules load from its own path, so each reads its own generated model). Per copy:
 // generate; build the client (Node and browser entries) and

@@ -11,6 +11,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { tsxArgs } from "../helpers/tsx.ts";
 
 const run = promisify(execFile);
 const projectRoot = fileURLToPath(new URL("../..", import.meta.url));
@@ -126,7 +127,7 @@ beforeAll(async () => {
   const halves = [roots.filter((_, i) => i % 2 === 0), roots.filter((_, i) => i % 2 === 1)];
   const outputs = await Promise.all(
     halves.map((some) =>
-      run(path.join(projectRoot, "node_modules", ".bin", "tsx"), [path.join(projectRoot, "test", "spec", "drill-step.ts"), specFile, ...some], {
+      run(process.execPath, tsxArgs(path.join(projectRoot, "test", "spec", "drill-step.ts"), specFile, ...some), {
         cwd: projectRoot,
         maxBuffer: 64 << 20,
       }),

@@ -7,6 +7,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
 import { generateAll, generatedProblems, projectRoot, withoutAnnotations } from "../../scripts/generate-lib.ts";
+import { tsxArgs } from "../helpers/tsx.ts";
 
 const run = promisify(execFile);
 const bin = (name: string) => path.join(projectRoot, "node_modules", ".bin", name);
@@ -49,7 +50,7 @@ afterAll(async () => {
 });
 
 const specIn = (root: string) => path.join(root, "openapi", "login.yaml");
-const generateCheck = (root: string) => exec(bin("tsx"), [path.join(projectRoot, "scripts", "generate-check.ts"), root]);
+const generateCheck = (root: string) => exec(process.execPath, tsxArgs(path.join(projectRoot, "scripts", "generate-check.ts"), root));
 
 describe("the spec", () => {
   it("is OpenAPI 3.1 and lints with zero errors and zero warnings", async () => {
@@ -154,7 +155,7 @@ describe("generation", () => {
     expect(missing).toContain("generated/leftover.js is not produced by the spec");
 
     // Regenerating the copy (`npm run generate`) makes it clean again.
-    const regen = await exec(bin("tsx"), [path.join(projectRoot, "scripts", "generate.ts"), work]);
+    const regen = await exec(process.execPath, tsxArgs(path.join(projectRoot, "scripts", "generate.ts"), work));
     expect(regen.code).toBe(0);
     expect(await generatedProblems(work)).toEqual([]);
     expect(await readdir(path.join(work, "generated"))).not.toContain("leftover.js");
