@@ -922,17 +922,17 @@ const bends = (): Record<Breakage | Variation, Bend[]> => ({
 });
 
 /** A server that does not serve an operation at all: every request to its path, whatever its method, gets the
- * fake's own 404 for a path it does not know. */
-function notServed(operation: FakeOperation): Override {
+ * fake's own 404 for a path it does not know (or `status`: 405, 501 from a router that knows the path only). */
+export function notServed(operation: FakeOperation, status = 404): Override {
   return {
     intercept: (_request, ctx) =>
       ctx.operation === operation
         ? {
             delayMs: 0,
             answer: {
-              status: 404,
+              status,
               headers: { "content-type": "application/json", "cache-control": "no-store", "request-id": randomBytes(8).toString("hex") },
-              body: JSON.stringify({ error: { code: "NOT_FOUND", message: "Not Found" } }),
+              body: JSON.stringify({ error: { code: status === 404 ? "NOT_FOUND" : "NOT_IMPLEMENTED", message: status === 404 ? "Not Found" : "Not served" } }),
             },
           }
         : undefined,
