@@ -2,6 +2,8 @@
 // naming the operation from the model, and its cases are not judged one by one; a missing MFA test user or
 // refresh scope is not an unserved operation. Over real HTTP against the project's fake, bent by one override.
 import { randomBytes } from "node:crypto";
+import { readFile } from "node:fs/promises";
+import path from "node:path";
 import { describe, it } from "vitest";
 import { resolveConfig } from "../../contract-tests/config.ts";
 import { NO_MFA_USER } from "../../contract-tests/lifecycle-cases.ts";
@@ -93,6 +95,15 @@ describe("operation_served against the documented defaults (no refresh scope, no
     const result = await defaultsRun([], {}, (url) => ({ ...fakeDefaultsEnv(url), DINTERO_BASE_URL: url.replace(/\/v1$/, "/v2") }));
     expect(result.exitCode).not.toBe(0);
     expect(failing(result).filter((r) => r.check === "operation_served")).toEqual([]);
+  });
+});
+
+describe("docs/conformance.md", () => {
+  it("names the operations as the model and the finding do", async ({ expect }) => {
+    const doc = await readFile(path.join(import.meta.dirname, "../../docs/conformance.md"), "utf8");
+    const { revoke, mfa_challenge } = spec.operations;
+    expect(doc).toContain(`not served: operation\n${revoke.operationId} (${revoke.method} ${revoke.pathTemplate}) answered every request of this run 404`);
+    expect(doc).toContain(`\`operation_served\` on \`${mfa_challenge.operationId}\``);
   });
 });
 
