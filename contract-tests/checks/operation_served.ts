@@ -100,6 +100,10 @@ interface Subject {
   /** the names the spec documents for a grant; all must have been sent before it is judged not served */
   values?: readonly string[];
   notServed(ex: Exchange): boolean;
+  /** whether an answer that says "not served" is evidence of it: not when the operation documents that status
+   * for something else (the MFA challenge's 404 "Resource was not found" to a made-up mfa_token), unless the
+   * request is one the operation must serve */
+  evidence(kase: Case, ex: Exchange): boolean;
 }
 
 /**
@@ -131,6 +135,7 @@ export function judgeOperationsServed(run: ServedRun): void {
       rule: `the operation ${at} is served`,
       pointer: op.pointer.replace(/^#/, ""),
       notServed: (ex) => NOT_SERVED_STATUSES.includes(ex.response!.status),
+      evidence: (kase, ex) => !op.responses.has(ex.response!.status) || kase.expect.kind === "success",
     });
     const discriminator = op.model.request?.content[0]?.discriminator;
     for (const variant of discriminator?.variants ?? []) {
@@ -143,6 +148,7 @@ export function judgeOperationsServed(run: ServedRun): void {
         pointer: variant.pointer,
         values: variant.values,
         notServed: (ex) => isRefusal(ex.response!.status) && errorCode(ex) === UNSUPPORTED_GRANT,
+        evidence: () => true,
       });
     }
   }
@@ -173,8 +179,31 @@ export function judgeOperationsServed(run: ServedRun): void {
     const first = answered.find((a) => a.kase.expect.kind === "success") ?? answered[0]!;
     const pass = () =>
       results.push({ check: "operation_served", severity: run.severity, caseId: first.kase.id, outcome: "pass", findings: [], exchangeId: first.ex.id });
-    if (!servedSomething || !answered.every((a) => subject.notServed(a.ex))) {
+    if (!answered.every((a) => subject.notServed(a.ex))) {
       pass();
+      continue;
+    }
+    const statuses = [...new Set(answered.map((a) => a.ex.response!.status))].join(", ");
+    const undecided = (reason: string) =>
+      results.push({
+        check: "operation_served",
+        severity: run.severity,
+        caseId: first.kase.id,
+        outcome: "not_applicable",
+        findings: [],
+        exchangeId: first.ex.id,
+        reason: `every request of ${subject.what} was answered ${statuses}, but ${reason}`,
+      });
+    if (!servedSomething) {
+      undecided("no request of this run was answered 2xx: a target that answers everything so may be a wrong DINTERO_BASE_URL");
+      continue;
+    }
+    if (!answered.some((a) => subject.evidence(a.kase, a.ex))) {
+      const must = subject.cases.find((c) => c.expect.kind === "success");
+      undecided(
+        `the operation documents ${statuses} as an answer, and no request it must serve was answered (${answered.map((a) => a.kase.id).join(", ")} ` +
+          `may be refused so)${must ? `; it is judged when ${must.id} is sent${must.notApplicable ? ` (not sent: ${must.notApplicable})` : ""}` : ""}`,
+      );
       continue;
     }
     const grantName = discriminatorOf(subject.op);
@@ -194,7 +223,6 @@ export function judgeOperationsServed(run: ServedRun): void {
       });
       continue;
     }
-    const statuses = [...new Set(answered.map((a) => a.ex.response!.status))].join(", ");
     const how = subject.values ? `${statuses} ${UNSUPPORTED_GRANT}` : statuses;
     const documented = [...subject.op.responses.keys()].join(", ");
     const finding = run.settle({

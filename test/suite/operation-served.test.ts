@@ -57,11 +57,17 @@ describe("operation_served against the documented defaults (no refresh scope, no
     expect(verdicts(result)).toEqual([]);
   });
 
-  it.concurrent("a target without the MFA challenge: one finding; the MFA cases keep saying that no MFA user is configured", async ({ expect }) => {
+  it.concurrent("without an MFA user, a 404 from the MFA challenge (which documents 404) is not judged: the MFA user is what is missing", async ({
+    expect,
+  }) => {
+    expect(spec.operations.mfa_challenge.responses.has(404), "the MFA challenge documents 404 (Resource was not found)").toBe(true);
     const result = await defaultsRun([notServed("mfa_challenge")]);
-    expect(result.exitCode).toBe(1);
-    expect(failedChecks(result)).toEqual(["operation_served"]);
-    expect(failing(result)[0]!.findings[0]!.message).toContain(spec.operations.mfa_challenge.operationId);
+    expect(failing(result).filter((r) => r.severity !== "advisory")).toEqual([]);
+    expect(result.exitCode).toBe(0);
+    const verdict = verdicts(result).find((r) => result.caseList.find((c) => c.id === r.caseId)?.operation === "mfa_challenge")!;
+    expect(verdict.outcome).toBe("not_applicable");
+    expect(verdict.reason).toMatch(/documents 404 as an answer, and no request it must serve was answered/);
+    expect(verdict.reason).toContain(NO_MFA_USER);
     // the flows that need the MFA user were never sent: their reason is the missing user, not the operation
     const mfaFlows = result.results.filter(
       (r) => /^(login\.mfa|mfa_challenge\.(guesses|reuse|expiry)|token\.mfa)\./.test(r.caseId) && r.check !== "operation_served",
