@@ -9,7 +9,7 @@ import { defineCheck, judgesCase, type Check, type Finding, type Found } from ".
 import type { CheckName } from "./names.ts";
 import { parseBody } from "./support/body.ts";
 import { isRefusal } from "./support/exchange.ts";
-import { DINTERO_MFA_DOCS, DINTERO_REVOKE_DOCS } from "./support/sources.ts";
+import { DINTERO_REVOKE_DOCS } from "./support/sources.ts";
 import { specRule } from "./support/spec-rule.ts";
 
 /** An operation is not there: no route (404), or its route refuses the documented method (405, 501; RFC 9110
@@ -39,15 +39,15 @@ export const operationServed = defineCheck({
     "that calls it, such as one that revokes the refresh token on logout or continues a login with MFA",
   source: {
     ref:
-      "the spec's operations and the token request's grants, each with the Dintero pages of its x-source (the finding " +
-      `names its operation's pages; e.g. revoke ${DINTERO_REVOKE_DOCS}, the MFA challenge ${DINTERO_MFA_DOCS}); ` +
-      "unsupported_grant_type: RFC 6749 §5.2",
+      "the spec's operations and the token request's grants, each documented by the Dintero pages of its x-source, " +
+      `which its finding names (e.g. revoke: ${DINTERO_REVOKE_DOCS}); unsupported_grant_type: RFC 6749 §5.2`,
     url: DINTERO_REVOKE_DOCS,
   },
   catches:
     "an operation every request of which (with its documented method) was answered 404, 405 or 501 in a run in " +
-    "which the target served another request (2xx); or a grant of the token request every request of which was " +
-    "refused with unsupported_grant_type (RFC 6749 §5.2)",
+    "which the target served another request (2xx), and at least one of them a status the operation does not document " +
+    "or a request it must serve; or a grant of the token request every request of which was refused with " +
+    "unsupported_grant_type (RFC 6749 §5.2), under each name the spec documents for it",
   judges: [],
   // judged across the run, not per exchange (judgeOperationsServed)
   appliesTo: () => false,
@@ -115,6 +115,8 @@ interface Subject {
  */
 export function judgeOperationsServed(run: ServedRun): void {
   const { spec, cases, exchanges, results } = run;
+  // A target that answered nothing (unreachable, not speaking TLS) had nothing judged, this verdict included.
+  if (!exchanges.some((ex) => ex.response)) return;
   const lastOf = new Map<string, Exchange>();
   for (const ex of exchanges) lastOf.set(ex.caseId, ex);
   /** an answer to the question: not a missing response, not a 429 ("not now") */
