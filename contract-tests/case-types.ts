@@ -98,6 +98,9 @@ export interface Case {
   otherClient?: true;
   /** the 4xx JSON answer may yield captures too (the MFA refusal's mfa_token) */
   capturesFromRefusal?: true;
+  /** earlier cases whose effect this case's question presumes (the refresh after a revoke presumes the revoke):
+   * when the operation of one is not served, this case is not applicable (operation_served) */
+  presumes?: string[];
   /** after a 2xx answer: read the binding code this MFA flow's customer received (the run's control) */
   readsBindingCode?: MfaFlow;
   /** before the request: move the target's clock on by this many seconds (the run's control) */

@@ -145,12 +145,13 @@ export function lifecycleCases(spec: SpecModel, config: SuiteConfig, control: Ta
     expect: { kind: "success" },
     ...na(onMock),
   });
-  cases.push(
-    refreshCase("token.refresh.after_revoke", "refresh grant with the refresh token just revoked", refreshAuth, [], {
+  cases.push({
+    ...refreshCase("token.refresh.after_revoke", "refresh grant with the refresh token just revoked", refreshAuth, [], {
       kind: "revoked_token_rejection",
       rule: "a revoked refresh token is no credential",
     }),
-  );
+    presumes: ["revoke.known_good"],
+  });
   cases.push({
     id: "revoke.unknown_token",
     group: "lifecycle",

@@ -7,6 +7,7 @@ import { specCoverage, type Coverage } from "./coverage.ts";
 import { judgesCase, type Check, type CheckContext, type Finding, type Found } from "./checks/check.ts";
 import { CHECKS } from "./checks/index.ts";
 import { rateLimitedThroughout } from "./checks/server_answers.ts";
+import { judgeOperationsServed, operationServed } from "./checks/operation_served.ts";
 import { isRefusal, unwaitedRateLimit, unwaitedReason } from "./checks/support/exchange.ts";
 import { readRefusalOf } from "./checks/support/refusal.ts";
 import { learnTokens, redactExchange, submittedSecrets } from "./exchange-redaction.ts";
@@ -608,6 +609,16 @@ export async function runSuite(config: SuiteConfig, options: RunOptions = {}): P
       findings: [{ ...settled, actual: redactor.text(f.actual ?? ""), message: redactor.text(f.message) }],
     };
   });
+
+  // Operations (and grants) the target does not serve at all: one verdict each, instead of their cases' own.
+  if (isOn(operationServed.name)) {
+    const override = severities.get(operationServed.name)!.override;
+    const settleServed = (f: Found) => {
+      const s = settle(f, operationServed, override);
+      return { ...s, ...(s.actual !== undefined ? { actual: redactor.text(s.actual) } : {}), message: redactor.text(s.message) };
+    };
+    judgeOperationsServed({ spec, cases, exchanges, results, checks: CHECKS, severity: severityOf(operationServed.name), severityOf, settle: settleServed });
+  }
 
   // A check that a live target can judge, which judged nothing only because what it needed did not come
   // back (a 429 not waited out, a token that was not issued), has not passed: the run is incomplete (exit

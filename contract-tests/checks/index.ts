@@ -35,6 +35,7 @@ import { revokedRefreshToken } from "./revoked_refresh_token.ts";
 import { revokeEnumeration } from "./revoke_enumeration.ts";
 import { mfaTokenReuse } from "./mfa_token_reuse.ts";
 import { mfaBindingCode } from "./mfa_binding_code.ts";
+import { operationServed } from "./operation_served.ts";
 
 export const CHECKS: Check[] = [
   serverAnswers,
@@ -70,6 +71,7 @@ export const CHECKS: Check[] = [
   revokeEnumeration,
   mfaTokenReuse,
   mfaBindingCode,
+  operationServed,
 ];
 
 // The configuration validates --check against CHECK_NAMES without loading the checks: the two lists must

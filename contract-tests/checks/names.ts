@@ -35,6 +35,7 @@ export const CHECK_NAMES = [
   "revoke_enumeration",
   "mfa_token_reuse",
   "mfa_binding_code",
+  "operation_served",
 ] as const;
 
 export type CheckName = (typeof CHECK_NAMES)[number];

@@ -23,6 +23,8 @@ export const NEEDS_CONTROLLED_INPUT: Readonly<Record<string, string>> = {
   revoke_enumeration: "it needs revokes of a live, an unknown and a revoked token that the suite chose, to compare their answers",
   mfa_token_reuse: "it needs an mfa_token the suite used once (or let expire by a clock it controls) and sent again",
   mfa_binding_code: "it needs binding codes the suite knows to be wrong, and the right one after them",
+  operation_served:
+    "it needs every request of an operation sent with its documented method, the known-good one among them: a recording holds what the consumer happened to call, and a 404 there may be the consumer's wrong path",
 };
 
 /** Why a check does not judge recorded traffic, or undefined when it does. */

@@ -9,7 +9,7 @@ import { encodeBase64url } from "../../lib/base64.ts";
 import type { Answer } from "../../testing/fake.ts";
 import type { BearerRecord, Override, OverrideContext } from "../../testing/overrides.ts";
 import { startFakeServer } from "../../testing/internal.ts";
-import type { RunningFakeDintero } from "../../testing/types.ts";
+import type { FakeOperation, RunningFakeDintero } from "../../testing/types.ts";
 import type { TargetControl } from "../../contract-tests/types.ts";
 
 export const BREAKAGES = {
@@ -135,6 +135,10 @@ export const BREAKAGES = {
   binding_code_unchecked: "the MFA grant does not compare the binding code: any code logs in",
   binding_code_unbounded: "wrong binding codes are never counted: the right one logs in after any number of wrong ones",
   customer_token_opens_session_endpoints: "a customer's own access token is accepted as the client's bearer on revoke, the MFA challenge and the refresh grant",
+  // #26: a documented operation of the session not served at all (a server written before it was in the spec)
+  revoke_not_served: "revoke is not served: every request to its path is answered 404 Not Found",
+  mfa_challenge_not_served: "the MFA challenge is not served: every request to its path is answered 404 Not Found",
+  refresh_grant_not_served: "the token endpoint refuses every refresh grant with 400 unsupported_grant_type (RFC 6749 §5.2): it serves the other grants only",
 } as const;
 export type Breakage = keyof typeof BREAKAGES;
 
@@ -902,7 +906,38 @@ const bends = (): Record<Breakage | Variation, Bend[]> => ({
   })(),
   binding_code_unbounded: [{ mfaRules: (rules) => ({ ...rules, maxWrongCodes: Number.POSITIVE_INFINITY }) }],
   customer_token_opens_session_endpoints: [{ bearer: (record, ctx) => (ctx.op !== "login" && record?.kind === "customer" ? clientBearer(ctx) : record) }],
+  revoke_not_served: [notServed("revoke")],
+  mfa_challenge_not_served: [notServed("mfa_challenge")],
+  refresh_grant_not_served: [
+    {
+      intercept: (request, ctx) =>
+        ctx.operation === "token" && grantOf(request.body) === "refresh_token"
+          ? {
+              delayMs: 0,
+              answer: editJson(ctx.answers("token", 400), () => ({ error: { code: "unsupported_grant_type", message: "Unsupported grant type" } })),
+            }
+          : undefined,
+    },
+  ],
 });
+
+/** A server that does not serve an operation at all: every request to its path, whatever its method, gets the
+ * fake's own 404 for a path it does not know (or `status`: 405, 501 from a router that knows the path only). */
+export function notServed(operation: FakeOperation, status = 404): Override {
+  return {
+    intercept: (_request, ctx) =>
+      ctx.operation === operation
+        ? {
+            delayMs: 0,
+            answer: {
+              status,
+              headers: { "content-type": "application/json", "cache-control": "no-store", "request-id": randomBytes(8).toString("hex") },
+              body: JSON.stringify({ error: { code: status === 404 ? "NOT_FOUND" : "NOT_IMPLEMENTED", message: status === 404 ? "Not Found" : "Not served" } }),
+            },
+          }
+        : undefined,
+  };
+}
 
 /** A server whose client bearers stop working `ms` after they were issued or at their `uses`th use, whatever
  * their expires_in says (the count makes it happen in every run, however fast the machine). */

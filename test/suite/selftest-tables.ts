@@ -140,6 +140,10 @@ export const CAUGHT_BY: Record<Exclude<Breakage, "rate_limits_once" | "token_429
   binding_code_unchecked: ["mfa_binding_code", "contract"],
   binding_code_unbounded: ["mfa_binding_code", "standard"],
   customer_token_opens_session_endpoints: ["token_scope", "contract"],
+  // #26: a documented operation, or grant, not served at all: one verdict for it, its cases not judged one by one
+  revoke_not_served: ["operation_served", "contract"],
+  mfa_challenge_not_served: ["operation_served", "contract"],
+  refresh_grant_not_served: ["operation_served", "contract"],
 };
 
 /** Standard breaks that do not pass at --fail-on contract either, and why: a contract rule breaks as well. */
@@ -202,6 +206,9 @@ export const CAUGHT_AT: Partial<Record<Breakage, string>> = {
   binding_code_unchecked: "token.mfa.wrong_code.1",
   binding_code_unbounded: "token.mfa.right_code_after_wrong_codes",
   customer_token_opens_session_endpoints: "revoke.customer_token_as_bearer",
+  revoke_not_served: "revoke.known_good",
+  mfa_challenge_not_served: "mfa_challenge.guesses",
+  refresh_grant_not_served: "token.refresh.known_good",
 };
 
 /** Broken servers whose break harms no one on its own: an advisory finding, reported in every run, that
