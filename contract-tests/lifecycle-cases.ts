@@ -6,6 +6,7 @@ import { randomBytes } from "node:crypto";
 import type { Capture, Case, MfaFlow } from "./case-types.ts";
 import { MOCK_NO_TOKEN_CHECK, MOCK_NO_USER_STORE, tokenBody } from "./case-bodies.ts";
 import { loginBody } from "./case-bodies.ts";
+import { firstExample, grantVariant, propertyHolding, sessionFields, type Variant } from "./session-fields.ts";
 import type { Json, SpecModel } from "./spec.ts";
 import type { SuiteConfig, TargetControl } from "./types.ts";
 
@@ -29,30 +30,6 @@ export const NO_CLOCK =
   "the suite cannot move this target's clock, and Dintero publishes no mfa_token lifetime to wait out: expiry is " +
   "judged when the suite runs in-process with a control that moves the clock (runSuite's control.advanceClock)";
 
-interface Variant {
-  values: readonly string[];
-  examples: Readonly<Record<string, unknown>>;
-  security: ReadonlyArray<{ scheme?: string }>;
-  schema: Json;
-}
-
-/** The token request's variant selected by a grant_type value (the model's discriminator branches). */
-export function grantVariant(spec: SpecModel, grant: string): Variant {
-  const media = spec.operations.token.model.request?.content[0];
-  const found = media?.discriminator?.variants.find((v) => v.values.includes(grant));
-  if (!found) throw new Error(`the token request documents no ${grant} grant (generated/operations.json)`);
-  return found as unknown as Variant;
-}
-
-const firstExample = (examples: Readonly<Record<string, unknown>>) => ({ ...(Object.values(examples)[0] as Json) });
-
-/** The property of `body` whose example value is `value` (how two operations' examples name the same token). */
-function propertyHolding(body: Json, value: unknown, what: string): string {
-  const key = Object.keys(body).find((k) => body[k] === value);
-  if (!key) throw new Error(`the spec's examples do not show where ${what} goes (no property with the same example value)`);
-  return key;
-}
-
 /** A grant's credentials, from its x-grant-security: Basic, or the client bearer. */
 const grantAuth = (variant: Variant): "basic" | "bearer" => (variant.security.some((s) => s.scheme === "basic") ? "basic" : "bearer");
 
@@ -62,10 +39,8 @@ export function lifecycleCases(spec: SpecModel, config: SuiteConfig, control: Ta
   const cases: Case[] = [];
   const refresh = grantVariant(spec, "refresh_token");
   const refreshExample = firstExample(refresh.examples);
-  const discriminator = spec.operations.token.model.request!.content[0]!.discriminator!.propertyName;
-  const refreshField = Object.keys(refreshExample).find((k) => k !== discriminator)!;
+  const { discriminator, refreshField, revokeField } = sessionFields(spec);
   const revokeExample = firstExample(spec.operations.revoke.requestExamples);
-  const revokeField = propertyHolding(revokeExample, refreshExample[refreshField], "a refresh token in the revoke request");
   const madeUp = (prefix: string) => `${prefix}${randomBytes(16).toString("hex")}`;
   const na = (reason: string | undefined) => (reason ? { notApplicable: reason } : {});
   const onMock = mock ? MOCK_NO_TOKEN_CHECK : undefined;

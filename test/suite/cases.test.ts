@@ -10,9 +10,9 @@ import * as validators from "../../generated/validators.js";
 import { collectProperties, fixedCases } from "../../contract-tests/cases.ts";
 import { identityFieldNames, resolveConfig } from "../../contract-tests/config.ts";
 import { generatedCases } from "../../contract-tests/generated-cases.ts";
+import { grantVariant } from "../../contract-tests/session-fields.ts";
 import {
   CLOCK_STEP_S,
-  grantVariant,
   lifecycleCases,
   NO_CLOCK,
   NO_CODE_READER,
