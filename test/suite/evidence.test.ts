@@ -220,6 +220,21 @@ describe("over real HTTP", () => {
     expect(v.source.ref).toMatch(/RFC 9110 §5\.3/);
   });
 
+  it("a run's exchanges, redacted when first read, show no secret however they are read (the property, a spread, JSON)", async () => {
+    const result = await run("echoes_password");
+    const o = server!.options;
+    const secrets = [o.password, o.identPassword, o.clientSecret, ...server!.issuedTokens];
+    expect(server!.issuedTokens.length).toBeGreaterThan(2);
+    // the server echoed the password: the raw exchange held it
+    expect(result.results.some((r) => r.check === "secret_reflection" && r.outcome === "fail")).toBe(true);
+    const ways = { json: JSON.stringify(result), spread: JSON.stringify({ ...result }.exchanges), property: JSON.stringify(result.exchanges) };
+    for (const [way, text] of Object.entries(ways)) for (const secret of secrets) expect(text.includes(secret), `a secret in ${way}`).toBe(false);
+    expect(ways.property).toContain("[REDACTED]");
+    // read twice, the same redacted exchanges; every exchange is there
+    expect(result.exchanges).toBe(result.exchanges);
+    expect(result.exchanges.length).toBe(result.requestsSent);
+  });
+
   it("a 429 that was waited out is an exchange of its own, judged by every check", async () => {
     const result = await run("rate_limits_once");
     expect(result.exitCode).toBe(0);
