@@ -657,18 +657,29 @@ export async function runSuite(config: SuiteConfig, options: RunOptions = {}): P
   if (!coverageMet)
     log(`spec coverage ${coverage.percent.total}% is below --min-coverage ${config.minCoverage}%: the run fails (report.json lists what was not exercised)`);
   const exitCode: 0 | 1 | 2 = cannotRun ? 2 : failed || aborted || !coverageMet ? 1 : 0;
-  // The exchanges as output may show them, redacted when first read (a report, JSON.stringify, a test), not
-  // at the end of every run: most runs in one process (the self-test) read their verdicts only. The raw
-  // exchanges stay inside this function; nothing adds a secret to the redactor once the run has ended, so a
-  // later read shows exactly what an eager redaction would have.
-  let shownExchanges: ReportedExchange[] | undefined;
-  const redactedExchanges = (): ReportedExchange[] =>
-    exchanges.map((ex) => {
-      const shown = redactExchange(ex, redactor, secretProps, submittedSecrets(caseById.get(ex.caseId), secretProps)) as Exchange & { curl: string };
-      let curl: string | undefined;
-      // an enumerable property, made on first read (a report, JSON.stringify): the same value whenever it is read
-      return Object.defineProperty(shown, "curl", { enumerable: true, get: () => (curl ??= redactor.known(curls.get(ex.id)?.() ?? "")) });
+  // The exchanges as output may show them, each redacted when first read (a report, JSON.stringify, a test's
+  // find), not at the end of every run: most runs in one process (the self-test) read their verdicts and a few
+  // exchanges only. The raw exchanges stay inside this function; nothing adds a secret to the redactor once the
+  // run has ended, and an exchange's redaction depends on no other, so a later read shows exactly what an eager
+  // redaction would have.
+  const redactedExchange = (ex: Exchange): ReportedExchange => {
+    const shown = redactExchange(ex, redactor, secretProps, submittedSecrets(caseById.get(ex.caseId), secretProps)) as Exchange & { curl: string };
+    let curl: string | undefined;
+    // an enumerable property, made on first read (a report, JSON.stringify): the same value whenever it is read
+    return Object.defineProperty(shown, "curl", { enumerable: true, get: () => (curl ??= redactor.known(curls.get(ex.id)?.() ?? "")) });
+  };
+  const shownExchanges: ReportedExchange[] = new Array(exchanges.length);
+  exchanges.forEach((ex, i) => {
+    let shown: ReportedExchange | undefined;
+    Object.defineProperty(shownExchanges, i, {
+      enumerable: true,
+      configurable: true,
+      get: () => (shown ??= redactedExchange(ex)),
+      set: (value: ReportedExchange) => {
+        shown = value;
+      },
     });
+  });
   const result: RunResult = {
     target,
     seed: config.seed,
@@ -690,22 +701,13 @@ export async function runSuite(config: SuiteConfig, options: RunOptions = {}): P
       expect: c.expect,
       ...(c.notApplicable ? { notApplicable: c.notApplicable } : {}),
     })),
-    // (replaced below by a property that redacts them when first read)
-    exchanges: [],
+    // The curl commands hold no secret by construction (reproduce.ts); replacing known ones is the safety net.
+    exchanges: shownExchanges,
     results,
     ...(aborted ? { aborted } : {}),
     coverage,
     minCoverage: { min: config.minCoverage, met: coverageMet },
     exitCode,
   };
-  // The curl commands hold no secret by construction (reproduce.ts); replacing known ones is the safety net.
-  // Enumerable, so that spreading or serialising the result reads it; a caller may replace it.
-  return Object.defineProperty(result, "exchanges", {
-    enumerable: true,
-    configurable: true,
-    get: () => (shownExchanges ??= redactedExchanges()),
-    set: (value: ReportedExchange[]) => {
-      shownExchanges = value;
-    },
-  });
+  return result;
 }

@@ -8,7 +8,7 @@ import { defineCheck, type Found } from "./check.ts";
 import { parseBody } from "./support/body.ts";
 import { answered } from "./support/exchange.ts";
 import { JWS_SHAPE } from "./support/jwt.ts";
-import { parsedTokens } from "./support/tokens.ts";
+import { ISSUED_TOKEN_MEMBERS, parsedTokens } from "./support/tokens.ts";
 
 /** Secrets shorter than this are looked for as whole values only: a 4-digit PIN is found by chance in any token. */
 const MIN_SUBSTRING_SECRET = 6;
@@ -48,10 +48,10 @@ export const secretReflection = defineCheck({
     if (auth?.kind === "client_credentials") add(auth.clientSecret, "the client secret");
     else if (auth) add(auth.token, "the configured bearer");
     // The live bearers (the client's, the customer's) are secrets too, anywhere but where they are issued.
-    const issuedHere = new Set(parsedTokens(ex));
+    const issuedHere = new Set(mayNameTokenMember(res.bodyText) ? parsedTokens(ex) : []);
     for (const token of ctx.tokens ?? []) if (!issuedHere.has(token)) add(token, "a live bearer (the client's or a customer's)");
     const body = ctx.kase.body as Record<string, unknown> | undefined;
-    for (const name of secretFieldNames(ctx.op.requestSchema)) {
+    for (const name of secretFieldsOf(ctx.op.requestSchema)) {
       const v = body && typeof body === "object" ? body[name] : undefined;
       if (typeof v === "string") add(v, `the submitted ${name}`);
     }
@@ -135,6 +135,22 @@ export const secretReflection = defineCheck({
     return findings.sort((a, b) => a.rank! - b.rank!);
   },
 });
+
+/** Whether a body can hold an issued-token member: its name written out, or an escape that may spell it (most
+ * refusals hold neither, and are not parsed for tokens). */
+const mayNameTokenMember = (text: string) => text.includes("\\") || [...ISSUED_TOKEN_MEMBERS].some((name) => text.includes(name));
+
+/** An operation's writeOnly request properties, found once per request schema of the model. */
+const secretFieldsBySchema = new WeakMap<object, ReadonlySet<string>>();
+function secretFieldsOf(schema: unknown): ReadonlySet<string> {
+  if (!schema || typeof schema !== "object") return secretFieldNames(schema);
+  let names = secretFieldsBySchema.get(schema);
+  if (!names) {
+    names = secretFieldNames(schema);
+    secretFieldsBySchema.set(schema, names);
+  }
+  return names;
+}
 
 /** Per secret, kept for the run's live tokens and passwords that every response is searched for (the latest 256). */
 const insideBySecret = new Map<string, boolean>();
