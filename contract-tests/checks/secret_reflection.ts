@@ -205,11 +205,14 @@ function stringMembers(value: unknown, pointer = "", out: Array<{ pointer: strin
 
 /**
  * The search for one secret's Base64 forms, kept across the exchanges of a run and across runs of one
- * process (the self-test, a proxy): building a search costs more than a search. The latest 64 are kept.
+ * process (the self-test, a proxy): building a search costs more than a search. The latest MAX_SEARCHES are
+ * kept: a run meets about 40 secrets (most of them the tokens it is issued), and the self-test interleaves five
+ * runs, whose searches must not push each other out (each holds an index of some 80 KB).
  * Each remembers its verdict on the short texts it was asked about (a search's verdict on a text never
  * changes): most answers of a run repeat the same header values and error bodies, searched for the same secrets.
  */
 const base64Searches = new Map<string, Pick<SecretSearch, "reveals">>();
+const MAX_SEARCHES = 256;
 /** Texts up to this long have their verdict remembered, the latest `MAX_REMEMBERED` per secret. */
 const MAX_REMEMBERED_CHARS = 512;
 const MAX_REMEMBERED = 256;
@@ -232,7 +235,7 @@ function base64Search(secret: string): Pick<SecretSearch, "reveals"> {
         return verdict;
       },
     };
-    if (base64Searches.size >= 64) base64Searches.delete(base64Searches.keys().next().value!);
+    if (base64Searches.size >= MAX_SEARCHES) base64Searches.delete(base64Searches.keys().next().value!);
   }
   base64Searches.set(secret, search);
   return search;
