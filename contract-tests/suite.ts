@@ -142,6 +142,27 @@ const refusalClass = (kase: Case) => `${kase.operation} ${REFUSED_CREDENTIALS.ha
 export const MAX_ACTUAL_CHARS = 500;
 const clipActual = (text: string) => (text.length > MAX_ACTUAL_CHARS ? `${text.slice(0, MAX_ACTUAL_CHARS)}… (cut)` : text);
 
+/** An array whose elements are made when first read, then kept (a caller may also replace one): what a run's
+ * caller never reads is never made. */
+function madeOnRead<T, U>(items: readonly T[], make: (item: T) => U): U[] {
+  const out: U[] = new Array(items.length);
+  items.forEach((item, i) => {
+    let made: { value: U } | undefined;
+    Object.defineProperty(out, i, {
+      enumerable: true,
+      configurable: true,
+      get: () => {
+        made ??= { value: make(item) };
+        return made.value;
+      },
+      set: (value: U) => {
+        made = { value };
+      },
+    });
+  });
+  return out;
+}
+
 export async function runSuite(config: SuiteConfig, options: RunOptions = {}): Promise<RunResult> {
   const log = options.log ?? (() => {});
   const spec = options.spec ?? loadSpec();
@@ -668,18 +689,6 @@ export async function runSuite(config: SuiteConfig, options: RunOptions = {}): P
     // an enumerable property, made on first read (a report, JSON.stringify): the same value whenever it is read
     return Object.defineProperty(shown, "curl", { enumerable: true, get: () => (curl ??= redactor.known(curls.get(ex.id)?.() ?? "")) });
   };
-  const shownExchanges: ReportedExchange[] = new Array(exchanges.length);
-  exchanges.forEach((ex, i) => {
-    let shown: ReportedExchange | undefined;
-    Object.defineProperty(shownExchanges, i, {
-      enumerable: true,
-      configurable: true,
-      get: () => (shown ??= redactedExchange(ex)),
-      set: (value: ReportedExchange) => {
-        shown = value;
-      },
-    });
-  });
   const result: RunResult = {
     target,
     seed: config.seed,
@@ -693,7 +702,8 @@ export async function runSuite(config: SuiteConfig, options: RunOptions = {}): P
     rateLimited,
     identityRequests,
     identityBudget: IDENTITY_BUDGET,
-    caseList: [...cases, ...(usedRenewal && renewalCase ? [renewalCase] : [])].map((c) => ({
+    // (each made when first read, as the exchanges are)
+    caseList: madeOnRead([...cases, ...(usedRenewal && renewalCase ? [renewalCase] : [])], (c) => ({
       id: c.id,
       group: c.group,
       operation: c.operation,
@@ -702,7 +712,7 @@ export async function runSuite(config: SuiteConfig, options: RunOptions = {}): P
       ...(c.notApplicable ? { notApplicable: c.notApplicable } : {}),
     })),
     // The curl commands hold no secret by construction (reproduce.ts); replacing known ones is the safety net.
-    exchanges: shownExchanges,
+    exchanges: madeOnRead(exchanges, redactedExchange),
     results,
     ...(aborted ? { aborted } : {}),
     coverage,
