@@ -214,7 +214,7 @@ function stringMembers(value: unknown, pointer = "", out: Array<{ pointer: strin
 const base64Searches = new Map<string, Pick<SecretSearch, "reveals">>();
 const MAX_SEARCHES = 256;
 /** Texts up to this long have their verdict remembered, the latest `MAX_REMEMBERED` per secret. */
-const MAX_REMEMBERED_CHARS = 512;
+const MAX_REMEMBERED_CHARS = 256;
 const MAX_REMEMBERED = 256;
 function base64Search(secret: string): Pick<SecretSearch, "reveals"> {
   let search = base64Searches.get(secret);
