@@ -10,20 +10,8 @@ import { contractEnv, DISCLOSURE_LEAKS, startContractServer, type Breakage, type
 
 /** One suite run against a server of its own, closed when the run ends. The suite's default timeout
  * (10 s), so that runs sharing a busy machine are not cut short; a server that never answers is
- * given up on after 1 s. Tests of one file that judge the same server with the same arguments share its run
- * (they only read the result): e.g. a breakage's default run judged by its table and by "derived exit codes". */
-export function run(breakage?: Breakage, args: Record<string, string> = {}, vary?: Variation): Promise<RunResult> {
-  const key = JSON.stringify([breakage ?? null, Object.entries(args).sort(), vary ?? null]);
-  let shared = runs.get(key);
-  if (!shared) {
-    shared = runOnce(breakage, args, vary);
-    runs.set(key, shared);
-  }
-  return shared;
-}
-const runs = new Map<string, Promise<RunResult>>();
-
-async function runOnce(breakage?: Breakage, args: Record<string, string> = {}, vary?: Variation): Promise<RunResult> {
+ * given up on after 1 s. */
+export async function run(breakage?: Breakage, args: Record<string, string> = {}, vary?: Variation): Promise<RunResult> {
   const own = await startContractServer({ ...(breakage ? { break: breakage } : {}), ...(vary ? { vary } : {}) });
   try {
     return await runSuite(
