@@ -51,14 +51,26 @@ const pct = (n: number, of: number) => (of === 0 ? 100 : Math.round((1000 * n) /
 /** Ajv's errors of the last validation, by place and keyword. */
 type AjvError = { keyword: string; instancePath: string; schemaPath: string };
 
+/** A schema's keyword sites with their pointers, found once per schema of the model (a run judges every
+ * request and answer against the same few schemas; the self-test makes many runs in one process). */
+const sitesBySchema = new WeakMap<Schema, Array<KeywordSite & { pointer: string }>>();
+function sitesOf(schema: Schema): ReadonlyArray<KeywordSite & { pointer: string }> {
+  let sites = sitesBySchema.get(schema);
+  if (!sites) {
+    sites = keywordSites(schema).map((site) => ({ ...site, pointer: pointerOf(site.path) }));
+    sitesBySchema.set(schema, sites);
+  }
+  return sites;
+}
+
 /** For each site of `schema`, whether `value` kept or broke it (sites whose place is absent from the value are skipped). */
 type Validate = ((v: unknown) => boolean) & { errors?: AjvError[] | null };
 function judgeSites(schema: Schema, value: unknown, validate: Validate, tally: (site: KeywordSite, broken: boolean) => void) {
   validate(value);
   const errors = validate.errors ?? [];
-  for (const site of keywordSites(schema)) {
+  for (const site of sitesOf(schema)) {
     if (site.path.length && valueAt(value, site.path) === undefined) continue;
-    const pointer = pointerOf(site.path);
+    const pointer = site.pointer;
     const broken = errors.some(
       (e) =>
         e.keyword === site.keyword &&
@@ -116,7 +128,7 @@ export function specCoverage(spec: SpecModel, exchanges: readonly Exchange[], ca
     }
     for (const r of requestSites) {
       const validate = spec.validator(r.schema as never) as unknown as ((v: unknown) => boolean) & { errors?: AjvError[] | null };
-      for (const site of keywordSites(r.schema)) {
+      for (const site of sitesOf(r.schema)) {
         // a path segment or header value is a string on the wire: `type: string` there cannot be broken
         if (r.location !== "body" && site.keyword === "type" && site.value === "string") continue;
         const key = `${op.key} ${r.location} ${r.at}${pointerOf(site.path)} ${site.keyword}`;
@@ -139,18 +151,18 @@ export function specCoverage(spec: SpecModel, exchanges: readonly Exchange[], ca
     // status carried a value it applies to.
     for (const [status, response] of op.responses) {
       const answers = mine.filter((e) => e.response?.status === status);
+      // each answer's media type and body, read once for all the sites of its schema
+      const read = answers.map((e) => {
+        try {
+          return { mediaType: mediaTypeOf(e.response!.headers["content-type"]), body: JSON.parse(e.response!.bodyText) as unknown, json: true };
+        } catch {
+          return { mediaType: undefined, body: undefined, json: false };
+        }
+      });
       for (const [mediaType, schema] of response.content) {
         if (!schema) continue;
-        for (const site of keywordSites(schema as Schema)) {
-          const seen = answers.filter((e) => {
-            if (mediaTypeOf(e.response!.headers["content-type"]) !== mediaType) return false;
-            try {
-              const body = JSON.parse(e.response!.bodyText) as unknown;
-              return valueAt(body, site.path) !== undefined;
-            } catch {
-              return false;
-            }
-          }).length;
+        for (const site of sitesOf(schema as Schema)) {
+          const seen = read.filter((a) => a.json && a.mediaType === mediaType && valueAt(a.body, site.path) !== undefined).length;
           const at = pointerOf(site.path) || "/";
           const entry = { operation: op.key, status, where: mediaType, at, keyword: site.keyword, seen };
           responseKeywords.set(`${op.key} ${status} ${mediaType}${at} ${site.keyword}`, entry);

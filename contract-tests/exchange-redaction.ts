@@ -49,5 +49,9 @@ export function submittedSecrets(kase: Case | undefined, secretProps: Set<string
 export const TOKEN_MEMBERS = new Set(["access_token", "refresh_token", "id_token", "mfa_token", "oob_code"]);
 
 export function learnTokens(ex: Exchange, redactor: Redactor) {
-  for (const token of stringMembers(ex.response?.bodyText ?? "", TOKEN_MEMBERS)) redactor.addSecret(token, "token");
+  const text = ex.response?.bodyText ?? "";
+  // A member named as a token member is written out in the text, unless an escape spells its name: a body with
+  // neither (most refusals) is not parsed.
+  if (!text.includes("\\") && ![...TOKEN_MEMBERS].some((name) => text.includes(name))) return;
+  for (const token of stringMembers(text, TOKEN_MEMBERS)) redactor.addSecret(token, "token");
 }

@@ -146,6 +146,8 @@ export function loadSpec(file = bundledSpecPath): SpecModel {
   const model = JSON.parse(modelText) as OperationsModel;
   const { cache, ajv } = validatorsFor(`${docText}\0${modelText}`, model);
   const operations = Object.fromEntries(Object.values(model.operations).map((op) => [op.role, operationSpec(op)])) as Record<OperationKey, OperationSpec>;
+  const bySchema = new WeakMap<object, ValidateFunction>();
+  const strictBySchema = new WeakMap<object, ValidateFunction>();
   return {
     doc,
     model,
@@ -154,6 +156,10 @@ export function loadSpec(file = bundledSpecPath): SpecModel {
       return [...(Object.values(model.operations).find((op) => op.pathTemplate === pathTemplate)?.methodsOnPath ?? [])];
     },
     validator(schema, strict = false) {
+      // The same schema object of this model asks again for every answer of a run: found by identity first
+      // (the model's schemas are not changed once loaded), by content otherwise.
+      const known = schema !== null && typeof schema === "object" ? (strict ? strictBySchema : bySchema).get(schema) : undefined;
+      if (known) return known;
       const effective = (strict ? closeObjects(schema) : schema) as Json;
       const key = JSON.stringify(effective);
       let fn = cache.get(key);
@@ -161,6 +167,7 @@ export function loadSpec(file = bundledSpecPath): SpecModel {
         fn = ajv.compile(effective);
         cache.set(key, fn);
       }
+      if (schema !== null && typeof schema === "object") (strict ? strictBySchema : bySchema).set(schema, fn);
       return fn;
     },
   };

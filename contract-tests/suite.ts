@@ -143,6 +143,27 @@ const refusalClass = (kase: Case) => `${kase.operation} ${REFUSED_CREDENTIALS.ha
 export const MAX_ACTUAL_CHARS = 500;
 const clipActual = (text: string) => (text.length > MAX_ACTUAL_CHARS ? `${text.slice(0, MAX_ACTUAL_CHARS)}… (cut)` : text);
 
+/** An array whose elements are made when first read, then kept (a caller may also replace one): what a run's
+ * caller never reads is never made. */
+function madeOnRead<T, U>(items: readonly T[], make: (item: T) => U): U[] {
+  const out: U[] = new Array(items.length);
+  items.forEach((item, i) => {
+    let made: { value: U } | undefined;
+    Object.defineProperty(out, i, {
+      enumerable: true,
+      configurable: true,
+      get: () => {
+        made ??= { value: make(item) };
+        return made.value;
+      },
+      set: (value: U) => {
+        made = { value };
+      },
+    });
+  });
+  return out;
+}
+
 export async function runSuite(config: SuiteConfig, options: RunOptions = {}): Promise<RunResult> {
   const log = options.log ?? (() => {});
   const spec = options.spec ?? loadSpec();
@@ -668,7 +689,18 @@ export async function runSuite(config: SuiteConfig, options: RunOptions = {}): P
   if (!coverageMet)
     log(`spec coverage ${coverage.percent.total}% is below --min-coverage ${config.minCoverage}%: the run fails (report.json lists what was not exercised)`);
   const exitCode: 0 | 1 | 2 = cannotRun ? 2 : failed || aborted || !coverageMet ? 1 : 0;
-  return {
+  // The exchanges as output may show them, each redacted when first read (a report, JSON.stringify, a test's
+  // find), not at the end of every run: most runs in one process (the self-test) read their verdicts and a few
+  // exchanges only. The raw exchanges stay inside this function; nothing adds a secret to the redactor once the
+  // run has ended, and an exchange's redaction depends on no other, so a later read shows exactly what an eager
+  // redaction would have.
+  const redactedExchange = (ex: Exchange): ReportedExchange => {
+    const shown = redactExchange(ex, redactor, secretProps, submittedSecrets(caseById.get(ex.caseId), secretProps)) as Exchange & { curl: string };
+    let curl: string | undefined;
+    // an enumerable property, made on first read (a report, JSON.stringify): the same value whenever it is read
+    return Object.defineProperty(shown, "curl", { enumerable: true, get: () => (curl ??= redactor.known(curls.get(ex.id)?.() ?? "")) });
+  };
+  const result: RunResult = {
     target,
     seed: config.seed,
     cases: config.cases,
@@ -681,7 +713,8 @@ export async function runSuite(config: SuiteConfig, options: RunOptions = {}): P
     rateLimited,
     identityRequests,
     identityBudget: IDENTITY_BUDGET,
-    caseList: [...cases, ...(usedRenewal && renewalCase ? [renewalCase] : [])].map((c) => ({
+    // (each made when first read, as the exchanges are)
+    caseList: madeOnRead([...cases, ...(usedRenewal && renewalCase ? [renewalCase] : [])], (c) => ({
       id: c.id,
       group: c.group,
       operation: c.operation,
@@ -690,16 +723,12 @@ export async function runSuite(config: SuiteConfig, options: RunOptions = {}): P
       ...(c.notApplicable ? { notApplicable: c.notApplicable } : {}),
     })),
     // The curl commands hold no secret by construction (reproduce.ts); replacing known ones is the safety net.
-    exchanges: exchanges.map((ex) => {
-      const shown = redactExchange(ex, redactor, secretProps, submittedSecrets(caseById.get(ex.caseId), secretProps)) as Exchange & { curl: string };
-      let curl: string | undefined;
-      // an enumerable property, made on first read (a report, JSON.stringify): the same value whenever it is read
-      return Object.defineProperty(shown, "curl", { enumerable: true, get: () => (curl ??= redactor.known(curls.get(ex.id)?.() ?? "")) });
-    }),
+    exchanges: madeOnRead(exchanges, redactedExchange),
     results,
     ...(aborted ? { aborted } : {}),
     coverage,
     minCoverage: { min: config.minCoverage, met: coverageMet },
     exitCode,
   };
+  return result;
 }

@@ -8,7 +8,7 @@ import { defineCheck, type Found } from "./check.ts";
 import { parseBody } from "./support/body.ts";
 import { answered } from "./support/exchange.ts";
 import { JWS_SHAPE } from "./support/jwt.ts";
-import { parsedTokens } from "./support/tokens.ts";
+import { ISSUED_TOKEN_MEMBERS, parsedTokens } from "./support/tokens.ts";
 
 /** Secrets shorter than this are looked for as whole values only: a 4-digit PIN is found by chance in any token. */
 const MIN_SUBSTRING_SECRET = 6;
@@ -48,10 +48,10 @@ export const secretReflection = defineCheck({
     if (auth?.kind === "client_credentials") add(auth.clientSecret, "the client secret");
     else if (auth) add(auth.token, "the configured bearer");
     // The live bearers (the client's, the customer's) are secrets too, anywhere but where they are issued.
-    const issuedHere = new Set(parsedTokens(ex));
+    const issuedHere = new Set(mayNameTokenMember(res.bodyText) ? parsedTokens(ex) : []);
     for (const token of ctx.tokens ?? []) if (!issuedHere.has(token)) add(token, "a live bearer (the client's or a customer's)");
     const body = ctx.kase.body as Record<string, unknown> | undefined;
-    for (const name of secretFieldNames(ctx.op.requestSchema)) {
+    for (const name of secretFieldsOf(ctx.op.requestSchema)) {
       const v = body && typeof body === "object" ? body[name] : undefined;
       if (typeof v === "string") add(v, `the submitted ${name}`);
     }
@@ -60,8 +60,11 @@ export const secretReflection = defineCheck({
     const parsed = parseBody(ex);
     const members = parsed?.ok ? stringMembers(parsed.value) : [];
     const findings: Found[] = [];
-    const contains = (secret: string, texts: string[], whole: boolean) =>
-      whole ? texts.some((t) => t === secret) : texts.some((t) => t.includes(secret) || t.includes(JSON.stringify(secret).slice(1, -1)));
+    const contains = (secret: string, texts: string[], whole: boolean) => {
+      if (whole) return texts.some((t) => t === secret);
+      const escaped = jsonEscaped(secret);
+      return texts.some((t) => t.includes(secret) || (escaped !== secret && t.includes(escaped)));
+    };
     // The body also decoded as the client decodes server text (JSON escapes of any style, percent-encoding):
     // decoded once per response, then searched for every secret.
     const bodyTexts = [res.bodyText, canonicalize(res.bodyText), ...jwsPayloads(res.bodyText)];
@@ -69,16 +72,30 @@ export const secretReflection = defineCheck({
     // For the Base64 forms: the texts with every token this run knows and every JWS taken out. Random base64url
     // text shares a short stretch with some Base64 form by chance; a secret inside a JWS is in its decoded payload.
     const knownTokens = [...issuedHere, ...(ctx.tokens ?? [])].filter((t) => t.length >= MIN_SUBSTRING_SECRET);
+    // Made once per text of this response, however many secrets are looked for in it.
+    const opaqueTexts = new Map<string, string>();
     const opaque = (text: string) => {
-      let out = canonicalize(text).replace(JWS_SHAPE, " ");
+      let out = opaqueTexts.get(text);
+      if (out !== undefined) return out;
+      out = canonicalize(text).replace(JWS_SHAPE, " ");
       for (const token of knownTokens) out = out.replaceAll(token, " ");
+      opaqueTexts.set(text, out);
       return out;
     };
-    const base64Texts = (texts: string[]) => [opaque(texts[0]!), ...texts.slice(2)]; // as sent (canonicalised), and JWS payloads
+    const base64TextsOf = new Map<string[], string[]>();
+    // as sent (canonicalised), and JWS payloads
+    const base64Texts = (texts: string[]) => {
+      let out = base64TextsOf.get(texts);
+      if (!out) {
+        out = [opaque(texts[0]!), ...texts.slice(2)];
+        base64TextsOf.set(texts, out);
+      }
+      return out;
+    };
     /** where the client secret's Base64 forms were found: its Basic forms are not reported there again */
     const clientSecretEncodedAt = new Set<string>();
     for (const [secret, kind] of kinds) {
-      const inside = searchableInside(secret);
+      const inside = searchableInsideMemo(secret);
       const where: string[] = [];
       // The body: the member that carries it (a JSON pointer), else the body as a whole.
       const member = members.find(({ texts }) => contains(secret, texts, !inside));
@@ -119,6 +136,38 @@ export const secretReflection = defineCheck({
   },
 });
 
+/** Whether a body can hold an issued-token member: its name written out, or an escape that may spell it (most
+ * refusals hold neither, and are not parsed for tokens). */
+const mayNameTokenMember = (text: string) => text.includes("\\") || [...ISSUED_TOKEN_MEMBERS].some((name) => text.includes(name));
+
+/** An operation's writeOnly request properties, found once per request schema of the model. */
+const secretFieldsBySchema = new WeakMap<object, ReadonlySet<string>>();
+function secretFieldsOf(schema: unknown): ReadonlySet<string> {
+  if (!schema || typeof schema !== "object") return secretFieldNames(schema);
+  let names = secretFieldsBySchema.get(schema);
+  if (!names) {
+    names = secretFieldNames(schema);
+    secretFieldsBySchema.set(schema, names);
+  }
+  return names;
+}
+
+/** Per secret, kept for the run's live tokens and passwords that every response is searched for (the latest 256). */
+const insideBySecret = new Map<string, boolean>();
+const escapedBySecret = new Map<string, string>();
+function remember<T>(cache: Map<string, T>, key: string, make: (key: string) => T): T {
+  let value = cache.get(key);
+  if (value === undefined) {
+    value = make(key);
+    if (cache.size >= 256) cache.delete(cache.keys().next().value!);
+    cache.set(key, value);
+  }
+  return value;
+}
+const searchableInsideMemo = (secret: string) => remember(insideBySecret, secret, searchableInside);
+/** A secret as a JSON string carries it, without the quotes. */
+const jsonEscaped = (secret: string) => remember(escapedBySecret, secret, (s) => JSON.stringify(s).slice(1, -1));
+
 /** The JWS payloads in a text: only base64url, so what they carry is readable by everyone who holds the token. */
 const jwsPayloads = (text: string) =>
   [...text.matchAll(JWS_SHAPE)].map((m) => {
@@ -156,16 +205,37 @@ function stringMembers(value: unknown, pointer = "", out: Array<{ pointer: strin
 
 /**
  * The search for one secret's Base64 forms, kept across the exchanges of a run and across runs of one
- * process (the self-test, a proxy): building a search costs more than a search. The latest 64 are kept.
+ * process (the self-test, a proxy): building a search costs more than a search. The latest MAX_SEARCHES are
+ * kept: a run meets about 40 secrets (most of them the tokens it is issued), and the self-test interleaves five
+ * runs, whose searches must not push each other out (each holds an index of some 80 KB).
+ * Each remembers its verdict on the short texts it was asked about (a search's verdict on a text never
+ * changes): most answers of a run repeat the same header values and error bodies, searched for the same secrets.
  */
-const base64Searches = new Map<string, SecretSearch>();
-function base64Search(secret: string): SecretSearch {
+const base64Searches = new Map<string, Pick<SecretSearch, "reveals">>();
+const MAX_SEARCHES = 256;
+/** Texts up to this long have their verdict remembered, the latest `MAX_REMEMBERED` per secret. */
+const MAX_REMEMBERED_CHARS = 256;
+const MAX_REMEMBERED = 256;
+function base64Search(secret: string): Pick<SecretSearch, "reveals"> {
   let search = base64Searches.get(secret);
   if (search) {
     base64Searches.delete(secret);
   } else {
-    search = secretSearch([secret], true);
-    if (base64Searches.size >= 64) base64Searches.delete(base64Searches.keys().next().value!);
+    const inner = secretSearch([secret], true);
+    const verdicts = new Map<string, boolean>();
+    search = {
+      reveals(text) {
+        if (text.length > MAX_REMEMBERED_CHARS) return inner.reveals(text);
+        let verdict = verdicts.get(text);
+        if (verdict === undefined) {
+          verdict = inner.reveals(text);
+          if (verdicts.size >= MAX_REMEMBERED) verdicts.delete(verdicts.keys().next().value!);
+          verdicts.set(text, verdict);
+        }
+        return verdict;
+      },
+    };
+    if (base64Searches.size >= MAX_SEARCHES) base64Searches.delete(base64Searches.keys().next().value!);
   }
   base64Searches.set(secret, search);
   return search;

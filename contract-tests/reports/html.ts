@@ -24,10 +24,50 @@ function pretty(text: string | undefined): string {
   const cut = (t: string) => (t.length > HTML_BODY_CHARS ? `${t.slice(0, HTML_BODY_CHARS)}\n… (cut here; report.json has the whole body)` : t);
   if (text.length > HTML_BODY_CHARS) return cut(text);
   try {
-    return cut(JSON.stringify(JSON.parse(text), null, 2));
+    return cut(indentedStart(JSON.parse(text), HTML_BODY_CHARS));
   } catch {
     return text;
   }
+}
+
+/** `JSON.stringify(value, null, 2)` for a value JSON.parse made, written only until it is longer than `limit`
+ * (the page shows no more): a body nested thousands deep indents to megabytes, which were made and then cut. */
+export function indentedStart(value: unknown, limit: number): string {
+  const parts: string[] = [];
+  let length = 0;
+  const full = Symbol("full");
+  const emit = (s: string) => {
+    parts.push(s);
+    length += s.length;
+    if (length > limit) throw full;
+  };
+  const write = (v: unknown, indent: string) => {
+    if (v === null || typeof v !== "object") return emit(JSON.stringify(v));
+    const inner = `${indent}  `;
+    if (Array.isArray(v)) {
+      if (v.length === 0) return emit("[]");
+      emit("[");
+      v.forEach((x, i) => {
+        emit(`${i ? "," : ""}\n${inner}`);
+        write(x, inner);
+      });
+      return emit(`\n${indent}]`);
+    }
+    const keys = Object.keys(v);
+    if (keys.length === 0) return emit("{}");
+    emit("{");
+    keys.forEach((k, i) => {
+      emit(`${i ? "," : ""}\n${inner}${JSON.stringify(k)}: `);
+      write((v as Record<string, unknown>)[k], inner);
+    });
+    emit(`\n${indent}}`);
+  };
+  try {
+    write(value, "");
+  } catch (err) {
+    if (err !== full) throw err;
+  }
+  return parts.join("");
 }
 
 const sourceLink = (s: Source | undefined) => (!s ? "" : s.url ? `<a href="${esc(s.url)}">${esc(s.ref)}</a>` : `<code>${esc(s.ref)}</code>`);

@@ -1,12 +1,15 @@
-// `npm run contract` as a user runs it: a child process, real exit codes, real output and report files.
+// `npm run contract` as a user runs it: a child process, real exit codes, real output and report files (help and
+// configuration errors, which end before any request, call the CLI's main() in this process).
 // Against the Prism mock it passes; missing configuration and unreachable targets exit 2 without a
 // request; no secret reaches the console or any report; Ctrl-C stops the mock.
 import { spawn } from "node:child_process";
 import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { pathToFileURL } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
 import { CHECKS } from "../../contract-tests/checks.ts";
+import { main } from "../../contract-tests/cli.ts";
 import { LIVE_VARIABLES, OPTIONS } from "../../contract-tests/config.ts";
 import { TOKEN_PREFIX_LENGTH } from "../../contract-tests/redact.ts";
 import { freePort } from "../../contract-tests/targets/prism.ts";
@@ -14,7 +17,9 @@ import { contractEnv, startContractServer, type Breakage } from "../helpers/cont
 import { canonicalize } from "../../src/redact.ts";
 
 const root = path.resolve(import.meta.dirname, "../..");
-const tsx = path.join(root, "node_modules", "tsx", "dist", "cli.mjs");
+// tsx as a loader in the CLI's own process (tsx's command line would start a second node process for each run,
+// twice the start-up, and relay signals to it): the child that runs the CLI is the one Ctrl-C reaches.
+const tsx = pathToFileURL(path.join(root, "node_modules", "tsx", "dist", "loader.mjs")).href;
 const dirs: string[] = [];
 afterAll(async () => {
   await Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true })));
@@ -36,7 +41,7 @@ function baseEnv(): Record<string, string> {
 async function cli(args: string[], env: Record<string, string> = {}, onStderr?: (text: string, child: ReturnType<typeof spawn>) => void): Promise<CliRun> {
   const reportDir = await mkdtemp(path.join(tmpdir(), "contract-cli-"));
   dirs.push(reportDir);
-  const child = spawn(process.execPath, [tsx, "contract-tests/cli.ts", ...args], {
+  const child = spawn(process.execPath, ["--import", tsx, "contract-tests/cli.ts", ...args], {
     cwd: root,
     env: { ...baseEnv(), CONTRACT_REPORT_DIR: reportDir, ...env },
     stdio: ["ignore", "pipe", "pipe"],
@@ -52,6 +57,23 @@ async function cli(args: string[], env: Record<string, string> = {}, onStderr?: 
   return { code, stdout, stderr, reportDir };
 }
 
+/** The CLI's main() in this process, with the same environment a child would get: for what ends before any
+ * request (help, configuration errors), where a process adds nothing but its start-up. The wiring of main()'s
+ * code to the process's exit code is shown by this file's runs that spawn the CLI (exit 0, 1 and 2). */
+async function cliInProcess(args: string[], env: Record<string, string> = {}): Promise<Omit<CliRun, "reportDir">> {
+  let stdout = "";
+  let stderr = "";
+  const code = await main(
+    args,
+    { ...baseEnv(), CONTRACT_REPORT_DIR: path.join(tmpdir(), "contract-cli-unused"), ...env },
+    {
+      out: (t) => (stdout += t),
+      err: (t) => (stderr += t),
+    },
+  );
+  return { code, stdout, stderr };
+}
+
 async function reportFiles(dir: string): Promise<Record<string, string>> {
   const names = await readdir(dir);
   return Object.fromEntries(await Promise.all(names.map(async (n) => [n, await readFile(path.join(dir, n), "utf8")] as const)));
@@ -59,7 +81,7 @@ async function reportFiles(dir: string): Promise<Record<string, string>> {
 
 describe("npm run contract", () => {
   it("--help documents every option with its variable, every live variable, every check and the exit codes", async () => {
-    const run = await cli(["--help"]);
+    const run = await cliInProcess(["--help"]);
     expect(run.code).toBe(0);
     for (const o of OPTIONS) {
       expect(run.stdout).toContain(o.flag);
@@ -101,7 +123,7 @@ describe("npm run contract", () => {
       try {
         const env = contractEnv(server);
         delete env[missing];
-        const run = await cli([], env);
+        const run = await cliInProcess([], env);
         expect(run.code).toBe(2);
         expect(run.stderr).toContain(missing);
         expect(server.requestCount()).toBe(0);
@@ -112,12 +134,12 @@ describe("npm run contract", () => {
   );
 
   it("an unknown option, a bad number or a bad --fail-on severity is a configuration error (exit 2)", async () => {
-    expect((await cli(["--frobnicate"])).code).toBe(2);
-    const level = await cli(["--fail-on", "warning"]);
+    expect((await cliInProcess(["--frobnicate"])).code).toBe(2);
+    const level = await cliInProcess(["--fail-on", "warning"]);
     expect(level.code).toBe(2);
     expect(level.stderr).toContain('CONTRACT_FAIL_ON / --fail-on must be one of contract, standard, advisory, got "warning"');
-    expect((await cli(["--fail-on", "contrakt"])).stderr).toContain("did you mean contract?");
-    const bad = await cli(["--timeout", "soon"]);
+    expect((await cliInProcess(["--fail-on", "contrakt"])).stderr).toContain("did you mean contract?");
+    const bad = await cliInProcess(["--timeout", "soon"]);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain("CONTRACT_TIMEOUT_MS");
   });
@@ -126,16 +148,16 @@ describe("npm run contract", () => {
     const server = await startContractServer();
     try {
       const env = contractEnv(server);
-      const name = await cli(["--check", "secret_reflecton=off"], env);
+      const name = await cliInProcess(["--check", "secret_reflecton=off"], env);
       expect(name.code).toBe(2);
       expect(name.stderr).toContain('--check "secret_reflecton=off": no check is named "secret_reflecton"; did you mean secret_reflection?');
-      const severity = await cli(["--check=allow_header=advisroy"], env);
+      const severity = await cliInProcess(["--check=allow_header=advisroy"], env);
       expect(severity.code).toBe(2);
       expect(severity.stderr).toContain('"advisroy" is not a severity; did you mean advisory? (one of off, contract, standard, advisory)');
-      const fromEnv = await cli([], { ...env, CONTRACT_CHECKS: "allow_header=off, token_cachng=advisory" });
+      const fromEnv = await cliInProcess([], { ...env, CONTRACT_CHECKS: "allow_header=off, token_cachng=advisory" });
       expect(fromEnv.code).toBe(2);
       expect(fromEnv.stderr).toContain('CONTRACT_CHECKS "token_cachng=advisory": no check is named "token_cachng"; did you mean token_caching?');
-      const shape = await cli(["--check", "allow_header"], env);
+      const shape = await cliInProcess(["--check", "allow_header"], env);
       expect(shape.code).toBe(2);
       expect(shape.stderr).toContain("must be NAME=SEVERITY");
       expect(server.requestCount()).toBe(0);

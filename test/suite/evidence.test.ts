@@ -220,6 +220,25 @@ describe("over real HTTP", () => {
     expect(v.source.ref).toMatch(/RFC 9110 §5\.3/);
   });
 
+  it("a run's exchanges, each redacted when first read, show no secret however they are read (one alone, the property, a spread, JSON)", async () => {
+    const result = await run("echoes_password");
+    const o = server!.options;
+    const secrets = [o.password, o.identPassword, o.clientSecret, ...server!.issuedTokens];
+    expect(server!.issuedTokens.length).toBeGreaterThan(2);
+    // the server echoed the password: the raw exchange held it
+    expect(result.results.some((r) => r.check === "secret_reflection" && r.outcome === "fail")).toBe(true);
+    // read alone first (each exchange is redacted when it is read): the exchange whose answer echoed the password
+    const echoed = result.results.find((r) => r.check === "secret_reflection" && r.outcome === "fail")!.exchangeId;
+    const alone = JSON.stringify(result.exchanges.find((e) => e.id === echoed));
+    expect(alone).toContain("[REDACTED]");
+    const ways = { alone, json: JSON.stringify(result), spread: JSON.stringify({ ...result }.exchanges), property: JSON.stringify(result.exchanges) };
+    for (const [way, text] of Object.entries(ways)) for (const secret of secrets) expect(text.includes(secret), `a secret in ${way}`).toBe(false);
+    expect(ways.property).toContain("[REDACTED]");
+    // read twice, the same redacted exchanges; every exchange is there
+    expect(result.exchanges).toBe(result.exchanges);
+    expect(result.exchanges.length).toBe(result.requestsSent);
+  });
+
   it("a 429 that was waited out is an exchange of its own, judged by every check", async () => {
     const result = await run("rate_limits_once");
     expect(result.exitCode).toBe(0);

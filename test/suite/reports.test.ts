@@ -12,7 +12,8 @@ import { CHECKS, SEVERITIES } from "../../contract-tests/checks.ts";
 import { resolveConfig } from "../../contract-tests/config.ts";
 import { summaryTable } from "../../contract-tests/console.ts";
 import { groupFindings } from "../../contract-tests/reports/groups.ts";
-import { htmlReport } from "../../contract-tests/reports/html.ts";
+import fc from "fast-check";
+import { htmlReport, indentedStart } from "../../contract-tests/reports/html.ts";
 import { jsonReport } from "../../contract-tests/reports/json.ts";
 import { junitReport } from "../../contract-tests/reports/junit.ts";
 import { curlCommand, shellQuote, VARIABLES } from "../../contract-tests/reproduce.ts";
@@ -192,6 +193,24 @@ describe("report.html", () => {
     } finally {
       await browser.close();
     }
+  });
+});
+
+describe("report.html bodies", () => {
+  it("are indented as JSON.stringify(body, null, 2) would, up to the page's cut, without indenting the rest", () => {
+    fc.assert(
+      fc.property(fc.jsonValue(), fc.integer({ min: 0, max: 400 }), (value, limit) => {
+        const whole = JSON.stringify(value, null, 2);
+        const start = indentedStart(value, limit);
+        expect(start.slice(0, limit)).toBe(whole.slice(0, limit));
+        expect(start.length > limit).toBe(whole.length > limit);
+      }),
+      { numRuns: 2000, seed: 22 },
+    );
+    const parsed = JSON.parse('{"__proto__":{"a":1},"1":2,"b":[],"c":{},"d":-0,"e":"\\u2028"}');
+    expect(indentedStart(parsed, Infinity)).toBe(JSON.stringify(parsed, null, 2));
+    // a body nested 3,000 deep is written only as far as the page shows it
+    expect(indentedStart(JSON.parse(`${"[".repeat(3000)}${"]".repeat(3000)}`), 100).length).toBeLessThan(400);
   });
 });
 
