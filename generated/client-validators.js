@@ -6,10 +6,10 @@ function ucs2length(str) {
   return length;
 }
 "use strict";
-export const validateAccessToken = validate53;
-const schema20 = {"type":"object","required":["access_token","token_type","expires_in"],"properties":{"access_token":{"type":"string"},"token_type":{"type":"string","enum":["Bearer"]},"expires_in":{"type":"integer"},"refresh_token":{"type":"string"}}};
+export const validateAccessToken = validate21;
+const schema32 = {"type":"object","required":["access_token","token_type","expires_in"],"properties":{"access_token":{"type":"string"},"token_type":{"type":"string","enum":["Bearer"]},"expires_in":{"type":"integer"},"refresh_token":{"type":"string"}}};
 
-function validate53(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate21(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -68,7 +68,7 @@ vErrors.push(err4);
 errors++;
 }
 if(!(data1 === "Bearer")){
-const err5 = {instancePath:instancePath+"/token_type",schemaPath:"#/properties/token_type/enum",keyword:"enum",params:{allowedValues: schema20.properties.token_type.enum},message:"must be equal to one of the allowed values"};
+const err5 = {instancePath:instancePath+"/token_type",schemaPath:"#/properties/token_type/enum",keyword:"enum",params:{allowedValues: schema32.properties.token_type.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -114,16 +114,16 @@ vErrors.push(err8);
 }
 errors++;
 }
-validate53.errors = vErrors;
+validate21.errors = vErrors;
 return errors === 0;
 }
 
-export const validateAccountId = validate54;
-const schema21 = {"type":"string","pattern":"^[PT]{1}\\d{8}$","minLength":9,"maxLength":9};
+export const validateAccountId = validate22;
+const schema33 = {"type":"string","pattern":"^[PT]{1}\\d{8}$","minLength":9,"maxLength":9};
 const func1 = ucs2length;
-const pattern3 = new RegExp("^[PT]{1}\\d{8}$", "u");
+const pattern4 = new RegExp("^[PT]{1}\\d{8}$", "u");
 
-function validate54(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate22(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
 if(typeof data === "string"){
@@ -147,7 +147,7 @@ vErrors.push(err1);
 }
 errors++;
 }
-if(!pattern3.test(data)){
+if(!pattern4.test(data)){
 const err2 = {instancePath,schemaPath:"#/pattern",keyword:"pattern",params:{pattern: "^[PT]{1}\\d{8}$"},message:"must match pattern \""+"^[PT]{1}\\d{8}$"+"\""};
 if(vErrors === null){
 vErrors = [err2];
@@ -168,14 +168,14 @@ vErrors.push(err3);
 }
 errors++;
 }
-validate54.errors = vErrors;
+validate22.errors = vErrors;
 return errors === 0;
 }
 
-export const validateError = validate55;
-const schema22 = {"type":"object","required":["error"],"properties":{"error":{"type":"object","required":["message"],"properties":{"code":{"type":"string"},"errors":{"type":"array","items":{"type":"object"}},"message":{"type":"string"}}}}};
+export const validateError = validate23;
+const schema34 = {"type":"object","required":["error"],"properties":{"error":{"type":"object","required":["message"],"properties":{"code":{"type":"string"},"errors":{"type":"array","items":{"type":"object"}},"message":{"type":"string"}}}}};
 
-function validate55(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate23(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -278,43 +278,15 @@ vErrors.push(err7);
 }
 errors++;
 }
-validate55.errors = vErrors;
+validate23.errors = vErrors;
 return errors === 0;
 }
 
-export const validateLoginCredentials = validate56;
-const schema23 = {"type":"object","required":["audience","type","password"],"properties":{"audience":{"type":"string"},"type":{"type":"string","enum":["customer","company"]},"password":{"type":"string","minLength":4,"maxLength":255},"email":{"type":"string"},"ident_type":{"$ref":"#/$defs/IdentType"},"ident":{"type":"string"}},"allOf":[{"anyOf":[{"type":"object","required":["email"],"properties":{"email":{"type":"string"}}},{"type":"object","required":["ident_type","ident"],"properties":{"ident_type":{"$ref":"#/$defs/IdentType"},"ident":{"type":"string"}}}]}]};
-const schema24 = {"type":"string","enum":["phone_number","email"]};
+export const validateLoginCredentials = validate24;
+const schema35 = {"type":"object","required":["audience","type","password"],"properties":{"audience":{"type":"string"},"type":{"type":"string","enum":["customer","company"]},"password":{"type":"string","minLength":4,"maxLength":255},"email":{"type":"string"},"ident_type":{"$ref":"#/$defs/IdentType"},"ident":{"type":"string"}},"allOf":[{"anyOf":[{"type":"object","required":["email"],"properties":{"email":{"type":"string"}}},{"type":"object","required":["ident_type","ident"],"properties":{"ident_type":{"$ref":"#/$defs/IdentType"},"ident":{"type":"string"}}}]}]};
+const schema36 = {"type":"string","enum":["phone_number","email"]};
 
-function validate57(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-let vErrors = null;
-let errors = 0;
-if(typeof data !== "string"){
-const err0 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err0];
-}
-else {
-vErrors.push(err0);
-}
-errors++;
-}
-if(!((data === "phone_number") || (data === "email"))){
-const err1 = {instancePath,schemaPath:"#/enum",keyword:"enum",params:{allowedValues: schema24.enum},message:"must be equal to one of the allowed values"};
-if(vErrors === null){
-vErrors = [err1];
-}
-else {
-vErrors.push(err1);
-}
-errors++;
-}
-validate57.errors = vErrors;
-return errors === 0;
-}
-
-
-function validate56(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate24(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
 const _errs2 = errors;
@@ -380,14 +352,9 @@ vErrors.push(err4);
 errors++;
 }
 if(data.ident_type !== undefined){
-if(!(validate57(data.ident_type, {instancePath:instancePath+"/ident_type",parentData:data,parentDataProperty:"ident_type",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate57.errors : vErrors.concat(validate57.errors);
-errors = vErrors.length;
-}
-}
-if(data.ident !== undefined){
-if(typeof data.ident !== "string"){
-const err5 = {instancePath:instancePath+"/ident",schemaPath:"#/allOf/0/anyOf/1/properties/ident/type",keyword:"type",params:{type: "string"},message:"must be string"};
+let data1 = data.ident_type;
+if(typeof data1 !== "string"){
+const err5 = {instancePath:instancePath+"/ident_type",schemaPath:"#/$defs/IdentType/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -396,10 +363,8 @@ vErrors.push(err5);
 }
 errors++;
 }
-}
-}
-else {
-const err6 = {instancePath,schemaPath:"#/allOf/0/anyOf/1/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(!((data1 === "phone_number") || (data1 === "email"))){
+const err6 = {instancePath:instancePath+"/ident_type",schemaPath:"#/$defs/IdentType/enum",keyword:"enum",params:{allowedValues: schema36.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -408,16 +373,40 @@ vErrors.push(err6);
 }
 errors++;
 }
-var _valid0 = _errs7 === errors;
-valid1 = valid1 || _valid0;
 }
-if(!valid1){
-const err7 = {instancePath,schemaPath:"#/allOf/0/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(data.ident !== undefined){
+if(typeof data.ident !== "string"){
+const err7 = {instancePath:instancePath+"/ident",schemaPath:"#/allOf/0/anyOf/1/properties/ident/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err7];
 }
 else {
 vErrors.push(err7);
+}
+errors++;
+}
+}
+}
+else {
+const err8 = {instancePath,schemaPath:"#/allOf/0/anyOf/1/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+var _valid0 = _errs7 === errors;
+valid1 = valid1 || _valid0;
+}
+if(!valid1){
+const err9 = {instancePath,schemaPath:"#/allOf/0/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
 }
 errors++;
 }
@@ -434,27 +423,7 @@ vErrors = null;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.audience === undefined){
-const err8 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "audience"},message:"must have required property '"+"audience"+"'"};
-if(vErrors === null){
-vErrors = [err8];
-}
-else {
-vErrors.push(err8);
-}
-errors++;
-}
-if(data.type === undefined){
-const err9 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
-if(vErrors === null){
-vErrors = [err9];
-}
-else {
-vErrors.push(err9);
-}
-errors++;
-}
-if(data.password === undefined){
-const err10 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "password"},message:"must have required property '"+"password"+"'"};
+const err10 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "audience"},message:"must have required property '"+"audience"+"'"};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -463,9 +432,8 @@ vErrors.push(err10);
 }
 errors++;
 }
-if(data.audience !== undefined){
-if(typeof data.audience !== "string"){
-const err11 = {instancePath:instancePath+"/audience",schemaPath:"#/properties/audience/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.type === undefined){
+const err11 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -474,11 +442,8 @@ vErrors.push(err11);
 }
 errors++;
 }
-}
-if(data.type !== undefined){
-let data4 = data.type;
-if(typeof data4 !== "string"){
-const err12 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.password === undefined){
+const err12 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "password"},message:"must have required property '"+"password"+"'"};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -487,8 +452,9 @@ vErrors.push(err12);
 }
 errors++;
 }
-if(!((data4 === "customer") || (data4 === "company"))){
-const err13 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/enum",keyword:"enum",params:{allowedValues: schema23.properties.type.enum},message:"must be equal to one of the allowed values"};
+if(data.audience !== undefined){
+if(typeof data.audience !== "string"){
+const err13 = {instancePath:instancePath+"/audience",schemaPath:"#/properties/audience/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -498,11 +464,10 @@ vErrors.push(err13);
 errors++;
 }
 }
-if(data.password !== undefined){
-let data5 = data.password;
-if(typeof data5 === "string"){
-if(func1(data5) > 255){
-const err14 = {instancePath:instancePath+"/password",schemaPath:"#/properties/password/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"};
+if(data.type !== undefined){
+let data4 = data.type;
+if(typeof data4 !== "string"){
+const err14 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -511,8 +476,8 @@ vErrors.push(err14);
 }
 errors++;
 }
-if(func1(data5) < 4){
-const err15 = {instancePath:instancePath+"/password",schemaPath:"#/properties/password/minLength",keyword:"minLength",params:{limit: 4},message:"must NOT have fewer than 4 characters"};
+if(!((data4 === "customer") || (data4 === "company"))){
+const err15 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/enum",keyword:"enum",params:{allowedValues: schema35.properties.type.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -522,8 +487,11 @@ vErrors.push(err15);
 errors++;
 }
 }
-else {
-const err16 = {instancePath:instancePath+"/password",schemaPath:"#/properties/password/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.password !== undefined){
+let data5 = data.password;
+if(typeof data5 === "string"){
+if(func1(data5) > 255){
+const err16 = {instancePath:instancePath+"/password",schemaPath:"#/properties/password/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -532,10 +500,8 @@ vErrors.push(err16);
 }
 errors++;
 }
-}
-if(data.email !== undefined){
-if(typeof data.email !== "string"){
-const err17 = {instancePath:instancePath+"/email",schemaPath:"#/properties/email/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(func1(data5) < 4){
+const err17 = {instancePath:instancePath+"/password",schemaPath:"#/properties/password/minLength",keyword:"minLength",params:{limit: 4},message:"must NOT have fewer than 4 characters"};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -545,15 +511,8 @@ vErrors.push(err17);
 errors++;
 }
 }
-if(data.ident_type !== undefined){
-if(!(validate57(data.ident_type, {instancePath:instancePath+"/ident_type",parentData:data,parentDataProperty:"ident_type",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate57.errors : vErrors.concat(validate57.errors);
-errors = vErrors.length;
-}
-}
-if(data.ident !== undefined){
-if(typeof data.ident !== "string"){
-const err18 = {instancePath:instancePath+"/ident",schemaPath:"#/properties/ident/type",keyword:"type",params:{type: "string"},message:"must be string"};
+else {
+const err18 = {instancePath:instancePath+"/password",schemaPath:"#/properties/password/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -563,9 +522,9 @@ vErrors.push(err18);
 errors++;
 }
 }
-}
-else {
-const err19 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data.email !== undefined){
+if(typeof data.email !== "string"){
+const err19 = {instancePath:instancePath+"/email",schemaPath:"#/properties/email/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err19];
 }
@@ -574,14 +533,61 @@ vErrors.push(err19);
 }
 errors++;
 }
-validate56.errors = vErrors;
+}
+if(data.ident_type !== undefined){
+let data7 = data.ident_type;
+if(typeof data7 !== "string"){
+const err20 = {instancePath:instancePath+"/ident_type",schemaPath:"#/$defs/IdentType/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err20];
+}
+else {
+vErrors.push(err20);
+}
+errors++;
+}
+if(!((data7 === "phone_number") || (data7 === "email"))){
+const err21 = {instancePath:instancePath+"/ident_type",schemaPath:"#/$defs/IdentType/enum",keyword:"enum",params:{allowedValues: schema36.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err21];
+}
+else {
+vErrors.push(err21);
+}
+errors++;
+}
+}
+if(data.ident !== undefined){
+if(typeof data.ident !== "string"){
+const err22 = {instancePath:instancePath+"/ident",schemaPath:"#/properties/ident/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err22];
+}
+else {
+vErrors.push(err22);
+}
+errors++;
+}
+}
+}
+else {
+const err23 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err23];
+}
+else {
+vErrors.push(err23);
+}
+errors++;
+}
+validate24.errors = vErrors;
 return errors === 0;
 }
 
-export const validateMfaChallenge = validate60;
-const schema25 = {"type":"object","required":["challenge_type","binding_method","oob_code"],"properties":{"challenge_type":{"type":"string","enum":["oob"]},"binding_method":{"type":"string","enum":["prompt"]},"oob_code":{"type":"string"}}};
+export const validateMfaChallenge = validate25;
+const schema38 = {"type":"object","required":["challenge_type","binding_method","oob_code"],"properties":{"challenge_type":{"type":"string","enum":["oob"]},"binding_method":{"type":"string","enum":["prompt"]},"oob_code":{"type":"string"}}};
 
-function validate60(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate25(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -628,7 +634,7 @@ vErrors.push(err3);
 errors++;
 }
 if(!(data0 === "oob")){
-const err4 = {instancePath:instancePath+"/challenge_type",schemaPath:"#/properties/challenge_type/enum",keyword:"enum",params:{allowedValues: schema25.properties.challenge_type.enum},message:"must be equal to one of the allowed values"};
+const err4 = {instancePath:instancePath+"/challenge_type",schemaPath:"#/properties/challenge_type/enum",keyword:"enum",params:{allowedValues: schema38.properties.challenge_type.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -651,7 +657,7 @@ vErrors.push(err5);
 errors++;
 }
 if(!(data1 === "prompt")){
-const err6 = {instancePath:instancePath+"/binding_method",schemaPath:"#/properties/binding_method/enum",keyword:"enum",params:{allowedValues: schema25.properties.binding_method.enum},message:"must be equal to one of the allowed values"};
+const err6 = {instancePath:instancePath+"/binding_method",schemaPath:"#/properties/binding_method/enum",keyword:"enum",params:{allowedValues: schema38.properties.binding_method.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -684,14 +690,14 @@ vErrors.push(err8);
 }
 errors++;
 }
-validate60.errors = vErrors;
+validate25.errors = vErrors;
 return errors === 0;
 }
 
-export const validateMfaChallengeRequest = validate61;
-const schema26 = {"type":"object","required":["challenge_type","mfa_token"],"properties":{"challenge_type":{"type":"string","enum":["oob"]},"mfa_token":{"type":"string"},"oob_channel":{"type":"string","enum":["sms","email"]}}};
+export const validateMfaChallengeRequest = validate26;
+const schema39 = {"type":"object","required":["challenge_type","mfa_token"],"properties":{"challenge_type":{"type":"string","enum":["oob"]},"mfa_token":{"type":"string"},"oob_channel":{"type":"string","enum":["sms","email"]}}};
 
-function validate61(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate26(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -728,7 +734,7 @@ vErrors.push(err2);
 errors++;
 }
 if(!(data0 === "oob")){
-const err3 = {instancePath:instancePath+"/challenge_type",schemaPath:"#/properties/challenge_type/enum",keyword:"enum",params:{allowedValues: schema26.properties.challenge_type.enum},message:"must be equal to one of the allowed values"};
+const err3 = {instancePath:instancePath+"/challenge_type",schemaPath:"#/properties/challenge_type/enum",keyword:"enum",params:{allowedValues: schema39.properties.challenge_type.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -763,7 +769,7 @@ vErrors.push(err5);
 errors++;
 }
 if(!((data2 === "sms") || (data2 === "email"))){
-const err6 = {instancePath:instancePath+"/oob_channel",schemaPath:"#/properties/oob_channel/enum",keyword:"enum",params:{allowedValues: schema26.properties.oob_channel.enum},message:"must be equal to one of the allowed values"};
+const err6 = {instancePath:instancePath+"/oob_channel",schemaPath:"#/properties/oob_channel/enum",keyword:"enum",params:{allowedValues: schema39.properties.oob_channel.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -784,24 +790,19 @@ vErrors.push(err7);
 }
 errors++;
 }
-validate61.errors = vErrors;
+validate26.errors = vErrors;
 return errors === 0;
 }
 
-export const validateMfaError = validate62;
-const schema27 = {"allOf":[{"$ref":"#/$defs/Error"},{"type":"object","properties":{"mfa_token":{"type":"string"}}}]};
+export const validateMfaError = validate27;
+const schema40 = {"allOf":[{"$ref":"#/$defs/Error"},{"type":"object","properties":{"mfa_token":{"type":"string"}}}]};
 
-function validate62(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate27(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-if(!(validate55(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate55.errors : vErrors.concat(validate55.errors);
-errors = vErrors.length;
-}
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.mfa_token !== undefined){
-if(typeof data.mfa_token !== "string"){
-const err0 = {instancePath:instancePath+"/mfa_token",schemaPath:"#/allOf/1/properties/mfa_token/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.error === undefined){
+const err0 = {instancePath,schemaPath:"#/$defs/Error/required",keyword:"required",params:{missingProperty: "error"},message:"must have required property '"+"error"+"'"};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -810,10 +811,11 @@ vErrors.push(err0);
 }
 errors++;
 }
-}
-}
-else {
-const err1 = {instancePath,schemaPath:"#/allOf/1/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data.error !== undefined){
+let data0 = data.error;
+if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
+if(data0.message === undefined){
+const err1 = {instancePath:instancePath+"/error",schemaPath:"#/$defs/Error/properties/error/required",keyword:"required",params:{missingProperty: "message"},message:"must have required property '"+"message"+"'"};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -822,14 +824,114 @@ vErrors.push(err1);
 }
 errors++;
 }
-validate62.errors = vErrors;
+if(data0.code !== undefined){
+if(typeof data0.code !== "string"){
+const err2 = {instancePath:instancePath+"/error/code",schemaPath:"#/$defs/Error/properties/error/properties/code/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+}
+if(data0.errors !== undefined){
+let data2 = data0.errors;
+if(Array.isArray(data2)){
+const len0 = data2.length;
+for(let i0=0; i0<len0; i0++){
+let data3 = data2[i0];
+if(!(data3 && typeof data3 == "object" && !Array.isArray(data3))){
+const err3 = {instancePath:instancePath+"/error/errors/" + i0,schemaPath:"#/$defs/Error/properties/error/properties/errors/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+}
+}
+else {
+const err4 = {instancePath:instancePath+"/error/errors",schemaPath:"#/$defs/Error/properties/error/properties/errors/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+}
+if(data0.message !== undefined){
+if(typeof data0.message !== "string"){
+const err5 = {instancePath:instancePath+"/error/message",schemaPath:"#/$defs/Error/properties/error/properties/message/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+}
+}
+else {
+const err6 = {instancePath:instancePath+"/error",schemaPath:"#/$defs/Error/properties/error/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+}
+}
+else {
+const err7 = {instancePath,schemaPath:"#/$defs/Error/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.mfa_token !== undefined){
+if(typeof data.mfa_token !== "string"){
+const err8 = {instancePath:instancePath+"/mfa_token",schemaPath:"#/allOf/1/properties/mfa_token/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+}
+}
+else {
+const err9 = {instancePath,schemaPath:"#/allOf/1/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+validate27.errors = vErrors;
 return errors === 0;
 }
 
-export const validateMfaOobTokenRequest = validate64;
-const schema28 = {"type":"object","required":["grant_type","mfa_token","oob_code","binding_code"],"properties":{"grant_type":{"type":"string","enum":["mfa_oob","mfa-oob"]},"mfa_token":{"type":"string"},"oob_code":{"type":"string"},"binding_code":{"type":"string"}}};
+export const validateMfaOobTokenRequest = validate28;
+const schema42 = {"type":"object","required":["grant_type","mfa_token","oob_code","binding_code"],"properties":{"grant_type":{"type":"string","enum":["mfa_oob","mfa-oob"]},"mfa_token":{"type":"string"},"oob_code":{"type":"string"},"binding_code":{"type":"string"}}};
 
-function validate64(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate28(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -886,7 +988,7 @@ vErrors.push(err4);
 errors++;
 }
 if(!((data0 === "mfa_oob") || (data0 === "mfa-oob"))){
-const err5 = {instancePath:instancePath+"/grant_type",schemaPath:"#/properties/grant_type/enum",keyword:"enum",params:{allowedValues: schema28.properties.grant_type.enum},message:"must be equal to one of the allowed values"};
+const err5 = {instancePath:instancePath+"/grant_type",schemaPath:"#/properties/grant_type/enum",keyword:"enum",params:{allowedValues: schema42.properties.grant_type.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -943,14 +1045,14 @@ vErrors.push(err9);
 }
 errors++;
 }
-validate64.errors = vErrors;
+validate28.errors = vErrors;
 return errors === 0;
 }
 
-export const validateRefreshTokenRequest = validate65;
-const schema29 = {"type":"object","required":["grant_type","refresh_token"],"properties":{"grant_type":{"type":"string","enum":["refresh_token"]},"refresh_token":{"type":"string"}}};
+export const validateRefreshTokenRequest = validate29;
+const schema43 = {"type":"object","required":["grant_type","refresh_token"],"properties":{"grant_type":{"type":"string","enum":["refresh_token"]},"refresh_token":{"type":"string"}}};
 
-function validate65(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate29(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -987,7 +1089,7 @@ vErrors.push(err2);
 errors++;
 }
 if(!(data0 === "refresh_token")){
-const err3 = {instancePath:instancePath+"/grant_type",schemaPath:"#/properties/grant_type/enum",keyword:"enum",params:{allowedValues: schema29.properties.grant_type.enum},message:"must be equal to one of the allowed values"};
+const err3 = {instancePath:instancePath+"/grant_type",schemaPath:"#/properties/grant_type/enum",keyword:"enum",params:{allowedValues: schema43.properties.grant_type.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -1020,14 +1122,14 @@ vErrors.push(err5);
 }
 errors++;
 }
-validate65.errors = vErrors;
+validate29.errors = vErrors;
 return errors === 0;
 }
 
-export const validateRevokeResult = validate66;
-const schema30 = {"type":"object"};
+export const validateRevokeResult = validate30;
+const schema44 = {"type":"object"};
 
-function validate66(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate30(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
 if(!(data && typeof data == "object" && !Array.isArray(data))){
@@ -1040,14 +1142,14 @@ vErrors.push(err0);
 }
 errors++;
 }
-validate66.errors = vErrors;
+validate30.errors = vErrors;
 return errors === 0;
 }
 
-export const validateRevokeTokenRequest = validate67;
-const schema31 = {"type":"object","required":["token"],"properties":{"token":{"type":"string"}}};
+export const validateRevokeTokenRequest = validate31;
+const schema45 = {"type":"object","required":["token"],"properties":{"token":{"type":"string"}}};
 
-function validate67(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate31(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -1084,14 +1186,14 @@ vErrors.push(err2);
 }
 errors++;
 }
-validate67.errors = vErrors;
+validate31.errors = vErrors;
 return errors === 0;
 }
 
-export const validateLoginCredentialsAudience = validate68;
-const schema32 = {"type":"string"};
+export const validateLoginCredentialsAudience = validate32;
+const schema46 = {"type":"string"};
 
-function validate68(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate32(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
@@ -1104,14 +1206,14 @@ vErrors.push(err0);
 }
 errors++;
 }
-validate68.errors = vErrors;
+validate32.errors = vErrors;
 return errors === 0;
 }
 
-export const validateClientCredentialsTokenRequestAudience = validate69;
-const schema33 = {"type":"string"};
+export const validateClientCredentialsTokenRequestAudience = validate33;
+const schema47 = {"type":"string"};
 
-function validate69(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate33(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
@@ -1124,7 +1226,7 @@ vErrors.push(err0);
 }
 errors++;
 }
-validate69.errors = vErrors;
+validate33.errors = vErrors;
 return errors === 0;
 }
 

@@ -6,10 +6,10 @@ function ucs2length(str) {
   return length;
 }
 "use strict";
-export const validateAccessToken = validate53;
-const schema20 = {"type":"object","required":["access_token","token_type","expires_in"],"properties":{"access_token":{"type":"string"},"token_type":{"type":"string","enum":["Bearer"]},"expires_in":{"type":"integer"},"refresh_token":{"type":"string"}}};
+export const validateAccessToken = validate21;
+const schema32 = {"type":"object","required":["access_token","token_type","expires_in"],"properties":{"access_token":{"type":"string"},"token_type":{"type":"string","enum":["Bearer"]},"expires_in":{"type":"integer"},"refresh_token":{"type":"string"}}};
 
-function validate53(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate21(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -68,7 +68,7 @@ vErrors.push(err4);
 errors++;
 }
 if(!(data1 === "Bearer")){
-const err5 = {instancePath:instancePath+"/token_type",schemaPath:"#/properties/token_type/enum",keyword:"enum",params:{allowedValues: schema20.properties.token_type.enum},message:"must be equal to one of the allowed values"};
+const err5 = {instancePath:instancePath+"/token_type",schemaPath:"#/properties/token_type/enum",keyword:"enum",params:{allowedValues: schema32.properties.token_type.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -114,16 +114,16 @@ vErrors.push(err8);
 }
 errors++;
 }
-validate53.errors = vErrors;
+validate21.errors = vErrors;
 return errors === 0;
 }
 
-export const validateAccountId = validate54;
-const schema21 = {"type":"string","pattern":"^[PT]{1}\\d{8}$","minLength":9,"maxLength":9};
+export const validateAccountId = validate22;
+const schema33 = {"type":"string","pattern":"^[PT]{1}\\d{8}$","minLength":9,"maxLength":9};
 const func1 = ucs2length;
-const pattern3 = new RegExp("^[PT]{1}\\d{8}$", "u");
+const pattern4 = new RegExp("^[PT]{1}\\d{8}$", "u");
 
-function validate54(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate22(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
 if(typeof data === "string"){
@@ -147,7 +147,7 @@ vErrors.push(err1);
 }
 errors++;
 }
-if(!pattern3.test(data)){
+if(!pattern4.test(data)){
 const err2 = {instancePath,schemaPath:"#/pattern",keyword:"pattern",params:{pattern: "^[PT]{1}\\d{8}$"},message:"must match pattern \""+"^[PT]{1}\\d{8}$"+"\""};
 if(vErrors === null){
 vErrors = [err2];
@@ -168,14 +168,14 @@ vErrors.push(err3);
 }
 errors++;
 }
-validate54.errors = vErrors;
+validate22.errors = vErrors;
 return errors === 0;
 }
 
-export const validateClientCredentialsTokenRequest = validate55;
-const schema22 = {"type":"object","required":["grant_type","audience"],"properties":{"grant_type":{"type":"string","enum":["client_credentials"]},"audience":{"type":"string"}}};
+export const validateClientCredentialsTokenRequest = validate23;
+const schema34 = {"type":"object","required":["grant_type","audience"],"properties":{"grant_type":{"type":"string","enum":["client_credentials"]},"audience":{"type":"string"}}};
 
-function validate55(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate23(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -212,7 +212,7 @@ vErrors.push(err2);
 errors++;
 }
 if(!(data0 === "client_credentials")){
-const err3 = {instancePath:instancePath+"/grant_type",schemaPath:"#/properties/grant_type/enum",keyword:"enum",params:{allowedValues: schema22.properties.grant_type.enum},message:"must be equal to one of the allowed values"};
+const err3 = {instancePath:instancePath+"/grant_type",schemaPath:"#/properties/grant_type/enum",keyword:"enum",params:{allowedValues: schema34.properties.grant_type.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -245,14 +245,14 @@ vErrors.push(err5);
 }
 errors++;
 }
-validate55.errors = vErrors;
+validate23.errors = vErrors;
 return errors === 0;
 }
 
-export const validateError = validate56;
-const schema23 = {"type":"object","required":["error"],"properties":{"error":{"type":"object","required":["message"],"properties":{"code":{"type":"string"},"errors":{"type":"array","items":{"type":"object"}},"message":{"type":"string"}}}}};
+export const validateError = validate24;
+const schema35 = {"type":"object","required":["error"],"properties":{"error":{"type":"object","required":["message"],"properties":{"code":{"type":"string"},"errors":{"type":"array","items":{"type":"object"}},"message":{"type":"string"}}}}};
 
-function validate56(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate24(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -355,14 +355,14 @@ vErrors.push(err7);
 }
 errors++;
 }
-validate56.errors = vErrors;
+validate24.errors = vErrors;
 return errors === 0;
 }
 
-export const validateIdentType = validate57;
-const schema24 = {"type":"string","enum":["phone_number","email"]};
+export const validateIdentType = validate25;
+const schema36 = {"type":"string","enum":["phone_number","email"]};
 
-function validate57(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate25(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
@@ -376,7 +376,7 @@ vErrors.push(err0);
 errors++;
 }
 if(!((data === "phone_number") || (data === "email"))){
-const err1 = {instancePath,schemaPath:"#/enum",keyword:"enum",params:{allowedValues: schema24.enum},message:"must be equal to one of the allowed values"};
+const err1 = {instancePath,schemaPath:"#/enum",keyword:"enum",params:{allowedValues: schema36.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -385,14 +385,14 @@ vErrors.push(err1);
 }
 errors++;
 }
-validate57.errors = vErrors;
+validate25.errors = vErrors;
 return errors === 0;
 }
 
-export const validateLoginCredentials = validate58;
-const schema25 = {"type":"object","required":["audience","type","password"],"properties":{"audience":{"type":"string"},"type":{"type":"string","enum":["customer","company"]},"password":{"type":"string","minLength":4,"maxLength":255},"email":{"type":"string"},"ident_type":{"$ref":"#/$defs/IdentType"},"ident":{"type":"string"}},"allOf":[{"anyOf":[{"type":"object","required":["email"],"properties":{"email":{"type":"string"}}},{"type":"object","required":["ident_type","ident"],"properties":{"ident_type":{"$ref":"#/$defs/IdentType"},"ident":{"type":"string"}}}]}]};
+export const validateLoginCredentials = validate26;
+const schema37 = {"type":"object","required":["audience","type","password"],"properties":{"audience":{"type":"string"},"type":{"type":"string","enum":["customer","company"]},"password":{"type":"string","minLength":4,"maxLength":255},"email":{"type":"string"},"ident_type":{"$ref":"#/$defs/IdentType"},"ident":{"type":"string"}},"allOf":[{"anyOf":[{"type":"object","required":["email"],"properties":{"email":{"type":"string"}}},{"type":"object","required":["ident_type","ident"],"properties":{"ident_type":{"$ref":"#/$defs/IdentType"},"ident":{"type":"string"}}}]}]};
 
-function validate58(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate26(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
 const _errs2 = errors;
@@ -458,14 +458,9 @@ vErrors.push(err4);
 errors++;
 }
 if(data.ident_type !== undefined){
-if(!(validate57(data.ident_type, {instancePath:instancePath+"/ident_type",parentData:data,parentDataProperty:"ident_type",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate57.errors : vErrors.concat(validate57.errors);
-errors = vErrors.length;
-}
-}
-if(data.ident !== undefined){
-if(typeof data.ident !== "string"){
-const err5 = {instancePath:instancePath+"/ident",schemaPath:"#/allOf/0/anyOf/1/properties/ident/type",keyword:"type",params:{type: "string"},message:"must be string"};
+let data1 = data.ident_type;
+if(typeof data1 !== "string"){
+const err5 = {instancePath:instancePath+"/ident_type",schemaPath:"#/$defs/IdentType/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -474,10 +469,8 @@ vErrors.push(err5);
 }
 errors++;
 }
-}
-}
-else {
-const err6 = {instancePath,schemaPath:"#/allOf/0/anyOf/1/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(!((data1 === "phone_number") || (data1 === "email"))){
+const err6 = {instancePath:instancePath+"/ident_type",schemaPath:"#/$defs/IdentType/enum",keyword:"enum",params:{allowedValues: schema36.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -486,16 +479,40 @@ vErrors.push(err6);
 }
 errors++;
 }
-var _valid0 = _errs7 === errors;
-valid1 = valid1 || _valid0;
 }
-if(!valid1){
-const err7 = {instancePath,schemaPath:"#/allOf/0/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(data.ident !== undefined){
+if(typeof data.ident !== "string"){
+const err7 = {instancePath:instancePath+"/ident",schemaPath:"#/allOf/0/anyOf/1/properties/ident/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err7];
 }
 else {
 vErrors.push(err7);
+}
+errors++;
+}
+}
+}
+else {
+const err8 = {instancePath,schemaPath:"#/allOf/0/anyOf/1/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+var _valid0 = _errs7 === errors;
+valid1 = valid1 || _valid0;
+}
+if(!valid1){
+const err9 = {instancePath,schemaPath:"#/allOf/0/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
 }
 errors++;
 }
@@ -512,27 +529,7 @@ vErrors = null;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.audience === undefined){
-const err8 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "audience"},message:"must have required property '"+"audience"+"'"};
-if(vErrors === null){
-vErrors = [err8];
-}
-else {
-vErrors.push(err8);
-}
-errors++;
-}
-if(data.type === undefined){
-const err9 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
-if(vErrors === null){
-vErrors = [err9];
-}
-else {
-vErrors.push(err9);
-}
-errors++;
-}
-if(data.password === undefined){
-const err10 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "password"},message:"must have required property '"+"password"+"'"};
+const err10 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "audience"},message:"must have required property '"+"audience"+"'"};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -541,9 +538,8 @@ vErrors.push(err10);
 }
 errors++;
 }
-if(data.audience !== undefined){
-if(typeof data.audience !== "string"){
-const err11 = {instancePath:instancePath+"/audience",schemaPath:"#/properties/audience/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.type === undefined){
+const err11 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -552,11 +548,8 @@ vErrors.push(err11);
 }
 errors++;
 }
-}
-if(data.type !== undefined){
-let data4 = data.type;
-if(typeof data4 !== "string"){
-const err12 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.password === undefined){
+const err12 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "password"},message:"must have required property '"+"password"+"'"};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -565,8 +558,9 @@ vErrors.push(err12);
 }
 errors++;
 }
-if(!((data4 === "customer") || (data4 === "company"))){
-const err13 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/enum",keyword:"enum",params:{allowedValues: schema25.properties.type.enum},message:"must be equal to one of the allowed values"};
+if(data.audience !== undefined){
+if(typeof data.audience !== "string"){
+const err13 = {instancePath:instancePath+"/audience",schemaPath:"#/properties/audience/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -576,11 +570,10 @@ vErrors.push(err13);
 errors++;
 }
 }
-if(data.password !== undefined){
-let data5 = data.password;
-if(typeof data5 === "string"){
-if(func1(data5) > 255){
-const err14 = {instancePath:instancePath+"/password",schemaPath:"#/properties/password/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"};
+if(data.type !== undefined){
+let data4 = data.type;
+if(typeof data4 !== "string"){
+const err14 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -589,8 +582,8 @@ vErrors.push(err14);
 }
 errors++;
 }
-if(func1(data5) < 4){
-const err15 = {instancePath:instancePath+"/password",schemaPath:"#/properties/password/minLength",keyword:"minLength",params:{limit: 4},message:"must NOT have fewer than 4 characters"};
+if(!((data4 === "customer") || (data4 === "company"))){
+const err15 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/enum",keyword:"enum",params:{allowedValues: schema37.properties.type.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -600,8 +593,11 @@ vErrors.push(err15);
 errors++;
 }
 }
-else {
-const err16 = {instancePath:instancePath+"/password",schemaPath:"#/properties/password/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.password !== undefined){
+let data5 = data.password;
+if(typeof data5 === "string"){
+if(func1(data5) > 255){
+const err16 = {instancePath:instancePath+"/password",schemaPath:"#/properties/password/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -610,10 +606,8 @@ vErrors.push(err16);
 }
 errors++;
 }
-}
-if(data.email !== undefined){
-if(typeof data.email !== "string"){
-const err17 = {instancePath:instancePath+"/email",schemaPath:"#/properties/email/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(func1(data5) < 4){
+const err17 = {instancePath:instancePath+"/password",schemaPath:"#/properties/password/minLength",keyword:"minLength",params:{limit: 4},message:"must NOT have fewer than 4 characters"};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -623,15 +617,8 @@ vErrors.push(err17);
 errors++;
 }
 }
-if(data.ident_type !== undefined){
-if(!(validate57(data.ident_type, {instancePath:instancePath+"/ident_type",parentData:data,parentDataProperty:"ident_type",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate57.errors : vErrors.concat(validate57.errors);
-errors = vErrors.length;
-}
-}
-if(data.ident !== undefined){
-if(typeof data.ident !== "string"){
-const err18 = {instancePath:instancePath+"/ident",schemaPath:"#/properties/ident/type",keyword:"type",params:{type: "string"},message:"must be string"};
+else {
+const err18 = {instancePath:instancePath+"/password",schemaPath:"#/properties/password/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -641,9 +628,9 @@ vErrors.push(err18);
 errors++;
 }
 }
-}
-else {
-const err19 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data.email !== undefined){
+if(typeof data.email !== "string"){
+const err19 = {instancePath:instancePath+"/email",schemaPath:"#/properties/email/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err19];
 }
@@ -652,14 +639,61 @@ vErrors.push(err19);
 }
 errors++;
 }
-validate58.errors = vErrors;
+}
+if(data.ident_type !== undefined){
+let data7 = data.ident_type;
+if(typeof data7 !== "string"){
+const err20 = {instancePath:instancePath+"/ident_type",schemaPath:"#/$defs/IdentType/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err20];
+}
+else {
+vErrors.push(err20);
+}
+errors++;
+}
+if(!((data7 === "phone_number") || (data7 === "email"))){
+const err21 = {instancePath:instancePath+"/ident_type",schemaPath:"#/$defs/IdentType/enum",keyword:"enum",params:{allowedValues: schema36.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err21];
+}
+else {
+vErrors.push(err21);
+}
+errors++;
+}
+}
+if(data.ident !== undefined){
+if(typeof data.ident !== "string"){
+const err22 = {instancePath:instancePath+"/ident",schemaPath:"#/properties/ident/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err22];
+}
+else {
+vErrors.push(err22);
+}
+errors++;
+}
+}
+}
+else {
+const err23 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err23];
+}
+else {
+vErrors.push(err23);
+}
+errors++;
+}
+validate26.errors = vErrors;
 return errors === 0;
 }
 
-export const validateMfaChallenge = validate61;
-const schema26 = {"type":"object","required":["challenge_type","binding_method","oob_code"],"properties":{"challenge_type":{"type":"string","enum":["oob"]},"binding_method":{"type":"string","enum":["prompt"]},"oob_code":{"type":"string"}}};
+export const validateMfaChallenge = validate27;
+const schema40 = {"type":"object","required":["challenge_type","binding_method","oob_code"],"properties":{"challenge_type":{"type":"string","enum":["oob"]},"binding_method":{"type":"string","enum":["prompt"]},"oob_code":{"type":"string"}}};
 
-function validate61(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate27(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -706,7 +740,7 @@ vErrors.push(err3);
 errors++;
 }
 if(!(data0 === "oob")){
-const err4 = {instancePath:instancePath+"/challenge_type",schemaPath:"#/properties/challenge_type/enum",keyword:"enum",params:{allowedValues: schema26.properties.challenge_type.enum},message:"must be equal to one of the allowed values"};
+const err4 = {instancePath:instancePath+"/challenge_type",schemaPath:"#/properties/challenge_type/enum",keyword:"enum",params:{allowedValues: schema40.properties.challenge_type.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -729,7 +763,7 @@ vErrors.push(err5);
 errors++;
 }
 if(!(data1 === "prompt")){
-const err6 = {instancePath:instancePath+"/binding_method",schemaPath:"#/properties/binding_method/enum",keyword:"enum",params:{allowedValues: schema26.properties.binding_method.enum},message:"must be equal to one of the allowed values"};
+const err6 = {instancePath:instancePath+"/binding_method",schemaPath:"#/properties/binding_method/enum",keyword:"enum",params:{allowedValues: schema40.properties.binding_method.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -762,14 +796,14 @@ vErrors.push(err8);
 }
 errors++;
 }
-validate61.errors = vErrors;
+validate27.errors = vErrors;
 return errors === 0;
 }
 
-export const validateMfaChallengeRequest = validate62;
-const schema27 = {"type":"object","required":["challenge_type","mfa_token"],"properties":{"challenge_type":{"type":"string","enum":["oob"]},"mfa_token":{"type":"string"},"oob_channel":{"type":"string","enum":["sms","email"]}}};
+export const validateMfaChallengeRequest = validate28;
+const schema41 = {"type":"object","required":["challenge_type","mfa_token"],"properties":{"challenge_type":{"type":"string","enum":["oob"]},"mfa_token":{"type":"string"},"oob_channel":{"type":"string","enum":["sms","email"]}}};
 
-function validate62(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate28(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -806,7 +840,7 @@ vErrors.push(err2);
 errors++;
 }
 if(!(data0 === "oob")){
-const err3 = {instancePath:instancePath+"/challenge_type",schemaPath:"#/properties/challenge_type/enum",keyword:"enum",params:{allowedValues: schema27.properties.challenge_type.enum},message:"must be equal to one of the allowed values"};
+const err3 = {instancePath:instancePath+"/challenge_type",schemaPath:"#/properties/challenge_type/enum",keyword:"enum",params:{allowedValues: schema41.properties.challenge_type.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -841,7 +875,7 @@ vErrors.push(err5);
 errors++;
 }
 if(!((data2 === "sms") || (data2 === "email"))){
-const err6 = {instancePath:instancePath+"/oob_channel",schemaPath:"#/properties/oob_channel/enum",keyword:"enum",params:{allowedValues: schema27.properties.oob_channel.enum},message:"must be equal to one of the allowed values"};
+const err6 = {instancePath:instancePath+"/oob_channel",schemaPath:"#/properties/oob_channel/enum",keyword:"enum",params:{allowedValues: schema41.properties.oob_channel.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -862,24 +896,19 @@ vErrors.push(err7);
 }
 errors++;
 }
-validate62.errors = vErrors;
+validate28.errors = vErrors;
 return errors === 0;
 }
 
-export const validateMfaError = validate63;
-const schema28 = {"allOf":[{"$ref":"#/$defs/Error"},{"type":"object","properties":{"mfa_token":{"type":"string"}}}]};
+export const validateMfaError = validate29;
+const schema42 = {"allOf":[{"$ref":"#/$defs/Error"},{"type":"object","properties":{"mfa_token":{"type":"string"}}}]};
 
-function validate63(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate29(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-if(!(validate56(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate56.errors : vErrors.concat(validate56.errors);
-errors = vErrors.length;
-}
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.mfa_token !== undefined){
-if(typeof data.mfa_token !== "string"){
-const err0 = {instancePath:instancePath+"/mfa_token",schemaPath:"#/allOf/1/properties/mfa_token/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.error === undefined){
+const err0 = {instancePath,schemaPath:"#/$defs/Error/required",keyword:"required",params:{missingProperty: "error"},message:"must have required property '"+"error"+"'"};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -888,10 +917,11 @@ vErrors.push(err0);
 }
 errors++;
 }
-}
-}
-else {
-const err1 = {instancePath,schemaPath:"#/allOf/1/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data.error !== undefined){
+let data0 = data.error;
+if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
+if(data0.message === undefined){
+const err1 = {instancePath:instancePath+"/error",schemaPath:"#/$defs/Error/properties/error/required",keyword:"required",params:{missingProperty: "message"},message:"must have required property '"+"message"+"'"};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -900,14 +930,114 @@ vErrors.push(err1);
 }
 errors++;
 }
-validate63.errors = vErrors;
+if(data0.code !== undefined){
+if(typeof data0.code !== "string"){
+const err2 = {instancePath:instancePath+"/error/code",schemaPath:"#/$defs/Error/properties/error/properties/code/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+}
+if(data0.errors !== undefined){
+let data2 = data0.errors;
+if(Array.isArray(data2)){
+const len0 = data2.length;
+for(let i0=0; i0<len0; i0++){
+let data3 = data2[i0];
+if(!(data3 && typeof data3 == "object" && !Array.isArray(data3))){
+const err3 = {instancePath:instancePath+"/error/errors/" + i0,schemaPath:"#/$defs/Error/properties/error/properties/errors/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+}
+}
+else {
+const err4 = {instancePath:instancePath+"/error/errors",schemaPath:"#/$defs/Error/properties/error/properties/errors/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+}
+if(data0.message !== undefined){
+if(typeof data0.message !== "string"){
+const err5 = {instancePath:instancePath+"/error/message",schemaPath:"#/$defs/Error/properties/error/properties/message/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+}
+}
+else {
+const err6 = {instancePath:instancePath+"/error",schemaPath:"#/$defs/Error/properties/error/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+}
+}
+else {
+const err7 = {instancePath,schemaPath:"#/$defs/Error/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.mfa_token !== undefined){
+if(typeof data.mfa_token !== "string"){
+const err8 = {instancePath:instancePath+"/mfa_token",schemaPath:"#/allOf/1/properties/mfa_token/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+}
+}
+else {
+const err9 = {instancePath,schemaPath:"#/allOf/1/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+validate29.errors = vErrors;
 return errors === 0;
 }
 
-export const validateMfaOobTokenRequest = validate65;
-const schema29 = {"type":"object","required":["grant_type","mfa_token","oob_code","binding_code"],"properties":{"grant_type":{"type":"string","enum":["mfa_oob","mfa-oob"]},"mfa_token":{"type":"string"},"oob_code":{"type":"string"},"binding_code":{"type":"string"}}};
+export const validateMfaOobTokenRequest = validate30;
+const schema44 = {"type":"object","required":["grant_type","mfa_token","oob_code","binding_code"],"properties":{"grant_type":{"type":"string","enum":["mfa_oob","mfa-oob"]},"mfa_token":{"type":"string"},"oob_code":{"type":"string"},"binding_code":{"type":"string"}}};
 
-function validate65(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate30(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -964,7 +1094,7 @@ vErrors.push(err4);
 errors++;
 }
 if(!((data0 === "mfa_oob") || (data0 === "mfa-oob"))){
-const err5 = {instancePath:instancePath+"/grant_type",schemaPath:"#/properties/grant_type/enum",keyword:"enum",params:{allowedValues: schema29.properties.grant_type.enum},message:"must be equal to one of the allowed values"};
+const err5 = {instancePath:instancePath+"/grant_type",schemaPath:"#/properties/grant_type/enum",keyword:"enum",params:{allowedValues: schema44.properties.grant_type.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -1021,19 +1151,19 @@ vErrors.push(err9);
 }
 errors++;
 }
-validate65.errors = vErrors;
+validate30.errors = vErrors;
 return errors === 0;
 }
 
-export const validateOwnerId = validate66;
-const schema30 = {"type":"string","pattern":"^[PT]{1}(?=(?:.{3}|.{8})$)[0-9]*$"};
-const pattern4 = new RegExp("^[PT]{1}(?=(?:.{3}|.{8})$)[0-9]*$", "u");
+export const validateOwnerId = validate31;
+const schema45 = {"type":"string","pattern":"^[PT]{1}(?=(?:.{3}|.{8})$)[0-9]*$"};
+const pattern5 = new RegExp("^[PT]{1}(?=(?:.{3}|.{8})$)[0-9]*$", "u");
 
-function validate66(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate31(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
 if(typeof data === "string"){
-if(!pattern4.test(data)){
+if(!pattern5.test(data)){
 const err0 = {instancePath,schemaPath:"#/pattern",keyword:"pattern",params:{pattern: "^[PT]{1}(?=(?:.{3}|.{8})$)[0-9]*$"},message:"must match pattern \""+"^[PT]{1}(?=(?:.{3}|.{8})$)[0-9]*$"+"\""};
 if(vErrors === null){
 vErrors = [err0];
@@ -1054,14 +1184,14 @@ vErrors.push(err1);
 }
 errors++;
 }
-validate66.errors = vErrors;
+validate31.errors = vErrors;
 return errors === 0;
 }
 
-export const validateRefreshTokenRequest = validate67;
-const schema31 = {"type":"object","required":["grant_type","refresh_token"],"properties":{"grant_type":{"type":"string","enum":["refresh_token"]},"refresh_token":{"type":"string"}}};
+export const validateRefreshTokenRequest = validate32;
+const schema46 = {"type":"object","required":["grant_type","refresh_token"],"properties":{"grant_type":{"type":"string","enum":["refresh_token"]},"refresh_token":{"type":"string"}}};
 
-function validate67(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate32(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -1098,7 +1228,7 @@ vErrors.push(err2);
 errors++;
 }
 if(!(data0 === "refresh_token")){
-const err3 = {instancePath:instancePath+"/grant_type",schemaPath:"#/properties/grant_type/enum",keyword:"enum",params:{allowedValues: schema31.properties.grant_type.enum},message:"must be equal to one of the allowed values"};
+const err3 = {instancePath:instancePath+"/grant_type",schemaPath:"#/properties/grant_type/enum",keyword:"enum",params:{allowedValues: schema46.properties.grant_type.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -1131,14 +1261,14 @@ vErrors.push(err5);
 }
 errors++;
 }
-validate67.errors = vErrors;
+validate32.errors = vErrors;
 return errors === 0;
 }
 
-export const validateRevokeResult = validate68;
-const schema32 = {"type":"object"};
+export const validateRevokeResult = validate33;
+const schema47 = {"type":"object"};
 
-function validate68(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate33(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
 if(!(data && typeof data == "object" && !Array.isArray(data))){
@@ -1151,14 +1281,14 @@ vErrors.push(err0);
 }
 errors++;
 }
-validate68.errors = vErrors;
+validate33.errors = vErrors;
 return errors === 0;
 }
 
-export const validateRevokeTokenRequest = validate69;
-const schema33 = {"type":"object","required":["token"],"properties":{"token":{"type":"string"}}};
+export const validateRevokeTokenRequest = validate34;
+const schema48 = {"type":"object","required":["token"],"properties":{"token":{"type":"string"}}};
 
-function validate69(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate34(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -1195,35 +1325,161 @@ vErrors.push(err2);
 }
 errors++;
 }
-validate69.errors = vErrors;
+validate34.errors = vErrors;
 return errors === 0;
 }
 
-export const validateTokenRequest = validate70;
-const schema34 = {"oneOf":[{"$ref":"#/$defs/ClientCredentialsTokenRequest"},{"$ref":"#/$defs/RefreshTokenRequest"},{"$ref":"#/$defs/MfaOobTokenRequest"}]};
+export const validateTokenRequest = validate35;
+const schema49 = {"oneOf":[{"$ref":"#/$defs/ClientCredentialsTokenRequest"},{"$ref":"#/$defs/RefreshTokenRequest"},{"$ref":"#/$defs/MfaOobTokenRequest"}]};
 
-function validate70(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate35(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
 let valid0 = false;
 let passing0 = null;
 const _errs1 = errors;
-if(!(validate55(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate55.errors : vErrors.concat(validate55.errors);
-errors = vErrors.length;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.grant_type === undefined){
+const err0 = {instancePath,schemaPath:"#/$defs/ClientCredentialsTokenRequest/required",keyword:"required",params:{missingProperty: "grant_type"},message:"must have required property '"+"grant_type"+"'"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if(data.audience === undefined){
+const err1 = {instancePath,schemaPath:"#/$defs/ClientCredentialsTokenRequest/required",keyword:"required",params:{missingProperty: "audience"},message:"must have required property '"+"audience"+"'"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+if(data.grant_type !== undefined){
+let data0 = data.grant_type;
+if(typeof data0 !== "string"){
+const err2 = {instancePath:instancePath+"/grant_type",schemaPath:"#/$defs/ClientCredentialsTokenRequest/properties/grant_type/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+if(!(data0 === "client_credentials")){
+const err3 = {instancePath:instancePath+"/grant_type",schemaPath:"#/$defs/ClientCredentialsTokenRequest/properties/grant_type/enum",keyword:"enum",params:{allowedValues: schema34.properties.grant_type.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+}
+if(data.audience !== undefined){
+if(typeof data.audience !== "string"){
+const err4 = {instancePath:instancePath+"/audience",schemaPath:"#/$defs/ClientCredentialsTokenRequest/properties/audience/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+}
+}
+else {
+const err5 = {instancePath,schemaPath:"#/$defs/ClientCredentialsTokenRequest/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
 }
 var _valid0 = _errs1 === errors;
 if(_valid0){
 valid0 = true;
 passing0 = 0;
 }
-const _errs2 = errors;
-if(!(validate67(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate67.errors : vErrors.concat(validate67.errors);
-errors = vErrors.length;
+const _errs8 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.grant_type === undefined){
+const err6 = {instancePath,schemaPath:"#/$defs/RefreshTokenRequest/required",keyword:"required",params:{missingProperty: "grant_type"},message:"must have required property '"+"grant_type"+"'"};
+if(vErrors === null){
+vErrors = [err6];
 }
-var _valid0 = _errs2 === errors;
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+if(data.refresh_token === undefined){
+const err7 = {instancePath,schemaPath:"#/$defs/RefreshTokenRequest/required",keyword:"required",params:{missingProperty: "refresh_token"},message:"must have required property '"+"refresh_token"+"'"};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+if(data.grant_type !== undefined){
+let data2 = data.grant_type;
+if(typeof data2 !== "string"){
+const err8 = {instancePath:instancePath+"/grant_type",schemaPath:"#/$defs/RefreshTokenRequest/properties/grant_type/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+if(!(data2 === "refresh_token")){
+const err9 = {instancePath:instancePath+"/grant_type",schemaPath:"#/$defs/RefreshTokenRequest/properties/grant_type/enum",keyword:"enum",params:{allowedValues: schema46.properties.grant_type.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+}
+if(data.refresh_token !== undefined){
+if(typeof data.refresh_token !== "string"){
+const err10 = {instancePath:instancePath+"/refresh_token",schemaPath:"#/$defs/RefreshTokenRequest/properties/refresh_token/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+}
+}
+else {
+const err11 = {instancePath,schemaPath:"#/$defs/RefreshTokenRequest/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+var _valid0 = _errs8 === errors;
 if(_valid0 && valid0){
 valid0 = false;
 passing0 = [passing0, 1];
@@ -1233,12 +1489,119 @@ if(_valid0){
 valid0 = true;
 passing0 = 1;
 }
-const _errs3 = errors;
-if(!(validate65(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate65.errors : vErrors.concat(validate65.errors);
-errors = vErrors.length;
+const _errs15 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.grant_type === undefined){
+const err12 = {instancePath,schemaPath:"#/$defs/MfaOobTokenRequest/required",keyword:"required",params:{missingProperty: "grant_type"},message:"must have required property '"+"grant_type"+"'"};
+if(vErrors === null){
+vErrors = [err12];
 }
-var _valid0 = _errs3 === errors;
+else {
+vErrors.push(err12);
+}
+errors++;
+}
+if(data.mfa_token === undefined){
+const err13 = {instancePath,schemaPath:"#/$defs/MfaOobTokenRequest/required",keyword:"required",params:{missingProperty: "mfa_token"},message:"must have required property '"+"mfa_token"+"'"};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
+}
+errors++;
+}
+if(data.oob_code === undefined){
+const err14 = {instancePath,schemaPath:"#/$defs/MfaOobTokenRequest/required",keyword:"required",params:{missingProperty: "oob_code"},message:"must have required property '"+"oob_code"+"'"};
+if(vErrors === null){
+vErrors = [err14];
+}
+else {
+vErrors.push(err14);
+}
+errors++;
+}
+if(data.binding_code === undefined){
+const err15 = {instancePath,schemaPath:"#/$defs/MfaOobTokenRequest/required",keyword:"required",params:{missingProperty: "binding_code"},message:"must have required property '"+"binding_code"+"'"};
+if(vErrors === null){
+vErrors = [err15];
+}
+else {
+vErrors.push(err15);
+}
+errors++;
+}
+if(data.grant_type !== undefined){
+let data4 = data.grant_type;
+if(typeof data4 !== "string"){
+const err16 = {instancePath:instancePath+"/grant_type",schemaPath:"#/$defs/MfaOobTokenRequest/properties/grant_type/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err16];
+}
+else {
+vErrors.push(err16);
+}
+errors++;
+}
+if(!((data4 === "mfa_oob") || (data4 === "mfa-oob"))){
+const err17 = {instancePath:instancePath+"/grant_type",schemaPath:"#/$defs/MfaOobTokenRequest/properties/grant_type/enum",keyword:"enum",params:{allowedValues: schema44.properties.grant_type.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err17];
+}
+else {
+vErrors.push(err17);
+}
+errors++;
+}
+}
+if(data.mfa_token !== undefined){
+if(typeof data.mfa_token !== "string"){
+const err18 = {instancePath:instancePath+"/mfa_token",schemaPath:"#/$defs/MfaOobTokenRequest/properties/mfa_token/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err18];
+}
+else {
+vErrors.push(err18);
+}
+errors++;
+}
+}
+if(data.oob_code !== undefined){
+if(typeof data.oob_code !== "string"){
+const err19 = {instancePath:instancePath+"/oob_code",schemaPath:"#/$defs/MfaOobTokenRequest/properties/oob_code/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err19];
+}
+else {
+vErrors.push(err19);
+}
+errors++;
+}
+}
+if(data.binding_code !== undefined){
+if(typeof data.binding_code !== "string"){
+const err20 = {instancePath:instancePath+"/binding_code",schemaPath:"#/$defs/MfaOobTokenRequest/properties/binding_code/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err20];
+}
+else {
+vErrors.push(err20);
+}
+errors++;
+}
+}
+}
+else {
+const err21 = {instancePath,schemaPath:"#/$defs/MfaOobTokenRequest/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err21];
+}
+else {
+vErrors.push(err21);
+}
+errors++;
+}
+var _valid0 = _errs15 === errors;
 if(_valid0 && valid0){
 valid0 = false;
 passing0 = [passing0, 2];
@@ -1251,12 +1614,12 @@ passing0 = 2;
 }
 }
 if(!valid0){
-const err0 = {instancePath,schemaPath:"#/oneOf",keyword:"oneOf",params:{passingSchemas: passing0},message:"must match exactly one schema in oneOf"};
+const err22 = {instancePath,schemaPath:"#/oneOf",keyword:"oneOf",params:{passingSchemas: passing0},message:"must match exactly one schema in oneOf"};
 if(vErrors === null){
-vErrors = [err0];
+vErrors = [err22];
 }
 else {
-vErrors.push(err0);
+vErrors.push(err22);
 }
 errors++;
 }
@@ -1271,7 +1634,7 @@ vErrors = null;
 }
 }
 }
-validate70.errors = vErrors;
+validate35.errors = vErrors;
 return errors === 0;
 }
 

@@ -156,9 +156,6 @@ function standaloneValidators(bundleSchema: Json, names: readonly string[], prop
     // `anyOf: [{required: [email]}, ...]` is the standard either/or idiom: the properties are defined beside it.
     strictRequired: false,
     code: { source: true, esm: true, lines: true },
-    // A $ref compiles to a call of the referenced schema's own validator, not a copy of its code:
-    // MfaError (allOf: Error and its mfa_token) and IdentType share one copy each in the browser bundle.
-    inlineRefs: false,
   });
   // Ajv2020 always tracks which properties and items each validator evaluated, for
   // unevaluatedProperties/unevaluatedItems. No schema here uses them, so that tracking is dead code,
