@@ -186,7 +186,7 @@ export function judgeOperationsServed(run: ServedRun): void {
       continue;
     }
     const statuses = [...new Set(answered.map((a) => a.ex.response!.status))].join(", ");
-    const undecided = (reason: string) =>
+    const verdictNotApplicable = (reason: string) =>
       results.push({
         check: "operation_served",
         severity: run.severity,
@@ -194,8 +194,9 @@ export function judgeOperationsServed(run: ServedRun): void {
         outcome: "not_applicable",
         findings: [],
         exchangeId: first.ex.id,
-        reason: `every request of ${subject.what} was answered ${statuses}, but ${reason}`,
+        reason,
       });
+    const undecided = (reason: string) => verdictNotApplicable(`every request of ${subject.what} was answered ${statuses}, but ${reason}`);
     if (!servedSomething) {
       undecided("no request of this run was answered 2xx: a target that answers everything so may be a wrong DINTERO_BASE_URL");
       continue;
@@ -212,17 +213,10 @@ export function judgeOperationsServed(run: ServedRun): void {
     const sent = new Set(subject.cases.filter((c) => lastOf.has(c.id)).map((c) => String((c.body as Record<string, unknown> | undefined)?.[grantName])));
     const unsent = subject.values?.filter((v) => !sent.has(v)) ?? [];
     if (unsent.length) {
-      results.push({
-        check: "operation_served",
-        severity: run.severity,
-        caseId: first.kase.id,
-        outcome: "not_applicable",
-        findings: [],
-        exchangeId: first.ex.id,
-        reason:
-          `every request of ${subject.what} was refused with ${UNSUPPORTED_GRANT}, but the run sent only ${[...sent].join(", ")} of the names the ` +
+      verdictNotApplicable(
+        `every request of ${subject.what} was refused with ${UNSUPPORTED_GRANT}, but the run sent only ${[...sent].join(", ")} of the names the ` +
           `spec documents for it (${subject.values!.join(", ")}): the server may serve it under another`,
-      });
+      );
       continue;
     }
     const how = subject.values ? `${statuses} ${UNSUPPORTED_GRANT}` : statuses;
