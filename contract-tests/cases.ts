@@ -151,10 +151,18 @@ export function fixedCases(spec: SpecModel, config: SuiteConfig): Case[] {
     });
     // A body whose password breaks a rule is a wrong-password attempt on a server that checks the
     // credentials before the body: it carries a made-up identity of the same shape, never the real one
-    // (the real identity gets one wrong password per run). Other mutations keep the real identity with its
-    // right password, so that a server ignoring the broken rule logs it in and is caught plainly.
+    // (the real identity gets one wrong password per run). A body whose identity field breaks a rule (an
+    // email with a trailing newline, past its maxLength) breaks the made-up identity: it tests the rule, not
+    // the account, and the real identity inside it would spend the identity's budget for nothing. Other
+    // mutations keep the real identity with its right password, so that a server ignoring the broken rule
+    // logs it in and is caught plainly.
     const madeUp = madeUpFields(identity, config.seed);
-    for (const m of bodyMutations(login.requestSchema as Schema, body, loginValid)) {
+    const ofIdentity = (m: { pointer: string }) => m.pointer !== "" && m.pointer.slice(1) in madeUp;
+    const mutations = [
+      ...bodyMutations(login.requestSchema as Schema, body, loginValid).filter((m) => !ofIdentity(m)),
+      ...bodyMutations(login.requestSchema as Schema, { ...body, ...madeUp }, loginValid).filter(ofIdentity),
+    ];
+    for (const m of mutations) {
       const mutated = m.pointer === `/${secretField}` && m.body && typeof m.body === "object" && !Array.isArray(m.body) ? { ...m.body, ...madeUp } : m.body;
       cases.push({
         id: `login.${form}.negative.${m.id}`,

@@ -123,7 +123,9 @@ async function drill(root: string): Promise<Record<string, unknown>> {
 
   // 4. spec:diff's verdict, the copy's consumer code compiled against the new types
   const { diffSpecs } = await load<typeof import("../../scripts/spec-diff/run.ts")>("scripts/spec-diff/run.ts");
-  const before = await lib.bundleSpec(baseSpecFile);
+  // The copy's own base when the project has taken the edit (drill.test.ts writes it), else the project's spec.
+  const ownBase = path.join(root, "drill-base.yaml");
+  const before = await lib.bundleSpec(existsSync(ownBase) ? ownBase : baseSpecFile);
   const after = await lib.bundleSpec(at("openapi", "login.yaml"));
   const diff = await diffSpecs(before, after, { root });
   result.diff = { kind: diff.kind, summary: diff.summary, compileErrors: diff.typeLevel.compile.errors.slice(0, 5) };

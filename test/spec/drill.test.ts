@@ -11,6 +11,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { parse as parseYaml } from "yaml";
 import { tsxArgs } from "../helpers/tsx.ts";
 
 const run = promisify(execFile);
@@ -97,13 +98,31 @@ let work: string;
 let original: string;
 const results = new Map<string, Record<string, any>>();
 
-/** The spec with `edit` applied; a missing anchor fails, naming the edit to update. */
-function edited(edit: Edit): string {
+/**
+ * The spec before and after `edit`. A maintainer who made the edit (took it from EDITS into
+ * openapi/login.yaml) has today's spec as its "after": the drill then drills the same change from the spec
+ * without it, so `npm test` stays green with the edit in. A missing anchor, or an edit that would add what
+ * the spec already has in other words (a duplicated key), fails naming the edit to update.
+ */
+function specsOf(edit: Edit): { before?: string; after: string } {
+  const followUp = FOLLOW_UPS[edit.name];
+  if (original.includes(edit.replace) && (!followUp || original.includes(followUp[1]))) {
+    const before = original.replace(edit.replace, edit.find);
+    return { before: followUp ? before.replace(followUp[1], followUp[0]) : before, after: original };
+  }
   if (!original.includes(edit.find))
     throw new Error(`the drill edit "${edit.name}" no longer applies: openapi/login.yaml lost its anchor; update EDITS in test/spec/drill.test.ts`);
   const text = original.replace(edit.find, edit.replace);
-  const followUp = FOLLOW_UPS[edit.name];
-  return followUp ? text.replace(...followUp) : text;
+  const after = followUp ? text.replace(...followUp) : text;
+  try {
+    parseYaml(after, { uniqueKeys: true });
+  } catch (error) {
+    throw new Error(
+      `the drill edit "${edit.name}" adds what openapi/login.yaml already has (${(error as Error).message.split("\n")[0]}): ` +
+        "if the spec took this change in other words, update EDITS in test/spec/drill.test.ts",
+    );
+  }
+  return { after };
 }
 
 beforeAll(async () => {
@@ -118,7 +137,10 @@ beforeAll(async () => {
       }
       for (const file of ["package.json", "tsconfig.json"]) await cp(path.join(projectRoot, file), path.join(root, file));
       await symlink(path.join(projectRoot, "node_modules"), path.join(root, "node_modules"), "dir");
-      await writeFile(path.join(root, "openapi", "login.yaml"), edited(edit));
+      const specs = specsOf(edit);
+      await writeFile(path.join(root, "openapi", "login.yaml"), specs.after);
+      // spec:diff's base: the project's spec, or the spec without the edit when the project has taken it
+      if (specs.before !== undefined) await writeFile(path.join(root, "drill-base.yaml"), specs.before);
       if (edit.newRule) await writeFile(path.join(root, "drill-breakage.json"), JSON.stringify(edit.newRule));
       return root;
     }),
