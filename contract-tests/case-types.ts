@@ -99,7 +99,8 @@ export interface Case {
   /** the 4xx JSON answer may yield captures too (the MFA refusal's mfa_token) */
   capturesFromRefusal?: true;
   /** earlier cases whose effect this case's question presumes (the refresh after a revoke presumes the revoke):
-   * when the operation of one is not served, this case is not applicable (operation_served) */
+   * unless each was answered 2xx, this case is not sent (not applicable, saying which; suite.ts), and when the
+   * operation of one is not served, it is not applicable for that reason (operation_served) */
   presumes?: string[];
   /** after a 2xx answer: read the binding code this MFA flow's customer received (the run's control) */
   readsBindingCode?: MfaFlow;

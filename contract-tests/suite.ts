@@ -457,6 +457,17 @@ export async function runSuite(config: SuiteConfig, options: RunOptions = {}): P
           log(`  [${index}/${cases.length}] n/a  ${kase.id}: ${reason}`);
           continue;
         }
+        // A case whose question presumes an earlier step took effect (the refresh after a revoke): that step must
+        // have been answered 2xx, or there is nothing to ask (a revoke refused or rate limited revoked nothing).
+        const unmet = (kase.presumes ?? [])
+          .map((id) => ({ id, status: exchanges.filter((e) => e.caseId === id).at(-1)?.response?.status }))
+          .filter(({ status }) => status === undefined || status < 200 || status > 299);
+        if (unmet.length) {
+          const reason = `presumes ${unmet.map(({ id, status }) => `${id} took effect, but it was ${status === undefined ? "not answered" : `answered ${status}`}`).join("; ")}`;
+          notApplicable(kase, reason);
+          log(`  [${index}/${cases.length}] n/a  ${kase.id}: ${reason}`);
+          continue;
+        }
         const from = typeof kase.auth === "object" && "bearerFrom" in kase.auth ? kase.auth : undefined;
         const untamperable = from?.tamper ? tamperedJws(captured.get(from.bearerFrom) ?? "", from.tamper) : undefined;
         if (untamperable && "cannot" in untamperable) {

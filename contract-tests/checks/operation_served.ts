@@ -100,9 +100,10 @@ interface Subject {
   /** the names the spec documents for a grant; all must have been sent before it is judged not served */
   values?: readonly string[];
   notServed(ex: Exchange): boolean;
-  /** whether an answer that says "not served" is evidence of it: not when the operation documents that status
-   * for something else (the MFA challenge's 404 "Resource was not found" to a made-up mfa_token), unless the
-   * request is one the operation must serve */
+  /** whether an answer that says "not served" is evidence of it: never on a request the operation must refuse
+   * (a customer's token as the bearer: a server may hide a forbidden route as 404), nor when the operation
+   * documents that status for something else (the MFA challenge's 404 "Resource was not found" to a made-up
+   * mfa_token), unless the request is one the operation must serve */
   evidence(kase: Case, ex: Exchange): boolean;
 }
 
@@ -137,7 +138,7 @@ export function judgeOperationsServed(run: ServedRun): void {
       rule: `the operation ${at} is served`,
       pointer: op.pointer.replace(/^#/, ""),
       notServed: (ex) => NOT_SERVED_STATUSES.includes(ex.response!.status),
-      evidence: (kase, ex) => !op.responses.has(ex.response!.status) || kase.expect.kind === "success",
+      evidence: (kase, ex) => kase.expect.kind === "success" || (!refusalCase(kase) && !op.responses.has(ex.response!.status)),
     });
     const discriminator = op.model.request?.content[0]?.discriminator;
     for (const variant of discriminator?.variants ?? []) {
@@ -150,7 +151,7 @@ export function judgeOperationsServed(run: ServedRun): void {
         pointer: variant.pointer,
         values: variant.values,
         notServed: (ex) => isRefusal(ex.response!.status) && errorCode(ex) === UNSUPPORTED_GRANT,
-        evidence: () => true,
+        evidence: (kase) => !refusalCase(kase),
       });
     }
   }
@@ -186,6 +187,8 @@ export function judgeOperationsServed(run: ServedRun): void {
       continue;
     }
     const statuses = [...new Set(answered.map((a) => a.ex.response!.status))].join(", ");
+    // A request answered 429 (not waited out) did not say whether the operation is there.
+    const limited = subject.cases.filter((c) => lastOf.get(c.id)?.response?.status === 429).map((c) => c.id);
     const verdictNotApplicable = (reason: string) =>
       results.push({
         check: "operation_served",
@@ -201,11 +204,17 @@ export function judgeOperationsServed(run: ServedRun): void {
       undecided("no request of this run was answered 2xx: a target that answers everything so may be a wrong DINTERO_BASE_URL");
       continue;
     }
+    if (limited.length) {
+      undecided(
+        `${limited.join(", ")} ${limited.length === 1 ? "was" : "were"} answered 429 (rate limited, not waited out): whether it is served is not known`,
+      );
+      continue;
+    }
     if (!answered.some((a) => subject.evidence(a.kase, a.ex))) {
       const must = subject.cases.find((c) => c.expect.kind === "success");
       undecided(
-        `the operation documents ${statuses} as an answer, and no request it must serve was answered (${answered.map((a) => a.kase.id).join(", ")} ` +
-          `may be refused so)${must ? `; it is judged when ${must.id} is sent${must.notApplicable ? ` (not sent: ${must.notApplicable})` : ""}` : ""}`,
+        `no request it must serve was answered so (${answered.map((a) => a.kase.id).join(", ")} may be refused so: a refusal, or an answer ` +
+          `the operation documents)${must ? `; it is judged when ${must.id} is sent${must.notApplicable ? ` (not sent: ${must.notApplicable})` : ""}` : ""}`,
       );
       continue;
     }
@@ -270,6 +279,10 @@ export function judgeOperationsServed(run: ServedRun): void {
 }
 
 /** The property that names a request's variant (the token request's grant_type), from the model. */
+/** A case whose expected answer is a refusal (the customer's token as the bearer, a revoked token): a 404 or
+ * an unsupported_grant_type to it may be how a server refuses, so it alone never shows an operation missing. */
+const refusalCase = (kase: Case) => kase.expect.kind.endsWith("rejection");
+
 const discriminatorOf = (op: OperationSpec): string => op.model.request?.content[0]?.discriminator?.propertyName ?? "";
 
 /** The values a case yields to later cases: its captures, and the binding code read after it. */
