@@ -16,6 +16,19 @@ export interface Io {
   err(text: string): void;
 }
 
+/**
+ * The entries' indexes in the order their requests started: HAR 1.2 prefers but does not require entries
+ * sorted by `startedDateTime`, and says a reader must sort them itself. The rules across exchanges (a revoke,
+ * then a refresh) read them in that order; entries of the same time, or without a valid one, keep their
+ * place relative to each other (an entry without a time is not judged: toExchange says why).
+ */
+export function timeOrder(entries: ReadonlyArray<{ startedDateTime?: unknown }>): number[] {
+  const times = entries.map((e) => (typeof e.startedDateTime === "string" ? Date.parse(e.startedDateTime) : Number.NaN));
+  const indexes = entries.map((_, i) => i);
+  if (times.some((t) => !Number.isFinite(t))) return indexes;
+  return indexes.sort((a, b) => times[a]! - times[b]! || a - b);
+}
+
 /** A file of more than this many entries prints a progress line every this many. */
 export const PROGRESS_EVERY = 1000;
 
@@ -75,13 +88,16 @@ export async function runHar(config: PassiveConfig, io: Io, spec: SpecModel = lo
     judge.summary.files.push({ file, creator: har.creator, version: har.version, entries: har.entries.length });
     judge.summary.notes.push(...har.notes);
     const total = har.entries.length;
+    const order = timeOrder(har.entries);
     let failing = 0;
     for (let i = 0; i < total; i++) {
       if (signal?.aborted) break;
-      const label = `${file}#${i + 1}`;
-      const converted = toExchange(har.entries[i]!, ++id, label);
+      const at = order[i]!;
+      // labelled by its place in the file, judged in the order the requests were sent
+      const label = `${file}#${at + 1}`;
+      const converted = toExchange(har.entries[at]!, ++id, label);
       if ("exchange" in converted) failing += judge.judge(converted.exchange, label);
-      else judge.classify(har.entries[i]!, label, converted.unjudgeable);
+      else judge.classify(har.entries[at]!, label, converted.unjudgeable);
       if (total > PROGRESS_EVERY && ((i + 1) % PROGRESS_EVERY === 0 || i + 1 === total))
         io.err(`  ${file}: ${i + 1}/${total} entries, ${judge.summary.judged} judged, ${failing} failing finding(s)\n`);
     }

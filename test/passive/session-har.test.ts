@@ -95,6 +95,20 @@ describe("refresh_after_revoke: a revoked refresh token that still gets tokens, 
     expect(other.found).toEqual(["advisory"]);
   });
 
+  it("reads a recording in the order its requests started (HAR 1.2: a reader sorts by startedDateTime), not in the file's order", async () => {
+    const { har } = await recordSession("revoke_does_nothing");
+    type Timed = Entry & { startedDateTime: string };
+    const entries = (har.log.entries as Timed[]).map((e, i) => ({ ...e, startedDateTime: new Date(Date.UTC(2026, 0, 1, 0, 0, i)).toISOString() }));
+    const [revoke, refresh] = [entries.at(-2)!, entries.at(-1)!];
+    // the refresh after the revoke, listed before it: found
+    const listedFirst = await judgeHar("listed-first.har", { log: { ...har.log, entries: [...entries.slice(0, -2), refresh, revoke] } });
+    expect(listedFirst.found).toEqual(["contract"]);
+    // the revoke listed first, but sent after the refresh: no use after revoke
+    const sentLater = { ...revoke, startedDateTime: new Date(Date.UTC(2026, 0, 1, 0, 1)).toISOString() };
+    const revokedAfter = await judgeHar("revoked-after.har", { log: { ...har.log, entries: [...entries.slice(0, -2), sentLater, refresh] } });
+    expect(revokedAfter.found).toEqual([]);
+  });
+
   it("keeps every writeOnly field of the session out of the reports, though the recording never shows it issued", async () => {
     const { har, refreshToken } = await recordSession("revoke_does_nothing");
     // Without the login that issued it, the refresh token is known only from the requests that carry it.
