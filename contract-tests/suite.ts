@@ -463,7 +463,8 @@ export async function runSuite(config: SuiteConfig, options: RunOptions = {}): P
           .map((id) => ({ id, status: exchanges.filter((e) => e.caseId === id).at(-1)?.response?.status }))
           .filter(({ status }) => status === undefined || status < 200 || status > 299);
         if (unmet.length) {
-          const reason = `presumes ${unmet.map(({ id, status }) => `${id} took effect, but it was ${status === undefined ? "not answered" : `answered ${status}`}`).join("; ")}`;
+          const answered = (status: number | undefined) => (status === undefined ? "not answered" : `answered ${status}`);
+          const reason = `presumes ${unmet.map(({ id, status }) => `${id} took effect, but it was ${answered(status)}`).join("; ")}`;
           notApplicable(kase, reason);
           log(`  [${index}/${cases.length}] n/a  ${kase.id}: ${reason}`);
           continue;
