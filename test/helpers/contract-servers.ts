@@ -1015,6 +1015,20 @@ export async function startContractServer(opts: ContractServerOptions = {}): Pro
 
 /** The environment that points the suite at startFakeDintero() with its documented defaults (testing/types.ts:
  * one client, `fake-client-id`, and the spec's two login examples), as docs/conformance.md shows it. */
+/** The least live configuration the suite accepts, at a loopback port nothing listens on: for tests that
+ * resolve a configuration or build cases and send nothing. `overrides` adds or replaces variables. */
+export function minimalLiveEnv(overrides: Record<string, string> = {}): Record<string, string> {
+  return {
+    DINTERO_BASE_URL: "http://127.0.0.1:9/v1",
+    DINTERO_ACCOUNT_ID: "T12345678",
+    DINTERO_CLIENT_ID: "id",
+    DINTERO_CLIENT_SECRET: "secret",
+    DINTERO_LOGIN_EMAIL: "a@example.com",
+    DINTERO_LOGIN_PASSWORD: "pw",
+    ...overrides,
+  };
+}
+
 export function fakeDefaultsEnv(baseUrl: string): Record<string, string> {
   return {
     DINTERO_BASE_URL: baseUrl,

@@ -11,6 +11,7 @@ import { collectProperties, fixedCases } from "../../contract-tests/cases.ts";
 import { identityFieldNames, resolveConfig } from "../../contract-tests/config.ts";
 import { generatedCases } from "../../contract-tests/generated-cases.ts";
 import { grantVariant } from "../../contract-tests/session-fields.ts";
+import { minimalLiveEnv } from "../helpers/contract-servers.ts";
 import {
   CLOCK_STEP_S,
   lifecycleCases,
@@ -166,14 +167,7 @@ describe("the session's cases", () => {
 
   it("are built from the model: each grant's body and credentials from its variant, and say what they lack", () => {
     const spec = loadSpec();
-    const live = {
-      DINTERO_BASE_URL: "http://127.0.0.1:9/v1",
-      DINTERO_ACCOUNT_ID: "T12345678",
-      DINTERO_CLIENT_ID: "id",
-      DINTERO_CLIENT_SECRET: "secret",
-      DINTERO_LOGIN_EMAIL: "a@example.com",
-      DINTERO_LOGIN_PASSWORD: "pw",
-    };
+    const live = minimalLiveEnv();
     const bare = lifecycleCases(spec, resolveConfig(live, {}), undefined);
     const reasons = new Set(bare.map((c) => c.notApplicable));
     expect([...reasons].sort()).toEqual([undefined, NO_MFA_USER, NO_OTHER_CLIENT].sort());

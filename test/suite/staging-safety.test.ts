@@ -9,7 +9,7 @@ import { main } from "../../contract-tests/cli.ts";
 import { checkEnvironment, ConfigError, resolveConfig } from "../../contract-tests/config.ts";
 import { IDENTITY_BUDGET, IDENTITY_HEADROOM } from "../../contract-tests/http.ts";
 import { runSuite } from "../../contract-tests/suite.ts";
-import { contractEnv, startContractServer, type ContractServer } from "../helpers/contract-servers.ts";
+import { contractEnv, minimalLiveEnv, startContractServer, type ContractServer } from "../helpers/contract-servers.ts";
 
 let server: ContractServer | undefined;
 let proxy: Server | undefined;
@@ -103,14 +103,7 @@ describe("unknown and misplaced variables: exit 2 before any request", () => {
   });
 
   it("the session's optional variables come in pairs: one without the other is exit 2, naming the missing one; a misspelt one gets a hint", () => {
-    const live = {
-      DINTERO_BASE_URL: "http://127.0.0.1:9/v1",
-      DINTERO_ACCOUNT_ID: "T12345678",
-      DINTERO_CLIENT_ID: "id",
-      DINTERO_CLIENT_SECRET: "secret",
-      DINTERO_LOGIN_EMAIL: "a@example.com",
-      DINTERO_LOGIN_PASSWORD: "pw",
-    };
+    const live = minimalLiveEnv();
     expect(() => resolveConfig({ ...live, DINTERO_OTHER_CLIENT_ID: "other" }, {})).toThrow(
       /DINTERO_OTHER_CLIENT_SECRET is required when DINTERO_OTHER_CLIENT_ID is set/,
     );
