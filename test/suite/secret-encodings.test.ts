@@ -1,12 +1,10 @@
 // secret_reflection finds every secret in its Base64 and Base64url forms (alone or inside a larger blob), not
 // only the client secret's, and does not take a token's random text for one.
 import { describe, expect, it } from "vitest";
-import type { Case } from "../../contract-tests/case-types.ts";
-import type { CheckContext } from "../../contract-tests/checks/check.ts";
 import { secretReflection } from "../../contract-tests/checks/secret_reflection.ts";
 import { resolveConfig } from "../../contract-tests/config.ts";
-import type { Exchange } from "../../contract-tests/http.ts";
 import { loadSpec } from "../../contract-tests/spec.ts";
+import { checkContext, recordedExchange } from "../helpers/check-exchange.ts";
 
 const spec = loadSpec();
 const password = "Tr1cky-Pa55word";
@@ -32,17 +30,16 @@ const b64url = (text: string) => Buffer.from(text).toString("base64url");
 function judge(status: number, body: unknown, headers: Record<string, string> = {}, tokens: string[] = []) {
   const bodyText = JSON.stringify(body);
   const all = { "content-type": "application/json", ...headers };
-  const ex = {
-    id: 1,
+  const ex = recordedExchange({
     caseId: "login.email.known_good",
-    request: { method: "POST", url: "http://127.0.0.1:1/v1/accounts/T12345678/customers/login", headers: {} },
-    response: { status, headers: all, rawHeaders: Object.entries(all), bodyText, bodyBytes: Buffer.from(bodyText), receivedAt: 0 },
-    durationMs: 1,
-    rateLimited: [],
-  } as unknown as Exchange;
+    url: "http://127.0.0.1:1/v1/accounts/T12345678/customers/login",
+    status,
+    bodyText,
+    headers: all,
+  });
   const kase = { id: "login.email.known_good", operation: "login", body: { email: "contract-test@example.com", password }, expect: { kind: "success" } };
-  const ctx = { spec, config, kase: kase as unknown as Case, op: spec.operations.login, secrets: [password, pin], tokens, earlier: () => undefined };
-  return secretReflection.run(ex, ctx as CheckContext) as Array<{ pointer?: string; actual?: string; message: string }>;
+  const ctx = checkContext({ spec, config, kase, op: spec.operations.login, secrets: [password, pin], tokens });
+  return secretReflection.run(ex, ctx) as Array<{ pointer?: string; actual?: string; message: string }>;
 }
 
 describe("secret_reflection: Base64 forms of every secret", () => {

@@ -1,13 +1,11 @@
 // token_cookie: a Set-Cookie that carries a token or a secret needs Secure, HttpOnly and SameSite (Strict or
 // Lax); a cookie that carries none is not judged.
 import { describe, expect, it } from "vitest";
-import type { Case } from "../../contract-tests/case-types.ts";
-import type { CheckContext } from "../../contract-tests/checks/check.ts";
 import { parseSetCookie, tokenCookie } from "../../contract-tests/checks/token_cookie.ts";
 import { resolveConfig } from "../../contract-tests/config.ts";
-import type { Exchange } from "../../contract-tests/http.ts";
 import { loadSpec } from "../../contract-tests/spec.ts";
 import { runSuite } from "../../contract-tests/suite.ts";
+import { checkContext, recordedExchange } from "../helpers/check-exchange.ts";
 import { contractEnv, startContractServer } from "../helpers/contract-servers.ts";
 
 const spec = loadSpec();
@@ -31,23 +29,22 @@ const config = resolveConfig(
 function judge(cookies: string[], status = 200) {
   const bodyText = status === 200 ? JSON.stringify({ access_token: token, token_type: "Bearer", expires_in: 3600 }) : '{"error":{"message":"no"}}';
   const rawHeaders: Array<[string, string]> = [["Content-Type", "application/json"], ...cookies.map((c): [string, string] => ["Set-Cookie", c])];
-  const ex = {
-    id: 1,
+  const ex = recordedExchange({
     caseId: "login.email.known_good",
-    request: { method: "POST", url: "http://127.0.0.1:1/v1/accounts/T12345678/customers/login", headers: {} },
-    response: { status, headers: { "content-type": "application/json" }, rawHeaders, bodyText, bodyBytes: Buffer.from(bodyText), receivedAt: 0 },
-    durationMs: 1,
-    rateLimited: [],
-  } as unknown as Exchange;
-  const ctx = {
+    url: "http://127.0.0.1:1/v1/accounts/T12345678/customers/login",
+    status,
+    bodyText,
+    headers: { "content-type": "application/json" },
+    rawHeaders,
+  });
+  const ctx = checkContext({
     spec,
     config,
-    kase: { id: ex.caseId, expect: { kind: "success" } } as unknown as Case,
+    kase: { id: ex.caseId, expect: { kind: "success" } },
     op: spec.operations.login,
     secrets: [password, pin],
     tokens: [bearer],
-    earlier: () => undefined,
-  } as CheckContext;
+  });
   expect(tokenCookie.appliesTo(ex, ctx)).toBe(true);
   return tokenCookie.run(ex, ctx) as Array<{ actual?: string; message: string; pointer?: string }>;
 }

@@ -1,12 +1,10 @@
 // token_scope: a customer's own token as the client's bearer must be refused. A 404 refuses it too (a target
 // that does not serve the operation at all grants nothing); only an answer that serves it is the scope break.
 import { describe, expect, it } from "vitest";
-import type { Case } from "../../contract-tests/case-types.ts";
-import type { CheckContext } from "../../contract-tests/checks/check.ts";
 import { tokenScope } from "../../contract-tests/checks/token_scope.ts";
 import { resolveConfig } from "../../contract-tests/config.ts";
-import type { Exchange } from "../../contract-tests/http.ts";
 import { loadSpec } from "../../contract-tests/spec.ts";
+import { checkContext, recordedExchange } from "../helpers/check-exchange.ts";
 
 const spec = loadSpec();
 const config = resolveConfig({}, {}, spec);
@@ -14,27 +12,22 @@ const config = resolveConfig({}, {}, spec);
 /** token_scope's findings on the answer `status` to the customer token as bearer of `role`. */
 function judge(role: "login" | "revoke" | "mfa_challenge", status: number) {
   const bodyText = status === 200 ? "{}" : '{"error":{"message":"no"}}';
-  const ex = {
-    id: 1,
+  const ex = recordedExchange({
     caseId: `${role}.customer_token_as_bearer`,
-    request: { method: "POST", url: "http://127.0.0.1:1/v1/accounts/T12345678/auth/revoke", headers: {} },
-    response: { status, headers: { "content-type": "application/json" }, rawHeaders: [], bodyText, bodyBytes: Buffer.from(bodyText), receivedAt: 0 },
-    durationMs: 1,
-    rateLimited: [],
-  } as unknown as Exchange;
-  const ctx = {
+    url: "http://127.0.0.1:1/v1/accounts/T12345678/auth/revoke",
+    status,
+    bodyText,
+    headers: { "content-type": "application/json" },
+    rawHeaders: [],
+  });
+  const ctx = checkContext({
     spec,
     config,
-    kase: {
-      id: ex.caseId,
-      title: "the customer token as the bearer",
-      expect: { kind: "scope_rejection", rule: "a customer token is no client bearer" },
-    } as unknown as Case,
+    kase: { id: ex.caseId, title: "the customer token as the bearer", expect: { kind: "scope_rejection", rule: "a customer token is no client bearer" } },
     op: spec.operations[role],
     secrets: [],
     tokens: [],
-    earlier: () => undefined,
-  } as CheckContext;
+  });
   expect(tokenScope.appliesTo(ex, ctx)).toBe(true);
   return tokenScope.run(ex, ctx) as Array<{ message: string }>;
 }
