@@ -59,6 +59,19 @@ export function lifecycleCases(spec: SpecModel, config: SuiteConfig, control: Ta
     captures: { otherClientBearer: "/access_token" },
     ...na(onMock ?? (config.otherClient ? undefined : NO_OTHER_CLIENT)),
   });
+  const customerTokenRule = "a customer token is never the client's bearer";
+  /** The customer's own access token as the client's bearer of a session operation (token_scope). */
+  const customerTokenAsBearer = (operation: "revoke" | "mfa_challenge", title: string, body: Record<string, unknown>): Case => ({
+    id: `${operation}.customer_token_as_bearer`,
+    group: "lifecycle",
+    operation,
+    title,
+    auth: { bearerFrom: "customerToken" },
+    needs: ["customerToken"],
+    body,
+    expect: { kind: "scope_rejection", rule: customerTokenRule },
+    ...na(onMock),
+  });
   const refreshCase = (id: string, title: string, auth: Case["auth"], needs: Capture[], expect: Case["expect"], reason?: string): Case => ({
     id,
     group: "lifecycle",
@@ -93,20 +106,15 @@ export function lifecycleCases(spec: SpecModel, config: SuiteConfig, control: Ta
       "refresh grant with the customer's own access token as the bearer",
       { bearerFrom: "customerToken" },
       ["customerToken"],
-      { kind: "scope_rejection", rule: "a customer token is never the client's bearer" },
+      { kind: "scope_rejection", rule: customerTokenRule },
     ),
   );
-  cases.push({
-    id: "revoke.customer_token_as_bearer",
-    group: "lifecycle",
-    operation: "revoke",
-    title: "revoke with the customer's own access token as the bearer (a made-up token to revoke)",
-    auth: { bearerFrom: "customerToken" },
-    needs: ["customerToken"],
-    body: { ...revokeExample, [revokeField]: madeUp("rt_") },
-    expect: { kind: "scope_rejection", rule: "a customer token is never the client's bearer" },
-    ...na(onMock),
-  });
+  cases.push(
+    customerTokenAsBearer("revoke", "revoke with the customer's own access token as the bearer (a made-up token to revoke)", {
+      ...revokeExample,
+      [revokeField]: madeUp("rt_"),
+    }),
+  );
   cases.push({
     id: "revoke.known_good",
     group: "lifecycle",
@@ -171,17 +179,12 @@ export function lifecycleCases(spec: SpecModel, config: SuiteConfig, control: Ta
   const codeField = required.find((k) => k !== oobField);
   if (!oobField || !codeField) throw new Error("the MFA grant's properties cannot be matched with the challenge's answer (generated/operations.json)");
   const mfaAuth = grantAuth(mfaGrant);
-  cases.push({
-    id: "mfa_challenge.customer_token_as_bearer",
-    group: "lifecycle",
-    operation: "mfa_challenge",
-    title: "MFA challenge with the customer's own access token as the bearer (a made-up mfa_token)",
-    auth: { bearerFrom: "customerToken" },
-    needs: ["customerToken"],
-    body: { ...challengeExample, [tokenField]: madeUp("mfa_") },
-    expect: { kind: "scope_rejection", rule: "a customer token is never the client's bearer" },
-    ...na(onMock),
-  });
+  cases.push(
+    customerTokenAsBearer("mfa_challenge", "MFA challenge with the customer's own access token as the bearer (a made-up mfa_token)", {
+      ...challengeExample,
+      [tokenField]: madeUp("mfa_"),
+    }),
+  );
   const noUser = mock ? MOCK_NO_USER_STORE : config.mfaUser ? undefined : NO_MFA_USER;
   const noCode = noUser ?? (control?.mfaCode ? undefined : NO_CODE_READER);
   const noClock = noCode ?? (control?.advanceClock ? undefined : NO_CLOCK);
